@@ -1,0 +1,52 @@
+"""The lab's building blocks, one formula each, callable one by one.
+
+Shapes (N samples, layer l has n_l units, layers numbered 1…L as in the lab):
+
+* a⁽ˡ⁻¹⁾: (N, n_{l−1}), with a⁽⁰⁾ = X
+* θ⁽ˡ⁾: (n_l, n_{l−1}) — rows are output units, as in ``torch.nn.Linear.weight``
+* b⁽ˡ⁾: (n_l,)
+* z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾: (N, n_l)
+
+The lab's last cell called these ``delta_L``, ``delta_l``, ``gradient`` and
+``optimize``; :class:`manual_mlp.network.MLP` is built from them.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+Array = np.ndarray
+
+
+def weighted_input(a_prev: Array, theta: Array, b: Array | None = None) -> Array:
+    """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾ θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾)."""
+    z = a_prev @ theta.T
+    return z if b is None else z + b
+
+
+def output_delta(dJ_da: Array, fprime: Array) -> Array:
+    """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾); for the lab's loss ∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y."""
+    return dJ_da * fprime
+
+
+def hidden_delta(delta_next: Array, theta_next: Array, fprime: Array) -> Array:
+    """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾).
+
+    θ⁽ˡ⁺¹⁾ maps layer l to layer l+1, so δ⁽ˡ⁺¹⁾ (N, n_{l+1}) times θ⁽ˡ⁺¹⁾
+    (n_{l+1}, n_l) carries the error back to layer l's n_l units.
+    """
+    return (delta_next @ theta_next) * fprime
+
+
+def weight_gradient(delta: Array, a_prev: Array) -> Array:
+    """∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀ a⁽ˡ⁻¹⁾, shape (n_l, n_{l−1}) like θ⁽ˡ⁾; sums over the batch."""
+    return delta.T @ a_prev
+
+
+def bias_gradient(delta: Array) -> Array:
+    """∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ, shape (n_l,)."""
+    return delta.sum(axis=0)
+
+
+def gradient_descent(theta: Array, nabla: Array, eta: float) -> Array:
+    """θ ← θ − η ∂J/∂θ (returns the new θ; the old array is left untouched)."""
+    return theta - eta * nabla

@@ -1,0 +1,106 @@
+"""A multilayer perceptron of any depth, built from the lab's building blocks.
+
+Layers are numbered 1…L as in the lab: θ⁽ˡ⁾ = ``thetas[l-1]`` has shape
+(n_l, n_{l−1}), b⁽ˡ⁾ = ``biases[l-1]`` has shape (n_l,). Hidden layers use
+``activation``; layer L uses ``output_activation``. The model holds only its
+parameters: data is passed in, one batch per call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .backprop import bias_gradient, hidden_delta, output_delta, weight_gradient, weighted_input
+from .losses import Loss, get_loss
+from .record import StepRecord
+from .validation import check_batch, check_parameters
+
+Array = np.ndarray
+
+
+@dataclass
+class Forward:
+    zs: list[Array]            # zs[l-1] = z⁽ˡ⁾
+    activations: list[Array]   # activations[l] = a⁽ˡ⁾, activations[0] = X
+
+
+@dataclass
+class Gradients:
+    deltas: list[Array]                 # deltas[l-1] = δ⁽ˡ⁾
+    nabla_thetas: list[Array]           # nabla_thetas[l-1] = ∂J/∂θ⁽ˡ⁾
+    nabla_biases: list[Array] | None    # nabla_biases[l-1] = ∂J/∂b⁽ˡ⁾
+
+
+class MLP:
+    def __init__(self, thetas: list[Array], biases: list[Array] | None = None,
+                 activation: str | Activation = "sigmoid", output_activation: str | Activation = "sigmoid"):
+        self.thetas, self.biases = check_parameters(thetas, biases)
+        self.activation = get_activation(activation)
+        self.output_activation = get_activation(output_activation)
+
+    @property
+    def depth(self) -> int:
+        return len(self.thetas)
+
+    @property
+    def sizes(self) -> list[int]:
+        """[n₀, n₁, …, n_L]."""
+        return [self.thetas[0].shape[1]] + [theta.shape[0] for theta in self.thetas]
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.thetas[0].dtype
+
+    def activation_of(self, l: int) -> Activation:
+        return self.output_activation if l == self.depth else self.activation
+
+    def bias(self, l: int) -> Array | None:
+        return None if self.biases is None else self.biases[l - 1]
+
+    def forward(self, X: Array) -> Forward:
+        """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L."""
+        zs, activations = [], [X]
+        for l, theta in enumerate(self.thetas, start=1):
+            z = weighted_input(activations[-1], theta, self.bias(l))
+            zs.append(z)
+            activations.append(self.activation_of(l).fn(z))
+        return Forward(zs, activations)
+
+    def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
+        """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾), ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾."""
+        loss = get_loss(loss)
+        L, zs, activations = self.depth, fwd.zs, fwd.activations
+        fprime = lambda l: self.activation_of(l).grad(zs[l - 1], activations[l])  # noqa: E731
+        deltas = [None] * L
+        deltas[L - 1] = output_delta(loss.grad(activations[L], Y), fprime(L))
+        for l in range(L - 1, 0, -1):
+            deltas[l - 1] = hidden_delta(deltas[l], self.thetas[l], fprime(l))
+        nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
+        nabla_biases = None if self.biases is None else [bias_gradient(delta) for delta in deltas]
+        return Gradients(deltas, nabla_thetas, nabla_biases)
+
+    def parameters(self) -> dict[str, list[Array]]:
+        params = {"theta": self.thetas}
+        if self.biases is not None:
+            params["b"] = self.biases
+        return params
+
+    def train_step(self, X: Array, Y: Array, optimizer, loss: str | Loss = "half_sse", step: int = 1) -> StepRecord:
+        """One forward pass, backward pass and update on the batch (X, Y); returns everything it computed."""
+        X, Y = check_batch(X, Y, self.sizes, self.dtype)
+        loss = get_loss(loss)
+        fwd = self.forward(X)
+        J = loss.value(fwd.activations[-1], Y)
+        grads = self.backward(fwd, Y, loss)
+        grad_dict = {"theta": grads.nabla_thetas}
+        if grads.nabla_biases is not None:
+            grad_dict["b"] = grads.nabla_biases
+        # Every gradient is taken before any θ changes: the update is a separate, last stage.
+        new = optimizer.step(self.parameters(), grad_dict)
+        self.thetas, self.biases = new["theta"], new.get("b")
+        state = {name: {kind: [v.copy() for v in values] for kind, values in per_kind.items()}
+                 for name, per_kind in optimizer.state.items()}
+        return StepRecord(step, fwd.zs, fwd.activations, J, grads.deltas, grads.nabla_thetas, grads.nabla_biases,
+                          self.thetas, self.biases, state)

@@ -1,0 +1,104 @@
+"""Compare two step records quantity by quantity, in the order the math flows."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from manual_mlp.record import StepRecord
+from manual_mlp.validation import sup
+
+from .tolerance import Tolerance
+
+Array = np.ndarray
+
+
+def quantity_label(quantity: str, layer: int | None) -> str:
+    """'delta', 2 -> 'δ⁽²⁾' — the lab's symbol for a quantity."""
+    symbols = {"z": "z", "a": "a", "delta": "δ", "grad_theta": "∂J/∂θ", "grad_b": "∂J/∂b", "theta": "θ", "b": "b",
+               "loss": "J"}
+    if quantity in symbols:
+        return symbols[quantity] + ("" if layer is None else sup(layer))
+    return quantity + ("" if layer is None else sup(layer))
+
+
+@dataclass
+class QuantityDiff:
+    """One quantity of one step on both sides."""
+
+    quantity: str
+    layer: int | None
+    numpy_value: Array
+    torch_value: Array
+    max_abs_diff: float
+    ok: bool
+
+    @property
+    def label(self) -> str:
+        return quantity_label(self.quantity, self.layer)
+
+
+@dataclass
+class Mismatch:
+    """The first place where the twins part: a value out of tolerance, or a non-finite value."""
+
+    step: int
+    quantity: str
+    layer: int | None
+    index: tuple[int, ...]
+    numpy_value: float
+    torch_value: float
+    diverged: str | None = None   # "numpy", "torch" or "both" when a value went non-finite
+
+    @property
+    def label(self) -> str:
+        return quantity_label(self.quantity, self.layer)
+
+    def describe(self) -> str:
+        where = f"{self.label}{list(self.index) if self.index else ''}"
+        if self.diverged:
+            twins = {"both": "both twins", "numpy": "the NumPy twin", "torch": "the PyTorch twin"}[self.diverged]
+            return (f"diverged at step {self.step}: {twins} produced a non-finite value in {where} "
+                    f"(NumPy {self.numpy_value!r}, PyTorch {self.torch_value!r})")
+        return (f"mismatch at step {self.step}: {where} differs — NumPy {self.numpy_value!r}, "
+                f"PyTorch {self.torch_value!r}, |Δ| = {abs(self.numpy_value - self.torch_value):.3e}")
+
+    def to_json(self) -> dict:
+        return {"step": self.step, "quantity": self.quantity, "layer": self.layer,
+                "index": list(self.index), "numpy": self.numpy_value, "torch": self.torch_value,
+                "diverged": self.diverged, "message": self.describe()}
+
+
+def _first_bad_index(mask: Array) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(mask)[0]) if mask.ndim else ()
+
+
+def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance) -> tuple[list[QuantityDiff], Mismatch | None]:
+    """Every quantity of one step side by side, and the first that differs (or ``None``).
+
+    Shapes and dtypes must agree exactly (a twin that silently upcasts is a bug);
+    a non-finite value is never a match, whatever the other side holds.
+    """
+    diffs, first = [], None
+    pairs = zip(rec_np.quantities(), rec_pt.quantities(), strict=True)
+    for (name, layer, v_np), (name_pt, layer_pt, v_pt) in pairs:
+        assert (name, layer) == (name_pt, layer_pt), f"records disagree on order: {name}{layer} vs {name_pt}{layer_pt}"
+        v_np, v_pt = np.asarray(v_np), np.asarray(v_pt)
+        label = quantity_label(name, layer)
+        assert v_np.shape == v_pt.shape, f"{label}: NumPy shape {v_np.shape} vs PyTorch shape {v_pt.shape}"
+        assert v_np.dtype == v_pt.dtype, f"{label}: NumPy dtype {v_np.dtype} vs PyTorch dtype {v_pt.dtype}"
+        finite_np, finite_pt = np.isfinite(v_np), np.isfinite(v_pt)
+        with np.errstate(invalid="ignore", over="ignore"):
+            close = tol.allows(v_np, v_pt) & finite_np & finite_pt
+            abs_diff = np.abs(v_np - v_pt)
+        max_diff = float(np.max(abs_diff)) if abs_diff.size else 0.0
+        ok = bool(np.all(close))
+        diffs.append(QuantityDiff(name, layer, v_np, v_pt, max_diff, ok))
+        if not ok and first is None:
+            bad = ~(finite_np & finite_pt)
+            diverged = None
+            if bad.any():
+                diverged = "both" if (~finite_np).any() and (~finite_pt).any() else ("numpy" if (~finite_np).any() else "torch")
+            idx = _first_bad_index(bad if bad.any() else ~close)
+            first = Mismatch(rec_np.step, name, layer, idx, float(v_np[idx]), float(v_pt[idx]), diverged)
+    return diffs, first

@@ -1,0 +1,56 @@
+"""``mlp-compare``: the lab's step, by hand and by autograd, side by side.
+
+Exit codes: 0 every quantity matched, 1 a mismatch or a divergence, 2 bad input.
+"""
+from __future__ import annotations
+
+import sys
+
+from .files import json_array, json_number, write_json
+from .options import (ArgumentParser, add_model_options, add_run_options, guarded, resolve_data, resolve_weights,
+                      run_config)
+from .run import Report, run_comparison
+from .table import render_report
+
+
+def build_parser() -> ArgumentParser:
+    p = ArgumentParser(
+        prog="mlp-compare",
+        description="Run a network's training step by the formulas (NumPy) and by autograd (PyTorch) from the "
+                    "same weights, and print every quantity side by side. With no options: the lab's 2-3-1 "
+                    "network, one step with η = 0.1.",
+        epilog="Exit codes: 0 all quantities match, 1 mismatch or divergence, 2 bad input.")
+    add_model_options(p)
+    add_run_options(p)
+    return p
+
+
+def report_json(report: Report) -> dict:
+    """The ``--json`` payload; non-finite numbers are written as null."""
+    return {
+        "ok": report.ok,
+        "steps": [{"step": s.step, "loss_numpy": json_number(s.loss_numpy), "loss_torch": json_number(s.loss_torch),
+                   "max_abs_diff": json_number(s.max_abs_diff)} for s in report.steps],
+        "first_mismatch": None if report.ok else report.first_mismatch.to_json(),
+        "tolerance": {"rtol": report.tolerance.rtol, "atol": report.tolerance.atol},
+        "final": {"numpy": {k: json_array(v) for k, v in report.final_numpy.items()},
+                  "torch": {k: json_array(v) for k, v in report.final_torch.items()}},
+    }
+
+
+def _main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    thetas, biases = resolve_weights(args)
+    sizes = [thetas[0].shape[1]] + [t.shape[0] for t in thetas] if thetas[0].ndim == 2 else [0]
+    X, Y = resolve_data(args, sizes)
+    report = run_comparison(run_config(args, args.steps), thetas, biases, X, Y)
+    print(render_report(report, len(thetas), biases is not None))
+    if args.json:
+        write_json(args.json, report_json(report))
+    return 0 if report.ok else 1
+
+
+main = guarded("mlp-compare", _main)
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+import numpy as np
+import pytest
+
+from manual_mlp import lab
+
+
+@pytest.fixture
+def lab_net():
+    """The lab's θ⁽¹⁾, θ⁽²⁾ (fresh copies) with its X."""
+    return lab.lab_thetas(), lab.X.copy()
+
+
+def assert_same(label: str, value_np, value_pt, rtol: float, atol: float) -> None:
+    """The one comparison helper: shape, then dtype, then values — each failure names the quantity."""
+    value_np, value_pt = np.asarray(value_np), np.asarray(value_pt)
+    assert value_np.shape == value_pt.shape, f"{label}: shape {value_np.shape} vs {value_pt.shape}"
+    assert value_np.dtype == value_pt.dtype, f"{label}: dtype {value_np.dtype} vs {value_pt.dtype}"
+    np.testing.assert_allclose(value_np, value_pt, rtol=rtol, atol=atol, err_msg=label)

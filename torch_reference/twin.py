@@ -1,0 +1,131 @@
+"""The PyTorch twin: torch.nn layers, torch's loss, autograd, torch.optim.
+
+Nothing here re-derives a formula: the forward pass is ``nn.Linear`` and
+torch's activation modules, the loss is torch's, every gradient comes from
+``loss.backward()``, and δ⁽ˡ⁾ is read off autograd as ∂J/∂z⁽ˡ⁾ (the gradient
+that reaches each Linear layer's output). Records are NumPy arrays so they
+compare directly with :class:`manual_mlp.StepRecord`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from manual_mlp.record import StepRecord
+
+Array = np.ndarray
+
+TORCH_DTYPES = {np.dtype(np.float64): torch.float64, np.dtype(np.float32): torch.float32}
+
+ACTIVATION_MODULES = {"sigmoid": nn.Sigmoid}
+
+
+def activation_module(name: str) -> nn.Module:
+    try:
+        return ACTIVATION_MODULES[name]()
+    except KeyError:
+        raise ValueError(f"the torch twin has no activation {name!r}") from None
+
+
+def half_sse_pt(a: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """J = ½ Σ (y − a)², by torch's own MSE with a sum reduction."""
+    return 0.5 * nn.functional.mse_loss(a, y, reduction="sum")
+
+
+LOSS_FUNCTIONS = {"half_sse": half_sse_pt}
+
+
+def load_weights(linears: nn.ModuleList, thetas: list[Array], biases: list[Array] | None) -> None:
+    """Copy θ⁽ˡ⁾ into ``linears[l-1].weight`` and b⁽ˡ⁾ into ``.bias``.
+
+    Layout: ``nn.Linear(n_in, n_out).weight`` is (n_out, n_in), exactly the lab's
+    θ⁽ˡ⁾, and Linear computes x·Wᵀ + b = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ + b⁽ˡ⁾: no transpose anywhere.
+    """
+    assert len(linears) == len(thetas), f"{len(linears)} Linear layers but {len(thetas)} weight matrices"
+    with torch.no_grad():
+        for l, (linear, theta) in enumerate(zip(linears, thetas), start=1):
+            assert tuple(linear.weight.shape) == theta.shape, f"layer {l}: weight {tuple(linear.weight.shape)} vs θ {theta.shape}"
+            linear.weight.copy_(torch.from_numpy(np.ascontiguousarray(theta)))
+            if biases is not None:
+                assert tuple(linear.bias.shape) == biases[l - 1].shape, f"layer {l}: bias shape mismatch"
+                linear.bias.copy_(torch.from_numpy(np.ascontiguousarray(biases[l - 1])))
+
+
+class TorchMLP(nn.Module):
+    """Linear → activation, L times; ``forward`` also returns every z⁽ˡ⁾ and a⁽ˡ⁾."""
+
+    def __init__(self, thetas: list[Array], biases: list[Array] | None = None, activation: str = "sigmoid",
+                 output_activation: str = "sigmoid", device: str = "cpu"):
+        super().__init__()
+        dtype = TORCH_DTYPES[np.dtype(thetas[0].dtype)]
+        self.linears = nn.ModuleList(
+            nn.Linear(theta.shape[1], theta.shape[0], bias=biases is not None, dtype=dtype, device="cpu")
+            for theta in thetas)
+        L = len(thetas)
+        self.nonlinearities = nn.ModuleList(
+            activation_module(output_activation if l == L else activation) for l in range(1, L + 1))
+        load_weights(self.linears, thetas, biases)
+        self.to(device)
+
+    def forward(self, x: torch.Tensor) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+        zs, activations = [], [x]
+        for linear, f in zip(self.linears, self.nonlinearities):
+            z = linear(activations[-1])
+            z.retain_grad()  # δ⁽ˡ⁾ = ∂J/∂z⁽ˡ⁾, kept by autograd for us to read
+            zs.append(z)
+            activations.append(f(z))
+        return zs, activations
+
+
+def to_numpy(t: torch.Tensor) -> Array:
+    return t.detach().cpu().numpy().copy()
+
+
+class TorchTwin:
+    """Owns a :class:`TorchMLP`, its loss and its ``torch.optim`` optimizer; yields step records."""
+
+    def __init__(self, thetas: list[Array], biases: list[Array] | None = None, activation: str = "sigmoid",
+                 output_activation: str = "sigmoid", loss: str = "half_sse", lr: float = 0.1, device: str = "cpu"):
+        self.model = TorchMLP(thetas, biases, activation, output_activation, device)
+        self.device = device
+        self.dtype = self.model.linears[0].weight.dtype
+        self.loss_fn = LOSS_FUNCTIONS[loss]
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr)
+
+    @property
+    def thetas(self) -> list[Array]:
+        return [to_numpy(linear.weight) for linear in self.model.linears]
+
+    @property
+    def biases(self) -> list[Array] | None:
+        if self.model.linears[0].bias is None:
+            return None
+        return [to_numpy(linear.bias) for linear in self.model.linears]
+
+    def train_step(self, X: Array, Y: Array, step: int = 1) -> StepRecord:
+        x = torch.as_tensor(X, dtype=self.dtype, device=self.device)
+        y = torch.as_tensor(Y, dtype=self.dtype, device=self.device)
+        self.optimizer.zero_grad(set_to_none=True)
+        zs, activations = self.model(x)
+        loss = self.loss_fn(activations[-1], y)
+        loss.backward()
+        linears = self.model.linears
+        nabla_thetas = [to_numpy(linear.weight.grad) for linear in linears]
+        nabla_biases = None if linears[0].bias is None else [to_numpy(linear.bias.grad) for linear in linears]
+        self.optimizer.step()
+        return StepRecord(step, [to_numpy(z) for z in zs], [to_numpy(a) for a in activations], float(loss.item()),
+                          [to_numpy(z.grad) for z in zs], nabla_thetas, nabla_biases, self.thetas, self.biases,
+                          self.optimizer_state())
+
+    def optimizer_state(self) -> dict[str, dict[str, list[Array]]]:
+        """torch.optim's per-parameter state, laid out like the NumPy optimizer's."""
+        state: dict[str, dict[str, list[Array]]] = {}
+        for linear in self.model.linears:
+            for kind, param in (("theta", linear.weight), ("b", linear.bias)):
+                if param is None:
+                    continue
+                for name, value in self.optimizer.state.get(param, {}).items():
+                    if torch.is_tensor(value) and value.shape == param.shape:
+                        state.setdefault(name, {}).setdefault(kind, []).append(to_numpy(value))
+        return state

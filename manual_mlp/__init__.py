@@ -7,16 +7,19 @@
 from .activations import ACTIVATIONS, Activation, get_activation, sigmoid
 from .backprop import (bias_gradient, gradient_descent, hidden_delta, output_delta, weight_gradient,
                        weighted_input)
+from .batches import epoch_batches, step_batch
+from .gradcheck import numerical_gradients
 from .init import random_parameters
 from .losses import LOSSES, Loss, get_loss, half_sse
 from .network import MLP, Forward, Gradients
-from .optimizers import SGD
+from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, OptimizerSettings, make_optimizer
 from .record import QUANTITY_ORDER, StepRecord
 from .validation import InputError, InputTypeError
 
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "sigmoid",
     "bias_gradient", "gradient_descent", "hidden_delta", "output_delta", "weight_gradient", "weighted_input",
-    "random_parameters", "LOSSES", "Loss", "get_loss", "half_sse",
-    "MLP", "Forward", "Gradients", "SGD", "QUANTITY_ORDER", "StepRecord", "InputError", "InputTypeError",
+    "epoch_batches", "step_batch", "numerical_gradients", "random_parameters", "LOSSES", "Loss", "get_loss",
+    "half_sse", "MLP", "Forward", "Gradients", "OPTIMIZERS", "SGD", "Adam", "Optimizer", "OptimizerSettings",
+    "make_optimizer", "QUANTITY_ORDER", "StepRecord", "InputError", "InputTypeError",
 ]

@@ -2,12 +2,19 @@
 
 Every activation is an :class:`Activation` with two functions:
 
-* ``fn(z) -> a``: the activation itself, applied elementwise to z of shape (N, n).
-* ``grad(z, a) -> f′(z)``: the derivative *with respect to z*, evaluated at z.
-  It receives both z and a = fn(z) so that each derivative can use whichever is
-  cheaper and more accurate (σ′(z) = a(1 − a) needs only a; relu′ needs only z).
-  It never means "the derivative written as a function of a": the argument
-  names say which is which.
+* ``fn(z) -> a``: the activation, applied to z of shape (N, n).
+* ``grad(z, a) -> f′(z)``: the derivative *with respect to z*, evaluated at z,
+  elementwise, shape (N, n). It receives both z and a = fn(z) so each
+  derivative can use whichever is cheaper and more accurate (σ′ = a(1 − a)
+  needs only a; relu′ needs only z). It never means "a derivative written as
+  a function of a": the argument names say which is which.
+
+At a kink we follow torch's autograd: relu′(0) = 0 (torch passes the gradient
+only where z > 0) and leaky_relu′(0) = 0.01 (torch uses the slope where z ≤ 0).
+
+``softmax`` is not elementwise, so it has no ``grad``: it is only allowed on the
+output layer together with the ``cross_entropy`` loss, whose δ⁽ᴸ⁾ = (a − y)/N
+never needs the softmax Jacobian (see :mod:`manual_mlp.losses`).
 """
 from __future__ import annotations
 
@@ -16,26 +23,34 @@ from typing import Callable
 
 import numpy as np
 
+from .validation import InputError
+
 Array = np.ndarray
+
+#: torch.nn.LeakyReLU's default negative slope
+LEAKY_SLOPE = 0.01
 
 
 @dataclass(frozen=True)
 class Activation:
     name: str
     fn: Callable[[Array], Array]
-    grad: Callable[[Array, Array], Array]
-    formula: str = ""
-    grad_formula: str = ""
+    grad: Callable[[Array, Array], Array] | None
+    symbol: str            # how formulas write f, e.g. "σ"
+    formula: str           # f(z)
+    grad_formula: str      # f′(z)
+    output_only: bool = False
 
 
 def sigmoid(z: Array) -> Array:
-    """σ(z) = 1 / (1 + e^(−z)), without overflow for large |z|.
+    """σ(z) = 1 / (1 + e⁻ᶻ), without overflow for any z.
 
-    e^(−z) overflows for z ≲ −710 (float64); writing σ(z) = e^z / (1 + e^z) there
-    keeps every exponent non-positive.
+    e⁻ᶻ overflows for z ≲ −710 (float64) or −89 (float32); with e = e^(−|z|) ≤ 1,
+    σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0 is the same function
+    with every exponent non-positive.
     """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def sigmoid_grad(z: Array, a: Array) -> Array:
@@ -43,9 +58,55 @@ def sigmoid_grad(z: Array, a: Array) -> Array:
     return a * (1 - a)
 
 
-SIGMOID = Activation("sigmoid", sigmoid, sigmoid_grad, "σ(z) = 1/(1+e⁻ᶻ)", "σ′(z) = a(1−a)")
+def tanh(z: Array) -> Array:
+    return np.tanh(z)
 
-ACTIVATIONS: dict[str, Activation] = {SIGMOID.name: SIGMOID}
+
+def tanh_grad(z: Array, a: Array) -> Array:
+    """tanh′(z) = 1 − tanh²(z) = 1 − a²."""
+    return 1 - a * a
+
+
+def relu(z: Array) -> Array:
+    return np.maximum(z, 0)
+
+
+def relu_grad(z: Array, a: Array) -> Array:
+    """relu′(z) = 1 where z > 0, else 0 (0 at the kink, as torch)."""
+    return (z > 0).astype(z.dtype)
+
+
+def leaky_relu(z: Array) -> Array:
+    return np.where(z > 0, z, LEAKY_SLOPE * z)
+
+
+def leaky_relu_grad(z: Array, a: Array) -> Array:
+    """leaky_relu′(z) = 1 where z > 0, else 0.01 (0.01 at the kink, as torch)."""
+    return np.where(z > 0, 1, LEAKY_SLOPE).astype(z.dtype)
+
+
+def identity(z: Array) -> Array:
+    return z
+
+
+def identity_grad(z: Array, a: Array) -> Array:
+    return np.ones_like(z)
+
+
+def softmax(z: Array) -> Array:
+    """softmax(z)ₙⱼ = e^(zₙⱼ − mₙ) / Σₖ e^(zₙₖ − mₙ), mₙ = maxₖ zₙₖ (no overflow)."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+ACTIVATIONS: dict[str, Activation] = {f.name: f for f in (
+    Activation("sigmoid", sigmoid, sigmoid_grad, "σ", "1/(1 + e⁻ᶻ)", "a(1 − a)"),
+    Activation("tanh", tanh, tanh_grad, "tanh", "tanh(z)", "1 − a²"),
+    Activation("relu", relu, relu_grad, "relu", "max(z, 0)", "[z > 0]"),
+    Activation("leaky_relu", leaky_relu, leaky_relu_grad, "lrelu", "z if z > 0 else 0.01z", "1 if z > 0 else 0.01"),
+    Activation("identity", identity, identity_grad, "id", "z", "1"),
+    Activation("softmax", softmax, None, "softmax", "e^z / Σ e^z", "—", output_only=True),
+)}
 
 
 def get_activation(name_or_activation: str | Activation) -> Activation:
@@ -55,5 +116,5 @@ def get_activation(name_or_activation: str | Activation) -> Activation:
     try:
         return ACTIVATIONS[name_or_activation]
     except KeyError:
-        known = ", ".join(sorted(ACTIVATIONS))
-        raise ValueError(f"unknown activation {name_or_activation!r}; choose one of: {known}") from None
+        known = ", ".join(ACTIVATIONS)
+        raise InputError(f"unknown activation {name_or_activation!r}; choose one of: {known}") from None

@@ -13,9 +13,10 @@ import numpy as np
 
 from .activations import Activation, get_activation
 from .backprop import bias_gradient, hidden_delta, output_delta, weight_gradient, weighted_input
-from .losses import Loss, get_loss
+from .losses import Loss, check_pairing, get_loss, targets_matrix
+from .optimizers import Optimizer
 from .record import StepRecord
-from .validation import check_batch, check_parameters
+from .validation import InputError, check_batch, check_parameters
 
 Array = np.ndarray
 
@@ -32,6 +33,10 @@ class Gradients:
     nabla_thetas: list[Array]           # nabla_thetas[l-1] = ∂J/∂θ⁽ˡ⁾
     nabla_biases: list[Array] | None    # nabla_biases[l-1] = ∂J/∂b⁽ˡ⁾
 
+    def as_params(self) -> dict[str, list[Array]]:
+        """In the optimizer's layout {"theta": [...], "b": [...]}."""
+        return {"theta": self.nabla_thetas} | ({} if self.nabla_biases is None else {"b": self.nabla_biases})
+
 
 class MLP:
     def __init__(self, thetas: list[Array], biases: list[Array] | None = None,
@@ -39,6 +44,9 @@ class MLP:
         self.thetas, self.biases = check_parameters(thetas, biases)
         self.activation = get_activation(activation)
         self.output_activation = get_activation(output_activation)
+        if self.activation.output_only and self.depth > 1:
+            raise InputError(f"{self.activation.name} can only be the output activation (--output-activation), "
+                             "not a hidden layer's")
 
     @property
     def depth(self) -> int:
@@ -59,6 +67,10 @@ class MLP:
     def bias(self, l: int) -> Array | None:
         return None if self.biases is None else self.biases[l - 1]
 
+    def parameters(self) -> dict[str, list[Array]]:
+        """{"theta": [θ⁽¹⁾…θ⁽ᴸ⁾], "b": [b⁽¹⁾…b⁽ᴸ⁾]} (no "b" without biases)."""
+        return {"theta": self.thetas} | ({} if self.biases is None else {"b": self.biases})
+
     def forward(self, X: Array) -> Forward:
         """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L."""
         zs, activations = [], [X]
@@ -68,37 +80,48 @@ class MLP:
             activations.append(self.activation_of(l).fn(z))
         return Forward(zs, activations)
 
+    def cost(self, fwd: Forward, Y: Array, loss: Loss) -> float:
+        """J of a forward pass; Y is (N, n_L). A loss on logits reads z⁽ᴸ⁾, any other a⁽ᴸ⁾."""
+        return loss.value(fwd.zs[-1] if loss.on_logits else fwd.activations[-1], Y)
+
+    def loss(self, X: Array, Y: Array, loss: str | Loss = "half_sse") -> float:
+        """J(X, Y) at the current parameters (no checks: for finite differences and plots)."""
+        return self.cost(self.forward(X), Y, get_loss(loss))
+
     def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
-        """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾), ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾."""
+        """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾), ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾.
+
+        A loss on logits (cross_entropy) gives δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾ directly. Y is (N, n_L).
+        """
         loss = get_loss(loss)
         L, zs, activations = self.depth, fwd.zs, fwd.activations
         fprime = lambda l: self.activation_of(l).grad(zs[l - 1], activations[l])  # noqa: E731
         deltas = [None] * L
-        deltas[L - 1] = output_delta(loss.grad(activations[L], Y), fprime(L))
+        if loss.on_logits:
+            deltas[L - 1] = loss.grad(zs[L - 1], Y)
+        else:
+            deltas[L - 1] = output_delta(loss.grad(activations[L], Y), fprime(L))
         for l in range(L - 1, 0, -1):
             deltas[l - 1] = hidden_delta(deltas[l], self.thetas[l], fprime(l))
         nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
         nabla_biases = None if self.biases is None else [bias_gradient(delta) for delta in deltas]
         return Gradients(deltas, nabla_thetas, nabla_biases)
 
-    def parameters(self) -> dict[str, list[Array]]:
-        params = {"theta": self.thetas}
-        if self.biases is not None:
-            params["b"] = self.biases
-        return params
+    def train_step(self, X: Array, Y: Array, optimizer: Optimizer, loss: str | Loss = "half_sse",
+                   step: int = 1) -> StepRecord:
+        """One forward pass, backward pass and update on the batch (X, Y); returns everything it computed.
 
-    def train_step(self, X: Array, Y: Array, optimizer, loss: str | Loss = "half_sse", step: int = 1) -> StepRecord:
-        """One forward pass, backward pass and update on the batch (X, Y); returns everything it computed."""
-        X, Y = check_batch(X, Y, self.sizes, self.dtype)
+        Y is (N, n_L), or integer class labels of shape (N,) with cross_entropy.
+        """
         loss = get_loss(loss)
+        check_pairing(self.output_activation.name, loss)
+        X, Y = check_batch(X, Y, self.sizes, self.dtype, loss.name)
+        Y = targets_matrix(Y, self.sizes[-1], self.dtype)
         fwd = self.forward(X)
-        J = loss.value(fwd.activations[-1], Y)
+        J = self.cost(fwd, Y, loss)
         grads = self.backward(fwd, Y, loss)
-        grad_dict = {"theta": grads.nabla_thetas}
-        if grads.nabla_biases is not None:
-            grad_dict["b"] = grads.nabla_biases
         # Every gradient is taken before any θ changes: the update is a separate, last stage.
-        new = optimizer.step(self.parameters(), grad_dict)
+        new = optimizer.step(self.parameters(), grads.as_params())
         self.thetas, self.biases = new["theta"], new.get("b")
         state = {name: {kind: [v.copy() for v in values] for kind, values in per_kind.items()}
                  for name, per_kind in optimizer.state.items()}

@@ -76,10 +76,13 @@ def check_parameters(thetas: Sequence, biases: Sequence | None, dtype=None) -> t
     return out, bs
 
 
-def check_batch(X, Y, sizes: Sequence[int], dtype) -> tuple[Array, Array]:
-    """Validate a batch against a network of layer sizes [n₀, …, n_L]; returns X, Y in ``dtype``."""
+def check_batch(X, Y, sizes: Sequence[int], dtype, loss: str = "half_sse") -> tuple[Array, Array]:
+    """Validate a batch against a network of layer sizes [n₀, …, n_L]; returns X, Y in ``dtype``.
+
+    Y is (N, n_L); with ``cross_entropy`` it may instead be integer class labels
+    of shape (N,), which are returned as int64.
+    """
     X = as_float_array(X, "X", dtype)
-    Y = as_float_array(Y, "Y", dtype)
     n0, nL = sizes[0], sizes[-1]
     if X.ndim != 2:
         raise InputError(f"X must be a matrix of shape (N, {n0}) (one row per sample), got shape {X.shape}")
@@ -87,10 +90,33 @@ def check_batch(X, Y, sizes: Sequence[int], dtype) -> tuple[Array, Array]:
         raise InputError("X has no rows: a batch needs at least one sample")
     if X.shape[1] != n0:
         raise InputError(f"X has shape {X.shape} but θ⁽¹⁾ expects {n0} inputs: z⁽¹⁾ = Xθ⁽¹⁾ᵀ needs X of shape (N, {n0})")
+    Y_raw = np.asarray(Y)
+    if loss == "cross_entropy" and Y_raw.ndim == 1 and Y_raw.dtype.kind in "iu":
+        return X, check_labels(Y_raw, X.shape[0], nL)
+    Y = as_float_array(Y, "Y", dtype)
     if Y.ndim != 2:
-        raise InputError(f"Y must be a matrix of shape (N, {nL}) (one row per sample), got shape {Y.shape}")
+        labels = " or integer class labels of shape (N,)" if loss == "cross_entropy" else ""
+        raise InputError(f"Y must be a matrix of shape (N, {nL}) (one row per sample){labels}, got shape {Y.shape}")
     if Y.shape[0] != X.shape[0]:
         raise InputError(f"X has {X.shape[0]} rows but Y has {Y.shape[0]}: each sample needs one target row")
     if Y.shape[1] != nL:
         raise InputError(f"Y has shape {Y.shape} but the output layer has {nL} units: Y must have shape ({X.shape[0]}, {nL})")
+    if loss in ("bce", "cross_entropy") and (Y.min() < 0 or Y.max() > 1):
+        what = "probabilities" if loss == "bce" else "class probabilities (one-hot rows)"
+        raise InputError(f"{loss} needs targets Y in [0, 1] ({what}), got values from {Y.min():g} to {Y.max():g}")
+    if loss == "cross_entropy" and nL < 2:
+        raise InputError("cross_entropy needs at least 2 classes, but the output layer has 1 unit (use bce)")
     return X, Y
+
+
+def check_labels(labels: Array, N: int, n_classes: int) -> Array:
+    """Integer class labels for cross_entropy: shape (N,), each in 0…n_classes−1."""
+    if labels.shape[0] != N:
+        raise InputError(f"X has {N} rows but Y has {labels.shape[0]} labels: each sample needs one label")
+    if n_classes < 2:
+        raise InputError("cross_entropy needs at least 2 classes, but the output layer has 1 unit (use bce)")
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        bad = labels[(labels < 0) | (labels >= n_classes)][0]
+        raise InputError(f"class label {bad} is out of range: the output layer has {n_classes} units, "
+                         f"so labels must be 0…{n_classes - 1}")
+    return labels.astype(np.int64)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from manual_mlp.optimizers import STATE_FORMULAS
 from manual_mlp.record import StepRecord
 from manual_mlp.validation import sup
 
@@ -13,13 +14,19 @@ from .tolerance import Tolerance
 Array = np.ndarray
 
 
+SYMBOLS = {"z": "z", "a": "a", "delta": "δ", "grad_theta": "∂J/∂θ", "grad_b": "∂J/∂b", "theta": "θ", "b": "b",
+           "loss": "J"}
+
+
 def quantity_label(quantity: str, layer: int | None) -> str:
-    """'delta', 2 -> 'δ⁽²⁾' — the lab's symbol for a quantity."""
-    symbols = {"z": "z", "a": "a", "delta": "δ", "grad_theta": "∂J/∂θ", "grad_b": "∂J/∂b", "theta": "θ", "b": "b",
-               "loss": "J"}
-    if quantity in symbols:
-        return symbols[quantity] + ("" if layer is None else sup(layer))
-    return quantity + ("" if layer is None else sup(layer))
+    """'delta', 2 -> 'δ⁽²⁾'; 'exp_avg(theta)', 1 -> 'm(θ⁽¹⁾)' — the lab's symbol for a quantity."""
+    index = "" if layer is None else sup(layer)
+    if quantity in SYMBOLS:
+        return SYMBOLS[quantity] + index
+    state, _, kind = quantity.partition("(")
+    if state in STATE_FORMULAS and kind:
+        return f"{STATE_FORMULAS[state][0]}({SYMBOLS[kind.rstrip(')')]}{index})"
+    return quantity + index
 
 
 @dataclass
@@ -32,6 +39,11 @@ class QuantityDiff:
     torch_value: Array
     max_abs_diff: float
     ok: bool
+
+    #: with --gradcheck, on gradient rows: the finite-difference value and each twin's relative error
+    fd_value: Array | None = None
+    fd_rel_error_numpy: float | None = None
+    fd_rel_error_torch: float | None = None
 
     @property
     def label(self) -> str:
@@ -49,6 +61,9 @@ class Mismatch:
     numpy_value: float
     torch_value: float
     diverged: str | None = None   # "numpy", "torch" or "both" when a value went non-finite
+    #: with --gradcheck: the finite-difference value, when the twins agree but not with it
+    fd_value: float | None = None
+    fd_disagrees_with: str | None = None   # "numpy", "torch" or "both"
 
     @property
     def label(self) -> str:
@@ -60,13 +75,18 @@ class Mismatch:
             twins = {"both": "both twins", "numpy": "the NumPy twin", "torch": "the PyTorch twin"}[self.diverged]
             return (f"diverged at step {self.step}: {twins} produced a non-finite value in {where} "
                     f"(NumPy {self.numpy_value!r}, PyTorch {self.torch_value!r})")
+        if self.fd_disagrees_with:
+            twins = {"both": "both twins", "numpy": "the NumPy twin", "torch": "the PyTorch twin"}[self.fd_disagrees_with]
+            return (f"mismatch at step {self.step}: {where} — finite differences give {self.fd_value!r} but "
+                    f"{twins} disagree (NumPy {self.numpy_value!r}, PyTorch {self.torch_value!r})")
         return (f"mismatch at step {self.step}: {where} differs — NumPy {self.numpy_value!r}, "
                 f"PyTorch {self.torch_value!r}, |Δ| = {abs(self.numpy_value - self.torch_value):.3e}")
 
     def to_json(self) -> dict:
         return {"step": self.step, "quantity": self.quantity, "layer": self.layer,
                 "index": list(self.index), "numpy": self.numpy_value, "torch": self.torch_value,
-                "diverged": self.diverged, "message": self.describe()}
+                "diverged": self.diverged, "finite_differences": self.fd_value,
+                "message": self.describe()}
 
 
 def _first_bad_index(mask: Array) -> tuple[int, ...]:
@@ -102,3 +122,33 @@ def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance) -> t
             idx = _first_bad_index(bad if bad.any() else ~close)
             first = Mismatch(rec_np.step, name, layer, idx, float(v_np[idx]), float(v_pt[idx]), diverged)
     return diffs, first
+
+
+def relative_error(value: Array, reference: Array) -> float:
+    """‖value − reference‖ / max(‖value‖, ‖reference‖), 0 when both are 0 (the usual gradcheck measure)."""
+    scale = max(float(np.linalg.norm(value)), float(np.linalg.norm(reference)))
+    return float(np.linalg.norm(value - reference)) / scale if scale else 0.0
+
+
+def add_finite_differences(diffs: list[QuantityDiff], fd: dict[str, list[Array]], tol: Tolerance,
+                           step: int) -> Mismatch | None:
+    """Put the finite-difference gradients beside each twin's; the first disagreement, if any.
+
+    ``fd`` is in the optimizer's layout {"theta": [...], "b": [...]}; gradient rows
+    of ``diffs`` get ``fd_value`` and each twin's relative error.
+    """
+    first = None
+    for d in diffs:
+        kind = {"grad_theta": "theta", "grad_b": "b"}.get(d.quantity)
+        if kind is None:
+            continue
+        d.fd_value = fd[kind][d.layer - 1]
+        d.fd_rel_error_numpy = relative_error(d.numpy_value, d.fd_value)
+        d.fd_rel_error_torch = relative_error(d.torch_value, d.fd_value)
+        bad_np, bad_pt = ~tol.allows(d.numpy_value, d.fd_value), ~tol.allows(d.torch_value, d.fd_value)
+        if first is None and (bad_np.any() or bad_pt.any()):
+            who = "both" if bad_np.any() and bad_pt.any() else ("numpy" if bad_np.any() else "torch")
+            idx = _first_bad_index(bad_np | bad_pt)
+            first = Mismatch(step, d.quantity, d.layer, idx, float(d.numpy_value[idx]), float(d.torch_value[idx]),
+                             fd_value=float(d.fd_value[idx]), fd_disagrees_with=who)
+    return first

@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 
 from .files import json_array, json_number, write_json
-from .options import (ArgumentParser, add_model_options, add_run_options, guarded, resolve_data, resolve_weights,
-                      run_config)
+from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
+                      resolve_weights, run_config)
 from .run import Report, run_comparison
 from .table import render_report
 
@@ -21,7 +21,10 @@ def build_parser() -> ArgumentParser:
                     "network, one step with η = 0.1.",
         epilog="Exit codes: 0 all quantities match, 1 mismatch or divergence, 2 bad input.")
     add_model_options(p)
+    add_optimizer_options(p)
     add_run_options(p)
+    p.add_argument("--gradcheck", action="store_true",
+                   help="also check every gradient against central finite differences in float64 (a third witness)")
     return p
 
 
@@ -29,6 +32,7 @@ def report_json(report: Report) -> dict:
     """The ``--json`` payload; non-finite numbers are written as null."""
     return {
         "ok": report.ok,
+        "config": report.config.to_json(),
         "steps": [{"step": s.step, "loss_numpy": json_number(s.loss_numpy), "loss_torch": json_number(s.loss_torch),
                    "max_abs_diff": json_number(s.max_abs_diff)} for s in report.steps],
         "first_mismatch": None if report.ok else report.first_mismatch.to_json(),

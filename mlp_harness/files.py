@@ -67,7 +67,10 @@ def load_data(path: str | Path) -> tuple[Array, Array]:
     extra = sorted(set(arrays) - {"X", "Y"})
     if extra:
         raise InputError(f"data file {str(path)!r} has unexpected arrays {extra}; expected exactly X and Y")
-    return as_float_array(arrays["X"], f"X in {str(path)!r}"), as_float_array(arrays["Y"], f"Y in {str(path)!r}")
+    Y = arrays["Y"]
+    if not (Y.ndim == 1 and Y.dtype.kind in "iu"):  # integer class labels stay integers (cross_entropy)
+        Y = as_float_array(Y, f"Y in {str(path)!r}")
+    return as_float_array(arrays["X"], f"X in {str(path)!r}"), Y
 
 
 def json_number(x: float) -> float | None:

@@ -5,12 +5,13 @@ The flag names are a contract other tools rely on: change none of them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from typing import Callable
 
 import numpy as np
 
-from manual_mlp import lab, random_parameters
+from manual_mlp import ACTIVATIONS, LOSSES, OPTIMIZERS, lab, random_parameters
 from manual_mlp.validation import InputError, InputTypeError
 
 from .files import load_data, load_weights
@@ -35,7 +36,14 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--init-seed", type=int, default=0, metavar="N", help="seed of the random weights (default 0)")
     g.add_argument("--bias", action="store_true", help="random weights with biases b⁽ˡ⁾ (with --layers)")
     g.add_argument("--weights", metavar="FILE.npz", help="arrays theta1…thetaL of shape (out, in), optional b1…bL")
-    g.add_argument("--data", metavar="FILE.npz", help="arrays X (N, n0) and Y (N, nL)")
+    g.add_argument("--data", metavar="FILE.npz", help="arrays X (N, n0) and Y (N, nL); with cross_entropy Y may "
+                   "be integer labels (N,)")
+    g.add_argument("--activation", choices=[n for n, f in ACTIVATIONS.items() if not f.output_only],
+                   default="sigmoid", help="hidden layers' activation (default sigmoid, as in the lab)")
+    g.add_argument("--output-activation", choices=list(ACTIVATIONS), default="sigmoid",
+                   help="output layer's activation (default sigmoid; softmax goes with --loss cross_entropy)")
+    g.add_argument("--loss", choices=list(LOSSES), default="half_sse",
+                   help="half_sse = the lab's ½Σ(y−a)² (default); mse, bce, cross_entropy as torch.nn's")
 
 
 def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", steps_default: int = 1) -> None:
@@ -43,10 +51,37 @@ def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", ste
     g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=f"learning rate η (default {lab.ETA})")
     g.add_argument(steps_name, type=int, default=steps_default, metavar="N",
                    help=f"number of training steps (default {steps_default})")
+    g.add_argument("--batch-size", type=int, default=None, metavar="B",
+                   help="samples per step (default: all of them, as in the lab)")
+    g.add_argument("--shuffle-seed", type=int, default=None, metavar="N",
+                   help="shuffle the samples every epoch with this seed (default: fixed order)")
     g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="precision of both twins")
     g.add_argument("--rtol", type=float, default=None, help="relative tolerance (default: derived from --dtype)")
     g.add_argument("--atol", type=float, default=None, help="absolute tolerance (default: derived from --dtype)")
+    g.add_argument("--free-running", action="store_true",
+                   help="let the twins train independently instead of starting each step from the NumPy twin's "
+                        "state; rounding differences then compound (with Adam or momentum, loosen --rtol/--atol)")
     g.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+
+
+def add_optimizer_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("optimizer (torch.optim's semantics; default: plain gradient descent, as in the lab)")
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd", help="default sgd")
+    g.add_argument("--momentum", type=float, default=0.0, metavar="μ", help="sgd momentum (default 0)")
+    g.add_argument("--nesterov", action="store_true", help="sgd with Nesterov momentum (needs --momentum > 0)")
+    g.add_argument("--weight-decay", type=float, default=None, metavar="λ",
+                   help="L2 penalty: coupled for sgd/adam, decoupled for adamw (default: torch's, 0 or 0.01 for adamw)")
+    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2",
+                   help="Adam's moment decay rates (default 0.9,0.999)")
+    g.add_argument("--eps", type=float, default=1e-8, metavar="ε", help="Adam's ε (default 1e-8)")
+
+
+def parse_betas(text: str) -> tuple[float, float]:
+    try:
+        beta1, beta2 = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--betas takes two numbers such as 0.9,0.999, got {text!r}") from None
+    return beta1, beta2
 
 
 def parse_layers(text: str) -> list[int]:
@@ -82,12 +117,18 @@ def resolve_data(args: argparse.Namespace, sizes: list[int]) -> tuple[Array, Arr
     if not args.layers and not args.weights:
         return lab.X.copy(), lab.Y.copy()
     rng = np.random.default_rng([args.init_seed, 1])
-    return rng.normal(size=(RANDOM_BATCH, sizes[0])), rng.uniform(size=(RANDOM_BATCH, sizes[-1]))
+    X = rng.normal(size=(RANDOM_BATCH, sizes[0]))
+    if getattr(args, "loss", None) == "cross_entropy":
+        return X, rng.integers(0, sizes[-1], size=RANDOM_BATCH)
+    return X, rng.uniform(size=(RANDOM_BATCH, sizes[-1]))
 
 
 def run_config(args: argparse.Namespace, steps: int) -> RunConfig:
-    return RunConfig(lr=args.lr, steps=steps, dtype=args.dtype, rtol=args.rtol, atol=args.atol,
-                     device=getattr(args, "device", "cpu"))
+    """The RunConfig that the parsed options describe (options a tool lacks keep their defaults)."""
+    defaults = RunConfig()
+    given = {name: getattr(args, name) for name in RunConfig.__dataclass_fields__ if hasattr(args, name)}
+    given["steps"] = steps
+    return dataclasses.replace(defaults, **given)
 
 
 def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:

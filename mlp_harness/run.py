@@ -1,23 +1,26 @@
 """Run both twins from the same weights, step by step, comparing every quantity."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from manual_mlp import MLP, SGD, StepRecord
-from manual_mlp.validation import check_batch, check_parameters, InputError
+from manual_mlp import MLP, Optimizer, OptimizerSettings, StepRecord, make_optimizer, numerical_gradients
+from manual_mlp.activations import get_activation
+from manual_mlp.batches import check_batch_size, step_batch
+from manual_mlp.losses import check_pairing, get_loss
+from manual_mlp.validation import InputError, check_batch, check_parameters
 from torch_reference import TorchTwin
 
-from .compare import Mismatch, QuantityDiff, compare_records
-from .tolerance import Tolerance
+from .compare import Mismatch, QuantityDiff, add_finite_differences, compare_records
+from .tolerance import Tolerance, gradcheck_tolerance
 
 Array = np.ndarray
 
 
 @dataclass(frozen=True)
 class RunConfig:
-    """Everything that defines a comparison run except the weights and the data."""
+    """Everything that defines a run except the weights and the data."""
 
     lr: float = 0.1
     steps: int = 1
@@ -25,7 +28,17 @@ class RunConfig:
     loss: str = "half_sse"
     activation: str = "sigmoid"
     output_activation: str = "sigmoid"
-    rtol: float | None = None   # None: derived from dtype (see tolerance.py)
+    optimizer: str = "sgd"
+    momentum: float = 0.0
+    nesterov: bool = False
+    weight_decay: float | None = None    # None: torch's default for the optimizer
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+    batch_size: int | None = None        # None: the full batch, as in the lab
+    shuffle_seed: int | None = None      # None: batches in a fixed order
+    gradcheck: bool = False
+    free_running: bool = False           # False: each step starts both twins from the NumPy twin's state
+    rtol: float | None = None            # None: derived from dtype (see tolerance.py)
     atol: float | None = None
     device: str = "cpu"
 
@@ -33,9 +46,15 @@ class RunConfig:
     def tolerance(self) -> Tolerance:
         return Tolerance.for_dtype(self.dtype, self.rtol, self.atol)
 
+    @property
+    def optimizer_settings(self) -> OptimizerSettings:
+        return OptimizerSettings(self.optimizer, self.lr, self.momentum, self.nesterov, self.weight_decay,
+                                 tuple(self.betas), self.eps)
+
+    def to_json(self) -> dict:
+        return asdict(self) | {"betas": list(self.betas), "weight_decay": self.optimizer_settings.decay}
+
     def validate(self) -> None:
-        if not self.lr > 0:
-            raise InputError(f"the learning rate η must be > 0, got {self.lr}")
         if self.steps < 1:
             raise InputError(f"steps must be at least 1, got {self.steps}")
         if self.dtype not in ("float64", "float32"):
@@ -44,6 +63,9 @@ class RunConfig:
             value = getattr(self, name)
             if value is not None and not value >= 0:
                 raise InputError(f"--{name} must be ≥ 0, got {value}")
+        get_activation(self.activation), get_activation(self.output_activation)
+        check_pairing(self.output_activation, get_loss(self.loss))
+        self.optimizer_settings.validate()
 
 
 @dataclass
@@ -80,30 +102,48 @@ def named_weights(thetas: list[Array], biases: list[Array] | None) -> dict[str, 
 
 
 def build_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | None,
-                manual_model: MLP | None = None) -> tuple[MLP, SGD, TorchTwin]:
+                manual_model: MLP | None = None) -> tuple[MLP, Optimizer, TorchTwin]:
     """Both twins from one set of weights, cast to the run's dtype.
 
     ``manual_model`` replaces the NumPy network (a deliberately broken one, say);
     it must hold the same weights.
     """
+    config.validate()
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
     net = manual_model or MLP(thetas, biases, config.activation, config.output_activation)
-    twin = TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss, config.lr, config.device)
-    return net, SGD(config.lr), twin
+    twin = TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss,
+                     config.optimizer_settings, config.device)
+    return net, make_optimizer(config.optimizer_settings), twin
 
 
 def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
                    manual_model: MLP | None = None) -> Report:
-    """Train both twins on (X, Y) for ``config.steps`` steps; stop at the first difference."""
-    config.validate()
+    """Train both twins on (X, Y) for ``config.steps`` steps, one batch per step; stop at the first difference.
+
+    Each step is checked from a common starting point: once step k has been
+    compared, the PyTorch twin continues from the NumPy twin's θ, b and optimizer
+    state. Rounding differences of ≈ε per step are thus never compounded by the
+    training dynamics (Adam at η = 0.1 amplifies them ≈10⁵-fold in 100 steps),
+    and every step's arithmetic is held to the dtype's tolerance. With
+    ``free_running`` the twins train independently and their drift is compared.
+    """
     net, optimizer, twin = build_twins(config, thetas, biases, manual_model)
-    X, Y = check_batch(X, Y, net.sizes, net.dtype)
+    X, Y = check_batch(X, Y, net.sizes, net.dtype, config.loss)
+    check_batch_size(config.batch_size, X.shape[0])
     report = Report(config, config.tolerance)
     for step in range(1, config.steps + 1):
-        rec_np: StepRecord = net.train_step(X, Y, optimizer, config.loss, step)
-        rec_pt: StepRecord = twin.train_step(X, Y, step)
+        batch = step_batch(step, X.shape[0], config.batch_size, config.shuffle_seed)
+        Xb, Yb = X[batch], Y[batch]
+        fd = numerical_gradients(net, Xb, Yb, config.loss) if config.gradcheck else None
+        rec_np: StepRecord = net.train_step(Xb, Yb, optimizer, config.loss, step)
+        rec_pt: StepRecord = twin.train_step(Xb, Yb, step)
         diffs, mismatch = compare_records(rec_np, rec_pt, report.tolerance)
+        if fd is not None:
+            fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(report.tolerance, rec_pt.loss), step)
+            mismatch = mismatch or fd_mismatch
         report.steps.append(StepSummary(step, rec_np.loss, rec_pt.loss, max(d.max_abs_diff for d in diffs)))
+        if not config.free_running:
+            twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
         if step == 1:
             report.first_diffs = diffs
         report.last_diffs = diffs

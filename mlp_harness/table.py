@@ -1,37 +1,59 @@
-"""The side-by-side table: quantity, formula, NumPy value, PyTorch value, max |Δ|."""
+"""The side-by-side table: quantity, formula, NumPy value, PyTorch value, max |Δ|.
+
+With ``--gradcheck`` the gradient rows also show the finite-difference value and
+each twin's relative error against it.
+"""
 from __future__ import annotations
 
 import numpy as np
 
+from manual_mlp.activations import get_activation
+from manual_mlp.losses import get_loss
+from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff
-from .run import Report
+from .run import Report, RunConfig
 
 #: matrices up to this many entries are printed whole
 WHOLE_MATRIX_LIMIT = 64
 
 
-def formula(quantity: str, l: int | None, L: int, has_bias: bool) -> str:
+def output_delta_formula(config: RunConfig, L: int) -> str:
+    loss = get_loss(config.loss)
+    dJ = loss.grad_formula.format(a=f"a{sup(L)}", z=f"z{sup(L)}")
+    if loss.on_logits:
+        return dJ
+    return f"{dJ} ⊙ {get_activation(config.output_activation).symbol}′(z{sup(L)})"
+
+
+def formula(quantity: str, l: int | None, L: int, has_bias: bool, config: RunConfig | None = None) -> str:
     """The equation that produces ``quantity`` at layer ``l``, in the lab's notation."""
+    config = config or RunConfig()
+    if quantity == "loss":
+        return get_loss(config.loss).formula.format(a=f"a{sup(L)}", z=f"z{sup(L)}")
+    state, _, kind = quantity.partition("(")
+    if state in STATE_FORMULAS:
+        return STATE_FORMULAS[state][1]
+    prev = "X" if l == 1 else f"a{sup(l - 1)}"
+    f = get_activation(config.output_activation if l == L else config.activation).symbol
     b = f" + b{sup(l)}" if has_bias else ""
-    prev = "X" if l == 1 else f"a{sup(l - 1) if l else ''}"
-    f = "σ"
+    update = update_formula(config.optimizer_settings)
     return {
-        "z": f"{prev}·θ{sup(l)}ᵀ{b}" if l else "",
+        "z": f"{prev}·θ{sup(l)}ᵀ{b}",
         "a": f"{f}(z{sup(l)})",
-        "loss": f"½ Σ (y − a{sup(L)})²",
-        "delta": (f"(a{sup(L)} − y) ⊙ {f}′(z{sup(L)})" if l == L
-                  else f"δ{sup(l + 1)}θ{sup(l + 1)} ⊙ {f}′(z{sup(l)})") if l else "",
-        "grad_theta": f"δ{sup(l)}ᵀ·{prev}" if l else "",
-        "grad_b": f"Σₙ δ{sup(l)}" if l else "",
-        "theta": f"θ{sup(l)} − η ∂J/∂θ{sup(l)}" if l else "",
-        "b": f"b{sup(l)} − η ∂J/∂b{sup(l)}" if l else "",
+        "delta": output_delta_formula(config, L) if l == L else f"δ{sup(l + 1)}θ{sup(l + 1)} ⊙ {f}′(z{sup(l)})",
+        "grad_theta": f"δ{sup(l)}ᵀ·{prev}",
+        "grad_b": f"Σₙ δ{sup(l)}",
+        "theta": update.replace("θ", f"θ{sup(l)}"),
+        "b": update.replace("θ", f"b{sup(l)}").replace("∂J/∂b", f"∂J/∂b{sup(l)}"),
     }.get(quantity, "")
 
 
-def format_value(value: np.ndarray, precision: int = 8) -> list[str]:
+def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
     """Lines of a value as NumPy prints it (the lab's style), summarised when large."""
+    if value is None:
+        return [""]
     value = np.asarray(value)
     if value.ndim == 0:
         return [f"{float(value):.{precision}f}"]
@@ -43,23 +65,28 @@ def format_value(value: np.ndarray, precision: int = 8) -> list[str]:
     return lines
 
 
-def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str) -> str:
-    rows = [("quantity", "formula", "NumPy (by hand)", "PyTorch (autograd)", "max |Δ|")]
-    cells = []
-    for d in diffs:
-        np_lines, pt_lines = format_value(d.numpy_value), format_value(d.torch_value)
-        label = d.label + (" (new)" if d.quantity in ("theta", "b") else "")
-        mark = "" if d.ok else "  ✗"
-        cells.append(([label], [formula(d.quantity, d.layer, L, has_bias)], np_lines, pt_lines,
-                      [f"{d.max_abs_diff:.1e}{mark}"]))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    for cell in cells:
-        widths = [max(w, *(len(line) for line in col)) for w, col in zip(widths, cell)]
+def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool) -> list[list[str]]:
+    label = d.label + (" (new)" if d.quantity in ("theta", "b") else "")
+    row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], format_value(d.numpy_value),
+           format_value(d.torch_value), [f"{d.max_abs_diff:.1e}" + ("" if d.ok else "  ✗")]]
+    if gradcheck:
+        errors = [] if d.fd_value is None else [f"{d.fd_rel_error_numpy:.1e} / {d.fd_rel_error_torch:.1e}"]
+        row += [format_value(d.fd_value), errors]
+    return row
+
+
+def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, config: RunConfig | None = None) -> str:
+    config = config or RunConfig()
+    gradcheck = any(d.fd_value is not None for d in diffs)
+    header = ["quantity", "formula", "NumPy (by hand)", "PyTorch (autograd)", "max |Δ|"]
+    if gradcheck:
+        header += ["finite differences", "rel. err NumPy / PyTorch"]
+    cells = [_row(d, L, has_bias, config, gradcheck) for d in diffs]
+    widths = [max([len(h)] + [len(line) for cell in cells for line in cell[i]]) for i, h in enumerate(header)]
     sep = "  "
-    out = [title, sep.join(h.ljust(w) for h, w in zip(rows[0], widths)), sep.join("─" * w for w in widths)]
+    out = [title, sep.join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), sep.join("─" * w for w in widths)]
     for cell in cells:
-        height = max(len(col) for col in cell)
-        for i in range(height):
+        for i in range(max(len(col) for col in cell)):
             out.append(sep.join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(cell, widths)).rstrip())
     return "\n".join(out)
 
@@ -78,16 +105,17 @@ def render_summary(report: Report, max_rows: int = 20) -> str:
 
 
 def render_report(report: Report, L: int, has_bias: bool) -> str:
-    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {report.config.steps}")]
+    config = report.config
+    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {config.steps}", config)]
     if len(report.steps) > 1:
-        last = report.steps[-1].step
-        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {last}"))
+        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {report.steps[-1].step}", config))
         parts.append(render_summary(report))
     tol = report.tolerance
+    witnesses = "formula = autograd = finite differences" if config.gradcheck else "formula = autograd"
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
-        parts.append(f"OK: every quantity of all {len(report.steps)} step(s) agrees within rtol={tol.rtol:.1e}, "
-                     f"atol={tol.atol:.1e} ({report.config.dtype}); largest |Δ| = {largest:.1e}")
+        parts.append(f"OK ({witnesses}): every quantity of all {len(report.steps)} step(s) agrees within "
+                     f"rtol={tol.rtol:.1e}, atol={tol.atol:.1e} ({config.dtype}); largest |Δ| = {largest:.1e}")
     else:
         parts.append(f"FAIL: {report.first_mismatch.describe()} (rtol={tol.rtol:.1e}, atol={tol.atol:.1e})")
     return "\n\n".join(parts)

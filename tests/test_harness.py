@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from manual_mlp import MLP, lab, random_parameters
-from manual_mlp.activations import SIGMOID
+from manual_mlp.activations import ACTIVATIONS
 from mlp_harness import RunConfig, Tolerance, compare_records, run_comparison
 
+SIGMOID = ACTIVATIONS["sigmoid"]
 NO_PRIME = dataclasses.replace(SIGMOID, name="sigmoid-without-derivative", grad=lambda z, a: np.ones_like(a))
 
 

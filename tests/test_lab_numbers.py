@@ -41,7 +41,7 @@ def numpy_record(Y):
 
 
 def torch_record(Y):
-    return TorchTwin(lab.lab_thetas(), lr=lab.ETA).train_step(lab.X, Y)
+    return TorchTwin(lab.lab_thetas(), optimizer=lab.ETA).train_step(lab.X, Y)
 
 
 def lookup(record, key):

@@ -44,7 +44,7 @@ def test_every_quantity_has_the_twins_shape_and_dtype(dtype):
     biases = [b.astype(dtype) for b in biases]
     tol = Tolerance.for_dtype(dtype)
     rec_np = MLP(thetas, biases).train_step(X, Y, SGD(0.1))
-    rec_pt = TorchTwin(thetas, biases, lr=0.1).train_step(X, Y)
+    rec_pt = TorchTwin(thetas, biases, optimizer=0.1).train_step(X, Y)
     for (name, layer, v_np), (_, _, v_pt) in zip(rec_np.quantities(), rec_pt.quantities(), strict=True):
         assert np.asarray(v_np).dtype == np.dtype(dtype) or name == "loss"
         assert_same(f"{name} layer {layer}", v_np, v_pt, tol.rtol, tol.atol)

@@ -12,13 +12,22 @@ import numpy as np
 import torch
 from torch import nn
 
+from manual_mlp.optimizers import OptimizerSettings
 from manual_mlp.record import StepRecord
 
 Array = np.ndarray
 
 TORCH_DTYPES = {np.dtype(np.float64): torch.float64, np.dtype(np.float32): torch.float32}
 
-ACTIVATION_MODULES = {"sigmoid": nn.Sigmoid}
+#: torch's own modules for each activation name of manual_mlp
+ACTIVATION_MODULES = {
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,      # negative_slope=0.01 by default, as manual_mlp
+    "identity": nn.Identity,
+    "softmax": lambda: nn.Softmax(dim=1),
+}
 
 
 def activation_module(name: str) -> nn.Module:
@@ -28,12 +37,29 @@ def activation_module(name: str) -> nn.Module:
         raise ValueError(f"the torch twin has no activation {name!r}") from None
 
 
-def half_sse_pt(a: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """J = ½ Σ (y − a)², by torch's own MSE with a sum reduction."""
-    return 0.5 * nn.functional.mse_loss(a, y, reduction="sum")
+class HalfSSELoss(nn.Module):
+    """The lab's J = ½ Σ (y − a)²: torch's own MSE with a sum reduction, halved."""
+
+    def forward(self, a: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return 0.5 * nn.functional.mse_loss(a, y, reduction="sum")
 
 
-LOSS_FUNCTIONS = {"half_sse": half_sse_pt}
+#: torch's loss for each loss name, and whether it reads the logits z⁽ᴸ⁾ rather than a⁽ᴸ⁾
+LOSS_MODULES = {
+    "half_sse": (HalfSSELoss, False),
+    "mse": (nn.MSELoss, False),
+    "bce": (nn.BCELoss, False),
+    "cross_entropy": (nn.CrossEntropyLoss, True),
+}
+
+
+def make_torch_optimizer(settings: OptimizerSettings, parameters) -> torch.optim.Optimizer:
+    """torch.optim's own optimizer for the same settings (weight decay defaults resolved identically)."""
+    if settings.name == "sgd":
+        return torch.optim.SGD(parameters, lr=settings.lr, momentum=settings.momentum, nesterov=settings.nesterov,
+                               weight_decay=settings.decay)
+    adam = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[settings.name]
+    return adam(parameters, lr=settings.lr, betas=settings.betas, eps=settings.eps, weight_decay=settings.decay)
 
 
 def load_weights(linears: nn.ModuleList, thetas: list[Array], biases: list[Array] | None) -> None:
@@ -86,12 +112,16 @@ class TorchTwin:
     """Owns a :class:`TorchMLP`, its loss and its ``torch.optim`` optimizer; yields step records."""
 
     def __init__(self, thetas: list[Array], biases: list[Array] | None = None, activation: str = "sigmoid",
-                 output_activation: str = "sigmoid", loss: str = "half_sse", lr: float = 0.1, device: str = "cpu"):
+                 output_activation: str = "sigmoid", loss: str = "half_sse",
+                 optimizer: OptimizerSettings | float = 0.1, device: str = "cpu"):
         self.model = TorchMLP(thetas, biases, activation, output_activation, device)
         self.device = device
         self.dtype = self.model.linears[0].weight.dtype
-        self.loss_fn = LOSS_FUNCTIONS[loss]
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr)
+        loss_module, self.loss_on_logits = LOSS_MODULES[loss]
+        self.loss_fn = loss_module()
+        if not isinstance(optimizer, OptimizerSettings):
+            optimizer = OptimizerSettings("sgd", optimizer)
+        self.optimizer = make_torch_optimizer(optimizer, self.model.parameters())
 
     @property
     def thetas(self) -> list[Array]:
@@ -105,10 +135,11 @@ class TorchTwin:
 
     def train_step(self, X: Array, Y: Array, step: int = 1) -> StepRecord:
         x = torch.as_tensor(X, dtype=self.dtype, device=self.device)
-        y = torch.as_tensor(Y, dtype=self.dtype, device=self.device)
+        labels = np.asarray(Y).ndim == 1  # integer class labels, for cross_entropy
+        y = torch.as_tensor(Y, dtype=torch.long if labels else self.dtype, device=self.device)
         self.optimizer.zero_grad(set_to_none=True)
         zs, activations = self.model(x)
-        loss = self.loss_fn(activations[-1], y)
+        loss = self.loss_fn(zs[-1] if self.loss_on_logits else activations[-1], y)
         loss.backward()
         linears = self.model.linears
         nabla_thetas = [to_numpy(linear.weight.grad) for linear in linears]
@@ -117,6 +148,17 @@ class TorchTwin:
         return StepRecord(step, [to_numpy(z) for z in zs], [to_numpy(a) for a in activations], float(loss.item()),
                           [to_numpy(z.grad) for z in zs], nabla_thetas, nabla_biases, self.thetas, self.biases,
                           self.optimizer_state())
+
+    def load_state(self, thetas: list[Array], biases: list[Array] | None,
+                   optimizer_state: dict[str, dict[str, list[Array]]]) -> None:
+        """Continue from the given θ, b and optimizer state (the layout of a step record)."""
+        load_weights(self.model.linears, thetas, biases)
+        with torch.no_grad():
+            for l, linear in enumerate(self.model.linears):
+                for kind, param in (("theta", linear.weight), ("b", linear.bias)):
+                    for name, per_kind in optimizer_state.items():
+                        if param is not None and name in self.optimizer.state.get(param, {}):
+                            self.optimizer.state[param][name].copy_(torch.from_numpy(per_kind[kind][l]))
 
     def optimizer_state(self) -> dict[str, dict[str, list[Array]]]:
         """torch.optim's per-parameter state, laid out like the NumPy optimizer's."""

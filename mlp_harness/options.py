@@ -136,6 +136,8 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
     def wrapper(argv: list[str] | None = None) -> int:
         try:
             return main(argv)
+        except SystemExit as exc:  # argparse's own exits (--help: 0, usage errors: 2), as a return value
+            return exc.code if isinstance(exc.code, int) else 2
         except (InputError, InputTypeError) as exc:
             print(f"{prog}: error: {exc}", file=sys.stderr)
             return 2

@@ -5,6 +5,8 @@ optimizer state after every step (float64, 1e-12 relative: the same arithmetic i
 the same order). The mutants below are the classic ways to get an optimizer wrong;
 the same check must catch each of them, so the check is known to be able to fail.
 """
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -65,24 +67,22 @@ class AdamWithoutBiasCorrection(Adam):
         return super().step(params, grads)
 
 
-class AdamDecayingTheAdamWWay(Adam):
-    def step(self, params, grads):
-        s = self.settings
-        self.settings = OptimizerSettings("adamw", s.lr, weight_decay=s.decay, betas=s.betas, eps=s.eps)
-        try:
-            return super().step(params, grads)
-        finally:
-            self.settings = s
+def running_as(base, name: str, **changes):
+    """``base`` whose step silently applies other settings (the mistake) while torch gets the stated ones."""
+    class Mutant(base):
+        def step(self, params, grads):
+            stated, self.settings = self.settings, dataclasses.replace(self.settings, **changes)
+            try:
+                return super().step(params, grads)
+            finally:
+                self.settings = stated
+    Mutant.__name__ = name
+    return Mutant
 
 
-class AdamWDecayingTheAdamWay(Adam):
-    def step(self, params, grads):
-        s = self.settings
-        self.settings = OptimizerSettings("adam", s.lr, weight_decay=s.decay, betas=s.betas, eps=s.eps)
-        try:
-            return super().step(params, grads)
-        finally:
-            self.settings = s
+AdamDecayingTheAdamWWay = running_as(Adam, "AdamDecayingTheAdamWWay", name="adamw")
+AdamWDecayingTheAdamWay = running_as(Adam, "AdamWDecayingTheAdamWay", name="adam")
+NesterovWithoutLookahead = running_as(SGD, "NesterovWithoutLookahead", nesterov=False)
 
 
 class MomentumBufferStartingAsAnAverage(SGD):
@@ -90,16 +90,6 @@ class MomentumBufferStartingAsAnAverage(SGD):
         if self.t == 0:  # buf₁ = (1 − μ)g, as an exponential average would start, instead of torch's buf₁ = g
             grads = {k: [(1 - self.settings.momentum) * g for g in v] for k, v in grads.items()}
         return super().step(params, grads)
-
-
-class NesterovWithoutLookahead(SGD):
-    def step(self, params, grads):
-        s = self.settings
-        self.settings = OptimizerSettings("sgd", s.lr, momentum=s.momentum, weight_decay=s.weight_decay)
-        try:
-            return super().step(params, grads)
-        finally:
-            self.settings = s
 
 
 MUTANTS = [

@@ -67,7 +67,7 @@ class AdamWithoutBiasCorrection(Adam):
         return super().step(params, grads)
 
 
-def running_as(base, name: str, **changes):
+def running_as(base, label: str, **changes):
     """``base`` whose step silently applies other settings (the mistake) while torch gets the stated ones."""
     class Mutant(base):
         def step(self, params, grads):
@@ -76,7 +76,7 @@ def running_as(base, name: str, **changes):
                 return super().step(params, grads)
             finally:
                 self.settings = stated
-    Mutant.__name__ = name
+    Mutant.__name__ = label
     return Mutant
 
 

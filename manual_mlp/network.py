@@ -15,7 +15,7 @@ from .activations import Activation, get_activation
 from .backprop import bias_gradient, hidden_delta, output_delta, weight_gradient, weighted_input
 from .losses import Loss, get_loss
 from .record import StepRecord
-from .validation import check_batch, check_parameters
+from .validation import check_batch, check_inputs, check_parameters
 
 Array = np.ndarray
 
@@ -61,6 +61,7 @@ class MLP:
 
     def forward(self, X: Array) -> Forward:
         """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L."""
+        X = check_inputs(X, self.sizes, self.dtype)
         zs, activations = [], [X]
         for l, theta in enumerate(self.thetas, start=1):
             z = weighted_input(activations[-1], theta, self.bias(l))

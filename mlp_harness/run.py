@@ -1,12 +1,13 @@
 """Run both twins from the same weights, step by step, comparing every quantity."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from manual_mlp import MLP, SGD, StepRecord
-from manual_mlp.validation import check_batch, check_parameters, InputError
+from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
 from torch_reference import TorchTwin
 
 from .compare import Mismatch, QuantityDiff, compare_records
@@ -34,16 +35,31 @@ class RunConfig:
         return Tolerance.for_dtype(self.dtype, self.rtol, self.atol)
 
     def validate(self) -> None:
-        if not self.lr > 0:
-            raise InputError(f"the learning rate η must be > 0, got {self.lr}")
+        """Refuse settings no run can use, naming the command-line flag where there is one."""
+        if not _is_real(self.lr):
+            raise InputTypeError(f"the learning rate η (--lr) must be a number, got {self.lr!r}")
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise InputError(f"the learning rate η (--lr) must be a finite number > 0, got {self.lr!r}")
+        if not _is_whole(self.steps):
+            raise InputTypeError(f"the number of steps must be a whole number, got {self.steps!r}")
         if self.steps < 1:
-            raise InputError(f"steps must be at least 1, got {self.steps}")
+            raise InputError(f"the number of steps must be at least 1, got {self.steps!r}")
         if self.dtype not in ("float64", "float32"):
             raise InputError(f"dtype must be float64 or float32, got {self.dtype!r}")
         for name in ("rtol", "atol"):
             value = getattr(self, name)
-            if value is not None and not value >= 0:
-                raise InputError(f"--{name} must be ≥ 0, got {value}")
+            if value is not None and not _is_real(value):
+                raise InputTypeError(f"the tolerance {name} (--{name}) must be a number, got {value!r}")
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise InputError(f"the tolerance {name} (--{name}) must be a finite number ≥ 0, got {value!r}")
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 @dataclass
@@ -100,10 +116,15 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     X, Y = check_batch(X, Y, net.sizes, net.dtype)
     report = Report(config, config.tolerance)
     for step in range(1, config.steps + 1):
-        rec_np: StepRecord = net.train_step(X, Y, optimizer, config.loss, step)
+        # A diverging run overflows to inf and then NaN; that is the very signal compare_records reports
+        # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
+        with np.errstate(over="ignore", invalid="ignore"):
+            rec_np: StepRecord = net.train_step(X, Y, optimizer, config.loss, step)
         rec_pt: StepRecord = twin.train_step(X, Y, step)
         diffs, mismatch = compare_records(rec_np, rec_pt, report.tolerance)
-        report.steps.append(StepSummary(step, rec_np.loss, rec_pt.loss, max(d.max_abs_diff for d in diffs)))
+        # np.max, not max(): a NaN difference must show as NaN whatever its position in the list
+        largest = float(np.max([d.max_abs_diff for d in diffs]))
+        report.steps.append(StepSummary(step, rec_np.loss, rec_pt.loss, largest))
         if step == 1:
             report.first_diffs = diffs
         report.last_diffs = diffs

@@ -30,11 +30,17 @@ def formula(quantity: str, l: int | None, L: int, has_bias: bool) -> str:
     }.get(quantity, "")
 
 
+def format_scalar(x: float, precision: int = 8) -> str:
+    """Fixed-point like the lab's prints, but in exponent form once it would run to dozens of digits."""
+    x = float(x)
+    return f"{x:.{precision}e}" if np.isfinite(x) and abs(x) >= 1e8 else f"{x:.{precision}f}"
+
+
 def format_value(value: np.ndarray, precision: int = 8) -> list[str]:
     """Lines of a value as NumPy prints it (the lab's style), summarised when large."""
     value = np.asarray(value)
     if value.ndim == 0:
-        return [f"{float(value):.{precision}f}"]
+        return [format_scalar(value, precision)]
     text = np.array2string(value, precision=precision, threshold=WHOLE_MATRIX_LIMIT, edgeitems=2,
                            max_line_width=60, floatmode="fixed")
     lines = text.splitlines()
@@ -43,13 +49,15 @@ def format_value(value: np.ndarray, precision: int = 8) -> list[str]:
     return lines
 
 
-def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str) -> str:
+def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str,
+                first: tuple[str, int | None] | None = None) -> str:
+    """One step's quantities; ``first`` = (quantity, layer) of the first mismatch, marked with an arrow."""
     rows = [("quantity", "formula", "NumPy (by hand)", "PyTorch (autograd)", "max |Δ|")]
     cells = []
     for d in diffs:
         np_lines, pt_lines = format_value(d.numpy_value), format_value(d.torch_value)
         label = d.label + (" (new)" if d.quantity in ("theta", "b") else "")
-        mark = "" if d.ok else "  ✗"
+        mark = "" if d.ok else "  ✗" + ("  ◀ first mismatch" if (d.quantity, d.layer) == first else "")
         cells.append(([label], [formula(d.quantity, d.layer, L, has_bias)], np_lines, pt_lines,
                       [f"{d.max_abs_diff:.1e}{mark}"]))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
@@ -73,15 +81,18 @@ def render_summary(report: Report, max_rows: int = 20) -> str:
                                  if len(steps) < len(report.steps) else ""),
            f"{'step':>6}  {'J (NumPy)':>18}  {'J (PyTorch)':>18}  {'max |Δ|':>9}"]
     for s in steps:
-        out.append(f"{s.step:>6}  {s.loss_numpy:>18.12f}  {s.loss_torch:>18.12f}  {s.max_abs_diff:>9.1e}")
+        out.append(f"{s.step:>6}  {format_scalar(s.loss_numpy, 12):>18}  {format_scalar(s.loss_torch, 12):>18}  "
+                   f"{s.max_abs_diff:>9.1e}")
     return "\n".join(out)
 
 
 def render_report(report: Report, L: int, has_bias: bool) -> str:
-    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {report.config.steps}")]
+    m = report.first_mismatch
+    first_at = lambda step: None if m is None or m.step != step else (m.quantity, m.layer)  # noqa: E731
+    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {report.config.steps}", first_at(1))]
     if len(report.steps) > 1:
         last = report.steps[-1].step
-        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {last}"))
+        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {last}", first_at(last)))
         parts.append(render_summary(report))
     tol = report.tolerance
     if report.ok:

@@ -59,6 +59,10 @@ def _main(argv: list[str] | None = None) -> int:
     print(render_report(report, len(thetas), biases is not None))
     if mutant:
         print(mutant.explain())
+        if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
+            tol = report.tolerance
+            print(f"It went unnoticed: its effect stayed within rtol={tol.rtol:.1e}, atol={tol.atol:.1e} "
+                  f"({config.dtype}); try --dtype float64 or a network where it shows more.")
     if args.json:
         write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1

@@ -88,3 +88,11 @@ def test_inject_bug_on_a_network_where_it_shows(capsys):
     assert main(["--inject-bug", "bias_grad_first_sample", "--layers", "3,4,4,2", "--bias"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("∂J/∂b⁽³⁾") and "◀ first mismatch" in line for line in lines)
+
+
+def test_a_mistake_smaller_than_the_float32_tolerance_is_reported_as_unnoticed(capsys):
+    """On the lab's network the eager update moves δ⁽¹⁾ by about 2e-5 (η∂J/∂θ⁽²⁾ ≈ 4e-3, times δ⁽²⁾ ≈ 0.05
+    and σ′ ≤ ¼), far below float32's 1e4·ε ≈ 1.2e-3: the run honestly agrees, and says the mistake went
+    unnoticed rather than looking correct."""
+    assert main(["--inject-bug", "updated_theta_in_backward", "--dtype", "float32"]) == 0
+    assert "It went unnoticed" in capsys.readouterr().out

@@ -8,23 +8,31 @@ Shapes (N samples, layer l has n_l units, layers numbered 1…L as in the lab):
 * z⁽ˡ⁾, a⁽ˡ⁾, δ⁽ˡ⁾: (N, n_l)
 
 The lab's last cell called these ``delta_L``, ``delta_l``, ``gradient`` and
-``optimize``; :class:`manual_mlp.network.MLP` is built from them.
+``optimize``; :class:`manual_mlp.network.MLP` is built from them. Each checks
+the shapes it is given first, so a slip says which formula needs which shape
+instead of NumPy's "mismatch in its core dimension" (or, worse, a silent
+broadcast of (N, 1) against (N,)).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from .validation import (check_hidden_delta, check_output_delta, check_update, check_weight_gradient,
+                         check_weighted_input)
 
 Array = np.ndarray
 
 
 def weighted_input(a_prev: Array, theta: Array, b: Array | None = None) -> Array:
     """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾ θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾)."""
+    check_weighted_input(a_prev, theta, b)
     z = a_prev @ theta.T
     return z if b is None else z + b
 
 
 def output_delta(dJ_da: Array, fprime: Array) -> Array:
     """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾); for the lab's loss ∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y."""
+    check_output_delta(dJ_da, fprime)
     return dJ_da * fprime
 
 
@@ -34,11 +42,13 @@ def hidden_delta(delta_next: Array, theta_next: Array, fprime: Array) -> Array:
     θ⁽ˡ⁺¹⁾ maps layer l to layer l+1, so δ⁽ˡ⁺¹⁾ (N, n_{l+1}) times θ⁽ˡ⁺¹⁾
     (n_{l+1}, n_l) carries the error back to layer l's n_l units.
     """
+    check_hidden_delta(delta_next, theta_next, fprime)
     return (delta_next @ theta_next) * fprime
 
 
 def weight_gradient(delta: Array, a_prev: Array) -> Array:
     """∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀ a⁽ˡ⁻¹⁾, shape (n_l, n_{l−1}) like θ⁽ˡ⁾; sums over the batch."""
+    check_weight_gradient(delta, a_prev)
     return delta.T @ a_prev
 
 
@@ -49,4 +59,5 @@ def bias_gradient(delta: Array) -> Array:
 
 def gradient_descent(theta: Array, nabla: Array, eta: float) -> Array:
     """θ ← θ − η ∂J/∂θ (returns the new θ; the old array is left untouched)."""
+    check_update(theta, nabla)
     return theta - eta * nabla

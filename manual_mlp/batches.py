@@ -25,6 +25,8 @@ def epoch_batches(n_samples: int, batch_size: int | None = None, shuffle_seed: i
                   epoch: int = 0) -> list[np.ndarray]:
     """Index arrays of every batch of epoch ``epoch`` (0-based)."""
     size = check_batch_size(batch_size, n_samples)
+    if shuffle_seed is not None and not shuffle_seed >= 0:
+        raise InputError(f"the shuffle seed must be a whole number ≥ 0, got {shuffle_seed}")
     if shuffle_seed is None:
         order = np.arange(n_samples)
     else:

@@ -16,7 +16,7 @@ from .backprop import bias_gradient, hidden_delta, output_delta, weight_gradient
 from .losses import Loss, check_pairing, get_loss, targets_matrix
 from .optimizers import Optimizer
 from .record import StepRecord
-from .validation import InputError, check_batch, check_parameters
+from .validation import InputError, check_batch, check_inputs, check_parameters
 
 Array = np.ndarray
 
@@ -73,6 +73,7 @@ class MLP:
 
     def forward(self, X: Array) -> Forward:
         """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L."""
+        X = check_inputs(X, self.sizes, self.dtype)
         zs, activations = [], [X]
         for l, theta in enumerate(self.thetas, start=1):
             z = weighted_input(activations[-1], theta, self.bias(l))
@@ -88,19 +89,23 @@ class MLP:
         """J(X, Y) at the current parameters (no checks: for finite differences and plots)."""
         return self.cost(self.forward(X), Y, get_loss(loss))
 
+    def output_error(self, fwd: Forward, Y: Array, loss: Loss) -> Array:
+        """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾); a loss on logits (cross_entropy) gives ∂J/∂z⁽ᴸ⁾ directly."""
+        z, a = fwd.zs[-1], fwd.activations[-1]
+        if loss.on_logits:
+            return loss.grad(z, Y)
+        return output_delta(loss.grad(a, Y), self.output_activation.grad(z, a))
+
     def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
         """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾), ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾.
 
-        A loss on logits (cross_entropy) gives δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾ directly. Y is (N, n_L).
+        Y is (N, n_L).
         """
         loss = get_loss(loss)
         L, zs, activations = self.depth, fwd.zs, fwd.activations
         fprime = lambda l: self.activation_of(l).grad(zs[l - 1], activations[l])  # noqa: E731
         deltas = [None] * L
-        if loss.on_logits:
-            deltas[L - 1] = loss.grad(zs[L - 1], Y)
-        else:
-            deltas[L - 1] = output_delta(loss.grad(activations[L], Y), fprime(L))
+        deltas[L - 1] = self.output_error(fwd, Y, loss)
         for l in range(L - 1, 0, -1):
             deltas[l - 1] = hidden_delta(deltas[l], self.thetas[l], fprime(l))
         nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]

@@ -46,17 +46,18 @@ class OptimizerSettings:
         if self.name not in OPTIMIZERS:
             raise InputError(f"unknown optimizer {self.name!r}; choose one of: {', '.join(OPTIMIZERS)}")
         if not (np.isfinite(self.lr) and self.lr > 0):
-            raise InputError(f"the learning rate η must be a finite number > 0, got {self.lr}")
+            raise InputError(f"the learning rate η (--lr) must be a finite number > 0, got {self.lr!r}")
         if not (0 <= self.momentum < np.inf) or (self.nesterov and self.momentum == 0):
-            raise InputError(f"momentum must be ≥ 0 (and > 0 with --nesterov), got {self.momentum}")
+            raise InputError(f"momentum (--momentum) must be a finite number ≥ 0 (and > 0 with --nesterov), "
+                             f"got {self.momentum}")
         if self.name != "sgd" and (self.momentum or self.nesterov):
             raise InputError(f"--momentum and --nesterov belong to sgd, not {self.name} (Adam's momentum is --betas)")
         if not 0 <= self.decay < np.inf:
-            raise InputError(f"weight decay must be ≥ 0, got {self.decay}")
+            raise InputError(f"weight decay (--weight-decay) must be a finite number ≥ 0, got {self.decay}")
         if not all(0 <= beta < 1 for beta in self.betas) or len(self.betas) != 2:
             raise InputError(f"--betas takes two numbers in [0, 1), got {self.betas}")
-        if not self.eps > 0:
-            raise InputError(f"--eps must be > 0, got {self.eps}")
+        if not 0 < self.eps < np.inf:
+            raise InputError(f"Adam's ε (--eps) must be a finite number > 0, got {self.eps}")
 
 
 def _each(params: Params, grads: Params):

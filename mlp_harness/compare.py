@@ -9,6 +9,7 @@ from manual_mlp.optimizers import STATE_FORMULAS
 from manual_mlp.record import StepRecord
 from manual_mlp.validation import sup
 
+from .files import json_number
 from .tolerance import Tolerance
 
 Array = np.ndarray
@@ -83,9 +84,11 @@ class Mismatch:
                 f"PyTorch {self.torch_value!r}, |Δ| = {abs(self.numpy_value - self.torch_value):.3e}")
 
     def to_json(self) -> dict:
+        """The mismatch for a JSON report; a non-finite value is null (JSON has no NaN or infinity)."""
         return {"step": self.step, "quantity": self.quantity, "layer": self.layer,
-                "index": list(self.index), "numpy": self.numpy_value, "torch": self.torch_value,
-                "diverged": self.diverged, "finite_differences": self.fd_value,
+                "index": list(self.index), "numpy": json_number(self.numpy_value),
+                "torch": json_number(self.torch_value), "diverged": self.diverged,
+                "finite_differences": None if self.fd_value is None else json_number(self.fd_value),
                 "message": self.describe()}
 
 

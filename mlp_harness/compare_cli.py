@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import sys
 
-from .files import json_array, json_number, write_json
+from .files import check_json_path, json_array, json_number, write_json
+from .mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
                       resolve_weights, run_config)
 from .run import Report, run_comparison
@@ -25,6 +26,9 @@ def build_parser() -> ArgumentParser:
     add_run_options(p)
     p.add_argument("--gradcheck", action="store_true",
                    help="also check every gradient against central finite differences in float64 (a third witness)")
+    p.add_argument("--inject-bug", metavar="NAME",
+                   help="run a NumPy network with a classic backprop mistake, to see how the comparison catches it "
+                        "('--inject-bug list' describes them)")
     return p
 
 
@@ -44,13 +48,27 @@ def report_json(report: Report) -> dict:
 
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.inject_bug == "list":
+        print(catalogue_text())
+        return 0
+    mutant = get_mutant(args.inject_bug) if args.inject_bug else None
+    if args.json:
+        check_json_path(args.json)
     thetas, biases = resolve_weights(args)
     sizes = [thetas[0].shape[1]] + [t.shape[0] for t in thetas] if thetas[0].ndim == 2 else [0]
     X, Y = resolve_data(args, sizes)
-    report = run_comparison(run_config(args, args.steps), thetas, biases, X, Y)
+    config = run_config(args, args.steps)
+    broken = mutant.network(config, thetas, biases, len(X)) if mutant else None
+    report = run_comparison(config, thetas, biases, X, Y, manual_model=broken)
     print(render_report(report, len(thetas), biases is not None))
+    if mutant:
+        print(mutant.explain())
+        if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
+            tol = report.tolerance
+            print(f"It went unnoticed: its effect stayed within rtol={tol.rtol:.1e}, atol={tol.atol:.1e} "
+                  f"({config.dtype}); try --dtype float64 or a network where it shows more.")
     if args.json:
-        write_json(args.json, report_json(report))
+        write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1
 
 

@@ -30,10 +30,22 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\nTry '{self.prog} --help' for the options.\n")
 
 
+def non_negative_int(text: str) -> int:
+    """argparse type for seeds: a whole number ≥ 0 (NumPy's generators refuse negative seeds)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"a seed must be ≥ 0, got {value}")
+    return value
+
+
 def add_model_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("network and data (default: the lab's 2-3-1 network, X, Y and θ)")
     g.add_argument("--layers", metavar="N0,N1,...", help="layer sizes for random weights, e.g. 2,3,1")
-    g.add_argument("--init-seed", type=int, default=0, metavar="N", help="seed of the random weights (default 0)")
+    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N",
+                   help="seed of the random weights (default 0)")
     g.add_argument("--bias", action="store_true", help="random weights with biases b⁽ˡ⁾ (with --layers)")
     g.add_argument("--weights", metavar="FILE.npz", help="arrays theta1…thetaL of shape (out, in), optional b1…bL")
     g.add_argument("--data", metavar="FILE.npz", help="arrays X (N, n0) and Y (N, nL); with cross_entropy Y may "
@@ -53,7 +65,7 @@ def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", ste
                    help=f"number of training steps (default {steps_default})")
     g.add_argument("--batch-size", type=int, default=None, metavar="B",
                    help="samples per step (default: all of them, as in the lab)")
-    g.add_argument("--shuffle-seed", type=int, default=None, metavar="N",
+    g.add_argument("--shuffle-seed", type=non_negative_int, default=None, metavar="N",
                    help="shuffle the samples every epoch with this seed (default: fixed order)")
     g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="precision of both twins")
     g.add_argument("--rtol", type=float, default=None, help="relative tolerance (default: derived from --dtype)")
@@ -92,7 +104,7 @@ def parse_layers(text: str) -> list[int]:
     if len(sizes) < 2:
         raise InputError(f"--layers needs at least two sizes (inputs and outputs), got {text!r}")
     if min(sizes) < 1:
-        raise InputError(f"--layers: every layer needs at least 1 unit, got {text!r}")
+        raise InputError(f"--layers: every layer needs at least 1 unit, got {text!r} (a size of {min(sizes)})")
     return sizes
 
 
@@ -113,7 +125,7 @@ def resolve_weights(args: argparse.Namespace) -> tuple[list[Array], list[Array] 
 def resolve_data(args: argparse.Namespace, sizes: list[int]) -> tuple[Array, Array]:
     """(X, Y) from --data, the lab's, or — for random weights — a random batch seeded by --init-seed."""
     if args.data:
-        return load_data(args.data)
+        return load_data(args.data, sizes, getattr(args, "loss", "half_sse"))
     if not args.layers and not args.weights:
         return lab.X.copy(), lab.Y.copy()
     rng = np.random.default_rng([args.init_seed, 1])
@@ -136,11 +148,11 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
     def wrapper(argv: list[str] | None = None) -> int:
         try:
             return main(argv)
-        except SystemExit as exc:  # argparse's own exits (--help: 0, usage errors: 2), as a return value
-            return exc.code if isinstance(exc.code, int) else 2
         except (InputError, InputTypeError) as exc:
             print(f"{prog}: error: {exc}", file=sys.stderr)
             return 2
+        except SystemExit as exc:  # argparse's --help and usage errors: main(argv) still returns the code
+            return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         except KeyboardInterrupt:
             print(f"{prog}: interrupted", file=sys.stderr)
             return 130

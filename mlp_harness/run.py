@@ -1,6 +1,7 @@
 """Run both twins from the same weights, step by step, comparing every quantity."""
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -9,7 +10,7 @@ from manual_mlp import MLP, Optimizer, OptimizerSettings, StepRecord, make_optim
 from manual_mlp.activations import get_activation
 from manual_mlp.batches import check_batch_size, step_batch
 from manual_mlp.losses import check_pairing, get_loss
-from manual_mlp.validation import InputError, check_batch, check_parameters
+from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
 from torch_reference import TorchTwin
 
 from .compare import Mismatch, QuantityDiff, add_finite_differences, compare_records
@@ -55,17 +56,32 @@ class RunConfig:
         return asdict(self) | {"betas": list(self.betas), "weight_decay": self.optimizer_settings.decay}
 
     def validate(self) -> None:
+        """Refuse settings no run can use, naming the command-line flag where there is one."""
+        if not _is_real(self.lr):
+            raise InputTypeError(f"the learning rate η (--lr) must be a number, got {self.lr!r}")
+        if not _is_whole(self.steps):
+            raise InputTypeError(f"the number of steps must be a whole number, got {self.steps!r}")
         if self.steps < 1:
-            raise InputError(f"steps must be at least 1, got {self.steps}")
+            raise InputError(f"the number of steps must be at least 1, got {self.steps!r}")
         if self.dtype not in ("float64", "float32"):
             raise InputError(f"dtype must be float64 or float32, got {self.dtype!r}")
         for name in ("rtol", "atol"):
             value = getattr(self, name)
-            if value is not None and not value >= 0:
-                raise InputError(f"--{name} must be ≥ 0, got {value}")
+            if value is not None and not _is_real(value):
+                raise InputTypeError(f"the tolerance {name} (--{name}) must be a number, got {value!r}")
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise InputError(f"the tolerance {name} (--{name}) must be a finite number ≥ 0, got {value!r}")
         get_activation(self.activation), get_activation(self.output_activation)
         check_pairing(self.output_activation, get_loss(self.loss))
         self.optimizer_settings.validate()
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 @dataclass
@@ -134,14 +150,19 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     for step in range(1, config.steps + 1):
         batch = step_batch(step, X.shape[0], config.batch_size, config.shuffle_seed)
         Xb, Yb = X[batch], Y[batch]
-        fd = numerical_gradients(net, Xb, Yb, config.loss) if config.gradcheck else None
-        rec_np: StepRecord = net.train_step(Xb, Yb, optimizer, config.loss, step)
+        # A diverging run overflows to inf and then NaN; that is the very signal compare_records reports
+        # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
+        with np.errstate(over="ignore", invalid="ignore"):
+            fd = numerical_gradients(net, Xb, Yb, config.loss) if config.gradcheck else None
+            rec_np: StepRecord = net.train_step(Xb, Yb, optimizer, config.loss, step)
         rec_pt: StepRecord = twin.train_step(Xb, Yb, step)
         diffs, mismatch = compare_records(rec_np, rec_pt, report.tolerance)
         if fd is not None:
             fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(report.tolerance, rec_pt.loss), step)
             mismatch = mismatch or fd_mismatch
-        report.steps.append(StepSummary(step, rec_np.loss, rec_pt.loss, max(d.max_abs_diff for d in diffs)))
+        # np.max, not max(): a NaN difference must show as NaN whatever its position in the list
+        largest = float(np.max([d.max_abs_diff for d in diffs]))
+        report.steps.append(StepSummary(step, rec_np.loss, rec_pt.loss, largest))
         if not config.free_running:
             twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
         if step == 1:

@@ -50,13 +50,19 @@ def formula(quantity: str, l: int | None, L: int, has_bias: bool, config: RunCon
     }.get(quantity, "")
 
 
+def format_scalar(x: float, precision: int = 8) -> str:
+    """Fixed-point like the lab's prints, but in exponent form once it would run to dozens of digits."""
+    x = float(x)
+    return f"{x:.{precision}e}" if np.isfinite(x) and abs(x) >= 1e8 else f"{x:.{precision}f}"
+
+
 def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
     """Lines of a value as NumPy prints it (the lab's style), summarised when large."""
     if value is None:
         return [""]
     value = np.asarray(value)
     if value.ndim == 0:
-        return [f"{float(value):.{precision}f}"]
+        return [format_scalar(value, precision)]
     text = np.array2string(value, precision=precision, threshold=WHOLE_MATRIX_LIMIT, edgeitems=2,
                            max_line_width=60, floatmode="fixed")
     lines = text.splitlines()
@@ -65,23 +71,26 @@ def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
     return lines
 
 
-def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool) -> list[list[str]]:
+def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool, first: bool) -> list[list[str]]:
     label = d.label + (" (new)" if d.quantity in ("theta", "b") else "")
+    mark = "" if d.ok else "  ✗" + ("  ◀ first mismatch" if first else "")
     row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], format_value(d.numpy_value),
-           format_value(d.torch_value), [f"{d.max_abs_diff:.1e}" + ("" if d.ok else "  ✗")]]
+           format_value(d.torch_value), [f"{d.max_abs_diff:.1e}{mark}"]]
     if gradcheck:
         errors = [] if d.fd_value is None else [f"{d.fd_rel_error_numpy:.1e} / {d.fd_rel_error_torch:.1e}"]
         row += [format_value(d.fd_value), errors]
     return row
 
 
-def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, config: RunConfig | None = None) -> str:
+def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, config: RunConfig | None = None,
+                first: tuple[str, int | None] | None = None) -> str:
+    """One step's quantities; ``first`` = (quantity, layer) of the first mismatch, marked with an arrow."""
     config = config or RunConfig()
     gradcheck = any(d.fd_value is not None for d in diffs)
     header = ["quantity", "formula", "NumPy (by hand)", "PyTorch (autograd)", "max |Δ|"]
     if gradcheck:
         header += ["finite differences", "rel. err NumPy / PyTorch"]
-    cells = [_row(d, L, has_bias, config, gradcheck) for d in diffs]
+    cells = [_row(d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first) for d in diffs]
     widths = [max([len(h)] + [len(line) for cell in cells for line in cell[i]]) for i, h in enumerate(header)]
     sep = "  "
     out = [title, sep.join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), sep.join("─" * w for w in widths)]
@@ -100,15 +109,18 @@ def render_summary(report: Report, max_rows: int = 20) -> str:
                                  if len(steps) < len(report.steps) else ""),
            f"{'step':>6}  {'J (NumPy)':>18}  {'J (PyTorch)':>18}  {'max |Δ|':>9}"]
     for s in steps:
-        out.append(f"{s.step:>6}  {s.loss_numpy:>18.12f}  {s.loss_torch:>18.12f}  {s.max_abs_diff:>9.1e}")
+        out.append(f"{s.step:>6}  {format_scalar(s.loss_numpy, 12):>18}  {format_scalar(s.loss_torch, 12):>18}  "
+                   f"{s.max_abs_diff:>9.1e}")
     return "\n".join(out)
 
 
 def render_report(report: Report, L: int, has_bias: bool) -> str:
-    config = report.config
-    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {config.steps}", config)]
+    config, m = report.config, report.first_mismatch
+    first_at = lambda step: None if m is None or m.step != step else (m.quantity, m.layer)  # noqa: E731
+    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {config.steps}", config, first_at(1))]
     if len(report.steps) > 1:
-        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {report.steps[-1].step}", config))
+        last = report.steps[-1].step
+        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {last}", config, first_at(last)))
         parts.append(render_summary(report))
     tol = report.tolerance
     witnesses = "formula = autograd = finite differences" if config.gradcheck else "formula = autograd"

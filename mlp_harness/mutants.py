@@ -1,0 +1,285 @@
+"""A catalogue of classic backpropagation mistakes, to show that the harness catches each one.
+
+Each :class:`Mutant` builds a deliberately broken NumPy network from the same
+weights as the PyTorch twin; the harness then reports where the two first part
+(``run_comparison(..., manual_model=mutant.network(...))``, or
+``mlp-compare --inject-bug NAME``). The correct code in :mod:`manual_mlp` is
+untouched: every mistake lives here, as an ``MLP`` subclass or a swapped
+activation or loss, so reading ``manual_mlp`` never means reading around them.
+
+A mistake can only show where the network lets it: dividing by N changes
+nothing when N = 1, a bias mistake needs biases. ``requires`` says what a
+network must have, and :meth:`Mutant.network` refuses the others with a clear
+message instead of reporting a misleading "all equal".
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from manual_mlp import MLP, Forward, Gradients, get_activation, get_loss
+from manual_mlp.backprop import bias_gradient, hidden_delta, weight_gradient
+from manual_mlp.losses import Loss
+from manual_mlp.validation import InputError, check_parameters
+
+from .run import RunConfig
+
+Array = np.ndarray
+#: (layer sizes [n₀, …, n_L], has biases, samples N) -> why the mistake cannot show there, or None
+Requirement = Callable[[list[int], bool, int], "str | None"]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    description: str
+    right: str                     # the formula as it should be
+    wrong: str                     # the formula the mistake computes
+    build: Callable[[list[Array], list[Array] | None, RunConfig], MLP]
+    requires: Requirement = lambda sizes, bias, n: None
+
+    def network(self, config: RunConfig, thetas: list[Array], biases: list[Array] | None, n_samples: int) -> MLP:
+        """The broken NumPy network, holding the same weights the twin gets (cast to the run's dtype)."""
+        thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
+        sizes = [thetas[0].shape[1]] + [theta.shape[0] for theta in thetas]
+        reason = self.requires(sizes, biases is not None, n_samples)
+        if reason:
+            shown = ",".join(map(str, sizes))
+            raise InputError(f"the mistake {self.name!r} cannot show on this network (sizes {shown}, "
+                             f"{'with' if biases is not None else 'no'} biases, N = {n_samples}): {reason}")
+        return self.build(thetas, biases, config)
+
+    def explain(self) -> str:
+        return f"Injected mistake {self.name!r}: {self.description}. Right: {self.right}; injected: {self.wrong}."
+
+
+# --- requirements ---------------------------------------------------------------------------------
+
+def _hidden_layer(sizes, bias, n):
+    return None if len(sizes) >= 3 else "it is in the hidden δ, so it needs a hidden layer (e.g. --layers 3,4,2)"
+
+
+def _batch(sizes, bias, n):
+    return None if n >= 2 else "with one sample a sum and a mean are the same: use N ≥ 2 samples"
+
+
+def _bias_batch(sizes, bias, n):
+    if not bias:
+        return "it is in ∂J/∂b, so the network needs biases (e.g. --layers 3,4,2 --bias)"
+    return _batch(sizes, bias, n)
+
+
+def _equal_sizes(sizes, bias, n):
+    if len(sizes) < 3 or len(set(sizes)) > 1:
+        return ("δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ f′(z⁽ˡ⁾) only has compatible shapes when nₗ₋₁ = nₗ = nₗ₊₁, so every layer "
+                "needs the same size (e.g. --layers 3,3,3,3)")
+    return None
+
+
+def _non_vector_layer(sizes, bias, n):
+    if all(min(n_in, n_out) == 1 for n_in, n_out in zip(sizes[:-1], sizes[1:])):
+        return ("when every θ⁽ˡ⁾ is a row or a column, reshape and transpose give the same matrix: "
+                "some layer needs ≥ 2 inputs and ≥ 2 outputs")
+    return None
+
+
+# --- mistakes in f′ and ∂J/∂a: swapped Activation / Loss functions ---------------------------------
+
+def _activation_mutant(hidden: bool, output: bool, fprime: Callable) -> Callable:
+    """Build an MLP whose activations (hidden and/or output) have ``fprime(activation)`` as derivative."""
+    def build(thetas, biases, config):
+        def broken(name):
+            act = get_activation(name)
+            return dataclasses.replace(act, name=f"{act.name} (broken f′)", grad=fprime(act))
+        activation = broken(config.activation) if hidden else config.activation
+        output_activation = broken(config.output_activation) if output else config.output_activation
+        return MLP(thetas, biases, activation, output_activation)
+    return build
+
+
+def _no_fprime(act):
+    return lambda z, a: np.ones_like(a)
+
+
+def _fprime_of_a(act):
+    return lambda z, a: act.grad(a, act.fn(a))   # f′ evaluated at a instead of z: σ(a)(1 − σ(a))
+
+
+class ScaledLossGradient(MLP):
+    """Computes J as given, but uses ``factor · ∂J/∂a⁽ᴸ⁾`` in δ⁽ᴸ⁾."""
+
+    def __init__(self, *args, factor: float, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factor = factor
+
+    def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
+        loss = get_loss(loss)
+        scaled = dataclasses.replace(loss, grad=lambda a, y: self.factor * loss.grad(a, y))
+        return super().backward(fwd, Y, scaled)
+
+
+def _loss_mutant(factor: float) -> Callable:
+    def build(thetas, biases, config):
+        return ScaledLossGradient(thetas, biases, config.activation, config.output_activation, factor=factor)
+    return build
+
+
+# --- mistakes in the hidden δ: which matrix carries the error back ---------------------------------
+
+class WrongHiddenDelta(MLP):
+    """Backward pass with δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ M) ⊙ f′(z⁽ˡ⁾) for a wrong matrix M (right: M = θ⁽ˡ⁺¹⁾)."""
+
+    def __init__(self, *args, carrier: Callable[["WrongHiddenDelta", int, list[Array], list[Array]], Array],
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        self.carrier = carrier   # (net, l, deltas, activations) -> M used for δ⁽ˡ⁾
+
+    def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
+        loss = get_loss(loss)
+        L, zs, activations = self.depth, fwd.zs, fwd.activations
+        fprime = lambda l: self.activation_of(l).grad(zs[l - 1], activations[l])  # noqa: E731
+        deltas = [None] * L
+        deltas[L - 1] = self.output_error(fwd, Y, loss)
+        for l in range(L - 1, 0, -1):
+            deltas[l - 1] = hidden_delta(deltas[l], self.carrier(self, l, deltas, activations), fprime(l))
+        nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
+        nabla_biases = None if self.biases is None else [bias_gradient(delta) for delta in deltas]
+        return Gradients(deltas, nabla_thetas, nabla_biases)
+
+
+def _theta_of_same_layer(net, l, deltas, activations):
+    return net.thetas[l - 1]   # θ⁽ˡ⁾ where θ⁽ˡ⁺¹⁾ belongs
+
+
+def _eagerly_updated(eta: float):
+    def carrier(net, l, deltas, activations):
+        # the student's loop already did θ⁽ˡ⁺¹⁾ ← θ⁽ˡ⁺¹⁾ − η δ⁽ˡ⁺¹⁾ᵀa⁽ˡ⁾ before reaching layer l
+        return net.thetas[l] - eta * weight_gradient(deltas[l], activations[l])
+    return carrier
+
+
+def _hidden_delta_mutant(carrier_for: Callable[[RunConfig], Callable]) -> Callable:
+    def build(thetas, biases, config):
+        return WrongHiddenDelta(thetas, biases, config.activation, config.output_activation,
+                                carrier=carrier_for(config))
+    return build
+
+
+# --- mistakes in ∂J/∂θ and ∂J/∂b: the right δ, gathered wrongly ----------------------------------
+
+class WrongGradients(MLP):
+    """The right backward pass, whose gradients then go through ``rewrite(grads, fwd)``."""
+
+    def __init__(self, *args, rewrite: Callable[[Gradients, Forward], Gradients], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rewrite = rewrite
+
+    def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
+        return self.rewrite(super().backward(fwd, Y, loss), fwd)
+
+
+def _reshaped_not_transposed(grads: Gradients, fwd: Forward) -> Gradients:
+    # a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ has shape (nₗ₋₁, nₗ); reshape "fixes" the shape without transposing
+    nabla = [(a_prev.T @ delta).reshape(delta.shape[1], a_prev.shape[1])
+             for delta, a_prev in zip(grads.deltas, fwd.activations[:-1])]
+    return dataclasses.replace(grads, nabla_thetas=nabla)
+
+
+def _first_sample_bias(grads: Gradients, fwd: Forward) -> Gradients:
+    return dataclasses.replace(grads, nabla_biases=[delta[0] for delta in grads.deltas])
+
+
+def _divided_by_n(grads: Gradients, fwd: Forward) -> Gradients:
+    N = grads.deltas[0].shape[0]
+    biases = None if grads.nabla_biases is None else [nabla / N for nabla in grads.nabla_biases]
+    return dataclasses.replace(grads, nabla_thetas=[nabla / N for nabla in grads.nabla_thetas], nabla_biases=biases)
+
+
+def _gradient_mutant(rewrite: Callable[[Gradients, Forward], Gradients]) -> Callable:
+    def build(thetas, biases, config):
+        return WrongGradients(thetas, biases, config.activation, config.output_activation, rewrite=rewrite)
+    return build
+
+
+# --- mistakes in the update ---------------------------------------------------------------------
+
+@dataclass
+class Ascent:
+    """Wraps an optimizer and hands it −∂J/∂θ: θ ← θ + η∂J/∂θ for plain gradient descent."""
+
+    inner: object
+
+    @property
+    def state(self):
+        return self.inner.state
+
+    def step(self, params, grads):
+        return self.inner.step(params, {kind: [-nabla for nabla in values] for kind, values in grads.items()})
+
+
+class GradientAscent(MLP):
+    def train_step(self, X, Y, optimizer, *args, **kwargs):
+        return super().train_step(X, Y, Ascent(optimizer), *args, **kwargs)
+
+
+def _ascent(thetas, biases, config):
+    return GradientAscent(thetas, biases, config.activation, config.output_activation)
+
+
+# --- the catalogue ------------------------------------------------------------------------------
+
+_CATALOGUE = [
+    Mutant("no_sigma_prime", "the derivative f′(z) of the activation is left out of every δ",
+           "δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾)", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y (and δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾)",
+           _activation_mutant(True, True, _no_fprime)),
+    Mutant("hidden_no_sigma_prime", "f′(z) is left out of the hidden layers' δ only",
+           "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾",
+           _activation_mutant(True, False, _no_fprime), _hidden_layer),
+    Mutant("sigma_prime_of_a", "σ′ is applied to a instead of z: σ(a)(1 − σ(a)) rather than a(1 − a)",
+           "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)", "σ′(a) = σ(a)(1 − σ(a))",
+           _activation_mutant(True, True, _fprime_of_a)),
+    Mutant("theta_l_in_hidden_delta", "the hidden δ carries the error back through θ⁽ˡ⁾ instead of θ⁽ˡ⁺¹⁾",
+           "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ σ′(z⁽ˡ⁾)",
+           _hidden_delta_mutant(lambda config: _theta_of_same_layer), _equal_sizes),
+    Mutant("missing_transpose", "∂J/∂θ is computed as a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ (the transpose of the right matrix) and "
+           "reshaped to θ's shape instead of transposed",
+           "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = (a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾).reshape(nₗ, nₗ₋₁)",
+           _gradient_mutant(_reshaped_not_transposed), _non_vector_layer),
+    Mutant("half_dropped", "the ½ of J = ½Σ(y − a)² is forgotten when differentiating, doubling every gradient",
+           "∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y", "∂J/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)", _loss_mutant(2.0)),
+    Mutant("residual_sign", "the residual is taken the other way round",
+           "∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y", "∂J/∂a⁽ᴸ⁾ = y − a⁽ᴸ⁾", _loss_mutant(-1.0)),
+    Mutant("sign_flipped", "the update climbs the gradient instead of descending it",
+           "θ ← θ − η∂J/∂θ", "θ ← θ + η∂J/∂θ", _ascent),
+    Mutant("bias_grad_first_sample", "the bias gradient takes the first sample's δ instead of summing over the batch",
+           "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ", "∂J/∂b⁽ˡ⁾ = δ⁽ˡ⁾₁", _gradient_mutant(_first_sample_bias), _bias_batch),
+    Mutant("mean_instead_of_sum", "every gradient is averaged over the batch, but J = ½Σ sums over it",
+           "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N (and ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ / N)",
+           _gradient_mutant(_divided_by_n), _batch),
+    Mutant("updated_theta_in_backward", "θ⁽ˡ⁺¹⁾ is updated as soon as its gradient is known, so the next δ "
+           "uses the new θ (plain gradient descent with the run's η)",
+           "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾), all gradients before any update",
+           "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾(θ⁽ˡ⁺¹⁾ − η∂J/∂θ⁽ˡ⁺¹⁾) ⊙ σ′(z⁽ˡ⁾)",
+           _hidden_delta_mutant(lambda config: _eagerly_updated(config.lr)), _hidden_layer),
+]
+
+MUTANTS: dict[str, Mutant] = {mutant.name: mutant for mutant in _CATALOGUE}
+
+
+def get_mutant(name: str) -> Mutant:
+    try:
+        return MUTANTS[name]
+    except KeyError:
+        raise InputError(f"unknown mistake {name!r} for --inject-bug; choose one of: {', '.join(MUTANTS)} "
+                         "(or 'list' to describe them)") from None
+
+
+def catalogue_text() -> str:
+    """The catalogue as ``--inject-bug list`` prints it."""
+    lines = []
+    for m in MUTANTS.values():
+        lines += [m.name, f"    {m.description}", f"    right:    {m.right}", f"    injected: {m.wrong}"]
+    return "\n".join(lines)

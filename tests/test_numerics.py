@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 
-from manual_mlp import MLP, SGD, lab
+from manual_mlp import MLP, SGD, lab, random_parameters
 from manual_mlp.activations import sigmoid
 from mlp_harness import RunConfig, Tolerance, compare_records, run_comparison
 from mlp_harness.compare_cli import main
@@ -125,3 +125,67 @@ def test_same_inputs_give_bit_identical_reports(argv, tmp_path):
         code, out = run_in_process(argv + ["--json", str(tmp_path / name)])
         runs.append((code, out, (tmp_path / name).read_bytes()))
     assert runs[0] == runs[1]
+
+
+# Extreme inputs, where the naive formulas overflow or take log(0): the manual side must stay silent
+# (NumPy set to raise) and equal torch, which computes these stably too. Same 1e-12 relative tolerance
+# as for ordinary inputs: a stable formula loses nothing at the extremes.
+def _torch_loss(name, inputs, y):
+    from torch_reference.twin import LOSS_MODULES
+    module, _ = LOSS_MODULES[name]
+    t = torch.tensor(inputs, requires_grad=True)
+    J = module()(t, torch.tensor(y))
+    J.backward()
+    return J.item(), t.grad.numpy()
+
+
+@pytest.mark.parametrize("scale", [1e2, 1e4])
+def test_cross_entropy_on_huge_logits_is_stable_and_equals_torch(scale):
+    from manual_mlp import LOSSES
+    z = np.array([[1.0, -2.0, 0.5], [-3.0, 4.0, 0.0]]) * scale
+    labels = np.array([1, 2])
+    J_pt, grad_pt = _torch_loss("cross_entropy", z, labels)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow of e^(z − max) to 0 is exact enough
+        y = np.eye(3)[labels]
+        J, grad = LOSSES["cross_entropy"].value(z, y), LOSSES["cross_entropy"].grad(z, y)
+    np.testing.assert_allclose(J, J_pt, rtol=1e-12)
+    np.testing.assert_allclose(grad, grad_pt, rtol=1e-12, atol=1e-300)
+
+
+def test_bce_at_saturated_outputs_is_clamped_like_torch():
+    from manual_mlp import LOSSES
+    a = np.array([[0.0, 1.0, 1e-320, 1 - 1e-16]])
+    y = np.array([[1.0, 0.0, 1.0, 0.0]])
+    J_pt, grad_pt = _torch_loss("bce", a, y)
+    with np.errstate(over="raise", invalid="raise"):  # log(0) is expected and clamped; nothing may overflow
+        J, grad = LOSSES["bce"].value(a, y), LOSSES["bce"].grad(a, y)
+    np.testing.assert_allclose(J, J_pt, rtol=1e-12)
+    np.testing.assert_allclose(grad, grad_pt, rtol=1e-12)
+
+
+def test_identity_output_with_mse_and_a_huge_step_diverges_cleanly():
+    """A linear network with η far too large: the loss grows until it overflows; no warning, no crash."""
+    thetas, _ = random_parameters([2, 4, 1], 3)
+    X, Y = np.array([[1.0, 2.0], [-1.0, 3.0]]), np.array([[1.0], [-1.0]])
+    config = RunConfig(lr=50.0, steps=200, activation="identity", output_activation="identity", loss="mse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = run_comparison(config, thetas, None, X, Y)
+    m = report.first_mismatch
+    assert m is not None and m.diverged is not None, "a loss growing without bound must end in a divergence"
+    assert report.steps[-1].step == m.step > 3   # it took some steps to blow up, and the run stopped there
+    assert m.describe().startswith(f"diverged at step {m.step}:")
+
+
+@pytest.mark.parametrize("hidden,loss,output", [("relu", "bce", "sigmoid"), ("tanh", "cross_entropy", "softmax"),
+                                                ("leaky_relu", "mse", "identity")])
+def test_gradcheck_runs_are_silent_under_warnings_as_errors(hidden, loss, output):
+    thetas, biases = random_parameters([3, 5, 2], 4, bias=True)
+    rng = np.random.default_rng(4)
+    Y = rng.integers(0, 2, size=6) if loss == "cross_entropy" else rng.uniform(size=(6, 2))
+    config = RunConfig(steps=3, gradcheck=True, activation=hidden, loss=loss, output_activation=output,
+                       optimizer="adamw", lr=0.01)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = run_comparison(config, thetas, biases, rng.normal(size=(6, 3)), Y)
+    assert report.ok, report.first_mismatch.describe()

@@ -41,8 +41,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", steps_default: int = 1) -> None:
     g = p.add_argument_group("training and comparison")
     g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=f"learning rate η (default {lab.ETA})")
+    what = "epochs (passes over the data)" if steps_name == "--epochs" else "steps"
     g.add_argument(steps_name, type=int, default=steps_default, metavar="N",
-                   help=f"number of training steps (default {steps_default})")
+                   help=f"number of training {what} (default {steps_default})")
     g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="precision of both twins")
     g.add_argument("--rtol", type=float, default=None, help="relative tolerance (default: derived from --dtype)")
     g.add_argument("--atol", type=float, default=None, help="absolute tolerance (default: derived from --dtype)")

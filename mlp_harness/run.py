@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from manual_mlp import MLP, SGD, StepRecord
 from manual_mlp.validation import check_batch, check_parameters, InputError
-from torch_reference import TorchTwin
 
 from .compare import Mismatch, QuantityDiff, compare_records
 from .tolerance import Tolerance
+
+if TYPE_CHECKING:  # torch is imported only when a PyTorch twin is built (mlp-train --impl numpy never does)
+    from torch_reference import TorchTwin
 
 Array = np.ndarray
 
@@ -86,10 +89,23 @@ def build_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | No
     ``manual_model`` replaces the NumPy network (a deliberately broken one, say);
     it must hold the same weights.
     """
+    net, optimizer = build_numpy_twin(config, thetas, biases, manual_model)
+    return net, optimizer, build_torch_twin(config, thetas, biases)
+
+
+def build_numpy_twin(config: RunConfig, thetas: list[Array], biases: list[Array] | None,
+                     manual_model: MLP | None = None) -> tuple[MLP, SGD]:
+    """The NumPy network and its optimizer (see :func:`build_twins`)."""
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
     net = manual_model or MLP(thetas, biases, config.activation, config.output_activation)
-    twin = TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss, config.lr, config.device)
-    return net, SGD(config.lr), twin
+    return net, SGD(config.lr)
+
+
+def build_torch_twin(config: RunConfig, thetas: list[Array], biases: list[Array] | None) -> "TorchTwin":
+    """The PyTorch twin (see :func:`build_twins`); the only place that imports torch."""
+    from torch_reference import TorchTwin
+    thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
+    return TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss, config.lr, config.device)
 
 
 def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,

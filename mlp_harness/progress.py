@@ -1,0 +1,39 @@
+"""A progress bar for long runs: one line on stderr redrawn with a carriage return, no dependency.
+
+It appears only when stderr is a terminal (never in logs, pipes or tests) and
+only once a run has lasted ``delay`` seconds, so short runs print nothing extra.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class ProgressBar:
+    def __init__(self, total: int, stream: TextIO | None = None, delay: float = 1.0, width: int = 30):
+        self.total, self.width, self.delay = total, width, delay
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.start = self.last_draw = time.monotonic()
+        self.drawn = 0   # length of the line on screen, 0 when none
+
+    def update(self, done: int) -> None:
+        """Redraw (at most ten times a second) after ``done`` of ``total`` units."""
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.start < self.delay or (now - self.last_draw < 0.1 and done < self.total):
+            return
+        filled = self.width * done // max(self.total, 1)
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}  {now - self.start:.1f} s"
+        self.stream.write("\r" + line.ljust(self.drawn))
+        self.stream.flush()
+        self.drawn, self.last_draw = len(line), now
+
+    def clear(self) -> None:
+        """Erase the bar (before other output, and at the end)."""
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.stream.flush()
+            self.drawn = 0

@@ -39,6 +39,7 @@ class Loss:
     formula: str           # J, with {a} / {z} standing for a⁽ᴸ⁾ / z⁽ᴸ⁾
     grad_formula: str      # ∂J/∂a (or ∂J/∂z for a loss on logits), likewise
     on_logits: bool = False
+    sums_over_samples: bool = False   # True: J adds the samples' terms (half_sse); False: J averages them
 
 
 def half_sse(a: Array, y: Array) -> float:
@@ -94,7 +95,7 @@ def cross_entropy_grad(z: Array, y: Array) -> Array:
 
 
 LOSSES: dict[str, Loss] = {loss.name: loss for loss in (
-    Loss("half_sse", half_sse, half_sse_grad, "½ Σ (y − {a})²", "({a} − y)"),
+    Loss("half_sse", half_sse, half_sse_grad, "½ Σ (y − {a})²", "({a} − y)", sums_over_samples=True),
     Loss("mse", mse, mse_grad, "mean (y − {a})²", "2({a} − y)/(N·n)"),
     Loss("bce", bce, bce_grad, "−mean[y log {a} + (1−y) log(1−{a})]", "({a} − y)/({a}(1 − {a})·N·n)"),
     Loss("cross_entropy", cross_entropy, cross_entropy_grad, "−(1/N) Σ y log softmax({z})", "(softmax({z}) − y)/N",

@@ -61,8 +61,9 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
 def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", steps_default: int = 1) -> None:
     g = p.add_argument_group("training and comparison")
     g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=f"learning rate η (default {lab.ETA})")
+    what = "epochs (passes over the data)" if steps_name == "--epochs" else "steps"
     g.add_argument(steps_name, type=int, default=steps_default, metavar="N",
-                   help=f"number of training steps (default {steps_default})")
+                   help=f"number of training {what} (default {steps_default})")
     g.add_argument("--batch-size", type=int, default=None, metavar="B",
                    help="samples per step (default: all of them, as in the lab)")
     g.add_argument("--shuffle-seed", type=non_negative_int, default=None, metavar="N",

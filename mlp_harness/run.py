@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,10 +12,12 @@ from manual_mlp.activations import get_activation
 from manual_mlp.batches import check_batch_size, step_batch
 from manual_mlp.losses import check_pairing, get_loss
 from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
-from torch_reference import TorchTwin
 
 from .compare import Mismatch, QuantityDiff, add_finite_differences, compare_records
 from .tolerance import Tolerance, gradcheck_tolerance
+
+if TYPE_CHECKING:  # torch is imported only when a PyTorch twin is built (mlp-train --impl numpy never does)
+    from torch_reference import TorchTwin
 
 Array = np.ndarray
 
@@ -124,12 +127,26 @@ def build_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | No
     ``manual_model`` replaces the NumPy network (a deliberately broken one, say);
     it must hold the same weights.
     """
+    net, optimizer = build_numpy_twin(config, thetas, biases, manual_model)
+    return net, optimizer, build_torch_twin(config, thetas, biases)
+
+
+def build_numpy_twin(config: RunConfig, thetas: list[Array], biases: list[Array] | None,
+                     manual_model: MLP | None = None) -> tuple[MLP, Optimizer]:
+    """The NumPy network and its optimizer (see :func:`build_twins`)."""
     config.validate()
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
     net = manual_model or MLP(thetas, biases, config.activation, config.output_activation)
-    twin = TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss,
+    return net, make_optimizer(config.optimizer_settings)
+
+
+def build_torch_twin(config: RunConfig, thetas: list[Array], biases: list[Array] | None) -> "TorchTwin":
+    """The PyTorch twin (see :func:`build_twins`); the only place that imports torch."""
+    from torch_reference import TorchTwin
+    config.validate()
+    thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
+    return TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss,
                      config.optimizer_settings, config.device)
-    return net, make_optimizer(config.optimizer_settings), twin
 
 
 def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,

@@ -1,0 +1,102 @@
+"""Small data sets for ``mlp-train --dataset NAME``, made with NumPy: no downloads.
+
+Every data set is (X, Y) with X of shape (N, n₀) and Y of shape (N, n_L),
+one row per sample, as the lab lays them out.
+
+* ``lab`` and ``lab-v2`` are the lab's two samples (targets [[0.7], [0.8]] and
+  [[0.6], [0.8]]); they come with the lab's 2-3-1 weights.
+* ``xor``, ``moons`` and ``spirals`` are two-class problems in the plane with
+  targets 0 and 1, generated from ``--data-seed`` (xor has no randomness). They
+  need an architecture: ``--layers`` or ``--weights``, or else the data set's
+  default ``layers`` (random weights drawn from ``--init-seed``).
+
+moons and spirals are centred on the origin, and the second class is the first
+one mirrored through it (x → −x). So even a network without biases can separate
+them: with odd activations such as tanh, a bias-free network is an odd function
+of x, exactly the symmetry of the data. xor is not symmetric that way (both
+(0, 0) and (1, 1) are class 0): it trains best with ``--bias``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from manual_mlp import lab
+from manual_mlp.validation import InputError
+
+Array = np.ndarray
+
+#: samples per class of the generated two-class sets (small: the point is to watch every number)
+PER_CLASS = 50
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    X: Array                      # (N, n₀)
+    Y: Array                      # (N, n_L)
+    description: str
+    layers: list[int] | None = None   # default architecture; None: the lab's own weights
+
+    @property
+    def sizes(self) -> tuple[int, int]:
+        """(inputs n₀, outputs n_L) a network needs for this data."""
+        return self.X.shape[1], self.Y.shape[1]
+
+
+def lab_data(seed: int) -> Dataset:
+    return Dataset("lab", lab.X.copy(), lab.Y.copy(), "the lab's two samples, Y = [[0.7], [0.8]]")
+
+
+def lab_v2_data(seed: int) -> Dataset:
+    return Dataset("lab-v2", lab.X.copy(), lab.Y_V2.copy(), "the lab's second version, Y = [[0.6], [0.8]]")
+
+
+def xor_data(seed: int) -> Dataset:
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    return Dataset("xor", X, Y, "exclusive or of two bits (4 samples)", [2, 4, 1])
+
+
+def two_classes(first: Array) -> tuple[Array, Array]:
+    """Class 0 = ``first`` (n, 2), class 1 = its mirror image −first; targets 0 and 1."""
+    X = np.concatenate([first, -first])
+    Y = np.concatenate([np.zeros((len(first), 1)), np.ones((len(first), 1))])
+    return X, Y
+
+
+def moons_data(seed: int) -> Dataset:
+    """Two interleaved half circles of radius 1 with Gaussian noise σ = 0.1, centred on the origin."""
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, np.pi, PER_CLASS)
+    # the upper moon, moved so that the lower one (its mirror image) interleaves with it
+    upper = np.stack([np.cos(t) - 0.5, np.sin(t) - 0.25], axis=1)
+    X, Y = two_classes(upper)
+    return Dataset("moons", X + rng.normal(scale=0.1, size=X.shape), Y,
+                   f"two interleaved half moons ({2 * PER_CLASS} samples, noise 0.1)", [2, 8, 1])
+
+
+def spirals_data(seed: int) -> Dataset:
+    """Two spiral arms of 1½ turns, radius growing from 0.1 to 1, Gaussian noise σ = 0.02."""
+    rng = np.random.default_rng(seed)
+    r = np.linspace(0.1, 1.0, PER_CLASS)
+    angle = 3 * np.pi * r
+    X, Y = two_classes(np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1))
+    return Dataset("spirals", X + rng.normal(scale=0.02, size=X.shape), Y,
+                   f"two intertwined spirals ({2 * PER_CLASS} samples, noise 0.02)", [2, 16, 16, 1])
+
+
+DATASETS: dict[str, Callable[[int], Dataset]] = {
+    "lab": lab_data, "lab-v2": lab_v2_data, "xor": xor_data, "moons": moons_data, "spirals": spirals_data,
+}
+
+
+def get_dataset(name: str, seed: int = 0) -> Dataset:
+    """The data set ``name`` drawn with ``seed`` (ignored by the fixed ones: lab, lab-v2, xor)."""
+    try:
+        make = DATASETS[name]
+    except KeyError:
+        raise InputError(f"unknown --dataset {name!r}; choose one of: {', '.join(DATASETS)}") from None
+    return make(seed)

@@ -1,0 +1,201 @@
+"""``mlp-train``: the lab's training loop, by hand (NumPy) and by autograd (PyTorch) in lockstep.
+
+Prints the lab's "Epoch 100: Loss = …" lines for each twin with the largest
+difference so far, then the initial loss, the final loss and the reduction,
+and writes a plot of both loss curves and their difference.
+
+Data and weights: ``--dataset lab`` (default) and ``lab-v2`` come with the
+lab's 2-3-1 weights; ``xor``, ``moons`` and ``spirals`` train random weights
+(``--init-seed``) of the data set's default architecture unless ``--layers``
+or ``--weights`` give one. ``--data FILE.npz`` replaces ``--dataset``.
+
+Exit codes: 0 the twins stayed equal, 1 they differed or training diverged, 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from pathlib import Path
+
+from manual_mlp import MLP, random_parameters
+from manual_mlp.validation import InputError, check_parameters
+
+from .datasets import DATASETS, Dataset, get_dataset
+from .files import load_data, write_json
+from .i18n import LANGS, tr
+from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded,
+                      resolve_weights, run_config)
+from .progress import ProgressBar
+from .train_report import epoch_line, history_json, summary
+from .training import IMPLS, TrainingHistory, train
+
+DEFAULT_PLOT = "mlp-train.png"
+
+
+def build_parser() -> ArgumentParser:
+    p = ArgumentParser(
+        prog="mlp-train",
+        description="Train a network by the formulas (NumPy) and by autograd (PyTorch) in lockstep from the same "
+                    "weights, comparing them at every epoch; print the loss as the lab does and plot both curves. "
+                    "With no options: the lab's 2-3-1 network and data, 1000 epochs, η = 0.1.",
+        epilog="Exit codes: 0 the twins stayed equal, 1 they differed or training diverged, 2 bad input.")
+    add_model_options(p)
+    add_optimizer_options(p)
+    add_run_options(p, steps_name="--epochs", steps_default=1000)
+    g = p.add_argument_group("data sets")
+    g.add_argument("--dataset", choices=list(DATASETS), default=None,
+                   help="lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are generated "
+                        "and train random weights (--layers, or the data set's default architecture)")
+    g.add_argument("--data-seed", type=int, default=0, metavar="N", help="seed of moons and spirals (default 0)")
+    g = p.add_argument_group("training output")
+    g.add_argument("--impl", choices=IMPLS, default="both",
+                   help="train both twins and compare them (default), or one alone (numpy never imports torch)")
+    g.add_argument("--print-every", type=int, default=100, metavar="N", help="print the loss every N epochs "
+                                                                           "(default 100)")
+    g.add_argument("--plot", metavar="PATH", default=DEFAULT_PLOT, help=f"PNG file to write (default {DEFAULT_PLOT})")
+    g.add_argument("--no-plot", action="store_true", help="write no plot")
+    g.add_argument("--plot-boundary", action="store_true",
+                   help="add the learned decision boundary to the plot (data with 2 inputs)")
+    g.add_argument("--lang", choices=LANGS, default="en", help="language of the output and the plot: en or pt")
+    return p
+
+
+def check_counts(args: argparse.Namespace) -> None:
+    if args.epochs < 1:
+        raise InputError(f"--epochs must be at least 1, got {args.epochs}")
+    if args.print_every < 1:
+        raise InputError(f"--print-every must be at least 1, got {args.print_every}")
+    if args.no_plot and args.plot_boundary:
+        raise InputError("--plot-boundary adds a panel to the plot: it cannot be used with --no-plot")
+
+
+def check_plot_path(path: str) -> None:
+    """Refuse a plot path before training rather than after: its folder must exist, its type be one we write."""
+    from matplotlib.figure import Figure  # matplotlib is loaded only when there is a plot to write
+    path = Path(path)
+    formats = Figure().canvas.get_supported_filetypes()
+    if not path.suffix:
+        raise InputError(f"--plot {str(path)!r} has no extension to say the file type: give a name ending in .png")
+    if path.suffix.lstrip(".").lower() not in formats:
+        raise InputError(f"--plot {str(path)!r}: cannot write a {path.suffix!r} file; "
+                         "give a name ending in .png (or .pdf, .svg)")
+    if not path.parent.is_dir():
+        raise InputError(f"--plot {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+
+
+def check_boundary(dataset: Dataset) -> None:
+    if dataset.X.shape[1] != 2:
+        raise InputError(f"--plot-boundary draws the plane of 2 inputs, but {dataset.name} has "
+                         f"{dataset.X.shape[1]} (X {dataset.X.shape})")
+
+
+def resolve_dataset(args: argparse.Namespace) -> Dataset:
+    """--data FILE.npz, or --dataset NAME (default lab)."""
+    if args.data and args.dataset:
+        raise InputError("give either --data FILE.npz or --dataset NAME, not both")
+    if args.data:
+        X, Y = load_data(args.data)
+        return Dataset(Path(args.data).name, X, Y, f"data from {args.data}")
+    return get_dataset(args.dataset or "lab", args.data_seed)
+
+
+def resolve_network(args: argparse.Namespace, dataset: Dataset):
+    """θ (and b): --weights, --layers, the data set's default architecture, or the lab's; sized for the data."""
+    if dataset.layers is None or args.layers or args.weights:
+        thetas, biases = resolve_weights(args)
+        source = (f"--layers {args.layers}" if args.layers else f"--weights {args.weights}" if args.weights
+                  else "the lab's weights")
+    else:
+        thetas, biases = random_parameters(dataset.layers, args.init_seed, args.bias)
+        source = f"the default architecture of {dataset.name}"
+    thetas, biases = check_parameters(thetas, biases)
+    n0, nL = thetas[0].shape[1], thetas[-1].shape[0]
+    if (n0, nL) != dataset.sizes:
+        d0, dL = dataset.sizes
+        raise InputError(f"{dataset.name} has {d0} input(s) and {dL} output(s) per sample (X {dataset.X.shape}, "
+                         f"Y {dataset.Y.shape}), but {source} takes {n0} input(s) and gives {nL} output(s): "
+                         f"use --layers {d0},…,{dL}")
+    return thetas, biases
+
+
+def layer_sizes(thetas) -> list[int]:
+    return [thetas[0].shape[1]] + [theta.shape[0] for theta in thetas]
+
+
+class EpochPrinter:
+    """``on_epoch`` callback: the lab's line every ``print_every`` epochs, at the last one and at a stop; the bar."""
+
+    def __init__(self, lang: str, print_every: int, bar: ProgressBar):
+        self.lang, self.print_every, self.bar = lang, print_every, bar
+
+    def __call__(self, epoch: int, history: TrainingHistory) -> None:
+        self.bar.update(epoch)
+        if epoch % self.print_every == 0 or epoch == history.epochs or not history.ok:
+            self.bar.clear()
+            print(epoch_line(history, epoch, self.lang), flush=True)
+
+
+def describe_run(args: argparse.Namespace, dataset: Dataset, thetas, biases, config) -> str:
+    """One line of settings for the plot's title."""
+    sizes = "-".join(map(str, layer_sizes(thetas))) + (" + b" if biases is not None else "")
+    activations = f"{config.activation}/{config.output_activation}"
+    optimizer = getattr(config, "optimizer", "sgd")
+    return (f"{dataset.name}, {sizes}, {activations}, {config.loss}, {optimizer}, η = {config.lr:g}, "
+            f"{config.steps} {tr(args.lang, 'epoch').lower()}s, {config.dtype}")
+
+
+def settings_json(args: argparse.Namespace, dataset: Dataset, thetas, biases, config) -> dict:
+    """The run's settings for ``--json``: every RunConfig field, plus the data and the network."""
+    return {**dataclasses.asdict(config), "epochs": config.steps, "impl": args.impl, "dataset": dataset.name,
+            "data_seed": args.data_seed, "init_seed": args.init_seed, "layers": layer_sizes(thetas),
+            "bias": biases is not None}
+
+
+def write_plot(args: argparse.Namespace, history: TrainingHistory, dataset: Dataset, title: str) -> None:
+    """The PNG: loss curves, max |Δ| and, with --plot-boundary, the decision boundary.
+
+    The boundary is the NumPy forward pass of the trained weights: the NumPy twin's with impl "both"
+    (equal to PyTorch's within tolerance), PyTorch's with impl "torch".
+    """
+    from .plotting import Boundary, plot_training, save_figure  # matplotlib only when a plot is asked for
+    boundary = None
+    if args.plot_boundary:
+        thetas, biases = history.final_weights["numpy" if "numpy" in history.final_weights else "torch"]
+        net = MLP(thetas, biases, history.config.activation, history.config.output_activation)
+        boundary = Boundary(dataset.X, dataset.Y, lambda points: net.forward(points.astype(net.dtype)).activations[-1],
+                            dataset.name)
+    save_figure(plot_training(history, args.lang, boundary, title), args.plot)
+    print(tr(args.lang, "plot_written", path=args.plot))
+
+
+def _main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    check_counts(args)
+    if not args.no_plot:
+        check_plot_path(args.plot)
+    dataset = resolve_dataset(args)
+    thetas, biases = resolve_network(args, dataset)
+    config = run_config(args, args.epochs)
+    config.validate()
+    if args.plot_boundary:
+        check_boundary(dataset)
+    bar = ProgressBar(args.epochs)
+    try:
+        history = train(config, thetas, biases, dataset.X, dataset.Y, args.impl,
+                        on_epoch=EpochPrinter(args.lang, args.print_every, bar))
+    finally:
+        bar.clear()
+    print()
+    print(summary(history, args.lang))
+    if not args.no_plot:
+        write_plot(args, history, dataset, describe_run(args, dataset, thetas, biases, config))
+    if args.json:
+        write_json(args.json, history_json(history, settings_json(args, dataset, thetas, biases, config)))
+    return 0 if history.ok else 1
+
+
+main = guarded("mlp-train", _main)
+
+if __name__ == "__main__":
+    sys.exit(main())

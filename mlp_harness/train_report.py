@@ -1,0 +1,91 @@
+"""What ``mlp-train`` prints and writes: the lab's loss lines, its closing summary, the JSON history.
+
+With one twin the lines are exactly the lab's (``Epoch 100: Loss = 0.012345``,
+``Initial loss``, ``Final loss``, ``Loss reduction``); with both, each loss is
+followed by the twin's name and the line ends with the largest |Δ| so far.
+"""
+from __future__ import annotations
+
+import math
+
+from .files import json_number
+from .i18n import tr
+from .training import TWIN_NAMES, TrainingHistory
+
+
+def per_twin(history: TrainingHistory, values: dict[str, str]) -> str:
+    """'v' for one twin, 'v (NumPy)  v (PyTorch)' for both."""
+    if len(values) == 1:
+        return next(iter(values.values()))
+    return "  ".join(f"{v} ({TWIN_NAMES[twin]})" for twin, v in values.items())
+
+
+def epoch_line(history: TrainingHistory, epoch: int, lang: str) -> str:
+    """The lab's ``Época 100: Loss = 0.012345``, for each twin, with max |Δ| so far when both run."""
+    losses = {twin: f"{tr(lang, 'loss')} = {values[epoch - 1]:.6f}" for twin, values in history.losses.items()}
+    line = f"{tr(lang, 'epoch')} {epoch}: {per_twin(history, losses)}"
+    if history.max_abs_diff:
+        line += f"  {tr(lang, 'so_far')} = {history.max_abs_diff_so_far[epoch - 1]:.1e}"
+    return line
+
+
+def reduction(initial: float, final: float) -> str:
+    """(initial − final) / initial in %, as the lab prints it."""
+    if initial == 0 or not math.isfinite(initial) or not math.isfinite(final):
+        return "n/a"
+    return f"{(initial - final) / initial * 100:.2f}%"
+
+
+def verdict(history: TrainingHistory, lang: str) -> str:
+    """Whether the twins stayed equal, differed, or one diverged."""
+    if history.impl != "both" and history.ok:
+        return tr(lang, "one_twin", twin=TWIN_NAMES[history.impl], impl=history.impl)
+    stopped = "" if history.completed == history.epochs else \
+        f" ({tr(lang, 'stopped', epoch=history.completed, epochs=history.epochs)})"
+    if history.mismatch is not None and history.same_start is not None:
+        check = history.same_start
+        same_start = tr(lang, "same_start_ok" if check.ok else "same_start_bad", diff=check.max_abs_diff)
+        return tr(lang, "differed", what=history.mismatch.describe()) + stopped + "\n" + same_start
+    if history.mismatch is not None:
+        return tr(lang, "differed", what=history.mismatch.describe()) + stopped
+    if history.diverged is not None:
+        twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
+        return tr(lang, "diverged", epoch=history.completed, twin=twin)
+    tol = history.tolerance
+    return tr(lang, "equal", epochs=history.completed, rtol=tol.rtol, atol=tol.atol,
+              dtype=history.config.dtype, largest=max(history.max_abs_diff))
+
+
+def summary(history: TrainingHistory, lang: str) -> str:
+    """Initial loss, final loss, reduction in % (as the lab ends), and the verdict on the twins."""
+    first = {twin: values[0] for twin, values in history.losses.items()}
+    last = {twin: values[-1] for twin, values in history.losses.items()}
+    lines = [f"{tr(lang, 'initial_loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in first.items()})}",
+             f"{tr(lang, 'final_loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in last.items()})}",
+             f"{tr(lang, 'reduction')}: {per_twin(history, {t: reduction(first[t], last[t]) for t in first})}",
+             verdict(history, lang)]
+    return "\n".join(lines)
+
+
+def history_json(history: TrainingHistory, settings: dict) -> dict:
+    """The ``--json`` payload: settings, the verdict and every epoch's losses and max |Δ| (NaN/∞ → null)."""
+    epochs = []
+    so_far = history.max_abs_diff_so_far
+    for k in range(history.completed):
+        row = {"epoch": k + 1}
+        row.update({f"loss_{twin}": json_number(values[k]) for twin, values in history.losses.items()})
+        if history.max_abs_diff:
+            row["max_abs_diff"] = json_number(history.max_abs_diff[k])
+            row["max_abs_diff_so_far"] = json_number(so_far[k])
+        epochs.append(row)
+    return {
+        "settings": settings,
+        "ok": history.ok,
+        "completed_epochs": history.completed,
+        "first_mismatch": None if history.mismatch is None else history.mismatch.to_json(),
+        "diverged": history.diverged,
+        "same_start_step": None if history.same_start is None else
+        {"max_abs_diff": json_number(history.same_start.max_abs_diff), "ok": history.same_start.ok},
+        "tolerance": {"rtol": history.tolerance.rtol, "atol": history.tolerance.atol},
+        "epochs": epochs,
+    }

@@ -1,0 +1,210 @@
+"""The lab's training loop, run by both twins in lockstep and compared every step.
+
+One epoch is one pass over the data: one step per batch (the full batch by
+default, exactly the lab's loop; ``--batch-size``/``--shuffle-seed`` as in
+mlp-compare). As in the lab, the loss of epoch k is J computed in that epoch's
+forward passes, *before* their updates: the first entry is the loss of the
+starting weights, the last one the loss the lab prints as "Loss final".
+
+``impl`` picks the twins: "both" (compared at every step, stopping at the first
+quantity out of tolerance or non-finite), "numpy" or "torch" alone (stopping
+when the loss or the weights stop being finite). With "numpy", torch is never
+imported.
+
+As in mlp-compare, every step is checked from a common state: after each
+step the PyTorch twin continues from the NumPy twin's weights and optimizer
+state, so the curves show each step's own arithmetic difference (~ε), never
+rounding compounded by the training dynamics. With ``free_running`` the twins
+train independently and their drift is compared; where the dynamics amplify
+perturbations (a step size near the edge of stability) that drift can pass
+the tolerance, and after such a mismatch :func:`same_start_step` tells drift
+apart from a real difference: both twins redo the step from the same weights.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import numpy as np
+
+from manual_mlp import StepRecord, get_loss
+from manual_mlp.batches import check_batch_size
+from manual_mlp.batches import epoch_batches as batch_indices
+from manual_mlp.validation import InputError, check_batch, check_parameters
+
+from .compare import Mismatch, compare_records
+from .run import RunConfig, build_numpy_twin, build_torch_twin
+from .tolerance import Tolerance
+
+Array = np.ndarray
+Stepper = Callable[[Array, Array, int], StepRecord]
+
+IMPLS = ("both", "numpy", "torch")
+TWIN_NAMES = {"numpy": "NumPy", "torch": "PyTorch"}
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """One step taken by both twins from identical weights: its largest |Δ| and whether it is in tolerance."""
+
+    max_abs_diff: float
+    ok: bool
+
+
+@dataclass
+class TrainingHistory:
+    """Per-epoch losses of each twin trained, and the largest difference between them.
+
+    ``losses[twin][k]`` is the loss of epoch k+1 ("numpy" and/or "torch");
+    ``max_abs_diff[k]`` is the largest |NumPy − PyTorch| over every quantity of
+    every step of epoch k+1 (only with impl "both").
+    """
+
+    config: RunConfig                            # config.steps epochs planned; ``completed`` says how many ran
+    impl: str
+    tolerance: Tolerance
+    losses: dict[str, list[float]] = field(default_factory=dict)
+    max_abs_diff: list[float] = field(default_factory=list)
+    mismatch: Mismatch | None = None             # first quantity out of tolerance (impl "both")
+    diverged: str | None = None                  # "numpy", "torch" or "both": a non-finite value appeared
+    #: after a mismatch: the same step redone by both twins from the NumPy twin's weights (see same_start_step)
+    same_start: StepCheck | None = None
+    #: each twin's latest weights (θ list, b list or None): the starting ones until a step is taken
+    final_weights: dict[str, tuple[list[Array], list[Array] | None]] = field(default_factory=dict)
+
+    @property
+    def epochs(self) -> int:
+        return self.config.steps
+
+    @property
+    def completed(self) -> int:
+        return len(next(iter(self.losses.values())))
+
+    @property
+    def ok(self) -> bool:
+        return self.mismatch is None and self.diverged is None
+
+    @property
+    def max_abs_diff_so_far(self) -> Array:
+        """Running maximum of ``max_abs_diff``: the largest difference up to each epoch."""
+        return np.maximum.accumulate(np.asarray(self.max_abs_diff, dtype=float))
+
+
+def epoch_batches(config: RunConfig, X: Array, Y: Array, epoch: int) -> Iterator[tuple[Array, Array]]:
+    """The batches of epoch ``epoch`` (1-based), as mlp-compare's steps walk them."""
+    for batch in batch_indices(X.shape[0], config.batch_size, config.shuffle_seed, epoch - 1):
+        yield X[batch], Y[batch]
+
+
+def epoch_loss(config: RunConfig, batch_losses: list[float], batch_sizes: list[int]) -> float:
+    """The loss of an epoch from its batches': their sum for a loss that sums over samples (the lab's ½Σ),
+    their mean weighted by batch size for a loss that averages (mse, bce, cross_entropy)."""
+    if get_loss(config.loss).sums_over_samples:
+        return float(sum(batch_losses))
+    return float(np.dot(batch_losses, batch_sizes) / sum(batch_sizes))
+
+
+@dataclass
+class Twins:
+    """One ``step(X, Y, step) -> StepRecord`` per twin trained, built from the same weights, and — when
+    both train and steps start from a common state — ``continue_from(record)``, which puts the NumPy
+    twin's θ, b and optimizer state into the PyTorch twin."""
+
+    steppers: dict[str, Stepper]
+    continue_from: Callable[[StepRecord], None] | None = None
+
+
+def make_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | None, impl: str) -> Twins:
+    if impl not in IMPLS:
+        raise InputError(f"--impl must be one of {', '.join(IMPLS)}, got {impl!r}")
+    twins = Twins({})
+    if impl in ("numpy", "both"):
+        net, optimizer = build_numpy_twin(config, thetas, biases)
+        twins.steppers["numpy"] = lambda X, Y, step: net.train_step(X, Y, optimizer, config.loss, step)
+    if impl in ("torch", "both"):
+        twin = build_torch_twin(config, thetas, biases)
+        twins.steppers["torch"] = lambda X, Y, step: twin.train_step(X, Y, step)
+        if impl == "both" and not config.free_running:
+            twins.continue_from = lambda rec: twin.load_state(rec.thetas, rec.biases, rec.optimizer_state)
+    return twins
+
+
+def non_finite_twins(records: dict[str, StepRecord]) -> str | None:
+    """Which twins produced a non-finite loss or weight in this step: "numpy", "torch", "both" or None."""
+    bad = [name for name, rec in records.items()
+           if not np.isfinite(rec.loss) or not all(np.isfinite(t).all() for t in rec.thetas + (rec.biases or []))]
+    return None if not bad else bad[0] if len(bad) == 1 else "both"
+
+
+def same_start_step(config: RunConfig, start: tuple[list[Array], list[Array] | None], X: Array,
+                    Y: Array) -> StepCheck:
+    """Both twins take one step from the same weights ``start``, with fresh optimizers.
+
+    Told apart after a mismatch late in training: if this step agrees, both twins compute the same
+    map, and the trajectories parted because rounding differences of ~ε grew along the way (training
+    dynamics that amplify perturbations do that); if it differs, the twins compute different steps.
+    """
+    steppers = make_twins(config, *start, impl="both").steppers
+    records = {name: step(X, Y, 1) for name, step in steppers.items()}
+    diffs, mismatch = compare_records(records["numpy"], records["torch"], config.tolerance)
+    return StepCheck(max(d.max_abs_diff for d in diffs), mismatch is None)
+
+
+def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, history: TrainingHistory) -> int:
+    """Run one epoch on every twin, record it in ``history``; returns the number of steps taken."""
+    steppers = twins.steppers
+    batch_losses, batch_sizes = {name: [] for name in steppers}, []
+    largest, steps = 0.0, 0
+    for X_batch, Y_batch in epoch_batches(history.config, X, Y, epoch):
+        steps += 1
+        batch_sizes.append(X_batch.shape[0])
+        # A diverging run overflows to inf, then NaN: the very signal reported below, so NumPy's warnings
+        # would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            records = {name: step(X_batch, Y_batch, first_step + steps - 1) for name, step in steppers.items()}
+        start = history.final_weights["numpy"] if "numpy" in steppers else None
+        for name, rec in records.items():
+            batch_losses[name].append(rec.loss)
+            history.final_weights[name] = (rec.thetas, rec.biases)
+        if len(records) == 2:
+            diffs, mismatch = compare_records(records["numpy"], records["torch"], history.tolerance)
+            largest = max(largest, *(d.max_abs_diff for d in diffs))
+            history.mismatch = mismatch
+            history.diverged = mismatch.diverged if mismatch else None
+            if mismatch is not None and mismatch.diverged is None and history.config.free_running:
+                history.same_start = same_start_step(history.config, start, X_batch, Y_batch)
+            if twins.continue_from is not None and mismatch is None:
+                twins.continue_from(records["numpy"])
+        else:
+            history.diverged = non_finite_twins(records)
+        if not history.ok:
+            break
+    for name, losses in batch_losses.items():
+        history.losses[name].append(epoch_loss(history.config, losses, batch_sizes[:len(losses)]))
+    if len(steppers) == 2:
+        history.max_abs_diff.append(largest)
+    return steps
+
+
+def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
+          impl: str = "both", on_epoch: Callable[[int, TrainingHistory], None] | None = None) -> TrainingHistory:
+    """Train the twins ``impl`` names for ``config.steps`` epochs from the same weights, in lockstep.
+
+    ``on_epoch(epoch, history)`` is called after each epoch (progress, printing); the loop itself
+    prints nothing. Training stops at the first mismatch or divergence; ``history.ok`` says which.
+    """
+    config.validate()
+    thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
+    X, Y = check_batch(X, Y, [thetas[0].shape[1], thetas[-1].shape[0]], thetas[0].dtype, config.loss)
+    check_batch_size(config.batch_size, X.shape[0])
+    twins = make_twins(config, thetas, biases, impl)
+    history = TrainingHistory(config, impl, config.tolerance, {name: [] for name in twins.steppers})
+    history.final_weights = {name: (thetas, biases) for name in twins.steppers}
+    step = 1
+    for epoch in range(1, config.steps + 1):
+        step += train_epoch(twins, X, Y, epoch, step, history)
+        if on_epoch is not None:
+            on_epoch(epoch, history)
+        if not history.ok:
+            break
+    return history

@@ -149,6 +149,26 @@ def build_torch_twin(config: RunConfig, thetas: list[Array], biases: list[Array]
                      config.optimizer_settings, config.device)
 
 
+def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "TorchTwin", X: Array, Y: Array,
+                 step: int, tol: Tolerance) -> tuple[list[QuantityDiff], Mismatch | None, StepSummary]:
+    """One step of both twins on the batch (X, Y): every quantity side by side, the first that differs."""
+    # A diverging run overflows to inf and then NaN; that is the very signal compare_records reports
+    # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
+    with np.errstate(over="ignore", invalid="ignore"):
+        fd = numerical_gradients(net, X, Y, config.loss) if config.gradcheck else None
+        rec_np: StepRecord = net.train_step(X, Y, optimizer, config.loss, step)
+    rec_pt: StepRecord = twin.train_step(X, Y, step)
+    diffs, mismatch = compare_records(rec_np, rec_pt, tol)
+    if fd is not None:
+        fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(tol, rec_pt.loss), step)
+        mismatch = mismatch or fd_mismatch
+    if not config.free_running:
+        twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
+    # np.max, not max(): a NaN difference must show as NaN whatever its position in the list
+    largest = float(np.max([d.max_abs_diff for d in diffs]))
+    return diffs, mismatch, StepSummary(step, rec_np.loss, rec_pt.loss, largest)
+
+
 def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
                    manual_model: MLP | None = None) -> Report:
     """Train both twins on (X, Y) for ``config.steps`` steps, one batch per step; stop at the first difference.
@@ -166,22 +186,9 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     report = Report(config, config.tolerance)
     for step in range(1, config.steps + 1):
         batch = step_batch(step, X.shape[0], config.batch_size, config.shuffle_seed)
-        Xb, Yb = X[batch], Y[batch]
-        # A diverging run overflows to inf and then NaN; that is the very signal compare_records reports
-        # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
-        with np.errstate(over="ignore", invalid="ignore"):
-            fd = numerical_gradients(net, Xb, Yb, config.loss) if config.gradcheck else None
-            rec_np: StepRecord = net.train_step(Xb, Yb, optimizer, config.loss, step)
-        rec_pt: StepRecord = twin.train_step(Xb, Yb, step)
-        diffs, mismatch = compare_records(rec_np, rec_pt, report.tolerance)
-        if fd is not None:
-            fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(report.tolerance, rec_pt.loss), step)
-            mismatch = mismatch or fd_mismatch
-        # np.max, not max(): a NaN difference must show as NaN whatever its position in the list
-        largest = float(np.max([d.max_abs_diff for d in diffs]))
-        report.steps.append(StepSummary(step, rec_np.loss, rec_pt.loss, largest))
-        if not config.free_running:
-            twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
+        diffs, mismatch, summary = compare_step(config, net, optimizer, twin, X[batch], Y[batch], step,
+                                                report.tolerance)
+        report.steps.append(summary)
         if step == 1:
             report.first_diffs = diffs
         report.last_diffs = diffs

@@ -47,6 +47,16 @@ def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", ste
     g.add_argument("--rtol", type=float, default=None, help="relative tolerance (default: derived from --dtype)")
     g.add_argument("--atol", type=float, default=None, help="absolute tolerance (default: derived from --dtype)")
     g.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+    add_device_options(p)
+
+
+def add_device_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("device (the PyTorch twin's; the NumPy twin always runs on the CPU)")
+    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help="where the PyTorch twin runs (default cpu); records always come back as NumPy arrays")
+    g.add_argument("--allow-tf32", action="store_true",
+                   help="on CUDA, let float32 matmuls use TF32 (10-bit mantissa): faster, and visibly less exact; "
+                        "off by default")
 
 
 def parse_layers(text: str) -> list[int]:
@@ -87,7 +97,7 @@ def resolve_data(args: argparse.Namespace, sizes: list[int]) -> tuple[Array, Arr
 
 def run_config(args: argparse.Namespace, steps: int) -> RunConfig:
     return RunConfig(lr=args.lr, steps=steps, dtype=args.dtype, rtol=args.rtol, atol=args.atol,
-                     device=getattr(args, "device", "cpu"))
+                     device=getattr(args, "device", "cpu"), allow_tf32=getattr(args, "allow_tf32", False))
 
 
 def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:

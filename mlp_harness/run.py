@@ -27,7 +27,8 @@ class RunConfig:
     output_activation: str = "sigmoid"
     rtol: float | None = None   # None: derived from dtype (see tolerance.py)
     atol: float | None = None
-    device: str = "cpu"
+    device: str = "cpu"         # where the torch twin runs: "cpu" or "cuda"
+    allow_tf32: bool = False    # let CUDA run float32 matmuls as TF32 (see torch_reference/device.py)
 
     @property
     def tolerance(self) -> Tolerance:
@@ -88,7 +89,8 @@ def build_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | No
     """
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
     net = manual_model or MLP(thetas, biases, config.activation, config.output_activation)
-    twin = TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss, config.lr, config.device)
+    twin = TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss, config.lr, config.device,
+                     config.allow_tf32)
     return net, SGD(config.lr), twin
 
 

@@ -55,7 +55,9 @@ def numpy_blas() -> dict:
         info["threads_source"] = ("environment variable" if env else
                                   "OpenBLAS's default of one per usable core; threadpoolctl would read it")
         return info
-    pools = [p for p in threadpool_info() if p.get("user_api") == "blas" and "torch" not in p.get("filepath", "")]
+    # NumPy's own OpenBLAS: the one loaded from NumPy's wheel (torch's MKL is linked in statically and not listed)
+    blas_pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    pools = [p for p in blas_pools if "numpy" in p.get("filepath", "")] or blas_pools
     if pools:
         info["threads"] = pools[0].get("num_threads")
         info["threads_source"] = f"threadpoolctl ({pools[0].get('internal_api')})"

@@ -53,8 +53,9 @@ HARNESS_STEPS = 200
 
 
 def available_activations() -> list[str]:
-    """Hidden activations both twins implement (the list grows as the twins do)."""
-    return [name for name in ACTIVATIONS if name in ACTIVATION_MODULES and ACTIVATIONS[name].grad is not None]
+    """Hidden activations both twins implement (the list grows as the twins do); not output-only ones."""
+    return [name for name, f in ACTIVATIONS.items()
+            if name in ACTIVATION_MODULES and f.grad is not None and not getattr(f, "output_only", False)]
 
 
 def default_activations() -> list[str]:

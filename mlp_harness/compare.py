@@ -110,9 +110,15 @@ def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: A
         diverged = "both" if (~finite_np).any() and (~finite_pt).any() else ("numpy" if (~finite_np).any() else "torch")
         idx = _first_bad_index(bad)
     else:
-        with np.errstate(over="ignore"):
-            idx = _first_bad_index(~tol.allows(v_np, v_pt))
+        idx = _first_bad_index(~tol.allows(v_np, v_pt))
     return Mismatch(step, name, layer, idx, float(v_np[idx]), float(v_pt[idx]), diverged)
+
+
+def _check_alike(name: str, layer: int | None, v_np: Array, v_pt: Array) -> None:
+    """Same shape and dtype on both sides, or an AssertionError naming the quantity (a bug in a twin)."""
+    if v_np.shape != v_pt.shape or v_np.dtype != v_pt.dtype:
+        raise AssertionError(f"{quantity_label(name, layer)}: NumPy {v_np.dtype} of shape {v_np.shape} vs "
+                             f"PyTorch {v_pt.dtype} of shape {v_pt.shape}")
 
 
 def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance) -> tuple[list[QuantityDiff], Mismatch | None]:
@@ -124,15 +130,15 @@ def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance) -> t
     """
     diffs, first = [], None
     pairs = zip(rec_np.quantities(), rec_pt.quantities(), strict=True)
-    for (name, layer, v_np), (name_pt, layer_pt, v_pt) in pairs:
-        assert (name, layer) == (name_pt, layer_pt), f"records disagree on order: {name}{layer} vs {name_pt}{layer_pt}"
-        v_np, v_pt = np.asarray(v_np), np.asarray(v_pt)
-        assert v_np.shape == v_pt.shape, f"{quantity_label(name, layer)}: NumPy shape {v_np.shape} vs PyTorch shape {v_pt.shape}"
-        assert v_np.dtype == v_pt.dtype, f"{quantity_label(name, layer)}: NumPy dtype {v_np.dtype} vs PyTorch dtype {v_pt.dtype}"
-        with np.errstate(invalid="ignore", over="ignore"):
+    # ∞ − ∞ and overflowing differences are expected on a diverged run: no warnings, the Mismatch says it.
+    with np.errstate(invalid="ignore", over="ignore"):
+        for (name, layer, v_np), (name_pt, layer_pt, v_pt) in pairs:
+            assert (name, layer) == (name_pt, layer_pt), f"records disagree on order: {name}{layer} vs {name_pt}{layer_pt}"
+            v_np, v_pt = np.asarray(v_np), np.asarray(v_pt)
+            _check_alike(name, layer, v_np, v_pt)
             largest = max_abs_diff(v_np, v_pt)
             ok = within(v_np, v_pt, largest, tol)
-        diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok))
-        if not ok and first is None:
-            first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, tol)
+            diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok))
+            if not ok and first is None:
+                first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, tol)
     return diffs, first

@@ -91,3 +91,12 @@ def test_compare_records_still_flags_the_first_mismatch_in_math_order():
     diffs, first = compare_records(rec_np, rec_pt, TOL)
     assert (first.quantity, first.layer, first.index) == ("delta", 1, (0, 1))
     assert [d.ok for d in diffs].count(False) == 1
+
+
+def test_a_twin_that_changes_dtype_is_named():
+    thetas = lab.lab_thetas()
+    rec_np = MLP(thetas).train_step(lab.X, lab.Y, SGD(lab.ETA))
+    rec_pt = TorchTwin(thetas, lr=lab.ETA).train_step(lab.X, lab.Y)
+    rec_pt.zs[1] = rec_pt.zs[1].astype(np.float32)
+    with pytest.raises(AssertionError, match="z⁽²⁾: NumPy float64 of shape \\(2, 1\\) vs PyTorch float32"):
+        compare_records(rec_np, rec_pt, TOL)

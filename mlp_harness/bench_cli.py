@@ -20,7 +20,7 @@ from .machine import describe_machine, machine_lines, thread_limit
 from .options import ArgumentParser, add_device_options, guarded
 
 #: ``--quick``: a few seconds in all, for a smoke test; the ratios are rougher
-QUICK = dict(budget_s=0.15, min_rounds=3, warm_up_calls=1, harness_steps=50)
+QUICK = dict(budget_s=0.15, min_rounds=3, warm_up_calls=1, harness_steps=20)
 
 COLUMNS = (("net", 15), ("N", 5), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
            ("NumPy/torch", 11), ("GFLOP/s", 7), ("matmuls", 10), ("step/mm", 7), ("BLAS np/pt", 10), ("noise", 5))

@@ -86,14 +86,18 @@ def describe_machine(device: str = "cpu") -> dict:
             "numpy": numpy_blas(), "torch": torch_blas(), "cuda": cuda_info(device)}
 
 
+def threads(n: int | None) -> str:
+    return "? threads" if n is None else f"{n} thread{'' if n == 1 else 's'}"
+
+
 def machine_lines(info: dict) -> list[str]:
     """The machine, in a few lines for the top of the benchmark's table."""
     npb, ptb = info["numpy"], info["torch"]
     lines = [f"CPU: {info['cpu']}, {info['cores']} usable cores; Python {info['python']}",
-             f"NumPy {npb['version']}: BLAS {npb['blas']} {npb['blas_version']}, {npb.get('threads', '?')} threads "
+             f"NumPy {npb['version']}: BLAS {npb['blas']} {npb['blas_version']}, {threads(npb.get('threads'))} "
              f"({npb.get('threads_source', 'not reported')})"]
     lines.append(f"PyTorch {ptb['version']}: BLAS {ptb['blas']} ({ptb['blas_library'] or 'no details'}), "
-                 f"{ptb['threads']} threads, {ptb['interop_threads']} inter-op threads")
+                 f"{threads(ptb['threads'])}, {ptb['interop_threads']} inter-op")
     if info.get("cuda"):
         c = info["cuda"]
         lines.append(f"GPU: {c['name']} (CUDA {c['cuda']})")

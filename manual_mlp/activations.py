@@ -32,8 +32,8 @@ def sigmoid(z: Array) -> Array:
     """σ(z) = 1 / (1 + e⁻ᶻ), evaluated as written, in place in one new array.
 
     Plainly: ``1 / (1 + np.exp(-z))``. The in-place form makes one array
-    instead of four and is 3–4× faster on a 1024×512 layer (measured; see
-    docs/performance.md). For z < −709 (float64) or −88.7 (float32) e⁻ᶻ
+    instead of several, and took about a third of the time of the earlier
+    ``np.where`` form on a 1024×512 layer (see docs/performance.md). For z < −709 (float64) or −88.7 (float32) e⁻ᶻ
     overflows to ∞ and σ comes out as 1/∞ = 0, where the true σ is below the
     smallest normal float; that overflow is expected and silenced. torch's
     sigmoid evaluates the same formula.

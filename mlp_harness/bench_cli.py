@@ -22,6 +22,9 @@ from .options import ArgumentParser, add_device_options, guarded
 #: ``--quick``: a few seconds in all, for a smoke test; the ratios are rougher
 QUICK = dict(budget_s=0.15, min_rounds=3, warm_up_calls=1, harness_steps=20)
 
+#: a load average above this before the run means the machine is busy with other work
+BUSY_LOAD = 0.5
+
 COLUMNS = (("net", 15), ("N", 5), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
            ("NumPy/torch", 11), ("GFLOP/s", 7), ("matmuls", 10), ("step/mm", 7), ("BLAS np/pt", 10), ("noise", 5))
 
@@ -108,7 +111,11 @@ def run(settings: Settings, args) -> int:
     print("\n".join(machine_lines(machine)))
     print(f"torch twin on {settings.device}" + (f", TF32 {'allowed' if settings.allow_tf32 else 'off'}"
                                                  if settings.device != "cpu" else ""))
-    print(f"load average before: {load_before[0]:.2f}\n")
+    print(f"load average before: {load_before[0]:.2f}")
+    if load_before[0] > BUSY_LOAD:
+        print("note: other work is running; with more than one thread per library, timings will be unsteady "
+              "(--threads 1 gives steadier ones)")
+    print()
     print(row([name for name, _ in COLUMNS]))
     cases = []
     nets = [net for net in NETS if net.name in settings.nets]

@@ -11,6 +11,11 @@ from torch_reference import TorchTwin
 from conftest import assert_same
 
 TOL = Tolerance.for_dtype("float64")
+
+
+def torch_twin(thetas, biases=None, eta=lab.ETA) -> TorchTwin:
+    """The lab's sigmoid net with half-SSE and plain gradient descent at η (positional: the 6th parameter)."""
+    return TorchTwin(thetas, biases, "sigmoid", "sigmoid", "half_sse", eta)
 BASE = np.array([[0.5, -0.25, 1e-3], [2.0, 0.0, -7.0]])
 
 
@@ -62,7 +67,7 @@ def test_torch_records_do_not_change_under_later_steps(dtype):
     """z, a, δ are shared with torch without a copy: the next step must leave the record alone."""
     thetas, biases = random_parameters([3, 5, 2], seed=4, bias=True, dtype=np.dtype(dtype))
     X, Y = np.random.default_rng(0).normal(size=(4, 3)).astype(dtype), np.full((4, 2), 0.5, dtype)
-    twin = TorchTwin(thetas, biases, lr=0.5)
+    twin = torch_twin(thetas, biases, 0.5)
     record = twin.train_step(X, Y, step=1)
     before = [(name, layer, np.array(value, copy=True)) for name, layer, value in record.quantities()]
     twin.train_step(X, Y, step=2)
@@ -74,7 +79,7 @@ def test_torch_gradients_are_recorded_before_an_in_place_optimizer():
     """SGD with Nesterov momentum adds its buffer to .grad in place (the ``foreach`` implementation, torch's
     default on GPUs): the record must hold ∂J/∂θ itself."""
     thetas = lab.lab_thetas()
-    twin = TorchTwin(thetas, lr=lab.ETA)
+    twin = torch_twin(thetas)
     twin.optimizer = torch.optim.SGD(twin.model.parameters(), lr=lab.ETA, momentum=0.9, nesterov=True, foreach=True)
     rec_pt = twin.train_step(lab.X, lab.Y)
     rec_np = MLP(lab.lab_thetas()).train_step(lab.X, lab.Y, SGD(lab.ETA))
@@ -86,7 +91,7 @@ def test_torch_gradients_are_recorded_before_an_in_place_optimizer():
 def test_compare_records_still_flags_the_first_mismatch_in_math_order():
     thetas = lab.lab_thetas()
     rec_np = MLP(thetas).train_step(lab.X, lab.Y, SGD(lab.ETA))
-    rec_pt = TorchTwin(thetas, lr=lab.ETA).train_step(lab.X, lab.Y)
+    rec_pt = torch_twin(thetas).train_step(lab.X, lab.Y)
     rec_pt.deltas[0] = rec_pt.deltas[0] + np.array([[0.0, 1e-9, 0.0], [0.0, 0.0, 0.0]])
     diffs, first = compare_records(rec_np, rec_pt, TOL)
     assert (first.quantity, first.layer, first.index) == ("delta", 1, (0, 1))
@@ -96,7 +101,7 @@ def test_compare_records_still_flags_the_first_mismatch_in_math_order():
 def test_a_twin_that_changes_dtype_is_named():
     thetas = lab.lab_thetas()
     rec_np = MLP(thetas).train_step(lab.X, lab.Y, SGD(lab.ETA))
-    rec_pt = TorchTwin(thetas, lr=lab.ETA).train_step(lab.X, lab.Y)
+    rec_pt = torch_twin(thetas).train_step(lab.X, lab.Y)
     rec_pt.zs[1] = rec_pt.zs[1].astype(np.float32)
     with pytest.raises(AssertionError, match="z⁽²⁾: NumPy float64 of shape \\(2, 1\\) vs PyTorch float32"):
         compare_records(rec_np, rec_pt, TOL)

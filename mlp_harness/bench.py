@@ -23,12 +23,12 @@ from dataclasses import asdict, dataclass
 from typing import Callable
 
 import numpy as np
-import torch
 
 from manual_mlp import ACTIVATIONS, lab, random_parameters
-from torch_reference.device import check_device, tf32_mode
+from torch_reference.device import check_device
 from torch_reference.twin import ACTIVATION_MODULES
 
+from .matmul_floor import matmul_flops, matmul_operands, numpy_matmuls, torch_matmuls
 from .run import RunConfig, build_twins, run_comparison
 from .timing import Timing, median_times
 
@@ -78,7 +78,7 @@ class Settings:
 
 
 def problem(net: Net, dtype: str) -> tuple[list[Array], list[Array] | None, Array, Array, float]:
-    """θ, b, X, Y and η for a network: the lab's numbers, or MNIST-shaped random data (pixels in [0, 1], one-hot Y)."""
+    """θ, b, X, Y and η for a network: the lab's, or MNIST-shaped random data (pixels in [0, 1], one-hot Y)."""
     if net.name == "lab":
         return lab.lab_thetas(), None, lab.X.astype(dtype), lab.Y.astype(dtype), lab.ETA
     thetas, biases = random_parameters(list(net.sizes), seed=0, bias=net.bias, dtype=np.dtype(dtype))
@@ -88,54 +88,11 @@ def problem(net: Net, dtype: str) -> tuple[list[Array], list[Array] | None, Arra
     return thetas, biases, X, Y, 0.1 / net.batch
 
 
-def twin_steps(config: RunConfig, thetas, biases, X: Array, Y: Array) -> tuple[Callable[[], object], Callable[[], object]]:
+def twin_steps(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array,
+               Y: Array) -> tuple[Callable[[], object], Callable[[], object]]:
     """One training step of each twin, as :func:`~mlp_harness.run.run_comparison` calls them."""
     net, optimizer, twin = build_twins(config, thetas, biases)
     return (lambda: net.train_step(X, Y, optimizer, config.loss)), (lambda: twin.train_step(X, Y))
-
-
-def matmul_operands(sizes: tuple[int, ...], N: int, dtype: str) -> list[tuple[Array, Array]]:
-    """The (left, right) operands of every matmul of a step, in the twin's layouts (θᵀ and δᵀ are views)."""
-    rng = np.random.default_rng(2)
-    pairs = []
-    for l in range(1, len(sizes)):
-        a_prev = rng.uniform(size=(N, sizes[l - 1])).astype(dtype)
-        theta = rng.uniform(-0.1, 0.1, size=(sizes[l], sizes[l - 1])).astype(dtype)
-        delta = rng.normal(size=(N, sizes[l])).astype(dtype)
-        pairs.append((a_prev, theta.T))           # z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ
-        if l >= 2:
-            pairs.append((delta, theta))          # δ⁽ˡ⁾θ⁽ˡ⁾, towards δ⁽ˡ⁻¹⁾
-        pairs.append((delta.T, a_prev))           # ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾
-    return pairs
-
-
-def matmul_flops(pairs: list[tuple[Array, Array]]) -> int:
-    return sum(2 * left.shape[0] * left.shape[1] * right.shape[1] for left, right in pairs)
-
-
-def numpy_matmuls(pairs: list[tuple[Array, Array]]) -> Callable[[], None]:
-    """All of a step's matmuls through NumPy, into preallocated outputs: nothing but BLAS."""
-    outs = [np.empty((left.shape[0], right.shape[1]), left.dtype) for left, right in pairs]
-
-    def run() -> None:
-        for (left, right), out in zip(pairs, outs):
-            np.matmul(left, right, out=out)
-    return run
-
-
-def torch_matmuls(pairs: list[tuple[Array, Array]], device: torch.device, allow_tf32: bool) -> Callable[[], None]:
-    """The same matmuls through torch on ``device`` (same strides: ``.to`` keeps them), waiting for a GPU to finish."""
-    tensors = [(torch.from_numpy(left).to(device), torch.from_numpy(right).to(device)) for left, right in pairs]
-    outs = [torch.empty((left.shape[0], right.shape[1]), dtype=left.dtype, device=device) for left, right in tensors]
-    cuda = device.type == "cuda"
-
-    def run() -> None:
-        with tf32_mode(allow_tf32):
-            for (left, right), out in zip(tensors, outs):
-                torch.mm(left, right, out=out)
-        if cuda:
-            torch.cuda.synchronize(device)
-    return run
 
 
 @dataclass
@@ -177,7 +134,7 @@ class CaseResult:
         return self.numpy_matmuls.median / self.torch_matmuls.median
 
     def to_json(self) -> dict:
-        out = {key: value for key, value in asdict(self).items()}
+        out = asdict(self)
         out.update(numpy_over_torch=self.numpy_over_torch, numpy_gflops=self.numpy_gflops,
                    matmul_gflops=self.matmul_gflops, step_over_matmuls=self.step_over_matmuls,
                    blas_ratio=self.blas_ratio)
@@ -225,7 +182,8 @@ def measure_harness(settings: Settings) -> HarnessResult:
 
     def harness() -> None:
         report = run_comparison(config, lab.lab_thetas(), None, lab.X, lab.Y)
-        assert report.ok, report.first_mismatch.describe()
+        if not report.ok:  # timing a harness that fails would measure the wrong thing
+            raise RuntimeError(f"the lab's twins disagree: {report.first_mismatch.describe()}")
 
     def twins_alone() -> None:
         net, optimizer, twin = build_twins(config, lab.lab_thetas(), None)

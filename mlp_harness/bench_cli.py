@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import asdict, replace
+from pathlib import Path
 
 from manual_mlp.validation import InputError
 from torch_reference.device import check_device
@@ -65,6 +66,8 @@ def settings_from(args) -> Settings:
     if unknown:
         raise InputError(f"--activations: {', '.join(unknown)} not available in both twins; "
                          f"choose from {', '.join(available_activations())}")
+    if args.json and not Path(args.json).resolve().parent.is_dir():
+        raise InputError(f"--json {args.json}: the folder {str(Path(args.json).resolve().parent)!r} does not exist")
     if args.budget is not None and not args.budget > 0:
         raise InputError(f"--budget must be > 0 seconds, got {args.budget}")
     settings = replace(Settings(), **QUICK) if args.quick else Settings()
@@ -105,21 +108,23 @@ def _main(argv: list[str] | None = None) -> int:
         return run(settings, args)
 
 
+def header(settings: Settings, machine: dict, load: float, threads: int | None) -> list[str]:
+    """The machine, where the torch twin runs, and whether other work is running."""
+    lines = machine_lines(machine)
+    tf32 = f", TF32 {'allowed' if settings.allow_tf32 else 'off'}" if settings.device != "cpu" else ""
+    lines += [f"torch twin on {settings.device}{tf32}", f"load average before: {load:.2f}"]
+    if load > BUSY_LOAD and threads != 1:
+        lines.append("note: other work is running; with more than one thread per library, timings will be "
+                     "unsteady (--threads 1 gives steadier ones)")
+    return lines
+
+
 def run(settings: Settings, args) -> int:
-    machine = describe_machine(settings.device)
-    load_before = os.getloadavg()
-    print("\n".join(machine_lines(machine)))
-    print(f"torch twin on {settings.device}" + (f", TF32 {'allowed' if settings.allow_tf32 else 'off'}"
-                                                 if settings.device != "cpu" else ""))
-    print(f"load average before: {load_before[0]:.2f}")
-    if load_before[0] > BUSY_LOAD:
-        print("note: other work is running; with more than one thread per library, timings will be unsteady "
-              "(--threads 1 gives steadier ones)")
-    print()
+    machine, load_before = describe_machine(settings.device), os.getloadavg()[0]
+    print("\n".join(header(settings, machine, load_before, args.threads)) + "\n")
     print(row([name for name, _ in COLUMNS]))
     cases = []
-    nets = [net for net in NETS if net.name in settings.nets]
-    for net in nets:
+    for net in [net for net in NETS if net.name in settings.nets]:
         for dtype in settings.dtypes:
             for activation in settings.activations:
                 cases.append(measure_case(net, dtype, activation, settings))
@@ -127,11 +132,11 @@ def run(settings: Settings, args) -> int:
     harness = None if args.no_harness else measure_harness(settings)
     if harness:
         print("\n" + harness_line(harness, settings.device))
-    load_after = os.getloadavg()
-    print(f"load average after: {load_after[0]:.2f}")
+    load_after = os.getloadavg()[0]
+    print(f"load average after: {load_after:.2f}")
     if args.json:
         write_json(args.json, {"machine": machine, "settings": asdict(settings),
-                               "load_average": {"before": load_before[0], "after": load_after[0]},
+                               "load_average": {"before": load_before, "after": load_after},
                                "cases": [case.to_json() for case in cases],
                                "harness": harness.to_json() if harness else None})
     return 0

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from manual_mlp import InputError
-from mlp_harness import bench, bench_cli, machine
+from mlp_harness import bench, bench_cli, machine, matmul_floor
 from mlp_harness.timing import median_times
 
 CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "numpy_matmuls",
@@ -44,18 +44,19 @@ def test_benchmark_runs_and_writes_every_number(tmp_path, capsys):
 
 def test_lab_step_counts_84_matmul_flops():
     # 2-3-1, N = 2: forward 2·2·2·3 + 2·2·3·1; backward δ⁽²⁾θ⁽²⁾ 2·2·1·3; ∂J/∂θ: 2·3·2·2 + 2·1·2·3.
-    assert bench.matmul_flops(bench.matmul_operands((2, 3, 1), 2, "float64")) == 24 + 12 + 12 + 24 + 12
+    pairs = matmul_floor.matmul_operands((2, 3, 1), 2, "float64")
+    assert matmul_floor.matmul_flops(pairs) == 24 + 12 + 12 + 24 + 12
 
 
 def test_flops_follow_2N_times_sum_of_layer_products():
     # Each layer: forward and ∂J/∂θ; layers l ≥ 2 also carry δ back: 2·N·n_{l−1}·n_l each.
     sizes, N = (784, 512, 512, 10), 1024
     expected = 2 * N * (2 * 784 * 512 + 3 * 512 * 512 + 3 * 512 * 10)
-    assert bench.matmul_flops(bench.matmul_operands(sizes, N, "float32")) == expected
+    assert matmul_floor.matmul_flops(matmul_floor.matmul_operands(sizes, N, "float32")) == expected
 
 
 def test_matmul_operands_keep_the_twins_dtype():
-    pairs = bench.matmul_operands((4, 3, 2), 5, "float32")
+    pairs = matmul_floor.matmul_operands((4, 3, 2), 5, "float32")
     assert {str(array.dtype) for pair in pairs for array in pair} == {"float32"}
 
 
@@ -69,6 +70,7 @@ def test_activation_list_follows_the_twins():
     (["--budget", "0"], "--budget"),
     (["--threads", "0"], "--threads"),
     (["--nets", "lab,tiny"], "invalid choice"),
+    (["--json", "no/such/folder/bench.json"], "does not exist"),
 ])
 def test_bad_options_exit_2_with_a_message(argv, message, capsys):
     assert exit_code(TINY + argv) == 2

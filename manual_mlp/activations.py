@@ -43,14 +43,22 @@ class Activation:
 
 
 def sigmoid(z: Array) -> Array:
-    """σ(z) = 1 / (1 + e⁻ᶻ), without overflow for any z.
+    """σ(z) = 1 / (1 + e⁻ᶻ), evaluated as written, in place in one new array.
 
-    e⁻ᶻ overflows for z ≲ −710 (float64) or −89 (float32); with e = e^(−|z|) ≤ 1,
-    σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0 is the same function
-    with every exponent non-positive.
+    Plainly: ``1 / (1 + np.exp(-z))``. The in-place form makes one array
+    instead of several: a third of the time of a two-branch ``np.where`` form
+    on a 1024×512 layer (see the README's performance section). For z < −709 (float64) or −88.7 (float32) e⁻ᶻ
+    overflows to ∞ and σ comes out as 1/∞ = 0, where the true σ is below the
+    smallest normal float; that overflow is expected and silenced. torch's
+    sigmoid evaluates the same formula.
     """
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    z = np.asarray(z)
+    a = np.empty(z.shape, np.result_type(z, 0.5))  # z's floating type (float64 for integers)
+    np.negative(z, out=a)
+    with np.errstate(over="ignore"):
+        np.exp(a, out=a)
+    a += 1
+    return np.reciprocal(a, out=a)
 
 
 def sigmoid_grad(z: Array, a: Array) -> Array:

@@ -75,6 +75,16 @@ def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", ste
                    help="let the twins train independently instead of starting each step from the NumPy twin's "
                         "state; rounding differences then compound (with Adam or momentum, loosen --rtol/--atol)")
     g.add_argument("--json", metavar="PATH", help="also write the report as JSON")
+    add_device_options(p)
+
+
+def add_device_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("device (the PyTorch twin's; the NumPy twin always runs on the CPU)")
+    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help="where the PyTorch twin runs (default cpu); records always come back as NumPy arrays")
+    g.add_argument("--allow-tf32", action="store_true",
+                   help="on CUDA, let float32 matmuls use TF32 (10-bit mantissa): faster, and visibly less exact; "
+                        "off by default")
 
 
 def add_optimizer_options(p: argparse.ArgumentParser) -> None:

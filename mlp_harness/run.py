@@ -44,7 +44,8 @@ class RunConfig:
     free_running: bool = False           # False: each step starts both twins from the NumPy twin's state
     rtol: float | None = None            # None: derived from dtype (see tolerance.py)
     atol: float | None = None
-    device: str = "cpu"
+    device: str = "cpu"         # where the torch twin runs: "cpu" or "cuda"
+    allow_tf32: bool = False    # let CUDA run float32 matmuls as TF32 (see torch_reference/device.py)
 
     @property
     def tolerance(self) -> Tolerance:
@@ -146,7 +147,7 @@ def build_torch_twin(config: RunConfig, thetas: list[Array], biases: list[Array]
     config.validate()
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
     return TorchTwin(thetas, biases, config.activation, config.output_activation, config.loss,
-                     config.optimizer_settings, config.device)
+                     config.optimizer_settings, config.device, config.allow_tf32)
 
 
 def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "TorchTwin", X: Array, Y: Array,

@@ -8,12 +8,16 @@ compare directly with :class:`manual_mlp.StepRecord`.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 import torch
 from torch import nn
 
 from manual_mlp.optimizers import OptimizerSettings
 from manual_mlp.record import StepRecord
+
+from .device import check_device, tf32_mode
 
 Array = np.ndarray
 
@@ -82,7 +86,7 @@ class TorchMLP(nn.Module):
     """Linear → activation, L times; ``forward`` also returns every z⁽ˡ⁾ and a⁽ˡ⁾."""
 
     def __init__(self, thetas: list[Array], biases: list[Array] | None = None, activation: str = "sigmoid",
-                 output_activation: str = "sigmoid", device: str = "cpu"):
+                 output_activation: str = "sigmoid", device: str | torch.device = "cpu"):
         super().__init__()
         dtype = TORCH_DTYPES[np.dtype(thetas[0].dtype)]
         self.linears = nn.ModuleList(
@@ -105,7 +109,24 @@ class TorchMLP(nn.Module):
 
 
 def to_numpy(t: torch.Tensor) -> Array:
-    return t.detach().cpu().numpy().copy()
+    """A NumPy copy of ``t`` on the CPU, for tensors torch may update in place (θ, b, ∂J/∂θ, optimizer state).
+
+    From a GPU ``.cpu()`` already makes the one copy; on the CPU ``.numpy()``
+    shares the tensor's memory, so a copy keeps the record from changing
+    under the next ``optimizer.step()``.
+    """
+    t = t.detach()
+    return t.numpy().copy() if t.device.type == "cpu" else t.cpu().numpy()
+
+
+def as_numpy(t: torch.Tensor) -> Array:
+    """``t`` as NumPy on the CPU, sharing memory where it can: for tensors one step made and none writes again.
+
+    z⁽ˡ⁾, a⁽ˡ⁾ and δ⁽ˡ⁾ = ∂J/∂z⁽ˡ⁾ are new tensors every step, and nothing
+    touches them once the step's graph is gone, so the record may keep them
+    without copying them.
+    """
+    return t.detach().cpu().numpy()
 
 
 class TorchTwin:
@@ -113,9 +134,11 @@ class TorchTwin:
 
     def __init__(self, thetas: list[Array], biases: list[Array] | None = None, activation: str = "sigmoid",
                  output_activation: str = "sigmoid", loss: str = "half_sse",
-                 optimizer: OptimizerSettings | float = 0.1, device: str = "cpu"):
-        self.model = TorchMLP(thetas, biases, activation, output_activation, device)
-        self.device = device
+                 optimizer: OptimizerSettings | float = 0.1, device: str = "cpu", allow_tf32: bool = False):
+        self.device = check_device(device)
+        #: float32 matmuls on CUDA may use TF32 (see :mod:`torch_reference.device`); no effect on the CPU
+        self.allow_tf32 = allow_tf32
+        self.model = TorchMLP(thetas, biases, activation, output_activation, self.device)
         self.dtype = self.model.linears[0].weight.dtype
         loss_module, self.loss_on_logits = LOSS_MODULES[loss]
         self.loss_fn = loss_module()
@@ -134,19 +157,25 @@ class TorchTwin:
         return [to_numpy(linear.bias) for linear in self.model.linears]
 
     def train_step(self, X: Array, Y: Array, step: int = 1) -> StepRecord:
-        x = torch.as_tensor(X, dtype=self.dtype, device=self.device)
+        """One step on (X, Y) on the twin's device; the record holds NumPy arrays on the CPU."""
+        x_cpu = torch.as_tensor(X, dtype=self.dtype)  # shares X's memory when X already has the twin's dtype
+        x = x_cpu.to(self.device)
         labels = np.asarray(Y).ndim == 1  # integer class labels, for cross_entropy
         y = torch.as_tensor(Y, dtype=torch.long if labels else self.dtype, device=self.device)
-        self.optimizer.zero_grad(set_to_none=True)
-        zs, activations = self.model(x)
-        loss = self.loss_fn(zs[-1] if self.loss_on_logits else activations[-1], y)
-        loss.backward()
-        linears = self.model.linears
-        nabla_thetas = [to_numpy(linear.weight.grad) for linear in linears]
-        nabla_biases = None if linears[0].bias is None else [to_numpy(linear.bias.grad) for linear in linears]
-        self.optimizer.step()
-        return StepRecord(step, [to_numpy(z) for z in zs], [to_numpy(a) for a in activations], float(loss.item()),
-                          [to_numpy(z.grad) for z in zs], nabla_thetas, nabla_biases, self.thetas, self.biases,
+        with tf32_mode(self.allow_tf32) if self.device.type == "cuda" else nullcontext():
+            self.optimizer.zero_grad(set_to_none=True)
+            zs, activations = self.model(x)
+            loss = self.loss_fn(zs[-1] if self.loss_on_logits else activations[-1], y)
+            loss.backward()
+            linears = self.model.linears
+            # Copied: torch.optim may update .grad in place (SGD with Nesterov momentum adds the buffer to it).
+            nabla_thetas = [to_numpy(linear.weight.grad) for linear in linears]
+            nabla_biases = None if linears[0].bias is None else [to_numpy(linear.bias.grad) for linear in linears]
+            self.optimizer.step()
+        # a⁽⁰⁾ = X is recorded from the CPU copy: no round trip from the GPU, no copy at all on the CPU.
+        activations_np = [x_cpu.numpy()] + [as_numpy(a) for a in activations[1:]]
+        return StepRecord(step, [as_numpy(z) for z in zs], activations_np, float(loss.item()),
+                          [as_numpy(z.grad) for z in zs], nabla_thetas, nabla_biases, self.thetas, self.biases,
                           self.optimizer_state())
 
     def load_state(self, thetas: list[Array], biases: list[Array] | None,

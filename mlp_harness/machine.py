@@ -1,0 +1,138 @@
+"""What a benchmark ran on: processor, BLAS libraries and their thread counts.
+
+NumPy's BLAS is read from ``numpy.show_config``; its thread count from
+``threadpoolctl`` when that package is installed (it is optional: without it
+the report says OpenBLAS's default, one thread per available core). PyTorch's
+BLAS comes from ``torch.__config__.show()`` and its threads from
+``torch.get_num_threads()``. Anything that cannot be read is reported as such,
+never guessed silently.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import re
+from contextlib import contextmanager
+from typing import Iterator
+
+import numpy as np
+import torch
+
+from manual_mlp.validation import InputError
+
+
+def cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def numpy_blas() -> dict:
+    """NumPy's BLAS: name, version and threads (with where the thread count comes from)."""
+    info = {"version": np.__version__, "blas": "unknown", "blas_version": "unknown"}
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        info.update(blas=str(blas.get("name", "unknown")), blas_version=str(blas.get("version", "unknown")))
+    except Exception:  # noqa: BLE001 - older NumPy: no dict mode; the report says "unknown"
+        pass
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        env = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+        info["threads"] = int(env) if env and env.isdigit() else usable_cores()
+        info["threads_source"] = ("environment variable" if env else
+                                  "OpenBLAS's default of one per usable core; threadpoolctl would read it")
+        return info
+    # NumPy's own OpenBLAS: the one loaded from NumPy's wheel (torch's MKL is linked in statically and not listed)
+    blas_pools = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+    pools = [p for p in blas_pools if "numpy" in p.get("filepath", "")] or blas_pools
+    if pools:
+        info["threads"] = pools[0].get("num_threads")
+        info["threads_source"] = f"threadpoolctl ({pools[0].get('internal_api')})"
+    return info
+
+
+def torch_blas() -> dict:
+    """PyTorch's BLAS (from its build configuration) and its thread counts."""
+    config = torch.__config__.show()
+    blas = re.search(r"BLAS_INFO=(\w+)", config)
+    library = next((re.sub(r"-Product.*| for .*", "", line.strip(" -")) for line in config.splitlines()
+                    if "Math Kernel Library" in line or "OpenBLAS" in line), "")
+    return {"version": torch.__version__, "blas": blas.group(1) if blas else "unknown", "blas_library": library,
+            "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads()}
+
+
+def cuda_info(device: str) -> dict | None:
+    """The GPU, when the torch twin runs on CUDA."""
+    if not device.startswith("cuda"):
+        return None
+    return {"name": torch.cuda.get_device_name(torch.device(device)), "cuda": torch.version.cuda}
+
+
+def describe_machine(device: str = "cpu") -> dict:
+    return {"cpu": cpu_name(), "cores": usable_cores(), "python": platform.python_version(),
+            "numpy": numpy_blas(), "torch": torch_blas(), "cuda": cuda_info(device)}
+
+
+def threads(n: int | None) -> str:
+    return "? threads" if n is None else f"{n} thread{'' if n == 1 else 's'}"
+
+
+def machine_lines(info: dict) -> list[str]:
+    """The machine, in a few lines for the top of the benchmark's table."""
+    npb, ptb = info["numpy"], info["torch"]
+    lines = [f"CPU: {info['cpu']}, {info['cores']} usable cores; Python {info['python']}",
+             f"NumPy {npb['version']}: BLAS {npb['blas']} {npb['blas_version']}, {threads(npb.get('threads'))} "
+             f"({npb.get('threads_source', 'not reported')})"]
+    lines.append(f"PyTorch {ptb['version']}: BLAS {ptb['blas']} ({ptb['blas_library'] or 'no details'}), "
+                 f"{threads(ptb['threads'])}, {ptb['interop_threads']} inter-op")
+    if info.get("cuda"):
+        c = info["cuda"]
+        lines.append(f"GPU: {c['name']} (CUDA {c['cuda']})")
+    return lines
+
+
+@contextmanager
+def thread_limit(threads: int | None) -> Iterator[None]:
+    """Within the block, NumPy's BLAS and torch use ``threads`` threads each (``None``: leave them be).
+
+    On a machine shared with other work, BLAS threads that spin while waiting
+    for a busy core can make a matmul ten times slower; one thread each gives
+    numbers that survive such load. Torch is set with ``torch.set_num_threads``,
+    NumPy's BLAS through threadpoolctl, or else through OPENBLAS_NUM_THREADS,
+    which must then be set before Python starts.
+    """
+    if threads is None:
+        yield
+        return
+    if threads < 1:
+        raise InputError(f"--threads must be at least 1, got {threads}")
+    saved = torch.get_num_threads()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        if os.environ.get("OPENBLAS_NUM_THREADS") != str(threads):
+            raise InputError(f"--threads {threads} needs threadpoolctl to set NumPy's BLAS threads "
+                             f"(pip install threadpoolctl), or start with OPENBLAS_NUM_THREADS={threads}") from None
+        limiter = None
+    else:
+        limiter = threadpool_limits(limits=threads, user_api="blas")
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(saved)
+        if limiter is not None:
+            limiter.restore_original_limits()

@@ -1,0 +1,107 @@
+"""The comparison's fast path decides exactly as the plain rule, and records survive later steps."""
+import numpy as np
+import pytest
+import torch
+
+from manual_mlp import MLP, SGD, lab, random_parameters
+from mlp_harness import Tolerance, compare_records
+from mlp_harness.compare import max_abs_diff, within
+from torch_reference import TorchTwin
+
+from conftest import assert_same
+
+TOL = Tolerance.for_dtype("float64")
+
+
+def torch_twin(thetas, biases=None, eta=lab.ETA) -> TorchTwin:
+    """The lab's sigmoid net with half-SSE and plain gradient descent at η (positional: the 6th parameter)."""
+    return TorchTwin(thetas, biases, "sigmoid", "sigmoid", "half_sse", eta)
+BASE = np.array([[0.5, -0.25, 1e-3], [2.0, 0.0, -7.0]])
+
+
+def plain_rule(v_np, v_pt, tol):
+    """The definition: every entry within atol + rtol·|torch|, and both sides finite."""
+    return bool(np.all(tol.allows(v_np, v_pt) & np.isfinite(v_np) & np.isfinite(v_pt)))
+
+
+def perturbed(index, value):
+    out = BASE.copy()
+    out[index] = value
+    return out
+
+
+# Each case: (NumPy side, PyTorch side). Sizes of |Δ| straddle atol (2.2e-12) and atol + rtol·|torch|.
+CASES = {
+    "equal": (BASE, BASE.copy()),
+    "below-atol": (BASE, BASE + 1e-13),
+    "above-atol-within-rtol": (BASE * (1 + 1e-12), BASE),      # |Δ| up to 7e-12 > atol, < atol + rtol·7
+    "above-tolerance": (perturbed((1, 2), -7.0 * (1 + 1e-9)), BASE),
+    "at-zero-above-atol": (perturbed((1, 1), 1e-11), BASE),
+    "nan-numpy": (perturbed((0, 1), np.nan), BASE),
+    "nan-both": (perturbed((0, 1), np.nan), perturbed((0, 1), np.nan)),
+    "inf-same-sign": (perturbed((1, 0), np.inf), perturbed((1, 0), np.inf)),
+    "inf-torch": (BASE, perturbed((1, 0), -np.inf)),
+    "huge-finite": (perturbed((0, 0), 1e308), perturbed((0, 0), -1e308)),   # |Δ| overflows to ∞: a mismatch
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fast_decision_equals_the_plain_rule(case):
+    v_np, v_pt = CASES[case]
+    with np.errstate(invalid="ignore", over="ignore"):
+        assert within(v_np, v_pt, max_abs_diff(v_np, v_pt), TOL) == plain_rule(v_np, v_pt, TOL)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if "nan" not in c and "inf" not in c and "huge" not in c])
+def test_max_abs_diff_is_the_largest_entrywise_difference(case):
+    v_np, v_pt = CASES[case]
+    assert max_abs_diff(v_np, v_pt) == np.max(np.abs(v_np - v_pt))
+
+
+def test_max_abs_diff_of_a_nan_is_nan():
+    assert np.isnan(max_abs_diff(*CASES["nan-numpy"]))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_torch_records_do_not_change_under_later_steps(dtype):
+    """z, a, δ are shared with torch without a copy: the next step must leave the record alone."""
+    thetas, biases = random_parameters([3, 5, 2], seed=4, bias=True, dtype=np.dtype(dtype))
+    X, Y = np.random.default_rng(0).normal(size=(4, 3)).astype(dtype), np.full((4, 2), 0.5, dtype)
+    twin = torch_twin(thetas, biases, 0.5)
+    record = twin.train_step(X, Y, step=1)
+    before = [(name, layer, np.array(value, copy=True)) for name, layer, value in record.quantities()]
+    twin.train_step(X, Y, step=2)
+    for (name, layer, value), (_, _, kept) in zip(before, record.quantities(), strict=True):
+        np.testing.assert_array_equal(kept, value, err_msg=f"{name} layer {layer} changed after step 2")
+
+
+def test_torch_gradients_are_recorded_before_an_in_place_optimizer():
+    """SGD with Nesterov momentum adds its buffer to .grad in place (the ``foreach`` implementation, torch's
+    default on GPUs): the record must hold ∂J/∂θ itself."""
+    thetas = lab.lab_thetas()
+    twin = torch_twin(thetas)
+    twin.optimizer = torch.optim.SGD(twin.model.parameters(), lr=lab.ETA, momentum=0.9, nesterov=True, foreach=True)
+    rec_pt = twin.train_step(lab.X, lab.Y)
+    rec_np = MLP(lab.lab_thetas()).train_step(lab.X, lab.Y, SGD(lab.ETA))
+    # Step 1's gradients do not depend on the optimizer: float64 twins agree to ~1e-16; the harness's 1e4·ε allowed.
+    for l in (1, 2):
+        assert_same(f"∂J/∂θ{l}", rec_np.get("grad_theta", l), rec_pt.get("grad_theta", l), TOL.rtol, TOL.atol)
+
+
+def test_compare_records_still_flags_the_first_mismatch_in_math_order():
+    thetas = lab.lab_thetas()
+    rec_np = MLP(thetas).train_step(lab.X, lab.Y, SGD(lab.ETA))
+    rec_pt = torch_twin(thetas).train_step(lab.X, lab.Y)
+    rec_pt.deltas[0] = rec_pt.deltas[0] + np.array([[0.0, 1e-9, 0.0], [0.0, 0.0, 0.0]])
+    diffs, first = compare_records(rec_np, rec_pt, TOL)
+    assert (first.quantity, first.layer, first.index) == ("delta", 1, (0, 1))
+    assert [d.ok for d in diffs].count(False) == 1
+
+
+def test_a_twin_that_changes_dtype_is_named():
+    thetas = lab.lab_thetas()
+    rec_np = MLP(thetas).train_step(lab.X, lab.Y, SGD(lab.ETA))
+    rec_pt = torch_twin(thetas).train_step(lab.X, lab.Y)
+    rec_pt.zs[1] = rec_pt.zs[1].astype(np.float32)
+    with pytest.raises(AssertionError, match="z⁽²⁾: NumPy float64 of shape \\(2, 1\\) vs PyTorch float32"):
+        compare_records(rec_np, rec_pt, TOL)

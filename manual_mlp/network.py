@@ -72,8 +72,12 @@ class MLP:
         return {"theta": self.thetas} | ({} if self.biases is None else {"b": self.biases})
 
     def forward(self, X: Array) -> Forward:
-        """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L."""
-        X = check_inputs(X, self.sizes, self.dtype)
+        """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L, for X of shape (N, n₀)."""
+        return self._forward(check_inputs(X, self.sizes, self.dtype))
+
+    def _forward(self, X: Array) -> Forward:
+        """:meth:`forward` on an X already checked (train_step checks the batch once, finite differences
+        run thousands of forward passes on one checked batch)."""
         zs, activations = [], [X]
         for l, theta in enumerate(self.thetas, start=1):
             z = weighted_input(activations[-1], theta, self.bias(l))
@@ -87,7 +91,7 @@ class MLP:
 
     def loss(self, X: Array, Y: Array, loss: str | Loss = "half_sse") -> float:
         """J(X, Y) at the current parameters (no checks: for finite differences and plots)."""
-        return self.cost(self.forward(X), Y, get_loss(loss))
+        return self.cost(self._forward(X), Y, get_loss(loss))
 
     def output_error(self, fwd: Forward, Y: Array, loss: Loss) -> Array:
         """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾); a loss on logits (cross_entropy) gives ∂J/∂z⁽ᴸ⁾ directly."""
@@ -122,7 +126,7 @@ class MLP:
         check_pairing(self.output_activation.name, loss)
         X, Y = check_batch(X, Y, self.sizes, self.dtype, loss.name)
         Y = targets_matrix(Y, self.sizes[-1], self.dtype)
-        fwd = self.forward(X)
+        fwd = self._forward(X)
         J = self.cost(fwd, Y, loss)
         grads = self.backward(fwd, Y, loss)
         # Every gradient is taken before any θ changes: the update is a separate, last stage.

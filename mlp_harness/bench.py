@@ -19,6 +19,8 @@ and from overflow, and the lab's η = 0.1 for the lab net.
 """
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import asdict, dataclass
 from typing import Callable
 
@@ -194,3 +196,32 @@ def measure_harness(settings: Settings) -> HarnessResult:
     t = median_times({"harness": harness, "twins_alone": twins_alone}, settings.budget_s, settings.min_rounds,
                      warm_up_calls=settings.warm_up_calls)
     return HarnessResult(steps, t["harness"], t["twins_alone"])
+
+
+@dataclass
+class ImportResult:
+    """Wall time of ``import manual_mlp`` in a fresh interpreter, and of NumPy alone, medians of ``runs``."""
+
+    manual_mlp_s: float
+    numpy_s: float
+    imports_torch: bool
+    runs: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+_IMPORT_PROBE = ("import sys, time; t = time.perf_counter(); import {module}; "
+                 "print(time.perf_counter() - t, 'torch' in sys.modules)")
+
+
+def measure_import(runs: int = 5) -> ImportResult:
+    """Time the imports in fresh interpreters (the import cost a user's first call pays)."""
+    def probe(module: str) -> tuple[float, bool]:
+        out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(module=module)], capture_output=True,
+                             text=True, check=True).stdout.split()
+        return float(out[0]), out[1] == "True"
+    mlp = [probe("manual_mlp") for _ in range(runs)]
+    numpy_only = [probe("numpy")[0] for _ in range(runs)]
+    return ImportResult(float(np.median([t for t, _ in mlp])), float(np.median(numpy_only)),
+                        any(torch for _, torch in mlp), runs)

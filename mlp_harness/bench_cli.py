@@ -15,7 +15,7 @@ from manual_mlp.validation import InputError
 from torch_reference.device import check_device
 
 from .bench import (NETS, CaseResult, HarnessResult, Settings, available_activations, default_activations,
-                    measure_case, measure_harness)
+                    measure_case, measure_harness, measure_import)
 from .files import write_json
 from .machine import describe_machine, machine_lines, thread_limit
 from .options import ArgumentParser, add_device_options, guarded
@@ -132,13 +132,17 @@ def run(settings: Settings, args) -> int:
     harness = None if args.no_harness else measure_harness(settings)
     if harness:
         print("\n" + harness_line(harness, settings.device))
+    imports = measure_import(3 if args.quick else 7)
+    print(f"import manual_mlp: {imports.manual_mlp_s:.3f} s in a fresh interpreter (NumPy alone "
+          f"{imports.numpy_s:.3f} s); torch imported: {'yes' if imports.imports_torch else 'no'}")
     load_after = os.getloadavg()[0]
     print(f"load average after: {load_after:.2f}")
     if args.json:
         write_json(args.json, {"machine": machine, "settings": asdict(settings),
                                "load_average": {"before": load_before, "after": load_after},
                                "cases": [case.to_json() for case in cases],
-                               "harness": harness.to_json() if harness else None})
+                               "harness": harness.to_json() if harness else None,
+                               "import": imports.to_json()})
     return 0
 
 

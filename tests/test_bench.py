@@ -29,7 +29,8 @@ def test_benchmark_runs_and_writes_every_number(tmp_path, capsys):
     path = tmp_path / "bench.json"
     assert bench_cli.main(TINY + ["--json", str(path)]) == 0
     report = json.loads(path.read_text())
-    assert set(report) == {"machine", "settings", "load_average", "cases", "harness"}
+    assert set(report) == {"machine", "settings", "load_average", "cases", "harness", "import"}
+    assert report["import"]["imports_torch"] is False and report["import"]["manual_mlp_s"] > 0
     assert {"blas", "threads"} <= set(report["machine"]["numpy"])
     assert {"blas", "threads"} <= set(report["machine"]["torch"])
     assert [case["activation"] for case in report["cases"]] == bench.default_activations()
@@ -39,7 +40,7 @@ def test_benchmark_runs_and_writes_every_number(tmp_path, capsys):
         assert all(case[key] > 0 and math.isfinite(case[key]) for key in ("numpy_over_torch", "step_over_matmuls"))
     assert report["harness"]["steps_per_s"] > 0
     out = capsys.readouterr().out
-    assert "BLAS" in out and "verified steps/s" in out
+    assert "BLAS" in out and "verified steps/s" in out and "import manual_mlp:" in out
 
 
 def test_lab_step_counts_84_matmul_flops():

@@ -98,7 +98,12 @@ class Explanation:
         return self.expr.value()
 
     def agrees(self, tolerance: Tolerance) -> bool:
-        return bool(np.all(tolerance.allows(np.asarray(self.value), np.asarray(self.recorded))))
+        """The formula's value equals the record's entry within the run's tolerance; in a diverged step
+        (inf or NaN in the record) it must give the same non-finite value."""
+        value, recorded = self.value, self.recorded
+        if not (np.isfinite(value) and np.isfinite(recorded)):
+            return value == recorded or (np.isnan(value) and np.isnan(recorded))
+        return bool(tolerance.allows(np.asarray(value), np.asarray(recorded)))
 
     def line(self, lang: str = "en", tolerance: Tolerance | None = None, style: Style = NUMBERS) -> str:
         """'tag: target = formula = numbers = value', and '≠ NumPy …  ✗' where the record differs."""

@@ -167,7 +167,8 @@ class Square(Expr):
         return f"{text if bare else f'({text})'}²", POW
 
     def value(self) -> float:
-        return self.base.value() ** 2
+        with np.errstate(all="ignore"):
+            return float(np.square(self.base.value()))
 
     def children(self):
         return (self.base,)
@@ -182,7 +183,8 @@ class Pow(Expr):
         return f"{wrap(self.base, style, ATOM)}^{wrap(self.exponent, style, ATOM)}", POW
 
     def value(self) -> float:
-        return self.base.value() ** self.exponent.value()
+        with np.errstate(all="ignore"):
+            return float(np.power(self.base.value(), self.exponent.value()))
 
     def children(self):
         return self.base, self.exponent
@@ -284,7 +286,8 @@ class Sum(Expr):
         return " + ".join(parts), ADD
 
     def value(self) -> float:
-        return float(sum(term.value() for term in self.terms))
+        with np.errstate(all="ignore"):
+            return float(np.sum([term.value() for term in self.terms]))
 
     def children(self):
         return self.terms

@@ -197,3 +197,12 @@ def test_format_number(x, text): assert format_number(x) == text
     (total([const(k) for k in range(1, 6)], "Σ k"), "1 + 2 + 3 + … (5 terms)"),
 ])
 def test_rendering_parenthesises_only_where_needed(expr, text): assert expr.text(NUMBERS) == text
+
+
+def test_a_diverging_step_is_explained_without_error(capsys):
+    code = main(["--explain", "--lr", "1e208", "--steps", "5", "--layers", "2,3,1", "--activation", "identity",
+                 "--output-activation", "identity"])
+    out = capsys.readouterr().out
+    assert code == 1 and "FAIL: diverged at step 2" in out
+    # step 2 starts from infinite weights: its formulas are written out with inf, and agree with the record
+    assert re.search(r"↳ loss: J = ½ · Σ \(y − a⁽²⁾\)² = 0\.5 · \(\(\S+ − inf\)².* = inf\n", out) and "≠" not in out

@@ -34,8 +34,8 @@ from manual_mlp.losses import BCE_GRAD_EPS, BCE_LOG_FLOOR, targets_matrix
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff, quantity_label
-from .expression import (ATOM, NUMBERS, SYMBOLS, Call, Expr, Max, Num, Positive, Pow, Square, Style, WherePositive,
-                         const, format_number, total)
+from .expression import (ATOM, NUMBERS, SYMBOLS, Call, Expr, Max, Num, Positive, Pow, Square, WherePositive, const,
+                         format_number, total)
 from .i18n import tr
 from .run import RunConfig
 from .table import WHOLE_MATRIX_LIMIT
@@ -105,10 +105,10 @@ class Explanation:
             return value == recorded or (np.isnan(value) and np.isnan(recorded))
         return bool(tolerance.allows(np.asarray(value), np.asarray(recorded)))
 
-    def line(self, lang: str = "en", tolerance: Tolerance | None = None, style: Style = NUMBERS) -> str:
+    def line(self, lang: str = "en", tolerance: Tolerance | None = None) -> str:
         """'tag: target = formula = numbers = value', and '≠ NumPy …  ✗' where the record differs."""
         parts = [self.expr.text(SYMBOLS)]
-        numbers, value = self.expr.text(style), format_number(self.value)
+        numbers, value = self.expr.text(NUMBERS), format_number(self.value)
         parts += [p for p in (numbers, value) if p != parts[-1]]
         text = f"{tr(lang, 'tag_' + self.tag)}: {self.target} {'←' if self.update else '='} " + " = ".join(parts)
         if tolerance is not None and not self.agrees(tolerance):
@@ -130,8 +130,10 @@ class Context:
 
     def rec(self, quantity: str, layer: int | None, index: Index, symbol: str) -> Num:
         """An entry of the step record."""
-        value = self.record.get(quantity, layer) if quantity in ("z", "a", "delta", "grad_theta", "grad_b",
-                                                                 "theta", "b") else _state(self.record, quantity, layer)
+        if "(" in quantity:   # optimizer state, e.g. "exp_avg(theta)"
+            value = _state(self.record.optimizer_state, quantity, layer)
+        else:
+            value = self.record.get(quantity, layer)
         return Num(float(value[index]), symbol, ("record", quantity, layer, index))
 
     def old(self, kind: str, layer: int, index: Index, symbol: str) -> Num:
@@ -139,7 +141,7 @@ class Context:
         if kind in ("theta", "b"):
             value = (self.before.thetas if kind == "theta" else self.before.biases)[layer - 1][index]
         else:
-            previous = _state(self.before, kind, layer)
+            previous = _state(self.before.state, kind, layer)
             value = 0.0 if previous is None else previous[index]   # moments start at zero (torch's too)
         return Num(float(value), symbol, ("before", kind, layer, index))
 
@@ -150,12 +152,10 @@ class Context:
         return Num(float(value), symbol, ("setting", name))
 
 
-def _state(holder, quantity: str, layer: int) -> Array | None:
-    """Optimizer state "name(kind)" of a record or of StepInputs, layer 1…L (None when there is none yet)."""
+def _state(states: dict[str, dict[str, list[Array]]], quantity: str, layer: int) -> Array | None:
+    """Optimizer state "name(kind)" of layer 1…L, in an optimizer's state layout (None when there is none yet)."""
     name, _, kind = quantity.partition("(")
-    values = getattr(holder, "optimizer_state", None)
-    values = getattr(holder, "state", {}) if values is None else values
-    per_layer = values.get(name, {}).get(kind.rstrip(")"), [])
+    per_layer = states.get(name, {}).get(kind.rstrip(")"), [])
     return per_layer[layer - 1] if layer <= len(per_layer) else None
 
 
@@ -238,7 +238,8 @@ def loss_terms(ctx: Context) -> tuple[list[Expr], str]:
 
 
 def explain_loss(ctx: Context) -> Explanation:
-    """J, written out whole: ½Σ(y − a)², Σ(y − a)²/(N·n), −Σ[y log a + (1 − y) log(1 − a)]/(N·n), −Σ y log softmax(z)/N."""
+    """J, written out whole: ½Σ(y − a)², Σ(y − a)²/(N·n), −Σ[y log a + (1 − y) log(1 − a)]/(N·n) or
+    −Σ y log softmax(z)/N."""
     terms, symbol = loss_terms(ctx)
     sum_ = total(terms, symbol, ATOM)   # "½ · Σ (y − a)²": the Σ written bare
     N, width = ctx.before.Y.shape
@@ -382,12 +383,12 @@ def explain_state(ctx: Context, quantity: str, l: int) -> Explanation:
     s, index, symbol = ctx.config.optimizer_settings, entry_of(kind), state_symbol(state, kind, l)
     old, g = ctx.old(quantity, l, index, symbol), gradient(ctx, kind, l)
     if state == "momentum_buffer":
-        first = _state(ctx.before, quantity, l) is None   # torch starts the buffer at g itself, not at μ·0 + g
+        first = _state(ctx.before.state, quantity, l) is None   # torch starts the buffer at g itself, not at μ·0 + g
         expr = g if first else ctx.setting("momentum", s.momentum, "μ") * old + g
     else:
         beta = ctx.setting(*(("beta1", s.betas[0], "β₁") if state == "exp_avg" else ("beta2", s.betas[1], "β₂")))
         expr = beta * old + (const(1) - beta) * (g if state == "exp_avg" else Square(g))
-    recorded = float(_state(ctx.record, quantity, l)[index])
+    recorded = float(_state(ctx.record.optimizer_state, quantity, l)[index])
     return Explanation("state", f"{symbol}{list(index)}", expr, recorded, update=True)
 
 
@@ -406,7 +407,8 @@ def explain_quantity(ctx: Context, quantity: str, layer: int | None) -> Explanat
     return explain_state(ctx, quantity, layer)
 
 
-def explain_step(config: RunConfig, before: StepInputs, record: StepRecord) -> dict[tuple[str, int | None], Explanation]:
+def explain_step(config: RunConfig, before: StepInputs,
+                 record: StepRecord) -> dict[tuple[str, int | None], Explanation]:
     """An explanation for every quantity of the step, keyed like the table's rows: (quantity, layer)."""
     ctx = Context(config, before, record)
     return {(quantity, layer): explain_quantity(ctx, quantity, layer) for quantity, layer, _ in record.quantities()}

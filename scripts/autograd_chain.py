@@ -22,8 +22,9 @@ def labels(loss: torch.Tensor, zs: list[torch.Tensor], activations: list[torch.T
     """Each autograd node → (what it is the backward of, names of the gradients it passes on, in the order of
     its inputs)."""
     L = len(zs)
+    mse = loss.grad_fn.next_functions[0][0]
     out = {loss.grad_fn: ("backward of J = ½ · S", ["∂J/∂S"]),
-           loss.grad_fn.next_functions[0][0]: (f"backward of S = Σ (a{sup(L)} − y)²", [f"∂J/∂a{sup(L)} = a{sup(L)} − y"])}
+           mse: (f"backward of S = Σ (a{sup(L)} − y)²", [f"∂J/∂a{sup(L)} = a{sup(L)} − y"])}
     for l in range(1, L + 1):
         prev = "X" if l == 1 else f"a{sup(l - 1)}"
         out[activations[l].grad_fn] = (f"backward of a{sup(l)} = σ(z{sup(l)})",

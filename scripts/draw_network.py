@@ -43,7 +43,8 @@ def draw_edges(ax, where: list[np.ndarray], thetas) -> None:
             start, end = where[l - 1][k], where[l][j]
             ax.plot(*zip(start, end), color=COLOURS[l - 1], linewidth=1.4, zorder=1)
             label = start + 0.24 * (end - start)
-            ax.text(*label, f"{theta[j, k]:g}".replace("-", "−"), fontsize=10, ha="center", va="center", color=COLOURS[l - 1],
+            ax.text(*label, f"{theta[j, k]:g}".replace("-", "−"), fontsize=10, ha="center", va="center",
+                    color=COLOURS[l - 1],
                     bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none"), zorder=3)
 
 

@@ -20,7 +20,6 @@ from mlp_harness import RunConfig, run_comparison
 from mlp_harness.compare_cli import main
 from mlp_harness.explain import StepRecorder, explain_step
 from mlp_harness.expression import NUMBERS, Call, Style, const, format_number, total
-from mlp_harness.mutants import MUTANTS
 from mlp_harness.run import build_numpy_twin
 
 #: the printed formula, as Python: the explanation's own text with its operators spelled for eval
@@ -110,7 +109,8 @@ def test_optimizer(optimizer): check_run(**optimizer)
 def test_float32_explanations_agree_within_float32_tolerance():
     config = RunConfig(steps=2, dtype="float32", optimizer="adam")
     recorder = recorded_run(config)
-    assert all(e.agrees(config.tolerance) for step in (1, 2) for e in explain_step(config, *recorder.steps[step]).values())
+    explanations = [e for step in (1, 2) for e in explain_step(config, *recorder.steps[step]).values()]
+    assert all(e.agrees(config.tolerance) for e in explanations)
 
 
 def lab_lines(capsys, *argv) -> tuple[int, dict[str, str]]:

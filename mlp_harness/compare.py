@@ -11,6 +11,7 @@ from manual_mlp.record import StepRecord
 from manual_mlp.validation import sup
 
 from .files import json_number
+from .i18n import tr
 from .tolerance import Tolerance
 
 Array = np.ndarray
@@ -71,18 +72,16 @@ class Mismatch:
     def label(self) -> str:
         return quantity_label(self.quantity, self.layer)
 
-    def describe(self) -> str:
-        where = f"{self.label}{list(self.index) if self.index else ''}"
+    def describe(self, lang: str = "en") -> str:
+        """One sentence: where, which twin, both values ("en" or "pt", see :mod:`mlp_harness.i18n`)."""
+        fields = dict(step=self.step, where=f"{self.label}{list(self.index) if self.index else ''}",
+                      numpy=self.numpy_value, torch=self.torch_value)
         if self.diverged:
-            twins = {"both": "both twins", "numpy": "the NumPy twin", "torch": "the PyTorch twin"}[self.diverged]
-            return (f"diverged at step {self.step}: {twins} produced a non-finite value in {where} "
-                    f"(NumPy {self.numpy_value!r}, PyTorch {self.torch_value!r})")
+            return tr(lang, "diverged_at", twins=tr(lang, f"twins_{self.diverged}"), **fields)
         if self.fd_disagrees_with:
-            twins = {"both": "both twins", "numpy": "the NumPy twin", "torch": "the PyTorch twin"}[self.fd_disagrees_with]
-            return (f"mismatch at step {self.step}: {where} — finite differences give {self.fd_value!r} but "
-                    f"{twins} disagree (NumPy {self.numpy_value!r}, PyTorch {self.torch_value!r})")
-        return (f"mismatch at step {self.step}: {where} differs — NumPy {self.numpy_value!r}, "
-                f"PyTorch {self.torch_value!r}, |Δ| = {abs(self.numpy_value - self.torch_value):.3e}")
+            return tr(lang, "fd_disagree", twins=tr(lang, f"twins_{self.fd_disagrees_with}"), fd=self.fd_value,
+                      **fields)
+        return tr(lang, "mismatch", diff=abs(self.numpy_value - self.torch_value), **fields)
 
     def to_json(self) -> dict:
         """The mismatch for a JSON report; a non-finite value is null (JSON has no NaN or infinity)."""

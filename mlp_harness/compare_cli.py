@@ -1,16 +1,22 @@
 """``mlp-compare``: the lab's step, by hand and by autograd, side by side.
 
+``--explain`` prints under each row its formula for entry [0, 0] with the
+NumPy twin's numbers in place (:mod:`mlp_harness.explain`); ``--lang pt`` prints
+the table and the verdict in Portuguese.
+
 Exit codes: 0 every quantity matched, 1 a mismatch or a divergence, 2 bad input.
 """
 from __future__ import annotations
 
 import sys
 
+from .explain import StepRecorder, explanation_notes
 from .files import check_json_path, json_array, json_number, write_json
+from .i18n import LANGS, tr
 from .mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
                       resolve_weights, run_config)
-from .run import Report, run_comparison
+from .run import Report, build_numpy_twin, run_comparison
 from .table import render_report
 
 
@@ -29,6 +35,10 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--inject-bug", metavar="NAME",
                    help="run a NumPy network with a classic backprop mistake, to see how the comparison catches it "
                         "('--inject-bug list' describes them)")
+    p.add_argument("--explain", action="store_true",
+                   help="under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, "
+                        "tagged with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the verdict: en or pt")
     return p
 
 
@@ -59,14 +69,16 @@ def _main(argv: list[str] | None = None) -> int:
     X, Y = resolve_data(args, sizes)
     config = run_config(args, args.steps)
     broken = mutant.network(config, thetas, biases, len(X)) if mutant else None
-    report = run_comparison(config, thetas, biases, X, Y, manual_model=broken)
-    print(render_report(report, len(thetas), biases is not None))
+    # --explain: the NumPy network is watched, to keep what step 1 and the last step started from
+    recorder = StepRecorder(build_numpy_twin(config, thetas, biases, broken)[0]) if args.explain else None
+    report = run_comparison(config, thetas, biases, X, Y, manual_model=recorder or broken)
+    header, notes = explanation_notes(recorder, config, args.lang) if recorder else ([], None)
+    print("\n".join(header + [render_report(report, len(thetas), biases is not None, args.lang, notes)]))
     if mutant:
         print(mutant.explain())
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
             tol = report.tolerance
-            print(f"It went unnoticed: its effect stayed within rtol={tol.rtol:.1e}, atol={tol.atol:.1e} "
-                  f"({config.dtype}); try --dtype float64 or a network where it shows more.")
+            print(tr(args.lang, "unnoticed", rtol=tol.rtol, atol=tol.atol, dtype=config.dtype))
     if args.json:
         write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1

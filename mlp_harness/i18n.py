@@ -1,6 +1,8 @@
 """Every printed heading and plot label, in English and in Portuguese (the lab's language).
 
 One table, so that any tool can reuse it: ``tr("pt", "initial_loss")`` → "Loss inicial".
+mlp-train's lines and plot, mlp-compare's table, verdict and ``--explain`` tags,
+and the sentence that says where the twins part (``Mismatch.describe(lang)``).
 Entries with ``{fields}`` are ``str.format`` templates. The Portuguese entries
 follow the lab's own words (Época, Loss x Época de Treinamento, Loss inicial,
 Loss final, Redução da loss).
@@ -38,6 +40,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "boundary_title": "Decision boundary after training ({dataset})",
         "boundary_output": "network output a⁽ᴸ⁾",
         "class": "class {label}",
+        # mlp-compare's table and verdict
+        "quantity": "quantity",
+        "formula": "formula",
+        "max_diff": "max |Δ|",
+        "finite_differences": "finite differences",
+        "fd_errors": "rel. err NumPy / PyTorch",
+        "step_of": "Step {step} of {steps}",
+        "step_title": "Step {step}",
+        "new": "(new)",
+        "first_mismatch_mark": "◀ first mismatch",
+        "witnesses": "formula = autograd",
+        "witnesses_fd": "formula = autograd = finite differences",
+        "ok_line": "OK ({witnesses}): every quantity of all {steps} step(s) agrees within rtol={rtol:.1e}, "
+                   "atol={atol:.1e} ({dtype}); largest |Δ| = {largest:.1e}",
+        "fail_line": "FAIL: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "summary_title": "Per-step summary",
+        "summary_shown": " ({shown} of {total} steps shown; --json has all)",
+        "step": "step",
+        "unnoticed": "It went unnoticed: its effect stayed within rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+                     "try --dtype float64 or a network where it shows more.",
+        # where the twins part (Mismatch.describe)
+        "mismatch": "mismatch at step {step}: {where} differs — NumPy {numpy!r}, PyTorch {torch!r}, |Δ| = {diff:.3e}",
+        "diverged_at": "diverged at step {step}: {twins} produced a non-finite value in {where} "
+                       "(NumPy {numpy!r}, PyTorch {torch!r})",
+        "fd_disagree": "mismatch at step {step}: {where} — finite differences give {fd!r} but {twins} disagree "
+                       "(NumPy {numpy!r}, PyTorch {torch!r})",
+        "twins_both": "both twins",
+        "twins_numpy": "the NumPy twin",
+        "twins_torch": "the PyTorch twin",
+        # --explain
+        "explain_header": "--explain: under each row, its formula for entry [0, 0] (first sample, first unit; [0] of "
+                          "b; J whole), with the NumPy twin's numbers in place",
+        "explain_too_big": "--explain: not shown, the network is too big to follow by hand: {reason}; explanations "
+                           "need every matrix to have at most {limit} entries, so that the table prints each one "
+                           "whole (use fewer samples with --batch-size, or smaller --layers)",
+        "tag_forward": "forward pass",
+        "tag_loss": "loss",
+        "tag_BP1": "BP1 output error",
+        "tag_BP2": "BP2 hidden error",
+        "tag_BP3": "BP3 bias gradient",
+        "tag_BP4": "BP4 weight gradient",
+        "tag_update": "update",
+        "tag_state": "optimizer state",
     },
     "pt": {
         "epoch": "Época",
@@ -71,6 +116,50 @@ TEXTS: dict[str, dict[str, str]] = {
         "boundary_title": "Fronteira de decisão após o treinamento ({dataset})",
         "boundary_output": "saída da rede a⁽ᴸ⁾",
         "class": "classe {label}",
+        # mlp-compare's table and verdict
+        "quantity": "grandeza",
+        "formula": "fórmula",
+        "max_diff": "máx |Δ|",
+        "finite_differences": "diferenças finitas",
+        "fd_errors": "erro rel. NumPy / PyTorch",
+        "step_of": "Passo {step} de {steps}",
+        "step_title": "Passo {step}",
+        "new": "(novo)",
+        "first_mismatch_mark": "◀ primeira diferença",
+        "witnesses": "fórmula = autograd",
+        "witnesses_fd": "fórmula = autograd = diferenças finitas",
+        "ok_line": "OK ({witnesses}): todas as grandezas do(s) {steps} passo(s) concordam dentro de rtol={rtol:.1e}, "
+                   "atol={atol:.1e} ({dtype}); maior |Δ| = {largest:.1e}",
+        "fail_line": "FALHA: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "summary_title": "Resumo por passo",
+        "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
+        "step": "passo",
+        "unnoticed": "Passou despercebido: o efeito ficou dentro de rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+                     "tente --dtype float64 ou uma rede em que ele apareça mais.",
+        # where the twins part (Mismatch.describe)
+        "mismatch": "diferença no passo {step}: {where} difere — NumPy {numpy!r}, PyTorch {torch!r}, "
+                    "|Δ| = {diff:.3e}",
+        "diverged_at": "divergiu no passo {step}: valor não finito em {where} {twins} "
+                       "(NumPy {numpy!r}, PyTorch {torch!r})",
+        "fd_disagree": "diferença no passo {step}: {where} — as diferenças finitas dão {fd!r}, diferente do valor "
+                       "{twins} (NumPy {numpy!r}, PyTorch {torch!r})",
+        "twins_both": "nas duas implementações",
+        "twins_numpy": "na implementação NumPy",
+        "twins_torch": "na implementação PyTorch",
+        # --explain
+        "explain_header": "--explain: abaixo de cada linha, a fórmula da entrada [0, 0] (primeira amostra, primeira "
+                          "unidade; [0] de b; J inteira), com os números da implementação NumPy",
+        "explain_too_big": "--explain: não mostrado, a rede é grande demais para acompanhar à mão: {reason}; as "
+                           "explicações precisam de matrizes com no máximo {limit} entradas, para que a tabela "
+                           "mostre cada uma inteira (use menos amostras com --batch-size, ou --layers menores)",
+        "tag_forward": "forward pass",
+        "tag_loss": "função de custo",
+        "tag_BP1": "BP1 erro da saída",
+        "tag_BP2": "BP2 erro da camada oculta",
+        "tag_BP3": "BP3 gradiente do viés",
+        "tag_BP4": "BP4 gradiente dos pesos",
+        "tag_update": "otimizador",
+        "tag_state": "estado do otimizador",
     },
 }
 

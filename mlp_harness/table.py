@@ -5,6 +5,8 @@ each twin's relative error against it.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from manual_mlp.activations import get_activation
@@ -13,6 +15,7 @@ from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff
+from .i18n import tr
 from .run import Report, RunConfig
 
 #: matrices up to this many entries are printed whole
@@ -71,9 +74,10 @@ def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
     return lines
 
 
-def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool, first: bool) -> list[list[str]]:
-    label = d.label + (" (new)" if d.quantity in ("theta", "b") else "")
-    mark = "" if d.ok else "  ✗" + ("  ◀ first mismatch" if first else "")
+def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool, first: bool,
+         lang: str = "en") -> list[list[str]]:
+    label = d.label + (f" {tr(lang, 'new')}" if d.quantity in ("theta", "b") else "")
+    mark = "" if d.ok else "  ✗" + (f"  {tr(lang, 'first_mismatch_mark')}" if first else "")
     row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], format_value(d.numpy_value),
            format_value(d.torch_value), [f"{d.max_abs_diff:.1e}{mark}"]]
     if gradcheck:
@@ -83,51 +87,64 @@ def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: 
 
 
 def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, config: RunConfig | None = None,
-                first: tuple[str, int | None] | None = None) -> str:
-    """One step's quantities; ``first`` = (quantity, layer) of the first mismatch, marked with an arrow."""
+                first: tuple[str, int | None] | None = None, lang: str = "en",
+                notes: Callable[[QuantityDiff], list[str]] | None = None) -> str:
+    """One step's quantities; ``first`` = (quantity, layer) of the first mismatch, marked with an arrow.
+
+    ``notes(diff)`` gives lines printed under a row, across the whole width (``--explain``).
+    """
     config = config or RunConfig()
     gradcheck = any(d.fd_value is not None for d in diffs)
-    header = ["quantity", "formula", "NumPy (by hand)", "PyTorch (autograd)", "max |Δ|"]
+    header = [tr(lang, key) for key in ("quantity", "formula", "numpy", "torch", "max_diff")]
     if gradcheck:
-        header += ["finite differences", "rel. err NumPy / PyTorch"]
-    cells = [_row(d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first) for d in diffs]
+        header += [tr(lang, "finite_differences"), tr(lang, "fd_errors")]
+    cells = [_row(d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first, lang) for d in diffs]
     widths = [max([len(h)] + [len(line) for cell in cells for line in cell[i]]) for i, h in enumerate(header)]
     sep = "  "
     out = [title, sep.join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), sep.join("─" * w for w in widths)]
-    for cell in cells:
+    for d, cell in zip(diffs, cells):
         for i in range(max(len(col) for col in cell)):
             out.append(sep.join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(cell, widths)).rstrip())
+        out += notes(d) if notes else []
     return "\n".join(out)
 
 
-def render_summary(report: Report, max_rows: int = 20) -> str:
+def render_summary(report: Report, max_rows: int = 20, lang: str = "en") -> str:
     steps = report.steps
     if len(steps) > max_rows:
         keep = sorted(set(np.linspace(0, len(steps) - 1, max_rows).round().astype(int)))
         steps = [steps[i] for i in keep]
-    out = ["Per-step summary" + (f" ({len(steps)} of {len(report.steps)} steps shown; --json has all)"
-                                 if len(steps) < len(report.steps) else ""),
-           f"{'step':>6}  {'J (NumPy)':>18}  {'J (PyTorch)':>18}  {'max |Δ|':>9}"]
+    shown = tr(lang, "summary_shown", shown=len(steps), total=len(report.steps))
+    out = [tr(lang, "summary_title") + (shown if len(steps) < len(report.steps) else ""),
+           f"{tr(lang, 'step'):>6}  {'J (NumPy)':>18}  {'J (PyTorch)':>18}  {tr(lang, 'max_diff'):>9}"]
     for s in steps:
         out.append(f"{s.step:>6}  {format_scalar(s.loss_numpy, 12):>18}  {format_scalar(s.loss_torch, 12):>18}  "
                    f"{s.max_abs_diff:>9.1e}")
     return "\n".join(out)
 
 
-def render_report(report: Report, L: int, has_bias: bool) -> str:
+def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
+                  notes: Callable[[int, QuantityDiff], list[str]] | None = None) -> str:
+    """Step 1's table, the last step's and a per-step summary when there are several, then the verdict.
+
+    ``notes(step, diff)``: lines to print under each row (``--explain``).
+    """
     config, m = report.config, report.first_mismatch
     first_at = lambda step: None if m is None or m.step != step else (m.quantity, m.layer)  # noqa: E731
-    parts = [render_step(report.first_diffs, L, has_bias, f"Step 1 of {config.steps}", config, first_at(1))]
+    notes_of = lambda step: None if notes is None else lambda d: notes(step, d)  # noqa: E731
+    parts = [render_step(report.first_diffs, L, has_bias, tr(lang, "step_of", step=1, steps=config.steps), config,
+                         first_at(1), lang, notes_of(1))]
     if len(report.steps) > 1:
         last = report.steps[-1].step
-        parts.append(render_step(report.last_diffs, L, has_bias, f"Step {last}", config, first_at(last)))
-        parts.append(render_summary(report))
+        parts.append(render_step(report.last_diffs, L, has_bias, tr(lang, "step_title", step=last), config,
+                                 first_at(last), lang, notes_of(last)))
+        parts.append(render_summary(report, lang=lang))
     tol = report.tolerance
-    witnesses = "formula = autograd = finite differences" if config.gradcheck else "formula = autograd"
+    witnesses = tr(lang, "witnesses_fd" if config.gradcheck else "witnesses")
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
-        parts.append(f"OK ({witnesses}): every quantity of all {len(report.steps)} step(s) agrees within "
-                     f"rtol={tol.rtol:.1e}, atol={tol.atol:.1e} ({config.dtype}); largest |Δ| = {largest:.1e}")
+        parts.append(tr(lang, "ok_line", witnesses=witnesses, steps=len(report.steps), rtol=tol.rtol, atol=tol.atol,
+                        dtype=config.dtype, largest=largest))
     else:
-        parts.append(f"FAIL: {report.first_mismatch.describe()} (rtol={tol.rtol:.1e}, atol={tol.atol:.1e})")
+        parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rtol=tol.rtol, atol=tol.atol))
     return "\n\n".join(parts)

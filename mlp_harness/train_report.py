@@ -45,9 +45,9 @@ def verdict(history: TrainingHistory, lang: str) -> str:
     if history.mismatch is not None and history.same_start is not None:
         check = history.same_start
         same_start = tr(lang, "same_start_ok" if check.ok else "same_start_bad", diff=check.max_abs_diff)
-        return tr(lang, "differed", what=history.mismatch.describe()) + stopped + "\n" + same_start
+        return tr(lang, "differed", what=history.mismatch.describe(lang)) + stopped + "\n" + same_start
     if history.mismatch is not None:
-        return tr(lang, "differed", what=history.mismatch.describe()) + stopped
+        return tr(lang, "differed", what=history.mismatch.describe(lang)) + stopped
     if history.diverged is not None:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
         return tr(lang, "diverged", epoch=history.completed, twin=twin)

@@ -1,7 +1,9 @@
 """mlp-compare as a user runs it: the lab's table, the flags, the JSON report, the exit codes."""
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,7 +28,11 @@ def test_no_arguments_prints_the_lab_step_with_its_printed_values(capsys):
 
 
 def test_script_prints_what_the_command_prints(capsys):
-    script = subprocess.run([sys.executable, "scripts/compare.py"], capture_output=True, text=True)
+    # PYTHONPATH: the script runs with scripts/ first on sys.path; it must import this checkout's packages,
+    # not an installed copy
+    repo = Path(__file__).resolve().parents[1]
+    script = subprocess.run([sys.executable, "scripts/compare.py"], capture_output=True, text=True, cwd=repo,
+                            env={**os.environ, "PYTHONPATH": str(repo)})
     code, out, _ = run(capsys)
     assert (script.returncode, script.stdout) == (code, out) == (0, out)
 

@@ -130,7 +130,7 @@ def check_targets(Y, N: int, n_out: int, dtype, loss: str = "half_sse") -> Array
             return check_labels(labels, N, n_out)
     Y = as_float_array(Y, "Y", dtype)
     if Y.ndim != 2:
-        hint = f" (one target per sample? use Y.reshape(-1, 1))" if Y.ndim == 1 and n_out == 1 else ""
+        hint = " (one target per sample? use Y.reshape(-1, 1))" if Y.ndim == 1 and n_out == 1 else ""
         labels = " or integer class labels of shape (N,)" if loss == "cross_entropy" else ""
         raise InputError(f"Y must be a matrix of shape ({N}, {n_out}) (one row per sample){labels}, "
                          f"got shape {Y.shape}{hint}")

@@ -1,11 +1,9 @@
 """Finite differences as a third witness: they agree with the formulas, and they catch a wrong gradient."""
-import dataclasses
 
 import numpy as np
 import pytest
 
-from manual_mlp import ACTIVATIONS, MLP, lab, numerical_gradients, random_parameters
-from manual_mlp.losses import targets_matrix
+from manual_mlp import MLP, lab, numerical_gradients, random_parameters
 from mlp_harness import RunConfig, run_comparison
 from mlp_harness.compare import add_finite_differences, compare_records
 from mlp_harness.tolerance import Tolerance, gradcheck_tolerance

@@ -6,7 +6,7 @@ import pytest
 
 from manual_mlp import MLP, lab, random_parameters
 from manual_mlp.activations import ACTIVATIONS
-from mlp_harness import RunConfig, Tolerance, compare_records, run_comparison
+from mlp_harness import RunConfig, Tolerance, run_comparison
 
 SIGMOID = ACTIVATIONS["sigmoid"]
 NO_PRIME = dataclasses.replace(SIGMOID, name="sigmoid-without-derivative", grad=lambda z, a: np.ones_like(a))

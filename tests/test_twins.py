@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from manual_mlp import MLP, SGD, lab, random_parameters
-from mlp_harness import RunConfig, Tolerance, compare_records, run_comparison
+from mlp_harness import RunConfig, Tolerance, run_comparison
 from torch_reference import TorchTwin
 
 from conftest import assert_same

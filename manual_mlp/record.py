@@ -22,6 +22,12 @@ Array = np.ndarray
 QUANTITY_ORDER = ("z", "a", "loss", "delta", "grad_theta", "grad_b", "theta", "b")
 
 
+def carried_over(quantity: str) -> bool:
+    """Whether the next step starts from this quantity: the new θ, b, and the optimizer's state
+    (named ``"<state>(theta)"`` / ``"<state>(b)"`` by :meth:`StepRecord.quantities`)."""
+    return quantity in ("theta", "b") or quantity.endswith(("(theta)", "(b)"))
+
+
 @dataclass
 class StepRecord:
     step: int

@@ -19,6 +19,7 @@ and from overflow, and the lab's η = 0.1 for the lab net.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -216,11 +217,18 @@ _IMPORT_PROBE = ("import sys, time; t = time.perf_counter(); import {module}; "
 
 
 def measure_import(runs: int = 5) -> ImportResult:
-    """Time the imports in fresh interpreters (the import cost a user's first call pays)."""
+    """Time the imports in fresh interpreters (the import cost a user's first call pays).
+
+    As for any user after the first import, Python's compiled bytecode is cached: a warm-up run writes it,
+    whatever PYTHONDONTWRITEBYTECODE says (with it set, every import would recompile the sources).
+    """
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
     def probe(module: str) -> tuple[float, bool]:
         out = subprocess.run([sys.executable, "-c", _IMPORT_PROBE.format(module=module)], capture_output=True,
-                             text=True, check=True).stdout.split()
+                             text=True, check=True, env=env).stdout.split()
         return float(out[0]), out[1] == "True"
+    probe("manual_mlp")
     mlp = [probe("manual_mlp") for _ in range(runs)]
     numpy_only = [probe("numpy")[0] for _ in range(runs)]
     return ImportResult(float(np.median([t for t, _ in mlp])), float(np.median(numpy_only)),

@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from manual_mlp import StepRecord, get_loss
+from manual_mlp.record import carried_over
 from manual_mlp.batches import check_batch_size
 from manual_mlp.batches import epoch_batches as batch_indices
 from manual_mlp.validation import InputError, check_batch, check_parameters
@@ -173,7 +174,8 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
             history.diverged = mismatch.diverged if mismatch else None
             if mismatch is not None and mismatch.diverged is None and history.config.free_running:
                 history.same_start = same_start_step(history.config, start, X_batch, Y_batch)
-            if twins.continue_from is not None and mismatch is None:
+            if twins.continue_from is not None and mismatch is None and any(
+                    d.max_abs_diff != 0 for d in diffs if carried_over(d.quantity)):  # equal to the bit: no copy
                 twins.continue_from(records["numpy"])
         else:
             history.diverged = non_finite_twins(records)

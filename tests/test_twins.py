@@ -75,3 +75,17 @@ def test_weights_given_are_not_modified():
     run_comparison(RunConfig(steps=3), thetas, None, lab.X, lab.Y)
     for t, b in zip(thetas, before):
         np.testing.assert_array_equal(t, b)
+
+
+def test_steps_from_a_common_state_keep_adam_within_the_dtype_tolerance():
+    """Adam at η = 0.1 amplifies ε-sized differences step after step: free-running twins part (a false
+    alarm at the dtype's tolerance), while each step started from the NumPy twin's state agrees."""
+    thetas, biases = random_parameters([4, 8, 8, 3], 0, bias=True)
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(64, 4)), rng.integers(0, 3, size=64)
+    settings = dict(steps=150, activation="tanh", output_activation="softmax", loss="cross_entropy",
+                    optimizer="adam", lr=0.1, batch_size=16)
+    common = run_comparison(RunConfig(**settings), thetas, biases, X, Y)
+    free = run_comparison(RunConfig(**settings, free_running=True), thetas, biases, X, Y)
+    assert common.ok, common.first_mismatch.describe()
+    assert not free.ok and free.first_mismatch.diverged is None and free.first_mismatch.step > 10

@@ -36,14 +36,15 @@ PER_CLASS = 50
 class Dataset:
     name: str
     X: Array                      # (N, n₀)
-    Y: Array                      # (N, n_L)
+    Y: Array                      # (N, n_L), or integer class labels (N,) for cross_entropy
     description: str
     layers: list[int] | None = None   # default architecture; None: the lab's own weights
 
     @property
-    def sizes(self) -> tuple[int, int]:
-        """(inputs n₀, outputs n_L) a network needs for this data."""
-        return self.X.shape[1], self.Y.shape[1]
+    def sizes(self) -> tuple[int, int | None]:
+        """(inputs n₀, outputs n_L) a network needs for this data; n_L is None for class labels, whose
+        range the batch check compares with the output layer."""
+        return self.X.shape[1], (self.Y.shape[1] if self.Y.ndim == 2 else None)
 
 
 def lab_data(seed: int) -> Dataset:

@@ -39,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "plot_written": "Plot written to {path}",
         "boundary_title": "Decision boundary after training ({dataset})",
         "boundary_output": "network output a⁽ᴸ⁾",
+        "boundary_class": "predicted class: argmax of a⁽ᴸ⁾",
         "class": "class {label}",
         # mlp-compare's table and verdict
         "quantity": "quantity",
@@ -115,6 +116,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "plot_written": "Gráfico salvo em {path}",
         "boundary_title": "Fronteira de decisão após o treinamento ({dataset})",
         "boundary_output": "saída da rede a⁽ᴸ⁾",
+        "boundary_class": "classe prevista: argmax de a⁽ᴸ⁾",
         "class": "classe {label}",
         # mlp-compare's table and verdict
         "quantity": "grandeza",

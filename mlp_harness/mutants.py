@@ -93,7 +93,8 @@ def _activation_mutant(hidden: bool, output: bool, fprime: Callable) -> Callable
     def build(thetas, biases, config):
         def broken(name):
             act = get_activation(name)
-            return dataclasses.replace(act, name=f"{act.name} (broken f′)", grad=fprime(act))
+            # the name stays: it is what the loss checks its pairing with (softmax with cross_entropy)
+            return dataclasses.replace(act, grad=fprime(act))
         activation = broken(config.activation) if hidden else config.activation
         output_activation = broken(config.output_activation) if output else config.output_activation
         return MLP(thetas, biases, activation, output_activation)

@@ -92,13 +92,17 @@ def boundary_panel(fig: Figure, ax, boundary: Boundary, lang: str) -> None:
     out = boundary.predict(np.column_stack([xx.ravel(), yy.ravel()]))
     single = out.shape[1] == 1
     surface = (out[:, 0] if single else out.argmax(axis=1)).reshape(xx.shape)
-    targets = boundary.Y[:, 0] if single else boundary.Y.argmax(axis=1)
+    if boundary.Y.ndim == 1:  # integer class labels (cross_entropy)
+        targets = boundary.Y
+    else:
+        targets = boundary.Y[:, 0] if single else boundary.Y.argmax(axis=1)
     vmin, vmax = (min(0.0, surface.min()), max(1.0, surface.max())) if single else (0, out.shape[1] - 1)
     filled = ax.contourf(xx, yy, surface, levels=np.linspace(vmin, vmax, 11 if single else out.shape[1] + 1),
                          cmap="coolwarm", alpha=0.55)
     if single:
         ax.contour(xx, yy, surface, levels=[0.5], colors="black", linewidths=1.5)
-    fig.colorbar(filled, ax=ax, label=tr(lang, "boundary_output"))
+    fig.colorbar(filled, ax=ax, label=tr(lang, "boundary_output" if single else "boundary_class"),
+                 ticks=None if single else range(out.shape[1]))
     cmap = filled.get_cmap()
     labels = np.unique(targets)[:10]
     size = 80 if len(targets) <= 20 else 30   # a handful of points (xor, the lab) drawn large

@@ -111,8 +111,11 @@ def resolve_network(args: argparse.Namespace, dataset: Dataset):
         source = f"the default architecture of {dataset.name}"
     thetas, biases = check_parameters(thetas, biases)
     n0, nL = thetas[0].shape[1], thetas[-1].shape[0]
-    if (n0, nL) != dataset.sizes:
-        d0, dL = dataset.sizes
+    d0, dL = dataset.sizes
+    if dL is None and n0 != d0:  # class labels: their range is checked against n_L with the batch
+        raise InputError(f"{dataset.name} has {d0} input(s) per sample (X {dataset.X.shape}), but {source} "
+                         f"takes {n0}: use --layers {d0},…,{nL}")
+    if dL is not None and (n0, nL) != (d0, dL):
         raise InputError(f"{dataset.name} has {d0} input(s) and {dL} output(s) per sample (X {dataset.X.shape}, "
                          f"Y {dataset.Y.shape}), but {source} takes {n0} input(s) and gives {nL} output(s): "
                          f"use --layers {d0},…,{dL}")

@@ -96,3 +96,14 @@ def test_a_mistake_smaller_than_the_float32_tolerance_is_reported_as_unnoticed(c
     unnoticed rather than looking correct."""
     assert main(["--inject-bug", "updated_theta_in_backward", "--dtype", "float32"]) == 0
     assert "It went unnoticed" in capsys.readouterr().out
+
+
+def test_activation_mistakes_also_run_with_softmax_and_cross_entropy():
+    """The output δ of softmax + cross-entropy needs no f′, so leaving f′ out shows first in the hidden δ."""
+    thetas, biases = random_parameters([3, 4, 3], 5, bias=True)
+    rng = np.random.default_rng(5)
+    X, Y = rng.normal(size=(4, 3)), rng.integers(0, 3, size=4)
+    config = RunConfig(output_activation="softmax", loss="cross_entropy")
+    broken = MUTANTS["no_sigma_prime"].network(config, thetas, biases, len(X))
+    m = run_comparison(config, thetas, biases, X, Y, manual_model=broken).first_mismatch
+    assert (m.quantity, m.layer) == ("delta", 1)

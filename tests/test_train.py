@@ -326,3 +326,44 @@ def test_lab_datasets_are_the_notebooks():
     np.testing.assert_array_equal(get_dataset("lab").Y, [[0.7], [0.8]])
     np.testing.assert_array_equal(get_dataset("lab-v2").Y, [[0.6], [0.8]])
     np.testing.assert_array_equal(get_dataset("lab").X, [[0.5, 0.1], [0.2, 0.6]])
+
+
+@pytest.fixture
+def labels_file(tmp_path):
+    """30 samples of 2 inputs with integer class labels 0…2, for cross_entropy."""
+    rng = np.random.default_rng(1)
+    path = tmp_path / "labels.npz"
+    np.savez(path, X=rng.normal(size=(30, 2)), Y=rng.integers(0, 3, size=30))
+    return path
+
+
+def test_class_labels_train_with_mini_batches_and_a_mean_loss(labels_file, tmp_path):
+    code, _, _, _ = run_cli(["--data", str(labels_file), "--layers", "2,6,3", "--bias", "--activation", "relu",
+                             "--output-activation", "softmax", "--loss", "cross_entropy", "--optimizer", "adamw",
+                             "--lr", "0.01", "--batch-size", "8", "--shuffle-seed", "2", "--epochs", "20",
+                             "--no-plot", "--json", str(tmp_path / "h.json")])
+    report = history_of(tmp_path / "h.json")
+    assert code == 0 and report["ok"] and report["completed_epochs"] == 20
+    # cross_entropy averages over samples, so an epoch's loss (batches of 8, 8, 8, 6) is their weighted mean:
+    # it stays on the scale of one batch's J (≈ ln 3 at the start), not four times it
+    assert 0.5 < column(report, "loss_numpy")[0] < 2.0
+
+
+@pytest.mark.parametrize("layers,message", [
+    ("3,6,3", "has 2 input(s) per sample (X (30, 2)), but --layers 3,6,3 takes 3"),
+    ("2,6,2", "class label 2 is out of range: the output layer has 2 units"),
+])
+def test_class_labels_that_do_not_fit_the_network_exit_2(labels_file, layers, message):
+    code, _, err, _ = run_cli(["--data", str(labels_file), "--layers", layers, "--output-activation", "softmax",
+                               "--loss", "cross_entropy", "--no-plot"])
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_plot_boundary_with_class_labels_colours_each_class(labels_file):
+    code, _, _, figures = run_cli(["--data", str(labels_file), "--layers", "2,6,3", "--output-activation", "softmax",
+                                   "--loss", "cross_entropy", "--epochs", "5", "--plot-boundary"])
+    assert code == 0
+    boundary_axes = [ax for ax in figures[0].axes if ax.collections and ax.get_xlabel() == "x₁"]
+    assert len(boundary_axes) == 1
+    labels = {h.get_label() for h in boundary_axes[0].collections if h.get_label().startswith("class")}
+    assert labels == {"class 0", "class 1", "class 2"}

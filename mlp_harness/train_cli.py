@@ -25,7 +25,7 @@ from .datasets import DATASETS, Dataset, get_dataset
 from .files import load_data, write_json
 from .i18n import LANGS, tr
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded,
-                      resolve_weights, run_config)
+                      non_negative_int, resolve_weights, run_config)
 from .progress import ProgressBar
 from .train_report import epoch_line, history_json, summary
 from .training import IMPLS, TrainingHistory, train
@@ -47,7 +47,8 @@ def build_parser() -> ArgumentParser:
     g.add_argument("--dataset", choices=list(DATASETS), default=None,
                    help="lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are generated "
                         "and train random weights (--layers, or the data set's default architecture)")
-    g.add_argument("--data-seed", type=int, default=0, metavar="N", help="seed of moons and spirals (default 0)")
+    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N",
+                   help="seed of moons and spirals (default 0)")
     g = p.add_argument_group("training output")
     g.add_argument("--impl", choices=IMPLS, default="both",
                    help="train both twins and compare them (default), or one alone (numpy never imports torch)")

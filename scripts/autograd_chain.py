@@ -10,6 +10,8 @@ gradient a ``SigmoidBackward0`` passes on is ∂J/∂z⁽ˡ⁾ = δ⁽ˡ⁾: the
 """
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 import torch
 
@@ -73,4 +75,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     main()

@@ -8,7 +8,7 @@ column k those out of unit k of layer l − 1, as in nn.Linear.weight.
 """
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,14 @@ def draw_network(thetas=lab.THETAS) -> Figure:
     return fig
 
 
-if __name__ == "__main__":
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_PATH
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Draw the lab's 2-3-1 network with its weights as a PNG.")
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH,
+                        help="where to write the picture (default docs/network-2-3-1.png)")
+    path = parser.parse_args().path
     draw_network().savefig(path, dpi=110)
     print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

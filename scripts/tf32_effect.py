@@ -3,6 +3,7 @@
 For float64, float32 and float32 with TF32 allowed, prints each quantity's
 max |NumPy − PyTorch| relative to the quantity's largest |value|. Needs a GPU.
 """
+import argparse
 import sys
 
 import numpy as np
@@ -24,6 +25,7 @@ def relative_diffs(dtype: str, allow_tf32: bool) -> dict[str, float]:
 
 
 def main() -> int:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     try:
         check_device("cuda")
     except InputError as exc:

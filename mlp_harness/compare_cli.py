@@ -75,7 +75,7 @@ def _main(argv: list[str] | None = None) -> int:
     header, notes = explanation_notes(recorder, config, args.lang) if recorder else ([], None)
     print("\n".join(header + [render_report(report, len(thetas), biases is not None, args.lang, notes)]))
     if mutant:
-        print(mutant.explain())
+        print(mutant.explain(args.lang))
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
             tol = report.tolerance
             print(tr(args.lang, "unnoticed", rtol=tol.rtol, atol=tol.atol, dtype=config.dtype))

@@ -84,6 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "tag_BP4": "BP4 weight gradient",
         "tag_update": "update",
         "tag_state": "optimizer state",
+        # --inject-bug (the mistakes' own descriptions are the catalogue's, in mlp_harness/mutants.py)
+        "injected": "Injected mistake {name!r}: {description}. Right: {right}; injected: {wrong}.",
     },
     "pt": {
         "epoch": "Época",
@@ -162,6 +164,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "tag_BP4": "BP4 gradiente dos pesos",
         "tag_update": "otimizador",
         "tag_state": "estado do otimizador",
+        # --inject-bug
+        "injected": "Erro injetado {name!r}: {description}. Certo: {right}; injetado: {wrong}.",
+        "mutant_no_sigma_prime": "a derivada f′(z) da ativação fica de fora de todo δ",
+        "mutant_hidden_no_sigma_prime": "f′(z) fica de fora só do δ das camadas ocultas",
+        "mutant_sigma_prime_of_a": "σ′ é aplicada a a em vez de z: σ(a)(1 − σ(a)) em vez de a(1 − a)",
+        "mutant_theta_l_in_hidden_delta": "o δ oculto leva o erro de volta por θ⁽ˡ⁾ em vez de θ⁽ˡ⁺¹⁾",
+        "mutant_missing_transpose": "∂J/∂θ é calculado como a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ (a transposta da matriz certa) e "
+                                    "remodelado (reshape) para a forma de θ em vez de transposto",
+        "mutant_half_dropped": "o ½ de J = ½Σ(y − a)² é esquecido ao derivar, o que dobra todo gradiente",
+        "mutant_residual_sign": "o resíduo é tomado ao contrário",
+        "mutant_sign_flipped": "a atualização sobe o gradiente em vez de descê-lo",
+        "mutant_bias_grad_first_sample": "o gradiente do viés usa o δ da primeira amostra em vez de somar "
+                                         "sobre o lote",
+        "mutant_mean_instead_of_sum": "todo gradiente é a média sobre o lote, mas J = ½Σ soma sobre ele",
+        "mutant_updated_theta_in_backward": "θ⁽ˡ⁺¹⁾ é atualizado assim que seu gradiente é conhecido, e o δ "
+                                            "seguinte usa o θ novo (descida do gradiente com o η da execução)",
     },
 }
 

@@ -25,6 +25,7 @@ from manual_mlp.backprop import bias_gradient, hidden_delta, weight_gradient
 from manual_mlp.losses import Loss
 from manual_mlp.validation import InputError, check_parameters
 
+from .i18n import TEXTS, tr
 from .run import RunConfig
 
 Array = np.ndarray
@@ -52,8 +53,11 @@ class Mutant:
                              f"{'with' if biases is not None else 'no'} biases, N = {n_samples}): {reason}")
         return self.build(thetas, biases, config)
 
-    def explain(self) -> str:
-        return f"Injected mistake {self.name!r}: {self.description}. Right: {self.right}; injected: {self.wrong}."
+    def explain(self, lang: str = "en") -> str:
+        """The mistake in one sentence, in ``lang`` (the formulas read the same in every language)."""
+        key = f"mutant_{self.name}"
+        description = tr(lang, key) if key in TEXTS[lang] else self.description
+        return tr(lang, "injected", name=self.name, description=description, right=self.right, wrong=self.wrong)
 
 
 # --- requirements ---------------------------------------------------------------------------------

@@ -107,3 +107,10 @@ def test_activation_mistakes_also_run_with_softmax_and_cross_entropy():
     broken = MUTANTS["no_sigma_prime"].network(config, thetas, biases, len(X))
     m = run_comparison(config, thetas, biases, X, Y, manual_model=broken).first_mismatch
     assert (m.quantity, m.layer) == ("delta", 1)
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_every_mistake_is_described_in_portuguese_too(name):
+    from mlp_harness.i18n import TEXTS
+    assert f"mutant_{name}" in TEXTS["pt"]
+    assert MUTANTS[name].explain("pt").startswith(f"Erro injetado {name!r}: {TEXTS['pt'][f'mutant_{name}']}.")

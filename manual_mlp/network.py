@@ -100,18 +100,21 @@ class MLP:
             return loss.grad(z, Y)
         return output_delta(loss.grad(a, Y), self.output_activation.grad(z, a))
 
+    def hidden_error(self, l: int, delta_next: Array, fwd: Forward) -> Array:
+        """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾) for a hidden layer l < L; θ⁽ˡ⁺¹⁾ is ``thetas[l]``."""
+        fprime = self.activation_of(l).grad(fwd.zs[l - 1], fwd.activations[l])
+        return hidden_delta(delta_next, self.thetas[l], fprime)
+
     def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
         """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾), ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾.
 
         Y is (N, n_L).
         """
-        loss = get_loss(loss)
-        L, zs, activations = self.depth, fwd.zs, fwd.activations
-        fprime = lambda l: self.activation_of(l).grad(zs[l - 1], activations[l])  # noqa: E731
+        L, activations = self.depth, fwd.activations
         deltas = [None] * L
-        deltas[L - 1] = self.output_error(fwd, Y, loss)
+        deltas[L - 1] = self.output_error(fwd, Y, get_loss(loss))
         for l in range(L - 1, 0, -1):
-            deltas[l - 1] = hidden_delta(deltas[l], self.thetas[l], fprime(l))
+            deltas[l - 1] = self.hidden_error(l, deltas[l], fwd)
         nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
         nabla_biases = None if self.biases is None else [bias_gradient(delta) for delta in deltas]
         return Gradients(deltas, nabla_thetas, nabla_biases)

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from manual_mlp import MLP, Forward, Gradients, get_activation, get_loss
-from manual_mlp.backprop import bias_gradient, hidden_delta, weight_gradient
+from manual_mlp.backprop import hidden_delta, weight_gradient
 from manual_mlp.losses import Loss
 from manual_mlp.validation import InputError, check_parameters
 
@@ -135,34 +135,25 @@ def _loss_mutant(factor: float) -> Callable:
 # --- mistakes in the hidden δ: which matrix carries the error back ---------------------------------
 
 class WrongHiddenDelta(MLP):
-    """Backward pass with δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ M) ⊙ f′(z⁽ˡ⁾) for a wrong matrix M (right: M = θ⁽ˡ⁺¹⁾)."""
+    """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ M) ⊙ f′(z⁽ˡ⁾) for a wrong matrix M (right: M = θ⁽ˡ⁺¹⁾); the rest is MLP's own."""
 
-    def __init__(self, *args, carrier: Callable[["WrongHiddenDelta", int, list[Array], list[Array]], Array],
-                 **kwargs):
+    def __init__(self, *args, carrier: Callable[["WrongHiddenDelta", int, Array, list[Array]], Array], **kwargs):
         super().__init__(*args, **kwargs)
-        self.carrier = carrier   # (net, l, deltas, activations) -> M used for δ⁽ˡ⁾
+        self.carrier = carrier   # (net, l, δ⁽ˡ⁺¹⁾, activations) -> M used for δ⁽ˡ⁾
 
-    def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
-        loss = get_loss(loss)
-        L, zs, activations = self.depth, fwd.zs, fwd.activations
-        fprime = lambda l: self.activation_of(l).grad(zs[l - 1], activations[l])  # noqa: E731
-        deltas = [None] * L
-        deltas[L - 1] = self.output_error(fwd, Y, loss)
-        for l in range(L - 1, 0, -1):
-            deltas[l - 1] = hidden_delta(deltas[l], self.carrier(self, l, deltas, activations), fprime(l))
-        nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
-        nabla_biases = None if self.biases is None else [bias_gradient(delta) for delta in deltas]
-        return Gradients(deltas, nabla_thetas, nabla_biases)
+    def hidden_error(self, l: int, delta_next: Array, fwd: Forward) -> Array:
+        fprime = self.activation_of(l).grad(fwd.zs[l - 1], fwd.activations[l])
+        return hidden_delta(delta_next, self.carrier(self, l, delta_next, fwd.activations), fprime)
 
 
-def _theta_of_same_layer(net, l, deltas, activations):
+def _theta_of_same_layer(net, l, delta_next, activations):
     return net.thetas[l - 1]   # θ⁽ˡ⁾ where θ⁽ˡ⁺¹⁾ belongs
 
 
 def _eagerly_updated(eta: float):
-    def carrier(net, l, deltas, activations):
+    def carrier(net, l, delta_next, activations):
         # the student's loop already did θ⁽ˡ⁺¹⁾ ← θ⁽ˡ⁺¹⁾ − η δ⁽ˡ⁺¹⁾ᵀa⁽ˡ⁾ before reaching layer l
-        return net.thetas[l] - eta * weight_gradient(deltas[l], activations[l])
+        return net.thetas[l] - eta * weight_gradient(delta_next, activations[l])
     return carrier
 
 

@@ -84,7 +84,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "tag_BP4": "BP4 weight gradient",
         "tag_update": "update",
         "tag_state": "optimizer state",
-        # --inject-bug (the mistakes' own descriptions are the catalogue's, in mlp_harness/mutants.py)
+        # --inject-bug (the mistakes' own descriptions are the catalogue's, in mlp_harness/teach/mutants.py)
         "injected": "Injected mistake {name!r}: {description}. Right: {right}; injected: {wrong}.",
     },
     "pt": {

@@ -15,10 +15,10 @@ echo; echo "== what TF32 does to the agreement"
 python3 scripts/tf32_effect.py || status=1
 
 echo; echo "== benchmark, PyTorch twin on CUDA (TF32 off)"
-python3 -m mlp_harness.bench_cli --device cuda --quick || status=1
+python3 -m mlp_harness.cli.bench_cli --device cuda --quick || status=1
 
 echo; echo "== the same large float32 case with TF32 allowed"
-python3 -m mlp_harness.bench_cli --device cuda --quick --allow-tf32 --nets 784-512-512-10 --dtypes float32 \
+python3 -m mlp_harness.cli.bench_cli --device cuda --quick --allow-tf32 --nets 784-512-512-10 --dtypes float32 \
     --no-harness || status=1
 
 echo; echo "gpu_check: $([ $status -eq 0 ] && echo 'all passed' || echo 'SOME CHECKS FAILED')"

@@ -14,10 +14,10 @@ import argparse
 from manual_mlp import SGD, get_loss
 from manual_mlp.backprop import bias_gradient, output_delta, weight_gradient
 from manual_mlp.validation import check_batch
-from mlp_harness.bench import NETS, available_activations, problem
-from mlp_harness.machine import describe_machine, machine_lines, thread_limit
-from mlp_harness.run import RunConfig, build_twins
-from mlp_harness.timing import median_times
+from mlp_harness.bench.bench import NETS, available_activations, problem
+from mlp_harness.bench.machine import describe_machine, machine_lines, thread_limit
+from mlp_harness.verify.run import RunConfig, build_twins
+from mlp_harness.bench.timing import median_times
 
 
 def stages(dtype: str, net_name: str, activation: str) -> dict:

@@ -9,8 +9,8 @@ import sys
 import numpy as np
 
 from manual_mlp.validation import InputError
-from mlp_harness.bench import NETS, problem
-from mlp_harness.run import RunConfig, run_comparison
+from mlp_harness.bench.bench import NETS, problem
+from mlp_harness.verify.run import RunConfig, run_comparison
 from torch_reference.device import check_device
 
 VARIANTS = (("float64", False), ("float32", False), ("float32", True))

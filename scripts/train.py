@@ -1,7 +1,7 @@
 """Same as the ``mlp-train`` command: python scripts/train.py --help."""
 import sys
 
-from mlp_harness.train_cli import main
+from mlp_harness.cli.train_cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

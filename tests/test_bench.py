@@ -7,8 +7,9 @@ import pytest
 import torch
 
 from manual_mlp import InputError
-from mlp_harness import bench, bench_cli, machine, matmul_floor
-from mlp_harness.timing import median_times
+from mlp_harness.bench import bench, machine, matmul_floor
+from mlp_harness.cli import bench_cli
+from mlp_harness.bench.timing import median_times
 
 CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "numpy_matmuls",
              "torch_matmuls", "matmul_flops", "numpy_over_torch", "numpy_gflops", "matmul_gflops",

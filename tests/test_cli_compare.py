@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from manual_mlp import lab
-from mlp_harness.compare_cli import main
+from mlp_harness.cli.compare_cli import main
 
 
 def run(capsys, *argv):

@@ -5,7 +5,7 @@ import torch
 
 from manual_mlp import MLP, SGD, lab, random_parameters
 from mlp_harness import Tolerance, compare_records
-from mlp_harness.compare import max_abs_diff, within
+from mlp_harness.verify.compare import max_abs_diff, within
 from torch_reference import TorchTwin
 
 from conftest import assert_same

@@ -7,9 +7,10 @@ import pytest
 import torch
 
 from manual_mlp import InputError, lab
-from mlp_harness import RunConfig, compare_cli, run_comparison
-from mlp_harness.bench import NETS, problem
-from mlp_harness.options import run_config
+from mlp_harness import RunConfig, run_comparison
+from mlp_harness.cli import compare_cli
+from mlp_harness.bench.bench import NETS, problem
+from mlp_harness.cli.options import run_config
 from torch_reference import TorchTwin
 from torch_reference.device import check_device, tf32_mode
 

@@ -17,10 +17,10 @@ import pytest
 
 from manual_mlp import lab, random_parameters
 from mlp_harness import RunConfig, run_comparison
-from mlp_harness.compare_cli import main
-from mlp_harness.explain import StepRecorder, explain_step
-from mlp_harness.expression import NUMBERS, Call, Style, const, format_number, total
-from mlp_harness.run import build_numpy_twin
+from mlp_harness.cli.compare_cli import main
+from mlp_harness.teach.explain import StepRecorder, explain_step
+from mlp_harness.teach.expression import NUMBERS, Call, Style, const, format_number, total
+from mlp_harness.verify.run import build_numpy_twin
 
 #: the printed formula, as Python: the explanation's own text with its operators spelled for eval
 PYTHON = str.maketrans({"·": "*", "−": "-", "²": "**2", "^": "**", "√": "sqrt", "[": "(", "]": ")"})

@@ -5,8 +5,8 @@ import pytest
 
 from manual_mlp import MLP, lab, numerical_gradients, random_parameters
 from mlp_harness import RunConfig, run_comparison
-from mlp_harness.compare import add_finite_differences, compare_records
-from mlp_harness.tolerance import Tolerance, gradcheck_tolerance
+from mlp_harness.verify.compare import add_finite_differences, compare_records
+from mlp_harness.verify.tolerance import Tolerance, gradcheck_tolerance
 
 
 def test_lab_gradients_equal_finite_differences():

@@ -11,8 +11,8 @@ import pytest
 
 from manual_mlp import random_parameters
 from mlp_harness import RunConfig, run_comparison
-from mlp_harness.compare_cli import main
-from mlp_harness.mutants import MUTANTS
+from mlp_harness.cli.compare_cli import main
+from mlp_harness.teach.mutants import MUTANTS
 
 L = 3
 EXPECTED = {

@@ -16,7 +16,7 @@ import torch
 from manual_mlp import MLP, SGD, lab, random_parameters
 from manual_mlp.activations import sigmoid
 from mlp_harness import RunConfig, Tolerance, compare_records, run_comparison
-from mlp_harness.compare_cli import main
+from mlp_harness.cli.compare_cli import main
 from torch_reference import TorchTwin
 
 def test_numpy_warnings_are_errors_in_this_suite():
@@ -106,7 +106,7 @@ def test_cli_reports_divergence_with_exit_1_and_null_in_json(tmp_path):
 
 
 def test_diverging_run_with_every_warning_an_error_is_silent(tmp_path):
-    """What ``python -W error -m mlp_harness.compare_cli ...`` does, without paying for a second interpreter."""
+    """What ``python -W error -m mlp_harness.cli.compare_cli ...`` does, without paying for a second interpreter."""
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         code, out = run_in_process(write_diverging_files(tmp_path))

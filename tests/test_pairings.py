@@ -2,7 +2,7 @@
 
 Each case trains both twins for 20 steps through the harness, which compares every
 quantity of every step (z, a, J, δ, ∂J/∂θ, ∂J/∂b, θ, b, optimizer state) with the
-dtype's tolerance (1e4·ε, see mlp_harness/tolerance.py).
+dtype's tolerance (1e4·ε, see mlp_harness/verify/tolerance.py).
 """
 import itertools
 

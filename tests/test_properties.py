@@ -1,7 +1,7 @@
 """Property-based: random depth, widths, batch size, activations, loss, optimizer and hyper-parameters.
 
 For every drawn network the two twins agree on every quantity of every step (dtype
-tolerance, 1e4·ε) and finite differences agree with both (mlp_harness/tolerance.py:
+tolerance, 1e4·ε) and finite differences agree with both (mlp_harness/verify/tolerance.py:
 1e-6 relative plus 1e-8·max(1, |J|) absolute, 25× the error measured for h = ε^(1/3)).
 """
 import numpy as np

@@ -23,12 +23,13 @@ from matplotlib.collections import PathCollection
 from torch import nn
 
 import manual_mlp
-from mlp_harness import plotting, train_cli
-from mlp_harness.datasets import DATASETS, get_dataset
-from mlp_harness.plotting import plot_training
-from mlp_harness.progress import ProgressBar
-from mlp_harness.run import RunConfig
-from mlp_harness.training import TrainingHistory, train
+from mlp_harness.train import plotting
+from mlp_harness.cli import train_cli
+from mlp_harness.train.datasets import DATASETS, get_dataset
+from mlp_harness.train.plotting import plot_training
+from mlp_harness.train.progress import ProgressBar
+from mlp_harness.verify.run import RunConfig
+from mlp_harness.train.training import TrainingHistory, train
 
 REPO = Path(__file__).resolve().parent.parent
 FLOAT64_TWINS = 1e-12   # see the module docstring

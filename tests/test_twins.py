@@ -1,6 +1,6 @@
 """The NumPy twin equals the PyTorch twin: long runs, random architectures, every quantity.
 
-Tolerances are the harness's own, derived from the dtype (mlp_harness/tolerance.py):
+Tolerances are the harness's own, derived from the dtype (mlp_harness/verify/tolerance.py):
 1e4·ε, i.e. 2.2e-12 in float64. Measured differences are a few ε.
 """
 import numpy as np

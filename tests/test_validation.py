@@ -11,8 +11,8 @@ import pytest
 from manual_mlp import MLP, SGD, OptimizerSettings, epoch_batches, lab, make_optimizer, random_parameters
 from manual_mlp.backprop import gradient_descent, hidden_delta, output_delta, weight_gradient, weighted_input
 from mlp_harness import RunConfig, run_comparison
-from mlp_harness.compare_cli import main
-from mlp_harness.mutants import MUTANTS
+from mlp_harness.cli.compare_cli import main
+from mlp_harness.teach.mutants import MUTANTS
 
 T1, T2 = lab.THETAS                        # (3, 2), (1, 3)
 LAB_W = {"theta1": T1, "theta2": T2}
@@ -178,7 +178,7 @@ def test_good_files_are_accepted(tmp_path, monkeypatch, capsys):
 
 def test_unwritable_json_after_a_good_run_is_exit_2(tmp_path, monkeypatch, capsys):
     """A JSON path that fails only when written (here: a folder appears in its place) is still exit 2."""
-    import mlp_harness.compare_cli as cli
+    import mlp_harness.cli.compare_cli as cli
     monkeypatch.setattr(cli, "check_json_path", lambda path: None)
     code, out, err = run_cli(["--json", "r.json"], {"r.json": DIR}, tmp_path, monkeypatch, capsys)
     assert code == 2 and "cannot write the JSON report to 'r.json'" in err and "Traceback" not in err

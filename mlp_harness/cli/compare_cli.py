@@ -1,7 +1,7 @@
 """``mlp-compare``: the lab's step, by hand and by autograd, side by side.
 
 ``--explain`` prints under each row its formula for entry [0, 0] with the
-NumPy twin's numbers in place (:mod:`mlp_harness.explain`); ``--lang pt`` prints
+NumPy twin's numbers in place (:mod:`mlp_harness.teach.explain`); ``--lang pt`` prints
 the table and the verdict in Portuguese.
 
 Exit codes: 0 every quantity matched, 1 a mismatch or a divergence, 2 bad input.
@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import sys
 
-from .explain import StepRecorder, explanation_notes
-from .files import check_json_path, json_array, json_number, write_json
-from .i18n import LANGS, tr
-from .mutants import catalogue_text, get_mutant
+from ..teach.explain import StepRecorder, explanation_notes
+from ..verify.files import check_json_path, json_array, json_number, write_json
+from ..i18n import LANGS, tr
+from ..teach.mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
                       resolve_weights, run_config)
-from .run import Report, build_numpy_twin, run_comparison
-from .table import render_report
+from ..verify.run import Report, build_numpy_twin, run_comparison
+from ..verify.table import render_report
 
 
 def build_parser() -> ArgumentParser:

@@ -33,13 +33,13 @@ from manual_mlp import MLP, Optimizer, StepRecord, get_loss
 from manual_mlp.losses import BCE_GRAD_EPS, BCE_LOG_FLOOR, targets_matrix
 from manual_mlp.validation import sup
 
-from .compare import QuantityDiff, quantity_label
+from ..verify.compare import QuantityDiff, quantity_label
 from .expression import (ATOM, NUMBERS, SYMBOLS, Call, Expr, Max, Num, Positive, Pow, Square, WherePositive, const,
                          format_number, total)
-from .i18n import tr
-from .run import RunConfig
-from .table import WHOLE_MATRIX_LIMIT
-from .tolerance import Tolerance
+from ..i18n import tr
+from ..verify.run import RunConfig
+from ..verify.table import WHOLE_MATRIX_LIMIT
+from ..verify.tolerance import Tolerance
 
 Array = np.ndarray
 Index = tuple[int, ...]

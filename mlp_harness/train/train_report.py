@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .files import json_number
-from .i18n import tr
+from ..verify.files import json_number
+from ..i18n import tr
 from .training import TWIN_NAMES, TrainingHistory
 
 

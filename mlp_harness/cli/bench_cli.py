@@ -14,10 +14,10 @@ from pathlib import Path
 from manual_mlp.validation import InputError
 from torch_reference.device import check_device
 
-from .bench import (NETS, CaseResult, HarnessResult, Settings, available_activations, default_activations,
+from ..bench.bench import (NETS, CaseResult, HarnessResult, Settings, available_activations, default_activations,
                     measure_case, measure_harness, measure_import)
-from .files import write_json
-from .machine import describe_machine, machine_lines, thread_limit
+from ..verify.files import write_json
+from ..bench.machine import describe_machine, machine_lines, thread_limit
 from .options import ArgumentParser, add_device_options, guarded
 
 #: ``--quick``: a few seconds in all, for a smoke test; the ratios are rougher

@@ -33,9 +33,9 @@ from manual_mlp.batches import check_batch_size
 from manual_mlp.batches import epoch_batches as batch_indices
 from manual_mlp.validation import InputError, check_batch, check_parameters
 
-from .compare import Mismatch, compare_records
-from .run import RunConfig, build_numpy_twin, build_torch_twin
-from .tolerance import Tolerance
+from ..verify.compare import Mismatch, compare_records
+from ..verify.run import RunConfig, build_numpy_twin, build_torch_twin
+from ..verify.tolerance import Tolerance
 
 Array = np.ndarray
 Stepper = Callable[[Array, Array, int], StepRecord]

@@ -14,8 +14,8 @@ import numpy as np
 from manual_mlp import ACTIVATIONS, LOSSES, OPTIMIZERS, lab, random_parameters
 from manual_mlp.validation import InputError, InputTypeError
 
-from .files import load_data, load_weights
-from .run import RunConfig
+from ..verify.files import load_data, load_weights
+from ..verify.run import RunConfig
 
 Array = np.ndarray
 

@@ -11,7 +11,7 @@ from manual_mlp.record import StepRecord
 from manual_mlp.validation import sup
 
 from .files import json_number
-from .i18n import tr
+from ..i18n import tr
 from .tolerance import Tolerance
 
 Array = np.ndarray

@@ -7,7 +7,7 @@ vectorised differently. Each such operation is exact up to a relative error of
 steps. So the twins should agree to a few hundred ε relative, and we allow
 ``RTOL_ULPS`` ε — about a thousand times more than measured on 1,000 lab steps
 and on random networks (below) yet far below any real mistake, which shows up
-at the 1e-3 … 1 level (the smallest mutant in mlp_harness/mutants.py moves a
+at the 1e-3 … 1 level (the smallest mutant in mlp_harness/teach/mutants.py moves a
 quantity by 7e-6):
 
 * float64: ε = 2.2e-16 → rtol = 1e4·ε ≈ 2.2e-12, atol = 1e4·ε ≈ 2.2e-12

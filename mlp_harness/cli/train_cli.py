@@ -21,14 +21,14 @@ from pathlib import Path
 from manual_mlp import MLP, random_parameters
 from manual_mlp.validation import InputError, check_parameters
 
-from .datasets import DATASETS, Dataset, get_dataset
-from .files import load_data, write_json
-from .i18n import LANGS, tr
+from ..train.datasets import DATASETS, Dataset, get_dataset
+from ..verify.files import load_data, write_json
+from ..i18n import LANGS, tr
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded,
                       non_negative_int, resolve_weights, run_config)
-from .progress import ProgressBar
-from .train_report import epoch_line, history_json, summary
-from .training import IMPLS, TrainingHistory, train
+from ..train.progress import ProgressBar
+from ..train.train_report import epoch_line, history_json, summary
+from ..train.training import IMPLS, TrainingHistory, train
 
 DEFAULT_PLOT = "mlp-train.png"
 
@@ -162,7 +162,7 @@ def write_plot(args: argparse.Namespace, history: TrainingHistory, dataset: Data
     The boundary is the NumPy forward pass of the trained weights: the NumPy twin's with impl "both"
     (equal to PyTorch's within tolerance), PyTorch's with impl "torch".
     """
-    from .plotting import Boundary, plot_training, save_figure  # matplotlib only when a plot is asked for
+    from ..train.plotting import Boundary, plot_training, save_figure  # matplotlib only when a plot is asked for
     boundary = None
     if args.plot_boundary:
         thetas, biases = history.final_weights["numpy" if "numpy" in history.final_weights else "torch"]

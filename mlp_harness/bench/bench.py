@@ -1,7 +1,7 @@
 """How fast the twins and the harness are: time per training step, against the matmul floor.
 
 For each network, dtype and hidden activation the benchmark times, in
-interleaved rounds (see :mod:`mlp_harness.timing`):
+interleaved rounds (see :mod:`mlp_harness.bench.timing`):
 
 * one ``train_step`` of the NumPy twin and of the PyTorch twin, exactly as the
   harness calls them (records included), on a batch that stays the same;
@@ -32,7 +32,7 @@ from torch_reference.device import check_device
 from torch_reference.twin import ACTIVATION_MODULES
 
 from .matmul_floor import matmul_flops, matmul_operands, numpy_matmuls, torch_matmuls
-from .run import RunConfig, build_twins, run_comparison
+from ..verify.run import RunConfig, build_twins, run_comparison
 from .timing import Timing, median_times
 
 Array = np.ndarray
@@ -93,7 +93,7 @@ def problem(net: Net, dtype: str) -> tuple[list[Array], list[Array] | None, Arra
 
 def twin_steps(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array,
                Y: Array) -> tuple[Callable[[], object], Callable[[], object]]:
-    """One training step of each twin, as :func:`~mlp_harness.run.run_comparison` calls them."""
+    """One training step of each twin, as :func:`~mlp_harness.verify.run.run_comparison` calls them."""
     net, optimizer, twin = build_twins(config, thetas, biases)
     return (lambda: net.train_step(X, Y, optimizer, config.loss)), (lambda: twin.train_step(X, Y))
 

@@ -25,8 +25,8 @@ from manual_mlp.backprop import hidden_delta, weight_gradient
 from manual_mlp.losses import Loss
 from manual_mlp.validation import InputError, check_parameters
 
-from .i18n import TEXTS, tr
-from .run import RunConfig
+from ..i18n import TEXTS, tr
+from ..verify.run import RunConfig
 
 Array = np.ndarray
 #: (layer sizes [n₀, …, n_L], has biases, samples N) -> why the mistake cannot show there, or None

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from manual_mlp.validation import InputError
 
-from .i18n import tr
+from ..i18n import tr
 from .training import TrainingHistory
 
 Array = np.ndarray

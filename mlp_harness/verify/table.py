@@ -15,7 +15,7 @@ from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff
-from .i18n import tr
+from ..i18n import tr
 from .run import Report, RunConfig
 
 #: matrices up to this many entries are printed whole

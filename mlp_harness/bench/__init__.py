@@ -1,0 +1,1 @@
+"""Timing the twins: cases, medians of interleaved rounds, the bare-matmul floor, what machine ran them."""

@@ -19,6 +19,7 @@ EXPECTED = {
     "no_sigma_prime": ("delta", L),                 # δ⁽ᴸ⁾ is the first quantity built with σ′
     "hidden_no_sigma_prime": ("delta", L - 1),      # δ⁽ᴸ⁾ is right, the first hidden δ is not
     "sigma_prime_of_a": ("delta", L),
+    "sigma_prime_of_z": ("delta", L),
     "theta_l_in_hidden_delta": ("delta", L - 1),
     "missing_transpose": ("grad_theta", L),         # the δ are right; θ⁽ᴸ⁾ is (2, 4), not a row or column
     "half_dropped": ("delta", L),                   # J itself is right, ∂J/∂a⁽ᴸ⁾ (inside δ⁽ᴸ⁾) doubled
@@ -64,6 +65,7 @@ def test_building_mutants_leaves_the_correct_network_correct():
 # On the lab's 2-3-1 network (no biases): θ⁽²⁾ is a row, for which reshape and transpose agree, so the
 # missing transpose first shows in ∂J/∂θ⁽¹⁾.
 LAB_EXPECTED = {"no_sigma_prime": "δ⁽²⁾", "hidden_no_sigma_prime": "δ⁽¹⁾", "sigma_prime_of_a": "δ⁽²⁾",
+                "sigma_prime_of_z": "δ⁽²⁾",
                 "missing_transpose": "∂J/∂θ⁽¹⁾", "half_dropped": "δ⁽²⁾", "residual_sign": "δ⁽²⁾",
                 "sign_flipped": "θ⁽¹⁾ (new)", "mean_instead_of_sum": "∂J/∂θ⁽²⁾", "updated_theta_in_backward": "δ⁽¹⁾"}
 

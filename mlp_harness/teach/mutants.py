@@ -53,11 +53,15 @@ class Mutant:
                              f"{'with' if biases is not None else 'no'} biases, N = {n_samples}): {reason}")
         return self.build(thetas, biases, config)
 
+    def describe(self, lang: str = "en") -> str:
+        """What the mistake does, in ``lang``."""
+        key = f"mutant_{self.name}"
+        return tr(lang, key) if key in TEXTS[lang] else self.description
+
     def explain(self, lang: str = "en") -> str:
         """The mistake in one sentence, in ``lang`` (the formulas read the same in every language)."""
-        key = f"mutant_{self.name}"
-        description = tr(lang, key) if key in TEXTS[lang] else self.description
-        return tr(lang, "injected", name=self.name, description=description, right=self.right, wrong=self.wrong)
+        return tr(lang, "injected", name=self.name, description=self.describe(lang), right=self.right,
+                  wrong=self.wrong)
 
 
 # --- requirements ---------------------------------------------------------------------------------
@@ -111,6 +115,10 @@ def _no_fprime(act):
 
 def _fprime_of_a(act):
     return lambda z, a: act.grad(a, act.fn(a))   # f′ evaluated at a instead of z: σ(a)(1 − σ(a))
+
+
+def _fprime_given_z(act):
+    return lambda z, a: act.grad(z, z)   # the formula of f′ in terms of a, handed z: z(1 − z) for σ
 
 
 class ScaledLossGradient(MLP):
@@ -237,6 +245,8 @@ _CATALOGUE = [
     Mutant("sigma_prime_of_a", "σ′ is applied to a instead of z: σ(a)(1 − σ(a)) rather than a(1 − a)",
            "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)", "σ′(a) = σ(a)(1 − σ(a))",
            _activation_mutant(True, True, _fprime_of_a)),
+    Mutant("sigma_prime_of_z", "σ′ is written in terms of a but handed z: z(1 − z) rather than a(1 − a)",
+           "σ′(z) = a(1 − a)", "σ′ = z(1 − z)", _activation_mutant(True, True, _fprime_given_z)),
     Mutant("theta_l_in_hidden_delta", "the hidden δ carries the error back through θ⁽ˡ⁾ instead of θ⁽ˡ⁺¹⁾",
            "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ σ′(z⁽ˡ⁾)",
            _hidden_delta_mutant(lambda config: _theta_of_same_layer), _equal_sizes),

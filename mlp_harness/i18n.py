@@ -108,7 +108,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_in": "in {function}",
         "check_timeout": "did not return within {limit:g} s",
         "check_raised": "case {case}: {call} raised {error}",
-        "check_returned_none": "case {case}: {call} returned None — is a `return` missing?",
+        "check_returned_none": "case {case}: {call} returned None",
         "check_returned_other": "case {case}: {call} returned a {type}, not an array of numbers",
         "check_shape": "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
         "check_mismatch": "case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff})",
@@ -156,6 +156,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (or another function of math) takes one number; np.exp works on "
                                  "whole arrays",
         "mistake_endless_loop": "it does not return: an endless loop?",
+        "mistake_missing_return": "the function computes its result but has no `return`, so Python returns None",
         "mistake_broadcast": "an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and a "
                              "both (N, 1)",
     },
@@ -275,7 +276,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_in": "em {function}",
         "check_timeout": "não retornou em {limit:g} s",
         "check_raised": "caso {case}: {call} gerou {error}",
-        "check_returned_none": "caso {case}: {call} devolveu None — falta um `return`?",
+        "check_returned_none": "caso {case}: {call} devolveu None",
         "check_returned_other": "caso {case}: {call} devolveu um {type}, não um array de números",
         "check_shape": "caso {case}: {call} devolveu a forma {got}, mas o {target} do autograd tem forma {expected}",
         "check_mismatch": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (|Δ| = {diff})",
@@ -300,7 +301,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_cell_skipped": "{where}: uma mágica de célula (%%), não executada",
         "check_cell_timeout": "{where}: ainda rodando após {limit:g} s, interrompida",
         "check_cell_error": "{where}: {type}: {message}{at}",
-        "check_cell_syntax": "{where}: {type}: {message} (line {line}: {text})",
+        "check_cell_syntax": "{where}: {type}: {message} (linha {line}: {text})",
         "check_nothing": "nada a verificar: nenhuma de {names} foi dada",
         "check_nothing_in": "{file}: nada a verificar: nenhuma de {names} está definida ali (outros nomes: --name "
                             "delta_L=seu_nome)",
@@ -323,6 +324,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (ou outra função de math) recebe um só número; np.exp funciona em "
                                  "arrays inteiros",
         "mistake_endless_loop": "não retorna: um laço infinito?",
+        "mistake_missing_return": "a função calcula o resultado mas não tem `return`, então o Python devolve None",
         "mistake_broadcast": "um array (N,) encontrou um (N, 1) e o NumPy os expandiu (broadcast) para (N, N): "
                              "mantenha y e a ambos (N, 1)",
     },

@@ -82,7 +82,8 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
         where = (raw.get("progress") or {}).get("cell")
         at = tr(lang, "check_at_cell", cell=where) if where else ""
         error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
-                 tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")) if "crashed" in raw
+                 tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
+                 if "crashed" in raw
                  else raw["worker_error"])
         return CheckResult(path, {}, error=error, lang=lang)
     cells, fatal = cell_problems(raw["cells"], lang)

@@ -95,6 +95,8 @@ def verdict_line(result: CheckResult, lang: str) -> str:
 def render_text(result: CheckResult, width: int | None = None) -> str:
     lang, width = result.lang, terminal_width(width)
     lines = [f"mlp-check: {result.file}"] if result.file else []
+    if result.bad_input:
+        return "\n".join(lines + [result.error])
     lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []
     lines += [f"  {c['message']}" for c in result.cells if c["message"] != result.error]
     pad = max((len(formula_of(f, lang)) for f in result.formulas.values()), default=0)

@@ -122,7 +122,8 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     elif source == "chain" and broken:
         key = "check_chain_broken" if len(broken) == 1 else "check_chain_broken_many"
         message = tr(lang, key, message=message, names=", ".join(broken))
-    named = diagnose_steps(failures, lang) if failures else None
+    # a chain that inherits a broken function's mistake is diagnosed there, not here
+    named = diagnose_steps(failures, lang) if failures and not (source == "chain" and broken) else None
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
                          steps, source, finding.expected, finding.got)

@@ -2,7 +2,8 @@
 
 IPython's own syntax is not Python: a line magic (``%matplotlib inline``) or a
 shell line (``!pip install …``) becomes ``pass`` (so line numbers stay
-right), and a cell magic (``%%time``) skips its cell, as no plain Python
+right); ``%%time``, ``%%timeit`` and ``%%capture`` run their body, and any
+other cell magic (``%%bash``, ``%%html``, …) skips its cell, as no plain Python
 interpreter could run it. Nothing here runs the code.
 """
 from __future__ import annotations
@@ -39,6 +40,20 @@ def without_magics(source: str) -> str:
                      for line in source.splitlines())
 
 
+#: cell magics whose body is plain Python: the body runs, the magic line is dropped
+PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
+
+
+def code_cell(number: int, source: str) -> Cell:
+    """A notebook cell as Python: a cell magic of PYTHON_CELL_MAGICS runs its body, any other skips the cell."""
+    first, _, body = source.lstrip().partition("\n")
+    if first.startswith("%%"):
+        if first.split()[0] not in PYTHON_CELL_MAGICS:
+            return Cell(number, source, f"<cell {number}>", skipped=True)
+        source = "pass\n" + body   # same line numbers
+    return Cell(number, without_magics(source), f"<cell {number}>")
+
+
 def notebook_cells(path: Path, text: str) -> list[Cell]:
     try:
         notebook = json.loads(text)
@@ -46,8 +61,7 @@ def notebook_cells(path: Path, text: str) -> list[Cell]:
         sources = ["".join(c["source"]) if isinstance(c["source"], list) else str(c["source"]) for c in raw]
     except (ValueError, KeyError, TypeError, AttributeError):
         raise InputError(f"{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)") from None
-    return [Cell(n, without_magics(src), f"<cell {n}>", skipped=src.lstrip().startswith("%%"))
-            for n, src in enumerate(sources, start=1)]
+    return [code_cell(n, src) for n, src in enumerate(sources, start=1)]
 
 
 def read_submission(path: str | Path) -> list[Cell]:

@@ -164,9 +164,12 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str) -> tu
         if error and error["type"] == "NameError" and error.get("name"):
             return "undefined_name", tr(lang, "check_diagnosis_plain", name="undefined_name",
                                         description=tr(lang, "mistake_undefined_name", name=error["name"]))
-        if error and error["type"] == "TypeError" and any(s in error["message"] for s in ("size-1", "length-1")):
+        if error and error["type"] == "TypeError" and "converted to Python scalars" in error["message"]:
             return "math_on_array", tr(lang, "check_diagnosis_plain", name="math_on_array",
                                        description=tr(lang, "mistake_math_on_array"))
+        if outcome.get("returned") == "None":
+            return "missing_return", tr(lang, "check_diagnosis_plain", name="missing_return",
+                                        description=tr(lang, "mistake_missing_return"))
         if error and error["type"] == "Timeout":
             return "endless_loop", tr(lang, "check_diagnosis_plain", name="endless_loop",
                                       description=tr(lang, "mistake_endless_loop"))

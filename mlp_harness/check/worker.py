@@ -62,7 +62,7 @@ def run_cell(cell: Cell, namespace: dict, limit: float | None) -> dict:
 def progress(path: str, cell: Cell) -> None:
     """Where the worker is, for the parent to name if it has to stop it."""
     with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"cell": cell.number, "first_line": cell.first_line}))
+        f.write(json.dumps({"cell": None if cell.filename.endswith(".py") else cell.number}))
 
 
 def run_submission(path: str, task: dict, progress_path: str | None = None) -> dict:

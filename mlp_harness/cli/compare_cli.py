@@ -12,10 +12,10 @@ import sys
 
 from ..teach.explain import StepRecorder, explanation_notes
 from ..verify.files import check_json_path, json_array, json_number, write_json
-from ..i18n import LANGS, tr
+from ..i18n import tr
 from ..teach.mutants import catalogue_text, get_mutant
-from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
-                      resolve_weights, run_config)
+from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
+                      guarded, resolve_data, resolve_weights, run_config)
 from ..verify.run import Report, build_numpy_twin, run_comparison
 from ..verify.table import render_report
 
@@ -38,7 +38,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, "
                         "tagged with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the verdict: en or pt")
+    add_lang_option(p, "the table and the verdict")
     return p
 
 
@@ -59,7 +59,7 @@ def report_json(report: Report) -> dict:
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.inject_bug == "list":
-        print(catalogue_text())
+        print(catalogue_text(args.lang))
         return 0
     mutant = get_mutant(args.inject_bug) if args.inject_bug else None
     if args.json:

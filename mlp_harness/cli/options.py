@@ -14,6 +14,7 @@ import numpy as np
 from manual_mlp import ACTIVATIONS, LOSSES, OPTIMIZERS, lab, random_parameters
 from manual_mlp.validation import InputError, InputTypeError
 
+from ..i18n import LANGS, default_lang, tr, translate
 from ..verify.files import load_data, load_weights
 from ..verify.run import RunConfig
 
@@ -23,11 +24,37 @@ Array = np.ndarray
 RANDOM_BATCH = 8
 
 
+#: the language of the command being run (set by :func:`guarded` from --lang before argparse parses anything)
+_running_lang: str | None = None
+
+
+def lang_of(argv: list[str] | None) -> str:
+    """The --lang of a command line (the last one given, as argparse takes it), else the environment's
+    (:func:`mlp_harness.i18n.default_lang`). Read before parsing, so that a usage error speaks it too."""
+    args, lang = list(sys.argv[1:] if argv is None else argv), None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) >= 5 and "--lang".startswith(name):   # argparse accepts --lan for --lang
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            lang = value if value in LANGS else lang
+    return lang or default_lang()
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--lang", choices=LANGS, default=default_lang(),
+                   help=f"language of {what}: en or pt (default: pt when LC_ALL, LC_MESSAGES or LANG starts with "
+                        "pt, e.g. LANG=pt_BR.UTF-8; else en)")
+
+
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is two short lines on stderr and exit code 2."""
+    """argparse, but a usage error is two short lines on stderr, in the command's language, and exit code 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\nTry '{self.prog} --help' for the options.\n")
+        lang = _running_lang or default_lang()
+        self.exit(2, tr(lang, "cli_error", prog=self.prog, message=translate(lang, message)) + "\n"
+                  + tr(lang, "cli_try_help", prog=self.prog) + "\n")
 
 
 def non_negative_int(text: str) -> int:
@@ -155,16 +182,25 @@ def run_config(args: argparse.Namespace, steps: int) -> RunConfig:
 
 
 def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
-    """Run ``main``; bad input becomes one line on stderr and exit code 2, never a traceback."""
+    """Run ``main``; bad input becomes one line on stderr and exit code 2, never a traceback.
+
+    The line is in the command's --lang: the packages raise English messages, and
+    :func:`mlp_harness.i18n.translate` gives them in Portuguese.
+    """
     def wrapper(argv: list[str] | None = None) -> int:
+        global _running_lang
+        outer, lang = _running_lang, lang_of(argv)
+        _running_lang = lang
         try:
             return main(argv)
         except (InputError, InputTypeError) as exc:
-            print(f"{prog}: error: {exc}", file=sys.stderr)
+            print(tr(lang, "cli_error", prog=prog, message=translate(lang, str(exc))), file=sys.stderr)
             return 2
         except SystemExit as exc:  # argparse's --help and usage errors: main(argv) still returns the code
             return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         except KeyboardInterrupt:
-            print(f"{prog}: interrupted", file=sys.stderr)
+            print(tr(lang, "cli_interrupted", prog=prog), file=sys.stderr)
             return 130
+        finally:
+            _running_lang = outer
     return wrapper

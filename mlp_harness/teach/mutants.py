@@ -283,9 +283,10 @@ def get_mutant(name: str) -> Mutant:
                          "(or 'list' to describe them)") from None
 
 
-def catalogue_text() -> str:
-    """The catalogue as ``--inject-bug list`` prints it."""
+def catalogue_text(lang: str = "en") -> str:
+    """The catalogue as ``--inject-bug list`` prints it, in ``lang``."""
     lines = []
     for m in MUTANTS.values():
-        lines += [m.name, f"    {m.description}", f"    right:    {m.right}", f"    injected: {m.wrong}"]
+        lines += [m.name, f"    {m.describe(lang)}", f"    {tr(lang, 'catalogue_right')} {m.right}",
+                  f"    {tr(lang, 'catalogue_injected')} {m.wrong}"]
     return "\n".join(lines)

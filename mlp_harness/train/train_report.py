@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from ..verify.files import json_number
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .training import TWIN_NAMES, TrainingHistory
 
 
@@ -52,7 +52,7 @@ def verdict(history: TrainingHistory, lang: str) -> str:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
         return tr(lang, "diverged", epoch=history.completed, twin=twin)
     tol = history.tolerance
-    return tr(lang, "equal", epochs=history.completed, rtol=tol.rtol, atol=tol.atol,
+    return tr_n(lang, "equal", history.completed, epochs=history.completed, rtol=tol.rtol, atol=tol.atol,
               dtype=history.config.dtype, largest=max(history.max_abs_diff))
 
 

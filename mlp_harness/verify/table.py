@@ -15,7 +15,7 @@ from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .run import Report, RunConfig
 
 #: matrices up to this many entries are printed whole
@@ -143,7 +143,7 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     witnesses = tr(lang, "witnesses_fd" if config.gradcheck else "witnesses")
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
-        parts.append(tr(lang, "ok_line", witnesses=witnesses, steps=len(report.steps), rtol=tol.rtol, atol=tol.atol,
+        parts.append(tr_n(lang, "ok_line", len(report.steps), witnesses=witnesses, steps=len(report.steps), rtol=tol.rtol, atol=tol.atol,
                         dtype=config.dtype, largest=largest))
     else:
         parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rtol=tol.rtol, atol=tol.atol))

@@ -186,6 +186,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cli_try_help": "Try '{prog} --help' for the options.",
         "cli_interrupted": "{prog}: interrupted",
         "first_mismatch": "first mismatch: {what}",
+        # the lab's network (scripts/draw_network.py)
+        "network_inputs": "inputs X",
+        "network_hidden": "hidden layer",
+        "network_output": "output",
+        "network_title": "The lab's 2-3-1 network: each edge carries its weight, θ⁽¹⁾ (blue) and θ⁽²⁾ (orange)",
         "no_mismatch": "none",
     },
     "pt": {
@@ -275,6 +280,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mutant_bias_grad_first_sample": "o gradiente do viés usa o δ da primeira amostra em vez de somar "
                                          "sobre o lote",
         "mutant_mean_instead_of_sum": "todo gradiente é a média sobre o lote, mas J = ½Σ soma sobre ele",
+        "mutant_right_updated_theta_in_backward": "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾), todos os gradientes antes de "
+                                                  "qualquer atualização",
         "mutant_updated_theta_in_backward": "θ⁽ˡ⁺¹⁾ é atualizado assim que seu gradiente é conhecido, e o δ "
                                             "seguinte usa o θ novo (descida do gradiente com o η da execução)",
         # mlp-check e check_lab: as funções de alguém contra o autograd
@@ -379,6 +386,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cli_try_help": "Veja '{prog} --help' para as opções.",
         "cli_interrupted": "{prog}: interrompido",
         "first_mismatch": "primeira diferença: {what}",
+        # a rede do lab (scripts/draw_network.py)
+        "network_inputs": "entradas X",
+        "network_hidden": "camada oculta",
+        "network_output": "saída",
+        "network_title": "A rede 2-3-1 do lab: cada aresta leva o seu peso, θ⁽¹⁾ (azul) e θ⁽²⁾ (laranja)",
         "no_mismatch": "nenhuma",
     },
 }

@@ -60,6 +60,9 @@ class CheckResult:
     def __str__(self) -> str:
         return self.text()
 
+    def _repr_pretty_(self, printer, cycle) -> None:   # IPython's plain-text display (a console, a text log)
+        printer.text(self.text())
+
     def _repr_html_(self) -> str:
         from .report import render_html
         return render_html(self)

@@ -518,12 +518,14 @@ ERRORS_PT: list[tuple[str, str]] = [
                           "{formula} precisa de {theta2} com forma {wanted}"),
     ("thetas must be a non-empty list of weight matrices [θ⁽¹⁾, …, θ⁽ᴸ⁾], got {got}",
      "thetas deve ser uma lista não vazia de matrizes de pesos [θ⁽¹⁾, …, θ⁽ᴸ⁾], veio {got}"),
+    ("biases must be a list of {L} vectors [b⁽¹⁾, …, b{last}] (or None), got {got}",
+     "biases deve ser uma lista de {L} vetores [b⁽¹⁾, …, b{last}] (ou None), veio {got}"),
     ("biases must be a list of {L} vectors {names} (or None), got {got}",
      "biases deve ser uma lista de {L} vetores {names} (ou None), veio {got}"),
     ("biases has {n} vector(s) but there are {L} weight matrices: give one {b} per layer, {names}, or none at all",
      "biases tem {n} vetor(es) mas há {L} matrizes de pesos: dê um {b} por camada, {names}, ou nenhum"),
-    ("{b} has shape {shape} but {theta} has shape {theta_shape}: {formula} needs {b2} of shape {wanted}",
-     "{b} tem forma {shape} mas {theta} tem forma {theta_shape}: {formula} precisa de {b2} com forma {wanted}"),
+    ("b{l} has shape {shape} but θ{l2} has shape {theta_shape}: {formula} needs b{l3} of shape {wanted}",
+     "b{l} tem forma {shape} mas θ{l2} tem forma {theta_shape}: {formula} precisa de b{l3} com forma {wanted}"),
     ("X must be a matrix of shape {shape} (one row per sample), got shape {got} (one sample? use "
      "X.reshape(1, {n}))", "X deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got} (uma "
                            "amostra só? use X.reshape(1, {n}))"),
@@ -549,11 +551,40 @@ ERRORS_PT: list[tuple[str, str]] = [
      "entry, so Y must have shape {wanted}", "Y tem forma {shape} mas a camada de saída tem {n} unidade(s): J compara "
                                              "a⁽ᴸ⁾ de forma {a_shape} com Y entrada por entrada, então Y deve ter "
                                              "forma {wanted}"),
-    ("{loss} needs targets Y in [0, 1] (probabilities), got values from {low} to {high}",
-     "{loss} precisa de alvos Y em [0, 1] (probabilidades), vieram valores de {low} a {high}"),
-    ("{loss} needs targets Y in [0, 1] (class probabilities (one-hot rows)), got values from {low} to {high}",
-     "{loss} precisa de alvos Y em [0, 1] (probabilidades de classe (linhas one-hot)), vieram valores de {low} a "
-     "{high}"),
+    ("{loss} needs targets Y in [0, 1] ({what}), got values from {low} to {high}",
+     "{loss} precisa de alvos Y em [0, 1] ({what}), vieram valores de {low} a {high}"),
+    ("probabilities", "probabilidades"),
+    ("class probabilities (one-hot rows)", "probabilidades de classe (linhas one-hot)"),
+    ("Y must be a matrix of shape {shape} (one row per sample){labels}, got shape {got}",
+     "Y deve ser uma matriz de forma {shape} (uma linha por amostra){labels}, veio a forma {got}"),
+    (" or integer class labels of shape (N,)", " ou um vetor de rótulos de classe inteiros de forma (N,)"),
+    # manual_mlp/backprop.py's shape checks, one formula each
+    ("θ⁽ˡ⁾ must be a matrix of shape (nₗ, nₗ₋₁), got shape {got}",
+     "θ⁽ˡ⁾ deve ser uma matriz de forma (nₗ, nₗ₋₁), veio a forma {got}"),
+    ("a⁽ˡ⁻¹⁾ must be a matrix of shape {shape} (one row per sample), got shape {got}",
+     "a⁽ˡ⁻¹⁾ deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got}"),
+    ("θ⁽ˡ⁾ has shape {shape} but a⁽ˡ⁻¹⁾ has {n} columns: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ needs θ⁽ˡ⁾ of shape {wanted}",
+     "θ⁽ˡ⁾ tem forma {shape} mas a⁽ˡ⁻¹⁾ tem {n} colunas: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ precisa de θ⁽ˡ⁾ com forma {wanted}"),
+    ("∂J/∂a⁽ᴸ⁾ has shape {shape} but f′(z⁽ᴸ⁾) has shape {other}: δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾) needs both of shape "
+     "(N, n_L) (is y a matrix of shape (N, n_L)?)",
+     "∂J/∂a⁽ᴸ⁾ tem forma {shape} mas f′(z⁽ᴸ⁾) tem forma {other}: δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾) precisa dos dois com "
+     "forma (N, n_L) (y é uma matriz de forma (N, n_L)?)"),
+    ("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ must be matrices, got shapes {shape} and {other}",
+     "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ devem ser matrizes, vieram as formas {shape} e {other}"),
+    ("δ⁽ˡ⁺¹⁾ has shape {shape} but θ⁽ˡ⁺¹⁾ has shape {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) needs θ⁽ˡ⁺¹⁾ with {n} "
+     "rows (is it θ⁽ˡ⁺¹⁾, untransposed?)",
+     "δ⁽ˡ⁺¹⁾ tem forma {shape} mas θ⁽ˡ⁺¹⁾ tem forma {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) precisa de θ⁽ˡ⁺¹⁾ com "
+     "{n} linhas (é mesmo θ⁽ˡ⁺¹⁾, sem transpor?)"),
+    ("δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ has shape {shape} but f′(z⁽ˡ⁾) has shape {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplies "
+     "them entry by entry", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ tem forma {shape} mas f′(z⁽ˡ⁾) tem forma {other}: δ⁽ˡ⁾ = "
+                            "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplica os dois entrada por entrada"),
+    ("δ⁽ˡ⁾ has shape {shape} and a⁽ˡ⁻¹⁾ has shape {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ needs two matrices with one row "
+     "per sample each (the same N)", "δ⁽ˡ⁾ tem forma {shape} e a⁽ˡ⁻¹⁾ tem forma {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ "
+                                     "precisa de duas matrizes com uma linha por amostra cada (o mesmo N)"),
+    ("θ has shape {shape} but ∂J/∂θ has shape {other}: θ − η∂J/∂θ needs the gradient in the parameter's own shape "
+     "(∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ has θ⁽ˡ⁾'s shape)",
+     "θ tem forma {shape} mas ∂J/∂θ tem forma {other}: θ − η∂J/∂θ precisa do gradiente na forma do próprio "
+     "parâmetro (∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ tem a forma de θ⁽ˡ⁾)"),
     ("X has {n} rows but Y has {m} labels: each sample needs one label",
      "X tem {n} linhas mas Y tem {m} rótulos: cada amostra precisa de um rótulo"),
     ("class label {label} is out of range: the output layer has {n} units, so labels must be 0…{last}",
@@ -672,10 +703,10 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("unknown device {name}: use 'cpu' or 'cuda'", "dispositivo desconhecido {name}: use 'cpu' ou 'cuda'"),
     ("the torch twin runs on 'cpu' or 'cuda', not {name}", "a implementação PyTorch roda em 'cpu' ou 'cuda', não "
                                                            "em {name}"),
-    ("--device cuda: PyTorch {version} (built with CUDA {cuda}) finds no CUDA GPU here; use --device cpu",
-     "--device cuda: o PyTorch {version} (compilado com CUDA {cuda}) não encontra GPU CUDA aqui; use --device cpu"),
-    ("--device cuda: PyTorch {version} (built without CUDA) finds no CUDA GPU here; use --device cpu",
-     "--device cuda: o PyTorch {version} (compilado sem CUDA) não encontra GPU CUDA aqui; use --device cpu"),
+    ("--device cuda: PyTorch {version} ({built}) finds no CUDA GPU here; use --device cpu",
+     "--device cuda: o PyTorch {version} ({built}) não encontra GPU CUDA aqui; use --device cpu"),
+    ("built with CUDA {cuda}", "compilado com CUDA {cuda}"),
+    ("built without CUDA", "compilado sem CUDA"),
     ("--device {device}: there are only {n} CUDA device(s)", "--device {device}: há só {n} dispositivo(s) CUDA"),
 ]
 

@@ -38,16 +38,20 @@ def fit_parts(parts: list[str], width: int, indent: str = "    ", sep: str = "  
 
 
 def fit_formula(text: str, width: int, indent: str = "      ") -> list[str]:
-    """A long ``a = b = c`` line broken before its ``=`` signs (then before ``+``) to fit ``width``."""
+    """A long ``a = b = c`` line broken before its ``=`` signs, then — for a piece still too long — before
+    its ``+``, ``·`` or ``/``, to fit ``width``."""
     if len(text) <= width:
         return [text]
     pieces = text.split(" = ")
     parts = [pieces[0]] + ["= " + piece for piece in pieces[1:]]
-    finer = []
-    for part in parts:
-        if len(indent) + len(part) <= width or " + " not in part:
-            finer.append(part)
-        else:
-            terms = part.split(" + ")
-            finer += [terms[0]] + ["+ " + term for term in terms[1:]]
-    return fit_parts(finer, width, indent, sep=" ")
+    for sign in ("+", "·", "/"):
+        parts = [piece for part in parts for piece in split_before(part, sign, width - len(indent))]
+    return fit_parts(parts, width, indent, sep=" ")
+
+
+def split_before(part: str, sign: str, room: int) -> list[str]:
+    """``part`` cut before each `` sign `` when it is longer than ``room``."""
+    if len(part) <= room or f" {sign} " not in part:
+        return [part]
+    terms = part.split(f" {sign} ")
+    return [terms[0]] + [f"{sign} {term}" for term in terms[1:]]

@@ -37,6 +37,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "same_start_bad": "The same step redone by both twins from identical weights differs too "
                           "(max |Δ| = {diff:.1e}): the twins compute different steps.",
         "plot_written": "Plot written to {path}",
+        "accuracy": "Training accuracy",
+        "accuracy_short": "accuracy",
+        "accuracy_title": "Training accuracy per epoch",
+        "boundary_contour": "a⁽ᴸ⁾ = 0.5: the decision boundary",
+        "weights_saved": "Trained weights (the {twin} twin's) written to {path}: use them with --weights {path}",
+        "not_saved": "--save: nothing written to {path}: training did not end with finite, agreeing weights",
+        "needs_data_extra": "--dataset {dataset} needs scikit-learn, which is not installed: "
+                            "pip install -e \".[data]\" (or pip install scikit-learn)",
         "boundary_title": "Decision boundary after training ({dataset})",
         "boundary_output": "network output a⁽ᴸ⁾",
         "boundary_class": "predicted class: argmax of a⁽ᴸ⁾",
@@ -189,6 +197,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "same_start_bad": "O mesmo passo refeito pelas duas implementações a partir de pesos idênticos também "
                           "difere (máx |Δ| = {diff:.1e}): as implementações calculam passos diferentes.",
         "plot_written": "Gráfico salvo em {path}",
+        "accuracy": "Acurácia de treinamento",
+        "accuracy_short": "acurácia",
+        "accuracy_title": "Acurácia de treinamento por época",
+        "boundary_contour": "a⁽ᴸ⁾ = 0,5: a fronteira de decisão",
+        "weights_saved": "Pesos treinados (da implementação {twin}) salvos em {path}: use-os com --weights {path}",
+        "not_saved": "--save: nada foi escrito em {path}: o treinamento não terminou com pesos finitos e iguais",
+        "needs_data_extra": "--dataset {dataset} precisa do scikit-learn, que não está instalado: "
+                            "pip install -e \".[data]\" (ou pip install scikit-learn)",
         "boundary_title": "Fronteira de decisão após o treinamento ({dataset})",
         "boundary_output": "saída da rede a⁽ᴸ⁾",
         "boundary_class": "classe prevista: argmax de a⁽ᴸ⁾",

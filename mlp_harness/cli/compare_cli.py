@@ -9,6 +9,7 @@ Exit codes: 0 every quantity matched, 1 a mismatch or a divergence, 2 bad input.
 from __future__ import annotations
 
 import sys
+import textwrap
 
 from ..teach.explain import StepRecorder, explanation_notes
 from ..verify.files import check_json_path, json_array, json_number, write_json
@@ -18,6 +19,7 @@ from .options import (ArgumentParser, add_model_options, add_optimizer_options, 
                       resolve_weights, run_config)
 from ..verify.run import Report, build_numpy_twin, run_comparison
 from ..verify.table import render_report
+from ..verify.width import output_width
 
 
 def build_parser() -> ArgumentParser:
@@ -39,6 +41,8 @@ def build_parser() -> ArgumentParser:
                    help="under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, "
                         "tagged with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the verdict: en or pt")
+    p.add_argument("--width", type=int, metavar="N", help="columns the table may use (default: the terminal's, "
+                   "COLUMNS, or 100); values that do not fit side by side are stacked, NumPy above PyTorch")
     return p
 
 
@@ -58,6 +62,7 @@ def report_json(report: Report) -> dict:
 
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    width = output_width(args.width)
     if args.inject_bug == "list":
         print(catalogue_text())
         return 0
@@ -73,7 +78,8 @@ def _main(argv: list[str] | None = None) -> int:
     recorder = StepRecorder(build_numpy_twin(config, thetas, biases, broken)[0]) if args.explain else None
     report = run_comparison(config, thetas, biases, X, Y, manual_model=recorder or broken)
     header, notes = explanation_notes(recorder, config, args.lang) if recorder else ([], None)
-    print("\n".join(header + [render_report(report, len(thetas), biases is not None, args.lang, notes)]))
+    header = [wrapped for line in header for wrapped in textwrap.wrap(line, width, break_on_hyphens=False)]
+    print("\n".join(header + [render_report(report, len(thetas), biases is not None, args.lang, notes, width)]))
     if mutant:
         print(mutant.explain(args.lang))
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct

@@ -27,7 +27,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from manual_mlp import StepRecord, get_loss
+from manual_mlp import MLP, StepRecord, get_loss
 from manual_mlp.record import carried_over
 from manual_mlp.batches import check_batch_size
 from manual_mlp.batches import epoch_batches as batch_indices
@@ -72,6 +72,8 @@ class TrainingHistory:
     same_start: StepCheck | None = None
     #: each twin's latest weights (θ list, b list or None): the starting ones until a step is taken
     final_weights: dict[str, tuple[list[Array], list[Array] | None]] = field(default_factory=dict)
+    #: classification only: each twin's training accuracy after each epoch (a fraction of the samples)
+    accuracy: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def epochs(self) -> int:
@@ -188,12 +190,33 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
     return steps
 
 
+def class_labels(Y: Array) -> Array:
+    """The class of each sample: integer labels as given, one-hot rows' argmax, one 0/1 column thresholded."""
+    if Y.ndim == 1:
+        return Y.astype(int)
+    return (Y[:, 0] >= 0.5).astype(int) if Y.shape[1] == 1 else Y.argmax(axis=1)
+
+
+def training_accuracy(config: RunConfig, weights: tuple[list[Array], list[Array] | None], X: Array,
+                      Y: Array) -> float:
+    """The fraction of samples whose predicted class is their class: a⁽ᴸ⁾ ≥ 0.5 for one output, else the
+    argmax of a⁽ᴸ⁾. Either twin's weights go through the NumPy forward pass (the twins' agree within tolerance)."""
+    thetas, biases = weights
+    net = MLP(thetas, biases, config.activation, config.output_activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = net.forward(X.astype(net.dtype)).activations[-1]
+    predicted = (a[:, 0] >= 0.5).astype(int) if a.shape[1] == 1 else a.argmax(axis=1)
+    return float(np.mean(predicted == class_labels(Y)))
+
+
 def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
-          impl: str = "both", on_epoch: Callable[[int, TrainingHistory], None] | None = None) -> TrainingHistory:
+          impl: str = "both", on_epoch: Callable[[int, TrainingHistory], None] | None = None,
+          classes: bool = False) -> TrainingHistory:
     """Train the twins ``impl`` names for ``config.steps`` epochs from the same weights, in lockstep.
 
     ``on_epoch(epoch, history)`` is called after each epoch (progress, printing); the loop itself
     prints nothing. Training stops at the first mismatch or divergence; ``history.ok`` says which.
+    With ``classes`` (a classification task) each twin's training accuracy is recorded after each epoch.
     """
     config.validate()
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
@@ -205,6 +228,9 @@ def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X:
     step = 1
     for epoch in range(1, config.steps + 1):
         step += train_epoch(twins, X, Y, epoch, step, history)
+        if classes:
+            for name, weights in history.final_weights.items():
+                history.accuracy.setdefault(name, []).append(training_accuracy(config, weights, X, Y))
         if on_epoch is not None:
             on_epoch(epoch, history)
         if not history.ok:

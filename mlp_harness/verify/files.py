@@ -5,6 +5,7 @@ import json
 import math
 import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -141,3 +142,39 @@ def write_json(path: str | Path, payload: dict) -> None:
         Path(path).write_text(json.dumps(payload, indent=1, allow_nan=False) + "\n")
     except OSError as exc:
         raise InputError(f"cannot write the JSON report to {str(path)!r} ({exc.strerror})") from None
+
+
+def weight_arrays(thetas: list[Array], biases: list[Array] | None) -> dict[str, Array]:
+    """θ (and b) named as a ``--weights`` file names them: theta1…thetaL, b1…bL."""
+    arrays = {f"theta{l}": theta for l, theta in enumerate(thetas, 1)}
+    arrays.update({f"b{l}": b for l, b in enumerate(biases or [], 1)})
+    return arrays
+
+
+def check_save_path(path: str | Path, inputs: list[str | Path | None]) -> None:
+    """Refuse a ``--save`` path before training: it must end in .npz, its folder exist, and it be no input."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        raise InputError(f"--save {str(path)!r}: give a name ending in .npz (the format --weights reads)")
+    if not path.parent.is_dir():
+        raise InputError(f"--save {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    if path.is_dir():
+        raise InputError(f"--save {str(path)!r} is a directory")
+    for given in filter(None, inputs):
+        if path.resolve() == Path(given).resolve():
+            raise InputError(f"--save {str(path)!r} is also an input of this run ({given}): "
+                             "give another name, an output never overwrites an input")
+
+
+def save_weights(path: str | Path, thetas: list[Array], biases: list[Array] | None) -> None:
+    """Write θ (and b) in the ``--weights`` format; through a temporary file in the same folder, then renamed,
+    so that an interrupted run never leaves half a file."""
+    path = Path(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npz", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **weight_arrays(thetas, biases))
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"cannot write the weights to {str(path)!r} ({exc.strerror or exc})") from None

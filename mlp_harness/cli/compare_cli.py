@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 from ..teach.explain import StepRecorder, explanation_notes
-from ..verify.files import check_json_path, json_array, json_number, write_json
+from ..verify.files import check_json_path, check_outputs, json_array, json_number, write_json
 from ..i18n import LANGS, tr
 from ..teach.mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
@@ -63,6 +63,7 @@ def _main(argv: list[str] | None = None) -> int:
         print(catalogue_text())
         return 0
     mutant = get_mutant(args.inject_bug) if args.inject_bug else None
+    check_outputs({"--weights": args.weights, "--data": args.data}, {"--json": args.json})
     if args.json:
         check_json_path(args.json)
     thetas, biases = resolve_weights(args)

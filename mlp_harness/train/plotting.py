@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from manual_mlp.validation import InputError
 
 from ..i18n import tr
+from ..verify.files import atomic_write
 from .training import TrainingHistory
 
 Array = np.ndarray
@@ -143,9 +144,9 @@ def plot_training(history: TrainingHistory, lang: str = "en", boundary: Boundary
 
 
 def save_figure(fig: Figure, path: str | Path) -> None:
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise InputError(f"cannot write the plot to {str(path)!r} ({exc.strerror or exc})") from None
-    except ValueError as exc:  # an extension matplotlib has no writer for, e.g. plot.xyz
-        raise InputError(f"cannot write the plot to {str(path)!r}: {exc}; use a name ending in .png") from None
+    """Write the figure all or nothing (see :func:`~mlp_harness.verify.files.atomic_write`), in the type its
+    extension names."""
+    kind = Path(path).suffix.lstrip(".").lower()
+    if kind not in fig.canvas.get_supported_filetypes():   # e.g. plot.xyz: matplotlib has no writer for it
+        raise InputError(f"cannot write the plot to {str(path)!r}: no writer for {kind!r}; use a name ending in .png")
+    atomic_write(path, lambda f: fig.savefig(f, dpi=110, format=kind), "the plot")

@@ -204,7 +204,8 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
             return fail(prog, "not enough memory for this run (use a smaller network, fewer samples or --batch-size)")
         except OSError as exc:   # writing to stdout on a full device, or a file that vanished mid-run
             silence_stdout()
-            return fail(prog, f"{exc.strerror or exc}" + (f": {exc.filename!r}" if exc.filename else ""))
+            where = f"{exc.filename!r}" if exc.filename else "the output"
+            return fail(prog, f"cannot write {where} ({exc.strerror or exc})")
     return wrapper
 
 
@@ -260,6 +261,5 @@ def plain_symbols_if_needed(prog: str) -> None:
                 stream.reconfigure(errors="mlp-ascii")
                 switched.append(encoding)
     if switched:
-        fail_quietly = f"{prog}: note: the output's encoding ({switched[0]}) cannot show symbols such as Δ and " \
-                       "θ: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)"
-        print(fail_quietly, file=sys.stderr)
+        print(f"{prog}: note: the output's encoding ({switched[0]}) cannot show symbols such as Delta and theta: "
+              "they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)", file=sys.stderr)

@@ -189,8 +189,14 @@ def check_json_path(path: str | Path) -> None:
 
 
 def check_output_path(path: str | Path, what: str) -> None:
-    """Refuse an output path that cannot be written: a directory, a missing folder, no permission."""
+    """Refuse an output path that cannot be written: a directory, a missing folder, no permission, a name
+    the file system refuses."""
     path = Path(path)
+    try:
+        os.stat(path.parent)
+        path.exists()
+    except OSError as exc:   # a name too long for the file system, a folder that cannot be searched
+        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
     if path.is_dir():
         raise InputError(f"cannot write {what} to {str(path)!r}: it is a directory")
     parent = path.parent

@@ -33,6 +33,8 @@ def available_memory() -> int:
 
 
 def gigabytes(n_bytes: float) -> str:
+    if n_bytes >= 1e15:
+        return f"{n_bytes / 1e9:.1e} GB"
     return f"{n_bytes / 1e9:,.1f} GB" if n_bytes >= 1e8 else f"{n_bytes / 1e6:,.1f} MB"
 
 

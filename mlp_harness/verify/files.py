@@ -193,8 +193,7 @@ def check_output_path(path: str | Path, what: str) -> None:
     the file system refuses."""
     path = Path(path)
     try:
-        os.stat(path.parent)
-        path.exists()
+        path.exists()   # False for a missing file or folder; raises for a name too long
     except OSError as exc:   # a name too long for the file system, a folder that cannot be searched
         raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
     if path.is_dir():

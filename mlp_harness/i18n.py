@@ -24,8 +24,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "initial_loss": "Initial loss",
         "final_loss": "Final loss",
         "reduction": "Loss reduction",
-        "equal": "Twins stayed equal for all {epochs} epochs (rtol={rtol:.1e}, atol={atol:.1e}, {dtype}); "
-                 "largest |Δ| = {largest:.1e}",
+        "equal": "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); largest |Δ| = {largest:.1e}{ratio}",
         "differed": "Twins differed: {what}",
         "diverged": "Training diverged at epoch {epoch}: the {twin} twin's loss or weights became non-finite",
         "one_twin": "Only the {twin} twin was trained (--impl {impl}): nothing to compare",
@@ -61,13 +60,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_mismatch_mark": "◀ first mismatch",
         "witnesses": "formula = autograd",
         "witnesses_fd": "formula = autograd = finite differences",
-        "ok_line": "OK ({witnesses}): every quantity of all {steps} step(s) agrees within rtol={rtol:.1e}, "
-                   "atol={atol:.1e} ({dtype}); largest |Δ| = {largest:.1e}",
-        "fail_line": "FAIL: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "ok_line": "OK ({witnesses}): every quantity of all {steps} step(s) agrees within {rule} ({dtype}); "
+                   "largest |Δ| = {largest:.1e}{ratio}",
+        "fail_line": "FAIL: {what} ({rule})",
+        "rule_fixed": "rtol={rtol:.1e}, atol={atol:.1e}",
+        "rule_bound": "each quantity's rounding-error bound, u = {u:.1e}{tf32}",
+        "rule_tf32": ", TF32 operands {u:.1e}",
+        "ratio_note": ", at most {ratio:.2g} of its bound",
         "summary_title": "Per-step summary",
         "summary_shown": " ({shown} of {total} steps shown; --json has all)",
         "step": "step",
-        "unnoticed": "It went unnoticed: its effect stayed within rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+        "unnoticed": "It went unnoticed: its effect stayed within {rule} ({dtype}); "
                      "try --dtype float64 or a network where it shows more.",
         # where the twins part (Mismatch.describe)
         "mismatch": "mismatch at step {step}: {where} differs — NumPy {numpy!r}, PyTorch {torch!r}, |Δ| = {diff:.3e}",
@@ -182,8 +185,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "initial_loss": "Loss inicial",
         "final_loss": "Loss final",
         "reduction": "Redução da loss",
-        "equal": "As duas implementações ficaram iguais nas {epochs} épocas (rtol={rtol:.1e}, atol={atol:.1e}, "
-                 "{dtype}); maior |Δ| = {largest:.1e}",
+        "equal": "As duas implementações ficaram iguais nas {epochs} épocas ({rule}, {dtype}); "
+                 "maior |Δ| = {largest:.1e}{ratio}",
         "differed": "As implementações divergiram: {what}",
         "diverged": "O treinamento divergiu na época {epoch}: a loss ou os pesos da implementação {twin} "
                     "deixaram de ser finitos",
@@ -221,13 +224,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_mismatch_mark": "◀ primeira diferença",
         "witnesses": "fórmula = autograd",
         "witnesses_fd": "fórmula = autograd = diferenças finitas",
-        "ok_line": "OK ({witnesses}): todas as grandezas do(s) {steps} passo(s) concordam dentro de rtol={rtol:.1e}, "
-                   "atol={atol:.1e} ({dtype}); maior |Δ| = {largest:.1e}",
-        "fail_line": "FALHA: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "ok_line": "OK ({witnesses}): todas as grandezas do(s) {steps} passo(s) concordam dentro de {rule} ({dtype}); "
+                   "maior |Δ| = {largest:.1e}{ratio}",
+        "fail_line": "FALHA: {what} ({rule})",
+        "rule_fixed": "rtol={rtol:.1e}, atol={atol:.1e}",
+        "rule_bound": "o limite de erro de arredondamento de cada grandeza, u = {u:.1e}{tf32}",
+        "rule_tf32": ", operandos TF32 {u:.1e}",
+        "ratio_note": ", no máximo {ratio:.2g} do seu limite",
         "summary_title": "Resumo por passo",
         "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
         "step": "passo",
-        "unnoticed": "Passou despercebido: o efeito ficou dentro de rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+        "unnoticed": "Passou despercebido: o efeito ficou dentro de {rule} ({dtype}); "
                      "tente --dtype float64 ou uma rede em que ele apareça mais.",
         # where the twins part (Mismatch.describe)
         "mismatch": "diferença no passo {step}: {where} difere — NumPy {numpy!r}, PyTorch {torch!r}, "

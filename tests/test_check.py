@@ -229,7 +229,7 @@ def test_a_hang_the_worker_cannot_interrupt_is_stopped_from_outside(tmp_path, mo
     (["README.md"], "expected a .py file or a .ipynb notebook"),
     ([str(SUBMISSIONS / "half_dropped.py"), str(SUBMISSIONS / "sign_flipped.py"), "--gradescope", "r.json"],
      "one file"),
-    ([str(SUBMISSIONS / "half_dropped.py"), "--json", str(SUBMISSIONS / "half_dropped.py")], "refusing to overwrite"),
+    ([str(SUBMISSIONS / "half_dropped.py"), "--json", str(SUBMISSIONS / "half_dropped.py")], "would destroy the input"),
     ([str(SUBMISSIONS / "half_dropped.py"), "--json", "a.out", "--csv", "a.out"], "same file"),
     ([str(SUBMISSIONS / "half_dropped.py"), "--name", "delta_L"], "LAB=THEIRS"),
     ([str(SUBMISSIONS / "half_dropped.py"), "--name", "backward=minha"], "unknown function 'backward'"),

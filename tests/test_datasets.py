@@ -104,7 +104,7 @@ def test_saved_weights_with_biases_continue_training(tmp_path):
 @pytest.mark.parametrize("save,message", [
     ("m.txt", "give a name ending in .npz"),
     ("nowhere/m.npz", "does not exist"),
-    ("in.npz", "also an input of this run"),
+    ("in.npz", "would destroy the input"),
 ])
 def test_save_refuses_with_one_line(save, message, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

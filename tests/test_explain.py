@@ -110,7 +110,7 @@ def test_float32_explanations_agree_within_float32_tolerance():
     config = RunConfig(steps=2, dtype="float32", optimizer="adam")
     recorder = recorded_run(config)
     explanations = [e for step in (1, 2) for e in explain_step(config, *recorder.steps[step]).values()]
-    assert all(e.agrees(config.tolerance) for e in explanations)
+    assert all(e.agrees(config.fixed_tolerance) for e in explanations)
 
 
 def lab_lines(capsys, *argv) -> tuple[int, dict[str, str]]:

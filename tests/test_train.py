@@ -112,7 +112,8 @@ def test_default_run_twins_stay_within_tolerance_every_epoch(default_run):
     _, _, report, _, _ = default_run
     diffs = column(report, "max_abs_diff")
     assert len(diffs) == 1000 and np.all(np.isfinite(diffs))
-    assert diffs.max() <= report["tolerance"]["atol"]   # every lab quantity is O(1): atol is the binding bound
+    assert report["tolerance"]["rule"] == "error_bound" and 0 < report["tolerance"]["largest_ratio"] <= 1
+    assert diffs.max() <= 1e4 * np.finfo(np.float64).eps   # within the fixed rule's atol too: lab quantities are O(1)
 
 
 def test_default_run_prints_the_labs_lines(default_run, reference):

@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 from ..teach.explain import StepRecorder, explanation_notes
-from ..verify.files import check_json_path, json_array, json_number, write_json
+from ..verify.files import check_json_path, check_outputs, json_array, json_number, write_json
 from ..i18n import LANGS, tr
 from ..teach.mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
@@ -52,9 +52,10 @@ def report_json(report: Report) -> dict:
         "ok": report.ok,
         "config": report.config.to_json(),
         "steps": [{"step": s.step, "loss_numpy": json_number(s.loss_numpy), "loss_torch": json_number(s.loss_torch),
-                   "max_abs_diff": json_number(s.max_abs_diff)} for s in report.steps],
+                   "max_abs_diff": json_number(s.max_abs_diff), "max_ratio": json_number(s.max_ratio)}
+                  for s in report.steps],
         "first_mismatch": None if report.ok else report.first_mismatch.to_json(),
-        "tolerance": {"rtol": report.tolerance.rtol, "atol": report.tolerance.atol},
+        "tolerance": report.tolerance.to_json() | {"largest_ratio": json_number(max(s.max_ratio for s in report.steps))},
         "final": {"numpy": {k: json_array(v) for k, v in report.final_numpy.items()},
                   "torch": {k: json_array(v) for k, v in report.final_torch.items()}},
     }
@@ -67,6 +68,7 @@ def _main(argv: list[str] | None = None) -> int:
         print(catalogue_text())
         return 0
     mutant = get_mutant(args.inject_bug) if args.inject_bug else None
+    check_outputs({"--weights": args.weights, "--data": args.data}, {"--json": args.json})
     if args.json:
         check_json_path(args.json)
     thetas, biases = resolve_weights(args)
@@ -83,8 +85,7 @@ def _main(argv: list[str] | None = None) -> int:
     if mutant:
         print(mutant.explain(args.lang))
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
-            tol = report.tolerance
-            print(tr(args.lang, "unnoticed", rtol=tol.rtol, atol=tol.atol, dtype=config.dtype))
+            print(tr(args.lang, "unnoticed", rule=report.tolerance.describe(args.lang), dtype=config.dtype))
     if args.json:
         write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1

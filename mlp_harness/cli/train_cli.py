@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +28,9 @@ from manual_mlp import MLP, random_parameters
 from manual_mlp.validation import InputError, check_parameters
 
 from ..train.datasets import DATASETS, Dataset, Recipe, get_dataset
-from ..verify.files import check_save_path, load_data, save_weights, write_json
+from ..verify.files import (check_json_path, check_output_path, check_outputs, check_save_path, load_data,
+                            save_weights, write_json)
+from ..verify.resources import check_network
 from ..verify.width import output_width
 from ..i18n import LANGS, tr
 from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded,
@@ -102,9 +105,20 @@ def check_counts(args: argparse.Namespace) -> None:
         raise InputError("--plot-boundary adds a panel to the plot: it cannot be used with --no-plot")
 
 
+def load_figure_class():
+    """matplotlib's Figure, loaded only when there is a plot to write; a bad MPLBACKEND is one clear line."""
+    try:
+        from matplotlib.figure import Figure
+    except ValueError as exc:   # matplotlib validates MPLBACKEND on import, though Figure never uses it
+        backend = os.environ.get("MPLBACKEND", "")
+        raise InputError(f"matplotlib cannot start with MPLBACKEND={backend!r} ({str(exc).split(';')[0]}): "
+                         "unset it or set MPLBACKEND=agg") from None
+    return Figure
+
+
 def check_plot_path(path: str) -> None:
     """Refuse a plot path before training rather than after: its folder must exist, its type be one we write."""
-    from matplotlib.figure import Figure  # matplotlib is loaded only when there is a plot to write
+    Figure = load_figure_class()
     path = Path(path)
     formats = Figure().canvas.get_supported_filetypes()
     if not path.suffix:
@@ -112,8 +126,7 @@ def check_plot_path(path: str) -> None:
     if path.suffix.lstrip(".").lower() not in formats:
         raise InputError(f"--plot {str(path)!r}: cannot write a {path.suffix!r} file; "
                          "give a name ending in .png (or .pdf, .svg)")
-    if not path.parent.is_dir():
-        raise InputError(f"--plot {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    check_output_path(path, "the plot")
 
 
 def check_boundary(dataset: Dataset) -> None:
@@ -127,7 +140,7 @@ def resolve_dataset(args: argparse.Namespace) -> Dataset:
     if args.data and args.dataset:
         raise InputError("give either --data FILE.npz or --dataset NAME, not both")
     if args.data:
-        X, Y = load_data(args.data)
+        X, Y = load_data(args.data, dtype=args.dtype)
         labels = Y.ndim == 1 or bool(np.isin(Y, (0.0, 1.0)).all())  # integer labels, or 0/1 targets
         return Dataset(Path(args.data).name, X, Y, f"data from {args.data}", classes=labels)
     return get_dataset(args.dataset or "lab", args.data_seed, args.lang)
@@ -221,13 +234,18 @@ def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     width = output_width(args.width)
     if args.save:
-        check_save_path(args.save, [args.weights, args.data, args.json, None if args.no_plot else args.plot])
+        check_save_path(args.save)
     dataset = resolve_dataset(args)
     apply_recipe(args, dataset.recipe)
     check_counts(args)
+    check_outputs({"--weights": args.weights, "--data": args.data},
+                  {"--json": args.json, "--plot": None if args.no_plot else args.plot, "--save": args.save})
+    if args.json:
+        check_json_path(args.json)
     if not args.no_plot:
         check_plot_path(args.plot)
     thetas, biases = resolve_network(args, dataset)
+    check_network(layer_sizes(thetas), np.dtype(args.dtype).itemsize, samples=len(dataset.X))
     config = run_config(args, args.epochs)
     config.validate()
     if args.plot_boundary:

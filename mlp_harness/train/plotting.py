@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from manual_mlp.validation import InputError
 
 from ..i18n import tr
+from ..verify.files import atomic_write
 from .training import TrainingHistory
 
 Array = np.ndarray
@@ -71,20 +72,22 @@ def diff_panel(ax, history: TrainingHistory, lang: str) -> None:
     epochs = np.arange(1, len(history.max_abs_diff) + 1)
     diffs = np.asarray(history.max_abs_diff, dtype=float)
     positive = np.isfinite(diffs) & (diffs > 0)
-    atol = history.tolerance.atol
+    atol = getattr(history.tolerance, "atol", None)   # the fixed rule's; the error-bound rule has one per entry
     ax.set_yscale("log")
     if positive.any():
         ax.plot(epochs[positive], diffs[positive], color="tab:green", linewidth=1.0,
                 marker="." if len(epochs) <= 200 else None, label=tr(lang, "diff_label"))
-    low = diffs[positive].min() if positive.any() else atol * 1e-5
-    high = max(diffs[positive].max() if positive.any() else 0.0, atol)
+    scale = atol if atol is not None else (diffs[positive].max() if positive.any() else 1e-16)
+    low = diffs[positive].min() if positive.any() else scale * 1e-5
+    high = max(diffs[positive].max() if positive.any() else 0.0, scale)
     ax.set_ylim(low / 10, high * 1e3)  # room above the tolerance line for the legend
     zeros = diffs == 0
     if zeros.any():
         # x in data coordinates, y in axes coordinates: a row of marks just above the bottom edge
         ax.plot(epochs[zeros], np.full(zeros.sum(), 0.03), transform=ax.get_xaxis_transform(), linestyle="none",
                 marker="|", color="tab:green", label=tr(lang, "diff_zero", count=int(zeros.sum())))
-    ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance_line", atol=atol))
+    if atol is not None:
+        ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance_line", atol=atol))
     ax.set_title(tr(lang, "diff_title"), fontsize=13)
     ax.set_ylabel("max |Δ|", fontsize=11)
     ax.grid(True, which="major", alpha=0.3)
@@ -159,9 +162,9 @@ def plot_training(history: TrainingHistory, lang: str = "en", boundary: Boundary
 
 
 def save_figure(fig: Figure, path: str | Path) -> None:
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise InputError(f"cannot write the plot to {str(path)!r} ({exc.strerror or exc})") from None
-    except ValueError as exc:  # an extension matplotlib has no writer for, e.g. plot.xyz
-        raise InputError(f"cannot write the plot to {str(path)!r}: {exc}; use a name ending in .png") from None
+    """Write the figure all or nothing (see :func:`~mlp_harness.verify.files.atomic_write`), in the type its
+    extension names."""
+    kind = Path(path).suffix.lstrip(".").lower()
+    if kind not in fig.canvas.get_supported_filetypes():   # e.g. plot.xyz: matplotlib has no writer for it
+        raise InputError(f"cannot write the plot to {str(path)!r}: no writer for {kind!r}; use a name ending in .png")
+    atomic_write(path, lambda f: fig.savefig(f, dpi=110, format=kind), "the plot")

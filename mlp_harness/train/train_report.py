@@ -60,8 +60,8 @@ def verdict(history: TrainingHistory, lang: str) -> str:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
         return tr(lang, "diverged", epoch=history.completed, twin=twin)
     tol = history.tolerance
-    return tr(lang, "equal", epochs=history.completed, rtol=tol.rtol, atol=tol.atol,
-              dtype=history.config.dtype, largest=max(history.max_abs_diff))
+    return tr(lang, "equal", epochs=history.completed, rule=tol.describe(lang), dtype=history.config.dtype,
+              largest=max(history.max_abs_diff), ratio=tol.ratio_note(history.max_ratio, lang))
 
 
 def summary(history: TrainingHistory, lang: str) -> str:
@@ -98,7 +98,7 @@ def history_json(history: TrainingHistory, settings: dict) -> dict:
         "diverged": history.diverged,
         "same_start_step": None if history.same_start is None else
         {"max_abs_diff": json_number(history.same_start.max_abs_diff), "ok": history.same_start.ok},
-        "tolerance": {"rtol": history.tolerance.rtol, "atol": history.tolerance.atol},
+        "tolerance": history.tolerance.to_json() | {"largest_ratio": json_number(history.max_ratio)},
         "epochs": epochs,
         # each twin's trained θ (and b), named as in a --weights file
         "final": {twin: {name: json_array(value) for name, value in weight_arrays(*weights).items()}

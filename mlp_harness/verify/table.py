@@ -199,8 +199,9 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     witnesses = tr(lang, "witnesses_fd" if config.gradcheck else "witnesses")
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
-        parts.append(tr(lang, "ok_line", witnesses=witnesses, steps=len(report.steps), rtol=tol.rtol, atol=tol.atol,
-                        dtype=config.dtype, largest=largest))
+        ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang)
+        parts.append(tr(lang, "ok_line", witnesses=witnesses, steps=len(report.steps), rule=tol.describe(lang),
+                        dtype=config.dtype, largest=largest, ratio=ratio))
     else:
-        parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rtol=tol.rtol, atol=tol.atol))
+        parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rule=tol.describe(lang)))
     return "\n\n".join(parts)

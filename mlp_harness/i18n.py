@@ -37,6 +37,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "same_start_bad": "The same step redone by both twins from identical weights differs too "
                           "(max |Δ| = {diff:.1e}): the twins compute different steps.",
         "plot_written": "Plot written to {path}",
+        "accuracy": "Training accuracy",
+        "accuracy_short": "accuracy",
+        "accuracy_title": "Training accuracy per epoch",
+        "boundary_contour": "a⁽ᴸ⁾ = 0.5: the decision boundary",
+        "weights_saved": "Trained weights (the {twin} twin's) written to {path}: use them with --weights {path}",
+        "not_saved": "--save: nothing written to {path}: training did not end with finite, agreeing weights",
+        "needs_data_extra": "--dataset {dataset} needs scikit-learn, which is not installed: "
+                            "pip install -e \".[data]\" (or pip install scikit-learn)",
         "boundary_title": "Decision boundary after training ({dataset})",
         "boundary_output": "network output a⁽ᴸ⁾",
         "boundary_class": "predicted class: argmax of a⁽ᴸ⁾",
@@ -53,11 +61,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_mismatch_mark": "◀ first mismatch",
         "witnesses": "formula = autograd",
         "witnesses_fd": "formula = autograd = finite differences",
-        "fail_line": "FAIL: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "fail_line": "FAIL: {what} ({rule})",
+        "rule_fixed": "rtol={rtol:.1e}, atol={atol:.1e}",
+        "rule_bound": "each quantity's rounding-error bound, u = {u:.1e}{tf32}",
+        "rule_tf32": ", TF32 operands {u:.1e}",
+        "ratio_note": ", at most {ratio:.2g} of its bound",
         "summary_title": "Per-step summary",
         "summary_shown": " ({shown} of {total} steps shown; --json has all)",
         "step": "step",
-        "unnoticed": "It went unnoticed: its effect stayed within rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+        "unnoticed": "It went unnoticed: its effect stayed within {rule} ({dtype}); "
                      "try --dtype float64 or a network where it shows more.",
         # where the twins part (Mismatch.describe)
         "mismatch": "mismatch at step {step}: {where} differs — NumPy {numpy!r}, PyTorch {torch!r}, |Δ| = {diff:.3e}",
@@ -165,14 +177,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_verdict_pending_tail_many": "; not implemented yet: {names}",
         "check_verdict_missing_one": "; not found: {names}",
         "check_verdict_missing_many": "; not found: {names}",
-        "equal_one": "Twins stayed equal for the {epochs} epoch (rtol={rtol:.1e}, atol={atol:.1e}, {dtype}); "
-                     "largest |Δ| = {largest:.1e}",
-        "equal_many": "Twins stayed equal for all {epochs} epochs (rtol={rtol:.1e}, atol={atol:.1e}, {dtype}); "
-                      "largest |Δ| = {largest:.1e}",
-        "ok_line_one": "OK ({witnesses}): every quantity of the step agrees within rtol={rtol:.1e}, atol={atol:.1e} "
-                       "({dtype}); largest |Δ| = {largest:.1e}",
-        "ok_line_many": "OK ({witnesses}): every quantity of all {steps} steps agrees within rtol={rtol:.1e}, "
-                        "atol={atol:.1e} ({dtype}); largest |Δ| = {largest:.1e}",
+        "equal_one": "Twins stayed equal for the {epochs} epoch ({rule}, {dtype}); largest |Δ| = {largest:.1e}{ratio}",
+        "equal_many": "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); "
+                      "largest |Δ| = {largest:.1e}{ratio}",
+        "ok_line_one": "OK ({witnesses}): every quantity of the step agrees within {rule} ({dtype}); "
+                       "largest |Δ| = {largest:.1e}{ratio}",
+        "ok_line_many": "OK ({witnesses}): every quantity of all {steps} steps agrees within {rule} ({dtype}); "
+                        "largest |Δ| = {largest:.1e}{ratio}",
         "diff_zero_one": "|Δ| = 0 exactly ({count} epoch, drawn on the axis floor)",
         "diff_zero_many": "|Δ| = 0 exactly ({count} epochs, drawn on the axis floor)",
         "epochs_count_one": "{count} epoch",
@@ -185,6 +196,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cli_error": "{prog}: error: {message}",
         "cli_try_help": "Try '{prog} --help' for the options.",
         "cli_interrupted": "{prog}: interrupted",
+        "cli_ascii_note": "{prog}: note: the output's encoding ({encoding}) cannot show symbols such as Delta and "
+                          "theta: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)",
         "first_mismatch": "first mismatch: {what}",
         # the lab's network (scripts/draw_network.py)
         "network_inputs": "inputs X",
@@ -219,6 +232,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "same_start_bad": "O mesmo passo refeito pelas duas implementações a partir de pesos idênticos também "
                           "difere (máx |Δ| = {diff:.1e}): as implementações calculam passos diferentes.",
         "plot_written": "Gráfico salvo em {path}",
+        "accuracy": "Acurácia de treinamento",
+        "accuracy_short": "acurácia",
+        "accuracy_title": "Acurácia de treinamento por época",
+        "boundary_contour": "a⁽ᴸ⁾ = 0,5: a fronteira de decisão",
+        "weights_saved": "Pesos treinados (da implementação {twin}) salvos em {path}: use-os com --weights {path}",
+        "not_saved": "--save: nada foi escrito em {path}: o treinamento não terminou com pesos finitos e iguais",
+        "needs_data_extra": "--dataset {dataset} precisa do scikit-learn, que não está instalado: "
+                            "pip install -e \".[data]\" (ou pip install scikit-learn)",
         "boundary_title": "Fronteira de decisão após o treinamento ({dataset})",
         "boundary_output": "saída da rede a⁽ᴸ⁾",
         "boundary_class": "classe prevista: argmax de a⁽ᴸ⁾",
@@ -235,11 +256,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_mismatch_mark": "◀ primeira diferença",
         "witnesses": "fórmula = autograd",
         "witnesses_fd": "fórmula = autograd = diferenças finitas",
-        "fail_line": "FALHA: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "fail_line": "FALHA: {what} ({rule})",
+        "rule_fixed": "rtol={rtol:.1e}, atol={atol:.1e}",
+        "rule_bound": "o limite de erro de arredondamento de cada grandeza, u = {u:.1e}{tf32}",
+        "rule_tf32": ", operandos TF32 {u:.1e}",
+        "ratio_note": ", no máximo {ratio:.2g} do seu limite",
         "summary_title": "Resumo por passo",
         "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
         "step": "passo",
-        "unnoticed": "Passou despercebido: o efeito ficou dentro de rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+        "unnoticed": "Passou despercebido: o efeito ficou dentro de {rule} ({dtype}); "
                      "tente --dtype float64 ou uma rede em que ele apareça mais.",
         # where the twins part (Mismatch.describe)
         "mismatch": "diferença no passo {step}: {where} difere — NumPy {numpy!r}, PyTorch {torch!r}, "
@@ -365,14 +390,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_verdict_pending_tail_many": "; ainda não implementadas: {names}",
         "check_verdict_missing_one": "; não encontrada: {names}",
         "check_verdict_missing_many": "; não encontradas: {names}",
-        "equal_one": "As duas implementações ficaram iguais na {epochs} época (rtol={rtol:.1e}, atol={atol:.1e}, "
-                     "{dtype}); maior |Δ| = {largest:.1e}",
-        "equal_many": "As duas implementações ficaram iguais nas {epochs} épocas (rtol={rtol:.1e}, atol={atol:.1e}, "
-                      "{dtype}); maior |Δ| = {largest:.1e}",
-        "ok_line_one": "OK ({witnesses}): todas as grandezas do passo concordam dentro de rtol={rtol:.1e}, "
-                       "atol={atol:.1e} ({dtype}); maior |Δ| = {largest:.1e}",
-        "ok_line_many": "OK ({witnesses}): todas as grandezas dos {steps} passos concordam dentro de rtol={rtol:.1e}, "
-                        "atol={atol:.1e} ({dtype}); maior |Δ| = {largest:.1e}",
+        "equal_one": "As duas implementações ficaram iguais na {epochs} época ({rule}, {dtype}); "
+                     "maior |Δ| = {largest:.1e}{ratio}",
+        "equal_many": "As duas implementações ficaram iguais nas {epochs} épocas ({rule}, {dtype}); "
+                      "maior |Δ| = {largest:.1e}{ratio}",
+        "ok_line_one": "OK ({witnesses}): todas as grandezas do passo concordam dentro de {rule} ({dtype}); "
+                       "maior |Δ| = {largest:.1e}{ratio}",
+        "ok_line_many": "OK ({witnesses}): todas as grandezas dos {steps} passos concordam dentro de {rule} "
+                        "({dtype}); maior |Δ| = {largest:.1e}{ratio}",
         "diff_zero_one": "|Δ| = 0 exatamente ({count} época, no piso do eixo)",
         "diff_zero_many": "|Δ| = 0 exatamente ({count} épocas, no piso do eixo)",
         "epochs_count_one": "{count} época",
@@ -385,6 +410,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cli_error": "{prog}: erro: {message}",
         "cli_try_help": "Veja '{prog} --help' para as opções.",
         "cli_interrupted": "{prog}: interrompido",
+        "cli_ascii_note": "{prog}: nota: a codificação da saída ({encoding}) não mostra símbolos como Delta e theta: "
+                          "eles são escritos em ASCII (defina PYTHONIOENCODING=utf-8 para vê-los)",
         "first_mismatch": "primeira diferença: {what}",
         # a rede do lab (scripts/draw_network.py)
         "network_inputs": "entradas X",

@@ -1,6 +1,7 @@
 """Draw the lab's 2-3-1 network with its weights: docs/network-2-3-1.png.
 
-Nodes x₁, x₂ (inputs), a⁽¹⁾₁…a⁽¹⁾₃ (hidden, σ) and a⁽²⁾ (output, σ); each edge carries its weight
+Nodes x₀, x₁ (inputs), a⁽¹⁾₀…a⁽¹⁾₂ (hidden, σ) and a⁽²⁾ (output, σ), numbered from 0 as the text and
+the tools index θ (θ⁽¹⁾[2, 0] is the edge x₀ → a⁽¹⁾₂); each edge carries its weight
 from the lab's θ⁽¹⁾ (3 × 2) and θ⁽²⁾ (1 × 3). Row j of θ⁽ˡ⁾ holds the weights into unit j of layer l,
 column k those out of unit k of layer l − 1, as in nn.Linear.weight.
 
@@ -27,10 +28,10 @@ DEFAULT_PATHS = {"en": DOCS / "network-2-3-1.png", "pt": DOCS / "network-2-3-1-p
 
 
 def node_names(sizes: list[int]) -> list[list[str]]:
-    """x₁, x₂; a⁽¹⁾₁…; a⁽ᴸ⁾ (a single output unit needs no subscript)."""
-    names = [[f"x{str(k + 1).translate(SUBSCRIPTS)}" for k in range(sizes[0])]]
+    """x₀, x₁; a⁽¹⁾₀…; a⁽ᴸ⁾ (a single output unit needs no subscript): unit j of layer l is row j of θ⁽ˡ⁾."""
+    names = [[f"x{str(k).translate(SUBSCRIPTS)}" for k in range(sizes[0])]]
     for l, n in enumerate(sizes[1:], start=1):
-        names.append([f"a{sup(l)}" + (str(j + 1).translate(SUBSCRIPTS) if n > 1 else "") for j in range(n)])
+        names.append([f"a{sup(l)}" + (str(j).translate(SUBSCRIPTS) if n > 1 else "") for j in range(n)])
     return names
 
 

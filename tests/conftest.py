@@ -25,3 +25,13 @@ def assert_same(label: str, value_np, value_pt, rtol: float, atol: float) -> Non
     assert value_np.shape == value_pt.shape, f"{label}: shape {value_np.shape} vs {value_pt.shape}"
     assert value_np.dtype == value_pt.dtype, f"{label}: dtype {value_np.dtype} vs {value_pt.dtype}"
     np.testing.assert_allclose(value_np, value_pt, rtol=rtol, atol=atol, err_msg=label)
+
+
+#: the width the tests' tables see unless a test sets one: wide enough that no table is stacked, so a test
+#: reads a row as one line; tests/test_width.py checks the narrow layouts with --width and COLUMNS
+WIDE = "250"
+
+
+@pytest.fixture(autouse=True)
+def wide_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", WIDE)

@@ -57,16 +57,16 @@ EXPECTED = {
     "sigma_prime_of_z.py": (1, {"sigmoid": ("pass", None), "delta_L": ("pass", None), "delta_l": ("pass", None),
                                 "step": ("fail", "sigma_prime_of_z")}),
     "theta_l_in_step.py": (1, {"sigmoid": ("pass", None), "step": ("error", "theta_l_in_hidden_delta")}),
-    "endless_loop.py": (1, {"sigmoid": ("pass", None), "delta_L": ("pass", None)}),
-    "syntax_error.py": (1, {}),
-    "nothing.py": (2, {}),
+    "broken/endless_loop.py": (1, {"sigmoid": ("pass", None), "delta_L": ("pass", None)}),
+    "broken/syntax_error.py": (1, {}),
+    "broken/nothing.py": (2, {}),
 }
 
 
 @functools.lru_cache(maxsize=None)
 def check_in_process(name: str, lang: str = "en"):
     """What mlp-check decides for a submission, with the worker's code run here instead of in a process."""
-    plan, limit = lab_plan(), LOOP_LIMIT if name == "endless_loop.py" else LIMIT
+    plan, limit = lab_plan(), LOOP_LIMIT if name == "broken/endless_loop.py" else LIMIT
     path = str(SUBMISSIONS / name)
     return result_of_run(name, run_submission(path, plan.task({}, limit)), plan, lang, limit)
 
@@ -117,7 +117,7 @@ def test_a_wrong_entry_is_shown_with_autograds_value_and_the_formula_with_number
 
 
 def test_an_endless_loop_is_interrupted_and_the_functions_before_it_still_checked():
-    result = check_in_process("endless_loop.py")
+    result = check_in_process("broken/endless_loop.py")
     assert "interrupted" in result.error and result.formulas["sigmoid"].ok
 
 
@@ -183,7 +183,7 @@ def test_a_function_that_changes_its_inputs_in_place_does_not_change_the_referen
 
 def test_cli_on_several_files_in_parallel_with_graders_outputs(tmp_path, capsys):
     files = [str(SUBMISSIONS / n) for n in ("correct_loops.py", "lab_as_is.ipynb", "half_dropped.py",
-                                           "endless_loop.py")]
+                                           "broken/endless_loop.py")]
     out_json, out_csv = tmp_path / "verdicts.json", tmp_path / "notas.csv"
     start = time.monotonic()
     code = main(files + ["--jobs", "2", "--timeout", "2", "--json", str(out_json), "--csv", str(out_csv)])
@@ -213,7 +213,7 @@ def test_cli_single_file_gradescope(tmp_path, capsys):
 
 
 def test_a_process_that_ends_itself_is_a_finding(capsys):
-    assert main([str(SUBMISSIONS / "exits.py")]) == 1
+    assert main([str(SUBMISSIONS / "broken/exits.py")]) == 1
     assert "exit code 3" in capsys.readouterr().out
 
 
@@ -231,7 +231,7 @@ def test_a_hang_the_worker_cannot_interrupt_is_stopped_from_outside(tmp_path, mo
     (["README.md"], "expected a .py file or a .ipynb notebook"),
     ([str(SUBMISSIONS / "half_dropped.py"), str(SUBMISSIONS / "sign_flipped.py"), "--gradescope", "r.json"],
      "one file"),
-    ([str(SUBMISSIONS / "half_dropped.py"), "--json", str(SUBMISSIONS / "half_dropped.py")], "refusing to overwrite"),
+    ([str(SUBMISSIONS / "half_dropped.py"), "--json", str(SUBMISSIONS / "half_dropped.py")], "would destroy the input"),
     ([str(SUBMISSIONS / "half_dropped.py"), "--json", "a.out", "--csv", "a.out"], "same file"),
     ([str(SUBMISSIONS / "half_dropped.py"), "--name", "delta_L"], "LAB=THEIRS"),
     ([str(SUBMISSIONS / "half_dropped.py"), "--name", "backward=minha"], "unknown function 'backward'"),

@@ -16,7 +16,7 @@ import textwrap
 import numpy as np
 
 from ..i18n import tr, tr_n
-from ..teach.expression import format_number
+from ..verify.table import format_scalar
 from .execute import ALL_FUNCTIONS
 from .result import CheckResult
 from .verdict import FormulaResult
@@ -43,7 +43,7 @@ def formula_of(f: FormulaResult, lang: str) -> str:
 def matrix_lines(m: np.ndarray, mark: tuple[int, ...] | None = None) -> list[str]:
     """Rows of a matrix, numbers aligned; the entry ``mark`` flagged with ◀ at its row's end."""
     m = np.atleast_2d(m)
-    cells = [[format_number(x) for x in row] for row in m]
+    cells = [[format_scalar(x).replace("-", "−") for x in row] for row in m]
     width = max(len(c) for row in cells for c in row)
     lines = [" ".join(c.rjust(width) for c in row) for row in cells]
     if mark is not None and len(mark) == 2 and mark[0] < len(lines):

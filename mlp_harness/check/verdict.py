@@ -107,15 +107,21 @@ def error_text(error: dict, lang: str) -> str:
     return f"{error['type']}: {error['message']}{where_text(error.get('where'), lang)}"
 
 
+def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:
+    """A returned array of the wrong shape (``got`` is None when it was too big to send back)."""
+    expected, case = probe.expected, probe.case.name
+    mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
+                "expected_shape": list(expected.shape), "got_shape": list(shape)}
+    return Finding("fail", message=tr(lang, "check_shape", case=case, call=probe.call_text, got=tuple(shape),
+                                      target=probe.target, expected=expected.shape), mismatch=mismatch,
+                   got=got, expected=expected)
+
+
 def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     """A returned array against autograd's: shape, finiteness, then every entry."""
     expected, case = probe.expected, probe.case.name
     if got.shape != expected.shape:
-        mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
-                    "expected_shape": list(expected.shape), "got_shape": list(got.shape)}
-        return Finding("fail", message=tr(lang, "check_shape", case=case, call=probe.call_text, got=got.shape,
-                                          target=probe.target, expected=expected.shape), mismatch=mismatch,
-                       got=got, expected=expected)
+        return shape_finding(probe, got.shape, got, lang)
     diff, index = compare_arrays(expected, got)
     if index is None:
         return Finding("pass", diff)
@@ -135,6 +141,8 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
         key = "check_returned_none" if outcome["returned"] == "None" else "check_returned_other"
         return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
                                           type=outcome["returned"]))
+    if "value" not in outcome:   # too big to send back: only its shape came
+        return shape_finding(probe, tuple(outcome["shape"]), None, lang)
     return judge_value(probe, np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"]), lang)
 
 

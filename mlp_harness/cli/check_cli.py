@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 
 from manual_mlp.validation import InputError
 
 from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.report import csv_text, gradescope_json
 from ..check.result import CheckResult
+from ..verify.files import atomic_write, check_output_path, check_outputs
 from ..i18n import tr
 from ..train.progress import ProgressBar
 from .options import ArgumentParser, add_lang_option, guarded
@@ -61,33 +61,18 @@ def parse_names(pairs: list[str]) -> dict[str, str]:
     return names
 
 
-def check_outputs(args) -> list[tuple[str, Path]]:
-    """(option, path) for every output; refuses one that is an input file, or the same file as another output."""
-    outputs = [(opt, Path(getattr(args, opt))) for opt in ("json", "gradescope", "csv") if getattr(args, opt)]
-    inputs = {Path(f).resolve() for f in args.files}
-    seen: dict[Path, str] = {}
-    for opt, path in outputs:
-        real = path.resolve()
-        if real in inputs:
-            raise InputError(f"--{opt} {path} is one of the files to check: refusing to overwrite it")
-        if real in seen:
-            raise InputError(f"--{opt} and --{seen[real]} are the same file {path}: give each its own")
-        if real.is_dir() or not real.parent.is_dir():
-            raise InputError(f"cannot write --{opt} to {path}: "
-                             + ("it is a folder" if real.is_dir() else f"no folder {path.parent}"))
-        seen[real] = opt
-    return outputs
+def check_paths(args) -> list[tuple[str, str]]:
+    """(option, path) of every output, each writable and none an input or another output (refused up front)."""
+    outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv")}
+    check_outputs({f"FILE {path}": path for path in args.files}, outputs)
+    for flag, path in outputs.items():
+        if path is not None:
+            check_output_path(path, flag)
+    return [(flag[2:], path) for flag, path in outputs.items() if path is not None]
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place: never a half-written file."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write {path} ({exc.strerror})") from None
+def write_text(path: str, text: str, what: str) -> None:
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")), what)
 
 
 def one_line(result: CheckResult) -> str:
@@ -100,15 +85,16 @@ def one_line(result: CheckResult) -> str:
     return f"{mark} {result.file}" + (f": {detail}" if detail else "")
 
 
-def write_reports(args, outputs, results: list[CheckResult]) -> None:
+def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) -> None:
     for opt, path in outputs:
         if opt == "json":
             payload = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
-            write_atomically(path, json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+            write_text(path, json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False) + "\n", "the JSON report")
         elif opt == "gradescope":
-            write_atomically(path, json.dumps(gradescope_json(results[0]), indent=1, ensure_ascii=False) + "\n")
+            write_text(path, json.dumps(gradescope_json(results[0]), indent=1, ensure_ascii=False) + "\n",
+                       "Gradescope's results.json")
         else:
-            write_atomically(path, csv_text(results))
+            write_text(path, csv_text(results), "the CSV file")
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -120,7 +106,7 @@ def _main(argv: list[str] | None = None) -> int:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.gradescope and len(args.files) > 1:
         raise InputError("--gradescope writes one submission's results.json: give one file")
-    outputs = check_outputs(args)
+    outputs = check_paths(args)
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
                           on_done=bar.update if bar else None)
@@ -128,7 +114,7 @@ def _main(argv: list[str] | None = None) -> int:
         bar.clear()
     for result in results:
         print(result.text(args.width) if len(results) == 1 or args.details else one_line(result))
-    write_reports(args, outputs, results)
+    write_reports(outputs, results)
     return max(r.exit_code for r in results)
 
 

@@ -439,7 +439,7 @@ def explanation_notes(recorder: StepRecorder, config: RunConfig, lang: str = "en
     if reason:
         return [tr(lang, "explain_too_big", reason=reason, limit=EXPLAIN_LIMIT)], None
     explained = {step: explain_step(config, *kept) for step, kept in recorder.steps.items()}
-    tolerance = config.tolerance
+    tolerance = config.fixed_tolerance   # a formula's entry against the record: the same twin, another order
 
     def notes(step: int, diff: QuantityDiff) -> list[str]:
         explanation = explained.get(step, {}).get((diff.quantity, diff.layer))

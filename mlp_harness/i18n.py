@@ -517,6 +517,44 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("data file {path} has unexpected arrays {names}; expected exactly X and Y",
      "o arquivo de dados {path} tem arrays inesperados {names}; esperava exatamente X e Y"),
     ("data file {path}: {error}", "arquivo de dados {path}: {error}"),
+    ("cannot write {what} to {path}: it is a directory", "não é possível gravar {what} em {path}: é uma pasta"),
+    ("cannot write {what} to {path}: the folder {folder} does not exist",
+     "não é possível gravar {what} em {path}: a pasta {folder} não existe"),
+    ("cannot write {what} to {path} (permission denied)", "não é possível gravar {what} em {path} (permissão negada)"),
+    ("cannot write {what} to {path} ({reason})", "não é possível gravar {what} em {path} ({reason})"),
+    ("the plot", "o gráfico"),
+    ("the JSON report", "o relatório JSON"),
+    ("the weights", "os pesos"),
+    ("the output", "a saída"),
+    ("{what} file {path} is not a regular file (a pipe, a device or a socket): give an .npz file",
+     "o arquivo de {what} {path} não é um arquivo comum (é um pipe, um dispositivo ou um socket): dê um arquivo .npz"),
+    ("{what} file {path} does not fit in memory", "o arquivo de {what} {path} não cabe na memória"),
+    ("{what} needs about {size} of memory, but this machine has {have} available",
+     "{what} precisa de cerca de {size} de memória, mas esta máquina tem {have} disponíveis"),
+    ("array {name} of {what} file {path} (unpacked)", "o array {name} do arquivo de {what} {path} (descompactado)"),
+    ("array {name} of {what} file {path} (shape {shape}, {dtype})",
+     "o array {name} do arquivo de {what} {path} (forma {shape}, {dtype})"),
+    ("the network {sizes} on {n} samples", "a rede {sizes} com {n} amostras"),
+    ("the network {sizes}", "a rede {sizes}"),
+    ("not enough memory for this run (use a smaller network, fewer samples or --batch-size)",
+     "memória insuficiente para esta execução (use uma rede menor, menos amostras ou --batch-size)"),
+    ("{flag} {path} is the input file of {in_flag} {in_path}: writing it would destroy the input; give another name",
+     "{flag} {path} é o arquivo de entrada de {in_flag} {in_path}: gravá-lo destruiria a entrada; dê outro nome"),
+    ("{flag} {path} and {other_flag} {other} are the same file: one output would replace the other; give two names",
+     "{flag} {path} e {other_flag} {other} são o mesmo arquivo: uma saída substituiria a outra; dê dois nomes"),
+    ("--save {path}: give a name ending in .npz (the format --weights reads)",
+     "--save {path}: dê um nome terminado em .npz (o formato que --weights lê)"),
+    ("cannot write the plot to {path}: no writer for {kind}; use a name ending in .png",
+     "não é possível gravar o gráfico em {path}: não há como gravar {kind}; use um nome terminado em .png"),
+    ("matplotlib cannot start with MPLBACKEND={backend} ({reason}): unset it or set MPLBACKEND=agg",
+     "o matplotlib não inicia com MPLBACKEND={backend} ({reason}): remova-a ou defina MPLBACKEND=agg"),
+    ("--width must be at least {n} columns, got {value}", "--width deve ser pelo menos {n} colunas, veio {value}"),
+    ("{name} holds {value} at index {index}, too large for {dtype} (largest {largest})",
+     "{name} tem {value} no índice {index}, grande demais para {dtype} (o maior é {largest})"),
+    ("bce takes probabilities: log a and log(1 − a) need every output in [0, 1], which --output-activation sigmoid "
+     "gives and {name} does not", "bce recebe probabilidades: log a e log(1 − a) precisam de toda saída em [0, 1], "
+                                  "o que --output-activation sigmoid dá e {name} não"),
+    ("expected a value, got an empty string", "espera um valor, veio um texto vazio"),
     ("cannot write the JSON report to {path}: it is a directory",
      "não é possível gravar o relatório JSON em {path}: é uma pasta"),
     ("cannot write the JSON report to {path}: the folder {folder} does not exist",
@@ -527,8 +565,8 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("weights", "pesos"),
     ("data", "dados"),
     # manual_mlp/validation.py and friends (array names such as θ⁽¹⁾ or "theta1 in w.npz" are fields)
-    ("theta{l} in {where}", "theta{l} em {where}"),
-    ("b{l} in {where}", "b{l} em {where}"),
+    ("theta{num} in {where}", "theta{num} em {where}"),
+    ("b{num} in {where}", "b{num} em {where}"),
     ("X in {where}", "X em {where}"),
     ("{name} is missing (got None instead of an array)", "{name} está faltando (veio None em vez de um array)"),
     ("{name} is not a rectangular numeric array ({reason})", "{name} não é um array numérico retangular ({reason})"),
@@ -739,13 +777,15 @@ ERRORS_PT: list[tuple[str, str]] = [
 
 
 def _pattern(template: str) -> re.Pattern:
-    """The English template as a regular expression: each {field} matches any text (a repeated one, the same)."""
+    """The English template as a regular expression: each {field} matches any text (a repeated one, the same;
+    one named num… only digits)."""
     parts, seen, regex = re.split(r"\{(\w+)\}", template), set(), ""
     for i, part in enumerate(parts):
         if i % 2 == 0:
             regex += re.escape(part)
         else:
-            regex += f"(?P={part})" if part in seen else f"(?P<{part}>.+?)"
+            any_text = r"\d+" if part.startswith("num") else ".+?"   # {num…}: digits only (theta{num})
+            regex += f"(?P={part})" if part in seen else f"(?P<{part}>{any_text})"
             seen.add(part)
     return re.compile(regex + r"\Z", re.S)
 

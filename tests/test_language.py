@@ -55,6 +55,8 @@ PATHS = [
     ("mlp-train", ["--epochs", "2", "--impl", "numpy", "--no-plot"], 0),
     ("mlp-train", ["--epochs", "3", "--rtol", "0", "--atol", "0", "--no-plot"], 1),
     ("mlp-train", ["--dataset", "moons", "--epochs", "2", "--plot-boundary", "--plot", "{tmp}/b.png"], 0),
+    ("mlp-train", ["--epochs", "2", "--no-plot", "--save", "{tmp}/w.npz"], 0),
+    ("mlp-compare", ["--width", "60", "--steps", "2"], 0),
     ("mlp-check", [str(SUBMISSIONS / "lab_fix_sign.ipynb"), "--width", "100"], 1),
     ("mlp-check", [str(SUBMISSIONS / "correct_step.ipynb"), str(SUBMISSIONS / "returns_none.py"), "--jobs", "2"], 1),
     # bad input: one clear line (argparse's own: and where to find help), exit code 2
@@ -69,6 +71,9 @@ PATHS = [
     ("mlp-compare", ["--inject-bug", "nope"], 2),
     ("mlp-compare", ["--layers", "2,2", "--inject-bug", "hidden_no_sigma_prime"], 2),
     ("mlp-train", ["--epochs", "0"], 2),
+    ("mlp-train", ["--save", "{tmp}/w.txt", "--no-plot"], 2),
+    ("mlp-compare", ["--width", "3"], 2),
+    ("mlp-compare", ["--data", ""], 2),
     ("mlp-train", ["--plot", "{tmp}/p.xyz"], 2),
     ("mlp-train", ["--dataset", "xor", "--layers", "3,2,1", "--no-plot"], 2),
     ("mlp-check", [str(SUBMISSIONS / "missing.py")], 2),

@@ -51,9 +51,9 @@ class FormulaResult:
     explanation: str | None = None
     calls: int = 0
     source: str | None = None            # for "step": "step" (their step()) or "chain" (their functions)
-    pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
     expected: Array | None = field(default=None, repr=False)
     got: Array | None = field(default=None, repr=False)
+    pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
 
     @property
     def ok(self) -> bool:

@@ -150,8 +150,10 @@ def test_check_lab_accepts_a_namespace_or_keywords():
     fns = lab_functions()
     result = check_lab(fns)
     assert result.ok and result.exit_code == 0 and set(result.to_json()["formulas"]) == set(fns) | {"step"}
-    only = check_lab(delta_L=fns["delta_L"])
-    assert only.ok and only.formulas["gradient"].status == "missing" and "step" not in only.formulas
+    only = check_lab(delta_L=fns["delta_L"])   # given by name: a row for that function alone
+    assert only.ok and list(only.formulas) == ["delta_L"] and "gradient" not in str(only)
+    chained = check_lab(**{n: fns[n] for n in ("delta_L", "delta_l", "gradient", "optimize")})
+    assert chained.ok and list(chained.formulas) == ["delta_L", "delta_l", "gradient", "optimize", "step"]
     assert "<table>" in result._repr_html_() and "✓" in str(result)
 
 

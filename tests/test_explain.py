@@ -180,7 +180,7 @@ def test_portuguese_ok_line(capsys):
     assert main(["--lang", "pt", "--steps", "3"]) == 0
     out = capsys.readouterr().out
     assert "Passo 3" in out and "Resumo por passo" in out
-    assert out.rstrip().splitlines()[-1].startswith("OK (fórmula = autograd): todas as grandezas do(s) 3 passo(s)")
+    assert out.rstrip().splitlines()[-1].startswith("OK (fórmula = autograd): todas as grandezas dos 3 passos")
 
 
 @pytest.mark.parametrize("x,text", [(0.27, "0.27"), (-0.02258058, "−0.02258058"), (1e-8, "1e−08"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..i18n import tr
+from ..i18n import default_lang, tr
 from .cases import all_cases
 from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
 from .isolate import run_isolated
@@ -50,8 +50,9 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     found, outcomes = raw["found"], raw["probes"]
     formulas = {name: judge_formula(name, [p for p in plan.probes if p.formula == name], outcomes, found[name], lang)
                 for name in LAB_FUNCTIONS}
+    written = lambda n: found[n] == "function" and not formulas[n].pending  # noqa: E731
     source = "step" if found.get("step") == "function" else (
-        "chain" if all(found[n] == "function" for n in CHAIN_NEEDS) else None)
+        "chain" if all(written(n) for n in CHAIN_NEEDS) else None)
     if source:
         broken = [n for n in CHAIN_NEEDS if formulas[n].status in ("fail", "error")]
         formulas["step"] = judge_steps(plan.trajectories, raw["trajectories"], source, broken, lang)
@@ -61,15 +62,26 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     return formulas
 
 
-def check_lab(namespace: dict | None = None, *, lang: str = "en", names: dict[str, str] | None = None,
+def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, **functions) -> CheckResult:
     """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, in this
-    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``)."""
+    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``).
+
+    Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
+    a notebook can check each function in the cell after it. A function whose body is still
+    ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
+    ``lang`` ("en" or "pt") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
+    """
+    lang = lang or default_lang()
     space = dict(namespace or {})
     space.update(functions)
     plan = lab_plan()
     raw = run_task(space, plan.task(check_names(names), timeout))
-    result = CheckResult(None, judge(plan, raw, lang), lang=lang)
+    formulas = judge(plan, raw, lang)
+    if namespace is None and functions:
+        given = {n for n in ALL_FUNCTIONS if (names or {}).get(n, n) in functions}
+        formulas = {n: f for n, f in formulas.items() if n in given or n == "step" and f.status != "missing"}
+    result = CheckResult(None, formulas, lang=lang)
     result.bad_input = missing_only(result.formulas)
     if result.bad_input:
         result.error = tr(lang, "check_nothing", names=", ".join(ALL_FUNCTIONS))

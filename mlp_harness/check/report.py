@@ -15,7 +15,7 @@ import textwrap
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
 from .execute import ALL_FUNCTIONS
 from .result import CheckResult
@@ -83,14 +83,19 @@ def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0) -> list
 
 def verdict_line(result: CheckResult, lang: str) -> str:
     wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error")]
-    missing = [n for n, f in result.formulas.items() if f.status == "missing"]
+    pending = [n for n, f in result.formulas.items() if f.status == "missing" and f.pending]
+    missing = [n for n, f in result.formulas.items() if f.status == "missing" and not f.pending]
+    tail = tr_n(lang, "check_verdict_pending_tail", len(pending), names=", ".join(pending)) if pending else ""
     if result.ok:
         line = tr(lang, "check_verdict_ok")
     elif wrong:
         line = tr(lang, "check_verdict_wrong" if len(wrong) > 1 else "check_verdict_wrong_one", names=", ".join(wrong))
+    elif pending and result.error is None:
+        line, tail = tr_n(lang, "check_verdict_pending", len(pending), names=", ".join(pending)), ""
     else:
         line = tr(lang, "check_verdict_not_run")
-    return line + (tr(lang, "check_verdict_missing", names=", ".join(missing)) if missing else "")
+    return line + tail + (tr_n(lang, "check_verdict_missing", len(missing), names=", ".join(missing)) if missing else "")
+
 
 def render_text(result: CheckResult, width: int | None = None) -> str:
     lang, width = result.lang, terminal_width(width)

@@ -18,7 +18,6 @@ import math
 from dataclasses import dataclass, field
 
 from ..i18n import tr
-from .execute import LAB_FUNCTIONS
 from .verdict import FormulaResult, where_text
 
 #: exit codes of mlp-check
@@ -38,7 +37,7 @@ class CheckResult:
     def ok(self) -> bool:
         """Every function the file offers is right, and the file ran as written."""
         return (self.error is None and not self.bad_input
-                and all(f.status in ("pass", "missing") for f in self.formulas.values()))
+                and all(f.status == "pass" or f.status == "missing" and not f.pending for f in self.formulas.values()))
 
     @property
     def exit_code(self) -> int:
@@ -60,6 +59,9 @@ class CheckResult:
 
     def __str__(self) -> str:
         return self.text()
+
+    def _repr_pretty_(self, printer, cycle) -> None:   # IPython's plain-text display (a console, a text log)
+        printer.text(self.text())
 
     def _repr_html_(self) -> str:
         from .report import render_html
@@ -93,4 +95,5 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
 
 
 def missing_only(formulas: dict[str, FormulaResult]) -> bool:
-    return all(formulas[name].status == "missing" for name in LAB_FUNCTIONS) and "step" not in formulas
+    """Nothing to check: no function of the lab at all (a blank still to be written counts as one)."""
+    return all(f.status == "missing" and not f.pending for f in formulas.values())

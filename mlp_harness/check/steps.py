@@ -19,7 +19,7 @@ from ..i18n import tr
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
 from .plan import Trajectory
-from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text
+from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented
 
 Array = np.ndarray
 
@@ -101,6 +101,12 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     """The verdict on whole steps: ``source`` is "step" (their step()) or "chain" (their functions chained);
     ``broken`` names the lab's functions that already failed on their own (a chain inherits their mistakes)."""
     mine = [t for t in trajectories if t.kind == source and str(t.id) in results]
+    if source == "step":   # a step() still blank
+        blank = not_implemented("step", [None if results[str(t.id)]["thetas"] else results[str(t.id)].get("error")
+                                         for t in mine], lang)
+        if blank:
+            blank.source = source
+            return blank
     own_sigma = [t for t in mine if source == "chain" and t.sigma == "own"]
     main = [t for t in mine if t not in own_sigma]
     findings, failures, largest = [], [], 0.0

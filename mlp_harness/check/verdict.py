@@ -53,6 +53,7 @@ class FormulaResult:
     source: str | None = None            # for "step": "step" (their step()) or "chain" (their functions)
     expected: Array | None = field(default=None, repr=False)
     got: Array | None = field(default=None, repr=False)
+    pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
 
     @property
     def ok(self) -> bool:
@@ -188,12 +189,28 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str) -> tu
     return None, None
 
 
+def not_implemented(formula: str, errors: list[dict | None], lang: str) -> FormulaResult | None:
+    """A blank still to be written — every call raised NotImplementedError — as "missing", not as a failure.
+
+    When the error comes from another function (a step() that calls a delta_L still blank), that one is named.
+    """
+    if not errors or not all(e and e["type"] == "NotImplementedError" for e in errors):
+        return None
+    inside = (errors[0].get("where") or {}).get("function")
+    message = (tr(lang, "check_not_implemented_in", function=inside) if inside and inside != formula
+               else tr(lang, "check_not_implemented"))
+    return FormulaResult(formula, "missing", message, pending=True)
+
+
 def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str, lang: str) -> FormulaResult:
     """Every call of one of the lab's functions; the verdict on the function."""
     if found == "missing":
         return FormulaResult(formula, "missing", tr(lang, "check_missing"))
     if found != "function":
         return FormulaResult(formula, "error", tr(lang, "check_not_function", name=formula, what=found))
+    blank = not_implemented(formula, [outcomes[str(p.id)].get("error") for p in probes], lang)
+    if blank:
+        return blank
     findings = [judge_probe(p, outcomes[str(p.id)], lang) for p in probes]
     diffs = [f.max_abs_diff for f in findings if f.max_abs_diff is not None]
     largest = max(diffs) if diffs else None

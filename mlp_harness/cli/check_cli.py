@@ -19,9 +19,9 @@ from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.report import csv_text, gradescope_json
 from ..check.result import CheckResult
 from ..verify.files import atomic_write, check_output_path, check_outputs
-from ..i18n import LANGS, tr
+from ..i18n import tr
 from ..train.progress import ProgressBar
-from .options import ArgumentParser, guarded
+from .options import ArgumentParser, add_lang_option, guarded
 
 
 def build_parser() -> ArgumentParser:
@@ -47,7 +47,7 @@ def build_parser() -> ArgumentParser:
                    help="files checked at once, each in its own process (default: the number of CPUs)")
     p.add_argument("--details", action="store_true", help="with several files, print every table, not one line each")
     p.add_argument("--width", type=int, default=None, metavar="N", help="line width (default: the terminal's)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the verdicts: en or pt")
+    add_lang_option(p, "the verdicts")
     return p
 
 
@@ -107,7 +107,7 @@ def _main(argv: list[str] | None = None) -> int:
     if args.gradescope and len(args.files) > 1:
         raise InputError("--gradescope writes one submission's results.json: give one file")
     outputs = check_paths(args)
-    bar = ProgressBar(len(args.files)) if len(args.files) > 1 else None
+    bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
                           on_done=bar.update if bar else None)
     if bar:

@@ -13,10 +13,10 @@ import textwrap
 
 from ..teach.explain import StepRecorder, explanation_notes
 from ..verify.files import check_json_path, check_outputs, json_array, json_number, write_json
-from ..i18n import LANGS, tr
+from ..i18n import tr
 from ..teach.mutants import catalogue_text, get_mutant
-from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
-                      resolve_weights, run_config)
+from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
+                      guarded, resolve_data, resolve_weights, run_config)
 from ..verify.run import Report, build_numpy_twin, run_comparison
 from ..verify.table import render_report
 from ..verify.width import output_width
@@ -40,7 +40,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, "
                         "tagged with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the verdict: en or pt")
+    add_lang_option(p, "the table and the verdict")
     p.add_argument("--width", type=int, metavar="N", help="columns the table may use (default: the terminal's, "
                    "COLUMNS, or 100); values that do not fit side by side are stacked, NumPy above PyTorch")
     return p
@@ -65,7 +65,7 @@ def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     width = output_width(args.width)
     if args.inject_bug == "list":
-        print(catalogue_text())
+        print(catalogue_text(args.lang))
         return 0
     mutant = get_mutant(args.inject_bug) if args.inject_bug else None
     check_outputs({"--weights": args.weights, "--data": args.data}, {"--json": args.json})

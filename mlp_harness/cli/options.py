@@ -15,6 +15,7 @@ import numpy as np
 from manual_mlp import ACTIVATIONS, LOSSES, OPTIMIZERS, lab, random_parameters
 from manual_mlp.validation import InputError, InputTypeError
 
+from ..i18n import LANGS, default_lang, tr, translate
 from ..verify.files import load_data, load_weights
 from ..verify.resources import check_network
 from ..verify.run import RunConfig
@@ -25,12 +26,38 @@ Array = np.ndarray
 RANDOM_BATCH = 8
 
 
+#: the language of the command being run (set by :func:`guarded` from --lang before argparse parses anything)
+_running_lang: str | None = None
+
+
+def lang_of(argv: list[str] | None) -> str:
+    """The --lang of a command line (the last one given, as argparse takes it), else the environment's
+    (:func:`mlp_harness.i18n.default_lang`). Read before parsing, so that a usage error speaks it too."""
+    args, lang = list(sys.argv[1:] if argv is None else argv), None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) >= 5 and "--lang".startswith(name):   # argparse accepts --lan for --lang
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            lang = value if value in LANGS else lang
+    return lang or default_lang()
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--lang", choices=LANGS, default=default_lang(),
+                   help=f"language of {what}: en or pt (default: pt when LC_ALL, LC_MESSAGES or LANG starts with "
+                        "pt, e.g. LANG=pt_BR.UTF-8; else en)")
+
+
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is two short lines on stderr and exit code 2, and an empty value
-    (``--data ""``) is an error rather than silently "not given"."""
+    """argparse, but a usage error is two short lines on stderr, in the command's language, and exit code 2,
+    and an empty value (``--data ""``) is an error rather than silently "not given"."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {cap(message)}\nTry '{self.prog} --help' for the options.\n")
+        lang = _running_lang or default_lang()
+        self.exit(2, tr(lang, "cli_error", prog=self.prog, message=cap(translate(lang, message))) + "\n"
+                  + tr(lang, "cli_try_help", prog=self.prog) + "\n")
 
     def parse_args(self, args=None, namespace=None):
         parsed = super().parse_args(args, namespace)
@@ -184,35 +211,47 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
 
     Bad input, an unwritable output, a full disk, too little memory: exit code 2. A closed pipe
     (``mlp-compare | head -1``): quietly, exit code 141 as if killed by SIGPIPE. A terminal or redirect
-    that cannot encode Δ, θ, ⁽ˡ⁾: those symbols are written in ASCII, and a note says so.
+    that cannot encode Δ, θ, ⁽ˡ⁾: those symbols are written in ASCII, and a note says so. The line is in
+    the command's --lang: the packages raise English messages, and :func:`mlp_harness.i18n.translate`
+    gives them in Portuguese.
     """
     def wrapper(argv: list[str] | None = None) -> int:
-        plain_symbols_if_needed(prog)
+        global _running_lang
+        outer, lang = _running_lang, lang_of(argv)
+        _running_lang = lang
+        try:
+            return run(argv, lang)
+        finally:
+            _running_lang = outer
+
+    def run(argv: list[str] | None, lang: str) -> int:
+        plain_symbols_if_needed(prog, lang)
         try:
             return main(argv)
         except (InputError, InputTypeError) as exc:
-            return fail(prog, str(exc))
+            return fail(prog, str(exc), lang)
         except SystemExit as exc:  # argparse's --help and usage errors: main(argv) still returns the code
             return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         except KeyboardInterrupt:
-            print(f"{prog}: interrupted", file=sys.stderr)
+            print(tr(lang, "cli_interrupted", prog=prog), file=sys.stderr)
             return 130
         except BrokenPipeError:
             silence_stdout()
             return 141
         except MemoryError:
-            return fail(prog, "not enough memory for this run (use a smaller network, fewer samples or --batch-size)")
+            return fail(prog, "not enough memory for this run (use a smaller network, fewer samples or --batch-size)",
+                        lang)
         except OSError as exc:   # writing to stdout on a full device, or a file that vanished mid-run
             silence_stdout()
             where = f"{exc.filename!r}" if exc.filename else "the output"
-            return fail(prog, f"cannot write {where} ({exc.strerror or exc})")
+            return fail(prog, f"cannot write {where} ({exc.strerror or exc})", lang)
     return wrapper
 
 
-def fail(prog: str, message: str) -> int:
-    """One line on stderr, exit code 2 (stderr itself may be closed: then nothing is said)."""
+def fail(prog: str, message: str, lang: str = "en") -> int:
+    """One line on stderr, in ``lang``, exit code 2 (stderr itself may be closed: then nothing is said)."""
     try:
-        print(f"{prog}: error: {cap(message)}", file=sys.stderr, flush=True)
+        print(tr(lang, "cli_error", prog=prog, message=cap(translate(lang, message))), file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
     return 2
@@ -247,7 +286,7 @@ def ascii_fallback(error: UnicodeEncodeError) -> tuple[str, int]:
     return plain, error.start + 1
 
 
-def plain_symbols_if_needed(prog: str) -> None:
+def plain_symbols_if_needed(prog: str, lang: str = "en") -> None:
     """Where stdout or stderr cannot encode the tools' symbols, write them in ASCII and say so once."""
     import codecs
     codecs.register_error("mlp-ascii", ascii_fallback)
@@ -261,5 +300,4 @@ def plain_symbols_if_needed(prog: str) -> None:
                 stream.reconfigure(errors="mlp-ascii")
                 switched.append(encoding)
     if switched:
-        print(f"{prog}: note: the output's encoding ({switched[0]}) cannot show symbols such as Delta and theta: "
-              "they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)", file=sys.stderr)
+        print(tr(lang, "cli_ascii_note", prog=prog, encoding=switched[0]), file=sys.stderr)

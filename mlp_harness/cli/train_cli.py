@@ -32,9 +32,9 @@ from ..verify.files import (check_json_path, check_output_path, check_outputs, c
                             save_weights, write_json)
 from ..verify.resources import check_network
 from ..verify.width import output_width
-from ..i18n import LANGS, tr
-from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded,
-                      non_negative_int, resolve_weights, run_config)
+from ..i18n import tr, tr_n
+from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
+                      guarded, non_negative_int, resolve_weights, run_config)
 from ..train.progress import ProgressBar
 from ..train.train_report import epoch_line, history_json, summary
 from ..train.training import IMPLS, TWIN_NAMES, TrainingHistory, train
@@ -75,7 +75,7 @@ def build_parser() -> ArgumentParser:
     g.add_argument("--no-plot", action="store_true", help="write no plot")
     g.add_argument("--plot-boundary", action="store_true",
                    help="add the learned decision boundary to the plot (data with 2 inputs)")
-    g.add_argument("--lang", choices=LANGS, default="en", help="language of the output and the plot: en or pt")
+    add_lang_option(g, "the output and the plot")
     return p
 
 
@@ -191,7 +191,7 @@ def describe_run(args: argparse.Namespace, dataset: Dataset, thetas, biases, con
     activations = f"{config.activation}/{config.output_activation}"
     optimizer = getattr(config, "optimizer", "sgd")
     return (f"{dataset.name}, {sizes}, {activations}, {config.loss}, {optimizer}, η = {config.lr:g}, "
-            f"{config.steps} {tr(args.lang, 'epoch').lower()}s, {config.dtype}")
+            f"{tr_n(args.lang, 'epochs_count', config.steps, count=config.steps)}, {config.dtype}")
 
 
 def settings_json(args: argparse.Namespace, dataset: Dataset, thetas, biases, config) -> dict:
@@ -250,7 +250,7 @@ def _main(argv: list[str] | None = None) -> int:
     config.validate()
     if args.plot_boundary:
         check_boundary(dataset)
-    bar = ProgressBar(args.epochs)
+    bar = ProgressBar(args.epochs, lang=args.lang)
     try:
         history = train(config, thetas, biases, dataset.X, dataset.Y, args.impl,
                         on_epoch=EpochPrinter(args.lang, args.print_every, bar, width), classes=dataset.classes)

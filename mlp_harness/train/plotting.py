@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 
 from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from ..verify.files import atomic_write
 from .training import TrainingHistory
 
@@ -85,7 +85,7 @@ def diff_panel(ax, history: TrainingHistory, lang: str) -> None:
     if zeros.any():
         # x in data coordinates, y in axes coordinates: a row of marks just above the bottom edge
         ax.plot(epochs[zeros], np.full(zeros.sum(), 0.03), transform=ax.get_xaxis_transform(), linestyle="none",
-                marker="|", color="tab:green", label=tr(lang, "diff_zero", count=int(zeros.sum())))
+                marker="|", color="tab:green", label=tr_n(lang, "diff_zero", int(zeros.sum()), count=int(zeros.sum())))
     if atol is not None:
         ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance_line", atol=atol))
     ax.set_title(tr(lang, "diff_title"), fontsize=13)

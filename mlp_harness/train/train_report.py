@@ -10,7 +10,7 @@ import math
 
 from ..verify.files import json_array, json_number, weight_arrays
 from ..verify.width import DEFAULT_WIDTH, fit_parts
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .training import TWIN_NAMES, TrainingHistory
 
 
@@ -60,8 +60,9 @@ def verdict(history: TrainingHistory, lang: str) -> str:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
         return tr(lang, "diverged", epoch=history.completed, twin=twin)
     tol = history.tolerance
-    return tr(lang, "equal", epochs=history.completed, rule=tol.describe(lang), dtype=history.config.dtype,
-              largest=max(history.max_abs_diff), ratio=tol.ratio_note(history.max_ratio, lang))
+    return tr_n(lang, "equal", history.completed, epochs=history.completed, rule=tol.describe(lang),
+                dtype=history.config.dtype, largest=max(history.max_abs_diff),
+                ratio=tol.ratio_note(history.max_ratio, lang))
 
 
 def summary(history: TrainingHistory, lang: str) -> str:

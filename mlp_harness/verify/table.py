@@ -20,7 +20,7 @@ from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .run import Report, RunConfig
 from .width import DEFAULT_WIDTH, fit_formula
 
@@ -200,8 +200,8 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
         ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang)
-        parts.append(tr(lang, "ok_line", witnesses=witnesses, steps=len(report.steps), rule=tol.describe(lang),
-                        dtype=config.dtype, largest=largest, ratio=ratio))
+        parts.append(tr_n(lang, "ok_line", len(report.steps), witnesses=witnesses, steps=len(report.steps),
+                          rule=tol.describe(lang), dtype=config.dtype, largest=largest, ratio=ratio))
     else:
         parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rule=tol.describe(lang)))
     return "\n\n".join(parts)

@@ -258,3 +258,64 @@ def test_pytest_plugin_runs_one_test_per_function(pytester):
                                           "-p", "no:cacheprovider")
     result.assert_outcomes(passed=5, failed=2)   # runs_as_written, sigmoid, delta_l, gradient, optimize pass
     result.stdout.fnmatch_lines(["*half_dropped.py::delta_L*", "*half_dropped*"])
+
+
+# --- what hostile or unusual files do ---------------------------------------------------------------
+
+def check_source(tmp_path, source: str, name: str = "entrega.py", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(source.encode(encoding))
+    plan = lab_plan()
+    return result_of_run(name, run_submission(str(path), plan.task({}, LIMIT)), plan, "en", LIMIT)
+
+
+SIGMOID = "import numpy as np\n\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
+
+
+@pytest.mark.parametrize("source,encoding", [
+    (SIGMOID + "\nif (\n    1\n    != 2\n):\n    pass\n", "utf-8"),        # a line that starts with != is Python
+    (SIGMOID + "\nx = (7\n     % 3)\n", "utf-8"),                          # … and one that starts with %
+    (SIGMOID, "utf-8-sig"),                                                 # a byte-order mark, as Notepad saves
+    (SIGMOID + "\nfor step in range(3):\n    pass\n", "utf-8"),              # a variable named like the lab's step
+    (SIGMOID + "\nname = input('nome: ')\nget_ipython().run_line_magic('matplotlib', 'inline')\n", "utf-8"),
+])
+def test_valid_python_runs_as_python(tmp_path, source, encoding):
+    result = check_source(tmp_path, source, encoding=encoding)
+    assert result.ok and result.formulas["sigmoid"].ok and "step" not in result.formulas, result.text(120)
+
+
+@pytest.mark.parametrize("body,returned", [
+    ("return 1 / (1 + np.exp(-z)) + 1j", "complex"),
+    ("return Weird()", "Weird"),
+])
+def test_a_return_value_that_is_no_real_array_fails_that_function_only(tmp_path, body, returned):
+    source = ("import numpy as np\n\nclass Weird:\n    def __array__(self, *a, **k):\n        raise RuntimeError('no')\n\n"
+              f"def sigmoid(z):\n    {body}\n\ndef delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n")
+    result = check_source(tmp_path, source)
+    assert result.formulas["sigmoid"].status == "fail" and returned in result.formulas["sigmoid"].message
+    assert result.formulas["delta_L"].ok and result.exit_code == 1
+
+
+def test_a_file_that_stops_before_defining_anything_says_why(tmp_path):
+    result = check_source(tmp_path, "import numpy as np\nimport no_such_module_here\n" + SIGMOID)
+    assert result.exit_code == 1 and "ModuleNotFoundError" in result.error and not result.bad_input
+
+
+def test_a_step_that_several_mistakes_explain_names_them_all(tmp_path):
+    source = ("import numpy as np\n\ndef s(z):\n    return 1 / (1 + np.exp(-z))\n\n"
+              "def step(X, Y, thetas, eta):\n    t1, t2 = thetas\n    a1 = s(X @ t1.T)\n    a2 = s(a1 @ t2.T)\n"
+              "    d2 = (a2 - Y) * a2 * (1 - a2)\n    d1 = d2 @ t2 * a1 * (1 - a1)\n"
+              "    return [t1 + eta * d1.T @ X, t2 + eta * d2.T @ a1]\n")
+    step = check_source(tmp_path, source).formulas["step"]
+    assert set(step.mistake.split(" / ")) == {"residual_sign", "sign_flipped"}
+
+
+def test_what_a_submission_leaves_running_is_stopped(tmp_path):
+    marker = tmp_path / "still-running"
+    child = tmp_path / "child.py"
+    child.write_text(f"import time\ntime.sleep(1)\nopen({str(marker)!r}, 'w').close()\n")
+    (tmp_path / "entrega.py").write_text(
+        SIGMOID + f"\nimport subprocess, sys\nsubprocess.Popen([sys.executable, {str(child)!r}])\n")
+    assert main([str(tmp_path / "entrega.py")]) == 0
+    time.sleep(1.5)
+    assert not marker.exists()

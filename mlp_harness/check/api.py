@@ -11,13 +11,14 @@ shows a table (HTML in Jupyter) with ✓ or ✗ per function; ``.ok`` and
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from ..i18n import default_lang, tr
+from ..i18n import LANGS, default_lang, tr
 from .cases import all_cases
 from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
-from .isolate import run_isolated
+from .isolate import run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_only
 from .steps import judge_steps
@@ -56,10 +57,26 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     if source:
         broken = [n for n in CHAIN_NEEDS if formulas[n].status in ("fail", "error")]
         formulas["step"] = judge_steps(plan.trajectories, raw["trajectories"], source, broken, lang)
-    elif found.get("step", "missing") != "missing":
-        formulas["step"] = FormulaResult("step", "error", tr(lang, "check_not_function", name="step",
-                                                             what=found["step"]))
-    return formulas
+    return formulas   # a `step` that is no function (a loop variable, say) is not offered: no row
+
+
+def check_arguments(namespace, lang: str, names, timeout, functions: dict) -> str:
+    """The language, once check_lab's arguments are known to be usable: a clear TypeError or ValueError
+    for a caller's slip (the student's code is judged, never blamed, for it)."""
+    if namespace is not None and not isinstance(namespace, Mapping):
+        raise TypeError(f"check_lab's first argument is a namespace such as globals(), not a "
+                        f"{type(namespace).__name__}; pass functions by name: check_lab(delta_L=delta_L)")
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    unknown = sorted(set(functions) - set(ALL_FUNCTIONS) - set((names or {}).values()))
+    if unknown:
+        raise TypeError(f"check_lab() got {unknown[0]!r}, which is none of the lab's functions "
+                        f"({', '.join(ALL_FUNCTIONS)}); another name maps with names={{'delta_L': 'my_name'}}")
+    if names is not None and not all(isinstance(v, str) and v.isidentifier() for v in names.values()):
+        raise ValueError("names maps the lab's names to Python names, e.g. {'delta_L': 'meu_delta'}")
+    if timeout is not None and not (isinstance(timeout, (int, float)) and 0.01 <= timeout <= 3600):
+        raise ValueError(f"timeout is a number of seconds from 0.01 to 3600 (or None), not {timeout!r}")
+    return lang
 
 
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
@@ -72,7 +89,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
     ``lang`` ("en" or "pt") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
     """
-    lang = lang or default_lang()
+    lang = check_arguments(namespace, lang or default_lang(), names, timeout, functions)
     space = dict(namespace or {})
     space.update(functions)
     plan = lab_plan()
@@ -91,8 +108,9 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
 def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -> CheckResult:
     """The verdict on a file from what its worker process returned (or what stopped it)."""
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
-        where = (raw.get("progress") or {}).get("cell")
-        at = tr(lang, "check_at_cell", cell=where) if where else ""
+        where = raw.get("progress") or {}
+        at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
+              tr(lang, "check_in_function", function=where["function"]) if where.get("function") else "")
         error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
                  tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
@@ -106,6 +124,8 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
         for f in formulas.values():
             if f.status == "missing":
                 f.message = tr(lang, "check_missing_after", where=where)
+    if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
+        fatal = next(c["message"] for c in cells if c["status"] != "skipped")
     result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang)
     if fatal is None and missing_only(formulas):
         result.bad_input = True
@@ -137,11 +157,17 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     plan = lab_plan()
     task = plan.task(check_names(names), timeout)
     results: dict[int, CheckResult] = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout)
             if on_done:
                 on_done(len(results))
+    except KeyboardInterrupt:   # stop every worker now rather than after its time limit
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_all()
+        raise
+    pool.shutdown()
     return [results[i] for i in range(len(paths))]

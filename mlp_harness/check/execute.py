@@ -100,8 +100,10 @@ def as_result(value) -> dict:
     if value is None:
         return {"returned": "None"}
     try:
+        if np.iscomplexobj(value):
+            return {"returned": "complex"}
         array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+    except Exception:   # noqa: BLE001 — whatever the object does when converted, it is not an array of numbers
         return {"returned": type(value).__name__}
     if array.size > MAX_RETURNED:   # far bigger than any answer: its shape says enough
         return {"shape": list(array.shape)}
@@ -187,26 +189,27 @@ def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Ca
     fns, found = {}, {}
     for lab_name in ALL_FUNCTIONS:
         obj = namespace.get(names.get(lab_name, lab_name))
-        if obj is None:
-            found[lab_name] = "missing"
-        elif not callable(obj):
-            found[lab_name] = f"not a function: {type(obj).__name__}"
+        if obj is None or not callable(obj):   # e.g. `for step in range(3)`: a variable of that name, no function
+            found[lab_name] = "missing" if obj is None else f"not a function: {type(obj).__name__}"
         else:
             fns[lab_name], found[lab_name] = obj, "function"
     return fns, found
 
 
-def run_task(namespace: dict, task: dict) -> dict:
-    """Every call the task asks for, on the functions the namespace offers; plain data back."""
+def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None) -> dict:
+    """Every call the task asks for, on the functions the namespace offers; plain data back.
+    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped)."""
     fns, found = find_functions(namespace, task.get("functions", {}))
     limit = task.get("limit")
     probes = {}
     for probe in task["probes"]:
         if probe["formula"] in fns:
+            calling(probe["formula"])
             probes[str(probe["id"])] = probe_result(fns[probe["formula"]], decode(probe["args"]), limit)
     trajectories = {}
     for spec in task["trajectories"]:
         needs = ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
         if all(name in fns for name in needs):
+            calling(needs[0] if spec["kind"] == "step" else "step")
             trajectories[str(spec["id"])] = run_trajectory(fns, spec, limit)
     return {"found": found, "probes": probes, "trajectories": trajectories}

@@ -9,6 +9,7 @@ it is no security sandbox: run submissions you do not trust in a container.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -39,6 +40,21 @@ def read_json(path: Path) -> dict | None:
         return None
 
 
+#: the worker processes running now, so that Ctrl-C can stop them all at once
+RUNNING: set[subprocess.Popen] = set()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """End the worker's whole process group: what it left running (a fork, a thread's child) goes too."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def stop_all() -> None:
+    for proc in list(RUNNING):
+        stop(proc)
+
+
 def run_isolated(path: str | Path, task: dict, limit: float) -> dict:
     """The worker's result for ``path``, or {"timeout": seconds, "progress": …} or {"crashed": code, "stderr": …}."""
     path = Path(path).resolve()
@@ -49,15 +65,16 @@ def run_isolated(path: str | Path, task: dict, limit: float) -> dict:
         with open(err_path, "wb") as err:
             proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+            RUNNING.add(proc)
             try:
                 proc.wait(timeout=hard_limit(limit))
             except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+                stop(proc)
                 proc.wait()
                 return {"timeout": hard_limit(limit), "progress": read_json(Path(str(out_path) + ".progress"))}
-            except KeyboardInterrupt:
-                os.killpg(proc.pid, signal.SIGKILL)
-                raise
+            finally:
+                stop(proc)
+                RUNNING.discard(proc)
         result = read_json(out_path)
         if result is None:
             tail = err_path.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()

@@ -75,6 +75,9 @@ class FormulaTest(pytest.Item):
 
 
 def pytest_collection_modifyitems(session, config, items):
+    timeout = config.getoption("check_backprop_timeout")
+    if timeout is not None and not 0.01 <= timeout <= 3600:
+        raise pytest.UsageError(f"--check-backprop-timeout must be from 0.01 to 3600 seconds, got {timeout:g}")
     for path in config.getoption("check_backprop"):
         path = Path(path).resolve()
         if not path.is_file():

@@ -145,6 +145,11 @@ def gradescope_json(result: CheckResult) -> dict:
     return {"score": score, "output": "\n".join(notes) or verdict_line(result, lang), "tests": tests}
 
 
+def inert(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (a file named "=HYPERLINK(…).py")."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 CSV_COLUMNS = ["file", "ok", "score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]
 
 
@@ -156,6 +161,6 @@ def csv_text(results: list[CheckResult]) -> str:
     for r in results:
         statuses = [r.formulas[n].status if n in r.formulas else "" for n in ALL_FUNCTIONS]
         diagnoses = "; ".join(f"{n}={f.mistake}" for n, f in r.formulas.items() if f.mistake)
-        writer.writerow([r.file, int(r.ok), sum(f.ok for f in r.formulas.values()), r.error or ""] + statuses
-                        + [diagnoses])
+        writer.writerow([inert(r.file), int(r.ok), sum(f.ok for f in r.formulas.values()), inert(r.error or "")]
+                        + statuses + [diagnoses])
     return out.getvalue()

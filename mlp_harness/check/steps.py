@@ -78,23 +78,28 @@ def mutant_step(mutant: Mutant, traj: Trajectory, before: list[Array]) -> list[A
         return net.train_step(case.X, case.Y, make_optimizer(case.config.optimizer_settings), "half_sse").thetas
 
 
-def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
-    """The catalogue mistake that gives the student's θ at every failing step it can show on."""
-    for mutant in MUTANTS.values():
-        shown = 0
-        for traj, before, got in failures:
-            wrong = mutant_step(mutant, traj, before)
-            if wrong is None:
-                continue
-            if not all(w.shape == g.shape and np.all(TOLERANCE.allows(g, w)) for w, g in zip(wrong, got)):
-                break
-            shown += 1
-        else:
-            if shown:
-                return mutant.name, tr(lang, "check_diagnosis_plain", name=mutant.name,
-                                       description=f"{mutant.describe(lang)} ({mutant.wrong})")
-    return None
+def matches(mutant: Mutant, failures: list) -> bool:
+    """The mistake gives the student's θ at every failing step it can show on (and can show on one at least)."""
+    shown = 0
+    for traj, before, got in failures:
+        wrong = mutant_step(mutant, traj, before)
+        if wrong is None:
+            continue
+        if not all(w.shape == g.shape and np.all(TOLERANCE.allows(g, w)) for w, g in zip(wrong, got)):
+            return False
+        shown += 1
+    return shown > 0
 
+
+def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
+    """The catalogue mistakes that give the student's θ at every failing step; several when a whole step
+    cannot tell them apart (θ + η∇ and y − a move θ alike)."""
+    found = [m for m in MUTANTS.values() if matches(m, failures)]
+    if not found:
+        return None
+    described = [f"{m.name}: {m.describe(lang)} ({m.wrong})" for m in found]
+    return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
+        if len(found) > 1 else described[0]
 
 def judge_steps(trajectories: list[Trajectory], results: dict, source: str, broken: list[str],
                 lang: str) -> FormulaResult:

@@ -16,7 +16,7 @@ from pathlib import Path
 from manual_mlp.validation import InputError
 
 SUFFIXES = (".py", ".ipynb")
-_MAGIC = re.compile(r"^(\s*)[%!]")
+_MAGIC = re.compile(r"^(\s*)(%|!(?!=))")
 
 
 @dataclass(frozen=True)
@@ -29,13 +29,19 @@ class Cell:
     @property
     def first_line(self) -> str:
         for line in self.source.splitlines():
-            if line.strip() and line.strip() != "pass":
+            if line.strip() and not line.strip().startswith("pass  # ") and line.strip() != "pass":
                 return line.strip()[:60]
         return ""
 
 
 def without_magics(source: str) -> str:
-    """Line magics and shell lines as ``pass`` (same indentation, same line count)."""
+    """Line magics and shell lines as ``pass`` (same indentation, same line count) — only where the cell is
+    not Python as it stands: a continuation line may begin with ``%`` or ``!=`` too."""
+    try:
+        compile(source, "<cell>", "exec")
+        return source
+    except (SyntaxError, ValueError):
+        pass
     return "\n".join(_MAGIC.sub(r"\1pass  # ", line) if _MAGIC.match(line) else line
                      for line in source.splitlines())
 
@@ -58,8 +64,10 @@ def notebook_cells(path: Path, text: str) -> list[Cell]:
     try:
         notebook = json.loads(text)
         raw = [c for c in notebook["cells"] if c.get("cell_type") == "code"]
-        sources = ["".join(c["source"]) if isinstance(c["source"], list) else str(c["source"]) for c in raw]
-    except (ValueError, KeyError, TypeError, AttributeError):
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in raw]
+        if not all(isinstance(s, str) for s in sources):
+            raise TypeError("a cell's source is neither text nor a list of lines")
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         raise InputError(f"{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)") from None
     return [code_cell(n, src) for n, src in enumerate(sources, start=1)]
 
@@ -72,9 +80,9 @@ def read_submission(path: str | Path) -> list[Cell]:
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")   # a byte-order mark, as Windows editors write, is no code
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
     if path.suffix == ".py":
-        return [Cell(1, without_magics(text), path.name)]
+        return [Cell(1, text, path.name)]   # a .py file is Python: no magics to replace
     return notebook_cells(path, text)

@@ -206,8 +206,9 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     """Every call of one of the lab's functions; the verdict on the function."""
     if found == "missing":
         return FormulaResult(formula, "missing", tr(lang, "check_missing"))
-    if found != "function":
-        return FormulaResult(formula, "error", tr(lang, "check_not_function", name=formula, what=found))
+    if found != "function":   # e.g. `sigmoid = sigmoid(z1)`: the name now holds a value, the function is gone
+        return FormulaResult(formula, "missing", tr(lang, "check_not_function", name=formula,
+                                                    what=found.rpartition(": ")[2]))
     blank = not_implemented(formula, [outcomes[str(p.id)].get("error") for p in probes], lang)
     if blank:
         return blank

@@ -5,9 +5,10 @@ by :mod:`mlp_harness.check.isolate`, which owns the time limit of the whole
 process. Here each cell has the per-call limit too, so one hanging cell is
 interrupted and the cells after it still run, as Jupyter would after an
 interrupt. The student's prints are kept (the first 20,000 characters) rather
-than shown, plots go to matplotlib's non-interactive backend, and nothing the
-student's code does (an exception, ``sys.exit()``) stops the worker before it
-writes its result. This isolates crashes and hangs; it is not a security
+than shown, plots go to matplotlib's non-interactive backend, ``input()`` reads
+an empty line, ``get_ipython()`` (a notebook exported as a script) does
+nothing, and nothing the student's code does (an exception, ``sys.exit()``)
+stops the worker before it writes its result. This isolates crashes and hangs; it is not a security
 sandbox.
 """
 from __future__ import annotations
@@ -17,6 +18,8 @@ import json
 import os
 import sys
 import warnings
+
+from manual_mlp.validation import InputError
 
 from .execute import error_data, run_task, time_limit
 from .submission import Cell, read_submission
@@ -59,24 +62,35 @@ def run_cell(cell: Cell, namespace: dict, limit: float | None) -> dict:
     return out
 
 
-def progress(path: str, cell: Cell) -> None:
-    """Where the worker is, for the parent to name if it has to stop it."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(json.dumps({"cell": None if cell.filename.endswith(".py") else cell.number}))
+def progress(path: str | None, **where) -> None:
+    """Where the worker is — {"cell": 12} or {"function": "delta_L"} — for the parent to name if it must stop it."""
+    if path:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(where))
+
+
+class Shell:
+    """What ``get_ipython()`` returns in a notebook exported as a script: its magics and shell calls do nothing."""
+
+    def __getattr__(self, name):
+        return lambda *args, **kwargs: None
+
+
+def notebook_namespace(path: str) -> dict:
+    """A fresh ``__main__`` with the names a notebook may use without importing them."""
+    return {"__name__": "__main__", "__file__": path, "display": lambda *a, **k: None,
+            "get_ipython": Shell, "input": lambda prompt="": ""}
 
 
 def run_submission(path: str, task: dict, progress_path: str | None = None) -> dict:
     cells = read_submission(path)
-    namespace = {"__name__": "__main__", "__file__": path, "display": lambda *a, **k: None}
+    namespace = notebook_namespace(path)
     reports = []
     for cell in cells:
-        if progress_path:
-            progress(progress_path, cell)
+        progress(progress_path, cell=None if cell.filename.endswith(".py") else cell.number)
         reports.append(run_cell(cell, namespace, task.get("limit")))
-    if progress_path:
-        with open(progress_path, "w", encoding="utf-8") as f:
-            f.write(json.dumps({"cell": None}))
-    return {"cells": reports, "task": run_task(namespace, task)}
+    calling = lambda name: progress(progress_path, function=name)  # noqa: E731
+    return {"cells": reports, "task": run_task(namespace, task, calling)}
 
 
 def main(argv: list[str]) -> int:
@@ -86,10 +100,13 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("MPLBACKEND", "Agg")
     warnings.simplefilter("ignore")
     sys.stdin = io.StringIO("")
+    sys.argv = [submission]   # as `python submission.py` would see it
     captured = CappedOutput()
     real_stdout, sys.stdout, sys.stderr = sys.stdout, captured, captured
     try:
         result = run_submission(submission, task, out_path + ".progress")
+    except InputError as exc:   # the file went away or changed since the parent read it
+        result = {"worker_error": str(exc)}
     except Exception as exc:   # noqa: BLE001 — reported to the parent as the worker's own failure
         result = {"worker_error": f"{type(exc).__name__}: {exc}"}
     result["output"] = captured.getvalue()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 from manual_mlp.validation import InputError
 
@@ -82,6 +83,8 @@ def one_line(result: CheckResult) -> str:
     mark = "✓" if result.ok else "✗"
     key = "check_verdict_wrong" if len(wrong) > 1 else "check_verdict_wrong_one"
     detail = result.error or (tr(lang, key, names=", ".join(wrong)) if wrong else "")
+    for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
+        detail = detail[len(prefix):] if detail.startswith(prefix) else detail
     return f"{mark} {result.file}" + (f": {detail}" if detail else "")
 
 
@@ -100,8 +103,10 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) ->
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     names = parse_names(args.name)
-    if not args.timeout > 0 or args.timeout > 3600:
-        raise InputError(f"--timeout must be a number of seconds in (0, 3600], got {args.timeout:g}")
+    if not 0.01 <= args.timeout <= 3600:
+        raise InputError(f"--timeout must be a number of seconds from 0.01 to 3600, got {args.timeout:g}")
+    if args.width is not None and args.width < 40:
+        raise InputError(f"--width must be at least 40 columns, got {args.width}")
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.gradescope and len(args.files) > 1:
@@ -112,6 +117,9 @@ def _main(argv: list[str] | None = None) -> int:
                           on_done=bar.update if bar else None)
     if bar:
         bar.clear()
+    if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr
+        write_reports(outputs, results)
+        raise InputError(results[0].error)
     for result in results:
         print(result.text(args.width) if len(results) == 1 or args.details else one_line(result))
     write_reports(outputs, results)

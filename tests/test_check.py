@@ -19,7 +19,6 @@ import pytest
 from mlp_harness.check import check_lab
 from mlp_harness.check import isolate
 from mlp_harness.check.api import lab_plan, result_of_run
-from mlp_harness.check.report import gradescope_json
 from mlp_harness.check.worker import run_submission
 from mlp_harness.cli.check_cli import main
 

@@ -18,6 +18,7 @@ from manual_mlp.optimizers import OptimizerSettings
 from manual_mlp.record import StepRecord
 
 from .device import check_device, tf32_mode
+from .optim import FunctionalOptimizer
 
 Array = np.ndarray
 
@@ -57,13 +58,10 @@ LOSS_MODULES = {
 }
 
 
-def make_torch_optimizer(settings: OptimizerSettings, parameters) -> torch.optim.Optimizer:
-    """torch.optim's own optimizer for the same settings (weight decay defaults resolved identically)."""
-    if settings.name == "sgd":
-        return torch.optim.SGD(parameters, lr=settings.lr, momentum=settings.momentum, nesterov=settings.nesterov,
-                               weight_decay=settings.decay)
-    adam = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[settings.name]
-    return adam(parameters, lr=settings.lr, betas=settings.betas, eps=settings.eps, weight_decay=settings.decay)
+def make_torch_optimizer(settings: OptimizerSettings, parameters) -> FunctionalOptimizer:
+    """torch.optim's own update for the same settings (weight decay defaults resolved identically), through
+    its functional API so that the compiler stack is never imported (see :mod:`torch_reference.optim`)."""
+    return FunctionalOptimizer(settings, parameters)
 
 
 def load_weights(linears: nn.ModuleList, thetas: list[Array], biases: list[Array] | None) -> None:

@@ -39,3 +39,10 @@ def step_batch(step: int, n_samples: int, batch_size: int | None = None, shuffle
     per_epoch = -(-n_samples // check_batch_size(batch_size, n_samples))
     epoch, position = divmod(step - 1, per_epoch)
     return epoch_batches(n_samples, batch_size, shuffle_seed, epoch)[position]
+
+
+def rows(A: np.ndarray, batch: np.ndarray) -> np.ndarray:
+    """``A[batch]``: a view when the batch is a run of consecutive rows (every unshuffled batch), else a copy."""
+    if batch.size and np.array_equal(batch, np.arange(batch[0], batch[0] + batch.size)):
+        return A[batch[0]:batch[0] + batch.size]
+    return A[batch]

@@ -33,3 +33,14 @@ def test_steps_see_their_own_batch():
     first_two = run_comparison(RunConfig(steps=1), thetas, None, X[:2], Y[:2])
     assert mini.steps[0].loss_numpy == first_two.steps[0].loss_numpy
     assert mini.steps[0].loss_numpy != run_comparison(RunConfig(steps=1), thetas, None, X, Y).steps[0].loss_numpy
+
+
+def test_rows_are_a_view_for_consecutive_batches_and_a_copy_otherwise():
+    from manual_mlp.batches import rows
+    A = np.arange(12.0).reshape(6, 2)
+    unshuffled = epoch_batches(6, 4)
+    shuffled = epoch_batches(6, 4, shuffle_seed=1)
+    for batch in unshuffled + shuffled:
+        np.testing.assert_array_equal(rows(A, batch), A[batch])
+    assert all(np.shares_memory(rows(A, b), A) for b in unshuffled)
+    assert not any(np.shares_memory(rows(A, b), A) for b in shuffled if len(b) > 1 and np.any(np.diff(b) != 1))

@@ -35,12 +35,14 @@ def test_steps_see_their_own_batch():
     assert mini.steps[0].loss_numpy != run_comparison(RunConfig(steps=1), thetas, None, X, Y).steps[0].loss_numpy
 
 
-def test_rows_are_a_view_for_consecutive_batches_and_a_copy_otherwise():
-    from manual_mlp.batches import rows
-    A = np.arange(12.0).reshape(6, 2)
-    unshuffled = epoch_batches(6, 4)
-    shuffled = epoch_batches(6, 4, shuffle_seed=1)
-    for batch in unshuffled + shuffled:
-        np.testing.assert_array_equal(rows(A, batch), A[batch])
-    assert all(np.shares_memory(rows(A, b), A) for b in unshuffled)
-    assert not any(np.shares_memory(rows(A, b), A) for b in shuffled if len(b) > 1 and np.any(np.diff(b) != 1))
+
+@pytest.mark.parametrize("seed", [None, 1])
+def test_slices_pick_the_same_rows_as_the_index_arrays(seed):
+    from manual_mlp.batches import epoch_slices, step_slice
+    A = np.arange(14.0).reshape(7, 2)
+    for epoch in range(2):
+        for batch, indexer in zip(epoch_batches(7, 3, seed, epoch), epoch_slices(7, 3, seed, epoch), strict=True):
+            np.testing.assert_array_equal(A[indexer], A[batch])
+            assert np.shares_memory(A[indexer], A) == (seed is None)
+    for step in range(1, 7):
+        np.testing.assert_array_equal(A[step_slice(step, 7, 3, seed)], A[step_batch(step, 7, 3, seed)])

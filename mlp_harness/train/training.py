@@ -30,8 +30,7 @@ import numpy as np
 from manual_mlp import StepRecord, get_loss
 from manual_mlp.record import carried_over
 from manual_mlp.batches import check_batch_size
-from manual_mlp.batches import epoch_batches as batch_indices
-from manual_mlp.batches import rows
+from manual_mlp.batches import epoch_slices
 from manual_mlp.validation import InputError, check_batch, check_parameters
 
 from ..verify.compare import Mismatch, compare_records
@@ -94,8 +93,8 @@ class TrainingHistory:
 
 def epoch_batches(config: RunConfig, X: Array, Y: Array, epoch: int) -> Iterator[tuple[Array, Array]]:
     """The batches of epoch ``epoch`` (1-based), as mlp-compare's steps walk them."""
-    for batch in batch_indices(X.shape[0], config.batch_size, config.shuffle_seed, epoch - 1):
-        yield rows(X, batch), rows(Y, batch)
+    for batch in epoch_slices(X.shape[0], config.batch_size, config.shuffle_seed, epoch - 1):
+        yield X[batch], Y[batch]
 
 
 def epoch_loss(config: RunConfig, batch_losses: list[float], batch_sizes: list[int]) -> float:

@@ -9,7 +9,7 @@ import numpy as np
 
 from manual_mlp import MLP, Optimizer, OptimizerSettings, StepRecord, make_optimizer, numerical_gradients
 from manual_mlp.activations import get_activation
-from manual_mlp.batches import check_batch_size, rows, step_batch
+from manual_mlp.batches import check_batch_size, step_slice
 from manual_mlp.losses import check_pairing, get_loss
 from manual_mlp.record import carried_over
 from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
@@ -189,9 +189,9 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     check_batch_size(config.batch_size, X.shape[0])
     report = Report(config, config.tolerance)
     for step in range(1, config.steps + 1):
-        batch = step_batch(step, X.shape[0], config.batch_size, config.shuffle_seed)
+        batch = step_slice(step, X.shape[0], config.batch_size, config.shuffle_seed)
         report.last_diffs = []  # step k's records go before step k + 1 makes its own (step 1's stay: the table)
-        diffs, mismatch, summary = compare_step(config, net, optimizer, twin, rows(X, batch), rows(Y, batch), step,
+        diffs, mismatch, summary = compare_step(config, net, optimizer, twin, X[batch], Y[batch], step,
                                                 report.tolerance)
         report.steps.append(summary)
         if step == 1:

@@ -9,6 +9,7 @@ compare directly with :class:`manual_mlp.StepRecord`.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import Callable
 
 import numpy as np
 import torch
@@ -18,6 +19,7 @@ from manual_mlp.optimizers import OptimizerSettings
 from manual_mlp.record import StepRecord
 
 from .device import check_device, tf32_mode
+from .lockstep import Lockstep
 from .optim import FunctionalOptimizer
 
 Array = np.ndarray
@@ -143,6 +145,7 @@ class TorchTwin:
         if not isinstance(optimizer, OptimizerSettings):
             optimizer = OptimizerSettings("sgd", optimizer)
         self.optimizer = make_torch_optimizer(optimizer, self.model.parameters())
+        self._lockstep: Lockstep | None = None
 
     @property
     def thetas(self) -> list[Array]:
@@ -175,6 +178,20 @@ class TorchTwin:
         return StepRecord(step, [as_numpy(z) for z in zs], activations_np, float(loss.item()),
                           [as_numpy(z.grad) for z in zs], nabla_thetas, nabla_biases, self.thetas, self.biases,
                           self.optimizer_state())
+
+    def train_step_beside(self, numpy_step: Callable[[], StepRecord], X: Array, Y: Array,
+                          step: int = 1) -> tuple[StepRecord, StepRecord]:
+        """``numpy_step()`` (the NumPy twin's step on this batch) and :meth:`train_step` on (X, Y), in lockstep
+        without a fight over the cores (see :mod:`torch_reference.lockstep`); both records, NumPy's first."""
+        if self._lockstep is None:
+            self._lockstep = Lockstep(self.device)
+        return self._lockstep.run(numpy_step, lambda: self.train_step(X, Y, step), self.matmul_flops(len(X)))
+
+    def matmul_flops(self, N: int) -> int:
+        """2·m·k·n for each matmul of a step on N samples: a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ and δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ for every layer,
+        δ⁽ˡ⁾θ⁽ˡ⁾ for l ≥ 2."""
+        products = [linear.in_features * linear.out_features for linear in self.model.linears]
+        return 2 * N * (2 * sum(products) + sum(products[1:]))
 
     def load_state(self, thetas: list[Array], biases: list[Array] | None,
                    optimizer_state: dict[str, dict[str, list[Array]]]) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from manual_mlp import MLP, Optimizer, OptimizerSettings, StepRecord, make_optimizer, numerical_gradients
+from manual_mlp import MLP, Optimizer, OptimizerSettings, make_optimizer, numerical_gradients
 from manual_mlp.activations import get_activation
 from manual_mlp.batches import check_batch_size, step_slice
 from manual_mlp.losses import check_pairing, get_loss
@@ -158,8 +158,9 @@ def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "Torch
     # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
     with np.errstate(over="ignore", invalid="ignore"):
         fd = numerical_gradients(net, X, Y, config.loss) if config.gradcheck else None
-        rec_np: StepRecord = net.train_step(X, Y, optimizer, config.loss, step)
-    rec_pt: StepRecord = twin.train_step(X, Y, step)
+        # both steps at once where that pays, on shares of the cores (see torch_reference/lockstep.py)
+        rec_np, rec_pt = twin.train_step_beside(lambda: net.train_step(X, Y, optimizer, config.loss, step), X, Y,
+                                                step)
     diffs, mismatch = compare_records(rec_np, rec_pt, tol)
     if fd is not None:
         fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(tol, rec_pt.loss), step)

@@ -49,7 +49,9 @@ def checked(check: Callable[..., None]) -> Callable[[Callable], Callable]:
 def weighted_input(a_prev: Array, theta: Array, b: Array | None = None) -> Array:
     """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾ θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾)."""
     z = a_prev @ theta.T
-    return z if b is None else z + b
+    if b is not None:
+        z += b  # in place: z is the matmul's own new array, and a second one would cost its page faults
+    return z
 
 
 @checked(check_output_delta)
@@ -65,7 +67,9 @@ def hidden_delta(delta_next: Array, theta_next: Array, fprime: Array) -> Array:
     θ⁽ˡ⁺¹⁾ maps layer l to layer l+1, so δ⁽ˡ⁺¹⁾ (N, n_{l+1}) times θ⁽ˡ⁺¹⁾
     (n_{l+1}, n_l) carries the error back to layer l's n_l units.
     """
-    return (delta_next @ theta_next) * fprime
+    delta = delta_next @ theta_next
+    delta *= fprime  # in place, in the matmul's own new array
+    return delta
 
 
 @checked(check_weight_gradient)
@@ -80,6 +84,12 @@ def bias_gradient(delta: Array) -> Array:
 
 
 def gradient_descent(theta: Array, nabla: Array, eta: float) -> Array:
-    """θ ← θ − η ∂J/∂θ (returns the new θ; the old array is left untouched)."""
+    """θ ← θ − η ∂J/∂θ (returns the new θ; the old array is left untouched).
+
+    Computed as (−η)∂J/∂θ + θ in one new array: the same numbers to the bit (negation and the order of an
+    addition are exact), one array fewer to allocate.
+    """
     check_update(theta, nabla)
-    return theta - eta * nabla
+    new = np.multiply(nabla, -eta)
+    new += theta
+    return new

@@ -135,7 +135,9 @@ class MLP:
         # Every gradient is taken before any θ changes: the update is a separate, last stage.
         new = optimizer.step(self.parameters(), grads.as_params())
         self.thetas, self.biases = new["theta"], new.get("b")
-        state = {name: {kind: [v.copy() for v in values] for kind, values in per_kind.items()}
+        # The optimizers put new state arrays in place of the old ones each step and never write into them,
+        # so the record keeps this step's arrays without copying them.
+        state = {name: {kind: list(values) for kind, values in per_kind.items()}
                  for name, per_kind in optimizer.state.items()}
         return StepRecord(step, fwd.zs, fwd.activations, J, grads.deltas, grads.nabla_thetas, grads.nabla_biases,
                           self.thetas, self.biases, state)

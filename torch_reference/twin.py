@@ -126,7 +126,8 @@ def as_numpy(t: torch.Tensor) -> Array:
     touches them once the step's graph is gone, so the record may keep them
     without copying them.
     """
-    return t.detach().cpu().numpy()
+    t = t.detach()
+    return t.numpy() if t.device.type == "cpu" else t.cpu().numpy()
 
 
 class TorchTwin:
@@ -207,6 +208,8 @@ class TorchTwin:
     def optimizer_state(self) -> dict[str, dict[str, list[Array]]]:
         """torch.optim's per-parameter state, laid out like the NumPy optimizer's."""
         state: dict[str, dict[str, list[Array]]] = {}
+        if not self.optimizer.state:  # plain SGD keeps none
+            return state
         for linear in self.model.linears:
             for kind, param in (("theta", linear.weight), ("b", linear.bias)):
                 if param is None:

@@ -127,17 +127,31 @@ def twin_steps(config: RunConfig, thetas: list[Array], biases: list[Array] | Non
     return (lambda: net.train_step(X, Y, optimizer, config.loss)), (lambda: twin.train_step(X, Y))
 
 
+@dataclass
+class HarnessTally:
+    """Verified steps taken while timing, and those that found a quantity out of tolerance."""
+
+    steps: int = 0
+    mismatches: int = 0
+    first: str | None = None
+
+
 def verified_step(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array,
-                  Y: Array) -> Callable[[], None]:
-    """One step of the harness: both twins in lockstep, every quantity compared, then a common state."""
+                  Y: Array, tally: HarnessTally) -> Callable[[], None]:
+    """One step of the harness: both twins in lockstep, every quantity compared, then a common state.
+
+    A mismatch is counted, not raised: a float32 relu net of this size can see a z within rounding of 0 come
+    out positive on one side and not on the other, and relu′ then differs by a whole unit (see
+    docs/performance.md); the step's work is the same either way.
+    """
     net, optimizer, twin = build_twins(config, thetas, biases)
-    steps = [0]
 
     def step() -> None:
-        steps[0] += 1
-        mismatch = compare_step(config, net, optimizer, twin, X, Y, steps[0], config.tolerance)[1]
-        if mismatch is not None:  # timing a harness that fails would measure the wrong thing
-            raise RuntimeError(f"the twins disagree: {mismatch.describe()}")
+        tally.steps += 1
+        mismatch = compare_step(config, net, optimizer, twin, X, Y, tally.steps, config.tolerance)[1]
+        if mismatch is not None:
+            tally.mismatches += 1
+            tally.first = tally.first or mismatch.describe()
     return step
 
 
@@ -172,6 +186,7 @@ class CaseResult:
     numpy_epoch: Timing | None = None     # seconds per call of ``epochs_per_call`` epochs
     torch_epoch: Timing | None = None
     memory: MemoryResult | None = None
+    harness_tally: HarnessTally = dataclasses.field(default_factory=HarnessTally)
 
     @property
     def numpy_over_torch(self) -> float:
@@ -225,14 +240,15 @@ class CaseResult:
         return out
 
 
-def case_functions(net: Net, dtype: str, activation: str, settings: Settings) -> dict[str, Callable[[], object]]:
+def case_functions(net: Net, dtype: str, activation: str, settings: Settings,
+                   tally: HarnessTally) -> dict[str, Callable[[], object]]:
     """What a case times, by name: see the module's docstring."""
     thetas, biases, X, Y, eta = problem(net, dtype)
     config = bench_config(net, dtype, activation, eta, device=settings.device, allow_tf32=settings.allow_tf32)
     numpy_step, torch_step = twin_steps(config, thetas, biases, X, Y)
     pairs = matmul_operands(net.sizes, net.batch, dtype)
     fns = {"numpy_step": numpy_step, "torch_step": torch_step,
-           "harness_step": verified_step(config, thetas, biases, X, Y), "numpy_matmuls": numpy_matmuls(pairs),
+           "harness_step": verified_step(config, thetas, biases, X, Y, tally), "numpy_matmuls": numpy_matmuls(pairs),
            "torch_matmuls": torch_matmuls(pairs, check_device(settings.device), settings.allow_tf32)}
     if settings.epochs:
         for impl in ("numpy", "torch"):
@@ -241,7 +257,8 @@ def case_functions(net: Net, dtype: str, activation: str, settings: Settings) ->
 
 
 def measure_case(net: Net, dtype: str, activation: str, settings: Settings) -> CaseResult:
-    fns = case_functions(net, dtype, activation, settings)
+    tally = HarnessTally()
+    fns = case_functions(net, dtype, activation, settings, tally)
     t = median_times(fns, settings.budget_s, settings.min_rounds, warm_up_calls=settings.warm_up_calls,
                      settle_s=settings.settle_s)
     pairs = matmul_operands(net.sizes, net.batch, dtype)
@@ -249,7 +266,7 @@ def measure_case(net: Net, dtype: str, activation: str, settings: Settings) -> C
     return CaseResult(net.name, net.sizes, net.batch, dtype, activation, t["numpy_step"], t["torch_step"],
                       t["harness_step"], t["numpy_matmuls"], t["torch_matmuls"], matmul_flops(pairs),
                       epochs_per_call(net) if settings.epochs else 0, t.get("numpy_epoch"), t.get("torch_epoch"),
-                      memory)
+                      memory, tally)
 
 
 @dataclass

@@ -60,8 +60,11 @@ def probe(net_name: str, dtype: str, activation: str, steps: int) -> dict:
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
     thetas, biases, X, Y, eta = problem(net, dtype)
-    report = run_comparison(bench_config(net, dtype, activation, eta, steps=steps), thetas, biases, X, Y)
+    config = bench_config(net, dtype, activation, eta, steps=steps)
+    report = run_comparison(config, thetas, biases, X, Y)
     peak = _status_bytes("VmHWM") - imports
+    if not report.ok:  # stopped early: a relu kink in float32 (see verified_step); fewer steps' worth of arrays
+        steps = len(report.steps)
     arrays = X.nbytes + Y.nbytes + sum(d.numpy_value.nbytes + d.torch_value.nbytes for d in report.last_diffs)
     return asdict(MemoryResult(steps, imports, peak, arrays))
 

@@ -46,7 +46,8 @@ def build_parser() -> ArgumentParser:
                "the same for an epoch of mlp-train --impl numpy (one step an epoch); np/pt epoch an epoch of "
                "--impl numpy over one of --impl torch; 'BLAS np/pt' NumPy's matmuls over torch's same matmuls; "
                "'peak MB' the peak of 10 verified steps above the imports, in a fresh interpreter, and "
-               "peak/arrays it over the arrays that must exist; 'noise' the largest interquartile range over "
+               "peak/arrays it over the arrays that must exist (X, Y and one step's records of both twins; shown from "
+               "1 MB of them); 'noise' the largest interquartile range over "
                "median among the timings.")
     g = p.add_argument_group("what to measure (default: every net, dtype and benchmarked activation)")
     g.add_argument("--nets", nargs="+", choices=[net.name for net in NETS], metavar="NET",
@@ -97,7 +98,7 @@ def case_row(r: CaseResult) -> str:
     cells = (r.net, str(r.batch), r.dtype, r.activation, duration(r.numpy_step.median),
              duration(r.torch_step.median), duration(r.harness_step.median), ratio(r.harness_ratio),
              ratio(r.step_over_matmuls), ratio(r.epoch_over_matmuls), ratio(r.epoch_ratio), ratio(r.blas_ratio),
-             "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem and mem.ratio),
+             "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
              f"{r.noise:.0%}")
     return row(cells)
 
@@ -140,6 +141,11 @@ def run(settings: Settings, args) -> int:
             for activation in settings.activations:
                 cases.append(measure_case(net, dtype, activation, settings))
                 print(case_row(cases[-1]), flush=True)
+    for case in cases:
+        if case.harness_tally.mismatches:
+            t = case.harness_tally
+            print(f"note: {case.net} {case.dtype} {case.activation}: {t.mismatches} of {t.steps} verified steps "
+                  f"found a mismatch, the first: {t.first}")
     startup = measure_startup(settings.startup_runs)
     print("\n" + startup_line(startup))
     imports = measure_import(1 if args.quick else 7)

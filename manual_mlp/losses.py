@@ -132,5 +132,8 @@ def check_pairing(output_activation: str, loss: Loss) -> None:
     if allowed and output_activation not in allowed:
         raise InputError(f"{loss.name} is computed from the logits z⁽ᴸ⁾ and applies softmax itself: use "
                          f"--output-activation softmax (or identity), not {output_activation}")
+    if loss.name == "bce" and output_activation != "sigmoid":
+        raise InputError(f"bce takes probabilities: log a and log(1 − a) need every output in [0, 1], which "
+                         f"--output-activation sigmoid gives and {output_activation} does not")
     if output_activation == "softmax" and not loss.on_logits:
         raise InputError(f"a softmax output goes with --loss cross_entropy (δ⁽ᴸ⁾ = (a − y)/N), not {loss.name}")

@@ -44,9 +44,14 @@ def as_float_array(value, name: str, dtype=None) -> Array:
         raise InputTypeError(f"{name} must hold real numbers (int or float), got an array of dtype {array.dtype}")
     if dtype is None:
         dtype = array.dtype if array.dtype.kind == "f" else np.float64
-    array = array.astype(dtype, copy=False)
+    original = array
+    with np.errstate(over="ignore"):   # a float64 beyond float32's range becomes inf: named just below
+        array = array.astype(dtype, copy=False)
     if not np.all(np.isfinite(array)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        if np.isfinite(original[bad]):
+            raise InputError(f"{name} holds {original[bad]} at index {bad}, too large for {np.dtype(dtype)} "
+                             f"(largest {np.finfo(dtype).max:.3g})")
         raise InputError(f"{name} contains a non-finite value ({array[bad]}) at index {bad}: "
                          "every input must be a finite number")
     return array

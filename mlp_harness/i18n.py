@@ -9,6 +9,9 @@ Loss final, Redução da loss).
 """
 from __future__ import annotations
 
+import os
+import re
+
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "epoch": "Epoch",
@@ -18,14 +21,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "torch": "PyTorch (autograd)",
         "diff_title": "Largest difference between the twins, per epoch",
         "diff_label": "max |Δ| over every quantity",
-        "diff_zero": "|Δ| = 0 exactly ({count} epochs, drawn on the axis floor)",
         "tolerance_line": "tolerance: atol = {atol:.1e} (+ rtol·|value|)",
         "so_far": "max |Δ| so far",
         "initial_loss": "Initial loss",
         "final_loss": "Final loss",
         "reduction": "Loss reduction",
-        "equal": "Twins stayed equal for all {epochs} epochs (rtol={rtol:.1e}, atol={atol:.1e}, {dtype}); "
-                 "largest |Δ| = {largest:.1e}",
         "differed": "Twins differed: {what}",
         "diverged": "Training diverged at epoch {epoch}: the {twin} twin's loss or weights became non-finite",
         "one_twin": "Only the {twin} twin was trained (--impl {impl}): nothing to compare",
@@ -37,6 +37,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "same_start_bad": "The same step redone by both twins from identical weights differs too "
                           "(max |Δ| = {diff:.1e}): the twins compute different steps.",
         "plot_written": "Plot written to {path}",
+        "accuracy": "Training accuracy",
+        "accuracy_short": "accuracy",
+        "accuracy_title": "Training accuracy per epoch",
+        "boundary_contour": "a⁽ᴸ⁾ = 0.5: the decision boundary",
+        "weights_saved": "Trained weights (the {twin} twin's) written to {path}: use them with --weights {path}",
+        "not_saved": "--save: nothing written to {path}: training did not end with finite, agreeing weights",
+        "needs_data_extra": "--dataset {dataset} needs scikit-learn, which is not installed: "
+                            "pip install -e \".[data]\" (or pip install scikit-learn)",
         "boundary_title": "Decision boundary after training ({dataset})",
         "boundary_output": "network output a⁽ᴸ⁾",
         "boundary_class": "predicted class: argmax of a⁽ᴸ⁾",
@@ -53,13 +61,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_mismatch_mark": "◀ first mismatch",
         "witnesses": "formula = autograd",
         "witnesses_fd": "formula = autograd = finite differences",
-        "ok_line": "OK ({witnesses}): every quantity of all {steps} step(s) agrees within rtol={rtol:.1e}, "
-                   "atol={atol:.1e} ({dtype}); largest |Δ| = {largest:.1e}",
-        "fail_line": "FAIL: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "fail_line": "FAIL: {what} ({rule})",
+        "rule_fixed": "rtol={rtol:.1e}, atol={atol:.1e}",
+        "rule_bound": "each quantity's rounding-error bound, u = {u:.1e}{tf32}",
+        "rule_tf32": ", TF32 operands {u:.1e}",
+        "ratio_note": ", at most {ratio:.2g} of its bound",
         "summary_title": "Per-step summary",
         "summary_shown": " ({shown} of {total} steps shown; --json has all)",
         "step": "step",
-        "unnoticed": "It went unnoticed: its effect stayed within rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+        "unnoticed": "It went unnoticed: its effect stayed within {rule} ({dtype}); "
                      "try --dtype float64 or a network where it shows more.",
         # where the twins part (Mismatch.describe)
         "mismatch": "mismatch at step {step}: {where} differs — NumPy {numpy!r}, PyTorch {torch!r}, |Δ| = {diff:.3e}",
@@ -86,6 +96,115 @@ TEXTS: dict[str, dict[str, str]] = {
         "tag_state": "optimizer state",
         # --inject-bug (the mistakes' own descriptions are the catalogue's, in mlp_harness/teach/mutants.py)
         "injected": "Injected mistake {name!r}: {description}. Right: {right}; injected: {wrong}.",
+        # mlp-check and check_lab: someone's own functions against autograd
+        "check_formula_step": "your step(X, Y, thetas, eta), step by step",
+        "check_formula_chain": "your functions chained into a training step",
+        "check_autograd": "autograd {target}",
+        "check_yours": "yours",
+        "check_right": "right:",
+        "check_probably": "probably:",
+        "check_verdict_ok": "OK: every function found agrees with autograd",
+        "check_verdict_wrong": "FAIL: {names} differ from autograd",
+        "check_verdict_wrong_one": "FAIL: {names} differs from autograd",
+        "check_verdict_not_run": "FAIL: the file did not run as written",
+        "check_file_error": "the file did not run as written: {error}",
+        "check_col_function": "function",
+        "check_col_formula": "formula",
+        "check_col_result": "result",
+        "check_chain_broken_many": "{message} — expected, since {names} already failed on their own",
+        "check_cell": "code cell {cell}",
+        "check_line": "line {line}",
+        "check_in": "in {function}",
+        "check_timeout": "did not return within {limit:g} s",
+        "check_raised": "case {case}: {call} raised {error}",
+        "check_returned_none": "case {case}: {call} returned None",
+        "check_returned_other": "case {case}: {call} returned a {type}, not an array of numbers",
+        "check_shape": "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
+        "check_mismatch": "case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff})",
+        "check_nonfinite": "case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)",
+        "check_missing": "not found",
+        "check_missing_after": "not found (perhaps in {where}, which did not run)",
+        "check_not_function": "{name} is not a function ({what})",
+        "check_pass": "all {calls} calls agree with autograd",
+        "check_step_pass": "your step() agrees with autograd for {steps} steps on {cases} networks",
+        "check_chain_pass": "your functions, chained into a training step, agree with autograd for {steps} steps "
+                            "on {cases} networks",
+        "check_step_shape": "case {case}, step {step}: the new {target} has shape {got}, but θ has shape {expected}",
+        "check_step_mismatch": "case {case}, step {step}: new {target}{index} — autograd {expected}, yours {got} "
+                               "(|Δ| = {diff})",
+        "check_step_raised": "case {case}, step {step}: {error}",
+        "check_step_returned": "case {case}, step {step}: the step returned {what}, not the list of new θ",
+        "check_chain_own_sigma": "{message} — only with your sigmoid in the forward pass (with NumPy's σ the chain "
+                                 "agrees): see sigmoid",
+        "check_chain_broken": "{message} — expected, since {names} already failed on its own",
+        "check_diagnosis": "{name}: {description} (computes {wrong})",
+        "check_diagnosis_plain": "{name}: {description}",
+        "check_cell_skipped": "{where}: a cell magic (%%), not run",
+        "check_cell_timeout": "{where}: still running after {limit:g} s, interrupted",
+        "check_cell_error": "{where}: {type}: {message}{at}",
+        "check_cell_syntax": "{where}: {type}: {message} (line {line}: {text})",
+        "check_nothing": "nothing to check: none of {names} was given",
+        "check_nothing_in": "{file}: nothing to check: none of {names} is defined there (other names: --name "
+                            "delta_L=your_name)",
+        "check_at_cell": " in code cell {cell}",
+        "check_file_timeout": "stopped after {seconds:g} s{at}: the file did not finish (an endless loop?)",
+        "check_crashed": "the file ended its own process (exit code {code}){at} {detail}",
+        "mistake_exp_sign": "the minus sign of the exponent is lost",
+        "mistake_returns_derivative": "it returns σ′(z) instead of σ(z)",
+        "mistake_missing_reciprocal": "the 1 / (…) is missing",
+        "mistake_tanh_for_sigmoid": "it computes tanh instead of σ",
+        "mistake_loss_instead_of_delta": "it returns the loss of each sample instead of δ⁽ᴸ⁾",
+        "mistake_theta_transposed": "θ⁽ˡ⁺¹⁾ is transposed: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ only fits when the layers have the "
+                                    "same size",
+        "mistake_transposed_gradient": "the product is taken the other way round, giving the transpose of ∂J/∂θ⁽ˡ⁾",
+        "mistake_eta_ignored": "the learning rate η is left out",
+        "mistake_eta_fixed": "η is fixed at the lab's 0.1 instead of using the eta argument",
+        "mistake_returns_change": "it returns the change −η∂J/∂θ instead of the new θ",
+        "mistake_undefined_name": "it uses {name!r}, which is not defined where the function runs (a notebook "
+                                  "variable, or a typo for one of its parameters?)",
+        "mistake_math_on_array": "math.exp (or another function of math) takes one number; np.exp works on "
+                                 "whole arrays",
+        "mistake_endless_loop": "it does not return: an endless loop?",
+        "mistake_missing_return": "the function computes its result but has no `return`, so Python returns None",
+        "mistake_broadcast": "an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and a "
+                             "both (N, 1)",
+        # blanks still to be written (an exercise notebook's cells), and singular/plural pairs
+        "check_not_implemented": "not implemented yet: write it, then run its cell again",
+        "check_not_implemented_in": "calls {function}, which is not implemented yet",
+        "check_verdict_pending_one": "not implemented yet: {names}",
+        "check_verdict_pending_many": "not implemented yet: {names}",
+        "check_verdict_pending_tail_one": "; not implemented yet: {names}",
+        "check_verdict_pending_tail_many": "; not implemented yet: {names}",
+        "check_verdict_missing_one": "; not found: {names}",
+        "check_verdict_missing_many": "; not found: {names}",
+        "equal_one": "Twins stayed equal for the {epochs} epoch ({rule}, {dtype}); largest |Δ| = {largest:.1e}{ratio}",
+        "equal_many": "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); "
+                      "largest |Δ| = {largest:.1e}{ratio}",
+        "ok_line_one": "OK ({witnesses}): every quantity of the step agrees within {rule} ({dtype}); "
+                       "largest |Δ| = {largest:.1e}{ratio}",
+        "ok_line_many": "OK ({witnesses}): every quantity of all {steps} steps agrees within {rule} ({dtype}); "
+                        "largest |Δ| = {largest:.1e}{ratio}",
+        "diff_zero_one": "|Δ| = 0 exactly ({count} epoch, drawn on the axis floor)",
+        "diff_zero_many": "|Δ| = 0 exactly ({count} epochs, drawn on the axis floor)",
+        "epochs_count_one": "{count} epoch",
+        "epochs_count_many": "{count} epochs",
+        # --inject-bug list
+        "catalogue_right": "right:   ",
+        "catalogue_injected": "injected:",
+        # the progress bar, the command line's own words
+        "progress_left": "{elapsed:.1f} s, ~{left:.0f} s left",
+        "cli_error": "{prog}: error: {message}",
+        "cli_try_help": "Try '{prog} --help' for the options.",
+        "cli_interrupted": "{prog}: interrupted",
+        "cli_ascii_note": "{prog}: note: the output's encoding ({encoding}) cannot show symbols such as Delta and "
+                          "theta: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)",
+        "first_mismatch": "first mismatch: {what}",
+        # the lab's network (scripts/draw_network.py)
+        "network_inputs": "inputs X",
+        "network_hidden": "hidden layer",
+        "network_output": "output",
+        "network_title": "The lab's 2-3-1 network: each edge carries its weight, θ⁽¹⁾ (blue) and θ⁽²⁾ (orange)",
+        "no_mismatch": "none",
     },
     "pt": {
         "epoch": "Época",
@@ -95,14 +214,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "torch": "PyTorch (autograd)",
         "diff_title": "Maior diferença entre as duas implementações, por época",
         "diff_label": "máx |Δ| entre todas as grandezas",
-        "diff_zero": "|Δ| = 0 exatamente ({count} épocas, no piso do eixo)",
         "tolerance_line": "tolerância: atol = {atol:.1e} (+ rtol·|valor|)",
         "so_far": "máx |Δ| até aqui",
         "initial_loss": "Loss inicial",
         "final_loss": "Loss final",
         "reduction": "Redução da loss",
-        "equal": "As duas implementações ficaram iguais nas {epochs} épocas (rtol={rtol:.1e}, atol={atol:.1e}, "
-                 "{dtype}); maior |Δ| = {largest:.1e}",
         "differed": "As implementações divergiram: {what}",
         "diverged": "O treinamento divergiu na época {epoch}: a loss ou os pesos da implementação {twin} "
                     "deixaram de ser finitos",
@@ -116,6 +232,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "same_start_bad": "O mesmo passo refeito pelas duas implementações a partir de pesos idênticos também "
                           "difere (máx |Δ| = {diff:.1e}): as implementações calculam passos diferentes.",
         "plot_written": "Gráfico salvo em {path}",
+        "accuracy": "Acurácia de treinamento",
+        "accuracy_short": "acurácia",
+        "accuracy_title": "Acurácia de treinamento por época",
+        "boundary_contour": "a⁽ᴸ⁾ = 0,5: a fronteira de decisão",
+        "weights_saved": "Pesos treinados (da implementação {twin}) salvos em {path}: use-os com --weights {path}",
+        "not_saved": "--save: nada foi escrito em {path}: o treinamento não terminou com pesos finitos e iguais",
+        "needs_data_extra": "--dataset {dataset} precisa do scikit-learn, que não está instalado: "
+                            "pip install -e \".[data]\" (ou pip install scikit-learn)",
         "boundary_title": "Fronteira de decisão após o treinamento ({dataset})",
         "boundary_output": "saída da rede a⁽ᴸ⁾",
         "boundary_class": "classe prevista: argmax de a⁽ᴸ⁾",
@@ -132,13 +256,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "first_mismatch_mark": "◀ primeira diferença",
         "witnesses": "fórmula = autograd",
         "witnesses_fd": "fórmula = autograd = diferenças finitas",
-        "ok_line": "OK ({witnesses}): todas as grandezas do(s) {steps} passo(s) concordam dentro de rtol={rtol:.1e}, "
-                   "atol={atol:.1e} ({dtype}); maior |Δ| = {largest:.1e}",
-        "fail_line": "FALHA: {what} (rtol={rtol:.1e}, atol={atol:.1e})",
+        "fail_line": "FALHA: {what} ({rule})",
+        "rule_fixed": "rtol={rtol:.1e}, atol={atol:.1e}",
+        "rule_bound": "o limite de erro de arredondamento de cada grandeza, u = {u:.1e}{tf32}",
+        "rule_tf32": ", operandos TF32 {u:.1e}",
+        "ratio_note": ", no máximo {ratio:.2g} do seu limite",
         "summary_title": "Resumo por passo",
         "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
         "step": "passo",
-        "unnoticed": "Passou despercebido: o efeito ficou dentro de rtol={rtol:.1e}, atol={atol:.1e} ({dtype}); "
+        "unnoticed": "Passou despercebido: o efeito ficou dentro de {rule} ({dtype}); "
                      "tente --dtype float64 ou uma rede em que ele apareça mais.",
         # where the twins part (Mismatch.describe)
         "mismatch": "diferença no passo {step}: {where} difere — NumPy {numpy!r}, PyTorch {torch!r}, "
@@ -169,6 +295,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "mutant_no_sigma_prime": "a derivada f′(z) da ativação fica de fora de todo δ",
         "mutant_hidden_no_sigma_prime": "f′(z) fica de fora só do δ das camadas ocultas",
         "mutant_sigma_prime_of_a": "σ′ é aplicada a a em vez de z: σ(a)(1 − σ(a)) em vez de a(1 − a)",
+        "mutant_sigma_prime_of_z": "σ′ é escrita em termos de a mas recebe z: z(1 − z) em vez de a(1 − a)",
         "mutant_theta_l_in_hidden_delta": "o δ oculto leva o erro de volta por θ⁽ˡ⁾ em vez de θ⁽ˡ⁺¹⁾",
         "mutant_missing_transpose": "∂J/∂θ é calculado como a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ (a transposta da matriz certa) e "
                                     "remodelado (reshape) para a forma de θ em vez de transposto",
@@ -178,8 +305,120 @@ TEXTS: dict[str, dict[str, str]] = {
         "mutant_bias_grad_first_sample": "o gradiente do viés usa o δ da primeira amostra em vez de somar "
                                          "sobre o lote",
         "mutant_mean_instead_of_sum": "todo gradiente é a média sobre o lote, mas J = ½Σ soma sobre ele",
+        "mutant_right_updated_theta_in_backward": "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾), todos os gradientes antes de "
+                                                  "qualquer atualização",
         "mutant_updated_theta_in_backward": "θ⁽ˡ⁺¹⁾ é atualizado assim que seu gradiente é conhecido, e o δ "
                                             "seguinte usa o θ novo (descida do gradiente com o η da execução)",
+        # mlp-check e check_lab: as funções de alguém contra o autograd
+        "check_formula_step": "o seu step(X, Y, thetas, eta), passo a passo",
+        "check_formula_chain": "as suas funções encadeadas num passo de treinamento",
+        "check_autograd": "autograd {target}",
+        "check_yours": "o seu",
+        "check_right": "certo:",
+        "check_probably": "provável erro:",
+        "check_verdict_ok": "OK: toda função encontrada concorda com o autograd",
+        "check_verdict_wrong": "FALHA: {names} diferem do autograd",
+        "check_verdict_wrong_one": "FALHA: {names} difere do autograd",
+        "check_verdict_not_run": "FALHA: o arquivo não rodou como está",
+        "check_file_error": "o arquivo não rodou como está: {error}",
+        "check_col_function": "função",
+        "check_col_formula": "fórmula",
+        "check_col_result": "resultado",
+        "check_chain_broken_many": "{message} — esperado, pois {names} já falharam sozinhas",
+        "check_cell": "célula de código {cell}",
+        "check_line": "linha {line}",
+        "check_in": "em {function}",
+        "check_timeout": "não retornou em {limit:g} s",
+        "check_raised": "caso {case}: {call} gerou {error}",
+        "check_returned_none": "caso {case}: {call} devolveu None",
+        "check_returned_other": "caso {case}: {call} devolveu um {type}, não um array de números",
+        "check_shape": "caso {case}: {call} devolveu a forma {got}, mas o {target} do autograd tem forma {expected}",
+        "check_mismatch": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (|Δ| = {diff})",
+        "check_nonfinite": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (não é um número finito)",
+        "check_missing": "não encontrada",
+        "check_missing_after": "não encontrada (talvez na {where}, que não rodou)",
+        "check_not_function": "{name} não é uma função ({what})",
+        "check_pass": "todas as {calls} chamadas concordam com o autograd",
+        "check_step_pass": "o seu step() concorda com o autograd por {steps} passos em {cases} redes",
+        "check_chain_pass": "as suas funções, encadeadas num passo de treinamento, concordam com o autograd por "
+                            "{steps} passos em {cases} redes",
+        "check_step_shape": "caso {case}, passo {step}: o novo {target} tem forma {got}, mas θ tem forma {expected}",
+        "check_step_mismatch": "caso {case}, passo {step}: novo {target}{index} — autograd {expected}, o seu {got} "
+                               "(|Δ| = {diff})",
+        "check_step_raised": "caso {case}, passo {step}: {error}",
+        "check_step_returned": "caso {case}, passo {step}: o passo devolveu {what}, não a lista dos novos θ",
+        "check_chain_own_sigma": "{message} — só com a sua sigmoid no forward pass (com a σ do NumPy o "
+                                 "encadeamento concorda): veja sigmoid",
+        "check_chain_broken": "{message} — esperado, pois {names} já falhou sozinha",
+        "check_diagnosis": "{name}: {description} (calcula {wrong})",
+        "check_diagnosis_plain": "{name}: {description}",
+        "check_cell_skipped": "{where}: uma mágica de célula (%%), não executada",
+        "check_cell_timeout": "{where}: ainda rodando após {limit:g} s, interrompida",
+        "check_cell_error": "{where}: {type}: {message}{at}",
+        "check_cell_syntax": "{where}: {type}: {message} (linha {line}: {text})",
+        "check_nothing": "nada a verificar: nenhuma de {names} foi dada",
+        "check_nothing_in": "{file}: nada a verificar: nenhuma de {names} está definida ali (outros nomes: --name "
+                            "delta_L=seu_nome)",
+        "check_at_cell": " na célula de código {cell}",
+        "check_file_timeout": "interrompido após {seconds:g} s{at}: o arquivo não terminou (um laço infinito?)",
+        "check_crashed": "o arquivo encerrou o próprio processo (código de saída {code}){at} {detail}",
+        "mistake_exp_sign": "o sinal de menos do expoente se perdeu",
+        "mistake_returns_derivative": "devolve σ′(z) em vez de σ(z)",
+        "mistake_missing_reciprocal": "falta o 1 / (…)",
+        "mistake_tanh_for_sigmoid": "calcula tanh em vez de σ",
+        "mistake_loss_instead_of_delta": "devolve a loss de cada amostra em vez de δ⁽ᴸ⁾",
+        "mistake_theta_transposed": "θ⁽ˡ⁺¹⁾ está transposta: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ só tem formas compatíveis quando as "
+                                    "camadas têm o mesmo tamanho",
+        "mistake_transposed_gradient": "o produto está na ordem inversa e dá a transposta de ∂J/∂θ⁽ˡ⁾",
+        "mistake_eta_ignored": "a taxa de aprendizado η ficou de fora",
+        "mistake_eta_fixed": "η está fixo no 0.1 do lab em vez de usar o argumento eta",
+        "mistake_returns_change": "devolve a variação −η∂J/∂θ em vez do novo θ",
+        "mistake_undefined_name": "usa {name!r}, que não está definido onde a função roda (uma variável do "
+                                  "notebook, ou um erro de digitação num dos parâmetros?)",
+        "mistake_math_on_array": "math.exp (ou outra função de math) recebe um só número; np.exp funciona em "
+                                 "arrays inteiros",
+        "mistake_endless_loop": "não retorna: um laço infinito?",
+        "mistake_missing_return": "a função calcula o resultado mas não tem `return`, então o Python devolve None",
+        "mistake_broadcast": "um array (N,) encontrou um (N, 1) e o NumPy os expandiu (broadcast) para (N, N): "
+                             "mantenha y e a ambos (N, 1)",
+        # funções ainda em branco (as células de um notebook de exercícios), e pares singular/plural
+        "check_not_implemented": "ainda não implementada: escreva-a e rode a célula de novo",
+        "check_not_implemented_in": "chama {function}, que ainda não foi implementada",
+        "check_verdict_pending_one": "ainda não implementada: {names}",
+        "check_verdict_pending_many": "ainda não implementadas: {names}",
+        "check_verdict_pending_tail_one": "; ainda não implementada: {names}",
+        "check_verdict_pending_tail_many": "; ainda não implementadas: {names}",
+        "check_verdict_missing_one": "; não encontrada: {names}",
+        "check_verdict_missing_many": "; não encontradas: {names}",
+        "equal_one": "As duas implementações ficaram iguais na {epochs} época ({rule}, {dtype}); "
+                     "maior |Δ| = {largest:.1e}{ratio}",
+        "equal_many": "As duas implementações ficaram iguais nas {epochs} épocas ({rule}, {dtype}); "
+                      "maior |Δ| = {largest:.1e}{ratio}",
+        "ok_line_one": "OK ({witnesses}): todas as grandezas do passo concordam dentro de {rule} ({dtype}); "
+                       "maior |Δ| = {largest:.1e}{ratio}",
+        "ok_line_many": "OK ({witnesses}): todas as grandezas dos {steps} passos concordam dentro de {rule} "
+                        "({dtype}); maior |Δ| = {largest:.1e}{ratio}",
+        "diff_zero_one": "|Δ| = 0 exatamente ({count} época, no piso do eixo)",
+        "diff_zero_many": "|Δ| = 0 exatamente ({count} épocas, no piso do eixo)",
+        "epochs_count_one": "{count} época",
+        "epochs_count_many": "{count} épocas",
+        # --inject-bug list
+        "catalogue_right": "certo:   ",
+        "catalogue_injected": "injetado:",
+        # a barra de progresso, as palavras da própria linha de comando
+        "progress_left": "{elapsed:.1f} s, faltam ~{left:.0f} s",
+        "cli_error": "{prog}: erro: {message}",
+        "cli_try_help": "Veja '{prog} --help' para as opções.",
+        "cli_interrupted": "{prog}: interrompido",
+        "cli_ascii_note": "{prog}: nota: a codificação da saída ({encoding}) não mostra símbolos como Delta e theta: "
+                          "eles são escritos em ASCII (defina PYTHONIOENCODING=utf-8 para vê-los)",
+        "first_mismatch": "primeira diferença: {what}",
+        # a rede do lab (scripts/draw_network.py)
+        "network_inputs": "entradas X",
+        "network_hidden": "camada oculta",
+        "network_output": "saída",
+        "network_title": "A rede 2-3-1 do lab: cada aresta leva o seu peso, θ⁽¹⁾ (azul) e θ⁽²⁾ (laranja)",
+        "no_mismatch": "nenhuma",
     },
 }
 
@@ -190,3 +429,380 @@ def tr(lang: str, key: str, **fields) -> str:
     """The text ``key`` in ``lang`` ("en" or "pt"), with ``fields`` filled in."""
     text = TEXTS[lang][key]
     return text.format(**fields) if fields else text
+
+
+def tr_n(lang: str, key: str, n: int, /, **fields) -> str:
+    """``key`` in the singular (``key_one``) when ``n`` is 1, else the plural (``key_many``); 0 is plural
+    in both languages ("0 epochs", "0 épocas")."""
+    return tr(lang, f"{key}_{'one' if n == 1 else 'many'}", **fields)
+
+
+#: environment variables that name the user's language, strongest first (POSIX's order)
+LANG_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def default_lang(environ: dict[str, str] | None = None) -> str:
+    """The language when ``--lang`` is not given: "pt" when the first of LC_ALL, LC_MESSAGES, LANG that is set
+    starts with "pt" (``LANG=pt_BR.UTF-8``), else "en"."""
+    env = os.environ if environ is None else environ
+    for name in LANG_VARIABLES:
+        if env.get(name):
+            return "pt" if env[name].lower().startswith("pt") else "en"
+    return "en"
+
+
+# --- messages of bad input (exit code 2), translated where they are printed ---------------------------
+#
+# The packages raise InputError with an English message (manual_mlp never imports this module); the
+# command line prints it through :func:`translate`, which looks it up here. Each entry is the English
+# message as raised, with {fields} where the text varies, and its Portuguese. A field may itself be a
+# message of this table (``data file 'd.npz': {error}``): it is translated in turn. A message that
+# matches no entry is printed as raised (tests/test_language.py finds any such English).
+
+ERRORS_PT: list[tuple[str, str]] = [
+    # argparse's own (Python 3.10–3.12)
+    ("the following arguments are required: {args}", "faltam os argumentos obrigatórios: {args}"),
+    ("unrecognized arguments: {args}", "argumentos desconhecidos: {args}"),
+    ("argument {arg}: invalid choice: {value} (choose from {choices})",
+     "argumento {arg}: escolha inválida: {value} (escolha entre {choices})"),
+    ("argument {arg}: expected one argument", "argumento {arg}: espera um valor"),
+    ("argument {arg}: expected at least one argument", "argumento {arg}: espera pelo menos um valor"),
+    ("argument {arg}: invalid float value: {value}", "argumento {arg}: número inválido: {value}"),
+    ("argument {arg}: invalid int value: {value}", "argumento {arg}: número inteiro inválido: {value}"),
+    ("argument {arg}: invalid {kind} value: {value}", "argumento {arg}: valor inválido: {value}"),
+    ("argument {arg}: ignored explicit argument {value}", "argumento {arg}: valor {value} não aceito"),
+    ("argument {arg}: not allowed with argument {other}", "argumento {arg}: não pode ser usado com {other}"),
+    ("ambiguous option: {option} could match {matches}", "opção ambígua: {option} pode ser {matches}"),
+    ("argument {arg}: {message}", "argumento {arg}: {message}"),
+    # cli/options.py
+    ("expected a whole number ≥ 0, got {value}", "esperava um número inteiro ≥ 0, veio {value}"),
+    ("a seed must be ≥ 0, got {value}", "uma semente deve ser ≥ 0, veio {value}"),
+    ("--betas takes two numbers such as 0.9,0.999, got {value}",
+     "--betas recebe dois números como 0.9,0.999, veio {value}"),
+    ("--layers takes comma-separated whole numbers such as 2,3,1, got {value}",
+     "--layers recebe números inteiros separados por vírgula, como 2,3,1; veio {value}"),
+    ("--layers needs at least two sizes (inputs and outputs), got {value}",
+     "--layers precisa de pelo menos dois tamanhos (entradas e saídas), veio {value}"),
+    ("--layers: every layer needs at least 1 unit, got {value} (a size of {size})",
+     "--layers: toda camada precisa de pelo menos 1 unidade, veio {value} (um tamanho {size})"),
+    ("give either --weights FILE.npz or --layers for random weights, not both",
+     "use --weights ARQUIVO.npz ou --layers para pesos aleatórios, não os dois"),
+    ("--bias asks for random weights with biases: use it with --layers (a --weights file carries its own b1…bL)",
+     "--bias pede pesos aleatórios com vieses: use-o com --layers (um arquivo --weights traz os próprios b1…bL)"),
+    # verify/files.py
+    ("{what} file {path} does not exist", "o arquivo de {what} {path} não existe"),
+    ("{what} file {path} is a directory, not an .npz file", "o arquivo de {what} {path} é uma pasta, não um .npz"),
+    ("{what} file {path} cannot be read (permission denied)",
+     "o arquivo de {what} {path} não pode ser lido (permissão negada)"),
+    ("{what} file {path} cannot be read ({reason})", "o arquivo de {what} {path} não pode ser lido ({reason})"),
+    ("{what} file {path} holds a single array (numpy.save): write named arrays with numpy.savez instead",
+     "o arquivo de {what} {path} tem um único array (numpy.save): grave arrays com nome usando numpy.savez"),
+    ("{what} file {path} is not an .npz archive (numpy.savez writes a zip of named arrays)",
+     "o arquivo de {what} {path} não é um arquivo .npz (numpy.savez grava um zip de arrays com nome)"),
+    ("array {name} in {what} file {path} holds Python objects, not numbers",
+     "o array {name} no arquivo de {what} {path} guarda objetos Python, não números"),
+    ("{what} file {path} is not a readable .npz archive ({reason})",
+     "o arquivo de {what} {path} não é um .npz legível ({reason})"),
+    ("{where} has unexpected arrays {names}; expected theta1…thetaL and optionally b1…bL (layers are numbered "
+     "from 1)", "{where} tem arrays inesperados {names}; esperava theta1…thetaL e, opcionalmente, b1…bL (as camadas "
+                "são numeradas a partir de 1)"),
+    ("{where} has no theta1 (it has {names}): expected arrays theta1…thetaL",
+     "{where} não tem theta1 (tem {names}): esperava os arrays theta1…thetaL"),
+    ("{where} has theta{L} but is missing {names}: layers must be 1…L without gaps",
+     "{where} tem theta{L} mas faltam {names}: as camadas devem ir de 1 a L sem lacunas"),
+    ("{where} has theta1…theta{L} and biases {names}: give all of b1…b{last} or none",
+     "{where} tem theta1…theta{L} e os vieses {names}: dê todos os b1…b{last} ou nenhum"),
+    ("data file {path} is missing {names}; it has {have} (expected X of shape (N, n₀) and Y of shape (N, n_L))",
+     "o arquivo de dados {path} não tem {names}; tem {have} (esperava X de forma (N, n₀) e Y de forma (N, n_L))"),
+    ("data file {path} has unexpected arrays {names}; expected exactly X and Y",
+     "o arquivo de dados {path} tem arrays inesperados {names}; esperava exatamente X e Y"),
+    ("data file {path}: {error}", "arquivo de dados {path}: {error}"),
+    ("cannot write {what} to {path}: it is a directory", "não é possível gravar {what} em {path}: é uma pasta"),
+    ("cannot write {what} to {path}: the folder {folder} does not exist",
+     "não é possível gravar {what} em {path}: a pasta {folder} não existe"),
+    ("cannot write {what} to {path} (permission denied)", "não é possível gravar {what} em {path} (permissão negada)"),
+    ("cannot write {what} to {path} ({reason})", "não é possível gravar {what} em {path} ({reason})"),
+    ("the plot", "o gráfico"),
+    ("the JSON report", "o relatório JSON"),
+    ("the weights", "os pesos"),
+    ("the output", "a saída"),
+    ("{what} file {path} is not a regular file (a pipe, a device or a socket): give an .npz file",
+     "o arquivo de {what} {path} não é um arquivo comum (é um pipe, um dispositivo ou um socket): dê um arquivo .npz"),
+    ("{what} file {path} does not fit in memory", "o arquivo de {what} {path} não cabe na memória"),
+    ("{what} needs about {size} of memory, but this machine has {have} available",
+     "{what} precisa de cerca de {size} de memória, mas esta máquina tem {have} disponíveis"),
+    ("array {name} of {what} file {path} (unpacked)", "o array {name} do arquivo de {what} {path} (descompactado)"),
+    ("array {name} of {what} file {path} (shape {shape}, {dtype})",
+     "o array {name} do arquivo de {what} {path} (forma {shape}, {dtype})"),
+    ("the network {sizes} on {n} samples", "a rede {sizes} com {n} amostras"),
+    ("the network {sizes}", "a rede {sizes}"),
+    ("not enough memory for this run (use a smaller network, fewer samples or --batch-size)",
+     "memória insuficiente para esta execução (use uma rede menor, menos amostras ou --batch-size)"),
+    ("{flag} {path} is the input file of {in_flag} {in_path}: writing it would destroy the input; give another name",
+     "{flag} {path} é o arquivo de entrada de {in_flag} {in_path}: gravá-lo destruiria a entrada; dê outro nome"),
+    ("{flag} {path} and {other_flag} {other} are the same file: one output would replace the other; give two names",
+     "{flag} {path} e {other_flag} {other} são o mesmo arquivo: uma saída substituiria a outra; dê dois nomes"),
+    ("--save {path}: give a name ending in .npz (the format --weights reads)",
+     "--save {path}: dê um nome terminado em .npz (o formato que --weights lê)"),
+    ("cannot write the plot to {path}: no writer for {kind}; use a name ending in .png",
+     "não é possível gravar o gráfico em {path}: não há como gravar {kind}; use um nome terminado em .png"),
+    ("matplotlib cannot start with MPLBACKEND={backend} ({reason}): unset it or set MPLBACKEND=agg",
+     "o matplotlib não inicia com MPLBACKEND={backend} ({reason}): remova-a ou defina MPLBACKEND=agg"),
+    ("--width must be at least {n} columns, got {value}", "--width deve ser pelo menos {n} colunas, veio {value}"),
+    ("{name} holds {value} at index {index}, too large for {dtype} (largest {largest})",
+     "{name} tem {value} no índice {index}, grande demais para {dtype} (o maior é {largest})"),
+    ("bce takes probabilities: log a and log(1 − a) need every output in [0, 1], which --output-activation sigmoid "
+     "gives and {name} does not", "bce recebe probabilidades: log a e log(1 − a) precisam de toda saída em [0, 1], "
+                                  "o que --output-activation sigmoid dá e {name} não"),
+    ("expected a value, got an empty string", "espera um valor, veio um texto vazio"),
+    ("cannot write the JSON report to {path}: it is a directory",
+     "não é possível gravar o relatório JSON em {path}: é uma pasta"),
+    ("cannot write the JSON report to {path}: the folder {folder} does not exist",
+     "não é possível gravar o relatório JSON em {path}: a pasta {folder} não existe"),
+    ("cannot write the JSON report to {path} (permission denied)",
+     "não é possível gravar o relatório JSON em {path} (permissão negada)"),
+    ("cannot write the JSON report to {path} ({reason})", "não é possível gravar o relatório JSON em {path} ({reason})"),
+    ("weights", "pesos"),
+    ("data", "dados"),
+    # manual_mlp/validation.py and friends (array names such as θ⁽¹⁾ or "theta1 in w.npz" are fields)
+    ("theta{num} in {where}", "theta{num} em {where}"),
+    ("b{num} in {where}", "b{num} em {where}"),
+    ("X in {where}", "X em {where}"),
+    ("{name} is missing (got None instead of an array)", "{name} está faltando (veio None em vez de um array)"),
+    ("{name} is not a rectangular numeric array ({reason})", "{name} não é um array numérico retangular ({reason})"),
+    ("{name} must hold real numbers (int or float), got an array of dtype {dtype}",
+     "{name} deve conter números reais (int ou float), veio um array de dtype {dtype}"),
+    ("{name} contains a non-finite value ({value}) at index {index}: every input must be a finite number",
+     "{name} contém um valor não finito ({value}) no índice {index}: toda entrada deve ser um número finito"),
+    ("{theta} must be a matrix of shape {shape}, got {ndim} dimension(s) with shape {got}",
+     "{theta} deve ser uma matriz de forma {shape}, veio com {ndim} dimensão(ões) e forma {got}"),
+    ("{theta} has shape {shape}: every layer needs at least one unit",
+     "{theta} tem forma {shape}: toda camada precisa de pelo menos uma unidade"),
+    ("{theta} has shape {shape} but {a} has {n} columns ({prev} has shape {prev_shape}): {formula} needs {theta2} "
+     "of shape {wanted}", "{theta} tem forma {shape} mas {a} tem {n} colunas ({prev} tem forma {prev_shape}): "
+                          "{formula} precisa de {theta2} com forma {wanted}"),
+    ("thetas must be a non-empty list of weight matrices [θ⁽¹⁾, …, θ⁽ᴸ⁾], got {got}",
+     "thetas deve ser uma lista não vazia de matrizes de pesos [θ⁽¹⁾, …, θ⁽ᴸ⁾], veio {got}"),
+    ("biases must be a list of {L} vectors [b⁽¹⁾, …, b{last}] (or None), got {got}",
+     "biases deve ser uma lista de {L} vetores [b⁽¹⁾, …, b{last}] (ou None), veio {got}"),
+    ("biases must be a list of {L} vectors {names} (or None), got {got}",
+     "biases deve ser uma lista de {L} vetores {names} (ou None), veio {got}"),
+    ("biases has {n} vector(s) but there are {L} weight matrices: give one {b} per layer, {names}, or none at all",
+     "biases tem {n} vetor(es) mas há {L} matrizes de pesos: dê um {b} por camada, {names}, ou nenhum"),
+    ("b{l} has shape {shape} but θ{l2} has shape {theta_shape}: {formula} needs b{l3} of shape {wanted}",
+     "b{l} tem forma {shape} mas θ{l2} tem forma {theta_shape}: {formula} precisa de b{l3} com forma {wanted}"),
+    ("X must be a matrix of shape {shape} (one row per sample), got shape {got} (one sample? use "
+     "X.reshape(1, {n}))", "X deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got} (uma "
+                           "amostra só? use X.reshape(1, {n}))"),
+    ("X must be a matrix of shape {shape} (one row per sample), got shape {got}",
+     "X deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got}"),
+    ("X has shape {shape}: a batch needs at least one sample", "X tem forma {shape}: um lote precisa de pelo menos "
+                                                                 "uma amostra"),
+    ("X has shape {shape} but θ⁽¹⁾ has {n} columns (inputs): z⁽¹⁾ = Xθ⁽¹⁾ᵀ needs X of shape {wanted}",
+     "X tem forma {shape} mas θ⁽¹⁾ tem {n} colunas (entradas): z⁽¹⁾ = Xθ⁽¹⁾ᵀ precisa de X com forma {wanted}"),
+    ("cross_entropy needs at least 2 classes, but the output layer has 1 unit (use bce)",
+     "cross_entropy precisa de pelo menos 2 classes, mas a camada de saída tem 1 unidade (use bce)"),
+    ("Y must be a matrix of shape {shape} (one row per sample) or integer class labels of shape (N,), got shape "
+     "{got}", "Y deve ser uma matriz de forma {shape} (uma linha por amostra) ou um vetor de rótulos de classe "
+              "inteiros de forma (N,), veio a forma {got}"),
+    ("Y must be a matrix of shape {shape} (one row per sample), got shape {got} (one target per sample? use "
+     "Y.reshape(-1, 1))", "Y deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got} (um "
+                          "alvo por amostra? use Y.reshape(-1, 1))"),
+    ("Y must be a matrix of shape {shape} (one row per sample), got shape {got}",
+     "Y deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got}"),
+    ("X has {n} rows but Y has {m}: each sample needs one target row",
+     "X tem {n} linhas mas Y tem {m}: cada amostra precisa de uma linha de alvo"),
+    ("Y has shape {shape} but the output layer has {n} unit(s): J compares a⁽ᴸ⁾ of shape {a_shape} with Y entry by "
+     "entry, so Y must have shape {wanted}", "Y tem forma {shape} mas a camada de saída tem {n} unidade(s): J compara "
+                                             "a⁽ᴸ⁾ de forma {a_shape} com Y entrada por entrada, então Y deve ter "
+                                             "forma {wanted}"),
+    ("{loss} needs targets Y in [0, 1] ({what}), got values from {low} to {high}",
+     "{loss} precisa de alvos Y em [0, 1] ({what}), vieram valores de {low} a {high}"),
+    ("probabilities", "probabilidades"),
+    ("class probabilities (one-hot rows)", "probabilidades de classe (linhas one-hot)"),
+    ("Y must be a matrix of shape {shape} (one row per sample){labels}, got shape {got}",
+     "Y deve ser uma matriz de forma {shape} (uma linha por amostra){labels}, veio a forma {got}"),
+    (" or integer class labels of shape (N,)", " ou um vetor de rótulos de classe inteiros de forma (N,)"),
+    # manual_mlp/backprop.py's shape checks, one formula each
+    ("θ⁽ˡ⁾ must be a matrix of shape (nₗ, nₗ₋₁), got shape {got}",
+     "θ⁽ˡ⁾ deve ser uma matriz de forma (nₗ, nₗ₋₁), veio a forma {got}"),
+    ("a⁽ˡ⁻¹⁾ must be a matrix of shape {shape} (one row per sample), got shape {got}",
+     "a⁽ˡ⁻¹⁾ deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got}"),
+    ("θ⁽ˡ⁾ has shape {shape} but a⁽ˡ⁻¹⁾ has {n} columns: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ needs θ⁽ˡ⁾ of shape {wanted}",
+     "θ⁽ˡ⁾ tem forma {shape} mas a⁽ˡ⁻¹⁾ tem {n} colunas: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ precisa de θ⁽ˡ⁾ com forma {wanted}"),
+    ("∂J/∂a⁽ᴸ⁾ has shape {shape} but f′(z⁽ᴸ⁾) has shape {other}: δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾) needs both of shape "
+     "(N, n_L) (is y a matrix of shape (N, n_L)?)",
+     "∂J/∂a⁽ᴸ⁾ tem forma {shape} mas f′(z⁽ᴸ⁾) tem forma {other}: δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾) precisa dos dois com "
+     "forma (N, n_L) (y é uma matriz de forma (N, n_L)?)"),
+    ("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ must be matrices, got shapes {shape} and {other}",
+     "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ devem ser matrizes, vieram as formas {shape} e {other}"),
+    ("δ⁽ˡ⁺¹⁾ has shape {shape} but θ⁽ˡ⁺¹⁾ has shape {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) needs θ⁽ˡ⁺¹⁾ with {n} "
+     "rows (is it θ⁽ˡ⁺¹⁾, untransposed?)",
+     "δ⁽ˡ⁺¹⁾ tem forma {shape} mas θ⁽ˡ⁺¹⁾ tem forma {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) precisa de θ⁽ˡ⁺¹⁾ com "
+     "{n} linhas (é mesmo θ⁽ˡ⁺¹⁾, sem transpor?)"),
+    ("δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ has shape {shape} but f′(z⁽ˡ⁾) has shape {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplies "
+     "them entry by entry", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ tem forma {shape} mas f′(z⁽ˡ⁾) tem forma {other}: δ⁽ˡ⁾ = "
+                            "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplica os dois entrada por entrada"),
+    ("δ⁽ˡ⁾ has shape {shape} and a⁽ˡ⁻¹⁾ has shape {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ needs two matrices with one row "
+     "per sample each (the same N)", "δ⁽ˡ⁾ tem forma {shape} e a⁽ˡ⁻¹⁾ tem forma {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ "
+                                     "precisa de duas matrizes com uma linha por amostra cada (o mesmo N)"),
+    ("θ has shape {shape} but ∂J/∂θ has shape {other}: θ − η∂J/∂θ needs the gradient in the parameter's own shape "
+     "(∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ has θ⁽ˡ⁾'s shape)",
+     "θ tem forma {shape} mas ∂J/∂θ tem forma {other}: θ − η∂J/∂θ precisa do gradiente na forma do próprio "
+     "parâmetro (∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ tem a forma de θ⁽ˡ⁾)"),
+    ("X has {n} rows but Y has {m} labels: each sample needs one label",
+     "X tem {n} linhas mas Y tem {m} rótulos: cada amostra precisa de um rótulo"),
+    ("class label {label} is out of range: the output layer has {n} units, so labels must be 0…{last}",
+     "o rótulo de classe {label} está fora do intervalo: a camada de saída tem {n} unidades, então os rótulos vão "
+     "de 0 a {last}"),
+    ("layer sizes need at least two entries (inputs and outputs), got {sizes}",
+     "os tamanhos das camadas precisam de pelo menos dois valores (entradas e saídas), veio {sizes}"),
+    ("every layer size must be at least 1, got {sizes}", "todo tamanho de camada deve ser pelo menos 1, veio {sizes}"),
+    ("unknown activation {name}; choose one of: {known}", "ativação desconhecida {name}; escolha uma de: {known}"),
+    ("unknown loss {name}; choose one of: {known}", "função de custo desconhecida {name}; escolha uma de: {known}"),
+    ("unknown optimizer {name}; choose one of: {known}", "otimizador desconhecido {name}; escolha um de: {known}"),
+    ("the learning rate η (--lr) must be a finite number > 0, got {value}",
+     "a taxa de aprendizado η (--lr) deve ser um número finito > 0, veio {value}"),
+    ("momentum (--momentum) must be a finite number ≥ 0 (and > 0 with --nesterov), got {value}",
+     "o momentum (--momentum) deve ser um número finito ≥ 0 (e > 0 com --nesterov), veio {value}"),
+    ("--momentum and --nesterov belong to sgd, not {name} (Adam's momentum is --betas)",
+     "--momentum e --nesterov são do sgd, não do {name} (o momentum do Adam é --betas)"),
+    ("weight decay (--weight-decay) must be a finite number ≥ 0, got {value}",
+     "o decaimento dos pesos (--weight-decay) deve ser um número finito ≥ 0, veio {value}"),
+    ("--betas takes two numbers in [0, 1), got {value}", "--betas recebe dois números em [0, 1), veio {value}"),
+    ("Adam's ε (--eps) must be a finite number > 0, got {value}",
+     "o ε do Adam (--eps) deve ser um número finito > 0, veio {value}"),
+    ("batch size must be between 1 and the number of samples N = {n}, got {value}",
+     "o tamanho do lote deve estar entre 1 e o número de amostras N = {n}, veio {value}"),
+    ("the shuffle seed must be a whole number ≥ 0, got {value}",
+     "a semente do embaralhamento deve ser um número inteiro ≥ 0, veio {value}"),
+    ("{name} can only be the output activation (--output-activation), not a hidden layer's",
+     "{name} só pode ser a ativação da saída (--output-activation), não a de uma camada oculta"),
+    ("{name} is computed from the logits z⁽ᴸ⁾ and applies softmax itself: use --output-activation softmax (or "
+     "identity), not {other}", "{name} é calculada a partir dos logits z⁽ᴸ⁾ e aplica a softmax ela mesma: use "
+                               "--output-activation softmax (ou identity), não {other}"),
+    ("a softmax output goes with --loss cross_entropy (δ⁽ᴸ⁾ = (a − y)/N), not {name}",
+     "uma saída softmax vai com --loss cross_entropy (δ⁽ᴸ⁾ = (a − y)/N), não com {name}"),
+    # verify/run.py
+    ("the learning rate η (--lr) must be a number, got {value}",
+     "a taxa de aprendizado η (--lr) deve ser um número, veio {value}"),
+    ("the number of steps must be a whole number, got {value}", "o número de passos deve ser inteiro, veio {value}"),
+    ("the number of steps must be at least 1, got {value}", "o número de passos deve ser pelo menos 1, veio {value}"),
+    ("dtype must be float64 or float32, got {value}", "o dtype deve ser float64 ou float32, veio {value}"),
+    ("the tolerance {name} (--{option}) must be a number, got {value}",
+     "a tolerância {name} (--{option}) deve ser um número, veio {value}"),
+    ("the tolerance {name} (--{option}) must be a finite number ≥ 0, got {value}",
+     "a tolerância {name} (--{option}) deve ser um número finito ≥ 0, veio {value}"),
+    # teach/mutants.py
+    ("the mistake {name} cannot show on this network (sizes {sizes}, with biases, N = {n}): {reason}",
+     "o erro {name} não aparece nesta rede (tamanhos {sizes}, com vieses, N = {n}): {reason}"),
+    ("the mistake {name} cannot show on this network (sizes {sizes}, no biases, N = {n}): {reason}",
+     "o erro {name} não aparece nesta rede (tamanhos {sizes}, sem vieses, N = {n}): {reason}"),
+    ("it is in the hidden δ, so it needs a hidden layer (e.g. --layers 3,4,2)",
+     "ele está no δ oculto, então precisa de uma camada oculta (por exemplo --layers 3,4,2)"),
+    ("with one sample a sum and a mean are the same: use N ≥ 2 samples",
+     "com uma amostra, soma e média são iguais: use N ≥ 2 amostras"),
+    ("it is in ∂J/∂b, so the network needs biases (e.g. --layers 3,4,2 --bias)",
+     "ele está em ∂J/∂b, então a rede precisa de vieses (por exemplo --layers 3,4,2 --bias)"),
+    ("δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ f′(z⁽ˡ⁾) only has compatible shapes when nₗ₋₁ = nₗ = nₗ₊₁, so every layer needs the same size "
+     "(e.g. --layers 3,3,3,3)", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ f′(z⁽ˡ⁾) só tem formas compatíveis quando nₗ₋₁ = nₗ = nₗ₊₁, então "
+                                "toda camada precisa do mesmo tamanho (por exemplo --layers 3,3,3,3)"),
+    ("unknown mistake {name} for --inject-bug; choose one of: {names} (or 'list' to describe them)",
+     "erro desconhecido {name} para --inject-bug; escolha um de: {names} (ou 'list' para descrevê-los)"),
+    # train/ and cli/train_cli.py
+    ("unknown --dataset {name}; choose one of: {names}", "--dataset desconhecido {name}; escolha um de: {names}"),
+    ("--impl must be one of {names}, got {value}", "--impl deve ser um de {names}, veio {value}"),
+    ("cannot write the plot to {path} ({reason})", "não é possível gravar o gráfico em {path} ({reason})"),
+    ("cannot write the plot to {path}: {reason}; use a name ending in .png",
+     "não é possível gravar o gráfico em {path}: {reason}; use um nome terminado em .png"),
+    ("--epochs must be at least 1, got {value}", "--epochs deve ser pelo menos 1, veio {value}"),
+    ("--print-every must be at least 1, got {value}", "--print-every deve ser pelo menos 1, veio {value}"),
+    ("--plot-boundary adds a panel to the plot: it cannot be used with --no-plot",
+     "--plot-boundary acrescenta um painel ao gráfico: não pode ser usado com --no-plot"),
+    ("--plot {path} has no extension to say the file type: give a name ending in .png",
+     "--plot {path} não tem extensão que diga o tipo do arquivo: dê um nome terminado em .png"),
+    ("--plot {path}: cannot write a {suffix} file; give a name ending in .png (or .pdf, .svg)",
+     "--plot {path}: não é possível gravar um arquivo {suffix}; dê um nome terminado em .png (ou .pdf, .svg)"),
+    ("--plot {path}: the folder {folder} does not exist", "--plot {path}: a pasta {folder} não existe"),
+    ("--plot-boundary draws the plane of 2 inputs, but {name} has {n} (X {shape})",
+     "--plot-boundary desenha o plano de 2 entradas, mas {name} tem {n} (X {shape})"),
+    ("give either --data FILE.npz or --dataset NAME, not both",
+     "use --data ARQUIVO.npz ou --dataset NOME, não os dois"),
+    ("{name} has {d0} input(s) per sample (X {shape}), but {source} takes {n0}: use --layers {layers}",
+     "{name} tem {d0} entrada(s) por amostra (X {shape}), mas {source} recebe {n0}: use --layers {layers}"),
+    ("{name} has {d0} input(s) and {dL} output(s) per sample (X {shape}, Y {y_shape}), but {source} takes {n0} "
+     "input(s) and gives {nL} output(s): use --layers {layers}",
+     "{name} tem {d0} entrada(s) e {dL} saída(s) por amostra (X {shape}, Y {y_shape}), mas {source} recebe {n0} "
+     "entrada(s) e dá {nL} saída(s): use --layers {layers}"),
+    ("the lab's weights", "os pesos do lab"),
+    ("the default architecture of {name}", "a arquitetura padrão de {name}"),
+    # check/ and cli/check_cli.py
+    ("unknown function {name} in --name; the lab's functions are {names}",
+     "função desconhecida {name} em --name; as funções do lab são {names}"),
+    ("--name expects LAB=THEIRS with a Python name on the right, got {value}",
+     "--name espera LAB=SEU_NOME com um nome Python à direita, veio {value}"),
+    ("--{option} {path} is one of the files to check: refusing to overwrite it",
+     "--{option} {path} é um dos arquivos a verificar: ele não será sobrescrito"),
+    ("--{option} and --{other} are the same file {path}: give each its own",
+     "--{option} e --{other} são o mesmo arquivo {path}: dê um arquivo para cada"),
+    ("cannot write --{option} to {path}: it is a folder", "não é possível gravar --{option} em {path}: é uma pasta"),
+    ("cannot write --{option} to {path}: no folder {folder}",
+     "não é possível gravar --{option} em {path}: a pasta {folder} não existe"),
+    ("cannot write {path} ({reason})", "não é possível gravar {path} ({reason})"),
+    ("--timeout must be a number of seconds in (0, 3600], got {value}",
+     "--timeout deve ser um número de segundos em (0, 3600], veio {value}"),
+    ("--jobs must be at least 1, got {value}", "--jobs deve ser pelo menos 1, veio {value}"),
+    ("--gradescope writes one submission's results.json: give one file",
+     "--gradescope grava o results.json de uma só entrega: dê um arquivo"),
+    ("{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)",
+     "{path}: não é um notebook Jupyter (um .ipynb é JSON com uma lista de células)"),
+    ("{path}: expected a .py file or a .ipynb notebook", "{path}: esperava um arquivo .py ou um notebook .ipynb"),
+    ("{path}: no such file", "{path}: arquivo não encontrado"),
+    ("{path}: not a regular file", "{path}: não é um arquivo comum"),
+    ("{path}: cannot be read ({reason})", "{path}: não pode ser lido ({reason})"),
+    # the operating system's reasons (OSError.strerror)
+    ("Permission denied", "permissão negada"),
+    ("No such file or directory", "arquivo ou pasta inexistente"),
+    ("Is a directory", "é uma pasta"),
+    # torch_reference/device.py
+    ("unknown device {name}: use 'cpu' or 'cuda'", "dispositivo desconhecido {name}: use 'cpu' ou 'cuda'"),
+    ("the torch twin runs on 'cpu' or 'cuda', not {name}", "a implementação PyTorch roda em 'cpu' ou 'cuda', não "
+                                                           "em {name}"),
+    ("--device cuda: PyTorch {version} ({built}) finds no CUDA GPU here; use --device cpu",
+     "--device cuda: o PyTorch {version} ({built}) não encontra GPU CUDA aqui; use --device cpu"),
+    ("built with CUDA {cuda}", "compilado com CUDA {cuda}"),
+    ("built without CUDA", "compilado sem CUDA"),
+    ("--device {device}: there are only {n} CUDA device(s)", "--device {device}: há só {n} dispositivo(s) CUDA"),
+]
+
+
+def _pattern(template: str) -> re.Pattern:
+    """The English template as a regular expression: each {field} matches any text (a repeated one, the same;
+    one named num… only digits)."""
+    parts, seen, regex = re.split(r"\{(\w+)\}", template), set(), ""
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            regex += re.escape(part)
+        else:
+            any_text = r"\d+" if part.startswith("num") else ".+?"   # {num…}: digits only (theta{num})
+            regex += f"(?P={part})" if part in seen else f"(?P<{part}>{any_text})"
+            seen.add(part)
+    return re.compile(regex + r"\Z", re.S)
+
+
+_COMPILED: dict[str, list[tuple[re.Pattern, str]]] = {}
+
+
+def translate(lang: str, message: str) -> str:
+    """An English message of bad input in ``lang``: the first entry of the table that matches it, its fields
+    translated in turn; the message as it is when none matches (or when ``lang`` is "en")."""
+    if lang == "en":
+        return message
+    table = _COMPILED.get(lang)
+    if table is None:
+        table = _COMPILED[lang] = [(_pattern(en), other) for en, other in {"pt": ERRORS_PT}[lang]]
+    for pattern, target in table:
+        match = pattern.match(message)
+        if match:
+            return target.format(**{k: translate(lang, v) for k, v in match.groupdict().items()})
+    return message

@@ -14,7 +14,7 @@ from mlp_harness.bench.timing import median_times
 
 CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "harness_step",
              "numpy_matmuls", "torch_matmuls", "matmul_flops", "epochs_per_call", "numpy_epoch", "torch_epoch",
-             "memory", "numpy_over_torch", "harness_ratio", "numpy_gflops", "step_over_matmuls",
+             "memory", "harness_tally", "numpy_over_torch", "harness_ratio", "numpy_gflops", "step_over_matmuls",
              "epoch_over_matmuls", "epoch_ratio", "blas_ratio", "noise"}
 TIMING_KEYS = {"median", "q1", "q3", "rounds", "calls_per_round"}
 TINY = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64"]

@@ -43,7 +43,7 @@ def test_json_report_has_the_documented_keys(capsys, tmp_path):
     report = json.loads(path.read_text())
     assert code == 0 and report["ok"] is True and report["first_mismatch"] is None
     assert [s["step"] for s in report["steps"]] == [1, 2, 3]
-    assert set(report["steps"][0]) == {"step", "loss_numpy", "loss_torch", "max_abs_diff"}
+    assert set(report["steps"][0]) == {"step", "loss_numpy", "loss_torch", "max_abs_diff", "max_ratio"}
     assert set(report["final"]["numpy"]) == {"theta1", "theta2"} == set(report["final"]["torch"])
     assert report["config"]["optimizer"] == "sgd" and report["config"]["lr"] == 0.1
 
@@ -71,9 +71,14 @@ def test_many_steps_show_first_last_and_a_summary(capsys):
     assert "Step 1 of 50" in out and "Step 50" in out and "Per-step summary (20 of 50 steps shown" in out
 
 
-def test_float32_run_uses_float32_tolerances(capsys):
+def test_float32_run_uses_float32_error_bounds(capsys):
     code, out, _ = run(capsys, "--dtype", "float32", "--steps", "5")
-    assert code == 0 and "(float32)" in out and "rtol=1.2e-03" in out
+    assert code == 0 and "rounding-error bound, u = 6.0e-08 (float32)" in out   # u = 2⁻²⁴
+
+
+def test_rtol_and_atol_override_the_error_bounds(capsys):
+    code, out, _ = run(capsys, "--dtype", "float32", "--rtol", "1e-3")
+    assert code == 0 and "within rtol=1.0e-03, atol=1.2e-03 (float32)" in out   # atol: 10⁴·ε of float32
 
 
 def test_breadth_example_exits_0_with_three_witnesses(capsys, tmp_path):

@@ -110,12 +110,13 @@ def test_float32_explanations_agree_within_float32_tolerance():
     config = RunConfig(steps=2, dtype="float32", optimizer="adam")
     recorder = recorded_run(config)
     explanations = [e for step in (1, 2) for e in explain_step(config, *recorder.steps[step]).values()]
-    assert all(e.agrees(config.tolerance) for e in explanations)
+    assert all(e.agrees(config.fixed_tolerance) for e in explanations)
 
 
 def lab_lines(capsys, *argv) -> tuple[int, dict[str, str]]:
-    """Run mlp-compare --explain; its explanation lines by target ("δ⁽²⁾[0, 0]" → the line)."""
-    code = main(["--explain", *argv])
+    """Run mlp-compare --explain; its explanation lines by target ("δ⁽²⁾[0, 0]" → the line).
+    Wide enough that no line is broken to fit (tests/test_width.py checks the breaking)."""
+    code = main(["--explain", "--width", "1000", *argv])
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.startswith("  ↳ ")]
     return code, {re.split(r": | [=←] ", line)[1]: line for line in lines}
@@ -166,7 +167,7 @@ def test_a_network_too_big_is_said_so_and_still_compared(capsys):
 
 
 def test_portuguese_table_verdict_and_tags(capsys):
-    code = main(["--explain", "--lang", "pt", "--inject-bug", "half_dropped"])
+    code = main(["--explain", "--width", "1000", "--lang", "pt", "--inject-bug", "half_dropped"])
     out = capsys.readouterr().out
     assert code == 1 and out.startswith("--explain: abaixo de cada linha")
     for text in ("Passo 1 de 1", "grandeza", "fórmula", "NumPy (à mão)", "θ⁽¹⁾ (novo)", "◀ primeira diferença",
@@ -179,7 +180,7 @@ def test_portuguese_ok_line(capsys):
     assert main(["--lang", "pt", "--steps", "3"]) == 0
     out = capsys.readouterr().out
     assert "Passo 3" in out and "Resumo por passo" in out
-    assert out.rstrip().splitlines()[-1].startswith("OK (fórmula = autograd): todas as grandezas do(s) 3 passo(s)")
+    assert out.rstrip().splitlines()[-1].startswith("OK (fórmula = autograd): todas as grandezas dos 3 passos")
 
 
 @pytest.mark.parametrize("x,text", [(0.27, "0.27"), (-0.02258058, "−0.02258058"), (1e-8, "1e−08"),

@@ -3,8 +3,8 @@
 Network: 3-4-4-2 sigmoid with biases, N = 2 samples, one step with η = 0.1 (3-3-3-3 for the mistake that
 needs equal sizes). The expected place is the first quantity, in the order the math flows (z, a for
 l = 1…L; J; δ for l = L…1; ∂J/∂θ, ∂J/∂b for l = L…1; new θ, b for l = 1…L), that the broken formula feeds.
-The harness's own float64 tolerance (1e4·ε ≈ 2.2e-12) applies; the smallest of these mistakes moves a value
-by ~1e-5, seven orders of magnitude above it.
+The harness's own rule applies (each quantity's rounding-error bound, ~1e-15 here); the smallest of these
+mistakes moves a value by ~1e-5, ten orders of magnitude above it.
 """
 import numpy as np
 import pytest
@@ -19,6 +19,7 @@ EXPECTED = {
     "no_sigma_prime": ("delta", L),                 # δ⁽ᴸ⁾ is the first quantity built with σ′
     "hidden_no_sigma_prime": ("delta", L - 1),      # δ⁽ᴸ⁾ is right, the first hidden δ is not
     "sigma_prime_of_a": ("delta", L),
+    "sigma_prime_of_z": ("delta", L),
     "theta_l_in_hidden_delta": ("delta", L - 1),
     "missing_transpose": ("grad_theta", L),         # the δ are right; θ⁽ᴸ⁾ is (2, 4), not a row or column
     "half_dropped": ("delta", L),                   # J itself is right, ∂J/∂a⁽ᴸ⁾ (inside δ⁽ᴸ⁾) doubled
@@ -64,6 +65,7 @@ def test_building_mutants_leaves_the_correct_network_correct():
 # On the lab's 2-3-1 network (no biases): θ⁽²⁾ is a row, for which reshape and transpose agree, so the
 # missing transpose first shows in ∂J/∂θ⁽¹⁾.
 LAB_EXPECTED = {"no_sigma_prime": "δ⁽²⁾", "hidden_no_sigma_prime": "δ⁽¹⁾", "sigma_prime_of_a": "δ⁽²⁾",
+                "sigma_prime_of_z": "δ⁽²⁾",
                 "missing_transpose": "∂J/∂θ⁽¹⁾", "half_dropped": "δ⁽²⁾", "residual_sign": "δ⁽²⁾",
                 "sign_flipped": "θ⁽¹⁾ (new)", "mean_instead_of_sum": "∂J/∂θ⁽²⁾", "updated_theta_in_backward": "δ⁽¹⁾"}
 
@@ -90,11 +92,13 @@ def test_inject_bug_on_a_network_where_it_shows(capsys):
     assert any(line.startswith("∂J/∂b⁽³⁾") and "◀ first mismatch" in line for line in lines)
 
 
-def test_a_mistake_smaller_than_the_float32_tolerance_is_reported_as_unnoticed(capsys):
+def test_float32_error_bounds_catch_a_mistake_that_a_fixed_tolerance_hides(capsys):
     """On the lab's network the eager update moves δ⁽¹⁾ by about 2e-5 (η∂J/∂θ⁽²⁾ ≈ 4e-3, times δ⁽²⁾ ≈ 0.05
-    and σ′ ≤ ¼), far below float32's 1e4·ε ≈ 1.2e-3: the run honestly agrees, and says the mistake went
-    unnoticed rather than looking correct."""
-    assert main(["--inject-bug", "updated_theta_in_backward", "--dtype", "float32"]) == 0
+    and σ′ ≤ ¼). Its rounding-error bound in float32 is ~1e-8, so the default rule catches it; the old
+    fixed 10⁴·ε ≈ 1.2e-3 hides it, and the run says the mistake went unnoticed rather than looking correct."""
+    assert main(["--inject-bug", "updated_theta_in_backward", "--dtype", "float32"]) == 1
+    assert "◀ first mismatch" in capsys.readouterr().out
+    assert main(["--inject-bug", "updated_theta_in_backward", "--dtype", "float32", "--rtol", "1.2e-3"]) == 0
     assert "It went unnoticed" in capsys.readouterr().out
 
 

@@ -31,7 +31,8 @@ def test_network_picture_labels_every_node_and_weight(tmp_path):
     draw = script("draw_network.py")
     fig = draw["draw_network"]()
     texts = [t.get_text() for t in fig.axes[0].texts]
-    assert {"x₁", "x₂", "a⁽¹⁾₁", "a⁽¹⁾₂", "a⁽¹⁾₃", "a⁽²⁾"} <= set(texts)
+    # units numbered from 0, as the text and the tools index θ: θ⁽¹⁾[2, 0] is the edge x₀ → a⁽¹⁾₂
+    assert {"x₀", "x₁", "a⁽¹⁾₀", "a⁽¹⁾₁", "a⁽¹⁾₂", "a⁽²⁾"} <= set(texts)
     weights = sorted(f"{w:g}".replace("-", "−") for theta in lab.THETAS for w in np.ravel(theta))
     assert sorted(t for t in texts if t.lstrip("−")[:1].isdigit()) == weights   # the 9 weights of θ⁽¹⁾ and θ⁽²⁾
     fig.savefig(tmp_path / "net.png")

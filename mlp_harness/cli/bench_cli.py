@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import asdict, replace
-from pathlib import Path
 
 from manual_mlp.validation import InputError
 from torch_reference.device import check_device
 
 from ..bench.bench import (NETS, CaseResult, Settings, StartupResult, available_activations, default_activations,
                            measure_case, measure_import, measure_startup)
-from ..verify.files import write_json
+from ..verify.files import check_json_path, write_json
 from ..bench.machine import describe_machine, machine_lines, thread_limit
 from .options import ArgumentParser, add_device_options, guarded
 
@@ -25,6 +24,12 @@ from .options import ArgumentParser, add_device_options, guarded
 #: memory probes, one start-up run; the ratios are rougher
 QUICK = dict(dtypes=("float64",), activations=("sigmoid",), budget_s=0.1, min_rounds=3, warm_up_calls=1,
              settle_s=0.11, epochs=False, memory_steps=0, startup_runs=1)
+
+#: ``--budget`` above this (an hour per case; inf, NaN) would never end in practice
+MAX_BUDGET_S = 3600.0
+
+#: ``--budget`` above this (an hour per case; inf, NaN) would never end in practice
+MAX_BUDGET_S = 3600.0
 
 #: a load average above this before the run means the machine is busy with other work
 BUSY_LOAD = 0.5
@@ -76,10 +81,12 @@ def settings_from(args) -> Settings:
     if unknown:
         raise InputError(f"--activations: {', '.join(unknown)} not available in both twins; "
                          f"choose from {', '.join(available_activations())}")
-    if args.json and not Path(args.json).resolve().parent.is_dir():
-        raise InputError(f"--json {args.json}: the folder {str(Path(args.json).resolve().parent)!r} does not exist")
-    if args.budget is not None and not args.budget > 0:
-        raise InputError(f"--budget must be > 0 seconds, got {args.budget}")
+    if args.json:
+        check_json_path(args.json)
+    if args.budget is not None and not 0 < args.budget <= MAX_BUDGET_S:
+        raise InputError(f"--budget must be > 0 and at most {MAX_BUDGET_S:g} seconds per case, got {args.budget}")
+    if args.threads is not None and not 1 <= args.threads <= 4096:
+        raise InputError(f"--threads must be between 1 and 4096, got {args.threads}")
     return replace(settings, nets=tuple(args.nets or settings.nets), dtypes=tuple(args.dtypes or settings.dtypes),
                    activations=tuple(activations), budget_s=args.budget or settings.budget_s,
                    device=str(check_device(args.device)), allow_tf32=args.allow_tf32)

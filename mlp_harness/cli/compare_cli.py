@@ -9,15 +9,17 @@ Exit codes: 0 every quantity matched, 1 a mismatch or a divergence, 2 bad input.
 from __future__ import annotations
 
 import sys
+import textwrap
 
 from ..teach.explain import StepRecorder, explanation_notes
-from ..verify.files import check_json_path, json_array, json_number, write_json
-from ..i18n import LANGS, tr
+from ..verify.files import check_json_path, check_outputs, json_array, json_number, write_json
+from ..i18n import tr
 from ..teach.mutants import catalogue_text, get_mutant
-from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded, resolve_data,
-                      resolve_weights, run_config)
+from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
+                      guarded, resolve_data, resolve_weights, run_config)
 from ..verify.run import Report, build_numpy_twin, run_comparison
 from ..verify.table import render_report
+from ..verify.width import output_width
 
 
 def build_parser() -> ArgumentParser:
@@ -38,7 +40,9 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--explain", action="store_true",
                    help="under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, "
                         "tagged with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)")
-    p.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the verdict: en or pt")
+    add_lang_option(p, "the table and the verdict")
+    p.add_argument("--width", type=int, metavar="N", help="columns the table may use (default: the terminal's, "
+                   "COLUMNS, or 100); values that do not fit side by side are stacked, NumPy above PyTorch")
     return p
 
 
@@ -48,9 +52,10 @@ def report_json(report: Report) -> dict:
         "ok": report.ok,
         "config": report.config.to_json(),
         "steps": [{"step": s.step, "loss_numpy": json_number(s.loss_numpy), "loss_torch": json_number(s.loss_torch),
-                   "max_abs_diff": json_number(s.max_abs_diff)} for s in report.steps],
+                   "max_abs_diff": json_number(s.max_abs_diff), "max_ratio": json_number(s.max_ratio)}
+                  for s in report.steps],
         "first_mismatch": None if report.ok else report.first_mismatch.to_json(),
-        "tolerance": {"rtol": report.tolerance.rtol, "atol": report.tolerance.atol},
+        "tolerance": report.tolerance.to_json() | {"largest_ratio": json_number(max(s.max_ratio for s in report.steps))},
         "final": {"numpy": {k: json_array(v) for k, v in report.final_numpy.items()},
                   "torch": {k: json_array(v) for k, v in report.final_torch.items()}},
     }
@@ -58,10 +63,12 @@ def report_json(report: Report) -> dict:
 
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    width = output_width(args.width)
     if args.inject_bug == "list":
-        print(catalogue_text())
+        print(catalogue_text(args.lang))
         return 0
     mutant = get_mutant(args.inject_bug) if args.inject_bug else None
+    check_outputs({"--weights": args.weights, "--data": args.data}, {"--json": args.json})
     if args.json:
         check_json_path(args.json)
     thetas, biases = resolve_weights(args)
@@ -73,12 +80,12 @@ def _main(argv: list[str] | None = None) -> int:
     recorder = StepRecorder(build_numpy_twin(config, thetas, biases, broken)[0]) if args.explain else None
     report = run_comparison(config, thetas, biases, X, Y, manual_model=recorder or broken)
     header, notes = explanation_notes(recorder, config, args.lang) if recorder else ([], None)
-    print("\n".join(header + [render_report(report, len(thetas), biases is not None, args.lang, notes)]))
+    header = [wrapped for line in header for wrapped in textwrap.wrap(line, width, break_on_hyphens=False)]
+    print("\n".join(header + [render_report(report, len(thetas), biases is not None, args.lang, notes, width)]))
     if mutant:
         print(mutant.explain(args.lang))
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
-            tol = report.tolerance
-            print(tr(args.lang, "unnoticed", rtol=tol.rtol, atol=tol.atol, dtype=config.dtype))
+            print(tr(args.lang, "unnoticed", rule=report.tolerance.describe(args.lang), dtype=config.dtype))
     if args.json:
         write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1

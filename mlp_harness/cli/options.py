@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from typing import Callable
 
@@ -14,7 +15,9 @@ import numpy as np
 from manual_mlp import ACTIVATIONS, LOSSES, OPTIMIZERS, lab, random_parameters
 from manual_mlp.validation import InputError, InputTypeError
 
+from ..i18n import LANGS, default_lang, tr, translate
 from ..verify.files import load_data, load_weights
+from ..verify.resources import check_network
 from ..verify.run import RunConfig
 
 Array = np.ndarray
@@ -23,11 +26,57 @@ Array = np.ndarray
 RANDOM_BATCH = 8
 
 
+#: the language of the command being run (set by :func:`guarded` from --lang before argparse parses anything)
+_running_lang: str | None = None
+
+
+def lang_of(argv: list[str] | None) -> str:
+    """The --lang of a command line (the last one given, as argparse takes it), else the environment's
+    (:func:`mlp_harness.i18n.default_lang`). Read before parsing, so that a usage error speaks it too."""
+    args, lang = list(sys.argv[1:] if argv is None else argv), None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        name, eq, value = arg.partition("=")
+        if len(name) >= 5 and "--lang".startswith(name):   # argparse accepts --lan for --lang
+            value = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            lang = value if value in LANGS else lang
+    return lang or default_lang()
+
+
+def add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--lang", choices=LANGS, default=default_lang(),
+                   help=f"language of {what}: en or pt (default: pt when LC_ALL, LC_MESSAGES or LANG starts with "
+                        "pt, e.g. LANG=pt_BR.UTF-8; else en)")
+
+
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is two short lines on stderr and exit code 2."""
+    """argparse, but a usage error is two short lines on stderr, in the command's language, and exit code 2,
+    and an empty value (``--data ""``) is an error rather than silently "not given"."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message}\nTry '{self.prog} --help' for the options.\n")
+        lang = _running_lang or default_lang()
+        self.exit(2, tr(lang, "cli_error", prog=self.prog, message=cap(translate(lang, message))) + "\n"
+                  + tr(lang, "cli_try_help", prog=self.prog) + "\n")
+
+    def parse_args(self, args=None, namespace=None):
+        parsed = super().parse_args(args, namespace)
+        for action in self._actions:
+            if action.option_strings and getattr(parsed, action.dest, None) == "":
+                self.error(f"argument {action.option_strings[-1]}: expected a value, got an empty string")
+        return parsed
+
+
+#: the longest error message printed, in characters: one readable line, however much went wrong
+MESSAGE_LIMIT = 600
+
+
+def cap(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` on one line, cut to ``limit`` characters with a note of how much was left out."""
+    message = " ".join(str(message).split())
+    if len(message) <= limit:
+        return message
+    return f"{message[:limit]}… ({len(message) - limit:,} more characters)"
 
 
 def non_negative_int(text: str) -> int:
@@ -116,6 +165,7 @@ def parse_layers(text: str) -> list[int]:
         raise InputError(f"--layers needs at least two sizes (inputs and outputs), got {text!r}")
     if min(sizes) < 1:
         raise InputError(f"--layers: every layer needs at least 1 unit, got {text!r} (a size of {min(sizes)})")
+    check_network(sizes)
     return sizes
 
 
@@ -127,7 +177,7 @@ def resolve_weights(args: argparse.Namespace) -> tuple[list[Array], list[Array] 
         raise InputError("--bias asks for random weights with biases: use it with --layers "
                          "(a --weights file carries its own b1…bL)")
     if args.weights:
-        return load_weights(args.weights)
+        return load_weights(args.weights, getattr(args, "dtype", None))
     if args.layers:
         return random_parameters(parse_layers(args.layers), args.init_seed, args.bias)
     return lab.lab_thetas(), None
@@ -136,7 +186,9 @@ def resolve_weights(args: argparse.Namespace) -> tuple[list[Array], list[Array] 
 def resolve_data(args: argparse.Namespace, sizes: list[int]) -> tuple[Array, Array]:
     """(X, Y) from --data, the lab's, or — for random weights — a random batch seeded by --init-seed."""
     if args.data:
-        return load_data(args.data, sizes, getattr(args, "loss", "half_sse"))
+        X, Y = load_data(args.data, sizes, getattr(args, "loss", "half_sse"), getattr(args, "dtype", None))
+        check_network(sizes, X.dtype.itemsize, samples=len(X))
+        return X, Y
     if not args.layers and not args.weights:
         return lab.X.copy(), lab.Y.copy()
     rng = np.random.default_rng([args.init_seed, 1])
@@ -155,16 +207,97 @@ def run_config(args: argparse.Namespace, steps: int) -> RunConfig:
 
 
 def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
-    """Run ``main``; bad input becomes one line on stderr and exit code 2, never a traceback."""
+    """Run ``main``; whatever goes wrong at the edges is one line on stderr, never a traceback.
+
+    Bad input, an unwritable output, a full disk, too little memory: exit code 2. A closed pipe
+    (``mlp-compare | head -1``): quietly, exit code 141 as if killed by SIGPIPE. A terminal or redirect
+    that cannot encode Δ, θ, ⁽ˡ⁾: those symbols are written in ASCII, and a note says so. The line is in
+    the command's --lang: the packages raise English messages, and :func:`mlp_harness.i18n.translate`
+    gives them in Portuguese.
+    """
     def wrapper(argv: list[str] | None = None) -> int:
+        global _running_lang
+        outer, lang = _running_lang, lang_of(argv)
+        _running_lang = lang
+        try:
+            return run(argv, lang)
+        finally:
+            _running_lang = outer
+
+    def run(argv: list[str] | None, lang: str) -> int:
+        plain_symbols_if_needed(prog, lang)
         try:
             return main(argv)
         except (InputError, InputTypeError) as exc:
-            print(f"{prog}: error: {exc}", file=sys.stderr)
-            return 2
+            return fail(prog, str(exc), lang)
         except SystemExit as exc:  # argparse's --help and usage errors: main(argv) still returns the code
             return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         except KeyboardInterrupt:
-            print(f"{prog}: interrupted", file=sys.stderr)
+            print(tr(lang, "cli_interrupted", prog=prog), file=sys.stderr)
             return 130
+        except BrokenPipeError:
+            silence_stdout()
+            return 141
+        except MemoryError:
+            return fail(prog, "not enough memory for this run (use a smaller network, fewer samples or --batch-size)",
+                        lang)
+        except OSError as exc:   # writing to stdout on a full device, or a file that vanished mid-run
+            silence_stdout()
+            where = f"{exc.filename!r}" if exc.filename else "the output"
+            return fail(prog, f"cannot write {where} ({exc.strerror or exc})", lang)
     return wrapper
+
+
+def fail(prog: str, message: str, lang: str = "en") -> int:
+    """One line on stderr, in ``lang``, exit code 2 (stderr itself may be closed: then nothing is said)."""
+    try:
+        print(tr(lang, "cli_error", prog=prog, message=cap(translate(lang, message))), file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+    return 2
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush of unwritable output fails silently."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):   # stdout is not a file (captured in tests): nothing to do
+        pass
+
+
+#: symbols the tools print, spelled in ASCII for a terminal that cannot show them
+ASCII_SYMBOLS = {"Δ": "D", "δ": "delta", "θ": "theta", "σ": "sigma", "η": "eta", "ε": "eps", "μ": "mu",
+                 "λ": "lambda", "β": "beta", "∂": "d", "Σ": "sum", "⊙": "*", "·": "*", "−": "-", "≤": "<=",
+                 "≥": ">=", "×": "x", "…": "...", "✗": "x", "◀": "<-", "─": "-", "↳": "->", "√": "sqrt",
+                 "∞": "inf", "≈": "~", "′": "'", "→": "->", "ŷ": "y^", "⁽": "(", "⁾": ")", "ᴸ": "L", "ˡ": "l",
+                 "ᵀ": "T", "ᵗ": "t", "µ": "u", "█": "#", "░": ".", "‖": "||"}
+
+
+def ascii_fallback(error: UnicodeEncodeError) -> tuple[str, int]:
+    """Codec error handler: a symbol in ASCII (Δ → D, θ⁽¹⁾ → theta(1), ç → c), '?' if it has none."""
+    import unicodedata
+    char = error.object[error.start]
+    plain = ASCII_SYMBOLS.get(char)
+    if plain is None:
+        decomposed = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        plain = decomposed or "?"
+    return plain, error.start + 1
+
+
+def plain_symbols_if_needed(prog: str, lang: str = "en") -> None:
+    """Where stdout or stderr cannot encode the tools' symbols, write them in ASCII and say so once."""
+    import codecs
+    codecs.register_error("mlp-ascii", ascii_fallback)
+    switched = []
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        try:
+            "Δθ⁽¹⁾σ′δ…".encode(encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="mlp-ascii")
+                switched.append(encoding)
+    if switched:
+        print(tr(lang, "cli_ascii_note", prog=prog, encoding=switched[0]), file=sys.stderr)

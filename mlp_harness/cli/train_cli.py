@@ -5,9 +5,12 @@ difference so far, then the initial loss, the final loss and the reduction,
 and writes a plot of both loss curves and their difference.
 
 Data and weights: ``--dataset lab`` (default) and ``lab-v2`` come with the
-lab's 2-3-1 weights; ``xor``, ``moons`` and ``spirals`` train random weights
-(``--init-seed``) of the data set's default architecture unless ``--layers``
-or ``--weights`` give one. ``--data FILE.npz`` replaces ``--dataset``.
+lab's 2-3-1 weights; ``xor``, ``moons``, ``spirals``, ``iris`` and ``digits``
+train random weights (``--init-seed``) of the data set's default architecture
+unless ``--layers`` or ``--weights`` give one. Each data set brings its own
+defaults (activations, loss, optimizer, η, epochs: its :class:`Recipe`) for the
+options not given. ``--data FILE.npz`` replaces ``--dataset``. ``--save FILE.npz``
+writes the trained θ (and b) in the format ``--weights`` reads.
 
 Exit codes: 0 the twins stayed equal, 1 they differed or training diverged, 2 bad input.
 """
@@ -15,22 +18,31 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from pathlib import Path
+
+import numpy as np
 
 from manual_mlp import MLP, random_parameters
 from manual_mlp.validation import InputError, check_parameters
 
-from ..train.datasets import DATASETS, Dataset, get_dataset
-from ..verify.files import load_data, write_json
-from ..i18n import LANGS, tr
-from .options import (ArgumentParser, add_model_options, add_optimizer_options, add_run_options, guarded,
-                      non_negative_int, resolve_weights, run_config)
+from ..train.datasets import DATASETS, Dataset, Recipe, get_dataset
+from ..verify.files import (check_json_path, check_output_path, check_outputs, check_save_path, load_data,
+                            save_weights, write_json)
+from ..verify.resources import check_network
+from ..verify.width import output_width
+from ..i18n import tr, tr_n
+from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
+                      guarded, non_negative_int, resolve_weights, run_config)
 from ..train.progress import ProgressBar
 from ..train.train_report import epoch_line, history_json, summary
-from ..train.training import IMPLS, TrainingHistory, train
+from ..train.training import IMPLS, TWIN_NAMES, TrainingHistory, train
 
 DEFAULT_PLOT = "mlp-train.png"
+
+#: options whose default is the data set's (its Recipe): None on the command line means "not given"
+RECIPE_OPTIONS = ("activation", "output_activation", "loss", "optimizer", "lr", "epochs")
 
 
 def build_parser() -> ArgumentParser:
@@ -45,21 +57,43 @@ def build_parser() -> ArgumentParser:
     add_run_options(p, steps_name="--epochs", steps_default=1000)
     g = p.add_argument_group("data sets")
     g.add_argument("--dataset", choices=list(DATASETS), default=None,
-                   help="lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are generated "
-                        "and train random weights (--layers, or the data set's default architecture)")
+                   help="lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are generated, "
+                        "iris and digits are scikit-learn's (pip install -e \".[data]\"); they train random "
+                        "weights (--layers, or the data set's default architecture)")
     g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N",
                    help="seed of moons and spirals (default 0)")
+    recipe_defaults(p)
     g = p.add_argument_group("training output")
     g.add_argument("--impl", choices=IMPLS, default="both",
                    help="train both twins and compare them (default), or one alone (numpy never imports torch)")
-    g.add_argument("--print-every", type=int, default=100, metavar="N", help="print the loss every N epochs "
-                                                                           "(default 100)")
+    g.add_argument("--print-every", type=int, default=None, metavar="N",
+                   help="print the loss every N epochs (default: a tenth of the epochs, 100 for the lab)")
+    g.add_argument("--save", metavar="FILE.npz", help="write the trained θ (and b) in the format --weights reads")
+    g.add_argument("--width", type=int, metavar="N", help="columns to fit the lines in (default: the terminal's, "
+                                                          "COLUMNS, or 100)")
     g.add_argument("--plot", metavar="PATH", default=DEFAULT_PLOT, help=f"PNG file to write (default {DEFAULT_PLOT})")
     g.add_argument("--no-plot", action="store_true", help="write no plot")
     g.add_argument("--plot-boundary", action="store_true",
                    help="add the learned decision boundary to the plot (data with 2 inputs)")
-    g.add_argument("--lang", choices=LANGS, default="en", help="language of the output and the plot: en or pt")
+    add_lang_option(g, "the output and the plot")
     return p
+
+
+def recipe_defaults(p: argparse.ArgumentParser) -> None:
+    """The options a data set's Recipe fills default to None ("not given"); their help says so."""
+    p.set_defaults(**{name: None for name in RECIPE_OPTIONS})
+    for action in p._actions:
+        if action.dest in RECIPE_OPTIONS:
+            action.help = (action.help or "").split(" (default")[0] + " (default: the data set's; the lab's for lab)"
+
+
+def apply_recipe(args: argparse.Namespace, recipe: Recipe) -> None:
+    """Fill every option not given from the data set's recipe (the lab's for --data and the lab)."""
+    for name in RECIPE_OPTIONS:
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(recipe, name))
+    if args.print_every is None:
+        args.print_every = max(1, args.epochs // 10)
 
 
 def check_counts(args: argparse.Namespace) -> None:
@@ -71,9 +105,20 @@ def check_counts(args: argparse.Namespace) -> None:
         raise InputError("--plot-boundary adds a panel to the plot: it cannot be used with --no-plot")
 
 
+def load_figure_class():
+    """matplotlib's Figure, loaded only when there is a plot to write; a bad MPLBACKEND is one clear line."""
+    try:
+        from matplotlib.figure import Figure
+    except ValueError as exc:   # matplotlib validates MPLBACKEND on import, though Figure never uses it
+        backend = os.environ.get("MPLBACKEND", "")
+        raise InputError(f"matplotlib cannot start with MPLBACKEND={backend!r} ({str(exc).split(';')[0]}): "
+                         "unset it or set MPLBACKEND=agg") from None
+    return Figure
+
+
 def check_plot_path(path: str) -> None:
     """Refuse a plot path before training rather than after: its folder must exist, its type be one we write."""
-    from matplotlib.figure import Figure  # matplotlib is loaded only when there is a plot to write
+    Figure = load_figure_class()
     path = Path(path)
     formats = Figure().canvas.get_supported_filetypes()
     if not path.suffix:
@@ -81,8 +126,7 @@ def check_plot_path(path: str) -> None:
     if path.suffix.lstrip(".").lower() not in formats:
         raise InputError(f"--plot {str(path)!r}: cannot write a {path.suffix!r} file; "
                          "give a name ending in .png (or .pdf, .svg)")
-    if not path.parent.is_dir():
-        raise InputError(f"--plot {str(path)!r}: the folder {str(path.parent)!r} does not exist")
+    check_output_path(path, "the plot")
 
 
 def check_boundary(dataset: Dataset) -> None:
@@ -96,9 +140,10 @@ def resolve_dataset(args: argparse.Namespace) -> Dataset:
     if args.data and args.dataset:
         raise InputError("give either --data FILE.npz or --dataset NAME, not both")
     if args.data:
-        X, Y = load_data(args.data)
-        return Dataset(Path(args.data).name, X, Y, f"data from {args.data}")
-    return get_dataset(args.dataset or "lab", args.data_seed)
+        X, Y = load_data(args.data, dtype=args.dtype)
+        labels = Y.ndim == 1 or bool(np.isin(Y, (0.0, 1.0)).all())  # integer labels, or 0/1 targets
+        return Dataset(Path(args.data).name, X, Y, f"data from {args.data}", classes=labels)
+    return get_dataset(args.dataset or "lab", args.data_seed, args.lang)
 
 
 def resolve_network(args: argparse.Namespace, dataset: Dataset):
@@ -108,7 +153,7 @@ def resolve_network(args: argparse.Namespace, dataset: Dataset):
         source = (f"--layers {args.layers}" if args.layers else f"--weights {args.weights}" if args.weights
                   else "the lab's weights")
     else:
-        thetas, biases = random_parameters(dataset.layers, args.init_seed, args.bias)
+        thetas, biases = random_parameters(dataset.layers, args.init_seed, args.bias or dataset.recipe.bias)
         source = f"the default architecture of {dataset.name}"
     thetas, biases = check_parameters(thetas, biases)
     n0, nL = thetas[0].shape[1], thetas[-1].shape[0]
@@ -130,14 +175,14 @@ def layer_sizes(thetas) -> list[int]:
 class EpochPrinter:
     """``on_epoch`` callback: the lab's line every ``print_every`` epochs, at the last one and at a stop; the bar."""
 
-    def __init__(self, lang: str, print_every: int, bar: ProgressBar):
-        self.lang, self.print_every, self.bar = lang, print_every, bar
+    def __init__(self, lang: str, print_every: int, bar: ProgressBar, width: int):
+        self.lang, self.print_every, self.bar, self.width = lang, print_every, bar, width
 
     def __call__(self, epoch: int, history: TrainingHistory) -> None:
         self.bar.update(epoch)
         if epoch % self.print_every == 0 or epoch == history.epochs or not history.ok:
             self.bar.clear()
-            print(epoch_line(history, epoch, self.lang), flush=True)
+            print(epoch_line(history, epoch, self.lang, self.width), flush=True)
 
 
 def describe_run(args: argparse.Namespace, dataset: Dataset, thetas, biases, config) -> str:
@@ -146,7 +191,7 @@ def describe_run(args: argparse.Namespace, dataset: Dataset, thetas, biases, con
     activations = f"{config.activation}/{config.output_activation}"
     optimizer = getattr(config, "optimizer", "sgd")
     return (f"{dataset.name}, {sizes}, {activations}, {config.loss}, {optimizer}, η = {config.lr:g}, "
-            f"{config.steps} {tr(args.lang, 'epoch').lower()}s, {config.dtype}")
+            f"{tr_n(args.lang, 'epochs_count', config.steps, count=config.steps)}, {config.dtype}")
 
 
 def settings_json(args: argparse.Namespace, dataset: Dataset, thetas, biases, config) -> dict:
@@ -173,27 +218,50 @@ def write_plot(args: argparse.Namespace, history: TrainingHistory, dataset: Data
     print(tr(args.lang, "plot_written", path=args.plot))
 
 
+def write_weights(args: argparse.Namespace, history: TrainingHistory) -> None:
+    """--save: the trained θ (and b), the NumPy twin's unless only PyTorch's was trained."""
+    twin = "numpy" if "numpy" in history.final_weights else "torch"
+    thetas, biases = history.final_weights[twin]
+    finite = all(np.isfinite(w).all() for w in thetas + (biases or []))
+    if not (history.ok and finite):
+        print(tr(args.lang, "not_saved", path=args.save))
+        return
+    save_weights(args.save, thetas, biases)
+    print(tr(args.lang, "weights_saved", twin=TWIN_NAMES[twin], path=args.save))
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    width = output_width(args.width)
+    if args.save:
+        check_save_path(args.save)
+    dataset = resolve_dataset(args)
+    apply_recipe(args, dataset.recipe)
     check_counts(args)
+    check_outputs({"--weights": args.weights, "--data": args.data},
+                  {"--json": args.json, "--plot": None if args.no_plot else args.plot, "--save": args.save})
+    if args.json:
+        check_json_path(args.json)
     if not args.no_plot:
         check_plot_path(args.plot)
-    dataset = resolve_dataset(args)
     thetas, biases = resolve_network(args, dataset)
+    check_network(layer_sizes(thetas), np.dtype(args.dtype).itemsize, samples=len(dataset.X))
     config = run_config(args, args.epochs)
     config.validate()
     if args.plot_boundary:
         check_boundary(dataset)
-    bar = ProgressBar(args.epochs)
+    bar = ProgressBar(args.epochs, lang=args.lang)
     try:
         history = train(config, thetas, biases, dataset.X, dataset.Y, args.impl,
-                        on_epoch=EpochPrinter(args.lang, args.print_every, bar))
+                        on_epoch=EpochPrinter(args.lang, args.print_every, bar, width), classes=dataset.classes)
     finally:
         bar.clear()
     print()
     print(summary(history, args.lang))
     if not args.no_plot:
         write_plot(args, history, dataset, describe_run(args, dataset, thetas, biases, config))
+    if args.save:
+        write_weights(args, history)
     if args.json:
         write_json(args.json, history_json(history, settings_json(args, dataset, thetas, biases, config)))
     return 0 if history.ok else 1

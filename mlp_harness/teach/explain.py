@@ -190,12 +190,12 @@ def softmax_entry(ctx: Context, l: int, n: int, j: int) -> Expr:
     return Call("exp", z(j)) / total([Call("exp", z(k)) for k in range(width)], f"Σₖ exp(z{sup(l)}[{n}, k])", ATOM)
 
 
-def activation_expr(ctx: Context, l: int) -> Expr:
-    """f(z⁽ˡ⁾[0, 0]) for the layer's activation."""
+def activation_expr(ctx: Context, l: int, at: Index = FIRST) -> Expr:
+    """f(z⁽ˡ⁾[n, j]) for the layer's activation."""
     name = ctx.config.output_activation if l == ctx.L else ctx.config.activation
-    z = ctx.rec("z", l, FIRST, f"z{sup(l)}")
+    z = ctx.rec("z", l, at, f"z{sup(l)}")
     if name == "softmax":
-        return softmax_entry(ctx, l, 0, 0)
+        return softmax_entry(ctx, l, *at)
     return {"sigmoid": lambda: const(1) / (const(1) + Call("exp", -z)),
             "tanh": lambda: Call("tanh", z),
             "relu": lambda: Max(z, const(0)),
@@ -203,8 +203,9 @@ def activation_expr(ctx: Context, l: int) -> Expr:
             "identity": lambda: z}[name]()
 
 
-def explain_a(ctx: Context, l: int) -> Explanation:
-    return Explanation("forward", f"a{sup(l)}[0, 0]", activation_expr(ctx, l), float(ctx.record.activations[l][FIRST]))
+def explain_a(ctx: Context, l: int, at: Index = FIRST) -> Explanation:
+    return Explanation("forward", f"a{sup(l)}{list(at)}", activation_expr(ctx, l, at),
+                       float(ctx.record.activations[l][at]))
 
 
 def log_output(ctx: Context, n: int, j: int) -> Expr:
@@ -252,10 +253,10 @@ def explain_loss(ctx: Context) -> Explanation:
 
 # --- backward pass: BP1 to BP4 ----------------------------------------------------------------------
 
-def fprime_factors(ctx: Context, l: int) -> list[Expr]:
-    """f′(z⁽ˡ⁾[0, 0]) as factors: σ: a · (1 − a); tanh: 1 − a²; relu: [z > 0]; leaky: 1 or 0.01; identity: 1."""
+def fprime_factors(ctx: Context, l: int, at: Index = FIRST) -> list[Expr]:
+    """f′(z⁽ˡ⁾[n, j]) as factors: σ: a · (1 − a); tanh: 1 − a²; relu: [z > 0]; leaky: 1 or 0.01; identity: 1."""
     name = ctx.config.output_activation if l == ctx.L else ctx.config.activation
-    a, z = ctx.rec("a", l, FIRST, f"a{sup(l)}"), ctx.rec("z", l, FIRST, f"z{sup(l)}")
+    a, z = ctx.rec("a", l, at, f"a{sup(l)}"), ctx.rec("z", l, at, f"z{sup(l)}")
     return {"sigmoid": lambda: [a, const(1) - a],
             "tanh": lambda: [const(1) - Square(a)],
             "relu": lambda: [Positive(z)],
@@ -263,10 +264,10 @@ def fprime_factors(ctx: Context, l: int) -> list[Expr]:
             "identity": lambda: [const(1)]}[name]()
 
 
-def loss_gradient(ctx: Context) -> Expr:
-    """∂J/∂a⁽ᴸ⁾[0, 0]: a − y; 2(a − y)/(N·n); (a − y)/(a(1 − a)·N·n), a(1 − a) kept ≥ 1e-12 as torch does."""
+def loss_gradient(ctx: Context, at: Index = FIRST) -> Expr:
+    """∂J/∂a⁽ᴸ⁾[n, j]: a − y; 2(a − y)/(N·n); (a − y)/(a(1 − a)·N·n), a(1 − a) kept ≥ 1e-12 as torch does."""
     L, (N, width) = ctx.L, ctx.before.Y.shape
-    a, y = ctx.rec("a", L, FIRST, f"a{sup(L)}"), ctx.y(FIRST)
+    a, y = ctx.rec("a", L, at, f"a{sup(L)}"), ctx.y(at)
     if ctx.config.loss == "half_sse":
         return a - y
     if ctx.config.loss == "mse":
@@ -277,38 +278,38 @@ def loss_gradient(ctx: Context) -> Expr:
     return (a - y) / (variance * const(N * width, "(N·n)"))
 
 
-def explain_output_delta(ctx: Context) -> Explanation:
+def explain_output_delta(ctx: Context, at: Index = FIRST) -> Explanation:
     """BP1: δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), or (softmax(z⁽ᴸ⁾) − y)/N for cross-entropy on the logits."""
-    L = ctx.L
+    L, (n, _) = ctx.L, at
     if get_loss(ctx.config.loss).on_logits:
-        a = (ctx.rec("a", L, FIRST, f"a{sup(L)}") if ctx.config.output_activation == "softmax"
-             else softmax_entry(ctx, L, 0, 0))
-        row = ctx.before.Y[0]
+        a = (ctx.rec("a", L, at, f"a{sup(L)}") if ctx.config.output_activation == "softmax"
+             else softmax_entry(ctx, L, *at))
+        row = ctx.before.Y[n]
         if row.sum() != 1:   # targets that are not probabilities: torch's (softmax(z)·Σⱼyⱼ − y)/N
-            a = a * total([ctx.y((0, j)) for j in range(row.size)], "Σⱼ y[0, j]")
-        expr = (a - ctx.y(FIRST)) / const(ctx.before.Y.shape[0], "N")
+            a = a * total([ctx.y((n, j)) for j in range(row.size)], f"Σⱼ y[{n}, j]")
+        expr = (a - ctx.y(at)) / const(ctx.before.Y.shape[0], "N")
     else:
-        expr = product([loss_gradient(ctx)] + fprime_factors(ctx, L))
-    return Explanation("BP1", f"δ{sup(L)}[0, 0]", expr, float(ctx.record.deltas[-1][FIRST]))
+        expr = product([loss_gradient(ctx, at)] + fprime_factors(ctx, L, at))
+    return Explanation("BP1", f"δ{sup(L)}{list(at)}", expr, float(ctx.record.deltas[-1][at]))
 
 
-def explain_hidden_delta(ctx: Context, l: int) -> Explanation:
-    """BP2: δ⁽ˡ⁾[0, 0] = (Σₖ δ⁽ˡ⁺¹⁾[0, k]·θ⁽ˡ⁺¹⁾[k, 0]) · f′(z⁽ˡ⁾[0, 0]), with θ⁽ˡ⁺¹⁾ before its update."""
-    width = ctx.record.deltas[l].shape[1]
-    terms = [ctx.rec("delta", l + 1, (0, k), f"δ{sup(l + 1)}[0, {k}]") *
-             ctx.old("theta", l + 1, (k, 0), f"θ{sup(l + 1)}[{k}, 0]") for k in range(width)]
-    carried = total(terms, f"Σₖ δ{sup(l + 1)}[0, k]·θ{sup(l + 1)}[k, 0]")
-    return Explanation("BP2", f"δ{sup(l)}[0, 0]", product([carried] + fprime_factors(ctx, l)),
-                       float(ctx.record.deltas[l - 1][FIRST]))
+def explain_hidden_delta(ctx: Context, l: int, at: Index = FIRST) -> Explanation:
+    """BP2: δ⁽ˡ⁾[n, j] = (Σₖ δ⁽ˡ⁺¹⁾[n, k]·θ⁽ˡ⁺¹⁾[k, j]) · f′(z⁽ˡ⁾[n, j]), with θ⁽ˡ⁺¹⁾ before its update."""
+    width, (n, j) = ctx.record.deltas[l].shape[1], at
+    terms = [ctx.rec("delta", l + 1, (n, k), f"δ{sup(l + 1)}[{n}, {k}]") *
+             ctx.old("theta", l + 1, (k, j), f"θ{sup(l + 1)}[{k}, {j}]") for k in range(width)]
+    carried = total(terms, f"Σₖ δ{sup(l + 1)}[{n}, k]·θ{sup(l + 1)}[k, {j}]")
+    return Explanation("BP2", f"δ{sup(l)}{list(at)}", product([carried] + fprime_factors(ctx, l, at)),
+                       float(ctx.record.deltas[l - 1][at]))
 
 
-def explain_grad_theta(ctx: Context, l: int) -> Explanation:
-    """BP4: ∂J/∂θ⁽ˡ⁾[0, 0] = Σₙ δ⁽ˡ⁾[n, 0]·a⁽ˡ⁻¹⁾[n, 0]."""
-    N = ctx.record.deltas[l - 1].shape[0]
-    terms = [ctx.rec("delta", l, (n, 0), f"δ{sup(l)}[{n}, 0]") * ctx.rec("a", l - 1, (n, 0), f"{previous(l)}[{n}, 0]")
-             for n in range(N)]
-    expr = total(terms, f"Σₙ δ{sup(l)}[n, 0]·{previous(l)}[n, 0]")
-    return Explanation("BP4", f"∂J/∂θ{sup(l)}[0, 0]", expr, float(ctx.record.nabla_thetas[l - 1][FIRST]))
+def explain_grad_theta(ctx: Context, l: int, at: Index = FIRST) -> Explanation:
+    """BP4: ∂J/∂θ⁽ˡ⁾[j, k] = Σₙ δ⁽ˡ⁾[n, j]·a⁽ˡ⁻¹⁾[n, k]."""
+    N, (j, k) = ctx.record.deltas[l - 1].shape[0], at
+    terms = [ctx.rec("delta", l, (n, j), f"δ{sup(l)}[{n}, {j}]") *
+             ctx.rec("a", l - 1, (n, k), f"{previous(l)}[{n}, {k}]") for n in range(N)]
+    expr = total(terms, f"Σₙ δ{sup(l)}[n, {j}]·{previous(l)}[n, {k}]")
+    return Explanation("BP4", f"∂J/∂θ{sup(l)}{list(at)}", expr, float(ctx.record.nabla_thetas[l - 1][at]))
 
 
 def explain_grad_b(ctx: Context, l: int) -> Explanation:
@@ -330,13 +331,14 @@ def names(kind: str, l: int) -> tuple[str, str]:
     return symbol, f"∂J/∂{symbol}"
 
 
-def gradient(ctx: Context, kind: str, l: int) -> Expr:
+def gradient(ctx: Context, kind: str, l: int, at: Index | None = None) -> Expr:
     """g = ∂J/∂θ, plus λθ when the weight decay is coupled (sgd, adam), as torch.optim adds it."""
     symbol, grad_symbol = names(kind, l)
-    g: Expr = ctx.rec("grad_theta" if kind == "theta" else "grad_b", l, entry_of(kind), grad_symbol)
+    index = entry_of(kind) if at is None else at
+    g: Expr = ctx.rec("grad_theta" if kind == "theta" else "grad_b", l, index, grad_symbol)
     settings = ctx.config.optimizer_settings
     if settings.decay and settings.name in ("sgd", "adam"):
-        g = g + ctx.setting("weight_decay", settings.decay, "λ") * ctx.old(kind, l, entry_of(kind), symbol)
+        g = g + ctx.setting("weight_decay", settings.decay, "λ") * ctx.old(kind, l, index, symbol)
     return g
 
 
@@ -344,12 +346,12 @@ def state_symbol(state: str, kind: str, l: int) -> str:
     return quantity_label(f"{state}({kind})", l)
 
 
-def sgd_update(ctx: Context, kind: str, l: int) -> Expr:
+def sgd_update(ctx: Context, kind: str, l: int, at: Index | None = None) -> Expr:
     """θ − η·g; with momentum θ − η·buf, or θ − η·(g + μ·buf) with Nesterov's."""
-    s, index = ctx.config.optimizer_settings, entry_of(kind)
+    s, index = ctx.config.optimizer_settings, entry_of(kind) if at is None else at
     theta, eta = ctx.old(kind, l, index, names(kind, l)[0]), ctx.setting("lr", s.lr, "η")
     if not s.momentum:
-        return theta - eta * gradient(ctx, kind, l)
+        return theta - eta * gradient(ctx, kind, l, index)
     buf = ctx.rec(f"momentum_buffer({kind})", l, index, state_symbol("momentum_buffer", kind, l))
     if s.nesterov:
         return theta - eta * (gradient(ctx, kind, l) + ctx.setting("momentum", s.momentum, "μ") * buf)
@@ -370,10 +372,15 @@ def adam_update(ctx: Context, kind: str, l: int) -> Expr:
     return theta - eta / (const(1) - Pow(beta1, t)) * (m / denominator)
 
 
-def explain_update(ctx: Context, kind: str, l: int) -> Explanation:
-    expr = sgd_update(ctx, kind, l) if ctx.config.optimizer == "sgd" else adam_update(ctx, kind, l)
+def explain_update(ctx: Context, kind: str, l: int, at: Index | None = None) -> Explanation:
+    """θ⁽ˡ⁾ or b⁽ˡ⁾ after the step, at entry ``at`` (plain gradient descent) or [0, 0] / [0] (any optimizer)."""
+    if ctx.config.optimizer == "sgd" and not ctx.config.momentum:
+        expr = sgd_update(ctx, kind, l, at)
+    else:
+        at = None   # momentum and Adam are written out for the first entry only
+        expr = sgd_update(ctx, kind, l) if ctx.config.optimizer == "sgd" else adam_update(ctx, kind, l)
     new = (ctx.record.thetas if kind == "theta" else ctx.record.biases)[l - 1]
-    index = entry_of(kind)
+    index = entry_of(kind) if at is None else at
     return Explanation("update", f"{names(kind, l)[0]}{list(index)}", expr, float(new[index]), update=True)
 
 
@@ -432,7 +439,7 @@ def explanation_notes(recorder: StepRecorder, config: RunConfig, lang: str = "en
     if reason:
         return [tr(lang, "explain_too_big", reason=reason, limit=EXPLAIN_LIMIT)], None
     explained = {step: explain_step(config, *kept) for step, kept in recorder.steps.items()}
-    tolerance = config.tolerance
+    tolerance = config.fixed_tolerance   # a formula's entry against the record: the same twin, another order
 
     def notes(step: int, diff: QuantityDiff) -> list[str]:
         explanation = explained.get(step, {}).get((diff.quantity, diff.layer))

@@ -53,11 +53,20 @@ class Mutant:
                              f"{'with' if biases is not None else 'no'} biases, N = {n_samples}): {reason}")
         return self.build(thetas, biases, config)
 
+    def describe(self, lang: str = "en") -> str:
+        """What the mistake does, in ``lang``."""
+        key = f"mutant_{self.name}"
+        return tr(lang, key) if key in TEXTS[lang] else self.description
+
+    def right_in(self, lang: str = "en") -> str:
+        """The right formula, in ``lang`` where it has words (most are formulas alone)."""
+        key = f"mutant_right_{self.name}"
+        return tr(lang, key) if key in TEXTS[lang] else self.right
+
     def explain(self, lang: str = "en") -> str:
         """The mistake in one sentence, in ``lang`` (the formulas read the same in every language)."""
-        key = f"mutant_{self.name}"
-        description = tr(lang, key) if key in TEXTS[lang] else self.description
-        return tr(lang, "injected", name=self.name, description=description, right=self.right, wrong=self.wrong)
+        return tr(lang, "injected", name=self.name, description=self.describe(lang), right=self.right_in(lang),
+                  wrong=self.wrong)
 
 
 # --- requirements ---------------------------------------------------------------------------------
@@ -111,6 +120,10 @@ def _no_fprime(act):
 
 def _fprime_of_a(act):
     return lambda z, a: act.grad(a, act.fn(a))   # f′ evaluated at a instead of z: σ(a)(1 − σ(a))
+
+
+def _fprime_given_z(act):
+    return lambda z, a: act.grad(z, z)   # the formula of f′ in terms of a, handed z: z(1 − z) for σ
 
 
 class ScaledLossGradient(MLP):
@@ -229,7 +242,7 @@ def _ascent(thetas, biases, config):
 
 _CATALOGUE = [
     Mutant("no_sigma_prime", "the derivative f′(z) of the activation is left out of every δ",
-           "δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾)", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y (and δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾)",
+           "δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾)", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y; δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾",
            _activation_mutant(True, True, _no_fprime)),
     Mutant("hidden_no_sigma_prime", "f′(z) is left out of the hidden layers' δ only",
            "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾",
@@ -237,6 +250,8 @@ _CATALOGUE = [
     Mutant("sigma_prime_of_a", "σ′ is applied to a instead of z: σ(a)(1 − σ(a)) rather than a(1 − a)",
            "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)", "σ′(a) = σ(a)(1 − σ(a))",
            _activation_mutant(True, True, _fprime_of_a)),
+    Mutant("sigma_prime_of_z", "σ′ is written in terms of a but handed z: z(1 − z) rather than a(1 − a)",
+           "σ′(z) = a(1 − a)", "σ′ = z(1 − z)", _activation_mutant(True, True, _fprime_given_z)),
     Mutant("theta_l_in_hidden_delta", "the hidden δ carries the error back through θ⁽ˡ⁾ instead of θ⁽ˡ⁺¹⁾",
            "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ σ′(z⁽ˡ⁾)",
            _hidden_delta_mutant(lambda config: _theta_of_same_layer), _equal_sizes),
@@ -253,7 +268,7 @@ _CATALOGUE = [
     Mutant("bias_grad_first_sample", "the bias gradient takes the first sample's δ instead of summing over the batch",
            "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ", "∂J/∂b⁽ˡ⁾ = δ⁽ˡ⁾₁", _gradient_mutant(_first_sample_bias), _bias_batch),
     Mutant("mean_instead_of_sum", "every gradient is averaged over the batch, but J = ½Σ sums over it",
-           "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N (and ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ / N)",
+           "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N; ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ / N",
            _gradient_mutant(_divided_by_n), _batch),
     Mutant("updated_theta_in_backward", "θ⁽ˡ⁺¹⁾ is updated as soon as its gradient is known, so the next δ "
            "uses the new θ (plain gradient descent with the run's η)",
@@ -273,9 +288,10 @@ def get_mutant(name: str) -> Mutant:
                          "(or 'list' to describe them)") from None
 
 
-def catalogue_text() -> str:
-    """The catalogue as ``--inject-bug list`` prints it."""
+def catalogue_text(lang: str = "en") -> str:
+    """The catalogue as ``--inject-bug list`` prints it, in ``lang``."""
     lines = []
     for m in MUTANTS.values():
-        lines += [m.name, f"    {m.description}", f"    right:    {m.right}", f"    injected: {m.wrong}"]
+        lines += [m.name, f"    {m.describe(lang)}", f"    {tr(lang, 'catalogue_right')} {m.right_in(lang)}",
+                  f"    {tr(lang, 'catalogue_injected')} {m.wrong}"]
     return "\n".join(lines)

@@ -1,7 +1,11 @@
-"""Small data sets for ``mlp-train --dataset NAME``, made with NumPy: no downloads.
+"""Data sets for ``mlp-train --dataset NAME``: small ones made with NumPy, and two real ones.
 
-Every data set is (X, Y) with X of shape (N, n₀) and Y of shape (N, n_L),
-one row per sample, as the lab lays them out.
+Every data set is (X, Y) with X of shape (N, n₀) and Y of shape (N, n_L), one
+row per sample, as the lab lays them out, or integer class labels Y (N,) for
+cross-entropy. Each comes with a :class:`Recipe`: the architecture, activations,
+loss, optimizer, η and epochs that ``mlp-train`` uses for every option not given,
+chosen so that the default run of each visibly learns (its loss falls by more
+than half; tests/test_datasets.py checks it).
 
 * ``lab`` and ``lab-v2`` are the lab's two samples (targets [[0.7], [0.8]] and
   [[0.6], [0.8]]); they come with the lab's 2-3-1 weights.
@@ -14,17 +18,24 @@ moons and spirals are centred on the origin, and the second class is the first
 one mirrored through it (x → −x). So even a network without biases can separate
 them: with odd activations such as tanh, a bias-free network is an odd function
 of x, exactly the symmetry of the data. xor is not symmetric that way (both
-(0, 0) and (1, 1) are class 0): it trains best with ``--bias``.
+(0, 0) and (1, 1) are class 0): its recipe has biases.
+
+``iris`` (150 flowers, 4 measurements, 3 species) and ``digits`` (1,797 images
+of 8 × 8 pixels, 10 digits) are scikit-learn's bundled copies: nothing is
+downloaded, but scikit-learn must be installed (the ``data`` extra,
+``pip install -e ".[data]"``); without it, asking for them is one clear error.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from manual_mlp import lab
 from manual_mlp.validation import InputError
+
+from ..i18n import tr
 
 Array = np.ndarray
 
@@ -33,12 +44,36 @@ PER_CLASS = 50
 
 
 @dataclass(frozen=True)
+class Recipe:
+    """A data set's default training: what ``mlp-train`` uses for each option not given on the command line."""
+
+    layers: list[int] | None = None   # default architecture (random weights); None: the lab's own weights
+    bias: bool = False
+    activation: str = "sigmoid"
+    output_activation: str = "sigmoid"
+    loss: str = "half_sse"
+    optimizer: str = "sgd"
+    lr: float = lab.ETA
+    epochs: int = 1000
+
+
+#: the classifiers' recipe: tanh hidden layers, softmax output, cross-entropy, Adam
+SOFTMAX_ADAM = dict(bias=True, activation="tanh", output_activation="softmax", loss="cross_entropy",
+                    optimizer="adam", lr=0.01)
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     X: Array                      # (N, n₀)
     Y: Array                      # (N, n_L), or integer class labels (N,) for cross_entropy
     description: str
-    layers: list[int] | None = None   # default architecture; None: the lab's own weights
+    recipe: Recipe = field(default_factory=Recipe)
+    classes: bool = False         # a classification task: mlp-train reports the training accuracy
+
+    @property
+    def layers(self) -> list[int] | None:
+        return self.recipe.layers
 
     @property
     def sizes(self) -> tuple[int, int | None]:
@@ -58,7 +93,8 @@ def lab_v2_data(seed: int) -> Dataset:
 def xor_data(seed: int) -> Dataset:
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-    return Dataset("xor", X, Y, "exclusive or of two bits (4 samples)", [2, 4, 1])
+    return Dataset("xor", X, Y, "exclusive or of two bits (4 samples)",
+                   Recipe([2, 4, 1], bias=True, lr=1.0), classes=True)
 
 
 def two_classes(first: Array) -> tuple[Array, Array]:
@@ -76,7 +112,7 @@ def moons_data(seed: int) -> Dataset:
     upper = np.stack([np.cos(t) - 0.5, np.sin(t) - 0.25], axis=1)
     X, Y = two_classes(upper)
     return Dataset("moons", X + rng.normal(scale=0.1, size=X.shape), Y,
-                   f"two interleaved half moons ({2 * PER_CLASS} samples, noise 0.1)", [2, 8, 1])
+                   f"two interleaved half moons ({2 * PER_CLASS} samples, noise 0.1)", Recipe([2, 8, 1]), classes=True)
 
 
 def spirals_data(seed: int) -> Dataset:
@@ -86,18 +122,48 @@ def spirals_data(seed: int) -> Dataset:
     angle = 3 * np.pi * r
     X, Y = two_classes(np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1))
     return Dataset("spirals", X + rng.normal(scale=0.02, size=X.shape), Y,
-                   f"two intertwined spirals ({2 * PER_CLASS} samples, noise 0.02)", [2, 16, 16, 1])
+                   f"two intertwined spirals ({2 * PER_CLASS} samples, noise 0.02)",
+                   Recipe([2, 16, 16, 1], activation="tanh", optimizer="adam", lr=0.01), classes=True)
+
+
+def scikit_learn(name: str, lang: str):
+    """scikit-learn's ``datasets`` module, or one clear error naming the extra that installs it."""
+    try:
+        from sklearn import datasets
+    except ImportError:
+        raise InputError(tr(lang, "needs_data_extra", dataset=name)) from None
+    return datasets
+
+
+def iris_data(seed: int, lang: str = "en") -> Dataset:
+    """Fisher's iris: 150 flowers, 4 measurements each standardised to mean 0 and deviation 1, 3 species."""
+    bunch = scikit_learn("iris", lang).load_iris()
+    X = (bunch.data - bunch.data.mean(axis=0)) / bunch.data.std(axis=0)
+    return Dataset("iris", X, bunch.target.astype(np.int64), "Fisher's iris (150 flowers, 4 features, 3 species)",
+                   Recipe([4, 8, 3], **SOFTMAX_ADAM, epochs=300), classes=True)
+
+
+def digits_data(seed: int, lang: str = "en") -> Dataset:
+    """Handwritten digits: 1,797 images of 8 × 8 pixels, intensities 0…16 scaled to [0, 1]; labels 0…9."""
+    bunch = scikit_learn("digits", lang).load_digits()
+    return Dataset("digits", bunch.data / 16.0, bunch.target.astype(np.int64),
+                   "handwritten digits (1,797 images of 8 × 8 pixels, 10 classes)",
+                   Recipe([64, 32, 10], **SOFTMAX_ADAM, epochs=100), classes=True)
 
 
 DATASETS: dict[str, Callable[[int], Dataset]] = {
     "lab": lab_data, "lab-v2": lab_v2_data, "xor": xor_data, "moons": moons_data, "spirals": spirals_data,
+    "iris": iris_data, "digits": digits_data,
 }
 
+#: the data sets that need scikit-learn (the ``data`` extra)
+NEEDS_EXTRA = ("iris", "digits")
 
-def get_dataset(name: str, seed: int = 0) -> Dataset:
-    """The data set ``name`` drawn with ``seed`` (ignored by the fixed ones: lab, lab-v2, xor)."""
+
+def get_dataset(name: str, seed: int = 0, lang: str = "en") -> Dataset:
+    """The data set ``name`` drawn with ``seed`` (only moons and spirals are random)."""
     try:
         make = DATASETS[name]
     except KeyError:
         raise InputError(f"unknown --dataset {name!r}; choose one of: {', '.join(DATASETS)}") from None
-    return make(seed)
+    return make(seed, lang) if name in NEEDS_EXTRA else make(seed)

@@ -17,10 +17,12 @@ from typing import Callable
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import tr, tr_n
+from ..verify.files import atomic_write
 from .training import TrainingHistory
 
 Array = np.ndarray
@@ -52,25 +54,40 @@ def loss_panel(ax, history: TrainingHistory, lang: str) -> None:
     ax.legend(loc="upper right")
 
 
+def accuracy_panel(ax, history: TrainingHistory, lang: str) -> None:
+    """Each twin's training accuracy per epoch (classification data), in %."""
+    epochs = np.arange(1, history.completed + 1)
+    for twin, accuracy in history.accuracy.items():
+        style = STYLES[twin] if len(history.accuracy) == 2 else {**STYLES[twin], "alpha": 1.0, "linewidth": 2.0}
+        ax.plot(epochs, 100 * np.asarray(accuracy), label=tr(lang, twin), **style)
+    ax.set_title(tr(lang, "accuracy_title"), fontsize=13)
+    ax.set_ylabel("%", fontsize=11)
+    ax.set_ylim(-2, 102)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="lower right")
+
+
 def diff_panel(ax, history: TrainingHistory, lang: str) -> None:
     """max |Δ| per epoch on a log axis; exact zeros marked along the bottom edge; the tolerance for scale."""
     epochs = np.arange(1, len(history.max_abs_diff) + 1)
     diffs = np.asarray(history.max_abs_diff, dtype=float)
     positive = np.isfinite(diffs) & (diffs > 0)
-    atol = history.tolerance.atol
+    atol = getattr(history.tolerance, "atol", None)   # the fixed rule's; the error-bound rule has one per entry
     ax.set_yscale("log")
     if positive.any():
         ax.plot(epochs[positive], diffs[positive], color="tab:green", linewidth=1.0,
                 marker="." if len(epochs) <= 200 else None, label=tr(lang, "diff_label"))
-    low = diffs[positive].min() if positive.any() else atol * 1e-5
-    high = max(diffs[positive].max() if positive.any() else 0.0, atol)
+    scale = atol if atol is not None else (diffs[positive].max() if positive.any() else 1e-16)
+    low = diffs[positive].min() if positive.any() else scale * 1e-5
+    high = max(diffs[positive].max() if positive.any() else 0.0, scale)
     ax.set_ylim(low / 10, high * 1e3)  # room above the tolerance line for the legend
     zeros = diffs == 0
     if zeros.any():
         # x in data coordinates, y in axes coordinates: a row of marks just above the bottom edge
         ax.plot(epochs[zeros], np.full(zeros.sum(), 0.03), transform=ax.get_xaxis_transform(), linestyle="none",
-                marker="|", color="tab:green", label=tr(lang, "diff_zero", count=int(zeros.sum())))
-    ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance_line", atol=atol))
+                marker="|", color="tab:green", label=tr_n(lang, "diff_zero", int(zeros.sum()), count=int(zeros.sum())))
+    if atol is not None:
+        ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance_line", atol=atol))
     ax.set_title(tr(lang, "diff_title"), fontsize=13)
     ax.set_ylabel("max |Δ|", fontsize=11)
     ax.grid(True, which="major", alpha=0.3)
@@ -99,8 +116,10 @@ def boundary_panel(fig: Figure, ax, boundary: Boundary, lang: str) -> None:
     vmin, vmax = (min(0.0, surface.min()), max(1.0, surface.max())) if single else (0, out.shape[1] - 1)
     filled = ax.contourf(xx, yy, surface, levels=np.linspace(vmin, vmax, 11 if single else out.shape[1] + 1),
                          cmap="coolwarm", alpha=0.55)
+    handles = []
     if single:
         ax.contour(xx, yy, surface, levels=[0.5], colors="black", linewidths=1.5)
+        handles.append(Line2D([], [], color="black", linewidth=1.5, label=tr(lang, "boundary_contour")))
     fig.colorbar(filled, ax=ax, label=tr(lang, "boundary_output" if single else "boundary_class"),
                  ticks=None if single else range(out.shape[1]))
     cmap = filled.get_cmap()
@@ -115,23 +134,25 @@ def boundary_panel(fig: Figure, ax, boundary: Boundary, lang: str) -> None:
     ax.set_xlabel("x₁", fontsize=11)
     ax.set_ylabel("x₂", fontsize=11)
     # below the panel, so that no sample is hidden behind it
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(labels) + 1, fontsize=9)
+    handles += ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(handles), 4), fontsize=9)
 
 
 def plot_training(history: TrainingHistory, lang: str = "en", boundary: Boundary | None = None,
                   subtitle: str = "") -> Figure:
-    """Loss per epoch of every twin trained; under it max |Δ| (impl "both"); right of them the boundary."""
-    compared = bool(history.max_abs_diff)
-    rows, cols = (2 if compared else 1), (2 if boundary else 1)
-    height = 4 + 3.2 * (rows - 1) if boundary is None else 7.2
+    """Loss per epoch of every twin trained; under it the training accuracy (classification) and max |Δ|
+    (impl "both"); right of them the boundary."""
+    panels = [loss_panel] + ([accuracy_panel] if history.accuracy else []) + \
+        ([diff_panel] if history.max_abs_diff else [])
+    rows, cols = len(panels), (2 if boundary else 1)
+    height = 4 + 3.2 * (rows - 1) if boundary is None else max(7.2, 3.6 * rows)
     fig = Figure(figsize=(8.5 + 7 * (cols - 1), height), layout="constrained")
     grid = fig.add_gridspec(rows, cols, width_ratios=[1.25, 1][:cols])
-    loss_ax = fig.add_subplot(grid[0, 0])
+    loss_ax = bottom = fig.add_subplot(grid[0, 0])
     loss_panel(loss_ax, history, lang)
-    bottom = loss_ax
-    if compared:
-        bottom = fig.add_subplot(grid[1, 0], sharex=loss_ax)
-        diff_panel(bottom, history, lang)
+    for row, panel in enumerate(panels[1:], 1):
+        bottom = fig.add_subplot(grid[row, 0], sharex=loss_ax)
+        panel(bottom, history, lang)
     bottom.set_xlabel(tr(lang, "epoch"), fontsize=11)
     if boundary is not None:
         boundary_panel(fig, fig.add_subplot(grid[:, 1]), boundary, lang)
@@ -141,9 +162,9 @@ def plot_training(history: TrainingHistory, lang: str = "en", boundary: Boundary
 
 
 def save_figure(fig: Figure, path: str | Path) -> None:
-    try:
-        fig.savefig(path, dpi=110)
-    except OSError as exc:
-        raise InputError(f"cannot write the plot to {str(path)!r} ({exc.strerror or exc})") from None
-    except ValueError as exc:  # an extension matplotlib has no writer for, e.g. plot.xyz
-        raise InputError(f"cannot write the plot to {str(path)!r}: {exc}; use a name ending in .png") from None
+    """Write the figure all or nothing (see :func:`~mlp_harness.verify.files.atomic_write`), in the type its
+    extension names."""
+    kind = Path(path).suffix.lstrip(".").lower()
+    if kind not in fig.canvas.get_supported_filetypes():   # e.g. plot.xyz: matplotlib has no writer for it
+        raise InputError(f"cannot write the plot to {str(path)!r}: no writer for {kind!r}; use a name ending in .png")
+    atomic_write(path, lambda f: fig.savefig(f, dpi=110, format=kind), "the plot")

@@ -10,10 +10,13 @@ import sys
 import time
 from typing import TextIO
 
+from ..i18n import tr
+
 
 class ProgressBar:
-    def __init__(self, total: int, stream: TextIO | None = None, delay: float = 1.0, width: int = 30):
-        self.total, self.width, self.delay = total, width, delay
+    def __init__(self, total: int, stream: TextIO | None = None, delay: float = 1.0, width: int = 30,
+                 lang: str = "en"):
+        self.total, self.width, self.delay, self.lang = total, width, delay, lang
         self.stream = sys.stderr if stream is None else stream
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self.start: float | None = None   # set by the first update
@@ -31,7 +34,8 @@ class ProgressBar:
             return
         filled = self.width * done // max(self.total, 1)
         left = elapsed / max(done, 1) * (self.total - done)
-        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}  {elapsed:.1f} s, ~{left:.0f} s left"
+        line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}  "
+                + tr(self.lang, "progress_left", elapsed=elapsed, left=left))
         self.stream.write("\r" + line.ljust(self.drawn))
         self.stream.flush()
         self.drawn, self.last_draw = len(line), now

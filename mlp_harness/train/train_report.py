@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 
-from ..verify.files import json_number
-from ..i18n import tr
+from ..verify.files import json_array, json_number, weight_arrays
+from ..verify.width import DEFAULT_WIDTH, fit_parts
+from ..i18n import tr, tr_n
 from .training import TWIN_NAMES, TrainingHistory
 
 
@@ -20,13 +21,20 @@ def per_twin(history: TrainingHistory, values: dict[str, str]) -> str:
     return "  ".join(f"{v} ({TWIN_NAMES[twin]})" for twin, v in values.items())
 
 
-def epoch_line(history: TrainingHistory, epoch: int, lang: str) -> str:
-    """The lab's ``Época 100: Loss = 0.012345``, for each twin, with max |Δ| so far when both run."""
-    losses = {twin: f"{tr(lang, 'loss')} = {values[epoch - 1]:.6f}" for twin, values in history.losses.items()}
-    line = f"{tr(lang, 'epoch')} {epoch}: {per_twin(history, losses)}"
+def epoch_line(history: TrainingHistory, epoch: int, lang: str, width: int = DEFAULT_WIDTH) -> str:
+    """The lab's ``Época 100: Loss = 0.012345``, for each twin, then the training accuracy (classification)
+    and max |Δ| so far when both run; parts that do not fit in ``width`` go on indented lines."""
+    parts = [f"{tr(lang, 'epoch')} {epoch}:"]
+    parts += [f"{tr(lang, 'loss')} = {values[epoch - 1]:.6f}" + (f" ({TWIN_NAMES[twin]})" if len(history.losses) > 1
+                                                                   else "")
+              for twin, values in history.losses.items()]
+    parts[:2] = [" ".join(parts[:2])]
+    if history.accuracy:
+        accuracy = {twin: f"{values[epoch - 1]:.1%}" for twin, values in history.accuracy.items()}
+        parts.append(f"{tr(lang, 'accuracy_short')} = {per_twin(history, accuracy)}")
     if history.max_abs_diff:
-        line += f"  {tr(lang, 'so_far')} = {history.max_abs_diff_so_far[epoch - 1]:.1e}"
-    return line
+        parts.append(f"{tr(lang, 'so_far')} = {history.max_abs_diff_so_far[epoch - 1]:.1e}")
+    return "\n".join(fit_parts(parts, width))
 
 
 def reduction(initial: float, final: float) -> str:
@@ -52,8 +60,9 @@ def verdict(history: TrainingHistory, lang: str) -> str:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
         return tr(lang, "diverged", epoch=history.completed, twin=twin)
     tol = history.tolerance
-    return tr(lang, "equal", epochs=history.completed, rtol=tol.rtol, atol=tol.atol,
-              dtype=history.config.dtype, largest=max(history.max_abs_diff))
+    return tr_n(lang, "equal", history.completed, epochs=history.completed, rule=tol.describe(lang),
+                dtype=history.config.dtype, largest=max(history.max_abs_diff),
+                ratio=tol.ratio_note(history.max_ratio, lang))
 
 
 def summary(history: TrainingHistory, lang: str) -> str:
@@ -62,8 +71,11 @@ def summary(history: TrainingHistory, lang: str) -> str:
     last = {twin: values[-1] for twin, values in history.losses.items()}
     lines = [f"{tr(lang, 'initial_loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in first.items()})}",
              f"{tr(lang, 'final_loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in last.items()})}",
-             f"{tr(lang, 'reduction')}: {per_twin(history, {t: reduction(first[t], last[t]) for t in first})}",
-             verdict(history, lang)]
+             f"{tr(lang, 'reduction')}: {per_twin(history, {t: reduction(first[t], last[t]) for t in first})}"]
+    if history.accuracy:
+        final = {twin: f"{values[-1]:.2%}" for twin, values in history.accuracy.items()}
+        lines.append(f"{tr(lang, 'accuracy')}: {per_twin(history, final)}")
+    lines.append(verdict(history, lang))
     return "\n".join(lines)
 
 
@@ -74,6 +86,7 @@ def history_json(history: TrainingHistory, settings: dict) -> dict:
     for k in range(history.completed):
         row = {"epoch": k + 1}
         row.update({f"loss_{twin}": json_number(values[k]) for twin, values in history.losses.items()})
+        row.update({f"accuracy_{twin}": values[k] for twin, values in history.accuracy.items()})
         if history.max_abs_diff:
             row["max_abs_diff"] = json_number(history.max_abs_diff[k])
             row["max_abs_diff_so_far"] = json_number(so_far[k])
@@ -86,6 +99,9 @@ def history_json(history: TrainingHistory, settings: dict) -> dict:
         "diverged": history.diverged,
         "same_start_step": None if history.same_start is None else
         {"max_abs_diff": json_number(history.same_start.max_abs_diff), "ok": history.same_start.ok},
-        "tolerance": {"rtol": history.tolerance.rtol, "atol": history.tolerance.atol},
+        "tolerance": history.tolerance.to_json() | {"largest_ratio": json_number(history.max_ratio)},
         "epochs": epochs,
+        # each twin's trained θ (and b), named as in a --weights file
+        "final": {twin: {name: json_array(value) for name, value in weight_arrays(*weights).items()}
+                  for twin, weights in history.final_weights.items()},
     }

@@ -27,15 +27,17 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from manual_mlp import StepRecord, get_loss
+from manual_mlp import MLP, StepRecord, get_loss
+from manual_mlp.losses import targets_matrix
 from manual_mlp.record import carried_over
 from manual_mlp.batches import check_batch_size
 from manual_mlp.batches import epoch_slices
 from manual_mlp.validation import InputError, check_batch, check_parameters
 
 from ..verify.compare import Mismatch, compare_records
+from ..verify.error_bounds import StepStart
 from ..verify.run import RunConfig, build_numpy_twin, build_torch_twin
-from ..verify.tolerance import Tolerance
+from ..verify.tolerance import ErrorBound, Tolerance
 
 Array = np.ndarray
 Stepper = Callable[[Array, Array, int], StepRecord]
@@ -63,15 +65,21 @@ class TrainingHistory:
 
     config: RunConfig                            # config.steps epochs planned; ``completed`` says how many ran
     impl: str
-    tolerance: Tolerance
+    tolerance: Tolerance | ErrorBound
     losses: dict[str, list[float]] = field(default_factory=dict)
     max_abs_diff: list[float] = field(default_factory=list)
+    #: the largest |Δ| / allowed over every quantity of every step so far (≤ 1 while the twins agree)
+    max_ratio: float = 0.0
+    #: the NumPy twin's optimizer state after the latest step: what the next step starts from
+    optimizer_state: dict = field(default_factory=dict)
     mismatch: Mismatch | None = None             # first quantity out of tolerance (impl "both")
     diverged: str | None = None                  # "numpy", "torch" or "both": a non-finite value appeared
     #: after a mismatch: the same step redone by both twins from the NumPy twin's weights (see same_start_step)
     same_start: StepCheck | None = None
     #: each twin's latest weights (θ list, b list or None): the starting ones until a step is taken
     final_weights: dict[str, tuple[list[Array], list[Array] | None]] = field(default_factory=dict)
+    #: classification only: each twin's training accuracy after each epoch (a fraction of the samples)
+    accuracy: dict[str, list[float]] = field(default_factory=dict)
 
     @property
     def epochs(self) -> int:
@@ -157,8 +165,16 @@ def same_start_step(config: RunConfig, start: tuple[list[Array], list[Array] | N
     dynamics that amplify perturbations do that); if it differs, the twins compute different steps.
     """
     records = make_twins(config, *start, impl="both").step(X, Y, 1)
-    diffs, mismatch = compare_records(records["numpy"], records["torch"], config.tolerance)
+    diffs, mismatch = compare_records(records["numpy"], records["torch"], config.tolerance,
+                                      batch_start(start, {}, Y, records["numpy"]))
     return StepCheck(max(d.max_abs_diff for d in diffs), mismatch is None)
+
+
+def batch_start(weights: tuple[list[Array], list[Array] | None], optimizer_state: dict, Y: Array,
+                record: StepRecord) -> StepStart:
+    """What a step started from, for the error-bound rule: θ, b, optimizer state and Y as a matrix."""
+    n_outputs = record.zs[-1].shape[1]
+    return StepStart(*weights, optimizer_state, targets_matrix(np.asarray(Y), n_outputs, record.zs[-1].dtype))
 
 
 def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, history: TrainingHistory) -> int:
@@ -178,8 +194,11 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
             batch_losses[name].append(rec.loss)
             history.final_weights[name] = (rec.thetas, rec.biases)
         if len(records) == 2:
-            diffs, mismatch = compare_records(records["numpy"], records["torch"], history.tolerance)
+            diffs, mismatch = compare_records(records["numpy"], records["torch"], history.tolerance,
+                                              batch_start(start, history.optimizer_state, Y_batch, records["torch"]))
+            history.optimizer_state = records["numpy"].optimizer_state
             largest = max(largest, *(d.max_abs_diff for d in diffs))
+            history.max_ratio = float(np.nanmax([history.max_ratio] + [d.ratio for d in diffs]))
             history.mismatch = mismatch
             history.diverged = mismatch.diverged if mismatch else None
             if mismatch is not None and mismatch.diverged is None and history.config.free_running:
@@ -198,12 +217,33 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
     return steps
 
 
+def class_labels(Y: Array) -> Array:
+    """The class of each sample: integer labels as given, one-hot rows' argmax, one 0/1 column thresholded."""
+    if Y.ndim == 1:
+        return Y.astype(int)
+    return (Y[:, 0] >= 0.5).astype(int) if Y.shape[1] == 1 else Y.argmax(axis=1)
+
+
+def training_accuracy(config: RunConfig, weights: tuple[list[Array], list[Array] | None], X: Array,
+                      Y: Array) -> float:
+    """The fraction of samples whose predicted class is their class: a⁽ᴸ⁾ ≥ 0.5 for one output, else the
+    argmax of a⁽ᴸ⁾. Either twin's weights go through the NumPy forward pass (the twins' agree within tolerance)."""
+    thetas, biases = weights
+    net = MLP(thetas, biases, config.activation, config.output_activation)
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = net.forward(X.astype(net.dtype)).activations[-1]
+    predicted = (a[:, 0] >= 0.5).astype(int) if a.shape[1] == 1 else a.argmax(axis=1)
+    return float(np.mean(predicted == class_labels(Y)))
+
+
 def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
-          impl: str = "both", on_epoch: Callable[[int, TrainingHistory], None] | None = None) -> TrainingHistory:
+          impl: str = "both", on_epoch: Callable[[int, TrainingHistory], None] | None = None,
+          classes: bool = False) -> TrainingHistory:
     """Train the twins ``impl`` names for ``config.steps`` epochs from the same weights, in lockstep.
 
     ``on_epoch(epoch, history)`` is called after each epoch (progress, printing); the loop itself
     prints nothing. Training stops at the first mismatch or divergence; ``history.ok`` says which.
+    With ``classes`` (a classification task) each twin's training accuracy is recorded after each epoch.
     """
     config.validate()
     thetas, biases = check_parameters(thetas, biases, np.dtype(config.dtype))
@@ -215,6 +255,9 @@ def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X:
     step = 1
     for epoch in range(1, config.steps + 1):
         step += train_epoch(twins, X, Y, epoch, step, history)
+        if classes:
+            for name, weights in history.final_weights.items():
+                history.accuracy.setdefault(name, []).append(training_accuracy(config, weights, X, Y))
         if on_epoch is not None:
             on_epoch(epoch, history)
         if not history.ok:

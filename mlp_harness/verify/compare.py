@@ -12,7 +12,8 @@ from manual_mlp.validation import sup
 
 from .files import json_number
 from ..i18n import tr
-from .tolerance import Tolerance
+from .error_bounds import StepStart
+from .tolerance import ErrorBound, Tolerance
 
 Array = np.ndarray
 
@@ -42,6 +43,8 @@ class QuantityDiff:
     torch_value: Array
     max_abs_diff: float
     ok: bool
+    #: max |Δ| / allowed |Δ| over the quantity's entries (≤ 1 passes; NaN when a value is non-finite)
+    ratio: float = 0.0
 
     #: with --gradcheck, on gradient rows: the finite-difference value and each twin's relative error
     fd_value: Array | None = None
@@ -109,21 +112,20 @@ def max_abs_diff(v_np: Array, v_pt: Array) -> float:
     return float(np.maximum.reduce(diff, axis=None)) if diff.size else 0.0
 
 
-def within(v_np: Array, v_pt: Array, largest_diff: float, tol: Tolerance) -> bool:
-    """Whether every entry passes ``tol`` — the plain test, ``tol.allows(...).all()`` with both sides finite.
-
-    Shortcut: when even the largest |Δ| is within ``atol`` (the usual case) every
-    entry passes, since the bound atol + rtol·|torch| is never below atol; only
-    otherwise is the bound built entry by entry.
-    """
+def bound_ratio(v_np: Array, v_pt: Array, largest_diff: float, allowed: Array) -> float:
+    """max |NumPy − PyTorch| / allowed over a quantity: ≤ 1 passes. NaN when either side is non-finite;
+    ∞ where nothing is allowed (a bound of 0: exact inputs) yet the twins differ."""
     if not math.isfinite(largest_diff):
-        return False
-    if largest_diff <= tol.atol:
-        return True
-    return bool(np.all(tol.allows(v_np, v_pt)))
+        return math.nan
+    if largest_diff == 0:
+        return 0.0
+    diff = np.abs(np.subtract(v_np, v_pt))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(diff == 0, 0.0, diff / allowed)
+    return float(np.max(ratios))
 
 
-def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: Array, tol: Tolerance) -> Mismatch:
+def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: Array, allowed: Array) -> Mismatch:
     """Where a quantity that failed first differs: the first non-finite entry, else the first out of tolerance."""
     finite_np, finite_pt = np.isfinite(v_np), np.isfinite(v_pt)
     bad = ~(finite_np & finite_pt)
@@ -132,7 +134,7 @@ def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: A
         diverged = "both" if (~finite_np).any() and (~finite_pt).any() else ("numpy" if (~finite_np).any() else "torch")
         idx = _first_bad_index(bad)
     else:
-        idx = _first_bad_index(~tol.allows(v_np, v_pt))
+        idx = _first_bad_index(~(np.abs(v_np - v_pt) <= allowed))
     return Mismatch(step, name, layer, idx, float(v_np[idx]), float(v_pt[idx]), diverged)
 
 
@@ -143,14 +145,17 @@ def _check_alike(name: str, layer: int | None, v_np: Array, v_pt: Array) -> None
                              f"PyTorch {v_pt.dtype} of shape {v_pt.shape}")
 
 
-def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance) -> tuple[list[QuantityDiff], Mismatch | None]:
+def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance | ErrorBound,
+                    start: StepStart | None = None) -> tuple[list[QuantityDiff], Mismatch | None]:
     """Every quantity of one step side by side, and the first that differs (or ``None``).
 
     Shapes and dtypes must agree exactly (a twin that silently upcasts is a bug);
-    a non-finite value is never a match, whatever the other side holds. The
-    records' arrays are compared where they are, without copies.
+    a non-finite value is never a match, whatever the other side holds. ``tol``
+    is the run's rule; the error-bound rule needs the step's ``start`` (θ, b,
+    optimizer state and Y before the step), from which it bounds each quantity.
     """
     diffs, first = [], None
+    limits = tol.limits(rec_pt, start)
     pairs = zip(rec_np.quantities(), rec_pt.quantities(), strict=True)
     # ∞ − ∞ and overflowing differences are expected on a diverged run: no warnings, the Mismatch says it.
     with np.errstate(invalid="ignore", over="ignore"):
@@ -159,10 +164,12 @@ def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance) -> t
             v_np, v_pt = np.asarray(v_np), np.asarray(v_pt)
             _check_alike(name, layer, v_np, v_pt)
             largest = max_abs_diff(v_np, v_pt)
-            ok = within(v_np, v_pt, largest, tol)
-            diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok))
+            allowed = limits.allowed(name, layer, v_pt)
+            ratio = bound_ratio(v_np, v_pt, largest, allowed)
+            ok = ratio <= 1
+            diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok, ratio))
             if not ok and first is None:
-                first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, tol)
+                first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, allowed)
     return diffs, first
 
 

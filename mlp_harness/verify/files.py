@@ -1,16 +1,32 @@
-"""Reading ``--weights`` and ``--data`` files, writing ``--json`` reports."""
+"""Reading ``--weights`` and ``--data`` files, writing ``--json`` reports and every other output.
+
+Inputs: only regular files are opened (a FIFO or a device such as /dev/zero would block or never end);
+each array's size is read from its header and checked against the machine's memory before it is
+unpacked; whatever goes wrong while reading is one :class:`InputError` naming the file.
+
+Outputs: :func:`check_outputs` refuses, before any work, an output path that is an input of the run or
+another output of it (through symlinks and hard links too); :func:`atomic_write` writes to a temporary
+file in the same folder and renames it into place, so a failure (a full disk, a file-size limit, an
+interrupted run) leaves the old file as it was and no partial file.
+"""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
+import stat
+import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 import numpy as np
 
 from manual_mlp.validation import InputError, as_float_array, check_batch, check_parameters
+
+from .resources import check_fits
 
 Array = np.ndarray
 
@@ -19,19 +35,33 @@ Array = np.ndarray
 NPY_MAGIC = b"\x93NUMPY"
 
 
+def listed(names, limit: int = 8) -> str:
+    """['a', 'b', …] with at most ``limit`` names, then how many more: a message stays one readable line."""
+    names = sorted(names)
+    shown = ", ".join(repr(name[:40]) for name in names[:limit])
+    return f"[{shown}{f', … and {len(names) - limit:,} more' if len(names) > limit else ''}]"
+
+
 def _check_archive(path: Path, what: str) -> None:
     """Refuse what is not an .npz archive before NumPy guesses (it would call a text file 'pickled data')."""
-    if not path.exists():
-        raise InputError(f"{what} file {str(path)!r} does not exist")
-    if path.is_dir():
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{what} file {str(path)!r} does not exist") from None
+    except OSError as exc:
+        raise InputError(f"{what} file {str(path)!r} cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{what} file {str(path)!r} is a directory, not an .npz file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{what} file {str(path)!r} is not a regular file (a pipe, a device or a socket): "
+                         "give an .npz file")
     try:
         with path.open("rb") as f:
             head = f.read(len(NPY_MAGIC))
     except PermissionError:
         raise InputError(f"{what} file {str(path)!r} cannot be read (permission denied)") from None
     except OSError as exc:
-        raise InputError(f"{what} file {str(path)!r} cannot be read ({exc.strerror})") from None
+        raise InputError(f"{what} file {str(path)!r} cannot be read ({exc.strerror or exc})") from None
     if head == NPY_MAGIC:
         raise InputError(f"{what} file {str(path)!r} holds a single array (numpy.save): "
                          "write named arrays with numpy.savez instead")
@@ -39,55 +69,85 @@ def _check_archive(path: Path, what: str) -> None:
         raise InputError(f"{what} file {str(path)!r} is not an .npz archive (numpy.savez writes a zip of named arrays)")
 
 
+def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> None:
+    """Each member's unpacked size, from the zip directory and from the .npy header, must fit in memory."""
+    for info in archive.infolist():
+        check_fits(info.file_size, f"array {info.filename[:40]!r} of {what} file {str(path)!r} (unpacked)")
+        with archive.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                np.lib.format.read_array_header_2_0
+            shape, _, dtype = read_header(member)   # the header only, no data
+        count = math.prod(shape)
+        check_fits(count * dtype.itemsize, f"array {info.filename[:40]!r} of {what} file {str(path)!r} "
+                                           f"(shape {shape}, {dtype})")
+
+
 def load_npz(path: str | Path, what: str) -> dict[str, Array]:
-    """All arrays of an .npz file, or an :class:`InputError` that says why not."""
+    """All arrays of an .npz file, or an :class:`InputError` that says why not (whatever went wrong)."""
     path = Path(path)
     _check_archive(path, what)
-    arrays = {}
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            for name in archive.files:
-                try:
-                    arrays[name] = archive[name]
-                except ValueError:  # only object arrays fail here, as pickles are refused
-                    raise InputError(f"array {name!r} in {what} file {str(path)!r} holds Python objects, "
-                                     "not numbers") from None
+        with zipfile.ZipFile(path) as archive:
+            _check_sizes(archive, path, what)
+        return _read_arrays(path, what)
     except InputError:
         raise
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise InputError(f"{what} file {str(path)!r} is not a readable .npz archive ({exc})") from None
+    except MemoryError:
+        raise InputError(f"{what} file {str(path)!r} does not fit in memory") from None
+    except Exception as exc:   # a malformed header, a bad deflate stream, an encrypted member, …: one line
+        reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise InputError(f"{what} file {str(path)!r} is not a readable .npz archive ({reason})") from None
+
+
+def _read_arrays(path: Path, what: str) -> dict[str, Array]:
+    arrays = {}
+    with np.load(path, allow_pickle=False) as archive:
+        for name in archive.files:
+            try:
+                arrays[name] = archive[name]
+            except ValueError as exc:
+                if "allow_pickle" not in str(exc):
+                    raise
+                raise InputError(f"array {name[:40]!r} in {what} file {str(path)!r} holds Python objects, "
+                                 "not numbers") from None
     return arrays
 
 
-def load_weights(path: str | Path) -> tuple[list[Array], list[Array] | None]:
-    """θ⁽¹⁾…θ⁽ᴸ⁾ from arrays ``theta1``…``thetaL`` and, optionally, b⁽ˡ⁾ from ``b1``…``bL``."""
+def load_weights(path: str | Path, dtype: str | None = None) -> tuple[list[Array], list[Array] | None]:
+    """θ⁽¹⁾…θ⁽ᴸ⁾ from arrays ``theta1``…``thetaL`` and, optionally, b⁽ˡ⁾ from ``b1``…``bL`` (in ``dtype``,
+    when given: a value beyond its range is refused naming the file)."""
     arrays = load_npz(path, "weights")
     where = f"weights file {str(path)!r}"
     pattern = re.compile(r"(theta|b)([1-9][0-9]*)")
-    unknown = sorted(name for name in arrays if not pattern.fullmatch(name))
+    unknown = [name for name in arrays if not pattern.fullmatch(name)]
     if unknown:
-        raise InputError(f"{where} has unexpected arrays {unknown}; expected theta1…thetaL and optionally b1…bL "
-                         "(layers are numbered from 1)")
+        raise InputError(f"{where} has unexpected arrays {listed(unknown)}; expected theta1…thetaL and optionally "
+                         "b1…bL (layers are numbered from 1)")
     layers = sorted(int(name[5:]) for name in arrays if name.startswith("theta"))
     if not layers:
-        raise InputError(f"{where} has no theta1 (it has {sorted(arrays)}): expected arrays theta1…thetaL")
+        raise InputError(f"{where} has no theta1 (it has {listed(arrays)}): expected arrays theta1…thetaL")
     L = layers[-1]
-    missing = [f"theta{l}" for l in range(1, L + 1) if l not in layers]
-    if missing:
-        raise InputError(f"{where} has theta{L} but is missing {missing}: layers must be 1…L without gaps")
+    if layers != list(range(1, len(layers) + 1)):   # never walks 1…L: L may be theta99999999999999999999
+        present = set(layers)
+        missing = [f"theta{l}" for l in range(1, len(layers) + 2) if l not in present]
+        raise InputError(f"{where} has theta{str(L)[:20]} but is missing {listed(missing, 5)}: layers must be "
+                         "1…L without gaps")
     bias_layers = sorted(int(name[1:]) for name in arrays if name.startswith("b"))
     if bias_layers and bias_layers != list(range(1, L + 1)):
         have = [f"b{l}" for l in bias_layers]
-        raise InputError(f"{where} has theta1…theta{L} and biases {have}: give all of b1…b{L} or none")
-    thetas = [as_float_array(arrays[f"theta{l}"], f"theta{l} in {where}") for l in range(1, L + 1)]
-    biases = [as_float_array(arrays[f"b{l}"], f"b{l} in {where}") for l in range(1, L + 1)] if bias_layers else None
+        raise InputError(f"{where} has theta1…theta{L} and biases {listed(have)}: give all of b1…b{L} or none")
+    thetas = [as_float_array(arrays[f"theta{l}"], f"theta{l} in {where}", dtype) for l in range(1, L + 1)]
+    biases = [as_float_array(arrays[f"b{l}"], f"b{l} in {where}", dtype)
+              for l in range(1, L + 1)] if bias_layers else None
     try:
         return check_parameters(thetas, biases)
     except InputError as exc:
         raise InputError(f"{where}: {exc}") from None
 
 
-def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "half_sse") -> tuple[Array, Array]:
+def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "half_sse",
+              dtype: str | None = None) -> tuple[Array, Array]:
     """X (N, n₀) and Y (N, n_L) from an .npz file with arrays ``X`` and ``Y``.
 
     With the network's layer sizes [n₀, …, n_L] the shapes are checked too, and
@@ -96,15 +156,15 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
     arrays = load_npz(path, "data")
     missing = [name for name in ("X", "Y") if name not in arrays]
     if missing:
-        raise InputError(f"data file {str(path)!r} is missing {missing}; it has {sorted(arrays)} "
+        raise InputError(f"data file {str(path)!r} is missing {missing}; it has {listed(arrays)} "
                          "(expected X of shape (N, n₀) and Y of shape (N, n_L))")
     extra = sorted(set(arrays) - {"X", "Y"})
     if extra:
-        raise InputError(f"data file {str(path)!r} has unexpected arrays {extra}; expected exactly X and Y")
-    X = as_float_array(arrays["X"], f"X in {str(path)!r}")
+        raise InputError(f"data file {str(path)!r} has unexpected arrays {listed(extra)}; expected exactly X and Y")
+    X = as_float_array(arrays["X"], f"X in {str(path)!r}", dtype)
     Y = arrays["Y"]
     if not (Y.ndim == 1 and Y.dtype.kind in "iu"):  # integer class labels stay integers (cross_entropy)
-        Y = as_float_array(Y, f"Y in {str(path)!r}")
+        Y = as_float_array(Y, f"Y in {str(path)!r}", dtype)
     if sizes is None:
         return X, Y
     try:
@@ -125,19 +185,117 @@ def json_array(a: Array):
 
 def check_json_path(path: str | Path) -> None:
     """Refuse a ``--json`` path that cannot be written, before the run rather than after it."""
+    check_output_path(path, "the JSON report")
+
+
+def check_output_path(path: str | Path, what: str) -> None:
+    """Refuse an output path that cannot be written: a directory, a missing folder, no permission, a name
+    the file system refuses."""
     path = Path(path)
+    try:
+        path.exists()   # False for a missing file or folder; raises for a name too long
+    except OSError as exc:   # a name too long for the file system, a folder that cannot be searched
+        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
     if path.is_dir():
-        raise InputError(f"cannot write the JSON report to {str(path)!r}: it is a directory")
+        raise InputError(f"cannot write {what} to {str(path)!r}: it is a directory")
     parent = path.parent
     if not parent.is_dir():
-        raise InputError(f"cannot write the JSON report to {str(path)!r}: the folder {str(parent)!r} does not exist")
+        raise InputError(f"cannot write {what} to {str(path)!r}: the folder {str(parent)!r} does not exist")
     if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputError(f"cannot write the JSON report to {str(path)!r} (permission denied)")
+        raise InputError(f"cannot write {what} to {str(path)!r} (permission denied)")
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: the same path once symlinks are resolved, or hard links."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:   # either does not exist (yet): not the same file
+        return False
+
+
+def check_outputs(inputs: dict[str, str | None], outputs: dict[str, str | None]) -> None:
+    """Refuse, before any work, an output that would overwrite an input or another output of the same run.
+
+    ``inputs`` and ``outputs`` map a flag to its path ({"--data": "d.npz", "--json": "r.json"}); None
+    means not given.
+    """
+    given_inputs = {flag: path for flag, path in inputs.items() if path}
+    given_outputs = [(flag, path) for flag, path in outputs.items() if path]
+    for i, (flag, path) in enumerate(given_outputs):
+        for in_flag, in_path in given_inputs.items():
+            if _same_file(path, in_path):
+                raise InputError(f"{flag} {path!r} is the input file of {in_flag} {in_path!r}: writing it would "
+                                 "destroy the input; give another name")
+        for other_flag, other in given_outputs[:i]:
+            if _same_file(path, other):
+                raise InputError(f"{flag} {path!r} and {other_flag} {other!r} are the same file: one output "
+                                 "would replace the other; give two names")
+
+
+def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str) -> None:
+    """Write an output all or nothing: ``write(f)`` fills a temporary file in the same folder, which then
+    replaces ``path`` (a symlink's target). A failure leaves the old file intact and no partial file.
+
+    A path that is not a regular file (/dev/null, /dev/stdout) is written directly: it cannot be replaced.
+    """
+    target = os.path.realpath(path)
+    if os.path.exists(target) and not os.path.isfile(target):
+        return _write_directly(target, write, what, path)
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=".mlp-", suffix=".part", dir=os.path.dirname(target))
+    except OSError as exc:
+        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.chmod(temporary, 0o666 & ~_umask())   # mkstemp makes it private; an output is an ordinary file
+        os.replace(temporary, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+        raise
+
+
+def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, path) -> None:
+    try:
+        with open(target, "wb") as f:
+            write(f)
+    except OSError as exc:
+        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_json(path: str | Path, payload: dict) -> None:
-    """Write ``payload``; every number in it must already be finite or None (see :func:`json_number`)."""
-    try:
-        Path(path).write_text(json.dumps(payload, indent=1, allow_nan=False) + "\n")
-    except OSError as exc:
-        raise InputError(f"cannot write the JSON report to {str(path)!r} ({exc.strerror})") from None
+    """Write ``payload`` atomically; every number in it must already be finite or None (see :func:`json_number`)."""
+    text = json.dumps(payload, indent=1, allow_nan=False) + "\n"
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")), "the JSON report")
+
+
+def weight_arrays(thetas: list[Array], biases: list[Array] | None) -> dict[str, Array]:
+    """θ (and b) named as a ``--weights`` file names them: theta1…thetaL, b1…bL."""
+    arrays = {f"theta{l}": theta for l, theta in enumerate(thetas, 1)}
+    arrays.update({f"b{l}": b for l, b in enumerate(biases or [], 1)})
+    return arrays
+
+
+def check_save_path(path: str | Path) -> None:
+    """Refuse a ``--save`` path before training: a name not ending in .npz, or one that cannot be written.
+    (That it is none of the run's inputs or other outputs is :func:`check_outputs`'s to say.)"""
+    if Path(path).suffix != ".npz":
+        raise InputError(f"--save {str(path)!r}: give a name ending in .npz (the format --weights reads)")
+    check_output_path(path, "the weights")
+
+
+def save_weights(path: str | Path, thetas: list[Array], biases: list[Array] | None) -> None:
+    """Write θ (and b) in the ``--weights`` format, all or nothing (see :func:`atomic_write`)."""
+    arrays = weight_arrays(thetas, biases)
+    atomic_write(path, lambda f: np.savez(f, **arrays), "the weights")

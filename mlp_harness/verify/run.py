@@ -10,12 +10,13 @@ import numpy as np
 from manual_mlp import MLP, Optimizer, OptimizerSettings, make_optimizer, numerical_gradients
 from manual_mlp.activations import get_activation
 from manual_mlp.batches import check_batch_size, step_slice
-from manual_mlp.losses import check_pairing, get_loss
+from manual_mlp.losses import check_pairing, get_loss, targets_matrix
 from manual_mlp.record import carried_over
 from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
 
 from .compare import Mismatch, QuantityDiff, add_finite_differences, compare_records
-from .tolerance import Tolerance, gradcheck_tolerance
+from .error_bounds import Arithmetic, Formulas, StepStart
+from .tolerance import ErrorBound, Tolerance, gradcheck_tolerance
 
 if TYPE_CHECKING:  # torch is imported only when a PyTorch twin is built (mlp-train --impl numpy never does)
     from torch_reference import TorchTwin
@@ -43,13 +44,24 @@ class RunConfig:
     shuffle_seed: int | None = None      # None: batches in a fixed order
     gradcheck: bool = False
     free_running: bool = False           # False: each step starts both twins from the NumPy twin's state
-    rtol: float | None = None            # None: derived from dtype (see tolerance.py)
+    rtol: float | None = None            # None (and atol None): each quantity's error bound (see tolerance.py)
     atol: float | None = None
     device: str = "cpu"         # where the torch twin runs: "cpu" or "cuda"
     allow_tf32: bool = False    # let CUDA run float32 matmuls as TF32 (see torch_reference/device.py)
 
     @property
-    def tolerance(self) -> Tolerance:
+    def tolerance(self) -> Tolerance | ErrorBound:
+        """The rule in force: each quantity's rounding-error bound, unless --rtol/--atol or --free-running."""
+        if self.rtol is not None or self.atol is not None or self.free_running:
+            return self.fixed_tolerance
+        tf32 = self.allow_tf32 and self.device == "cuda"
+        formulas = Formulas(self.activation, self.output_activation, self.loss, self.optimizer_settings)
+        return ErrorBound(Arithmetic.of(self.dtype, tf32), formulas)
+
+    @property
+    def fixed_tolerance(self) -> Tolerance:
+        """rtol and atol, 10⁴·ε of the dtype where not given: for --rtol/--atol, --free-running, --explain and
+        the floor of --gradcheck's tolerance."""
         return Tolerance.for_dtype(self.dtype, self.rtol, self.atol)
 
     @property
@@ -95,12 +107,14 @@ class StepSummary:
     loss_numpy: float
     loss_torch: float
     max_abs_diff: float
+    #: the largest |Δ| / allowed over every quantity (≤ 1: the step agrees)
+    max_ratio: float = 0.0
 
 
 @dataclass
 class Report:
     config: RunConfig
-    tolerance: Tolerance
+    tolerance: Tolerance | ErrorBound
     steps: list[StepSummary] = field(default_factory=list)
     #: full side-by-side diffs of the first and the last compared step
     first_diffs: list[QuantityDiff] = field(default_factory=list)
@@ -151,9 +165,18 @@ def build_torch_twin(config: RunConfig, thetas: list[Array], biases: list[Array]
                      config.optimizer_settings, config.device, config.allow_tf32)
 
 
+def step_start(net: MLP, optimizer_state: dict, Y: Array) -> StepStart:
+    """What the next step starts from (θ, b, a shallow copy of the optimizer state: its arrays are replaced,
+    never changed in place), with Y as an (N, n_L) matrix."""
+    state = {name: {kind: list(values) for kind, values in per_kind.items()}
+             for name, per_kind in optimizer_state.items()}
+    return StepStart(net.thetas, net.biases, state, targets_matrix(np.asarray(Y), net.sizes[-1], net.dtype))
+
+
 def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "TorchTwin", X: Array, Y: Array,
-                 step: int, tol: Tolerance) -> tuple[list[QuantityDiff], Mismatch | None, StepSummary]:
+                 step: int, tol: Tolerance | ErrorBound) -> tuple[list[QuantityDiff], Mismatch | None, StepSummary]:
     """One step of both twins on the batch (X, Y): every quantity side by side, the first that differs."""
+    start = step_start(net, optimizer.state, Y)
     # A diverging run overflows to inf and then NaN; that is the very signal compare_records reports
     # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -161,9 +184,10 @@ def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "Torch
         # both steps at once where that pays, on shares of the cores (see torch_reference/lockstep.py)
         rec_np, rec_pt = twin.train_step_beside(lambda: net.train_step(X, Y, optimizer, config.loss, step), X, Y,
                                                 step)
-    diffs, mismatch = compare_records(rec_np, rec_pt, tol)
+    diffs, mismatch = compare_records(rec_np, rec_pt, tol, start)
     if fd is not None:
-        fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(tol, rec_pt.loss), step)
+        fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(config.fixed_tolerance, rec_pt.loss),
+                                             step)
         mismatch = mismatch or fd_mismatch
     # Continue from a common state; where the new θ, b and optimizer state agree to the last bit already,
     # copying them would change nothing.
@@ -171,7 +195,7 @@ def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "Torch
         twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
     # np.max, not max(): a NaN difference must show as NaN whatever its position in the list
     largest = float(np.max([d.max_abs_diff for d in diffs]))
-    return diffs, mismatch, StepSummary(step, rec_np.loss, rec_pt.loss, largest)
+    return diffs, mismatch, StepSummary(step, rec_np.loss, rec_pt.loss, largest, float(np.max([d.ratio for d in diffs])))
 
 
 def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
@@ -182,7 +206,7 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     compared, the PyTorch twin continues from the NumPy twin's θ, b and optimizer
     state. Rounding differences of ≈ε per step are thus never compounded by the
     training dynamics (Adam at η = 0.1 amplifies them ≈10⁵-fold in 100 steps),
-    and every step's arithmetic is held to the dtype's tolerance. With
+    and every step's arithmetic is held to its own rounding-error bound. With
     ``free_running`` the twins train independently and their drift is compared.
     """
     net, optimizer, twin = build_twins(config, thetas, biases, manual_model)

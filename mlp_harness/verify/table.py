@@ -2,6 +2,11 @@
 
 With ``--gradcheck`` the gradient rows also show the finite-difference value and
 each twin's relative error against it.
+
+The table fits in ``width`` columns (:mod:`.width`): when the values side by side
+do not fit, each row stacks them in one column — the NumPy value above the
+PyTorch value (and the finite differences below) — and, if still too wide, the
+formula goes under the quantity's name; last, matrices are printed narrower.
 """
 from __future__ import annotations
 
@@ -15,8 +20,9 @@ from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import QuantityDiff
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .run import Report, RunConfig
+from .width import DEFAULT_WIDTH, fit_formula
 
 #: matrices up to this many entries are printed whole
 WHOLE_MATRIX_LIMIT = 64
@@ -49,7 +55,7 @@ def formula(quantity: str, l: int | None, L: int, has_bias: bool, config: RunCon
         "grad_theta": f"δ{sup(l)}ᵀ·{prev}",
         "grad_b": f"Σₙ δ{sup(l)}",
         "theta": update.replace("θ", f"θ{sup(l)}"),
-        "b": update.replace("θ", f"b{sup(l)}").replace("∂J/∂b", f"∂J/∂b{sup(l)}"),
+        "b": update.replace("θ", f"b{sup(l)}"),
     }.get(quantity, "")
 
 
@@ -59,7 +65,7 @@ def format_scalar(x: float, precision: int = 8) -> str:
     return f"{x:.{precision}e}" if np.isfinite(x) and abs(x) >= 1e8 else f"{x:.{precision}f}"
 
 
-def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
+def format_value(value: np.ndarray | None, precision: int = 8, line_width: int = 60) -> list[str]:
     """Lines of a value as NumPy prints it (the lab's style), summarised when large."""
     if value is None:
         return [""]
@@ -67,7 +73,7 @@ def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
     if value.ndim == 0:
         return [format_scalar(value, precision)]
     text = np.array2string(value, precision=precision, threshold=WHOLE_MATRIX_LIMIT, edgeitems=2,
-                           max_line_width=60, floatmode="fixed")
+                           max_line_width=line_width, floatmode="fixed")
     lines = text.splitlines()
     if value.size > WHOLE_MATRIX_LIMIT:
         lines.append(f"shape {value.shape}")
@@ -75,38 +81,88 @@ def format_value(value: np.ndarray | None, precision: int = 8) -> list[str]:
 
 
 def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool, first: bool,
-         lang: str = "en") -> list[list[str]]:
+         lang: str = "en", precision: int = 8, line_width: int = 60) -> list[list[str]]:
+    """The wide layout's cells: quantity, formula, NumPy, PyTorch, max |Δ| (and finite differences, errors)."""
     label = d.label + (f" {tr(lang, 'new')}" if d.quantity in ("theta", "b") else "")
     mark = "" if d.ok else "  ✗" + (f"  {tr(lang, 'first_mismatch_mark')}" if first else "")
-    row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], format_value(d.numpy_value),
-           format_value(d.torch_value), [f"{d.max_abs_diff:.1e}{mark}"]]
+    value = lambda v: format_value(v, precision, line_width)  # noqa: E731
+    row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], value(d.numpy_value),
+           value(d.torch_value), [f"{d.max_abs_diff:.1e}{mark}"]]
     if gradcheck:
         errors = [] if d.fd_value is None else [f"{d.fd_rel_error_numpy:.1e} / {d.fd_rel_error_torch:.1e}"]
-        row += [format_value(d.fd_value), errors]
+        row += [value(d.fd_value), errors]
     return row
+
+
+def stacked(row: list[list[str]], formula_under_name: bool) -> list[list[str]]:
+    """A wide row's cells with the values in one column, NumPy above PyTorch (above finite differences),
+    the first-mismatch arrow under the quantity's name, and — if asked — the formula there too."""
+    label, formula_cell, numpy_cell, torch_cell, diff_cell, *fd = row
+    value = numpy_cell + torch_cell + (fd[0] if fd and fd[1] else [])
+    diff, arrow, rest = diff_cell[0].partition("  ◀")
+    name = label + (formula_cell if formula_under_name else []) + ([arrow.strip() + rest] if arrow else [])
+    diff_lines = [diff] + (fd[1] if fd else [])
+    return [name, value, diff_lines] if formula_under_name else [name, formula_cell, value, diff_lines]
+
+
+def stacked_header(header: list[list[str]], formula_under_name: bool) -> list[list[str]]:
+    """The stacked layout's header: the value column names NumPy, PyTorch (and finite differences) one above
+    the other, in the order of the values."""
+    names = [name[0] for name in header[2:4] + header[5:6]]
+    values = [name + " /" for name in names[:-1]] + names[-1:]
+    first = [header[0] + header[1]] if formula_under_name else header[:2]
+    return first + [values, header[4]]
+
+
+def layout(cells: list[list[list[str]]], sep: str = "  ") -> tuple[list[int], int]:
+    """Each column's width and the table's (``cells``: the header's and each row's)."""
+    widths = [max(len(line) for cell in cells for line in cell[i]) for i in range(len(cells[0]))]
+    return widths, sum(widths) + len(sep) * (len(widths) - 1)
+
+
+def fitted(diffs: list[QuantityDiff], header: list[list[str]], make_row: Callable[..., list[list[str]]],
+           width: int) -> list[list[list[str]]]:
+    """The header's and rows' cells in the first layout that fits ``width``: side by side; stacked; stacked
+    with the formula under the name; that with 6 then 4 decimals; last, with matrix rows wrapped by NumPy."""
+    cells = [header] + [make_row(d) for d in diffs]
+    if layout(cells)[1] <= width:
+        return cells
+    for under, precision in ((False, 8), (True, 8), (True, 6), (True, 4)):
+        rows = [stacked_header(header, under)] + [stacked(make_row(d, precision), under) for d in diffs]
+        widths, total = layout(rows)
+        if total <= width:
+            return rows
+    line_width = max(20, widths[1] - (total - width))
+    return [stacked_header(header, True)] + [stacked(make_row(d, 4, line_width), True) for d in diffs]
 
 
 def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, config: RunConfig | None = None,
                 first: tuple[str, int | None] | None = None, lang: str = "en",
-                notes: Callable[[QuantityDiff], list[str]] | None = None) -> str:
+                notes: Callable[[QuantityDiff], list[str]] | None = None, width: int = DEFAULT_WIDTH) -> str:
     """One step's quantities; ``first`` = (quantity, layer) of the first mismatch, marked with an arrow.
 
-    ``notes(diff)`` gives lines printed under a row, across the whole width (``--explain``).
+    ``notes(diff)`` gives lines printed under a row, across the whole width (``--explain``), broken
+    before their ``=`` signs to fit ``width``.
     """
     config = config or RunConfig()
     gradcheck = any(d.fd_value is not None for d in diffs)
-    header = [tr(lang, key) for key in ("quantity", "formula", "numpy", "torch", "max_diff")]
-    if gradcheck:
-        header += [tr(lang, "finite_differences"), tr(lang, "fd_errors")]
-    cells = [_row(d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first, lang) for d in diffs]
-    widths = [max([len(h)] + [len(line) for cell in cells for line in cell[i]]) for i, h in enumerate(header)]
-    sep = "  "
-    out = [title, sep.join(h.ljust(w) for h, w in zip(header, widths)).rstrip(), sep.join("─" * w for w in widths)]
+    keys = ("quantity", "formula", "numpy", "torch", "max_diff") + (("finite_differences", "fd_errors") if gradcheck
+                                                                   else ())
+    make_row = lambda d, precision=8, line_width=60: _row(  # noqa: E731
+        d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first, lang, precision, line_width)
+    header, *cells = fitted(diffs, [[tr(lang, key)] for key in keys], make_row, width)
+    widths = layout([header] + cells)[0]
+    out = [title] + lines_of(header, widths) + ["  ".join("─" * w for w in widths)]
     for d, cell in zip(diffs, cells):
-        for i in range(max(len(col) for col in cell)):
-            out.append(sep.join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(cell, widths)).rstrip())
-        out += notes(d) if notes else []
+        out += lines_of(cell, widths)
+        out += [piece for note in (notes(d) if notes else []) for piece in fit_formula(note, width)]
     return "\n".join(out)
+
+
+def lines_of(cells: list[list[str]], widths: list[int], sep: str = "  ") -> list[str]:
+    """A row's cells side by side, each padded to its column's width."""
+    return [sep.join((col[i] if i < len(col) else "").ljust(w) for col, w in zip(cells, widths)).rstrip()
+            for i in range(max(len(col) for col in cells))]
 
 
 def render_summary(report: Report, max_rows: int = 20, lang: str = "en") -> str:
@@ -124,7 +180,7 @@ def render_summary(report: Report, max_rows: int = 20, lang: str = "en") -> str:
 
 
 def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
-                  notes: Callable[[int, QuantityDiff], list[str]] | None = None) -> str:
+                  notes: Callable[[int, QuantityDiff], list[str]] | None = None, width: int = DEFAULT_WIDTH) -> str:
     """Step 1's table, the last step's and a per-step summary when there are several, then the verdict.
 
     ``notes(step, diff)``: lines to print under each row (``--explain``).
@@ -133,18 +189,19 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     first_at = lambda step: None if m is None or m.step != step else (m.quantity, m.layer)  # noqa: E731
     notes_of = lambda step: None if notes is None else lambda d: notes(step, d)  # noqa: E731
     parts = [render_step(report.first_diffs, L, has_bias, tr(lang, "step_of", step=1, steps=config.steps), config,
-                         first_at(1), lang, notes_of(1))]
+                         first_at(1), lang, notes_of(1), width)]
     if len(report.steps) > 1:
         last = report.steps[-1].step
         parts.append(render_step(report.last_diffs, L, has_bias, tr(lang, "step_title", step=last), config,
-                                 first_at(last), lang, notes_of(last)))
+                                 first_at(last), lang, notes_of(last), width))
         parts.append(render_summary(report, lang=lang))
     tol = report.tolerance
     witnesses = tr(lang, "witnesses_fd" if config.gradcheck else "witnesses")
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
-        parts.append(tr(lang, "ok_line", witnesses=witnesses, steps=len(report.steps), rtol=tol.rtol, atol=tol.atol,
-                        dtype=config.dtype, largest=largest))
+        ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang)
+        parts.append(tr_n(lang, "ok_line", len(report.steps), witnesses=witnesses, steps=len(report.steps),
+                          rule=tol.describe(lang), dtype=config.dtype, largest=largest, ratio=ratio))
     else:
-        parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rtol=tol.rtol, atol=tol.atol))
+        parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rule=tol.describe(lang)))
     return "\n\n".join(parts)

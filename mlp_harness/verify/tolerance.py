@@ -1,32 +1,31 @@
-"""How close the two twins must be, derived from the floating-point type.
+"""How close the two twins must be: the rule in force for a run.
 
-Both twins evaluate the same formulas in the same precision, but not in the
-same order: a matmul's sums may be blocked differently, an elementwise kernel
-vectorised differently. Each such operation is exact up to a relative error of
-ε (machine epsilon), and a step chains a few dozen of them; training chains
-steps. So the twins should agree to a few hundred ε relative, and we allow
-``RTOL_ULPS`` ε — about a thousand times more than measured on 1,000 lab steps
-and on random networks (below) yet far below any real mistake, which shows up
-at the 1e-3 … 1 level (the smallest mutant in mlp_harness/teach/mutants.py moves a
-quantity by 7e-6):
+By default (:class:`ErrorBound`) each quantity gets its own allowed difference, derived from the
+floating-point error bound of the formula that made it (see :mod:`.error_bounds` and
+docs/robustness.md): |NumPy − PyTorch| ≤ 2E elementwise, E the bound on one twin's rounding error. It
+grows with N and the layer widths as rounding does, and shrinks where values are small.
 
-* float64: ε = 2.2e-16 → rtol = 1e4·ε ≈ 2.2e-12, atol = 1e4·ε ≈ 2.2e-12
-* float32: ε = 1.2e-7  → rtol = 1e4·ε ≈ 1.2e-3, atol = 1e4·ε ≈ 1.2e-3
+``--rtol``/``--atol`` (and ``--free-running``, where the twins drift apart step after step, which no
+one-step bound describes) use the fixed rule instead (:class:`Tolerance`): |NumPy − PyTorch| ≤ atol +
+rtol·|PyTorch|, with 10⁴·ε for whichever of the two is not given. Why 10⁴·ε: the twins evaluate the
+same formulas in a different order, a few ε apart per operation (measured ≤ 8ε on random networks of
+depth 1–5 over 50 steps, 2ε over 1,000 lab steps); 10⁴·ε is a thousand times that at the lab's size,
+yet far below a real mistake (the smallest mutant moves a quantity by 7e-6):
 
-Measured (tests/test_twins.py): at most 8ε on random networks of depth 1–5
-over 50 steps, 2ε over 1,000 lab steps; on 784-512-512-10 with a batch of
-1,024 the largest absolute difference was ≈3,000ε in the loss, whose value is
-≈1,000, i.e. a few ε relative.
+* float64: ε = 2.2e-16 → rtol = atol = 2.2e-12
+* float32: ε = 1.2e-7  → rtol = atol = 1.2e-3
 
-``atol`` covers values that should be ~0 (a cancelled gradient) where a
-relative test is meaningless; it is set at the same ε-scale because every
-quantity in these networks is O(1) or smaller.
+It is also what :mod:`mlp_harness.teach.explain` holds a formula's entry to, and the floor of the
+finite-difference tolerance.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..i18n import tr
+from .error_bounds import Arithmetic, Formulas, StepStart, step_bounds
 
 RTOL_ULPS = 1e4
 
@@ -44,6 +43,62 @@ class Tolerance:
     def allows(self, numpy_value: np.ndarray, torch_value: np.ndarray) -> np.ndarray:
         """Elementwise |numpy − torch| ≤ atol + rtol·|torch| (``numpy.isclose``'s rule, NaN never close)."""
         return np.abs(numpy_value - torch_value) <= self.atol + self.rtol * np.abs(torch_value)
+
+    def limits(self, record=None, start: StepStart | None = None) -> "Tolerance":
+        """The rule for one step: the same for every step."""
+        return self
+
+    def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
+        """The largest |NumPy − PyTorch| allowed, elementwise."""
+        return self.atol + self.rtol * np.abs(torch_value)
+
+    def to_json(self) -> dict:
+        return {"rule": "fixed", "rtol": self.rtol, "atol": self.atol}
+
+    def describe(self, lang: str = "en") -> str:
+        return tr(lang, "rule_fixed", rtol=self.rtol, atol=self.atol)
+
+    def ratio_note(self, ratio: float, lang: str = "en") -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class ErrorBound:
+    """The default rule: each entry of each quantity within twice its rounding-error bound (see the module)."""
+
+    arithmetic: Arithmetic
+    formulas: Formulas
+
+    def limits(self, record, start: StepStart) -> "StepLimits":
+        """The allowed differences of one step of the PyTorch twin ``record`` that started from ``start``."""
+        return StepLimits(step_bounds(self.arithmetic, self.formulas, record, start), self.arithmetic.floor)
+
+    def to_json(self) -> dict:
+        ar = self.arithmetic
+        return {"rule": "error_bound", "dtype": ar.dtype, "unit_roundoff": ar.u, "tf32_unit_roundoff": ar.u_inputs
+                or None, "allowed": "|numpy - torch| <= 2 E elementwise, E = each quantity's rounding-error "
+                "bound (docs/robustness.md)"}
+
+
+    def describe(self, lang: str = "en") -> str:
+        ar = self.arithmetic
+        tf32 = tr(lang, "rule_tf32", u=ar.u_inputs) if ar.u_inputs else ""
+        return tr(lang, "rule_bound", u=ar.u, tf32=tf32)
+
+    def ratio_note(self, ratio: float, lang: str = "en") -> str:
+        """', at most 0.13 of its bound': how close the closest quantity came to its bound."""
+        return tr(lang, "ratio_note", ratio=ratio)
+
+
+@dataclass
+class StepLimits:
+    """One step's bounds E per (quantity, layer); ``allowed`` is 2E (either twin may err either way)."""
+
+    bounds: dict
+    floor: float
+
+    def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
+        return 2 * self.bounds[quantity, layer] + self.floor
 
 
 #: finite differences against either twin (see manual_mlp/gradcheck.py): with h = ε^(1/3) the

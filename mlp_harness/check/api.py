@@ -1,0 +1,147 @@
+"""Checking someone's own backprop: in their notebook (:func:`check_lab`) or a file in a separate process.
+
+In a notebook, after writing the lab's functions::
+
+    from mlp_harness.check import check_lab
+    check_lab(globals())                       # or check_lab(delta_L=delta_L, gradient=gradient)
+
+shows a table (HTML in Jupyter) with ✓ or ✗ per function; ``.ok`` and
+``.to_json()`` serve tests and graders. :func:`check_file` runs a ``.py`` or
+``.ipynb`` in a separate process with a time limit, as ``mlp-check`` does.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from ..i18n import default_lang, tr
+from .cases import all_cases
+from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
+from .isolate import run_isolated
+from .plan import Plan, make_plan
+from .result import CheckResult, cell_problems, missing_only
+from .steps import judge_steps
+from .submission import read_submission
+from .verdict import FormulaResult, judge_formula
+
+#: seconds a cell or one call of a student's function may run (the whole file: see isolate.hard_limit)
+DEFAULT_TIMEOUT = 20.0
+
+
+@lru_cache(maxsize=1)
+def lab_plan() -> Plan:
+    """The calls every submission gets, with autograd's answers (computed once per process)."""
+    return make_plan(all_cases())
+
+
+def check_names(names: dict[str, str] | None) -> dict[str, str]:
+    """{lab name: name in the submission}; refuses a lab name that does not exist."""
+    names = dict(names or {})
+    unknown = sorted(set(names) - set(ALL_FUNCTIONS))
+    if unknown:
+        from manual_mlp.validation import InputError
+        raise InputError(f"unknown function {unknown[0]!r} in --name; the lab's functions are "
+                         f"{', '.join(ALL_FUNCTIONS)}")
+    return names
+
+
+def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
+    """Every formula's verdict from what the calls returned."""
+    found, outcomes = raw["found"], raw["probes"]
+    formulas = {name: judge_formula(name, [p for p in plan.probes if p.formula == name], outcomes, found[name], lang)
+                for name in LAB_FUNCTIONS}
+    written = lambda n: found[n] == "function" and not formulas[n].pending  # noqa: E731
+    source = "step" if found.get("step") == "function" else (
+        "chain" if all(written(n) for n in CHAIN_NEEDS) else None)
+    if source:
+        broken = [n for n in CHAIN_NEEDS if formulas[n].status in ("fail", "error")]
+        formulas["step"] = judge_steps(plan.trajectories, raw["trajectories"], source, broken, lang)
+    elif found.get("step", "missing") != "missing":
+        formulas["step"] = FormulaResult("step", "error", tr(lang, "check_not_function", name="step",
+                                                             what=found["step"]))
+    return formulas
+
+
+def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT, **functions) -> CheckResult:
+    """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, in this
+    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``).
+
+    Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
+    a notebook can check each function in the cell after it. A function whose body is still
+    ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
+    ``lang`` ("en" or "pt") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
+    """
+    lang = lang or default_lang()
+    space = dict(namespace or {})
+    space.update(functions)
+    plan = lab_plan()
+    raw = run_task(space, plan.task(check_names(names), timeout))
+    formulas = judge(plan, raw, lang)
+    if namespace is None and functions:
+        given = {n for n in ALL_FUNCTIONS if (names or {}).get(n, n) in functions}
+        formulas = {n: f for n, f in formulas.items() if n in given or n == "step" and f.status != "missing"}
+    result = CheckResult(None, formulas, lang=lang)
+    result.bad_input = missing_only(result.formulas)
+    if result.bad_input:
+        result.error = tr(lang, "check_nothing", names=", ".join(ALL_FUNCTIONS))
+    return result
+
+
+def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -> CheckResult:
+    """The verdict on a file from what its worker process returned (or what stopped it)."""
+    if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
+        where = (raw.get("progress") or {}).get("cell")
+        at = tr(lang, "check_at_cell", cell=where) if where else ""
+        error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
+                 tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
+                 if "crashed" in raw
+                 else raw["worker_error"])
+        return CheckResult(path, {}, error=error, lang=lang)
+    cells, fatal = cell_problems(raw["cells"], lang)
+    formulas = judge(plan, raw["task"], lang)
+    unfinished = next((c for c in raw["cells"] if c["status"] in ("syntax_error", "error", "timeout")), None)
+    if unfinished:   # a function not found may be in a cell that stopped before defining it
+        where = unfinished.get("file") or tr(lang, "check_cell", cell=unfinished["number"])
+        for f in formulas.values():
+            if f.status == "missing":
+                f.message = tr(lang, "check_missing_after", where=where)
+    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang)
+    if fatal is None and missing_only(formulas):
+        result.bad_input = True
+        result.error = tr(lang, "check_nothing_in", file=path, names=", ".join(ALL_FUNCTIONS))
+    return result
+
+
+def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
+               timeout: float = DEFAULT_TIMEOUT) -> CheckResult:
+    """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
+    check the lab's functions it defines. A file that cannot be read raises InputError."""
+    read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
+    plan = lab_plan()
+    raw = run_isolated(path, plan.task(check_names(names), timeout), timeout)
+    return result_of_run(str(path), raw, plan, lang, timeout)
+
+
+def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
+                timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None) -> list[CheckResult]:
+    """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
+
+    The processes run in parallel; their results are judged here, one at a time
+    (the PyTorch twin that judges them is not shared between threads).
+    ``on_done(n)`` is called after each file, for a progress bar.
+    """
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    for path in paths:
+        read_submission(path)
+    plan = lab_plan()
+    task = plan.task(check_names(names), timeout)
+    results: dict[int, CheckResult] = {}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout)
+            if on_done:
+                on_done(len(results))
+    return [results[i] for i in range(len(paths))]

@@ -1,0 +1,81 @@
+"""The networks a submission is checked on, and what autograd computes on each.
+
+* ``lab`` and ``lab-v2``: the lab's 2-3-1 sigmoid network, X, θ and η, with
+  each of the lab's two Y's ((0.7, 0.8) and (0.6, 0.8)).
+* ``3-4-2`` and ``3-4-5-2``: seeded non-square networks (N = 5), where a
+  missing transpose or a θ of the wrong layer cannot hide behind the lab's shapes.
+* ``3-3-3`` and ``3-3-3-3``: seeded square networks (N = 4), where those
+  mistakes give numbers instead of a shape error, so they can be named.
+
+Every network is the lab's kind: sigmoid in every layer, J = ½Σ(y − a)², no
+biases, plain gradient descent. The lab's ``step(X, Y, thetas, eta)`` is often
+written for two layers only, so it is checked on the two-layer networks; the
+chain of the lab's functions on all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from manual_mlp import StepRecord, lab, random_parameters
+
+from ..verify.run import RunConfig, build_torch_twin
+
+Array = np.ndarray
+
+#: the run every case is checked with: the lab's own (sigmoid, ½Σ(y − a)², gradient descent, float64)
+LAB_CONFIG = dict(activation="sigmoid", output_activation="sigmoid", loss="half_sse", optimizer="sgd",
+                  dtype="float64")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    thetas: tuple[Array, ...]     # θ⁽¹⁾…θ⁽ᴸ⁾, each (n_l, n_{l−1})
+    X: Array                      # (N, n₀)
+    Y: Array                      # (N, n_L), targets in (0, 1)
+    eta: float
+
+    @property
+    def depth(self) -> int:
+        return len(self.thetas)
+
+    @property
+    def sizes(self) -> list[int]:
+        return [self.thetas[0].shape[1]] + [theta.shape[0] for theta in self.thetas]
+
+    @cached_property
+    def config(self) -> RunConfig:
+        return RunConfig(lr=self.eta, **LAB_CONFIG)
+
+    @cached_property
+    def _twin(self):
+        return build_torch_twin(self.config, list(self.thetas), None)
+
+    def autograd_step(self, thetas: list[Array] | None = None) -> StepRecord:
+        """One step of the PyTorch twin from ``thetas`` (default: the case's): autograd's z, a, J, δ = ∂J/∂z,
+        ∂J/∂θ and torch.optim.SGD's new θ."""
+        self._twin.load_state(list(self.thetas if thetas is None else thetas), None, {})
+        return self._twin.train_step(self.X, self.Y)
+
+def seeded_case(sizes: list[int], n: int, seed: int) -> Case:
+    """Random θ (PyTorch's default scale, seeded), X in [−1, 1] and Y in (0.1, 0.9)."""
+    rng = np.random.default_rng(seed)
+    thetas, _ = random_parameters(sizes, seed=seed)
+    X = rng.uniform(-1, 1, size=(n, sizes[0]))
+    Y = rng.uniform(0.1, 0.9, size=(n, sizes[-1]))
+    return Case("-".join(map(str, sizes)), tuple(thetas), X, Y, eta=0.5)
+
+
+def all_cases() -> list[Case]:
+    thetas = tuple(lab.lab_thetas())
+    return [Case("lab", thetas, lab.X.copy(), lab.Y.copy(), lab.ETA),
+            Case("lab-v2", thetas, lab.X.copy(), lab.Y_V2.copy(), lab.ETA),
+            seeded_case([3, 4, 2], 5, seed=1), seeded_case([3, 4, 5, 2], 5, seed=2),
+            seeded_case([3, 3, 3], 4, seed=3), seeded_case([3, 3, 3, 3], 4, seed=4)]
+
+
+def two_layer(cases: list[Case]) -> list[Case]:
+    return [case for case in cases if case.depth == 2]

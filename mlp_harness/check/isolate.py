@@ -1,0 +1,66 @@
+"""Running a submission in a separate process, with a time limit on the whole process.
+
+The worker (:mod:`mlp_harness.check.worker`) limits each cell and each call to
+``limit`` seconds itself; this side stops the whole process — its children too —
+after ``hard_limit(limit)`` seconds whatever it is doing (a hang inside a C
+routine cannot be interrupted from within). Whatever happens, the answer is
+data: the worker's result, or what stopped it. This isolates crashes and hangs;
+it is no security sandbox: run submissions you do not trust in a container.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+#: where the mlp_harness package lives, so the worker imports this same copy
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def hard_limit(limit: float) -> float:
+    """The whole process's time: room for two limits (a hanging cell and a hanging call) and for start-up."""
+    return 2 * limit + 15
+
+
+def worker_env() -> dict[str, str]:
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
+    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return env
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def run_isolated(path: str | Path, task: dict, limit: float) -> dict:
+    """The worker's result for ``path``, or {"timeout": seconds, "progress": …} or {"crashed": code, "stderr": …}."""
+    path = Path(path).resolve()
+    with tempfile.TemporaryDirectory(prefix="mlp-check-") as tmp:
+        task_path, out_path, err_path = Path(tmp, "task.json"), Path(tmp, "out.json"), Path(tmp, "stderr.txt")
+        task_path.write_text(json.dumps(task), encoding="utf-8")
+        command = [sys.executable, "-m", "mlp_harness.check.worker", str(path), str(task_path), str(out_path)]
+        with open(err_path, "wb") as err:
+            proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+            try:
+                proc.wait(timeout=hard_limit(limit))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+                return {"timeout": hard_limit(limit), "progress": read_json(Path(str(out_path) + ".progress"))}
+            except KeyboardInterrupt:
+                os.killpg(proc.pid, signal.SIGKILL)
+                raise
+        result = read_json(out_path)
+        if result is None:
+            tail = err_path.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
+            return {"crashed": proc.returncode, "stderr": tail[-1] if tail else "",
+                    "progress": read_json(Path(str(out_path) + ".progress"))}
+        return result

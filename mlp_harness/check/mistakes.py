@@ -1,0 +1,88 @@
+"""Known mistakes in the lab's five functions, each written as the wrong formula it computes.
+
+A student's function is diagnosed with a mistake when it behaves exactly like
+that wrong formula on every call the checker made: the same numbers (within the
+harness's tolerance) where the wrong formula gives numbers, and an error where
+it cannot be computed (a transposed θ⁽ˡ⁺¹⁾ only fits square layers, say). The
+correct formulas live in :mod:`manual_mlp.backprop`; this module holds only
+mistakes, as :mod:`mlp_harness.teach.mutants` does for whole networks, and
+shares its names where the mistake is the same (``residual_sign``,
+``half_dropped``, ``sign_flipped``, …), so a diagnosis reads the same whichever
+tool made it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from ..i18n import TEXTS, tr
+from ..teach.mutants import MUTANTS
+
+Array = np.ndarray
+
+
+def _sigma(z: Array) -> Array:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str
+    formula: str                  # which of the lab's functions it is a mistake in
+    wrong: str                    # the formula it computes
+    compute: Callable[..., Array]  # the lab's arguments -> the wrong output
+
+    def describe(self, lang: str = "en") -> str:
+        """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists."""
+        key = f"mistake_{self.name}"
+        description = tr(lang, key) if key in TEXTS[lang] else MUTANTS[self.name].describe(lang)
+        return tr(lang, "check_diagnosis", name=self.name, description=description, wrong=self.wrong)
+
+
+MISTAKES: list[Mistake] = [
+    # σ(z) = 1 / (1 + e^(−z))
+    Mistake("exp_sign", "sigmoid", "1 / (1 + eᶻ) = σ(−z)", lambda z: 1.0 / (1.0 + np.exp(z))),
+    Mistake("returns_derivative", "sigmoid", "σ(z)(1 − σ(z))", lambda z: _sigma(z) * (1 - _sigma(z))),
+    Mistake("missing_reciprocal", "sigmoid", "1 + e^(−z)", lambda z: 1.0 + np.exp(-z)),
+    Mistake("tanh_for_sigmoid", "sigmoid", "tanh(z)", lambda z: np.tanh(z)),
+    # BP1: δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)
+    Mistake("residual_sign", "delta_L", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: (y - a) * a * (1 - a)),
+    Mistake("half_dropped", "delta_L", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: 2 * (a - y) * a * (1 - a)),
+    Mistake("no_sigma_prime", "delta_L", "a⁽ᴸ⁾ − y", lambda a, y: a - y),
+    Mistake("sigma_prime_of_a", "delta_L", "(a⁽ᴸ⁾ − y) ⊙ σ(a⁽ᴸ⁾)(1 − σ(a⁽ᴸ⁾))",
+            lambda a, y: (a - y) * _sigma(a) * (1 - _sigma(a))),
+    Mistake("mean_instead_of_sum", "delta_L", "(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾) / N",
+            lambda a, y: (a - y) * a * (1 - a) / a.shape[0]),
+    Mistake("loss_instead_of_delta", "delta_L", "½(y − a⁽ᴸ⁾)²", lambda a, y: 0.5 * (y - a) ** 2),
+    # BP2: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)
+    Mistake("hidden_no_sigma_prime", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    Mistake("sigma_prime_of_a", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ(a⁽ˡ⁾)(1 − σ(a⁽ˡ⁾))",
+            lambda d, theta, a: (d @ theta) * _sigma(a) * (1 - _sigma(a))),
+    Mistake("theta_transposed", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
+            lambda d, theta, a: (d @ theta.T) * a * (1 - a)),
+    # BP4: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾
+    Mistake("transposed_gradient", "gradient", "a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ = (δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾)ᵀ", lambda d, a_prev: a_prev.T @ d),
+    Mistake("missing_transpose", "gradient", "(a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾).reshape(nₗ, nₗ₋₁)",
+            lambda d, a_prev: (a_prev.T @ d).reshape(d.shape[1], a_prev.shape[1])),
+    Mistake("mean_instead_of_sum", "gradient", "δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N", lambda d, a_prev: d.T @ a_prev / d.shape[0]),
+    # update: θ ← θ − η ∂J/∂θ
+    Mistake("sign_flipped", "optimize", "θ + η ∂J/∂θ", lambda theta, g, eta: theta + eta * g),
+    Mistake("eta_ignored", "optimize", "θ − ∂J/∂θ", lambda theta, g, eta: theta - g),
+    Mistake("eta_fixed", "optimize", "θ − 0.1 ∂J/∂θ", lambda theta, g, eta: theta - 0.1 * g),
+    Mistake("returns_change", "optimize", "−η ∂J/∂θ", lambda theta, g, eta: -eta * g),
+]
+
+
+def mistakes_for(formula: str) -> list[Mistake]:
+    return [m for m in MISTAKES if m.formula == formula]
+
+
+def compute_or_none(mistake: Mistake, args: tuple) -> Array | None:
+    """The wrong formula's output on ``args``, or None where it cannot be computed (shapes that do not fit)."""
+    with np.errstate(all="ignore"):
+        try:
+            return np.asarray(mistake.compute(*args), dtype=np.float64)
+        except (ValueError, ArithmeticError):
+            return None

@@ -1,0 +1,82 @@
+"""``pytest --check-backprop entrega.py``: one test per function of the lab, named after it.
+
+The file is checked once (in a separate process, as ``mlp-check`` does); then
+``sigmoid``, ``delta_L``, ``delta_l``, ``gradient``, ``optimize`` and ``step``
+each pass, fail with the verdict's explanation, or are skipped when the file
+does not define them; ``runs_as_written`` fails on a syntax error, a cell that
+ran out of time or a file that could not run. Registered through the
+``pytest11`` entry point, so it is there wherever the package is installed; it
+does nothing without the option, and imports nothing heavy until it is used.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TESTS = ("runs_as_written", "sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("mlp-check", "checking someone's backprop against autograd")
+    group.addoption("--check-backprop", action="append", default=[], metavar="FILE",
+                    help="check the lab's functions in FILE (.py or .ipynb) against autograd, one test each")
+    group.addoption("--check-backprop-lang", default="en", choices=("en", "pt"), help="language of the verdicts")
+    group.addoption("--check-backprop-timeout", type=float, default=None, metavar="SECONDS",
+                    help="time limit of one cell or call (default: mlp-check's)")
+
+
+class BackpropFailure(Exception):
+    pass
+
+
+class Submission(pytest.File):
+    """A submission file as a collector of one test per function; the check runs once, on first use."""
+
+    _result = None
+
+    def result(self):
+        if self._result is None:
+            from .api import DEFAULT_TIMEOUT, check_file
+            timeout = self.config.getoption("check_backprop_timeout") or DEFAULT_TIMEOUT
+            self._result = check_file(self.path, lang=self.config.getoption("check_backprop_lang"), timeout=timeout)
+        return self._result
+
+    def collect(self):
+        for name in TESTS:
+            yield FormulaTest.from_parent(self, name=name)
+
+
+class FormulaTest(pytest.Item):
+    def runtest(self):
+        result = self.parent.result()
+        if self.name == "runs_as_written":
+            if result.error:
+                raise BackpropFailure(result.error)
+            return
+        formula = result.formulas.get(self.name)
+        if formula is None:
+            if result.error:
+                raise BackpropFailure(result.error)
+            pytest.skip(f"{self.name}: not offered (no step(), and not all of delta_L, delta_l, gradient, optimize)")
+        if formula.status == "missing":
+            pytest.skip(formula.message)
+        if not formula.ok:
+            from .report import formula_lines
+            raise BackpropFailure("\n".join(formula_lines(formula, result.lang, 100)))
+
+    def repr_failure(self, excinfo):
+        if isinstance(excinfo.value, BackpropFailure):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, None, f"{self.path.name}::{self.name}"
+
+
+def pytest_collection_modifyitems(session, config, items):
+    for path in config.getoption("check_backprop"):
+        path = Path(path).resolve()
+        if not path.is_file():
+            raise pytest.UsageError(f"--check-backprop {path}: no such file")
+        items.extend(Submission.from_parent(session, path=path).collect())

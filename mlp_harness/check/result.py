@@ -1,0 +1,99 @@
+"""A submission's verdict: one :class:`FormulaResult` per function, and whether the file ran at all.
+
+JSON layout (a contract other tools read; the names stay)::
+
+    {"ok": bool, "file": str | null, "error": str | null,
+     "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "max_abs_diff": float | null,
+                         "first_mismatch": {...} | null, "diagnosis": str | null, "message": str, ...}},
+     "cells": [{"number": int, "status": "error" | "syntax_error" | "timeout" | "skipped", "message": str}]}
+
+NAME is each of the lab's five functions (``sigmoid``, ``delta_L``, ``delta_l``,
+``gradient``, ``optimize``; "missing" when the file has none) and ``step``
+when the file offers a ``step(X, Y, thetas, eta)`` or all four of the
+functions a step is chained from.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..i18n import tr
+from .verdict import FormulaResult, where_text
+
+#: exit codes of mlp-check
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+@dataclass
+class CheckResult:
+    file: str | None
+    formulas: dict[str, FormulaResult]
+    error: str | None = None                  # the file could not run as written (syntax error, time-out, crash)
+    cells: list[dict] = field(default_factory=list)   # cells that did not run cleanly
+    lang: str = "en"
+    bad_input: bool = False                   # nothing checkable: no function of the lab at all
+
+    @property
+    def ok(self) -> bool:
+        """Every function the file offers is right, and the file ran as written."""
+        return (self.error is None and not self.bad_input
+                and all(f.status == "pass" or f.status == "missing" and not f.pending for f in self.formulas.values()))
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BAD_INPUT if self.bad_input else EXIT_OK if self.ok else EXIT_FAIL
+
+    def to_json(self) -> dict:
+        def clean(x):
+            if isinstance(x, float) and not math.isfinite(x):
+                return None
+            if isinstance(x, dict):
+                return {k: clean(v) for k, v in x.items()}
+            return [clean(v) for v in x] if isinstance(x, list) else x
+        return clean({"ok": self.ok, "file": self.file, "error": self.error,
+                      "formulas": {name: f.to_json() for name, f in self.formulas.items()}, "cells": self.cells})
+
+    def text(self, width: int | None = None) -> str:
+        from .report import render_text
+        return render_text(self, width)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_pretty_(self, printer, cycle) -> None:   # IPython's plain-text display (a console, a text log)
+        printer.text(self.text())
+
+    def _repr_html_(self) -> str:
+        from .report import render_html
+        return render_html(self)
+
+
+def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]:
+    """(the cells that did not run cleanly, with a message each; the first that makes the file fail, if any)."""
+    problems, fatal = [], None
+    for cell in cells:
+        if cell["status"] == "ok":
+            continue
+        error = cell.get("error") or {}
+        where = cell.get("file") or (tr(lang, "check_cell", cell=cell["number"]) +
+                                     (f" ({cell['first_line']})" if cell["first_line"] else ""))
+        if cell["status"] == "skipped":
+            message = tr(lang, "check_cell_skipped", where=where)
+        elif cell["status"] == "timeout":
+            message = tr(lang, "check_cell_timeout", where=where, limit=error.get("limit"))
+        elif cell["status"] == "syntax_error":
+            message = tr(lang, "check_cell_syntax", where=where, type=error["type"], message=error["message"],
+                         line=error["where"]["line"], text=error.get("text", ""))
+        else:
+            inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
+            message = tr(lang, "check_cell_error", where=where, type=error.get("type"), message=error.get("message"),
+                         at=where_text(inside, lang))
+        problems.append({"number": cell["number"], "status": cell["status"], "message": message})
+        if fatal is None and cell["status"] in ("syntax_error", "timeout"):
+            fatal = message
+    return problems, fatal
+
+
+def missing_only(formulas: dict[str, FormulaResult]) -> bool:
+    """Nothing to check: no function of the lab at all (a blank still to be written counts as one)."""
+    return all(f.status == "missing" and not f.pending for f in formulas.values())

@@ -1,0 +1,135 @@
+"""Judging whole steps: the student's step() or their functions chained, step by step against the PyTorch twin.
+
+Step k is held to the twin's step *from the θ the student's step k − 1
+produced* (step 1 from the case's θ), so a difference is pinned to the step
+where it arises and is never an echo of an earlier one. A failed step is
+diagnosed with the network mistakes of ``mlp-compare --inject-bug`` (the
+catalogue in :mod:`mlp_harness.teach.mutants`): a mistake is named when its
+broken network, run from the same θ, gives exactly the student's θ at the
+first failing step of every case it can show on.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from manual_mlp import make_optimizer
+from manual_mlp.validation import InputError, sup
+
+from ..i18n import tr
+from ..teach.expression import format_number
+from ..teach.mutants import MUTANTS, Mutant
+from .plan import Trajectory
+from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented
+
+Array = np.ndarray
+
+
+def as_thetas(raw: list) -> list[Array]:
+    return [np.asarray(theta, dtype=np.float64) for theta in raw]
+
+
+def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], lang: str) -> Finding:
+    """Step k of a trajectory: every new θ⁽ˡ⁾ against the twin's step from ``before``."""
+    expected = traj.case.autograd_step(before).thetas
+    largest = 0.0
+    for l, (want, have) in enumerate(zip(expected, got), start=1):
+        target = f"θ{sup(l)}"
+        if have.shape != want.shape:
+            return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.name, step=k, target=target,
+                                              got=have.shape, expected=want.shape))
+        diff, index = compare_arrays(want, have)
+        largest = max(largest, diff)
+        if index is not None:
+            mismatch = {"case": traj.case.name, "step": k, "target": target, "index": list(index),
+                        "expected": float(want[index]), "got": float(have[index])}
+            message = tr(lang, "check_step_mismatch", case=traj.case.name, step=k, target=target, index=list(index),
+                         expected=format_number(want[index]), got=format_number(have[index]),
+                         diff=f"{abs(have[index] - want[index]):.2e}")
+            return Finding("fail", diff, message, mismatch, expected=want, got=have)
+    return Finding("pass", largest)
+
+
+def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding, tuple | None]:
+    """(the first failing step's finding, or a pass; (θ before it, the student's θ after it) when it failed)."""
+    before, largest = list(traj.case.thetas), 0.0
+    for k, raw in enumerate(result["thetas"], start=1):
+        got = as_thetas(raw)
+        finding = judge_step(traj, k, before, got, lang)
+        if finding.status != "pass":
+            return finding, (before, got)
+        largest, before = max(largest, finding.max_abs_diff), got
+    k = len(result["thetas"]) + 1
+    if "error" in result:
+        return Finding("error", message=tr(lang, "check_step_raised", case=traj.case.name, step=k,
+                                           error=error_text(result["error"], lang))), None
+    if "returned" in result:
+        return Finding("fail", message=tr(lang, "check_step_returned", case=traj.case.name, step=k,
+                                          what=result["returned"])), None
+    return Finding("pass", largest), None
+
+def mutant_step(mutant: Mutant, traj: Trajectory, before: list[Array]) -> list[Array] | None:
+    """The broken network's θ after one step from ``before``, or None where the mistake cannot show."""
+    case = traj.case
+    try:
+        net = mutant.network(case.config, before, None, case.X.shape[0])
+    except InputError:
+        return None
+    with np.errstate(all="ignore"):
+        return net.train_step(case.X, case.Y, make_optimizer(case.config.optimizer_settings), "half_sse").thetas
+
+
+def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
+    """The catalogue mistake that gives the student's θ at every failing step it can show on."""
+    for mutant in MUTANTS.values():
+        shown = 0
+        for traj, before, got in failures:
+            wrong = mutant_step(mutant, traj, before)
+            if wrong is None:
+                continue
+            if not all(w.shape == g.shape and np.all(TOLERANCE.allows(g, w)) for w, g in zip(wrong, got)):
+                break
+            shown += 1
+        else:
+            if shown:
+                return mutant.name, tr(lang, "check_diagnosis_plain", name=mutant.name,
+                                       description=f"{mutant.describe(lang)} ({mutant.wrong})")
+    return None
+
+
+def judge_steps(trajectories: list[Trajectory], results: dict, source: str, broken: list[str],
+                lang: str) -> FormulaResult:
+    """The verdict on whole steps: ``source`` is "step" (their step()) or "chain" (their functions chained);
+    ``broken`` names the lab's functions that already failed on their own (a chain inherits their mistakes)."""
+    mine = [t for t in trajectories if t.kind == source and str(t.id) in results]
+    if source == "step":   # a step() still blank
+        blank = not_implemented("step", [None if results[str(t.id)]["thetas"] else results[str(t.id)].get("error")
+                                         for t in mine], lang)
+        if blank:
+            blank.source = source
+            return blank
+    own_sigma = [t for t in mine if source == "chain" and t.sigma == "own"]
+    main = [t for t in mine if t not in own_sigma]
+    findings, failures, largest = [], [], 0.0
+    for traj in main + own_sigma:
+        finding, failed_at = judge_trajectory(traj, results[str(traj.id)], lang)
+        findings.append((traj, finding))
+        largest = max(largest, finding.max_abs_diff or 0.0)
+        if failed_at is not None and traj in main:
+            failures.append((traj,) + failed_at)
+    steps = sum(t.steps for t in mine)
+    bad = next(((t, f) for t, f in findings if f.status != "pass"), None)
+    if bad is None:
+        return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
+                             largest, calls=steps, source=source)
+    traj, finding = bad
+    message = finding.message
+    if traj in own_sigma:
+        message = tr(lang, "check_chain_own_sigma", message=message)
+    elif source == "chain" and broken:
+        key = "check_chain_broken" if len(broken) == 1 else "check_chain_broken_many"
+        message = tr(lang, key, message=message, names=", ".join(broken))
+    # a chain that inherits a broken function's mistake is diagnosed there, not here
+    named = diagnose_steps(failures, lang) if failures and not (source == "chain" and broken) else None
+    mistake, diagnosis = named or (None, None)
+    return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
+                         steps, source, finding.expected, finding.got)

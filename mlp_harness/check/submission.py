@@ -1,0 +1,80 @@
+"""A submission as the code cells to run: a ``.py`` file is one cell, a notebook its code cells in order.
+
+IPython's own syntax is not Python: a line magic (``%matplotlib inline``) or a
+shell line (``!pip install …``) becomes ``pass`` (so line numbers stay
+right); ``%%time``, ``%%timeit`` and ``%%capture`` run their body, and any
+other cell magic (``%%bash``, ``%%html``, …) skips its cell, as no plain Python
+interpreter could run it. Nothing here runs the code.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from manual_mlp.validation import InputError
+
+SUFFIXES = (".py", ".ipynb")
+_MAGIC = re.compile(r"^(\s*)[%!]")
+
+
+@dataclass(frozen=True)
+class Cell:
+    number: int          # 1, 2, … among the code cells (a .py file is cell 1)
+    source: str          # Python, magics already replaced
+    filename: str        # what tracebacks name: "<cell 12>" in a notebook, the file's name for a .py
+    skipped: bool = False  # a %%cell magic: not run
+
+    @property
+    def first_line(self) -> str:
+        for line in self.source.splitlines():
+            if line.strip() and line.strip() != "pass":
+                return line.strip()[:60]
+        return ""
+
+
+def without_magics(source: str) -> str:
+    """Line magics and shell lines as ``pass`` (same indentation, same line count)."""
+    return "\n".join(_MAGIC.sub(r"\1pass  # ", line) if _MAGIC.match(line) else line
+                     for line in source.splitlines())
+
+
+#: cell magics whose body is plain Python: the body runs, the magic line is dropped
+PYTHON_CELL_MAGICS = ("%%time", "%%timeit", "%%capture")
+
+
+def code_cell(number: int, source: str) -> Cell:
+    """A notebook cell as Python: a cell magic of PYTHON_CELL_MAGICS runs its body, any other skips the cell."""
+    first, _, body = source.lstrip().partition("\n")
+    if first.startswith("%%"):
+        if first.split()[0] not in PYTHON_CELL_MAGICS:
+            return Cell(number, source, f"<cell {number}>", skipped=True)
+        source = "pass\n" + body   # same line numbers
+    return Cell(number, without_magics(source), f"<cell {number}>")
+
+
+def notebook_cells(path: Path, text: str) -> list[Cell]:
+    try:
+        notebook = json.loads(text)
+        raw = [c for c in notebook["cells"] if c.get("cell_type") == "code"]
+        sources = ["".join(c["source"]) if isinstance(c["source"], list) else str(c["source"]) for c in raw]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise InputError(f"{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)") from None
+    return [code_cell(n, src) for n, src in enumerate(sources, start=1)]
+
+
+def read_submission(path: str | Path) -> list[Cell]:
+    """The code cells of a ``.py`` or ``.ipynb`` file; InputError (one line) for anything else."""
+    path = Path(path)
+    if path.suffix not in SUFFIXES:
+        raise InputError(f"{path}: expected a .py file or a .ipynb notebook")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if path.suffix == ".py":
+        return [Cell(1, without_magics(text), path.name)]
+    return notebook_cells(path, text)

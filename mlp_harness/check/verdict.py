@@ -1,0 +1,222 @@
+"""Judging what a submission's functions returned: ✓ or ✗ per formula, where, by how much, and why.
+
+A call passes when its output has autograd's shape and every entry is within
+the harness's float64 tolerance (:class:`mlp_harness.verify.tolerance.Tolerance`,
+|got − expected| ≤ atol + rtol·|expected|). A formula passes when every call
+of it passes; otherwise the first failing call (the lab's cases come first) is
+reported with its first differing entry, the right formula with autograd's
+numbers in place, and — when the function behaves exactly like a known mistake
+on every call — the mistake's name and what it computes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..i18n import tr
+from ..teach.expression import format_number
+from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
+                             explain_output_delta, explain_update)
+from ..verify.tolerance import Tolerance
+from .mistakes import compute_or_none, mistakes_for
+from .plan import Probe
+
+Array = np.ndarray
+TOLERANCE = Tolerance.for_dtype("float64")
+
+
+@dataclass
+class Finding:
+    """What one call (or one step of a trajectory) showed."""
+
+    status: str                          # "pass", "fail" or "error"
+    max_abs_diff: float | None = None
+    message: str = ""
+    mismatch: dict | None = None         # case, call, target, index, expected, got (and step for steps)
+    explanation: str | None = None
+    expected: Array | None = None        # the whole matrices, for the side-by-side table
+    got: Array | None = None
+
+
+@dataclass
+class FormulaResult:
+    name: str
+    status: str                          # "pass", "fail", "missing" or "error"
+    message: str
+    max_abs_diff: float | None = None
+    first_mismatch: dict | None = None
+    diagnosis: str | None = None         # the mistake in plain words
+    mistake: str | None = None           # its catalogue name
+    explanation: str | None = None
+    calls: int = 0
+    source: str | None = None            # for "step": "step" (their step()) or "chain" (their functions)
+    expected: Array | None = field(default=None, repr=False)
+    got: Array | None = field(default=None, repr=False)
+    pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "pass"
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "max_abs_diff": self.max_abs_diff, "first_mismatch": self.first_mismatch,
+                "diagnosis": self.diagnosis, "mistake": self.mistake, "message": self.message,
+                "explanation": self.explanation, "calls": self.calls} | (
+                    {"source": self.source} if self.source else {})
+
+
+def first_bad(expected: Array, got: Array) -> tuple[int, ...]:
+    bad = ~TOLERANCE.allows(got, expected)   # NaN is never allowed
+    return tuple(int(i) for i in np.argwhere(bad)[0]) if expected.ndim else ()
+
+
+def explain_probe(probe: Probe, index: tuple[int, ...], lang: str) -> str | None:
+    """The right formula at ``index`` with autograd's numbers in place (see ``mlp-compare --explain``)."""
+    case, l = probe.case, probe.layer
+    before = StepInputs(1, case.Y, list(case.thetas), None, {}, 1)
+    ctx = Context(case.config, before, probe.record)
+    build = {"sigmoid": lambda: explain_a(ctx, l, index), "delta_L": lambda: explain_output_delta(ctx, index),
+             "delta_l": lambda: explain_hidden_delta(ctx, l, index),
+             "gradient": lambda: explain_grad_theta(ctx, l, index),
+             "optimize": lambda: explain_update(ctx, "theta", l, index)}[probe.formula]
+    return build().line(lang)
+
+
+def compare_arrays(expected: Array, got: Array) -> tuple[float, tuple[int, ...] | None]:
+    """(max |got − expected|, the first entry out of tolerance or None)."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = float(np.max(np.abs(got - expected))) if expected.size else 0.0
+        ok = bool(np.all(TOLERANCE.allows(got, expected)))
+    return diff, None if ok else first_bad(expected, got)
+
+
+def where_text(where: dict | None, lang: str) -> str:
+    """' (code cell 12, line 3, in delta_L)' — where in the submission an error happened."""
+    if not where:
+        return ""
+    parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else where.get("file")]
+    parts += [tr(lang, "check_line", line=where["line"])] if where.get("line") else []
+    parts += [tr(lang, "check_in", function=where["function"])] if where.get("function") else []
+    return " (" + ", ".join(p for p in parts if p) + ")"
+
+
+def error_text(error: dict, lang: str) -> str:
+    if error["type"] == "Timeout":
+        return tr(lang, "check_timeout", limit=error["limit"])
+    return f"{error['type']}: {error['message']}{where_text(error.get('where'), lang)}"
+
+
+def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:
+    """A returned array of the wrong shape (``got`` is None when it was too big to send back)."""
+    expected, case = probe.expected, probe.case.name
+    mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
+                "expected_shape": list(expected.shape), "got_shape": list(shape)}
+    return Finding("fail", message=tr(lang, "check_shape", case=case, call=probe.call_text, got=tuple(shape),
+                                      target=probe.target, expected=expected.shape), mismatch=mismatch,
+                   got=got, expected=expected)
+
+
+def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
+    """A returned array against autograd's: shape, finiteness, then every entry."""
+    expected, case = probe.expected, probe.case.name
+    if got.shape != expected.shape:
+        return shape_finding(probe, got.shape, got, lang)
+    diff, index = compare_arrays(expected, got)
+    if index is None:
+        return Finding("pass", diff)
+    mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
+                "expected": float(expected[index]), "got": float(got[index])}
+    key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
+    message = tr(lang, key, case=case, target=probe.target, index=list(index), expected=format_number(expected[index]),
+                 got=format_number(got[index]), diff=f"{abs(got[index] - expected[index]):.2e}")
+    return Finding("fail", diff, message, mismatch, explain_probe(probe, index, lang), expected, got)
+
+
+def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
+    if "error" in outcome:
+        return Finding("error", message=tr(lang, "check_raised", case=probe.case.name, call=probe.call_text,
+                                           error=error_text(outcome["error"], lang)))
+    if "returned" in outcome:
+        key = "check_returned_none" if outcome["returned"] == "None" else "check_returned_other"
+        return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
+                                          type=outcome["returned"]))
+    if "value" not in outcome:   # too big to send back: only its shape came
+        return shape_finding(probe, tuple(outcome["shape"]), None, lang)
+    return judge_value(probe, np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"]), lang)
+
+
+def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
+    """The function did what the mistake computes on every call: the same numbers, or failed where it fails."""
+    shown = False
+    for probe in probes:
+        outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args)
+        if "value" not in outcome or wrong is None:
+            if ("value" in outcome) != (wrong is not None):
+                return False
+            continue
+        got = np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
+        if got.shape != wrong.shape or not np.all(TOLERANCE.allows(got, wrong)):
+            return False
+        shown = shown or wrong.shape != probe.expected.shape or not np.all(TOLERANCE.allows(wrong, probe.expected))
+    return shown
+
+
+def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str) -> tuple[str | None, str | None]:
+    """(mistake name, the mistake in plain words) for a failed formula, or (None, None)."""
+    for mistake in mistakes_for(formula):
+        if behaves_like(mistake, probes, outcomes):
+            return mistake.name, mistake.describe(lang)
+    for probe in probes:
+        outcome = outcomes[str(probe.id)]
+        error = outcome.get("error")
+        if error and error["type"] == "NameError" and error.get("name"):
+            return "undefined_name", tr(lang, "check_diagnosis_plain", name="undefined_name",
+                                        description=tr(lang, "mistake_undefined_name", name=error["name"]))
+        if error and error["type"] == "TypeError" and "converted to Python scalars" in error["message"]:
+            return "math_on_array", tr(lang, "check_diagnosis_plain", name="math_on_array",
+                                       description=tr(lang, "mistake_math_on_array"))
+        if outcome.get("returned") == "None":
+            return "missing_return", tr(lang, "check_diagnosis_plain", name="missing_return",
+                                        description=tr(lang, "mistake_missing_return"))
+        if error and error["type"] == "Timeout":
+            return "endless_loop", tr(lang, "check_diagnosis_plain", name="endless_loop",
+                                      description=tr(lang, "mistake_endless_loop"))
+        if outcome.get("shape") and len(outcome["shape"]) == 2 and probe.expected.shape[1:] == (1,) and \
+                tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:
+            return "broadcast", tr(lang, "check_diagnosis_plain", name="broadcast",
+                                   description=tr(lang, "mistake_broadcast"))
+    return None, None
+
+
+def not_implemented(formula: str, errors: list[dict | None], lang: str) -> FormulaResult | None:
+    """A blank still to be written — every call raised NotImplementedError — as "missing", not as a failure.
+
+    When the error comes from another function (a step() that calls a delta_L still blank), that one is named.
+    """
+    if not errors or not all(e and e["type"] == "NotImplementedError" for e in errors):
+        return None
+    inside = (errors[0].get("where") or {}).get("function")
+    message = (tr(lang, "check_not_implemented_in", function=inside) if inside and inside != formula
+               else tr(lang, "check_not_implemented"))
+    return FormulaResult(formula, "missing", message, pending=True)
+
+
+def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str, lang: str) -> FormulaResult:
+    """Every call of one of the lab's functions; the verdict on the function."""
+    if found == "missing":
+        return FormulaResult(formula, "missing", tr(lang, "check_missing"))
+    if found != "function":
+        return FormulaResult(formula, "error", tr(lang, "check_not_function", name=formula, what=found))
+    blank = not_implemented(formula, [outcomes[str(p.id)].get("error") for p in probes], lang)
+    if blank:
+        return blank
+    findings = [judge_probe(p, outcomes[str(p.id)], lang) for p in probes]
+    diffs = [f.max_abs_diff for f in findings if f.max_abs_diff is not None]
+    largest = max(diffs) if diffs else None
+    bad = next((f for f in findings if f.status != "pass"), None)
+    if bad is None:
+        return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))
+    mistake, diagnosis = diagnose(formula, probes, outcomes, lang)
+    return FormulaResult(formula, bad.status, bad.message, largest, bad.mismatch, diagnosis, mistake,
+                         bad.explanation, len(probes), expected=bad.expected, got=bad.got)

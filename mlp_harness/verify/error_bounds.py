@@ -1,0 +1,332 @@
+"""How far each quantity of one training step may be from its exact value: a rounding-error bound per formula.
+
+The rule (docs/robustness.md works one example through by hand). u is the unit roundoff of the
+arithmetic used: 2⁻⁵³ ≈ 1.1e-16 in float64, 2⁻²⁴ ≈ 6.0e-8 in float32; with TF32 the operands of
+a float32 matmul are first rounded to 10 bits, 2⁻¹¹ ≈ 4.9e-4 each.
+
+* A sum of K products, in any order, is off by at most γ_K·Σ|terms| with γ_K ≈ K·u (Higham,
+  *Accuracy and Stability of Numerical Algorithms*, §3.1); rounding both operands first (TF32) adds
+  2·u_in. Σ|terms| is computed with the same matmul on absolute values: |a⁽ˡ⁻¹⁾|·|θ⁽ˡ⁾|ᵀ for z,
+  |δ⁽ˡ⁺¹⁾|·|θ⁽ˡ⁺¹⁾| for the hidden δ, |δ⁽ˡ⁾|ᵀ·|a⁽ˡ⁻¹⁾| for ∂J/∂θ. So the bound grows with N and the
+  layer widths exactly as the worst-case rounding does, and shrinks where the values are small.
+* An input that is itself off by E carries its error forward to first order: through a matmul as
+  E·|θ|, through an elementwise function f as the largest change of f over [x − E, x + E] (which
+  also covers a kink such as relu′ at 0, where either side's value is right), through a product as
+  |x|·E_y + |y|·E_x.
+* Each elementwise evaluation (exp, log, tanh, a division, …) adds ``ELEMENTWISE_ULPS``·u·|value|:
+  library functions are within a couple of ulps, and each formula chains a few of them.
+
+Each function below returns E, the bound on *one* twin's error; the twins may err in opposite
+directions, so the comparison allows |NumPy − PyTorch| ≤ 2E (see :class:`~.tolerance.ErrorBound`).
+Inputs (X, Y, θ, b and the optimizer state a step starts from) are exact: each step is compared from
+a common state. The bounds are evaluated on the PyTorch twin's values with the *correct* formulas of
+the run's activation, loss and optimizer, never with the NumPy network's (which may be a mutant).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from manual_mlp.activations import get_activation
+from manual_mlp.losses import BCE_LOG_FLOOR, get_loss
+from manual_mlp.optimizers import OptimizerSettings
+
+Array = np.ndarray
+
+#: rounding of one elementwise formula, in units of u: a couple of ulps per library function
+#: (exp, log, tanh, sqrt, division), a few such operations per formula, doubled for margin
+ELEMENTWISE_ULPS = 8
+
+#: unit roundoff of the operands of a TF32 matmul (10 explicit mantissa bits)
+TF32_UNIT_ROUNDOFF = 2.0 ** -11
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """The unit roundoffs of a run: u of its dtype, and the rounding of a matmul's operands (TF32)."""
+
+    dtype: str
+    u: float
+    u_inputs: float = 0.0
+
+    @classmethod
+    def of(cls, dtype: str, tf32: bool = False) -> "Arithmetic":
+        u = float(np.finfo(np.dtype(dtype)).eps) / 2
+        return cls(dtype, u, TF32_UNIT_ROUNDOFF if tf32 and np.dtype(dtype) == np.float32 else 0.0)
+
+    def gamma(self, K: int) -> float:
+        """γ_K: a matmul whose sums have K terms is off by at most γ_K·Σ|terms| (K·u, + 2·u_in for TF32)."""
+        return K * self.u + 2 * self.u_inputs
+
+    def rounding(self, magnitude: Array) -> Array:
+        """The rounding of one elementwise formula whose value has this magnitude."""
+        return ELEMENTWISE_ULPS * self.u * magnitude
+
+    @property
+    def floor(self) -> float:
+        """The absolute error of results near underflow (subnormals), per term."""
+        return float(np.finfo(np.dtype(self.dtype)).tiny)
+
+
+def interval_change(f, x: Array, E: Array) -> Array:
+    """max |f(x ± E) − f(x)|, elementwise: how far f can move when its argument is off by up to E."""
+    x, E = x.astype(np.float64), E.astype(np.float64)
+    fx = f(x)
+    return np.maximum(np.abs(f(x + E) - fx), np.abs(f(x - E) - fx))
+
+
+# --- forward pass ------------------------------------------------------------------------------
+
+def weighted_input_bound(ar: Arithmetic, a_prev: Array, E_a_prev: Array | None, theta: Array,
+                         b: Array | None) -> Array:
+    """E(z⁽ˡ⁾) for z = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ + b: γ_K·(|a||θ|ᵀ + |b|) with K = nₗ₋₁ + 1, plus E(a⁽ˡ⁻¹⁾)·|θ|ᵀ."""
+    gamma = ar.gamma(theta.shape[1] + 1)
+    spread = gamma * np.abs(a_prev) if E_a_prev is None else gamma * np.abs(a_prev) + E_a_prev
+    E = spread @ np.abs(theta).T
+    return E if b is None else E + gamma * np.abs(b)
+
+
+def activation_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, a: Array) -> Array:
+    """E(a⁽ˡ⁾) for a = f(z): the change of f over [z − E(z), z + E(z)], plus f's own rounding.
+
+    softmax couples a row: |daᵢ| ≤ aᵢ(|dzᵢ| + Σⱼ aⱼ|dzⱼ|) to first order.
+    """
+    if name == "softmax":
+        return a * (E_z + np.sum(a * E_z, axis=1, keepdims=True)) + ar.rounding(a)
+    return interval_change(get_activation(name).fn, z, E_z) + ar.rounding(np.abs(a))
+
+
+#: activations whose f′ is computed from a = f(z), and the largest |∂f′/∂a| there: σ′ = a(1 − a), tanh′ = 1 − a²
+DERIVATIVE_FROM_A = {"sigmoid": 1.0, "tanh": 2.0}
+
+
+def derivative_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, E_a: Array) -> tuple[Array, Array]:
+    """f′(z⁽ˡ⁾) and its bound: the change of f′ over [z − E(z), z + E(z)] (a whole jump at relu's kink);
+    where f′ is computed from a, also |∂f′/∂a|·E(a) (1 − a² cancels near |a| = 1: an absolute error)."""
+    act = get_activation(name)
+    fprime = lambda x: act.grad(x, act.fn(x))  # noqa: E731
+    value = fprime(z.astype(np.float64))
+    E = interval_change(fprime, z, E_z) + ar.rounding(np.abs(value))
+    return value, E + DERIVATIVE_FROM_A.get(name, 0.0) * E_a
+
+
+# --- the loss ----------------------------------------------------------------------------------
+
+def loss_terms(loss: str, out: Array, Y: Array) -> float:
+    """Σ|terms| of J, scaled as J is (the sum whose rounding γ_K bounds)."""
+    out = out.astype(np.float64)
+    if loss in ("half_sse", "mse"):
+        r2 = np.square(Y - out)
+        return float(0.5 * r2.sum() if loss == "half_sse" else r2.mean())
+    if loss == "bce":
+        with np.errstate(divide="ignore"):
+            logs = np.abs(Y * np.maximum(np.log(out), BCE_LOG_FLOOR)) + \
+                np.abs((1 - Y) * np.maximum(np.log1p(-out), BCE_LOG_FLOOR))
+        return float(logs.mean())
+    # cross_entropy: each log softmax is z − max z − log Σ e^(z − max z), rounded relative to those parts
+    peak = np.abs(out).max(axis=1, keepdims=True)
+    return float(np.sum(np.abs(Y) * (np.abs(out) + 2 * peak + math.log(out.shape[1]) + 1)) / out.shape[0])
+
+
+def loss_bound(ar: Arithmetic, loss: str, out: Array, E_out: Array, Y: Array) -> float:
+    """E(J): γ_K·Σ|terms| for its K = N·n terms, plus Σ|∂J/∂out|·E(out) (out = a⁽ᴸ⁾, or z⁽ᴸ⁾ for logits)."""
+    grad = get_loss(loss).grad(out.astype(np.float64), Y)
+    return (ar.gamma(out.size + ELEMENTWISE_ULPS) * loss_terms(loss, out, Y)
+            + float(np.sum(np.abs(grad) * E_out)))
+
+
+# --- backward pass -----------------------------------------------------------------------------
+
+def output_delta_bound(ar: Arithmetic, loss: str, output_activation: str, z: Array, E_z: Array, a: Array,
+                       E_a: Array, Y: Array) -> Array:
+    """E(δ⁽ᴸ⁾) for δ = ∂J/∂a ⊙ f′(z): |f′|·E(∂J/∂a) + |∂J/∂a|·E(f′) + their product + rounding.
+
+    On logits (cross_entropy) δ = (softmax(z)·Σy − y)/N, bounded through softmax's first-order change.
+    """
+    spec = get_loss(loss)
+    if spec.on_logits:
+        p, mass = np.exp(_log_softmax(z)), Y.sum(axis=1, keepdims=True)
+        change = mass * p * (E_z + np.sum(p * E_z, axis=1, keepdims=True))
+        return (change + ar.rounding(np.abs(mass * p) + np.abs(Y))) / z.shape[0]
+    a64 = a.astype(np.float64)
+    grad_at = (lambda x: spec.grad(np.clip(x, 0, 1), Y)) if loss == "bce" else (lambda x: spec.grad(x, Y))
+    g = grad_at(a64)
+    E_g = interval_change(grad_at, a64, E_a) + ar.rounding(np.abs(g))
+    fprime, E_fprime = derivative_bound(ar, output_activation, z, E_z, E_a)
+    return np.abs(fprime) * E_g + np.abs(g) * E_fprime + E_g * E_fprime + ar.rounding(np.abs(g * fprime))
+
+
+def _log_softmax(z: Array) -> Array:
+    shifted = z.astype(np.float64) - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_next: Array, theta_next: Array,
+                       z: Array, E_z: Array, E_a: Array) -> Array:
+    """E(δ⁽ˡ⁾) for δ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z): the product P = δθ is off by γ_K·|δ||θ| + E(δ⁽ˡ⁺¹⁾)|θ|
+    (K = nₗ₊₁), then |f′|·E(P) + |P|·E(f′) + E(P)·E(f′) + rounding."""
+    magnitude = np.abs(delta_next) @ np.abs(theta_next)
+    E_P = ar.gamma(theta_next.shape[0]) * magnitude + E_next @ np.abs(theta_next)
+    fprime, E_fprime = derivative_bound(ar, activation, z, E_z, E_a)
+    return np.abs(fprime) * E_P + magnitude * E_fprime + E_P * E_fprime + ar.rounding(magnitude * np.abs(fprime))
+
+
+def weight_gradient_bound(ar: Arithmetic, delta: Array, E_delta: Array, a_prev: Array,
+                          E_a_prev: Array | None) -> Array:
+    """E(∂J/∂θ⁽ˡ⁾) for δᵀa⁽ˡ⁻¹⁾, a sum over the N samples: γ_N·|δ|ᵀ|a| + E(δ)ᵀ|a| + |δ|ᵀE(a)."""
+    E = (ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T @ np.abs(a_prev)
+    return E if E_a_prev is None else E + np.abs(delta).T @ E_a_prev
+
+
+def bias_gradient_bound(ar: Arithmetic, delta: Array, E_delta: Array) -> Array:
+    """E(∂J/∂b⁽ˡ⁾) for Σₙ δₙ: γ_N·Σ|δ| + Σ E(δ)."""
+    return ar.gamma(delta.shape[0]) * np.abs(delta).sum(axis=0) + E_delta.sum(axis=0)
+
+
+# --- the update ---------------------------------------------------------------------------------
+
+def sgd_bounds(ar: Arithmetic, s: OptimizerSettings, theta: Array, g: Array, E_g: Array,
+               buf_old: Array | None) -> dict[str, Array]:
+    """torch.optim.SGD: d = g + λθ; buf = μ·buf + d (d at t = 1); direction buf, or d + μ·buf (Nesterov);
+    θ ← θ − η·direction. Each stage carries the error of the last and adds its own rounding."""
+    d, E_d = g + s.decay * theta, E_g + ar.rounding(np.abs(g) + s.decay * np.abs(theta))
+    out, direction, E_dir = {}, d, E_d
+    if s.momentum:
+        if buf_old is None:
+            buf, E_buf = d, E_d
+        else:
+            buf = s.momentum * buf_old + d
+            E_buf = E_d + ar.rounding(s.momentum * np.abs(buf_old) + np.abs(d))
+        out["momentum_buffer"] = E_buf
+        direction, E_dir = buf, E_buf
+        if s.nesterov:
+            direction = d + s.momentum * buf
+            E_dir = E_d + s.momentum * E_buf + ar.rounding(np.abs(d) + s.momentum * np.abs(buf))
+    out["param"] = s.lr * E_dir + ar.rounding(np.abs(theta) + s.lr * np.abs(direction))
+    return out
+
+
+def adam_bounds(ar: Arithmetic, s: OptimizerSettings, t: int, theta: Array, g: Array, E_g: Array,
+                m_old: Array | None, v_old: Array | None) -> dict[str, Array]:
+    """torch.optim.Adam/AdamW: m = m + (1 − β₁)(d − m), v = β₂v + (1 − β₂)d², θ ← θ − (η/c₁)·m/(√v/√c₂ + ε).
+
+    The error of √v is min(E(v)/(2√v), √E(v)) (the second where v is near 0).
+    """
+    beta1, beta2 = s.betas
+    E_theta, d, E_d = 0.0, g, E_g
+    if s.decay and s.name == "adamw":
+        theta, E_theta = theta * (1 - s.lr * s.decay), ar.rounding(np.abs(theta))
+    elif s.decay:
+        d, E_d = g + s.decay * theta, E_g + ar.rounding(np.abs(g) + s.decay * np.abs(theta))
+    m_old = np.zeros_like(d) if m_old is None else m_old
+    v_old = np.zeros_like(d) if v_old is None else v_old
+    m = m_old + (1 - beta1) * (d - m_old)
+    v = beta2 * v_old + (1 - beta2) * d * d
+    E_m = (1 - beta1) * E_d + ar.rounding(np.abs(m_old) + np.abs(d) + np.abs(m))
+    E_v = (1 - beta2) * (2 * np.abs(d) * E_d + E_d * E_d) + ar.rounding(v)
+    c1, root_c2 = 1 - beta1 ** t, math.sqrt(1 - beta2 ** t)
+    root_v = np.sqrt(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        E_root = np.where(root_v > 0, np.minimum(E_v / (2 * root_v), np.sqrt(E_v)), np.sqrt(E_v))
+    denominator = root_v / root_c2 + s.eps
+    E_den = E_root / root_c2 + ar.rounding(denominator)
+    ratio = m / denominator
+    E_ratio = E_m / denominator + np.abs(m) * E_den / denominator ** 2 + ar.rounding(np.abs(ratio))
+    step = s.lr / c1
+    E_new = E_theta + step * E_ratio + ar.rounding(np.abs(theta) + step * np.abs(ratio))
+    return {"param": E_new, "exp_avg": E_m, "exp_avg_sq": E_v}
+
+
+# --- one whole step -----------------------------------------------------------------------------
+
+@dataclass
+class StepStart:
+    """What a step starts from, common to both twins: θ, b and the optimizer's state before the update,
+    and the batch's targets Y (an (N, n_L) matrix; class labels are made one-hot)."""
+
+    thetas: list[Array]
+    biases: list[Array] | None
+    optimizer_state: dict[str, dict[str, list[Array]]]
+    Y: Array
+
+
+@dataclass(frozen=True)
+class Formulas:
+    """Which formulas the step used: the run's activations, loss and optimizer (from its RunConfig)."""
+
+    activation: str
+    output_activation: str
+    loss: str
+    optimizer: OptimizerSettings
+
+
+Bounds = dict[tuple[str, int | None], Array]
+
+
+def forward_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, out: Bounds) -> tuple[list, list]:
+    """E(z⁽ˡ⁾) and E(a⁽ˡ⁾) for l = 1…L into ``out``; returns both lists (E(a⁽⁰⁾) = E(X) is None: exact)."""
+    L = len(record.zs)
+    E_z, E_a = [], [None]
+    for l in range(1, L + 1):
+        b = None if start.biases is None else start.biases[l - 1]
+        E_z.append(weighted_input_bound(ar, record.activations[l - 1], E_a[-1], start.thetas[l - 1], b))
+        name = f.output_activation if l == L else f.activation
+        E_a.append(activation_bound(ar, name, record.zs[l - 1], E_z[-1], record.activations[l]))
+        out["z", l], out["a", l] = E_z[-1], E_a[-1]
+    return E_z, E_a
+
+
+def backward_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_z: list, E_a: list,
+                    out: Bounds) -> tuple[list, list]:
+    """E(J), E(δ⁽ˡ⁾) for l = L…1, E(∂J/∂θ⁽ˡ⁾) and E(∂J/∂b⁽ˡ⁾) into ``out``; returns the gradients' bounds."""
+    L, acts, zs = len(record.zs), record.activations, record.zs
+    logits = get_loss(f.loss).on_logits
+    out["loss", None] = np.asarray(loss_bound(ar, f.loss, zs[-1] if logits else acts[-1],
+                                              E_z[-1] if logits else E_a[-1], start.Y))
+    E_delta = [None] * L
+    E_delta[L - 1] = output_delta_bound(ar, f.loss, f.output_activation, zs[-1], E_z[-1], acts[-1], E_a[-1],
+                                        start.Y)
+    for l in range(L - 1, 0, -1):
+        E_delta[l - 1] = hidden_delta_bound(ar, f.activation, record.deltas[l], E_delta[l], start.thetas[l],
+                                            zs[l - 1], E_z[l - 1], E_a[l])
+    E_theta = [weight_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1], acts[l - 1], E_a[l - 1])
+               for l in range(1, L + 1)]
+    E_b = None if start.biases is None else [bias_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1])
+                                             for l in range(1, L + 1)]
+    for l in range(1, L + 1):
+        out["delta", l], out["grad_theta", l] = E_delta[l - 1], E_theta[l - 1]
+        if E_b is not None:
+            out["grad_b", l] = E_b[l - 1]
+    return E_theta, E_b
+
+
+def update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_grads: dict[str, list],
+                  out: Bounds) -> None:
+    """E of every updated θ⁽ˡ⁾, b⁽ˡ⁾ and optimizer state into ``out``, keyed as the record names them."""
+    s, state = f.optimizer, start.optimizer_state
+    grads = {"theta": record.nabla_thetas, "b": record.nabla_biases}
+    params = {"theta": start.thetas, "b": start.biases}
+    for kind, E_list in E_grads.items():
+        for l, E_g in enumerate(E_list, start=1):
+            old = {name: per_kind[kind][l - 1] for name, per_kind in state.items()
+                   if len(per_kind.get(kind, [])) >= l}
+            theta, g = params[kind][l - 1], grads[kind][l - 1]
+            if s.name == "sgd":
+                bounds = sgd_bounds(ar, s, theta, g, E_g, old.get("momentum_buffer"))
+            else:
+                bounds = adam_bounds(ar, s, record.step, theta, g, E_g, old.get("exp_avg"), old.get("exp_avg_sq"))
+            out[kind, l] = bounds.pop("param")
+            for name, E in bounds.items():
+                out[f"{name}({kind})", l] = E
+
+
+def step_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart) -> Bounds:
+    """E for every quantity of ``record`` (a step of the PyTorch twin), keyed (quantity, layer)."""
+    out: Bounds = {}
+    with np.errstate(all="ignore"):   # a diverged step has inf/NaN: its bounds are meaningless, never compared
+        E_z, E_a = forward_bounds(ar, f, record, start, out)
+        E_theta, E_b = backward_bounds(ar, f, record, start, E_z, E_a, out)
+        update_bounds(ar, f, record, start, {"theta": E_theta} | ({} if E_b is None else {"b": E_b}), out)
+    return out

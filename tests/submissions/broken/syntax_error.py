@@ -1,0 +1,9 @@
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z)
+
+
+def delta_L(aL, Y):
+    return (aL - Y) * aL * (1 - aL)

@@ -1,0 +1,21 @@
+import numpy as np
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def delta_L(aL, Y):
+    return (aL - Y) * aL * (1 - aL)
+
+
+def delta_l(delta_next, theta_next, al):
+    return (delta_next @ theta_next) * al * (1 - al)
+
+
+def gradient(delta, a_prev):
+    return a_prev.T @ delta      # dJ/dθ = aᵀδ
+
+
+def optimize(theta, grad, eta):
+    return theta - eta * grad

@@ -1,0 +1,101 @@
+"""The default tolerance: each quantity within twice its rounding-error bound (mlp_harness/verify/error_bounds.py).
+
+Correct twins pass where the old dtype-only rule cried wolf (a sum over many samples), at widths of
+4096, and in float32 each twin stays within its bound of a float64 evaluation of the same step; every
+mistake of the catalogue is still caught at large N; --rtol/--atol still override.
+"""
+import numpy as np
+import pytest
+
+from manual_mlp import MLP, lab, make_optimizer, random_parameters
+from mlp_harness import RunConfig, Tolerance, run_comparison
+from mlp_harness.teach.mutants import MUTANTS
+from mlp_harness.verify.error_bounds import Arithmetic, StepStart, step_bounds, weighted_input_bound
+from mlp_harness.verify.tolerance import ErrorBound
+from torch_reference import TorchTwin
+
+from test_mutants import EXPECTED, SIZES
+
+
+def test_worked_example_of_the_docs():
+    """z = 1·3 + 2·(−4) has K = 2 products plus the (absent) bias: E = 3u·(|1·3| + |2·(−4)|) = 33u."""
+    u = 2.0 ** -53
+    E = weighted_input_bound(Arithmetic.of("float64"), np.array([[1.0, 2.0]]), None, np.array([[3.0, -4.0]]), None)
+    assert E[0, 0] == 33 * u
+
+
+def test_unit_roundoff_of_the_arithmetic_used():
+    assert RunConfig().tolerance.arithmetic.u == 2.0 ** -53
+    assert RunConfig(dtype="float32").tolerance.arithmetic.u == 2.0 ** -24
+    tf32 = RunConfig(dtype="float32", device="cuda", allow_tf32=True).tolerance.arithmetic
+    assert tf32.u_inputs == 2.0 ** -11 and RunConfig(dtype="float32", allow_tf32=True).tolerance.arithmetic.u_inputs == 0
+
+
+def test_rtol_atol_and_free_running_use_the_fixed_rule():
+    assert RunConfig(rtol=1e-9).tolerance == Tolerance(1e-9, 1e4 * np.finfo(np.float64).eps)
+    assert isinstance(RunConfig(free_running=True).tolerance, Tolerance)
+    assert isinstance(RunConfig().tolerance, ErrorBound)
+
+
+def test_many_samples_pass_where_the_dtype_rule_cried_wolf():
+    """The lab's two samples repeated to N = 2·10⁵ in float32: ∂J/∂θ sums 2·10⁵ same-sign terms, which the
+    two twins round differently by ~1e-3 relative (measured); the old 10⁴·ε ≈ 1.2e-3 rule fails it."""
+    N = 2 * 10 ** 5
+    X, Y = np.tile(lab.X, (N // 2, 1)).astype("float32"), np.tile(lab.Y, (N // 2, 1)).astype("float32")
+    report = run_comparison(RunConfig(dtype="float32"), lab.lab_thetas(), None, X, Y)
+    assert report.ok, report.first_mismatch.describe()
+    fixed = RunConfig(dtype="float32").fixed_tolerance
+    assert not all(np.all(fixed.allows(d.numpy_value, d.torch_value)) for d in report.first_diffs)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("sizes", [[4096, 3, 2], [3, 4096, 2]], ids=["4096-inputs", "4096-hidden"])
+def test_layers_4096_wide_pass(dtype, sizes):
+    thetas, biases = random_parameters(sizes, seed=0, bias=True)
+    rng = np.random.default_rng(1)
+    X, Y = rng.uniform(size=(16, sizes[0])), rng.uniform(size=(16, sizes[-1]))
+    report = run_comparison(RunConfig(dtype=dtype, steps=2, activation="relu"), thetas, biases, X, Y)
+    assert report.ok, report.first_mismatch.describe()
+    assert 0 < max(s.max_ratio for s in report.steps) <= 1
+
+
+CASES = [("sigmoid", "sigmoid", "half_sse", "sgd"), ("tanh", "identity", "mse", "adam"),
+         ("relu", "sigmoid", "bce", "adamw"), ("leaky_relu", "softmax", "cross_entropy", "sgd")]
+
+
+@pytest.mark.parametrize("activation,output,loss,optimizer", CASES)
+def test_each_float32_twin_is_within_its_bound_of_a_float64_evaluation(activation, output, loss, optimizer):
+    """The bound is on one twin's distance from the exact result: a float64 evaluation of the same float32
+    inputs stands in for it (its own error is ~1e-16, nine orders below float32's)."""
+    thetas, biases = random_parameters([6, 32, 32, 4], seed=2, bias=True, dtype=np.dtype("float32"))
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(64, 6)).astype("float32")
+    Y = np.eye(4, dtype="float32")[rng.integers(0, 4, 64)]
+    config = RunConfig(dtype="float32", activation=activation, output_activation=output, loss=loss,
+                       optimizer=optimizer, momentum=0.9 if optimizer == "sgd" else 0.0)
+    twin = TorchTwin(thetas, biases, activation, output, loss, config.optimizer_settings)
+    record = twin.train_step(X, Y)
+    exact = MLP([t.astype(np.float64) for t in thetas], [b.astype(np.float64) for b in biases], activation,
+                output).train_step(X.astype(np.float64), Y.astype(np.float64), make_optimizer(config.optimizer_settings),
+                                   loss)
+    bounds = step_bounds(config.tolerance.arithmetic, config.tolerance.formulas, record,
+                         StepStart(thetas, biases, {}, Y))
+    for (name, layer, value), (_, _, reference) in zip(record.quantities(), exact.quantities(), strict=True):
+        error = np.abs(np.asarray(value, np.float64) - reference)
+        assert np.all(error <= bounds[name, layer]), f"{name}{layer}: error {error.max():.2e} beyond its bound"
+
+
+@pytest.mark.parametrize("name", sorted(MUTANTS))
+def test_every_mistake_is_still_caught_at_large_n(name):
+    """N = 10⁴ samples (float64): the bounds grow with N, the mistakes grow as fast or faster; each is caught
+    at the same quantity as with N = 2 (tests/test_mutants.py). 10⁶ samples, measured by hand, behave alike."""
+    sizes = SIZES.get(name, [3, 4, 4, 2])
+    thetas, biases = random_parameters(sizes, seed=3, bias=True)
+    rng = np.random.default_rng(4)
+    N = 10 ** 4
+    X, Y = rng.normal(size=(N, sizes[0])), rng.uniform(size=(N, sizes[-1]))
+    config = RunConfig(lr=0.1 / N)
+    m = run_comparison(config, thetas, biases, X, Y, manual_model=MUTANTS[name].network(config, thetas, biases, N)
+                       ).first_mismatch
+    assert m is not None, f"{name} went unnoticed at N = {N}"
+    assert (m.step, m.quantity, m.layer) == (1, *EXPECTED[name])

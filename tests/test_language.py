@@ -1,0 +1,206 @@
+"""Every line a user reads is in the language asked for: with --lang pt no English sentence, with --lang en no
+Portuguese one (tests/language.py says what counts as a word of each).
+
+Three nets: every command path run in both languages (its output, its errors, its plot's labels); every
+message of bad input that the code can raise, translated through the table in mlp_harness.i18n; every
+entry of that table and of the texts. After new messages or new paths are added, this file finds the ones
+left in English: add a path to PATHS for a new option, and an entry to ERRORS_PT for a new message.
+"""
+import ast
+import contextlib
+import io
+import itertools
+from pathlib import Path
+
+import matplotlib.text
+import pytest
+
+from language import foreign_lines
+from mlp_harness.check import check_lab
+from mlp_harness.cli import check_cli, compare_cli, train_cli
+from mlp_harness.i18n import ERRORS_PT, TEXTS, default_lang, translate, tr_n
+from mlp_harness.train import plotting
+
+ROOT = Path(__file__).resolve().parents[1]
+SUBMISSIONS = ROOT / "tests" / "submissions"
+MAINS = {"mlp-compare": compare_cli.main, "mlp-train": train_cli.main, "mlp-check": check_cli.main}
+
+
+def run(tool: str, argv: list[str]) -> tuple[int, str, str, list[str]]:
+    """A command in this process: exit code, stdout, stderr and the text of every figure it drew."""
+    labels, out, err = [], io.StringIO(), io.StringIO()
+
+    def keep(fig, path):
+        labels.extend(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        mp.setattr(plotting, "save_figure", keep)
+        try:
+            code = MAINS[tool](argv)
+        except SystemExit as exc:
+            code = exc.code
+    return code, out.getvalue(), err.getvalue(), labels
+
+
+#: (tool, arguments, exit code): the paths a user meets, good and bad; "{tmp}" is a fresh folder
+PATHS = [
+    ("mlp-compare", [], 0),
+    ("mlp-compare", ["--explain", "--steps", "2"], 0),
+    ("mlp-compare", ["--gradcheck"], 0),
+    ("mlp-compare", ["--inject-bug", "list"], 0),
+    ("mlp-compare", ["--inject-bug", "residual_sign"], 1),
+    ("mlp-compare", ["--inject-bug", "updated_theta_in_backward", "--layers", "3,4,2"], 1),
+    ("mlp-compare", ["--json", "{tmp}/r.json", "--steps", "3"], 0),
+    ("mlp-train", ["--epochs", "1", "--no-plot"], 0),
+    ("mlp-train", ["--epochs", "3", "--print-every", "1", "--plot", "{tmp}/p.png"], 0),
+    ("mlp-train", ["--epochs", "2", "--impl", "numpy", "--no-plot"], 0),
+    ("mlp-train", ["--epochs", "3", "--rtol", "0", "--atol", "0", "--no-plot"], 1),
+    ("mlp-train", ["--dataset", "moons", "--epochs", "2", "--plot-boundary", "--plot", "{tmp}/b.png"], 0),
+    ("mlp-train", ["--epochs", "2", "--no-plot", "--save", "{tmp}/w.npz"], 0),
+    ("mlp-compare", ["--width", "60", "--steps", "2"], 0),
+    ("mlp-check", [str(SUBMISSIONS / "lab_fix_sign.ipynb"), "--width", "100"], 1),
+    ("mlp-check", [str(SUBMISSIONS / "correct_step.ipynb"), str(SUBMISSIONS / "returns_none.py"), "--jobs", "2"], 1),
+    # bad input: one clear line (argparse's own: and where to find help), exit code 2
+    ("mlp-compare", ["--layers", "3"], 2),
+    ("mlp-compare", ["--activation", "foo"], 2),
+    ("mlp-compare", ["--bogus"], 2),
+    ("mlp-compare", ["--init-seed", "-1"], 2),
+    ("mlp-compare", ["--steps", "x"], 2),
+    ("mlp-compare", ["--lr", "-1"], 2),
+    ("mlp-compare", ["--weights", "{tmp}/none.npz"], 2),
+    ("mlp-compare", ["--json", "{tmp}/no/r.json"], 2),
+    ("mlp-compare", ["--inject-bug", "nope"], 2),
+    ("mlp-compare", ["--layers", "2,2", "--inject-bug", "hidden_no_sigma_prime"], 2),
+    ("mlp-train", ["--epochs", "0"], 2),
+    ("mlp-train", ["--save", "{tmp}/w.txt", "--no-plot"], 2),
+    ("mlp-compare", ["--width", "3"], 2),
+    ("mlp-compare", ["--data", ""], 2),
+    ("mlp-train", ["--plot", "{tmp}/p.xyz"], 2),
+    ("mlp-train", ["--dataset", "xor", "--layers", "3,2,1", "--no-plot"], 2),
+    ("mlp-check", [str(SUBMISSIONS / "missing.py")], 2),
+    ("mlp-check", [str(SUBMISSIONS / "nothing.py")], 2),
+    ("mlp-check", ["--name", "foo=bar", str(SUBMISSIONS / "nothing.py")], 2),
+]
+
+
+#: several files checked at once print one line each: in Portuguese only (each file costs a process; the
+#: English one-line verdicts are test_check.py's)
+RUNS = [(tool, argv, expected, lang) for tool, argv, expected in PATHS for lang in ("pt", "en")
+        if not (lang == "en" and tool == "mlp-check" and "--jobs" in argv)]
+
+
+@pytest.mark.parametrize("tool, argv, expected, lang", RUNS, ids=[" ".join([t] + a[:3] + [l]) for t, a, _, l in RUNS])
+def test_every_command_path_speaks_one_language(tool, argv, expected, lang, tmp_path):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--lang", lang]
+    code, out, err, labels = run(tool, argv)
+    assert code == expected, (out, err)
+    if expected == 2 and err:   # (mlp-check reports a file with nothing to check on stdout, as its verdict)
+        lines = err.strip().splitlines()
+        assert not out and "Traceback" not in err and len(lines) <= 2 and lines[0].startswith(f"{tool}: "), err
+    text = "\n".join([out, err] + labels)
+    assert text.strip()
+    assert not foreign_lines(text, lang), "\n".join(foreign_lines(text, lang))
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_check_lab_in_a_notebook_speaks_one_language(lang):
+    def sigmoid(z):
+        raise NotImplementedError
+
+    def delta_L(aL, Y):
+        return (Y - aL) * aL * (1 - aL)
+
+    def optimize(theta, grad, eta):
+        return theta - eta * grad
+    result = check_lab(sigmoid=sigmoid, delta_L=delta_L, optimize=optimize, lang=lang)
+    assert [f.status for f in result.formulas.values()] == ["missing", "fail", "pass"]
+    for text in (result.text(100), result._repr_html_()):
+        assert not foreign_lines(text, lang), "\n".join(foreign_lines(text, lang))
+
+
+def test_the_language_comes_from_the_environment_unless_lang_is_given(monkeypatch, capsys):
+    assert default_lang({"LANG": "pt_BR.UTF-8"}) == "pt" and default_lang({"LANG": "C.UTF-8"}) == "en"
+    assert default_lang({"LC_ALL": "en_US.UTF-8", "LANG": "pt_BR.UTF-8"}) == "en"   # LC_ALL is stronger
+    assert default_lang({"LC_MESSAGES": "pt_PT", "LANG": "en_GB"}) == "pt" and default_lang({}) == "en"
+    monkeypatch.setenv("LANG", "pt_BR.UTF-8")
+    assert compare_cli.main(["--layers", "3"]) == 2 and capsys.readouterr().err.startswith("mlp-compare: erro:")
+    assert compare_cli.main(["--layers", "3", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.startswith("mlp-compare: error:")
+    assert compare_cli.main(["--bogus"]) == 2 and "argumentos desconhecidos" in capsys.readouterr().err
+
+
+def test_singular_and_plural():
+    assert tr_n("pt", "epochs_count", 1, count=1) == "1 época" and tr_n("pt", "epochs_count", 2, count=2) == "2 épocas"
+    assert tr_n("en", "epochs_count", 1, count=1) == "1 epoch" and tr_n("en", "epochs_count", 0, count=0) == "0 epochs"
+    code, out, _, _ = run("mlp-compare", ["--lang", "pt"])
+    assert "do passo concordam" in out and "(s)" not in out
+    code, out, _, _ = run("mlp-train", ["--lang", "pt", "--epochs", "1", "--no-plot"])
+    assert "ficaram iguais na 1 época" in out and "épocas" not in out
+
+
+# --- every message of bad input the code can raise ---------------------------------------------------------
+
+ERROR_CLASSES = {"InputError", "InputTypeError", "ArgumentTypeError"}
+PACKAGES = ("manual_mlp", "mlp_harness", "torch_reference")
+#: mlp-bench is not translated (its report is for engineers, in English): see docs/teaching.md
+UNTRANSLATED = {"mlp_harness/bench", "mlp_harness/cli/bench_cli.py"}
+
+
+def variants(node) -> list[str]:
+    """The message an expression builds, with ⟨…⟩ where a value goes; both branches of ``a if c else b``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return ["".join(p) for p in itertools.product(*(variants(v) for v in node.values))]
+    if isinstance(node, ast.FormattedValue):
+        return variants(node.value) if isinstance(node.value, ast.IfExp) else ["⟨1⟩"]
+    if isinstance(node, ast.IfExp):
+        return variants(node.body) + variants(node.orelse)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [a + b for a in variants(node.left) for b in variants(node.right)]
+    return ["⟨1⟩"]
+
+
+def raised_messages() -> list[tuple[str, str]]:
+    """(where, message) for every InputError / InputTypeError / ArgumentTypeError raised with a written message."""
+    found = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if any(rel.startswith(u) for u in UNTRANSLATED):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+                    func = node.exc.func
+                    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                    if name in ERROR_CLASSES:
+                        found += [(f"{rel}:{node.lineno}", m) for m in variants(node.exc.args[0])]
+    return found
+
+
+def test_every_message_of_bad_input_has_its_portuguese():
+    messages = raised_messages()
+    assert len(messages) > 80   # the scan sees the code's messages
+    left = [f"{where}: {message}\n    -> {translate('pt', message)}" for where, message in messages
+            if foreign_lines(translate("pt", message), "pt")]
+    assert not left, "English left (add an entry to ERRORS_PT in mlp_harness/i18n.py):\n" + "\n".join(left)
+
+
+def test_the_tables_hold_each_language_in_its_place():
+    assert set(TEXTS["en"]) <= set(TEXTS["pt"])
+    for lang in ("en", "pt"):
+        bad = [f"{key}: {text}" for key, text in TEXTS[lang].items() if foreign_lines(text, lang)]
+        assert not bad, "\n".join(bad)
+    bad = [f"{en} -> {pt}" for en, pt in ERRORS_PT if foreign_lines(pt, "pt") or foreign_lines(en, "en")]
+    assert not bad, "\n".join(bad)
+    # a message that matches no entry comes out as raised
+    assert translate("pt", "something new went wrong") == "something new went wrong"
+    assert translate("pt", "data file 'd.npz': X has 2 rows but Y has 3: each sample needs one target row") == \
+        "arquivo de dados 'd.npz': X tem 2 linhas mas Y tem 3: cada amostra precisa de uma linha de alvo"
+
+
+def test_the_detector_sees_the_other_language():
+    """The checks above can fail: English output read as Portuguese is caught, and the reverse."""
+    _, english, _, _ = run("mlp-compare", ["--lang", "en", "--inject-bug", "residual_sign"])
+    _, portuguese, _, _ = run("mlp-compare", ["--lang", "pt", "--inject-bug", "residual_sign"])
+    assert foreign_lines(english, "pt") and foreign_lines(portuguese, "en")
+    assert not foreign_lines("delta_L (residual_sign) em 'arquivo.py', NumPy e PyTorch (autograd): θ⁽¹⁾", "pt")

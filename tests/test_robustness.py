@@ -1,0 +1,219 @@
+"""Hostile inputs: every failure one line and exit code 2, nothing overwritten, no partial output.
+
+The fuzz tests feed hypothesis-generated .npz files and argument lists to the three tools in-process;
+the property is "exit code in {0, 1, 2}, no traceback, inputs unchanged, no partial output". They run
+a few dozen examples by default; MLP_FUZZ=long runs a thousand (see docs/robustness.md).
+"""
+import hashlib
+import io
+import json
+import os
+import struct
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from manual_mlp import lab
+from mlp_harness.cli import bench_cli, compare_cli, train_cli
+from mlp_harness.verify.files import atomic_write
+
+settings.register_profile("fuzz-fast", max_examples=15, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("fuzz-long", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings.get_profile("fuzz-long" if os.environ.get("MLP_FUZZ") == "long" else "fuzz-fast")
+
+
+def digest(path) -> str:
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def one_line_error(capsys, code: int) -> str:
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[0].startswith("mlp-") and len(lines[0]) < 800, err
+    return lines[0]
+
+
+def npz_with_member(path, name: str, payload: bytes, **zip_options) -> None:
+    with zipfile.ZipFile(path, "w", **zip_options) as archive:
+        archive.writestr(name, payload)
+
+
+def npy_bytes(array) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def corrupt_archives(folder):
+    """The .npz files that used to end in a traceback, one per way of being broken."""
+    good = npy_bytes(lab.X)
+    files = {}
+    files["malformed-header"] = (b"\x93NUMPY\x01\x00" + struct.pack("<H", 20) + b"{'descr': <f8 ??    \n", {})
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000, 2), }"
+    header = header + " " * (63 - len(header) % 64) + "\n"
+    files["claims-terabytes"] = (b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode(), {})
+    files["bad-deflate"] = (good, {"compression": zipfile.ZIP_DEFLATED})
+    files["unsupported-compression"] = (good, {"compression": zipfile.ZIP_LZMA})
+    paths = {}
+    for kind, (payload, options) in files.items():
+        paths[kind] = folder / f"{kind}.npz"
+        npz_with_member(paths[kind], "X.npy", payload, **options)
+    raw = bytearray(paths["bad-deflate"].read_bytes())
+    start = raw.index(b"X.npy") + len("X.npy")
+    raw[start + 5:start + 25] = b"\xff" * 20            # inside the deflate stream
+    paths["bad-deflate"].write_bytes(bytes(raw))
+    raw = bytearray(paths["unsupported-compression"].read_bytes())
+    for offset in (8, raw.rindex(b"PK\x01\x02") + 10):   # method 99 in the local and the central header
+        raw[offset:offset + 2] = struct.pack("<H", 99)
+    paths["unsupported-method"] = folder / "unsupported-method.npz"
+    paths["unsupported-method"].write_bytes(bytes(raw))
+    encrypted = folder / "encrypted.npz"
+    npz_with_member(encrypted, "X.npy", good)
+    raw = bytearray(encrypted.read_bytes())
+    for offset in (6, raw.rindex(b"PK\x01\x02") + 8):    # the 'encrypted' flag bit in both headers
+        raw[offset] |= 1
+    encrypted.write_bytes(bytes(raw))
+    paths["encrypted"] = encrypted
+    return paths
+
+
+def test_corrupt_archives_are_one_line_each(tmp_path, capsys):
+    for kind, path in corrupt_archives(tmp_path).items():
+        before = digest(path)
+        line = one_line_error(capsys, compare_cli.main(["--data", str(path)]))
+        assert str(path) in line, (kind, line)
+        assert digest(path) == before
+
+
+@pytest.mark.parametrize("flag", ["--data", "--weights"])
+def test_non_regular_files_are_refused_without_opening_them(flag, capsys):
+    line = one_line_error(capsys, compare_cli.main([flag, "/dev/zero"]))
+    assert "not a regular file" in line
+
+
+def test_outputs_never_overwrite_an_input_or_each_other(tmp_path, capsys):
+    data = tmp_path / "d.npz"
+    np.savez(data, X=lab.X, Y=lab.Y)
+    (tmp_path / "link.npz").symlink_to(data)
+    before = digest(data)
+    for argv in (["--data", str(data), "--json", str(data)], ["--data", str(tmp_path / "link.npz"), "--json",
+                                                                str(data)]):
+        assert "destroy the input" in one_line_error(capsys, compare_cli.main(argv))
+    same = str(tmp_path / "x.png")
+    line = one_line_error(capsys, train_cli.main(["--epochs", "1", "--json", same, "--plot", same]))
+    assert "same file" in line and not os.path.exists(same)
+    assert digest(data) == before
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_partial_file(tmp_path):
+    out = tmp_path / "report.json"
+    out.write_text("old")
+
+    def full_disk(f):
+        f.write(b"{\"partial\": ")
+        raise OSError(28, "No space left on device")
+    with pytest.raises(ValueError, match="No space left on device"):
+        atomic_write(out, full_disk, "the JSON report")
+    assert out.read_text() == "old" and sorted(os.listdir(tmp_path)) == ["report.json"]
+
+
+def test_empty_values_and_impossible_sizes_are_refused(capsys):
+    assert "empty string" in one_line_error(capsys, compare_cli.main(["--data", ""]))
+    assert "GB of memory" in one_line_error(capsys, compare_cli.main(["--layers", "2,100000000,1"]))
+    assert "GB of memory" in one_line_error(capsys, compare_cli.main(["--layers", "2,99999999999999999999,1"]))
+    assert "bce takes probabilities" in one_line_error(capsys, compare_cli.main(
+        ["--loss", "bce", "--output-activation", "identity"]))
+    assert "--budget" in one_line_error(capsys, bench_cli.main(["--budget", "inf"]))
+
+
+def test_a_closed_pipe_exits_quietly(monkeypatch, capsys):
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert compare_cli.main([]) == 141
+    assert capsys.readouterr().err == ""
+
+
+def test_an_ascii_terminal_gets_ascii_symbols_and_a_note(monkeypatch, capsys):
+    out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stdout", out)
+    assert compare_cli.main([]) == 0
+    out.flush()
+    text = out.buffer.getvalue().decode("ascii")
+    assert "delta(2)" in text and "|D| =" in text
+    assert "written in ASCII" in capsys.readouterr().err
+
+
+# --- fuzzing --------------------------------------------------------------------------------------
+
+NAMES = st.sampled_from(["X", "Y", "theta1", "theta2", "b1", "theta0", "x", "theta99999999999999999999"]) | \
+    st.text(min_size=1, max_size=12)
+ARRAYS = st.tuples(st.sampled_from(["<f8", "<f4", "<i4", "|u1", "<c16", "|b1", "<f2"]),
+                   st.lists(st.integers(0, 4), max_size=3))
+
+
+@st.composite
+def npz_files(draw) -> bytes:
+    """An .npz archive of random names, dtypes and shapes, perhaps with some of its bytes overwritten."""
+    buffer = io.BytesIO()
+    arrays = {}
+    for name, (dtype, shape) in draw(st.dictionaries(NAMES, ARRAYS, max_size=4)).items():
+        values = draw(st.sampled_from([0.5, 1e300, -3, np.nan]))
+        with np.errstate(all="ignore"):
+            arrays[name.replace("/", "_").replace("\x00", "_")] = np.full(shape, values).astype(dtype)
+    np.savez(buffer, **arrays)
+    raw = bytearray(buffer.getvalue())
+    for offset, byte in draw(st.lists(st.tuples(st.integers(0, max(len(raw) - 1, 0)), st.integers(0, 255)),
+                                      max_size=3)):
+        raw[offset] = byte
+    return bytes(raw)
+
+
+def run_tool(tool, argv: list[str], folder) -> int:
+    """The property of every run: an exit code of 0, 1 or 2, and no partial output left behind."""
+    code = tool.main(argv)
+    assert code in (0, 1, 2), (argv, code)
+    assert not [name for name in os.listdir(folder) if name.endswith(".part")]
+    return code
+
+
+@FUZZ
+@given(payload=npz_files(), flag=st.sampled_from(["--data", "--weights"]))
+def test_fuzzed_archives(tmp_path_factory, payload, flag):
+    folder = tmp_path_factory.mktemp("fuzz")
+    path = folder / "in.npz"
+    path.write_bytes(payload)
+    run_tool(compare_cli, [flag, str(path), "--json", str(folder / "out.json")], folder)
+    assert path.read_bytes() == payload
+    if (folder / "out.json").exists():
+        json.loads((folder / "out.json").read_text())
+
+
+VALUES = st.sampled_from(["", "0", "-1", "1", "2", "inf", "nan", "1e309", "3,0", "2,3,1", "x", "float16",
+                          "/dev/zero", "in.npz", "out.json", "out.png", "99999999999999999999"])
+FLAGS = st.sampled_from(["--layers", "--lr", "--steps", "--dtype", "--rtol", "--atol", "--batch-size",
+                         "--data", "--weights", "--json", "--loss", "--activation", "--output-activation",
+                         "--optimizer", "--momentum", "--betas", "--eps", "--init-seed", "--inject-bug", "--lang"])
+ARGUMENTS = st.lists(st.tuples(FLAGS, VALUES), max_size=4).map(lambda pairs: [x for pair in pairs for x in pair])
+
+
+@FUZZ
+@given(argv=ARGUMENTS, tool=st.sampled_from(["compare", "train", "bench"]))
+def test_fuzzed_arguments(tmp_path_factory, monkeypatch, argv, tool):
+    folder = tmp_path_factory.mktemp("args")
+    np.savez(folder / "in.npz", X=lab.X, Y=lab.Y)
+    before = digest(folder / "in.npz")
+    monkeypatch.chdir(folder)
+    monkeypatch.setattr(bench_cli, "run", lambda settings, args: 0)   # the settings are checked, nothing timed
+    module = {"compare": compare_cli, "train": train_cli, "bench": bench_cli}[tool]
+    extra = ["--epochs", "2", "--no-plot"] if tool == "train" else []
+    run_tool(module, [a for a in argv if tool != "bench" or a not in ("--layers",)] + extra, folder)
+    assert digest(folder / "in.npz") == before

@@ -13,8 +13,8 @@ from mlp_harness.cli import bench_cli
 from mlp_harness.bench.timing import median_times
 
 CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "harness_step",
-             "numpy_matmuls", "torch_matmuls", "matmul_flops", "epochs_per_call", "numpy_epoch", "torch_epoch",
-             "memory", "harness_tally", "numpy_over_torch", "harness_ratio", "numpy_gflops", "step_over_matmuls",
+             "harness_fixed_step", "numpy_matmuls", "torch_matmuls", "matmul_flops", "epochs_per_call", "numpy_epoch", "torch_epoch",
+             "memory", "harness_tally", "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls",
              "epoch_over_matmuls", "epoch_ratio", "blas_ratio", "noise"}
 TIMING_KEYS = {"median", "q1", "q3", "rounds", "calls_per_round"}
 TINY = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64"]
@@ -35,7 +35,7 @@ def exit_code(argv) -> int:
 
 
 def test_benchmark_runs_and_writes_every_number(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, runs))
+    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, 1.2, runs))
     path = tmp_path / "bench.json"
     assert bench_cli.main(TINY + ["--json", str(path)]) == 0
     report = json.loads(path.read_text())
@@ -51,7 +51,7 @@ def test_benchmark_runs_and_writes_every_number(tmp_path, capsys, monkeypatch):
         assert all(case[key] > 0 and math.isfinite(case[key])
                    for key in ("numpy_over_torch", "step_over_matmuls", "harness_ratio"))
     out = capsys.readouterr().out
-    assert "BLAS" in out and "h/(np+pt)" in out and "Start-up:" in out and "import manual_mlp:" in out
+    assert "BLAS" in out and "h/(np+pt)" in out and "Start-up over" in out and "import manual_mlp:" in out
 
 
 def test_a_case_with_epochs_reports_them(monkeypatch):

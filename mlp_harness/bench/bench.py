@@ -8,7 +8,9 @@ interleaved rounds (see :mod:`mlp_harness.bench.timing`):
   the same;
 * the harness's verified step: both twins in lockstep and the comparison of
   every quantity (:func:`~mlp_harness.verify.run.compare_step`), to set against
-  the two steps alone;
+  the two steps alone; once with the default rule (each quantity's rounding-error
+  bound, computed from the step's values) and once with the fixed rule
+  (``--rtol``/``--atol``), which computes no bounds;
 * the matmuls a step must do, alone, with the same shapes, layouts and dtype,
   once through NumPy and once through torch (on the torch twin's device):
   forward a⁽ˡ⁻¹⁾·θ⁽ˡ⁾ᵀ, backward δ⁽ˡ⁾·θ⁽ˡ⁾ for l ≥ 2 and δ⁽ˡ⁾ᵀ·a⁽ˡ⁻¹⁾, each
@@ -31,8 +33,10 @@ import dataclasses
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -179,6 +183,7 @@ class CaseResult:
     numpy_step: Timing
     torch_step: Timing
     harness_step: Timing
+    harness_fixed_step: Timing    # the same with the fixed tolerance rule (--rtol/--atol): no error bounds
     numpy_matmuls: Timing
     torch_matmuls: Timing
     matmul_flops: int
@@ -196,6 +201,11 @@ class CaseResult:
     def harness_ratio(self) -> float:
         """A verified step over the NumPy step alone plus the torch step alone."""
         return self.harness_step.median / (self.numpy_step.median + self.torch_step.median)
+
+    @property
+    def harness_fixed_ratio(self) -> float:
+        """The same with the fixed tolerance rule, which computes no error bounds."""
+        return self.harness_fixed_step.median / (self.numpy_step.median + self.torch_step.median)
 
     @property
     def numpy_gflops(self) -> float:
@@ -227,15 +237,15 @@ class CaseResult:
     @property
     def noise(self) -> float:
         """The largest interquartile range over median among the timings."""
-        timings = (self.numpy_step, self.torch_step, self.harness_step, self.numpy_matmuls, self.torch_matmuls,
-                   self.numpy_epoch, self.torch_epoch)
+        timings = (self.numpy_step, self.torch_step, self.harness_step, self.harness_fixed_step, self.numpy_matmuls,
+                   self.torch_matmuls, self.numpy_epoch, self.torch_epoch)
         return max(t.spread for t in timings if t is not None)
 
     def to_json(self) -> dict:
         out = asdict(self)
         out["memory"] = self.memory.to_json() if self.memory else None
         out.update({name: getattr(self, name) for name in (
-            "numpy_over_torch", "harness_ratio", "numpy_gflops", "step_over_matmuls", "epoch_over_matmuls",
+            "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls", "epoch_over_matmuls",
             "epoch_ratio", "blas_ratio", "noise")})
         return out
 
@@ -247,8 +257,12 @@ def case_functions(net: Net, dtype: str, activation: str, settings: Settings,
     config = bench_config(net, dtype, activation, eta, device=settings.device, allow_tf32=settings.allow_tf32)
     numpy_step, torch_step = twin_steps(config, thetas, biases, X, Y)
     pairs = matmul_operands(net.sizes, net.batch, dtype)
+    fixed = config.fixed_tolerance
+    fixed_config = dataclasses.replace(config, rtol=fixed.rtol, atol=fixed.atol)
     fns = {"numpy_step": numpy_step, "torch_step": torch_step,
-           "harness_step": verified_step(config, thetas, biases, X, Y, tally), "numpy_matmuls": numpy_matmuls(pairs),
+           "harness_step": verified_step(config, thetas, biases, X, Y, tally),
+           "harness_fixed_step": verified_step(fixed_config, thetas, biases, X, Y, HarnessTally()),
+           "numpy_matmuls": numpy_matmuls(pairs),
            "torch_matmuls": torch_matmuls(pairs, check_device(settings.device), settings.allow_tf32)}
     if settings.epochs:
         for impl in ("numpy", "torch"):
@@ -264,26 +278,36 @@ def measure_case(net: Net, dtype: str, activation: str, settings: Settings) -> C
     pairs = matmul_operands(net.sizes, net.batch, dtype)
     memory = measure_memory(net.name, dtype, activation, settings.memory_steps) if settings.memory_steps else None
     return CaseResult(net.name, net.sizes, net.batch, dtype, activation, t["numpy_step"], t["torch_step"],
-                      t["harness_step"], t["numpy_matmuls"], t["torch_matmuls"], matmul_flops(pairs),
+                      t["harness_step"], t["harness_fixed_step"], t["numpy_matmuls"], t["torch_matmuls"],
+                      matmul_flops(pairs),
                       epochs_per_call(net) if settings.epochs else 0, t.get("numpy_epoch"), t.get("torch_epoch"),
                       memory, tally)
 
 
 @dataclass
 class StartupResult:
-    """Wall time of a fresh interpreter doing ``import torch`` and running ``mlp-compare`` (the lab, one step);
-    medians of ``runs`` runs of each, taken in turns."""
+    """Wall time of a fresh interpreter doing ``import torch``, running ``mlp-compare`` (the lab, one step) and
+    ``mlp-check`` (a file with the lab's sigmoid); medians of ``runs`` runs of each, taken in turns."""
 
     import_torch_s: float
     compare_s: float
+    check_s: float
     runs: int
 
     @property
-    def ratio(self) -> float:
+    def compare_ratio(self) -> float:
         return self.compare_s / self.import_torch_s
 
+    @property
+    def check_ratio(self) -> float:
+        return self.check_s / self.import_torch_s
+
     def to_json(self) -> dict:
-        return asdict(self) | {"ratio": self.ratio}
+        return asdict(self) | {"compare_ratio": self.compare_ratio, "check_ratio": self.check_ratio}
+
+
+#: what the start-up of mlp-check is timed on: a file with one of the lab's functions, right
+CHECKED_FILE = "import numpy as np\n\n\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n"
 
 
 def _wall_s(args: list[str]) -> float:
@@ -293,14 +317,19 @@ def _wall_s(args: list[str]) -> float:
 
 
 def measure_startup(runs: int) -> StartupResult:
-    """``python -c "import torch"`` against ``python -m mlp_harness.cli.compare_cli``, in turns."""
-    commands = {"torch": ["-c", "import torch"], "compare": ["-m", "mlp_harness.cli.compare_cli"]}
-    _wall_s(commands["compare"])  # writes the bytecode caches, as any first run does
-    times = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, args in commands.items():
-            times[name].append(_wall_s(args))
-    return StartupResult(float(np.median(times["torch"])), float(np.median(times["compare"])), runs)
+    """``python -c "import torch"`` against mlp-compare and mlp-check, in turns."""
+    with tempfile.TemporaryDirectory() as folder:
+        checked = Path(folder) / "lab.py"
+        checked.write_text(CHECKED_FILE)
+        commands = {"torch": ["-c", "import torch"], "compare": ["-m", "mlp_harness.cli.compare_cli"],
+                    "check": ["-m", "mlp_harness.cli.check_cli", str(checked)]}
+        for args in commands.values():  # writes the bytecode caches, as any first run does
+            _wall_s(args)
+        times = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, args in commands.items():
+                times[name].append(_wall_s(args))
+    return StartupResult(*(float(np.median(times[name])) for name in commands), runs)
 
 
 @dataclass

@@ -63,12 +63,12 @@ def warm_up(fn: Callable[[], object], min_calls: int, max_s: float) -> float:
 
 def median_times(fns: Mapping[str, Callable[[], object]], budget_s: float, min_rounds: int = 5,
                  max_rounds: int = 200, warm_up_calls: int = 2, settle_s: float = 0.0) -> dict[str, Timing]:
-    """Time every function of ``fns`` in interleaved rounds, about ``budget_s`` seconds of rounds in all
-    (pauses of ``settle_s`` before each sample not counted)."""
+    """Time every function of ``fns`` in interleaved rounds, about ``budget_s`` seconds of rounds in all,
+    pauses of ``settle_s`` before each sample included."""
     names = list(fns)
     per_call = {name: warm_up(fns[name], warm_up_calls, 0.1 * budget_s / len(names)) for name in names}
     calls = {name: max(1, math.ceil(SAMPLE_S / per_call[name])) for name in names}
-    round_s = sum(calls[name] * per_call[name] for name in names)
+    round_s = sum(calls[name] * per_call[name] + settle_s for name in names)
     rounds = max(min_rounds, min(max_rounds, int(budget_s / round_s)))
     samples: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):

@@ -35,7 +35,7 @@ MAX_BUDGET_S = 3600.0
 BUSY_LOAD = 0.5
 
 COLUMNS = (("net", 15), ("N", 4), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
-           ("harness", 10), ("h/(np+pt)", 9), ("step/mm", 7), ("epoch/mm", 8), ("np/pt epoch", 11),
+           ("harness", 10), ("h/(np+pt)", 9), ("fixed", 5), ("step/mm", 7), ("epoch/mm", 8), ("np/pt epoch", 11),
            ("BLAS np/pt", 10), ("peak MB", 9), ("peak/arrays", 11), ("noise", 5))
 
 
@@ -47,7 +47,8 @@ def build_parser() -> ArgumentParser:
                     "library, and training epochs as mlp-train runs them (medians of interleaved rounds); then "
                     "each case's peak memory and the start-up of mlp-compare against a bare import torch.",
         epilog="Columns: 'harness' is a verified step, h/(np+pt) it over the NumPy step plus the torch step, each "
-               "timed alone; step/mm is the NumPy step over its matmuls alone (1.0 = nothing but BLAS); epoch/mm "
+               "timed alone; 'fixed' the same ratio with the fixed tolerance rule (--rtol/--atol: no error "
+               "bounds to compute); step/mm is the NumPy step over its matmuls alone (1.0 = nothing but BLAS); epoch/mm "
                "the same for an epoch of mlp-train --impl numpy (one step an epoch); np/pt epoch an epoch of "
                "--impl numpy over one of --impl torch; 'BLAS np/pt' NumPy's matmuls over torch's same matmuls; "
                "'peak MB' the peak of 10 verified steps above the imports, in a fresh interpreter, and "
@@ -104,6 +105,7 @@ def case_row(r: CaseResult) -> str:
     mem = r.memory
     cells = (r.net, str(r.batch), r.dtype, r.activation, duration(r.numpy_step.median),
              duration(r.torch_step.median), duration(r.harness_step.median), ratio(r.harness_ratio),
+             ratio(r.harness_fixed_ratio),
              ratio(r.step_over_matmuls), ratio(r.epoch_over_matmuls), ratio(r.epoch_ratio), ratio(r.blas_ratio),
              "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
              f"{r.noise:.0%}")
@@ -116,8 +118,9 @@ def row(cells) -> str:
 
 
 def startup_line(s: StartupResult) -> str:
-    return (f"Start-up: mlp-compare (the lab, one step) {s.compare_s:.2f} s against a bare import torch "
-            f"{s.import_torch_s:.2f} s: {s.ratio:.2f}× (medians of {s.runs} fresh interpreters each, in turns)")
+    return (f"Start-up over a bare import torch ({s.import_torch_s:.2f} s): mlp-compare (the lab, one step) "
+            f"{s.compare_s:.2f} s, {s.compare_ratio:.2f}×; mlp-check (one function) {s.check_s:.2f} s, "
+            f"{s.check_ratio:.2f}× (medians of {s.runs} fresh interpreters each, in turns)")
 
 
 def _main(argv: list[str] | None = None) -> int:

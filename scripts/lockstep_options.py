@@ -1,7 +1,7 @@
 """The ways to run the twins in lockstep, timed side by side: python scripts/lockstep_options.py [--quick].
 
 For each benchmark net (float64, sigmoid hidden layers) one verified step (both twins' steps, every
-quantity compared, a common state) is timed five ways, in interleaved rounds with a pause before each
+quantity compared with the fixed tolerance rule, a common state) is timed five ways, in interleaved rounds with a pause before each
 sample so that no library's spinning threads leak from one sample into the next:
 
 * untamed: one step after the other, each library with its own thread count (what the harness did);
@@ -15,6 +15,7 @@ OPENBLAS_THREAD_TIMEOUT, the other option, can only be set before NumPy loads: r
 with it set (e.g. OPENBLAS_THREAD_TIMEOUT=4) to see its effect on the same rows.
 """
 import argparse
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -53,6 +54,8 @@ def in_turn(config, weights, X, Y, numpy_share: int | None, torch_share: int | N
 def ways(net, settle_s: float, budget_s: float) -> dict[str, float]:
     thetas, biases, X, Y, eta = problem(net, "float64")
     config, w = bench_config(net, "float64", "sigmoid", eta), (thetas, biases)
+    fixed = config.fixed_tolerance  # the rule does not depend on the threads: the fixed one, which has no bounds
+    config = dataclasses.replace(config, rtol=fixed.rtol, atol=fixed.atol)
     alone_np, optimizer, alone_pt = build_twins(config, thetas, biases)
     shared = build_twins(config, thetas, biases)
     fns = {"numpy alone": lambda: alone_np.train_step(X, Y, optimizer, config.loss),

@@ -20,10 +20,11 @@ from ..verify.files import check_json_path, write_json
 from ..bench.machine import describe_machine, machine_lines, thread_limit
 from .options import ArgumentParser, add_device_options, guarded
 
-#: ``--quick``: a few seconds in all, for a smoke test: float64 and sigmoid only, short rounds, no epochs or
-#: memory probes, one start-up run; the ratios are rougher
-QUICK = dict(dtypes=("float64",), activations=("sigmoid",), budget_s=0.1, min_rounds=3, warm_up_calls=1,
-             settle_s=0.11, epochs=False, memory_steps=0, startup_runs=1)
+#: ``--quick``: a few seconds in all, for a smoke test: the three smaller nets (``--nets`` adds the big one),
+#: float64 and sigmoid only, short rounds, no epochs, memory probes or start-up runs; the ratios are rougher
+QUICK = dict(nets=("lab", "digits-64-32-10", "784-128-10"), dtypes=("float64",), activations=("sigmoid",),
+             budget_s=0.1, min_rounds=3, warm_up_calls=1, settle_s=0.11, epochs=False, memory_steps=0,
+             startup_runs=0)
 
 #: ``--budget`` above this (an hour per case; inf, NaN) would never end in practice
 MAX_BUDGET_S = 3600.0
@@ -62,8 +63,9 @@ def build_parser() -> ArgumentParser:
     g.add_argument("--activations", nargs="+", metavar="NAME",
                    help=f"hidden activations (default: {', '.join(default_activations())})")
     g = p.add_argument_group("how long")
-    g.add_argument("--quick", action="store_true", help="a few seconds in all: float64 and sigmoid, fewer and "
-                                                        "shorter rounds, no epochs, no memory probes")
+    g.add_argument("--quick", action="store_true", help="a few seconds in all: the three smaller nets, float64 and "
+                                                        "sigmoid, fewer and shorter rounds, no epochs, memory "
+                                                        "probes or start-up runs")
     g.add_argument("--budget", type=float, metavar="SECONDS",
                    help=f"seconds of timed rounds per case (default {Settings.budget_s}, {QUICK['budget_s']} "
                         "with --quick)")
@@ -156,8 +158,8 @@ def run(settings: Settings, args) -> int:
             t = case.harness_tally
             print(f"note: {case.net} {case.dtype} {case.activation}: {t.mismatches} of {t.steps} verified steps "
                   f"found a mismatch, the first: {t.first}")
-    startup = measure_startup(settings.startup_runs)
-    print("\n" + startup_line(startup))
+    startup = measure_startup(settings.startup_runs) if settings.startup_runs else None
+    print("\n" + (startup_line(startup) if startup else "Start-up: not measured with --quick"))
     imports = measure_import(1 if args.quick else 7)
     print(f"import manual_mlp: {imports.manual_mlp_s:.3f} s in a fresh interpreter (NumPy alone "
           f"{imports.numpy_s:.3f} s); torch imported: {'yes' if imports.imports_torch else 'no'}")
@@ -166,7 +168,8 @@ def run(settings: Settings, args) -> int:
     if args.json:
         write_json(args.json, {"machine": machine, "settings": asdict(settings),
                                "load_average": {"before": load_before, "after": load_after},
-                               "cases": [case.to_json() for case in cases], "startup": startup.to_json(),
+                               "cases": [case.to_json() for case in cases],
+                               "startup": startup.to_json() if startup else None,
                                "import": imports.to_json()})
     return 0
 

@@ -39,3 +39,21 @@ def step_batch(step: int, n_samples: int, batch_size: int | None = None, shuffle
     per_epoch = -(-n_samples // check_batch_size(batch_size, n_samples))
     epoch, position = divmod(step - 1, per_epoch)
     return epoch_batches(n_samples, batch_size, shuffle_seed, epoch)[position]
+
+
+
+def epoch_slices(n_samples: int, batch_size: int | None = None, shuffle_seed: int | None = None,
+                 epoch: int = 0) -> list[slice | np.ndarray]:
+    """The batches of :func:`epoch_batches`, as slices when unshuffled: ``X[batch]`` is then a view, not a copy."""
+    if shuffle_seed is not None:
+        return epoch_batches(n_samples, batch_size, shuffle_seed, epoch)
+    size = check_batch_size(batch_size, n_samples)
+    return [slice(start, min(start + size, n_samples)) for start in range(0, n_samples, size)]
+
+
+def step_slice(step: int, n_samples: int, batch_size: int | None = None,
+               shuffle_seed: int | None = None) -> slice | np.ndarray:
+    """The batch of :func:`step_batch`, as a slice when unshuffled (see :func:`epoch_slices`)."""
+    per_epoch = -(-n_samples // check_batch_size(batch_size, n_samples))
+    epoch, position = divmod(step - 1, per_epoch)
+    return epoch_slices(n_samples, batch_size, shuffle_seed, epoch)[position]

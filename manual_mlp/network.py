@@ -80,7 +80,7 @@ class MLP:
         run thousands of forward passes on one checked batch)."""
         zs, activations = [], [X]
         for l, theta in enumerate(self.thetas, start=1):
-            z = weighted_input(activations[-1], theta, self.bias(l))
+            z = weighted_input.unchecked(activations[-1], theta, self.bias(l))
             zs.append(z)
             activations.append(self.activation_of(l).fn(z))
         return Forward(zs, activations)
@@ -98,12 +98,12 @@ class MLP:
         z, a = fwd.zs[-1], fwd.activations[-1]
         if loss.on_logits:
             return loss.grad(z, Y)
-        return output_delta(loss.grad(a, Y), self.output_activation.grad(z, a))
+        return output_delta(loss.grad(a, Y), self.output_activation.grad(z, a))  # checked: Y enters here
 
     def hidden_error(self, l: int, delta_next: Array, fwd: Forward) -> Array:
         """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾) for a hidden layer l < L; θ⁽ˡ⁺¹⁾ is ``thetas[l]``."""
         fprime = self.activation_of(l).grad(fwd.zs[l - 1], fwd.activations[l])
-        return hidden_delta(delta_next, self.thetas[l], fprime)
+        return hidden_delta.unchecked(delta_next, self.thetas[l], fprime)
 
     def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
         """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾), δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾), ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾.
@@ -115,7 +115,7 @@ class MLP:
         deltas[L - 1] = self.output_error(fwd, Y, get_loss(loss))
         for l in range(L - 1, 0, -1):
             deltas[l - 1] = self.hidden_error(l, deltas[l], fwd)
-        nabla_thetas = [weight_gradient(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
+        nabla_thetas = [weight_gradient.unchecked(deltas[l - 1], activations[l - 1]) for l in range(1, L + 1)]
         nabla_biases = None if self.biases is None else [bias_gradient(delta) for delta in deltas]
         return Gradients(deltas, nabla_thetas, nabla_biases)
 
@@ -135,7 +135,9 @@ class MLP:
         # Every gradient is taken before any θ changes: the update is a separate, last stage.
         new = optimizer.step(self.parameters(), grads.as_params())
         self.thetas, self.biases = new["theta"], new.get("b")
-        state = {name: {kind: [v.copy() for v in values] for kind, values in per_kind.items()}
+        # The optimizers put new state arrays in place of the old ones each step and never write into them,
+        # so the record keeps this step's arrays without copying them.
+        state = {name: {kind: list(values) for kind, values in per_kind.items()}
                  for name, per_kind in optimizer.state.items()}
         return StepRecord(step, fwd.zs, fwd.activations, J, grads.deltas, grads.nabla_thetas, grads.nabla_biases,
                           self.thetas, self.biases, state)

@@ -33,3 +33,16 @@ def test_steps_see_their_own_batch():
     first_two = run_comparison(RunConfig(steps=1), thetas, None, X[:2], Y[:2])
     assert mini.steps[0].loss_numpy == first_two.steps[0].loss_numpy
     assert mini.steps[0].loss_numpy != run_comparison(RunConfig(steps=1), thetas, None, X, Y).steps[0].loss_numpy
+
+
+
+@pytest.mark.parametrize("seed", [None, 1])
+def test_slices_pick_the_same_rows_as_the_index_arrays(seed):
+    from manual_mlp.batches import epoch_slices, step_slice
+    A = np.arange(14.0).reshape(7, 2)
+    for epoch in range(2):
+        for batch, indexer in zip(epoch_batches(7, 3, seed, epoch), epoch_slices(7, 3, seed, epoch), strict=True):
+            np.testing.assert_array_equal(A[indexer], A[batch])
+            assert np.shares_memory(A[indexer], A) == (seed is None)
+    for step in range(1, 7):
+        np.testing.assert_array_equal(A[step_slice(step, 7, 3, seed)], A[step_batch(step, 7, 3, seed)])

@@ -1,21 +1,29 @@
 """The benchmark runs and reports what it promises. Nothing here times anything: speed is the benchmark's business."""
 import json
 import math
+import os
 import sys
 
 import pytest
 import torch
 
 from manual_mlp import InputError
-from mlp_harness.bench import bench, machine, matmul_floor
+from mlp_harness.bench import bench, machine, matmul_floor, memory
 from mlp_harness.cli import bench_cli
 from mlp_harness.bench.timing import median_times
 
-CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "numpy_matmuls",
-             "torch_matmuls", "matmul_flops", "numpy_over_torch", "numpy_gflops", "matmul_gflops",
-             "step_over_matmuls", "blas_ratio"}
+CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "harness_step",
+             "harness_fixed_step", "numpy_matmuls", "torch_matmuls", "matmul_flops", "epochs_per_call", "numpy_epoch", "torch_epoch",
+             "memory", "harness_tally", "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls",
+             "epoch_over_matmuls", "epoch_ratio", "blas_ratio", "noise"}
 TIMING_KEYS = {"median", "q1", "q3", "rounds", "calls_per_round"}
 TINY = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64"]
+
+
+@pytest.fixture(autouse=True)
+def no_settling(monkeypatch):
+    """The pauses that let BLAS threads stop spinning between samples matter for timings, not for these tests."""
+    monkeypatch.setitem(bench_cli.QUICK, "settle_s", 0.0)
 
 
 def exit_code(argv) -> int:
@@ -26,22 +34,48 @@ def exit_code(argv) -> int:
         return exc.code
 
 
-def test_benchmark_runs_and_writes_every_number(tmp_path, capsys):
+def test_benchmark_runs_and_writes_every_number(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, 1.2, runs))
     path = tmp_path / "bench.json"
     assert bench_cli.main(TINY + ["--json", str(path)]) == 0
     report = json.loads(path.read_text())
-    assert set(report) == {"machine", "settings", "load_average", "cases", "harness", "import"}
+    assert set(report) == {"machine", "settings", "load_average", "cases", "startup", "import"}
     assert report["import"]["imports_torch"] is False and report["import"]["manual_mlp_s"] > 0
-    assert {"blas", "threads"} <= set(report["machine"]["numpy"])
-    assert {"blas", "threads"} <= set(report["machine"]["torch"])
-    assert [case["activation"] for case in report["cases"]] == bench.default_activations()
+    assert {"blas", "threads", "kernel"} <= set(report["machine"]["numpy"])
+    assert {"blas", "threads", "kernel"} <= set(report["machine"]["torch"])
+    assert {"kernel_variables", "thread_variables", "lockstep"} <= set(report["machine"])
+    assert [case["activation"] for case in report["cases"]] == ["sigmoid"]
     for case in report["cases"]:
         assert set(case) == CASE_KEYS
-        assert set(case["numpy_step"]) == TIMING_KEYS
-        assert all(case[key] > 0 and math.isfinite(case[key]) for key in ("numpy_over_torch", "step_over_matmuls"))
-    assert report["harness"]["steps_per_s"] > 0
+        assert set(case["harness_step"]) == TIMING_KEYS
+        assert all(case[key] > 0 and math.isfinite(case[key])
+                   for key in ("numpy_over_torch", "step_over_matmuls", "harness_ratio"))
     out = capsys.readouterr().out
-    assert "BLAS" in out and "verified steps/s" in out and "import manual_mlp:" in out
+    assert "BLAS" in out and "h/(np+pt)" in out and "Start-up: not measured with --quick" in out and "import manual_mlp:" in out
+
+
+def test_a_case_with_epochs_reports_them(monkeypatch):
+    """One small case measured in full, with epochs through mlp-train's loop."""
+    settings = bench.Settings(budget_s=0.01, min_rounds=1, warm_up_calls=1, settle_s=0.0, memory_steps=0)
+    monkeypatch.setattr(bench, "epochs_per_call", lambda net: 2)
+    case = bench.measure_case(bench.NETS[0], "float64", "sigmoid", settings)
+    assert case.epoch_over_matmuls > 1 and case.epoch_ratio > 0 and case.memory is None
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="reads Linux's peak resident size")
+def test_memory_probe_counts_the_arrays_of_a_step():
+    """The probe (run here in-process; mlp-bench runs it in a fresh interpreter): X, Y and both records."""
+    result = memory.MemoryResult(**memory.probe("784-128-10", "float64", "sigmoid", 2))
+    X = 64 * 784 * 8
+    record = (64 * 128 + 64 * 10) * 8 * 3 + 8 + (128 * 784 + 128 + 10 * 128 + 10) * 8 * 2  # z, a, δ; J; ∂J/∂θ, b; θ, b
+    assert result.arrays == X + 64 * 10 * 8 + 2 * record
+    assert result.steps == 2 and result.imports > 0
+
+
+def test_kernel_forced_by_the_environment_is_named(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    lines = machine.machine_lines(machine.describe_machine())
+    assert "Kernels forced by the environment: OPENBLAS_CORETYPE=Haswell" in lines
 
 
 def test_lab_step_counts_84_matmul_flops():

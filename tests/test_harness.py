@@ -1,5 +1,6 @@
 """The harness can fail, and says where: wrong formulas are caught at the right quantity and layer."""
 import dataclasses
+import weakref
 
 import numpy as np
 import pytest
@@ -60,3 +61,26 @@ def test_divergence_is_reported_not_compared():
 def test_float32_tolerance_is_derived_from_its_epsilon():
     assert Tolerance.for_dtype("float32").rtol == pytest.approx(1e4 * np.finfo(np.float32).eps)
     assert Tolerance.for_dtype("float64").rtol == pytest.approx(1e4 * np.finfo(np.float64).eps)
+
+
+class WatchedNet(MLP):
+    """Keeps a weak reference to each step's δ⁽¹⁾, and notes at the start of each step which are still alive."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deltas, self.alive = [], []
+
+    def train_step(self, *args, **kwargs):
+        self.alive.append([ref() is not None for ref in self.deltas])
+        record = super().train_step(*args, **kwargs)
+        self.deltas.append(weakref.ref(record.deltas[0]))
+        return record
+
+
+def test_records_of_earlier_steps_are_released_once_compared():
+    """Step 1's records stay (the table shows them) and the last step's; the steps between go when compared."""
+    thetas = lab.lab_thetas()
+    net = WatchedNet(thetas)
+    report = run_comparison(RunConfig(steps=4), thetas, None, lab.X, lab.Y, manual_model=net)
+    assert report.ok
+    assert net.alive == [[], [True], [True, False], [True, False, False]]

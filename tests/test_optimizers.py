@@ -104,3 +104,17 @@ MUTANTS = [
 @pytest.mark.parametrize("mutant,settings", MUTANTS, ids=lambda m: getattr(m, "__name__", ""))
 def test_classic_optimizer_mistakes_are_caught(mutant, settings):
     assert diverging_steps(mutant(settings), settings) is not None
+
+
+@pytest.mark.parametrize("settings", [SETTINGS[2], SETTINGS[5]], ids=["sgd-nesterov", "adam"])
+def test_a_step_record_keeps_its_optimizer_state_through_later_steps(settings):
+    """The record shares the optimizer's state arrays: the next steps must replace them, not write into them."""
+    from manual_mlp import MLP, lab
+    net, optimizer = MLP(lab.lab_thetas()), make_optimizer(settings)
+    record = net.train_step(lab.X, lab.Y, optimizer)
+    kept = {name: [v.copy() for v in per_kind["theta"]] for name, per_kind in record.optimizer_state.items()}
+    for _ in range(2):
+        net.train_step(lab.X, lab.Y, optimizer)
+    for name, values in kept.items():
+        for before, now in zip(values, record.optimizer_state[name]["theta"], strict=True):
+            np.testing.assert_array_equal(now, before, err_msg=name)

@@ -9,6 +9,7 @@ compare directly with :class:`manual_mlp.StepRecord`.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from typing import Callable
 
 import numpy as np
 import torch
@@ -18,6 +19,8 @@ from manual_mlp.optimizers import OptimizerSettings
 from manual_mlp.record import StepRecord
 
 from .device import check_device, tf32_mode
+from .lockstep import Lockstep
+from .optim import FunctionalOptimizer
 
 Array = np.ndarray
 
@@ -57,13 +60,10 @@ LOSS_MODULES = {
 }
 
 
-def make_torch_optimizer(settings: OptimizerSettings, parameters) -> torch.optim.Optimizer:
-    """torch.optim's own optimizer for the same settings (weight decay defaults resolved identically)."""
-    if settings.name == "sgd":
-        return torch.optim.SGD(parameters, lr=settings.lr, momentum=settings.momentum, nesterov=settings.nesterov,
-                               weight_decay=settings.decay)
-    adam = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}[settings.name]
-    return adam(parameters, lr=settings.lr, betas=settings.betas, eps=settings.eps, weight_decay=settings.decay)
+def make_torch_optimizer(settings: OptimizerSettings, parameters) -> FunctionalOptimizer:
+    """torch.optim's own update for the same settings (weight decay defaults resolved identically), through
+    its functional API so that the compiler stack is never imported (see :mod:`torch_reference.optim`)."""
+    return FunctionalOptimizer(settings, parameters)
 
 
 def load_weights(linears: nn.ModuleList, thetas: list[Array], biases: list[Array] | None) -> None:
@@ -126,7 +126,8 @@ def as_numpy(t: torch.Tensor) -> Array:
     touches them once the step's graph is gone, so the record may keep them
     without copying them.
     """
-    return t.detach().cpu().numpy()
+    t = t.detach()
+    return t.numpy() if t.device.type == "cpu" else t.cpu().numpy()
 
 
 class TorchTwin:
@@ -145,6 +146,7 @@ class TorchTwin:
         if not isinstance(optimizer, OptimizerSettings):
             optimizer = OptimizerSettings("sgd", optimizer)
         self.optimizer = make_torch_optimizer(optimizer, self.model.parameters())
+        self._lockstep: Lockstep | None = None
 
     @property
     def thetas(self) -> list[Array]:
@@ -178,6 +180,20 @@ class TorchTwin:
                           [as_numpy(z.grad) for z in zs], nabla_thetas, nabla_biases, self.thetas, self.biases,
                           self.optimizer_state())
 
+    def train_step_beside(self, numpy_step: Callable[[], StepRecord], X: Array, Y: Array,
+                          step: int = 1) -> tuple[StepRecord, StepRecord]:
+        """``numpy_step()`` (the NumPy twin's step on this batch) and :meth:`train_step` on (X, Y), in lockstep
+        without a fight over the cores (see :mod:`torch_reference.lockstep`); both records, NumPy's first."""
+        if self._lockstep is None:
+            self._lockstep = Lockstep(self.device)
+        return self._lockstep.run(numpy_step, lambda: self.train_step(X, Y, step), self.matmul_flops(len(X)))
+
+    def matmul_flops(self, N: int) -> int:
+        """2·m·k·n for each matmul of a step on N samples: a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ and δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ for every layer,
+        δ⁽ˡ⁾θ⁽ˡ⁾ for l ≥ 2."""
+        products = [linear.in_features * linear.out_features for linear in self.model.linears]
+        return 2 * N * (2 * sum(products) + sum(products[1:]))
+
     def load_state(self, thetas: list[Array], biases: list[Array] | None,
                    optimizer_state: dict[str, dict[str, list[Array]]]) -> None:
         """Continue from the given θ, b and optimizer state (the layout of a step record)."""
@@ -192,6 +208,8 @@ class TorchTwin:
     def optimizer_state(self) -> dict[str, dict[str, list[Array]]]:
         """torch.optim's per-parameter state, laid out like the NumPy optimizer's."""
         state: dict[str, dict[str, list[Array]]] = {}
+        if not self.optimizer.state:  # plain SGD keeps none
+            return state
         for linear in self.model.linears:
             for kind, param in (("theta", linear.weight), ("b", linear.bias)):
                 if param is None:

@@ -6,6 +6,11 @@ matter. One *round* takes one sample of every function, in an order rotated
 from round to round, so a slow spell of the machine (another process, a
 thermal dip) hits all functions alike instead of one of them. The result is
 the median time per call over the rounds, with its quartiles as the spread.
+
+``settle_s`` is a pause before each sample: BLAS threads left spinning by
+one function's sample (OpenBLAS's spin for about 0.1 s after a call) would
+otherwise take a core from the next function's, which would then not be
+timed alone.
 """
 from __future__ import annotations
 
@@ -57,17 +62,19 @@ def warm_up(fn: Callable[[], object], min_calls: int, max_s: float) -> float:
 
 
 def median_times(fns: Mapping[str, Callable[[], object]], budget_s: float, min_rounds: int = 5,
-                 max_rounds: int = 200, warm_up_calls: int = 2) -> dict[str, Timing]:
-    """Time every function of ``fns`` in interleaved rounds, about ``budget_s`` seconds of rounds in all."""
+                 max_rounds: int = 200, warm_up_calls: int = 2, settle_s: float = 0.0) -> dict[str, Timing]:
+    """Time every function of ``fns`` in interleaved rounds, about ``budget_s`` seconds of rounds in all,
+    pauses of ``settle_s`` before each sample included."""
     names = list(fns)
     per_call = {name: warm_up(fns[name], warm_up_calls, 0.1 * budget_s / len(names)) for name in names}
     calls = {name: max(1, math.ceil(SAMPLE_S / per_call[name])) for name in names}
-    round_s = sum(calls[name] * per_call[name] for name in names)
+    round_s = sum(calls[name] * per_call[name] + settle_s for name in names)
     rounds = max(min_rounds, min(max_rounds, int(budget_s / round_s)))
     samples: dict[str, list[float]] = {name: [] for name in names}
     for r in range(rounds):
         shift = r % len(names)
         for name in names[shift:] + names[:shift]:
+            time.sleep(settle_s)
             samples[name].append(time_calls(fns[name], calls[name]))
     return {name: _summary(samples[name], calls[name]) for name in names}
 

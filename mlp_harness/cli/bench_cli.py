@@ -1,4 +1,5 @@
-"""``mlp-bench``: how fast each twin's training step is, against its matmul floor, and how fast the harness is.
+"""``mlp-bench``: each twin's training step against its matmul floor, the harness's verified step against the
+two steps alone, training epochs, peak memory and start-up.
 
 Ratios are measured in one run on one machine; the timings themselves depend on
 the machine and on what else runs on it (the load average is printed too).
@@ -13,14 +14,20 @@ from dataclasses import asdict, replace
 from manual_mlp.validation import InputError
 from torch_reference.device import check_device
 
-from ..bench.bench import (NETS, CaseResult, HarnessResult, Settings, available_activations, default_activations,
-                    measure_case, measure_harness, measure_import)
+from ..bench.bench import (NETS, CaseResult, Settings, StartupResult, available_activations, default_activations,
+                           measure_case, measure_import, measure_startup)
 from ..verify.files import check_json_path, write_json
 from ..bench.machine import describe_machine, machine_lines, thread_limit
 from .options import ArgumentParser, add_device_options, guarded
 
-#: ``--quick``: a few seconds in all, for a smoke test; the ratios are rougher
-QUICK = dict(budget_s=0.15, min_rounds=3, warm_up_calls=1, harness_steps=20)
+#: ``--quick``: a few seconds in all, for a smoke test: the three smaller nets (``--nets`` adds the big one),
+#: float64 and sigmoid only, short rounds, no epochs, memory probes or start-up runs; the ratios are rougher
+QUICK = dict(nets=("lab", "digits-64-32-10", "784-128-10"), dtypes=("float64",), activations=("sigmoid",),
+             budget_s=0.1, min_rounds=3, warm_up_calls=1, settle_s=0.11, epochs=False, memory_steps=0,
+             startup_runs=0)
+
+#: ``--budget`` above this (an hour per case; inf, NaN) would never end in practice
+MAX_BUDGET_S = 3600.0
 
 #: ``--budget`` above this (an hour per case; inf, NaN) would never end in practice
 MAX_BUDGET_S = 3600.0
@@ -28,29 +35,37 @@ MAX_BUDGET_S = 3600.0
 #: a load average above this before the run means the machine is busy with other work
 BUSY_LOAD = 0.5
 
-COLUMNS = (("net", 15), ("N", 5), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
-           ("NumPy/torch", 11), ("GFLOP/s", 7), ("matmuls", 10), ("step/mm", 7), ("BLAS np/pt", 10), ("noise", 5))
+COLUMNS = (("net", 15), ("N", 4), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
+           ("harness", 10), ("h/(np+pt)", 9), ("fixed", 5), ("step/mm", 7), ("epoch/mm", 8), ("np/pt epoch", 11),
+           ("BLAS np/pt", 10), ("peak MB", 9), ("peak/arrays", 11), ("noise", 5))
 
 
 def build_parser() -> ArgumentParser:
     p = ArgumentParser(
         prog="mlp-bench",
-        description="Time one training step of the NumPy twin and of the PyTorch twin (median of interleaved "
-                    "rounds), the same step's matmuls alone through each library, and the harness's verified "
-                    "steps per second on the lab net.",
-        epilog="Columns: GFLOP/s counts only the matmuls a step must do (2·m·n·k each) over the NumPy step's "
-               "time; 'matmuls' is those matmuls alone through NumPy; step/mm is the NumPy step over them "
-               "(1.0 = nothing but BLAS); 'BLAS np/pt' is NumPy's matmuls over torch's same matmuls; 'noise' is "
-               "the largest interquartile range over median of the four timings.")
+        description="Time one training step of the NumPy twin and of the PyTorch twin alone, the harness's "
+                    "verified step (both in lockstep and compared), the same step's matmuls alone through each "
+                    "library, and training epochs as mlp-train runs them (medians of interleaved rounds); then "
+                    "each case's peak memory and the start-up of mlp-compare against a bare import torch.",
+        epilog="Columns: 'harness' is a verified step, h/(np+pt) it over the NumPy step plus the torch step, each "
+               "timed alone; 'fixed' the same ratio with the fixed tolerance rule (--rtol/--atol: no error "
+               "bounds to compute); step/mm is the NumPy step over its matmuls alone (1.0 = nothing but BLAS); epoch/mm "
+               "the same for an epoch of mlp-train --impl numpy (one step an epoch); np/pt epoch an epoch of "
+               "--impl numpy over one of --impl torch; 'BLAS np/pt' NumPy's matmuls over torch's same matmuls; "
+               "'peak MB' the peak of 10 verified steps above the imports, in a fresh interpreter, and "
+               "peak/arrays it over the arrays that must exist (X, Y and one step's records of both twins; shown from "
+               "1 MB of them); 'noise' the largest interquartile range over "
+               "median among the timings.")
     g = p.add_argument_group("what to measure (default: every net, dtype and benchmarked activation)")
     g.add_argument("--nets", nargs="+", choices=[net.name for net in NETS], metavar="NET",
                    help=f"networks: {', '.join(net.name for net in NETS)}")
     g.add_argument("--dtypes", nargs="+", choices=("float64", "float32"), metavar="DTYPE", help="float64, float32")
     g.add_argument("--activations", nargs="+", metavar="NAME",
                    help=f"hidden activations (default: {', '.join(default_activations())})")
-    g.add_argument("--no-harness", action="store_true", help="skip the harness's steps-per-second measurement")
     g = p.add_argument_group("how long")
-    g.add_argument("--quick", action="store_true", help="a few seconds in all: fewer, shorter rounds")
+    g.add_argument("--quick", action="store_true", help="a few seconds in all: the three smaller nets, float64 and "
+                                                        "sigmoid, fewer and shorter rounds, no epochs, memory "
+                                                        "probes or start-up runs")
     g.add_argument("--budget", type=float, metavar="SECONDS",
                    help=f"seconds of timed rounds per case (default {Settings.budget_s}, {QUICK['budget_s']} "
                         "with --quick)")
@@ -63,7 +78,8 @@ def build_parser() -> ArgumentParser:
 
 
 def settings_from(args) -> Settings:
-    activations = args.activations or default_activations()
+    settings = replace(Settings(), **QUICK) if args.quick else Settings()
+    activations = args.activations or settings.activations or default_activations()
     unknown = [name for name in activations if name not in available_activations()]
     if unknown:
         raise InputError(f"--activations: {', '.join(unknown)} not available in both twins; "
@@ -74,7 +90,6 @@ def settings_from(args) -> Settings:
         raise InputError(f"--budget must be > 0 and at most {MAX_BUDGET_S:g} seconds per case, got {args.budget}")
     if args.threads is not None and not 1 <= args.threads <= 4096:
         raise InputError(f"--threads must be between 1 and 4096, got {args.threads}")
-    settings = replace(Settings(), **QUICK) if args.quick else Settings()
     return replace(settings, nets=tuple(args.nets or settings.nets), dtypes=tuple(args.dtypes or settings.dtypes),
                    activations=tuple(activations), budget_s=args.budget or settings.budget_s,
                    device=str(check_device(args.device)), allow_tf32=args.allow_tf32)
@@ -84,11 +99,18 @@ def duration(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs" if seconds < 1e-3 else f"{seconds * 1e3:.2f} ms"
 
 
+def ratio(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
 def case_row(r: CaseResult) -> str:
-    noise = max(t.spread for t in (r.numpy_step, r.torch_step, r.numpy_matmuls, r.torch_matmuls))
+    mem = r.memory
     cells = (r.net, str(r.batch), r.dtype, r.activation, duration(r.numpy_step.median),
-             duration(r.torch_step.median), f"{r.numpy_over_torch:.2f}", f"{r.numpy_gflops:.1f}",
-             duration(r.numpy_matmuls.median), f"{r.step_over_matmuls:.2f}", f"{r.blas_ratio:.2f}", f"{noise:.0%}")
+             duration(r.torch_step.median), duration(r.harness_step.median), ratio(r.harness_ratio),
+             ratio(r.harness_fixed_ratio),
+             ratio(r.step_over_matmuls), ratio(r.epoch_over_matmuls), ratio(r.epoch_ratio), ratio(r.blas_ratio),
+             "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
+             f"{r.noise:.0%}")
     return row(cells)
 
 
@@ -97,12 +119,10 @@ def row(cells) -> str:
                      for i, (cell, (_, width)) in enumerate(zip(cells, COLUMNS))).rstrip()
 
 
-def harness_line(h: HarnessResult, device: str) -> str:
-    per_step = h.harness.median / h.steps
-    alone = h.twins_alone.median / h.steps
-    return (f"Harness (lab net, float64, torch on {device}): {h.steps_per_s:,.0f} verified steps/s "
-            f"({duration(per_step)} a step); the two twins alone: {duration(alone)} a step, so the comparison "
-            f"adds {h.overhead:+.0%}")
+def startup_line(s: StartupResult) -> str:
+    return (f"Start-up over a bare import torch ({s.import_torch_s:.2f} s): mlp-compare (the lab, one step) "
+            f"{s.compare_s:.2f} s, {s.compare_ratio:.2f}×; mlp-check (one function) {s.check_s:.2f} s, "
+            f"{s.check_ratio:.2f}× (medians of {s.runs} fresh interpreters each, in turns)")
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -133,10 +153,14 @@ def run(settings: Settings, args) -> int:
             for activation in settings.activations:
                 cases.append(measure_case(net, dtype, activation, settings))
                 print(case_row(cases[-1]), flush=True)
-    harness = None if args.no_harness else measure_harness(settings)
-    if harness:
-        print("\n" + harness_line(harness, settings.device))
-    imports = measure_import(3 if args.quick else 7)
+    for case in cases:
+        if case.harness_tally.mismatches:
+            t = case.harness_tally
+            print(f"note: {case.net} {case.dtype} {case.activation}: {t.mismatches} of {t.steps} verified steps "
+                  f"found a mismatch, the first: {t.first}")
+    startup = measure_startup(settings.startup_runs) if settings.startup_runs else None
+    print("\n" + (startup_line(startup) if startup else "Start-up: not measured with --quick"))
+    imports = measure_import(1 if args.quick else 7)
     print(f"import manual_mlp: {imports.manual_mlp_s:.3f} s in a fresh interpreter (NumPy alone "
           f"{imports.numpy_s:.3f} s); torch imported: {'yes' if imports.imports_torch else 'no'}")
     load_after = os.getloadavg()[0]
@@ -145,7 +169,7 @@ def run(settings: Settings, args) -> int:
         write_json(args.json, {"machine": machine, "settings": asdict(settings),
                                "load_average": {"before": load_before, "after": load_after},
                                "cases": [case.to_json() for case in cases],
-                               "harness": harness.to_json() if harness else None,
+                               "startup": startup.to_json() if startup else None,
                                "import": imports.to_json()})
     return 0
 

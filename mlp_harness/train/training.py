@@ -31,7 +31,7 @@ from manual_mlp import MLP, StepRecord, get_loss
 from manual_mlp.losses import targets_matrix
 from manual_mlp.record import carried_over
 from manual_mlp.batches import check_batch_size
-from manual_mlp.batches import epoch_batches as batch_indices
+from manual_mlp.batches import epoch_slices
 from manual_mlp.validation import InputError, check_batch, check_parameters
 
 from ..verify.compare import Mismatch, compare_records
@@ -101,7 +101,7 @@ class TrainingHistory:
 
 def epoch_batches(config: RunConfig, X: Array, Y: Array, epoch: int) -> Iterator[tuple[Array, Array]]:
     """The batches of epoch ``epoch`` (1-based), as mlp-compare's steps walk them."""
-    for batch in batch_indices(X.shape[0], config.batch_size, config.shuffle_seed, epoch - 1):
+    for batch in epoch_slices(X.shape[0], config.batch_size, config.shuffle_seed, epoch - 1):
         yield X[batch], Y[batch]
 
 
@@ -121,6 +121,14 @@ class Twins:
 
     steppers: dict[str, Stepper]
     continue_from: Callable[[StepRecord], None] | None = None
+    #: with both twins: their two steps in lockstep (see TorchTwin.train_step_beside), NumPy's record first
+    lockstep: Callable[[Array, Array, int], tuple[StepRecord, StepRecord]] | None = None
+
+    def step(self, X: Array, Y: Array, step: int) -> dict[str, StepRecord]:
+        """One step of every twin on the batch (X, Y)."""
+        if self.lockstep is not None:
+            return dict(zip(("numpy", "torch"), self.lockstep(X, Y, step)))
+        return {name: stepper(X, Y, step) for name, stepper in self.steppers.items()}
 
 
 def make_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | None, impl: str) -> Twins:
@@ -135,6 +143,9 @@ def make_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | Non
         twins.steppers["torch"] = lambda X, Y, step: twin.train_step(X, Y, step)
         if impl == "both" and not config.free_running:
             twins.continue_from = lambda rec: twin.load_state(rec.thetas, rec.biases, rec.optimizer_state)
+        if impl == "both":
+            numpy_step = twins.steppers["numpy"]
+            twins.lockstep = lambda X, Y, step: twin.train_step_beside(lambda: numpy_step(X, Y, step), X, Y, step)
     return twins
 
 
@@ -153,8 +164,7 @@ def same_start_step(config: RunConfig, start: tuple[list[Array], list[Array] | N
     map, and the trajectories parted because rounding differences of ~ε grew along the way (training
     dynamics that amplify perturbations do that); if it differs, the twins compute different steps.
     """
-    steppers = make_twins(config, *start, impl="both").steppers
-    records = {name: step(X, Y, 1) for name, step in steppers.items()}
+    records = make_twins(config, *start, impl="both").step(X, Y, 1)
     diffs, mismatch = compare_records(records["numpy"], records["torch"], config.tolerance,
                                       batch_start(start, {}, Y, records["numpy"]))
     return StepCheck(max(d.max_abs_diff for d in diffs), mismatch is None)
@@ -178,7 +188,7 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
         # A diverging run overflows to inf, then NaN: the very signal reported below, so NumPy's warnings
         # would only repeat it.
         with np.errstate(over="ignore", invalid="ignore"):
-            records = {name: step(X_batch, Y_batch, first_step + steps - 1) for name, step in steppers.items()}
+            records = twins.step(X_batch, Y_batch, first_step + steps - 1)
         start = history.final_weights["numpy"] if "numpy" in steppers else None
         for name, rec in records.items():
             batch_losses[name].append(rec.loss)

@@ -109,7 +109,7 @@ def max_abs_diff(v_np: Array, v_pt: Array) -> float:
         return abs(float(v_np) - float(v_pt))
     diff = np.subtract(v_np, v_pt)
     np.abs(diff, out=diff)
-    return float(diff.max()) if diff.size else 0.0
+    return float(np.maximum.reduce(diff, axis=None)) if diff.size else 0.0
 
 
 def bound_ratio(v_np: Array, v_pt: Array, largest_diff: float, allowed: Array) -> float:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from manual_mlp import MLP, Optimizer, OptimizerSettings, StepRecord, make_optimizer, numerical_gradients
+from manual_mlp import MLP, Optimizer, OptimizerSettings, make_optimizer, numerical_gradients
 from manual_mlp.activations import get_activation
-from manual_mlp.batches import check_batch_size, step_batch
+from manual_mlp.batches import check_batch_size, step_slice
 from manual_mlp.losses import check_pairing, get_loss, targets_matrix
 from manual_mlp.record import carried_over
 from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
@@ -181,8 +181,9 @@ def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "Torch
     # ("diverged at step k"), so NumPy's overflow/invalid warnings would only repeat it, noisily.
     with np.errstate(over="ignore", invalid="ignore"):
         fd = numerical_gradients(net, X, Y, config.loss) if config.gradcheck else None
-        rec_np: StepRecord = net.train_step(X, Y, optimizer, config.loss, step)
-    rec_pt: StepRecord = twin.train_step(X, Y, step)
+        # both steps at once where that pays, on shares of the cores (see torch_reference/lockstep.py)
+        rec_np, rec_pt = twin.train_step_beside(lambda: net.train_step(X, Y, optimizer, config.loss, step), X, Y,
+                                                step)
     diffs, mismatch = compare_records(rec_np, rec_pt, tol, start)
     if fd is not None:
         fd_mismatch = add_finite_differences(diffs, fd, gradcheck_tolerance(config.fixed_tolerance, rec_pt.loss),
@@ -213,13 +214,14 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     check_batch_size(config.batch_size, X.shape[0])
     report = Report(config, config.tolerance)
     for step in range(1, config.steps + 1):
-        batch = step_batch(step, X.shape[0], config.batch_size, config.shuffle_seed)
+        batch = step_slice(step, X.shape[0], config.batch_size, config.shuffle_seed)
+        report.last_diffs = []  # step k's records go before step k + 1 makes its own (step 1's stay: the table)
         diffs, mismatch, summary = compare_step(config, net, optimizer, twin, X[batch], Y[batch], step,
                                                 report.tolerance)
         report.steps.append(summary)
         if step == 1:
             report.first_diffs = diffs
-        report.last_diffs = diffs
+        report.last_diffs, diffs = diffs, None
         if mismatch is not None:
             report.first_mismatch = mismatch
             break

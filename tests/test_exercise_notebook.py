@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import background
 import exercise_solution
 from language import foreign_lines
 from mlp_harness.check import check_lab
@@ -48,8 +49,7 @@ def printed(cells) -> str:
     return "".join(o.text for c in cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream")
 
 
-@pytest.fixture(scope="module")
-def runs():
+def execute():
     shipped = nbformat.read(NOTEBOOK, as_version=4)
     n = len(shipped.cells)
     filled = copy.deepcopy(shipped.cells[2:])   # not the title nor the install cell
@@ -73,6 +73,14 @@ def runs():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
     cells = notebook.cells
     return {"shipped": cells[:n], "filled": cells[n:n + len(filled)], "mistake": cells[-3:]}
+
+
+EXECUTION = background.start("lab1-exercicio.ipynb", execute)   # runs beside the other tests
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return EXECUTION.result()
 
 
 def test_stored_without_outputs_and_with_a_blank_for_each_function():

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import background
+
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
@@ -17,13 +19,20 @@ NOTEBOOK = ROOT / "notebooks" / "lab1.ipynb"
 CELL_TIMEOUT = 120
 
 
-@pytest.fixture(scope="module")
-def executed():
+def execute():
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
                                      resources={"metadata": {"path": str(ROOT)}})
     client.execute()   # raises CellExecutionError, naming the cell, if any cell fails
     return notebook
+
+
+EXECUTION = background.start("lab1.ipynb", execute)   # runs beside the other tests (tests/background.py)
+
+
+@pytest.fixture(scope="module")
+def executed():
+    return EXECUTION.result()
 
 
 def outputs(notebook, kind: str) -> list:

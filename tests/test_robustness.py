@@ -21,7 +21,9 @@ from manual_mlp import lab
 from mlp_harness.cli import bench_cli, compare_cli, train_cli
 from mlp_harness.verify.files import atomic_write
 
-settings.register_profile("fuzz-fast", max_examples=15, deadline=None,
+# The suite's profile draws the same examples on every run (a gate must not flip on a new draw); the long
+# profile draws new ones each time, to find what the fast one does not.
+settings.register_profile("fuzz-fast", max_examples=15, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 settings.register_profile("fuzz-long", max_examples=1000, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -216,4 +218,7 @@ def test_fuzzed_arguments(tmp_path_factory, monkeypatch, argv, tool):
     module = {"compare": compare_cli, "train": train_cli, "bench": bench_cli}[tool]
     extra = ["--epochs", "2", "--no-plot"] if tool == "train" else []
     run_tool(module, [a for a in argv if tool != "bench" or a not in ("--layers",)] + extra, folder)
-    assert digest(folder / "in.npz") == before
+    read = {value for flag, value in zip(argv, argv[1:]) if flag in ("--data", "--weights")}
+    written = {value for flag, value in zip(argv, argv[1:]) if flag == "--json"}
+    if "in.npz" in read or "in.npz" not in written:   # an input, or a file the run was not told to write
+        assert digest(folder / "in.npz") == before

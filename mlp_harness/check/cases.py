@@ -42,10 +42,6 @@ class Case:
     def depth(self) -> int:
         return len(self.thetas)
 
-    @property
-    def sizes(self) -> list[int]:
-        return [self.thetas[0].shape[1]] + [theta.shape[0] for theta in self.thetas]
-
     @cached_property
     def config(self) -> RunConfig:
         return RunConfig(lr=self.eta, **LAB_CONFIG)

@@ -152,20 +152,10 @@ def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance | Err
     Shapes and dtypes must agree exactly (a twin that silently upcasts is a bug);
     a non-finite value is never a match, whatever the other side holds. ``tol``
     is the run's rule; the error-bound rule needs the step's ``start`` (θ, b,
-    optimizer state and Y before the step), from which it bounds each quantity —
-    unless every entry is already within limits surely below the bounds
-    (:class:`~mlp_harness.verify.tolerance.SureLimits`), as on most steps of correct twins.
+    optimizer state and Y before the step), from which it bounds each quantity.
     """
-    if isinstance(tol, ErrorBound):
-        diffs, first = compare_within(rec_np, rec_pt, tol.sure_limits(rec_pt))
-        if first is None:
-            return diffs, None
-    return compare_within(rec_np, rec_pt, tol.limits(rec_pt, start))
-
-
-def compare_within(rec_np: StepRecord, rec_pt: StepRecord, limits) -> tuple[list[QuantityDiff], Mismatch | None]:
-    """Every quantity against ``limits.allowed(quantity, layer, torch_value)``; the first out of them."""
     diffs, first = [], None
+    limits = tol.limits(rec_pt, start)
     pairs = zip(rec_np.quantities(), rec_pt.quantities(), strict=True)
     # ∞ − ∞ and overflowing differences are expected on a diverged run: no warnings, the Mismatch says it.
     with np.errstate(invalid="ignore", over="ignore"):
@@ -181,6 +171,7 @@ def compare_within(rec_np: StepRecord, rec_pt: StepRecord, limits) -> tuple[list
             if not ok and first is None:
                 first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, allowed)
     return diffs, first
+
 
 def relative_error(value: Array, reference: Array) -> float:
     """‖value − reference‖ / max(‖value‖, ‖reference‖), 0 when both are 0 (the usual gradcheck measure)."""

@@ -20,12 +20,12 @@ finite-difference tolerance.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..i18n import tr
-from .error_bounds import ELEMENTWISE_ULPS, Arithmetic, Formulas, StepStart, step_bounds
+from .error_bounds import Arithmetic, Formulas, StepStart, step_bounds
 
 RTOL_ULPS = 1e4
 
@@ -73,20 +73,12 @@ class ErrorBound:
         """The allowed differences of one step of the PyTorch twin ``record`` that started from ``start``."""
         return StepLimits(step_bounds(self.arithmetic, self.formulas, record, start), self.arithmetic.floor)
 
-    def sure_limits(self, record) -> "SureLimits":
-        """Differences surely within every bound of the step ``record``, known without computing one."""
-        ar = self.arithmetic
-        N, widths = record.activations[0].shape[0], [a.shape[1] for a in record.activations]
-        terms = {("loss", None): record.activations[-1].size + ELEMENTWISE_ULPS}
-        for l in range(1, len(widths)):
-            terms |= {("z", l): widths[l - 1] + 1, ("grad_theta", l): N, ("grad_b", l): N}
-        return SureLimits(ar.u, ar.floor, terms)
-
     def to_json(self) -> dict:
         ar = self.arithmetic
         return {"rule": "error_bound", "dtype": ar.dtype, "unit_roundoff": ar.u, "tf32_unit_roundoff": ar.u_inputs
                 or None, "allowed": "|numpy - torch| <= 2 E elementwise, E = each quantity's rounding-error "
                 "bound (docs/robustness.md)"}
+
 
     def describe(self, lang: str = "en") -> str:
         ar = self.arithmetic
@@ -107,28 +99,6 @@ class StepLimits:
 
     def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
         return 2 * self.bounds[quantity, layer] + self.floor
-
-
-@dataclass(frozen=True)
-class SureLimits:
-    """Limits never above 2E, so a step whose every entry is within them passes the rule without its bounds
-    being computed — the usual case, at the cost of a few elementwise operations a quantity.
-
-    Each bound of :mod:`mlp_harness.verify.error_bounds` holds a part that depends on the value alone: a sum
-    of K terms (z⁽ˡ⁾, ∂J/∂θ⁽ˡ⁾, ∂J/∂b⁽ˡ⁾, J) has γ_K·Σ|terms| ≥ K·u·|value|, every elementwise formula (a, δ,
-    the update, the optimizer's state) adds 8u·|value|. Half of that, c·u·|value| with c = K/2 or 4, is
-    below E even where the Σ|terms| and |value| of the bound are themselves rounded; the limit is 2c·u·|value|.
-    A ratio measured against these limits is an upper bound of the ratio to 2E ("at most … of its bound").
-    """
-
-    u: float
-    floor: float
-    terms: dict = field(default_factory=dict)   # (quantity, layer) -> K, for the sums
-
-    def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
-        K = self.terms.get((quantity, layer))
-        c = ELEMENTWISE_ULPS / 2 if K is None else max(1.0, K / 2) if K * self.u < 0.25 else 1.0
-        return 2 * c * self.u * np.abs(torch_value) + self.floor
 
 
 #: finite differences against either twin (see manual_mlp/gradcheck.py): with h = ε^(1/3) the

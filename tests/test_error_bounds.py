@@ -10,7 +10,8 @@ import pytest
 from manual_mlp import MLP, lab, make_optimizer, random_parameters
 from mlp_harness import RunConfig, Tolerance, run_comparison
 from mlp_harness.teach.mutants import MUTANTS
-from mlp_harness.verify.error_bounds import Arithmetic, StepStart, step_bounds, weighted_input_bound
+from mlp_harness.verify.error_bounds import (Arithmetic, StepStart, derivative_bound, step_bounds,
+                                             weighted_input_bound)
 from mlp_harness.verify.tolerance import ErrorBound
 from torch_reference import TorchTwin
 
@@ -83,6 +84,18 @@ def test_each_float32_twin_is_within_its_bound_of_a_float64_evaluation(activatio
     for (name, layer, value), (_, _, reference) in zip(record.quantities(), exact.quantities(), strict=True):
         error = np.abs(np.asarray(value, np.float64) - reference)
         assert np.all(error <= bounds[name, layer]), f"{name}{layer}: error {error.max():.2e} beyond its bound"
+
+
+@pytest.mark.parametrize("name", ["relu", "leaky_relu"])
+def test_a_kink_between_the_two_twins_is_allowed(name):
+    """PyTorch's z = 1.5·E(z) above relu's kink: the exact z is within E(z) of it, NumPy's within E(z) of the
+    exact one, so NumPy's z may be −0.5·E(z) — on the other side, where f′ jumps by a whole unit (0.99 for
+    leaky_relu). The allowed difference of f′, 2E(f′), must cover that jump."""
+    ar = Arithmetic.of("float64")
+    E_z = np.array([[1e-12]])
+    _, E_fprime = derivative_bound(ar, name, 1.5 * E_z, E_z, np.zeros((1, 1)))
+    jump = 1.0 if name == "relu" else 0.99
+    assert 2 * E_fprime[0, 0] >= jump
 
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))

@@ -108,7 +108,9 @@ def derivative_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, E_a: Array
     act = get_activation(name)
     fprime = lambda x: act.grad(x, act.fn(x))  # noqa: E731
     value = fprime(z.astype(np.float64))
-    E = interval_change(fprime, z, E_z) + ar.rounding(np.abs(value))
+    # over ±2E(z), not ±E(z): the other twin's z may lie up to 2E(z) from this one's, and a jump of f′
+    # between the two (relu's kink) is a whole unit that "2E" of a smaller interval would not allow
+    E = interval_change(fprime, z, 2 * E_z) + ar.rounding(np.abs(value))
     return value, E + DERIVATIVE_FROM_A.get(name, 0.0) * E_a
 
 

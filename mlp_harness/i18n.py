@@ -167,6 +167,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (or another function of math) takes one number; np.exp works on "
                                  "whole arrays",
         "mistake_endless_loop": "it does not return: an endless loop?",
+        "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
+                                       "product (@) belongs; the two agree only when layer l+1 has one unit, as "
+                                       "in the lab",
+        "mistake_single_precision": "the values agree with autograd's to about 7 digits, not 16: the function "
+                                    "computes in float32; keep the arrays in float64",
+        "mistake_global_variable": "it reads {names} from the notebook instead of its parameters, so it "
+                                   "answers for the notebook's data, not for the arrays it is given",
         "mistake_missing_return": "the function computes its result but has no `return`, so Python returns None",
         "mistake_broadcast": "an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and a "
                              "both (N, 1)",
@@ -383,6 +390,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (ou outra função de math) recebe um só número; np.exp funciona em "
                                  "arrays inteiros",
         "mistake_endless_loop": "não retorna: um laço infinito?",
+        "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ são multiplicados entrada a entrada (*) onde cabe o "
+                                       "produto de matrizes (@); os dois só coincidem quando a camada l+1 tem "
+                                       "uma unidade, como no lab",
+        "mistake_single_precision": "os valores concordam com os do autograd em cerca de 7 dígitos, não 16: a "
+                                    "função calcula em float32; mantenha os arrays em float64",
+        "mistake_global_variable": "lê {names} do notebook em vez dos seus parâmetros, e por isso responde "
+                                   "pelos dados do notebook, não pelos arrays que recebe",
         "mistake_missing_return": "a função calcula o resultado mas não tem `return`, então o Python devolve None",
         "mistake_broadcast": "um array (N,) encontrou um (N, 1) e o NumPy os expandiu (broadcast) para (N, N): "
                              "mantenha y e a ambos (N, 1)",

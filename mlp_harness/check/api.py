@@ -49,7 +49,9 @@ def check_names(names: dict[str, str] | None) -> dict[str, str]:
 def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     """Every formula's verdict from what the calls returned."""
     found, outcomes = raw["found"], raw["probes"]
-    formulas = {name: judge_formula(name, [p for p in plan.probes if p.formula == name], outcomes, found[name], lang)
+    reads = raw.get("reads", {})
+    formulas = {name: judge_formula(name, [p for p in plan.probes if p.formula == name], outcomes, found[name], lang,
+                                    reads.get(name, []))
                 for name in LAB_FUNCTIONS}
     written = lambda n: found[n] == "function" and not formulas[n].pending  # noqa: E731
     source = "step" if found.get("step") == "function" else (

@@ -212,4 +212,11 @@ def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambd
         if all(name in fns for name in needs):
             calling(needs[0] if spec["kind"] == "step" else "step")
             trajectories[str(spec["id"])] = run_trajectory(fns, spec, limit)
-    return {"found": found, "probes": probes, "trajectories": trajectories}
+    reads = {name: arrays_read(fn) for name, fn in fns.items()}
+    return {"found": found, "probes": probes, "trajectories": trajectories, "reads": reads}
+
+
+def arrays_read(fn: Callable) -> list[str]:
+    """The module-level arrays a function reads (X, Y, theta1 …): names it should have been given instead."""
+    code, space = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
+    return sorted(n for n in (code.co_names if code else ()) if isinstance(space.get(n), np.ndarray))

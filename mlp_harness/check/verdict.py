@@ -24,6 +24,9 @@ from .plan import Probe
 
 Array = np.ndarray
 TOLERANCE = Tolerance.for_dtype("float64")
+#: a function that agrees only this far (float32 keeps 7 digits: 1e-5 relative is ~100 of its ulps) computes
+#: in float32 — for the diagnosis only: it still fails
+SINGLE = Tolerance(rtol=1e-5, atol=1e-7)
 
 
 @dataclass
@@ -147,14 +150,18 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
 
 
 def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
-    """The function did what the mistake computes on every call: the same numbers, or failed where it fails."""
+    """The function did what the mistake computes on every call — the same numbers, or a shape error where
+    the mistake's formula does not fit the shapes — and that differs from the right answer somewhere."""
     shown = False
     for probe in probes:
         outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args)
-        if "value" not in outcome or wrong is None:
-            if ("value" in outcome) != (wrong is not None):
+        if wrong is None:   # the mistake cannot be computed here: the function must have failed on the shapes too
+            if (outcome.get("error") or {}).get("type") != "ValueError":
                 return False
+            shown = True
             continue
+        if "value" not in outcome:
+            return False
         got = np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
         if got.shape != wrong.shape or not np.all(TOLERANCE.allows(got, wrong)):
             return False
@@ -162,11 +169,28 @@ def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
     return shown
 
 
-def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str) -> tuple[str | None, str | None]:
-    """(mistake name, the mistake in plain words) for a failed formula, or (None, None)."""
+def single_precision(probes: list[Probe], outcomes: dict) -> bool:
+    """Every value returned agrees with autograd's to float32's precision, though not to float64's."""
+    values = [(p, outcomes[str(p.id)]) for p in probes]
+    if not all("value" in o and tuple(o["shape"]) == p.expected.shape for p, o in values):
+        return False
+    got = [np.asarray(o["value"], dtype=np.float64).reshape(o["shape"]) for _, o in values]
+    return all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values))
+
+
+def plain(name: str, lang: str, **fields) -> tuple[str, str]:
+    return name, tr(lang, "check_diagnosis_plain", name=name, description=tr(lang, f"mistake_{name}", **fields))
+
+
+def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
+             reads: list[str] = ()) -> tuple[str | None, str | None]:
+    """(mistake name, the mistake in plain words) for a failed formula, or (None, None). ``reads`` names the
+    notebook's arrays the function reads instead of its parameters."""
     for mistake in mistakes_for(formula):
         if behaves_like(mistake, probes, outcomes):
             return mistake.name, mistake.describe(lang)
+    if single_precision(probes, outcomes):
+        return plain("single_precision", lang)
     for probe in probes:
         outcome = outcomes[str(probe.id)]
         error = outcome.get("error")
@@ -186,6 +210,8 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str) -> tu
                 tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:
             return "broadcast", tr(lang, "check_diagnosis_plain", name="broadcast",
                                    description=tr(lang, "mistake_broadcast"))
+    if reads:
+        return plain("global_variable", lang, names=", ".join(reads))
     return None, None
 
 
@@ -202,7 +228,8 @@ def not_implemented(formula: str, errors: list[dict | None], lang: str) -> Formu
     return FormulaResult(formula, "missing", message, pending=True)
 
 
-def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str, lang: str) -> FormulaResult:
+def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str, lang: str,
+                  reads: list[str] = ()) -> FormulaResult:
     """Every call of one of the lab's functions; the verdict on the function."""
     if found == "missing":
         return FormulaResult(formula, "missing", tr(lang, "check_missing"))
@@ -218,6 +245,6 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     bad = next((f for f in findings if f.status != "pass"), None)
     if bad is None:
         return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))
-    mistake, diagnosis = diagnose(formula, probes, outcomes, lang)
+    mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)
     return FormulaResult(formula, bad.status, bad.message, largest, bad.mismatch, diagnosis, mistake,
                          bad.explanation, len(probes), expected=bad.expected, got=bad.got)

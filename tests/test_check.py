@@ -321,3 +321,15 @@ def test_what_a_submission_leaves_running_is_stopped(tmp_path):
     assert main([str(tmp_path / "entrega.py")]) == 0
     time.sleep(1.0)
     assert not marker.exists()
+
+
+def test_other_names_map_to_the_labs():
+    names = {"sigmoid": "sigmoide", "delta_L": "erro_saida", "delta_l": "erro_oculta", "gradient": "gradiente",
+             "optimize": "otimizar"}
+    plan = lab_plan()
+    raw = run_submission(str(SUBMISSIONS / "renamed.py"), plan.task(names, LIMIT))
+    result = result_of_run("renamed.py", raw, plan, "en", LIMIT)
+    assert result.ok and all(f.ok for f in result.formulas.values()) and set(result.formulas) >= set(names)
+    unmapped = result_of_run("renamed.py", run_submission(str(SUBMISSIONS / "renamed.py"), plan.task({}, LIMIT)),
+                             plan, "en", LIMIT)
+    assert unmapped.exit_code == 2

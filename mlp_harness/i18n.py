@@ -214,6 +214,131 @@ TEXTS: dict[str, dict[str, str]] = {
         "network_output": "output",
         "network_title": "The lab's 2-3-1 network: each edge carries its weight, θ⁽¹⁾ (blue) and θ⁽²⁾ (orange)",
         "no_mismatch": "none",
+        # --help: argparse's own words, then each tool's description, epilog, groups and options
+        "help_usage": "usage: ",
+        "help_positionals": "positional arguments",
+        "help_options": "options",
+        "help_help": "show this help message and exit",
+        "meta_file": "FILE",
+        "meta_path": "PATH",
+        "meta_seconds": "SECONDS",
+        "meta_name": "NAME",
+        "meta_net": "NET",
+        "meta_lab_theirs": "LAB=THEIRS",
+        "help_default_marker": " (default",
+        "help_lang": "language of {what}: en or pt (default: pt when LC_ALL, LC_MESSAGES or LANG starts with pt, "
+                     "e.g. LANG=pt_BR.UTF-8; else en)",
+        "help_lang_compare": "the table and the verdict",
+        "help_lang_train": "the output and the plot",
+        "help_lang_check": "the verdicts",
+        "help_lang_bench": "this help (the report itself is in English, for engineers)",
+        "help_group_model": "network and data (default: the lab's 2-3-1 network, X, Y and θ)",
+        "help_layers": "layer sizes for random weights, e.g. 2,3,1",
+        "help_init_seed": "seed of the random weights (default 0)",
+        "help_bias": "random weights with biases b⁽ˡ⁾ (with --layers)",
+        "help_weights": "arrays theta1…thetaL of shape (out, in), optional b1…bL",
+        "help_data": "arrays X (N, n0) and Y (N, nL); with cross_entropy Y may be integer labels (N,)",
+        "help_activation": "hidden layers' activation (default sigmoid, as in the lab)",
+        "help_output_activation": "output layer's activation (default sigmoid; softmax goes with --loss cross_entropy)",
+        "help_loss": "half_sse = the lab's ½Σ(y−a)² (default); mse, bce, cross_entropy as torch.nn's",
+        "help_group_run": "training and comparison",
+        "help_lr": "learning rate η (default {default})",
+        "help_steps": "number of training steps (default {default})",
+        "help_epochs": "number of training epochs (passes over the data) (default {default})",
+        "help_batch_size": "samples per step (default: all of them, as in the lab)",
+        "help_shuffle_seed": "shuffle the samples every epoch with this seed (default: fixed order)",
+        "help_dtype": "precision of both twins",
+        "help_rtol": "relative tolerance (default: derived from --dtype)",
+        "help_atol": "absolute tolerance (default: derived from --dtype)",
+        "help_free_running": "let the twins train independently instead of starting each step from the NumPy "
+                             "twin's state; rounding differences then compound (with Adam or momentum, loosen "
+                             "--rtol/--atol)",
+        "help_json_report": "also write the report as JSON",
+        "help_group_device": "device (the PyTorch twin's; the NumPy twin always runs on the CPU)",
+        "help_device": "where the PyTorch twin runs (default cpu); records always come back as NumPy arrays",
+        "help_allow_tf32": "on CUDA, let float32 matmuls use TF32 (10-bit mantissa): faster, and visibly less exact; "
+                           "off by default",
+        "help_group_optimizer": "optimizer (torch.optim's semantics; default: plain gradient descent, as in the lab)",
+        "help_optimizer": "optimizer (default sgd)",
+        "help_momentum": "sgd momentum (default 0)",
+        "help_nesterov": "sgd with Nesterov momentum (needs --momentum > 0)",
+        "help_weight_decay": "L2 penalty: coupled for sgd/adam, decoupled for adamw (default: torch's, 0 or 0.01 for "
+                             "adamw)",
+        "help_betas": "Adam's moment decay rates (default 0.9,0.999)",
+        "help_eps": "Adam's ε (default 1e-8)",
+        "help_compare_description": "Run a network's training step by the formulas (NumPy) and by autograd "
+                                    "(PyTorch) from the same weights, and print every quantity side by side. With "
+                                    "no options: the lab's 2-3-1 network, one step with η = 0.1.",
+        "help_compare_epilog": "Exit codes: 0 all quantities match, 1 mismatch or divergence, 2 bad input.",
+        "help_gradcheck": "also check every gradient against central finite differences in float64 (a third witness)",
+        "help_inject_bug": "run a NumPy network with a classic backprop mistake, to see how the comparison catches "
+                           "it ('--inject-bug list' describes them)",
+        "help_explain": "under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, tagged "
+                        "with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)",
+        "help_width_table": "columns the table may use (default: the terminal's, COLUMNS, or 100); values that do "
+                            "not fit side by side are stacked, NumPy above PyTorch",
+        "help_train_description": "Train a network by the formulas (NumPy) and by autograd (PyTorch) in lockstep "
+                                  "from the same weights, comparing them at every epoch; print the loss as the lab "
+                                  "does and plot both curves. With no options: the lab's 2-3-1 network and data, "
+                                  "1000 epochs, η = 0.1.",
+        "help_train_epilog": "Exit codes: 0 the twins stayed equal, 1 they differed or training diverged, 2 bad input.",
+        "help_group_datasets": "data sets",
+        "help_dataset": "lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are generated, iris "
+                        "and digits are scikit-learn's (pip install -e \".[data]\"); they train random weights "
+                        "(--layers, or the data set's default architecture)",
+        "help_data_seed": "seed of moons and spirals (default 0)",
+        "help_recipe_default": " (default: the data set's; the lab's for lab)",
+        "help_group_train_output": "training output",
+        "help_impl": "train both twins and compare them (default), or one alone (numpy never imports torch)",
+        "help_print_every": "print the loss every N epochs (default: a tenth of the epochs, 100 for the lab)",
+        "help_save": "write the trained θ (and b) in the format --weights reads",
+        "help_width_lines": "columns to fit the lines in (default: the terminal's, COLUMNS, or 100)",
+        "help_plot": "PNG file to write (default {default})",
+        "help_no_plot": "write no plot",
+        "help_plot_boundary": "add the learned decision boundary to the plot (data with 2 inputs)",
+        "help_check_description": "Check the lab's backprop functions written by someone else — sigmoid, delta_L, "
+                                  "delta_l, gradient, optimize and a step(X, Y, thetas, eta) — against PyTorch "
+                                  "autograd, formula by formula: which is wrong, at which entry, and the mistake it "
+                                  "probably is.",
+        "help_check_epilog": "Exit codes: 0 every function found is right, 1 a function is wrong or the file did not "
+                             "run as written, 2 bad input. Each file runs in a separate process with a time limit: "
+                             "this isolates crashes and hangs, but it is no security sandbox (run untrusted code in "
+                             "a container).",
+        "help_files": ".py files or .ipynb notebooks",
+        "help_name": "the submission's name for one of the lab's functions, e.g. --name delta_L=meu_delta "
+                     "(repeatable)",
+        "help_timeout": "how long one cell or one call may run before it is interrupted (default {default}); a whole "
+                        "file is stopped after 2·{seconds} + 15",
+        "help_check_json": "write the verdicts as JSON (a list when several files)",
+        "help_gradescope": "write Gradescope's results.json (one file only)",
+        "help_csv": "write one row per file, one column per function",
+        "help_jobs": "files checked at once, each in its own process (default: the number of CPUs)",
+        "help_details": "with several files, print every table, not one line each",
+        "help_width_check": "line width (default: the terminal's)",
+        "help_bench_description": "Time one training step of the NumPy twin and of the PyTorch twin alone, the "
+                                  "harness's verified step (both in lockstep and compared), the same step's matmuls "
+                                  "alone through each library, and training epochs as mlp-train runs them (medians "
+                                  "of interleaved rounds); then each case's peak memory and the start-up of "
+                                  "mlp-compare against a bare import torch.",
+        "help_bench_epilog": "Columns: 'harness' is a verified step, h/(np+pt) it over the NumPy step plus the torch "
+                             "step, each timed alone; 'fixed' the same ratio with the fixed tolerance rule "
+                             "(--rtol/--atol: no error bounds to compute); step/mm is the NumPy step over its "
+                             "matmuls alone (1.0 = nothing but BLAS); epoch/mm the same for an epoch of mlp-train "
+                             "--impl numpy (one step an epoch); np/pt epoch an epoch of --impl numpy over one of "
+                             "--impl torch; 'BLAS np/pt' NumPy's matmuls over torch's same matmuls; 'peak MB' the "
+                             "peak of 10 verified steps above the imports, in a fresh interpreter, and peak/arrays it "
+                             "over the arrays that must exist (X, Y and one step's records of both twins; shown from "
+                             "1 MB of them); 'noise' the largest interquartile range over median among the timings.",
+        "help_group_bench_what": "what to measure (default: every net, dtype and benchmarked activation)",
+        "help_nets": "networks: {names}",
+        "help_activations": "hidden activations (default: {names})",
+        "help_group_bench_how_long": "how long",
+        "help_quick": "a few seconds in all: the three smaller nets, float64 and sigmoid, fewer and shorter rounds, "
+                      "no epochs, memory probes or start-up runs",
+        "help_budget": "seconds of timed rounds per case (default {default}, {quick} with --quick)",
+        "help_threads": "threads for NumPy's BLAS and for torch alike (default: each library's own choice); 1 gives "
+                        "steadier numbers on a machine busy with other work",
+        "help_bench_json": "also write every number as JSON",
     },
     "pt": {
         "epoch": "Época",
@@ -438,6 +563,140 @@ TEXTS: dict[str, dict[str, str]] = {
         "network_output": "saída",
         "network_title": "A rede 2-3-1 do lab: cada aresta leva o seu peso, θ⁽¹⁾ (azul) e θ⁽²⁾ (laranja)",
         "no_mismatch": "nenhuma",
+        # --help: as palavras do próprio argparse, depois a descrição, o epílogo, os grupos e as opções de cada
+        # ferramenta
+        "help_usage": "uso: ",
+        "help_positionals": "argumentos posicionais",
+        "help_options": "opções",
+        "help_help": "mostra esta mensagem de ajuda e sai",
+        "meta_file": "ARQUIVO",
+        "meta_path": "CAMINHO",
+        "meta_seconds": "SEGUNDOS",
+        "meta_name": "NOME",
+        "meta_net": "REDE",
+        "meta_lab_theirs": "LAB=SEU_NOME",
+        "help_default_marker": " (padrão",
+        "help_lang": "idioma {what}: en ou pt (padrão: pt quando LC_ALL, LC_MESSAGES ou LANG começa com pt, por "
+                     "exemplo LANG=pt_BR.UTF-8; senão en)",
+        "help_lang_compare": "da tabela e do veredito",
+        "help_lang_train": "da saída e do gráfico",
+        "help_lang_check": "dos vereditos",
+        "help_lang_bench": "desta ajuda (o relatório em si é em inglês, para engenheiros)",
+        "help_group_model": "rede e dados (padrão: a rede 2-3-1 do lab, seus X, Y e θ)",
+        "help_layers": "tamanhos das camadas para pesos aleatórios, por exemplo 2,3,1",
+        "help_init_seed": "semente dos pesos aleatórios (padrão 0)",
+        "help_bias": "pesos aleatórios com vieses b⁽ˡ⁾ (com --layers)",
+        "help_weights": "arrays theta1…thetaL de forma (saída, entrada), e opcionalmente b1…bL",
+        "help_data": "arrays X (N, n0) e Y (N, nL); com cross_entropy, Y pode ser um vetor de rótulos inteiros (N,)",
+        "help_activation": "ativação das camadas ocultas (padrão sigmoid, como no lab)",
+        "help_output_activation": "ativação da camada de saída (padrão sigmoid; softmax vai com --loss cross_entropy)",
+        "help_loss": "função de custo: half_sse = a ½Σ(y−a)² do lab (padrão); mse, bce, cross_entropy como as do "
+                     "torch.nn",
+        "help_group_run": "treinamento e comparação",
+        "help_lr": "taxa de aprendizado η (padrão {default})",
+        "help_steps": "número de passos de treinamento (padrão {default})",
+        "help_epochs": "número de épocas de treinamento (passagens pelos dados) (padrão {default})",
+        "help_batch_size": "amostras por passo (padrão: todas, como no lab)",
+        "help_shuffle_seed": "embaralha as amostras a cada época com esta semente (padrão: ordem fixa)",
+        "help_dtype": "precisão das duas implementações",
+        "help_rtol": "tolerância relativa (padrão: deduzida de --dtype)",
+        "help_atol": "tolerância absoluta (padrão: deduzida de --dtype)",
+        "help_free_running": "deixa as duas implementações treinarem cada uma por si, em vez de começar cada passo "
+                             "do estado da implementação NumPy; as diferenças de arredondamento então se acumulam "
+                             "(com Adam ou momentum, afrouxe --rtol/--atol)",
+        "help_json_report": "grava também o relatório em JSON",
+        "help_group_device": "dispositivo (o da implementação PyTorch; a implementação NumPy sempre roda na CPU)",
+        "help_device": "onde a implementação PyTorch roda (padrão cpu); os registros sempre voltam como arrays NumPy",
+        "help_allow_tf32": "em CUDA, deixa as multiplicações de matrizes em float32 usarem TF32 (mantissa de 10 bits): "
+                           "mais rápido, e visivelmente menos exato; desligado por padrão",
+        "help_group_optimizer": "otimizador (com a semântica do torch.optim; padrão: gradiente descendente simples, "
+                                "como no lab)",
+        "help_optimizer": "otimizador (padrão sgd)",
+        "help_momentum": "momentum do sgd (padrão 0)",
+        "help_nesterov": "sgd com momentum de Nesterov (precisa de --momentum > 0)",
+        "help_weight_decay": "penalidade L2: acoplada no sgd e no adam, desacoplada no adamw (padrão: o do torch, 0, "
+                             "ou 0.01 no adamw)",
+        "help_betas": "taxas de decaimento dos momentos do Adam (padrão 0.9,0.999)",
+        "help_eps": "o ε do Adam (padrão 1e-8)",
+        "help_compare_description": "Executa o passo de treinamento de uma rede pelas fórmulas (NumPy) e pelo "
+                                    "autograd (PyTorch), a partir dos mesmos pesos, e mostra cada grandeza lado a "
+                                    "lado. Sem opções: a rede 2-3-1 do lab, um passo com η = 0.1.",
+        "help_compare_epilog": "Códigos de saída: 0 todas as grandezas concordam, 1 diferença ou divergência, "
+                               "2 entrada inválida.",
+        "help_gradcheck": "confere também cada gradiente com diferenças finitas centrais em float64 (uma terceira "
+                          "testemunha)",
+        "help_inject_bug": "roda uma rede NumPy com um erro clássico de backprop, para ver como a comparação o "
+                           "pega ('--inject-bug list' descreve os erros)",
+        "help_explain": "sob cada linha, a fórmula da entrada [0, 0] com os números da implementação NumPy no lugar, "
+                        "marcada com a equação do backprop de onde vem (redes cujas matrizes têm ≤ 64 entradas)",
+        "help_width_table": "colunas que a tabela pode usar (padrão: as do terminal, COLUMNS, ou 100); valores que "
+                            "não cabem lado a lado são empilhados, NumPy acima de PyTorch",
+        "help_train_description": "Treina uma rede pelas fórmulas (NumPy) e pelo autograd (PyTorch) em sincronia, a "
+                                  "partir dos mesmos pesos, comparando as duas a cada época; mostra a loss como o "
+                                  "lab faz e plota as duas curvas. Sem opções: a rede 2-3-1 e os dados do lab, 1000 "
+                                  "épocas, η = 0.1.",
+        "help_train_epilog": "Códigos de saída: 0 as implementações ficaram iguais, 1 elas diferiram ou o "
+                             "treinamento divergiu, 2 entrada inválida.",
+        "help_group_datasets": "conjuntos de dados",
+        "help_dataset": "lab (padrão) e lab-v2 usam os pesos do lab; xor, moons e spirals são gerados, iris e digits "
+                        "vêm do scikit-learn (pip install -e \".[data]\"); estes treinam pesos aleatórios (--layers, "
+                        "ou a arquitetura padrão do conjunto de dados)",
+        "help_data_seed": "semente de moons e spirals (padrão 0)",
+        "help_recipe_default": " (padrão: o valor do conjunto de dados; o do lab, para lab)",
+        "help_group_train_output": "saída do treinamento",
+        "help_impl": "treina as duas implementações e as compara (padrão), ou só uma (numpy nunca importa o torch)",
+        "help_print_every": "mostra a loss a cada N épocas (padrão: um décimo das épocas, 100 no lab)",
+        "help_save": "grava θ (e b) treinados no formato que --weights lê",
+        "help_width_lines": "colunas em que as linhas devem caber (padrão: as do terminal, COLUMNS, ou 100)",
+        "help_plot": "arquivo PNG a gravar (padrão {default})",
+        "help_no_plot": "não grava gráfico",
+        "help_plot_boundary": "acrescenta ao gráfico a fronteira de decisão aprendida (dados com 2 entradas)",
+        "help_check_description": "Confere as funções de backprop do lab escritas por outra pessoa — sigmoid, "
+                                  "delta_L, delta_l, gradient, optimize e um step(X, Y, thetas, eta) — contra o "
+                                  "autograd do PyTorch, fórmula por fórmula: qual está errada, em que entrada, e "
+                                  "qual é o erro provável.",
+        "help_check_epilog": "Códigos de saída: 0 toda função encontrada está certa, 1 uma função está errada ou o "
+                             "arquivo não rodou como escrito, 2 entrada inválida. Cada arquivo roda num processo "
+                             "separado com limite de tempo: isso isola quedas e travamentos, mas não é uma sandbox "
+                             "de segurança (rode código não confiável num contêiner).",
+        "help_files": "arquivos .py ou notebooks .ipynb",
+        "help_name": "o nome que a entrega dá a uma das funções do lab, por exemplo --name delta_L=meu_delta (pode "
+                     "ser repetido)",
+        "help_timeout": "quanto tempo uma célula ou uma chamada pode rodar antes de ser interrompida (padrão "
+                        "{default}); um arquivo inteiro é parado após 2·{seconds} + 15",
+        "help_check_json": "grava os vereditos em JSON (uma lista quando há vários arquivos)",
+        "help_gradescope": "grava o results.json do Gradescope (um arquivo só)",
+        "help_csv": "grava uma linha por arquivo, uma coluna por função",
+        "help_jobs": "arquivos conferidos ao mesmo tempo, cada um em seu processo (padrão: o número de CPUs)",
+        "help_details": "com vários arquivos, mostra cada tabela, não uma linha por arquivo",
+        "help_width_check": "largura da linha (padrão: a do terminal)",
+        "help_bench_description": "Mede o tempo de um passo de treinamento da implementação NumPy e da PyTorch, cada "
+                                  "uma sozinha, do passo verificado do harness (as duas em sincronia e comparadas), "
+                                  "das multiplicações de matrizes do mesmo passo sozinhas em cada biblioteca, e de "
+                                  "épocas de treinamento como o mlp-train as roda (medianas de rodadas "
+                                  "intercaladas); depois o pico de memória de cada caso e a partida do mlp-compare "
+                                  "contra um simples import torch.",
+        "help_bench_epilog": "Colunas: 'harness' é um passo verificado, 'h/(np+pt)' a razão dele para o passo NumPy "
+                             "mais o passo torch, cada um medido sozinho; 'fixed' a mesma razão com a regra de "
+                             "tolerância fixa (--rtol/--atol: sem limites de erro a calcular); 'step/mm' a razão do "
+                             "passo NumPy para suas multiplicações de matrizes sozinhas (1.0 = nada além do BLAS); "
+                             "'epoch/mm' o mesmo para uma época de mlp-train --impl numpy (um passo por época); "
+                             "'np/pt epoch' a razão de uma época de --impl numpy para uma de --impl torch; "
+                             "'BLAS np/pt' a das multiplicações de matrizes do NumPy para as mesmas do torch; "
+                             "'peak MB' o pico de 10 passos verificados acima dos imports, num interpretador novo, "
+                             "e 'peak/arrays' a razão dele para os arrays que precisam existir (X, Y e os registros "
+                             "de um passo das duas implementações; mostrada a partir de 1 MB deles); 'noise' o "
+                             "maior intervalo interquartil sobre a mediana entre as medições.",
+        "help_group_bench_what": "o que medir (padrão: toda rede, todo dtype e toda ativação medida)",
+        "help_nets": "redes: {names}",
+        "help_activations": "ativações das camadas ocultas (padrão: {names})",
+        "help_group_bench_how_long": "quanto tempo",
+        "help_quick": "poucos segundos ao todo: as três redes menores, float64 e sigmoid, rodadas em menor número e "
+                      "mais curtas, sem épocas, sondas de memória nem medições de partida",
+        "help_budget": "segundos de rodadas medidas por caso (padrão {default}, {quick} com --quick)",
+        "help_threads": "threads do BLAS do NumPy e do torch igualmente (padrão: a escolha de cada biblioteca); 1 dá "
+                        "números mais estáveis numa máquina ocupada com outro trabalho",
+        "help_bench_json": "grava também todos os números em JSON",
     },
 }
 

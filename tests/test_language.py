@@ -17,13 +17,16 @@ import pytest
 
 from language import foreign_lines
 from mlp_harness.check import check_lab
-from mlp_harness.cli import check_cli, compare_cli, train_cli
+from mlp_harness.cli import bench_cli, check_cli, compare_cli, train_cli
 from mlp_harness.i18n import ERRORS_PT, TEXTS, default_lang, translate, tr_n
 from mlp_harness.train import plotting
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = ROOT / "tests" / "submissions"
-MAINS = {"mlp-compare": compare_cli.main, "mlp-train": train_cli.main, "mlp-check": check_cli.main}
+MAINS = {"mlp-compare": compare_cli.main, "mlp-train": train_cli.main, "mlp-check": check_cli.main,
+         "mlp-bench": bench_cli.main}
+PARSERS = {"mlp-compare": compare_cli.build_parser, "mlp-train": train_cli.build_parser,
+           "mlp-check": check_cli.build_parser, "mlp-bench": bench_cli.build_parser}
 
 
 def run(tool: str, argv: list[str]) -> tuple[int, str, str, list[str]]:
@@ -59,6 +62,11 @@ PATHS = [
     ("mlp-compare", ["--width", "60", "--steps", "2"], 0),
     ("mlp-check", [str(SUBMISSIONS / "lab_fix_sign.ipynb"), "--width", "100"], 1),
     ("mlp-check", [str(SUBMISSIONS / "correct_step.ipynb"), str(SUBMISSIONS / "returns_none.py"), "--jobs", "2"], 1),
+    # --help: description, groups, every option's help, argparse's own words
+    ("mlp-compare", ["--help"], 0),
+    ("mlp-train", ["--help"], 0),
+    ("mlp-check", ["--help"], 0),
+    ("mlp-bench", ["--help"], 0),
     # bad input: one clear line (argparse's own: and where to find help), exit code 2
     ("mlp-compare", ["--layers", "3"], 2),
     ("mlp-compare", ["--activation", "foo"], 2),
@@ -126,6 +134,23 @@ def test_the_language_comes_from_the_environment_unless_lang_is_given(monkeypatc
     assert compare_cli.main(["--layers", "3", "--lang", "en"]) == 2
     assert capsys.readouterr().err.startswith("mlp-compare: error:")
     assert compare_cli.main(["--bogus"]) == 2 and "argumentos desconhecidos" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tool", sorted(MAINS))
+def test_help_is_in_the_language_asked_for_with_the_same_flags(tool, monkeypatch):
+    """argparse's own words too (the detector's lists hold neither "usage" nor "uso"); the flags are a contract."""
+    monkeypatch.setenv("COLUMNS", "100")
+    _, english, _, _ = run(tool, ["--help"])
+    _, portuguese, _, _ = run(tool, ["--help", "--lang", "pt"])
+    assert english.startswith(f"usage: {tool} ") and "\noptions:\n" in english
+    assert "show this help message and exit" in english
+    assert portuguese.startswith(f"uso: {tool} ") and "\nopções:\n" in portuguese
+    assert "mostra esta mensagem de ajuda e sai" in portuguese and "usage" not in portuguese
+    assert ("\nargumentos posicionais:\n" in portuguese) == ("\npositional arguments:\n" in english) == (tool == "mlp-check")
+    flags = {lang: [a.option_strings for a in PARSERS[tool](lang)._actions] for lang in ("en", "pt")}
+    assert flags["en"] == flags["pt"]
+    monkeypatch.setenv("LANG", "pt_BR.UTF-8")   # the language of the environment, unless --lang is given
+    assert run(tool, ["--help"])[1] == portuguese and run(tool, ["--help", "--lang", "en"])[1] == english
 
 
 def test_singular_and_plural():

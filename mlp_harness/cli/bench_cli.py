@@ -18,7 +18,8 @@ from ..bench.bench import (NETS, CaseResult, Settings, StartupResult, available_
                            measure_case, measure_import, measure_startup)
 from ..verify.files import check_json_path, write_json
 from ..bench.machine import describe_machine, machine_lines, thread_limit
-from .options import ArgumentParser, add_device_options, guarded
+from ..i18n import tr
+from .options import ArgumentParser, add_device_options, add_lang_option, guarded, lang_of
 
 #: ``--quick``: a few seconds in all, for a smoke test: the three smaller nets (``--nets`` adds the big one),
 #: float64 and sigmoid only, short rounds, no epochs, memory probes or start-up runs; the ratios are rougher
@@ -40,40 +41,24 @@ COLUMNS = (("net", 15), ("N", 4), ("dtype", 7), ("hidden", 7), ("NumPy step", 10
            ("BLAS np/pt", 10), ("peak MB", 9), ("peak/arrays", 11), ("noise", 5))
 
 
-def build_parser() -> ArgumentParser:
-    p = ArgumentParser(
-        prog="mlp-bench",
-        description="Time one training step of the NumPy twin and of the PyTorch twin alone, the harness's "
-                    "verified step (both in lockstep and compared), the same step's matmuls alone through each "
-                    "library, and training epochs as mlp-train runs them (medians of interleaved rounds); then "
-                    "each case's peak memory and the start-up of mlp-compare against a bare import torch.",
-        epilog="Columns: 'harness' is a verified step, h/(np+pt) it over the NumPy step plus the torch step, each "
-               "timed alone; 'fixed' the same ratio with the fixed tolerance rule (--rtol/--atol: no error "
-               "bounds to compute); step/mm is the NumPy step over its matmuls alone (1.0 = nothing but BLAS); epoch/mm "
-               "the same for an epoch of mlp-train --impl numpy (one step an epoch); np/pt epoch an epoch of "
-               "--impl numpy over one of --impl torch; 'BLAS np/pt' NumPy's matmuls over torch's same matmuls; "
-               "'peak MB' the peak of 10 verified steps above the imports, in a fresh interpreter, and "
-               "peak/arrays it over the arrays that must exist (X, Y and one step's records of both twins; shown from "
-               "1 MB of them); 'noise' the largest interquartile range over "
-               "median among the timings.")
-    g = p.add_argument_group("what to measure (default: every net, dtype and benchmarked activation)")
-    g.add_argument("--nets", nargs="+", choices=[net.name for net in NETS], metavar="NET",
-                   help=f"networks: {', '.join(net.name for net in NETS)}")
+def build_parser(lang: str = "en") -> ArgumentParser:
+    """The options; ``lang`` is the language of ``--help`` (the report itself is in English)."""
+    p = ArgumentParser(prog="mlp-bench", lang=lang, description=tr(lang, "help_bench_description"),
+                       epilog=tr(lang, "help_bench_epilog"))
+    g = p.add_argument_group(tr(lang, "help_group_bench_what"))
+    g.add_argument("--nets", nargs="+", choices=[net.name for net in NETS], metavar=tr(lang, "meta_net"),
+                   help=tr(lang, "help_nets", names=", ".join(net.name for net in NETS)))
     g.add_argument("--dtypes", nargs="+", choices=("float64", "float32"), metavar="DTYPE", help="float64, float32")
-    g.add_argument("--activations", nargs="+", metavar="NAME",
-                   help=f"hidden activations (default: {', '.join(default_activations())})")
-    g = p.add_argument_group("how long")
-    g.add_argument("--quick", action="store_true", help="a few seconds in all: the three smaller nets, float64 and "
-                                                        "sigmoid, fewer and shorter rounds, no epochs, memory "
-                                                        "probes or start-up runs")
-    g.add_argument("--budget", type=float, metavar="SECONDS",
-                   help=f"seconds of timed rounds per case (default {Settings.budget_s}, {QUICK['budget_s']} "
-                        "with --quick)")
-    g.add_argument("--threads", type=int, metavar="N",
-                   help="threads for NumPy's BLAS and for torch alike (default: each library's own choice); "
-                        "1 gives steadier numbers on a machine busy with other work")
-    add_device_options(p)
-    p.add_argument("--json", metavar="PATH", help="also write every number as JSON")
+    g.add_argument("--activations", nargs="+", metavar=tr(lang, "meta_name"),
+                   help=tr(lang, "help_activations", names=", ".join(default_activations())))
+    g = p.add_argument_group(tr(lang, "help_group_bench_how_long"))
+    g.add_argument("--quick", action="store_true", help=tr(lang, "help_quick"))
+    g.add_argument("--budget", type=float, metavar=tr(lang, "meta_seconds"),
+                   help=tr(lang, "help_budget", default=Settings.budget_s, quick=QUICK["budget_s"]))
+    g.add_argument("--threads", type=int, metavar="N", help=tr(lang, "help_threads"))
+    add_device_options(p, lang)
+    p.add_argument("--json", metavar=tr(lang, "meta_path"), help=tr(lang, "help_bench_json"))
+    add_lang_option(p, lang, "help_lang_bench")
     return p
 
 
@@ -126,7 +111,7 @@ def startup_line(s: StartupResult) -> str:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(lang_of(argv)).parse_args(argv)
     settings = settings_from(args)
     with thread_limit(args.threads):
         return run(settings, args)

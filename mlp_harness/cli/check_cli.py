@@ -22,33 +22,26 @@ from ..check.result import CheckResult
 from ..verify.files import atomic_write, check_output_path, check_outputs
 from ..i18n import tr
 from ..train.progress import ProgressBar
-from .options import ArgumentParser, add_lang_option, guarded
+from .options import ArgumentParser, add_lang_option, guarded, lang_of
 
 
-def build_parser() -> ArgumentParser:
-    p = ArgumentParser(
-        prog="mlp-check",
-        description="Check the lab's backprop functions written by someone else — sigmoid, delta_L, delta_l, "
-                    "gradient, optimize and a step(X, Y, thetas, eta) — against PyTorch autograd, formula by "
-                    "formula: which is wrong, at which entry, and the mistake it probably is.",
-        epilog="Exit codes: 0 every function found is right, 1 a function is wrong or the file did not run as "
-               "written, 2 bad input. Each file runs in a separate process with a time limit: this isolates "
-               "crashes and hangs, but it is no security sandbox (run untrusted code in a container).")
-    p.add_argument("files", nargs="+", metavar="FILE", help=".py files or .ipynb notebooks")
-    p.add_argument("--name", action="append", default=[], metavar="LAB=THEIRS",
-                   help="the submission's name for one of the lab's functions, e.g. --name delta_L=meu_delta "
-                        "(repeatable)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"how long one cell or one call may run before it is interrupted (default "
-                        f"{DEFAULT_TIMEOUT:g}); a whole file is stopped after 2·SECONDS + 15")
-    p.add_argument("--json", metavar="PATH", help="write the verdicts as JSON (a list when several files)")
-    p.add_argument("--gradescope", metavar="PATH", help="write Gradescope's results.json (one file only)")
-    p.add_argument("--csv", metavar="PATH", help="write one row per file, one column per function")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="files checked at once, each in its own process (default: the number of CPUs)")
-    p.add_argument("--details", action="store_true", help="with several files, print every table, not one line each")
-    p.add_argument("--width", type=int, default=None, metavar="N", help="line width (default: the terminal's)")
-    add_lang_option(p, "the verdicts")
+def build_parser(lang: str = "en") -> ArgumentParser:
+    """The options; ``lang`` is the language of ``--help``."""
+    p = ArgumentParser(prog="mlp-check", lang=lang, description=tr(lang, "help_check_description"),
+                       epilog=tr(lang, "help_check_epilog"))
+    path, seconds = tr(lang, "meta_path"), tr(lang, "meta_seconds")
+    p.add_argument("files", nargs="+", metavar=tr(lang, "meta_file"), help=tr(lang, "help_files"))
+    p.add_argument("--name", action="append", default=[], metavar=tr(lang, "meta_lab_theirs"),
+                   help=tr(lang, "help_name"))
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
+                   help=tr(lang, "help_timeout", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
+    p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
+    p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
+    p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help=tr(lang, "help_jobs"))
+    p.add_argument("--details", action="store_true", help=tr(lang, "help_details"))
+    p.add_argument("--width", type=int, default=None, metavar="N", help=tr(lang, "help_width_check"))
+    add_lang_option(p, lang, "help_lang_check")
     return p
 
 
@@ -101,7 +94,7 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) ->
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(lang_of(argv)).parse_args(argv)
     names = parse_names(args.name)
     if not 0.01 <= args.timeout <= 3600:
         raise InputError(f"--timeout must be a number of seconds from 0.01 to 3600, got {args.timeout:g}")

@@ -16,33 +16,24 @@ from ..verify.files import check_json_path, check_outputs, json_array, json_numb
 from ..i18n import tr
 from ..teach.mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
-                      guarded, resolve_data, resolve_weights, run_config)
+                      guarded, lang_of, resolve_data, resolve_weights, run_config)
 from ..verify.run import Report, build_numpy_twin, run_comparison
 from ..verify.table import render_report
 from ..verify.width import output_width
 
 
-def build_parser() -> ArgumentParser:
-    p = ArgumentParser(
-        prog="mlp-compare",
-        description="Run a network's training step by the formulas (NumPy) and by autograd (PyTorch) from the "
-                    "same weights, and print every quantity side by side. With no options: the lab's 2-3-1 "
-                    "network, one step with η = 0.1.",
-        epilog="Exit codes: 0 all quantities match, 1 mismatch or divergence, 2 bad input.")
-    add_model_options(p)
-    add_optimizer_options(p)
-    add_run_options(p)
-    p.add_argument("--gradcheck", action="store_true",
-                   help="also check every gradient against central finite differences in float64 (a third witness)")
-    p.add_argument("--inject-bug", metavar="NAME",
-                   help="run a NumPy network with a classic backprop mistake, to see how the comparison catches it "
-                        "('--inject-bug list' describes them)")
-    p.add_argument("--explain", action="store_true",
-                   help="under each row, its formula for entry [0, 0] with the NumPy twin's numbers in place, "
-                        "tagged with the backprop equation it comes from (networks whose matrices have ≤ 64 entries)")
-    add_lang_option(p, "the table and the verdict")
-    p.add_argument("--width", type=int, metavar="N", help="columns the table may use (default: the terminal's, "
-                   "COLUMNS, or 100); values that do not fit side by side are stacked, NumPy above PyTorch")
+def build_parser(lang: str = "en") -> ArgumentParser:
+    """The options; ``lang`` is the language of ``--help``."""
+    p = ArgumentParser(prog="mlp-compare", lang=lang, description=tr(lang, "help_compare_description"),
+                       epilog=tr(lang, "help_compare_epilog"))
+    add_model_options(p, lang)
+    add_optimizer_options(p, lang)
+    add_run_options(p, lang)
+    p.add_argument("--gradcheck", action="store_true", help=tr(lang, "help_gradcheck"))
+    p.add_argument("--inject-bug", metavar=tr(lang, "meta_name"), help=tr(lang, "help_inject_bug"))
+    p.add_argument("--explain", action="store_true", help=tr(lang, "help_explain"))
+    add_lang_option(p, lang, "help_lang_compare")
+    p.add_argument("--width", type=int, metavar="N", help=tr(lang, "help_width_table"))
     return p
 
 
@@ -62,7 +53,7 @@ def report_json(report: Report) -> dict:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(lang_of(argv)).parse_args(argv)
     width = output_width(args.width)
     if args.inject_bug == "list":
         print(catalogue_text(args.lang))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import os
 import sys
 from typing import Callable
@@ -44,15 +45,37 @@ def lang_of(argv: list[str] | None) -> str:
     return lang or default_lang()
 
 
-def add_lang_option(p: argparse.ArgumentParser, what: str) -> None:
-    p.add_argument("--lang", choices=LANGS, default=default_lang(),
-                   help=f"language of {what}: en or pt (default: pt when LC_ALL, LC_MESSAGES or LANG starts with "
-                        "pt, e.g. LANG=pt_BR.UTF-8; else en)")
+def add_lang_option(p: argparse.ArgumentParser, lang: str, what: str) -> None:
+    """--lang; ``what`` is the key of the words that say what it translates (help_lang_compare…)."""
+    p.add_argument("--lang", choices=LANGS, default=default_lang(), help=tr(lang, "help_lang", what=tr(lang, what)))
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, with "usage: " in ``lang``."""
+
+    def __init__(self, prog: str, lang: str = "en", **kwargs):
+        super().__init__(prog, **kwargs)
+        self.lang = lang
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, tr(self.lang, "help_usage") if prefix is None else prefix)
 
 
 class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage error is two short lines on stderr, in the command's language, and exit code 2,
-    and an empty value (``--data ""``) is an error rather than silently "not given"."""
+    and an empty value (``--data ""``) is an error rather than silently "not given".
+
+    ``lang`` is the language of ``--help``: the usage line's prefix, the titles of argparse's two groups
+    ("options", "positional arguments") and ``-h``'s own help; the tools give every other text in it.
+    """
+
+    def __init__(self, *args, lang: str = "en", **kwargs):
+        super().__init__(*args, add_help=False, formatter_class=functools.partial(HelpFormatter, lang=lang),
+                         **kwargs)
+        self.lang = lang
+        self._positionals.title = tr(lang, "help_positionals")   # argparse's own groups, titled in English
+        self._optionals.title = tr(lang, "help_options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=tr(lang, "help_help"))
 
     def error(self, message: str):
         lang = _running_lang or default_lang()
@@ -90,62 +113,55 @@ def non_negative_int(text: str) -> int:
     return value
 
 
-def add_model_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("network and data (default: the lab's 2-3-1 network, X, Y and θ)")
-    g.add_argument("--layers", metavar="N0,N1,...", help="layer sizes for random weights, e.g. 2,3,1")
-    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N",
-                   help="seed of the random weights (default 0)")
-    g.add_argument("--bias", action="store_true", help="random weights with biases b⁽ˡ⁾ (with --layers)")
-    g.add_argument("--weights", metavar="FILE.npz", help="arrays theta1…thetaL of shape (out, in), optional b1…bL")
-    g.add_argument("--data", metavar="FILE.npz", help="arrays X (N, n0) and Y (N, nL); with cross_entropy Y may "
-                   "be integer labels (N,)")
+# The add_*_options helpers write their group titles and help texts in ``lang`` (keys help_* of
+# mlp_harness.i18n.TEXTS); the flags themselves are the same in every language.
+
+def add_model_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
+    npz = f"{tr(lang, 'meta_file')}.npz"
+    g = p.add_argument_group(tr(lang, "help_group_model"))
+    g.add_argument("--layers", metavar="N0,N1,...", help=tr(lang, "help_layers"))
+    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N", help=tr(lang, "help_init_seed"))
+    g.add_argument("--bias", action="store_true", help=tr(lang, "help_bias"))
+    g.add_argument("--weights", metavar=npz, help=tr(lang, "help_weights"))
+    g.add_argument("--data", metavar=npz, help=tr(lang, "help_data"))
     g.add_argument("--activation", choices=[n for n, f in ACTIVATIONS.items() if not f.output_only],
-                   default="sigmoid", help="hidden layers' activation (default sigmoid, as in the lab)")
+                   default="sigmoid", help=tr(lang, "help_activation"))
     g.add_argument("--output-activation", choices=list(ACTIVATIONS), default="sigmoid",
-                   help="output layer's activation (default sigmoid; softmax goes with --loss cross_entropy)")
-    g.add_argument("--loss", choices=list(LOSSES), default="half_sse",
-                   help="half_sse = the lab's ½Σ(y−a)² (default); mse, bce, cross_entropy as torch.nn's")
+                   help=tr(lang, "help_output_activation"))
+    g.add_argument("--loss", choices=list(LOSSES), default="half_sse", help=tr(lang, "help_loss"))
 
 
-def add_run_options(p: argparse.ArgumentParser, steps_name: str = "--steps", steps_default: int = 1) -> None:
-    g = p.add_argument_group("training and comparison")
-    g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=f"learning rate η (default {lab.ETA})")
-    what = "epochs (passes over the data)" if steps_name == "--epochs" else "steps"
+def add_run_options(p: argparse.ArgumentParser, lang: str = "en", steps_name: str = "--steps",
+                    steps_default: int = 1) -> None:
+    g = p.add_argument_group(tr(lang, "help_group_run"))
+    g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=tr(lang, "help_lr", default=lab.ETA))
     g.add_argument(steps_name, type=int, default=steps_default, metavar="N",
-                   help=f"number of training {what} (default {steps_default})")
-    g.add_argument("--batch-size", type=int, default=None, metavar="B",
-                   help="samples per step (default: all of them, as in the lab)")
+                   help=tr(lang, "help_epochs" if steps_name == "--epochs" else "help_steps", default=steps_default))
+    g.add_argument("--batch-size", type=int, default=None, metavar="B", help=tr(lang, "help_batch_size"))
     g.add_argument("--shuffle-seed", type=non_negative_int, default=None, metavar="N",
-                   help="shuffle the samples every epoch with this seed (default: fixed order)")
-    g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help="precision of both twins")
-    g.add_argument("--rtol", type=float, default=None, help="relative tolerance (default: derived from --dtype)")
-    g.add_argument("--atol", type=float, default=None, help="absolute tolerance (default: derived from --dtype)")
-    g.add_argument("--free-running", action="store_true",
-                   help="let the twins train independently instead of starting each step from the NumPy twin's "
-                        "state; rounding differences then compound (with Adam or momentum, loosen --rtol/--atol)")
-    g.add_argument("--json", metavar="PATH", help="also write the report as JSON")
-    add_device_options(p)
+                   help=tr(lang, "help_shuffle_seed"))
+    g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help=tr(lang, "help_dtype"))
+    g.add_argument("--rtol", type=float, default=None, help=tr(lang, "help_rtol"))
+    g.add_argument("--atol", type=float, default=None, help=tr(lang, "help_atol"))
+    g.add_argument("--free-running", action="store_true", help=tr(lang, "help_free_running"))
+    g.add_argument("--json", metavar=tr(lang, "meta_path"), help=tr(lang, "help_json_report"))
+    add_device_options(p, lang)
 
 
-def add_device_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("device (the PyTorch twin's; the NumPy twin always runs on the CPU)")
-    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
-                   help="where the PyTorch twin runs (default cpu); records always come back as NumPy arrays")
-    g.add_argument("--allow-tf32", action="store_true",
-                   help="on CUDA, let float32 matmuls use TF32 (10-bit mantissa): faster, and visibly less exact; "
-                        "off by default")
+def add_device_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
+    g = p.add_argument_group(tr(lang, "help_group_device"))
+    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help=tr(lang, "help_device"))
+    g.add_argument("--allow-tf32", action="store_true", help=tr(lang, "help_allow_tf32"))
 
 
-def add_optimizer_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("optimizer (torch.optim's semantics; default: plain gradient descent, as in the lab)")
-    g.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd", help="default sgd")
-    g.add_argument("--momentum", type=float, default=0.0, metavar="μ", help="sgd momentum (default 0)")
-    g.add_argument("--nesterov", action="store_true", help="sgd with Nesterov momentum (needs --momentum > 0)")
-    g.add_argument("--weight-decay", type=float, default=None, metavar="λ",
-                   help="L2 penalty: coupled for sgd/adam, decoupled for adamw (default: torch's, 0 or 0.01 for adamw)")
-    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2",
-                   help="Adam's moment decay rates (default 0.9,0.999)")
-    g.add_argument("--eps", type=float, default=1e-8, metavar="ε", help="Adam's ε (default 1e-8)")
+def add_optimizer_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
+    g = p.add_argument_group(tr(lang, "help_group_optimizer"))
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd", help=tr(lang, "help_optimizer"))
+    g.add_argument("--momentum", type=float, default=0.0, metavar="μ", help=tr(lang, "help_momentum"))
+    g.add_argument("--nesterov", action="store_true", help=tr(lang, "help_nesterov"))
+    g.add_argument("--weight-decay", type=float, default=None, metavar="λ", help=tr(lang, "help_weight_decay"))
+    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2", help=tr(lang, "help_betas"))
+    g.add_argument("--eps", type=float, default=1e-8, metavar="ε", help=tr(lang, "help_eps"))
 
 
 def parse_betas(text: str) -> tuple[float, float]:

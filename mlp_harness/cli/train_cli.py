@@ -34,7 +34,7 @@ from ..verify.resources import check_network
 from ..verify.width import output_width
 from ..i18n import tr, tr_n
 from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
-                      guarded, non_negative_int, resolve_weights, run_config)
+                      guarded, lang_of, non_negative_int, resolve_weights, run_config)
 from ..train.progress import ProgressBar
 from ..train.train_report import epoch_line, history_json, summary
 from ..train.training import IMPLS, TWIN_NAMES, TrainingHistory, train
@@ -45,46 +45,37 @@ DEFAULT_PLOT = "mlp-train.png"
 RECIPE_OPTIONS = ("activation", "output_activation", "loss", "optimizer", "lr", "epochs")
 
 
-def build_parser() -> ArgumentParser:
-    p = ArgumentParser(
-        prog="mlp-train",
-        description="Train a network by the formulas (NumPy) and by autograd (PyTorch) in lockstep from the same "
-                    "weights, comparing them at every epoch; print the loss as the lab does and plot both curves. "
-                    "With no options: the lab's 2-3-1 network and data, 1000 epochs, η = 0.1.",
-        epilog="Exit codes: 0 the twins stayed equal, 1 they differed or training diverged, 2 bad input.")
-    add_model_options(p)
-    add_optimizer_options(p)
-    add_run_options(p, steps_name="--epochs", steps_default=1000)
-    g = p.add_argument_group("data sets")
-    g.add_argument("--dataset", choices=list(DATASETS), default=None,
-                   help="lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are generated, "
-                        "iris and digits are scikit-learn's (pip install -e \".[data]\"); they train random "
-                        "weights (--layers, or the data set's default architecture)")
-    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N",
-                   help="seed of moons and spirals (default 0)")
-    recipe_defaults(p)
-    g = p.add_argument_group("training output")
-    g.add_argument("--impl", choices=IMPLS, default="both",
-                   help="train both twins and compare them (default), or one alone (numpy never imports torch)")
-    g.add_argument("--print-every", type=int, default=None, metavar="N",
-                   help="print the loss every N epochs (default: a tenth of the epochs, 100 for the lab)")
-    g.add_argument("--save", metavar="FILE.npz", help="write the trained θ (and b) in the format --weights reads")
-    g.add_argument("--width", type=int, metavar="N", help="columns to fit the lines in (default: the terminal's, "
-                                                          "COLUMNS, or 100)")
-    g.add_argument("--plot", metavar="PATH", default=DEFAULT_PLOT, help=f"PNG file to write (default {DEFAULT_PLOT})")
-    g.add_argument("--no-plot", action="store_true", help="write no plot")
-    g.add_argument("--plot-boundary", action="store_true",
-                   help="add the learned decision boundary to the plot (data with 2 inputs)")
-    add_lang_option(g, "the output and the plot")
+def build_parser(lang: str = "en") -> ArgumentParser:
+    """The options; ``lang`` is the language of ``--help``."""
+    p = ArgumentParser(prog="mlp-train", lang=lang, description=tr(lang, "help_train_description"),
+                       epilog=tr(lang, "help_train_epilog"))
+    add_model_options(p, lang)
+    add_optimizer_options(p, lang)
+    add_run_options(p, lang, steps_name="--epochs", steps_default=1000)
+    g = p.add_argument_group(tr(lang, "help_group_datasets"))
+    g.add_argument("--dataset", choices=list(DATASETS), default=None, help=tr(lang, "help_dataset"))
+    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N", help=tr(lang, "help_data_seed"))
+    recipe_defaults(p, lang)
+    g = p.add_argument_group(tr(lang, "help_group_train_output"))
+    g.add_argument("--impl", choices=IMPLS, default="both", help=tr(lang, "help_impl"))
+    g.add_argument("--print-every", type=int, default=None, metavar="N", help=tr(lang, "help_print_every"))
+    g.add_argument("--save", metavar=f"{tr(lang, 'meta_file')}.npz", help=tr(lang, "help_save"))
+    g.add_argument("--width", type=int, metavar="N", help=tr(lang, "help_width_lines"))
+    g.add_argument("--plot", metavar=tr(lang, "meta_path"), default=DEFAULT_PLOT,
+                   help=tr(lang, "help_plot", default=DEFAULT_PLOT))
+    g.add_argument("--no-plot", action="store_true", help=tr(lang, "help_no_plot"))
+    g.add_argument("--plot-boundary", action="store_true", help=tr(lang, "help_plot_boundary"))
+    add_lang_option(g, lang, "help_lang_train")
     return p
 
 
-def recipe_defaults(p: argparse.ArgumentParser) -> None:
+def recipe_defaults(p: argparse.ArgumentParser, lang: str = "en") -> None:
     """The options a data set's Recipe fills default to None ("not given"); their help says so."""
     p.set_defaults(**{name: None for name in RECIPE_OPTIONS})
     for action in p._actions:
         if action.dest in RECIPE_OPTIONS:
-            action.help = (action.help or "").split(" (default")[0] + " (default: the data set's; the lab's for lab)"
+            action.help = ((action.help or "").split(tr(lang, "help_default_marker"))[0]
+                           + tr(lang, "help_recipe_default"))
 
 
 def apply_recipe(args: argparse.Namespace, recipe: Recipe) -> None:
@@ -231,7 +222,7 @@ def write_weights(args: argparse.Namespace, history: TrainingHistory) -> None:
 
 
 def _main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(lang_of(argv)).parse_args(argv)
     width = output_width(args.width)
     if args.save:
         check_save_path(args.save)

@@ -10,8 +10,9 @@ import pytest
 from manual_mlp import MLP, lab, make_optimizer, random_parameters
 from mlp_harness import RunConfig, Tolerance, run_comparison
 from mlp_harness.teach.mutants import MUTANTS
-from mlp_harness.verify.error_bounds import (Arithmetic, StepStart, derivative_bound, step_bounds,
-                                             weighted_input_bound)
+from manual_mlp.activations import get_activation
+from mlp_harness.verify.error_bounds import (SMOOTH, Arithmetic, StepStart, derivative_bound, interval_change,
+                                             step_bounds, weighted_input_bound)
 from mlp_harness.verify.tolerance import ErrorBound
 from torch_reference import TorchTwin
 
@@ -84,6 +85,26 @@ def test_each_float32_twin_is_within_its_bound_of_a_float64_evaluation(activatio
     for (name, layer, value), (_, _, reference) in zip(record.quantities(), exact.quantities(), strict=True):
         error = np.abs(np.asarray(value, np.float64) - reference)
         assert np.all(error <= bounds[name, layer]), f"{name}{layer}: error {error.max():.2e} beyond its bound"
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_taylor_bounds_of_smooth_activations_hold(name):
+    """σ and tanh's changes are bounded from a = f(z) by Taylor (no exp): never below the change evaluated
+    directly, over z from −30 to 30 and intervals from 1e-16 to 1 wide. The direct evaluation has its own
+    rounding, allowed for: z ± E is rounded (so the interval compared is the one actually evaluated), NumPy's
+    vectorised exp makes f off by up to ~16 ulps of |f| (measured at z = −16), and f′ = 1 − a² or a(1 − a)
+    by a few u absolutely."""
+    act, smooth, u = get_activation(name), SMOOTH[name], 2.0 ** -53
+    z = np.linspace(-30, 30, 6001)[:, None]
+    E = np.logspace(-16, 0, 17)[None, :]
+    E = np.maximum((z + E) - z, z - (z - E))   # the interval as rounded: exact differences of floats
+    a = act.fn(z)
+    fprime = lambda x: act.grad(x, act.fn(x))  # noqa: E731
+    direct = interval_change(act.fn, z, E)
+    assert np.all(smooth.change(a, E) >= direct - 32 * u * (np.abs(a) + direct))
+    direct = interval_change(fprime, z, E)
+    assert np.all(smooth.change_of_fprime(a, E) >= direct - 8 * u * (1 + direct))
+    assert np.allclose(smooth.fprime(a), fprime(z), rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("name", ["relu", "leaky_relu"])

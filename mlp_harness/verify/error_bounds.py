@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -88,6 +89,31 @@ def weighted_input_bound(ar: Arithmetic, a_prev: Array, E_a_prev: Array | None, 
     return E if b is None else E + gamma * np.abs(b)
 
 
+@dataclass(frozen=True)
+class Smooth:
+    """A smooth activation's derivatives in terms of a = f(z), and bounds of |f″| and |f‴| over all of ℝ.
+
+    Taylor's theorem bounds a change without evaluating f again: |f(z ± E) − f(z)| ≤ |f′(z)|·E + M₂E²/2 and
+    |f′(z ± E) − f′(z)| ≤ |f″(z)|·E + M₃E²/2 (for the exp-based σ and tanh, the costliest part of the bounds).
+    """
+
+    fprime: Callable[[Array], Array]     # f′ from a
+    fsecond: Callable[[Array], Array]    # f″ from a
+    M2: float                            # sup |f″|
+    M3: float                            # sup |f‴|
+
+    def change(self, a: Array, E: Array) -> Array:
+        return np.abs(self.fprime(a)) * E + 0.5 * self.M2 * E * E
+
+    def change_of_fprime(self, a: Array, E: Array) -> Array:
+        return np.abs(self.fsecond(a)) * E + 0.5 * self.M3 * E * E
+
+
+#: σ″ = σ′(1 − 2a), sup|σ″| = 1/(6√3), sup|σ‴| = 1/8; tanh″ = −2a(1 − a²), sup|tanh″| = 4/(3√3), sup|tanh‴| = 2
+SMOOTH = {"sigmoid": Smooth(lambda a: a * (1 - a), lambda a: a * (1 - a) * (1 - 2 * a), 1 / (6 * math.sqrt(3)), 1 / 8),
+          "tanh": Smooth(lambda a: 1 - a * a, lambda a: -2 * a * (1 - a * a), 4 / (3 * math.sqrt(3)), 2.0)}
+
+
 def activation_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, a: Array) -> Array:
     """E(a⁽ˡ⁾) for a = f(z): the change of f over [z − E(z), z + E(z)], plus f's own rounding.
 
@@ -95,6 +121,8 @@ def activation_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, a: Array) 
     """
     if name == "softmax":
         return a * (E_z + np.sum(a * E_z, axis=1, keepdims=True)) + ar.rounding(a)
+    if name in SMOOTH:
+        return SMOOTH[name].change(a.astype(np.float64), E_z) + ar.rounding(np.abs(a))
     return interval_change(get_activation(name).fn, z, E_z) + ar.rounding(np.abs(a))
 
 
@@ -102,14 +130,20 @@ def activation_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, a: Array) 
 DERIVATIVE_FROM_A = {"sigmoid": 1.0, "tanh": 2.0}
 
 
-def derivative_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, E_a: Array) -> tuple[Array, Array]:
-    """f′(z⁽ˡ⁾) and its bound: the change of f′ over [z − E(z), z + E(z)] (a whole jump at relu's kink);
+def derivative_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, E_a: Array,
+                     a: Array | None = None) -> tuple[Array, Array]:
+    """f′(z⁽ˡ⁾) and its bound: the change of f′ over [z − 2E(z), z + 2E(z)] (a whole jump at relu's kink);
     where f′ is computed from a, also |∂f′/∂a|·E(a) (1 − a² cancels near |a| = 1: an absolute error)."""
+    # over ±2E(z), not ±E(z): the other twin's z may lie up to 2E(z) from this one's, and a jump of f′
+    # between the two (relu's kink) is a whole unit that "2E" of a smaller interval would not allow
+    if name in SMOOTH and a is not None:
+        smooth, a64 = SMOOTH[name], a.astype(np.float64)
+        value = smooth.fprime(a64)
+        E = smooth.change_of_fprime(a64, 2 * E_z) + ar.rounding(np.abs(value))
+        return value, E + DERIVATIVE_FROM_A.get(name, 0.0) * E_a
     act = get_activation(name)
     fprime = lambda x: act.grad(x, act.fn(x))  # noqa: E731
     value = fprime(z.astype(np.float64))
-    # over ±2E(z), not ±E(z): the other twin's z may lie up to 2E(z) from this one's, and a jump of f′
-    # between the two (relu's kink) is a whole unit that "2E" of a smaller interval would not allow
     E = interval_change(fprime, z, 2 * E_z) + ar.rounding(np.abs(value))
     return value, E + DERIVATIVE_FROM_A.get(name, 0.0) * E_a
 
@@ -156,7 +190,7 @@ def output_delta_bound(ar: Arithmetic, loss: str, output_activation: str, z: Arr
     grad_at = (lambda x: spec.grad(np.clip(x, 0, 1), Y)) if loss == "bce" else (lambda x: spec.grad(x, Y))
     g = grad_at(a64)
     E_g = interval_change(grad_at, a64, E_a) + ar.rounding(np.abs(g))
-    fprime, E_fprime = derivative_bound(ar, output_activation, z, E_z, E_a)
+    fprime, E_fprime = derivative_bound(ar, output_activation, z, E_z, E_a, a)
     return np.abs(fprime) * E_g + np.abs(g) * E_fprime + E_g * E_fprime + ar.rounding(np.abs(g * fprime))
 
 
@@ -166,12 +200,12 @@ def _log_softmax(z: Array) -> Array:
 
 
 def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_next: Array, theta_next: Array,
-                       z: Array, E_z: Array, E_a: Array) -> Array:
+                       z: Array, E_z: Array, E_a: Array, a: Array | None = None) -> Array:
     """E(δ⁽ˡ⁾) for δ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z): the product P = δθ is off by γ_K·|δ||θ| + E(δ⁽ˡ⁺¹⁾)|θ|
     (K = nₗ₊₁), then |f′|·E(P) + |P|·E(f′) + E(P)·E(f′) + rounding."""
     magnitude = np.abs(delta_next) @ np.abs(theta_next)
     E_P = ar.gamma(theta_next.shape[0]) * magnitude + E_next @ np.abs(theta_next)
-    fprime, E_fprime = derivative_bound(ar, activation, z, E_z, E_a)
+    fprime, E_fprime = derivative_bound(ar, activation, z, E_z, E_a, a)
     return np.abs(fprime) * E_P + magnitude * E_fprime + E_P * E_fprime + ar.rounding(magnitude * np.abs(fprime))
 
 
@@ -292,7 +326,7 @@ def backward_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_z: 
                                         start.Y)
     for l in range(L - 1, 0, -1):
         E_delta[l - 1] = hidden_delta_bound(ar, f.activation, record.deltas[l], E_delta[l], start.thetas[l],
-                                            zs[l - 1], E_z[l - 1], E_a[l])
+                                            zs[l - 1], E_z[l - 1], E_a[l], acts[l])
     E_theta = [weight_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1], acts[l - 1], E_a[l - 1])
                for l in range(1, L + 1)]
     E_b = None if start.biases is None else [bias_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1])

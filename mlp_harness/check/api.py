@@ -12,8 +12,11 @@ shows a table (HTML in Jupyter) with ✓ or ✗ per function; ``.ok`` and
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import lru_cache
 from pathlib import Path
+
+from manual_mlp.validation import InputError
 
 from ..i18n import LANGS, default_lang, tr
 from .cases import all_cases
@@ -40,7 +43,6 @@ def check_names(names: dict[str, str] | None) -> dict[str, str]:
     names = dict(names or {})
     unknown = sorted(set(names) - set(ALL_FUNCTIONS))
     if unknown:
-        from manual_mlp.validation import InputError
         raise InputError(f"unknown function {unknown[0]!r} in --name; the lab's functions are "
                          f"{', '.join(ALL_FUNCTIONS)}")
     return names
@@ -153,7 +155,6 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     (the PyTorch twin that judges them is not shared between threads).
     ``on_done(n)`` is called after each file, for a progress bar.
     """
-    from concurrent.futures import ThreadPoolExecutor, as_completed
     for path in paths:
         read_submission(path)
     plan = lab_plan()

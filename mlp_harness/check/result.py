@@ -14,10 +14,10 @@ functions a step is chained from.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from ..i18n import tr
+from ..verify.files import json_number
 from .verdict import FormulaResult, where_text
 
 #: exit codes of mlp-check
@@ -44,9 +44,9 @@ class CheckResult:
         return EXIT_BAD_INPUT if self.bad_input else EXIT_OK if self.ok else EXIT_FAIL
 
     def to_json(self) -> dict:
-        def clean(x):
-            if isinstance(x, float) and not math.isfinite(x):
-                return None
+        def clean(x):   # JSON has no NaN or infinity: such numbers become null
+            if isinstance(x, float):
+                return json_number(x)
             if isinstance(x, dict):
                 return {k: clean(v) for k, v in x.items()}
             return [clean(v) for v in x] if isinstance(x, list) else x

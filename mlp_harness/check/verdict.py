@@ -178,8 +178,10 @@ def single_precision(probes: list[Probe], outcomes: dict) -> bool:
     return all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values))
 
 
-def plain(name: str, lang: str, **fields) -> tuple[str, str]:
-    return name, tr(lang, "check_diagnosis_plain", name=name, description=tr(lang, f"mistake_{name}", **fields))
+def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
+    """(name, "name: what it means") for a mistake known by its symptom rather than by a wrong formula."""
+    return mistake, tr(lang, "check_diagnosis_plain", name=mistake,
+                       description=tr(lang, f"mistake_{mistake}", **fields))
 
 
 def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
@@ -195,21 +197,16 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         outcome = outcomes[str(probe.id)]
         error = outcome.get("error")
         if error and error["type"] == "NameError" and error.get("name"):
-            return "undefined_name", tr(lang, "check_diagnosis_plain", name="undefined_name",
-                                        description=tr(lang, "mistake_undefined_name", name=error["name"]))
+            return plain("undefined_name", lang, name=error["name"])
         if error and error["type"] == "TypeError" and "converted to Python scalars" in error["message"]:
-            return "math_on_array", tr(lang, "check_diagnosis_plain", name="math_on_array",
-                                       description=tr(lang, "mistake_math_on_array"))
+            return plain("math_on_array", lang)
         if outcome.get("returned") == "None":
-            return "missing_return", tr(lang, "check_diagnosis_plain", name="missing_return",
-                                        description=tr(lang, "mistake_missing_return"))
+            return plain("missing_return", lang)
         if error and error["type"] == "Timeout":
-            return "endless_loop", tr(lang, "check_diagnosis_plain", name="endless_loop",
-                                      description=tr(lang, "mistake_endless_loop"))
+            return plain("endless_loop", lang)
         if outcome.get("shape") and len(outcome["shape"]) == 2 and probe.expected.shape[1:] == (1,) and \
                 tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:
-            return "broadcast", tr(lang, "check_diagnosis_plain", name="broadcast",
-                                   description=tr(lang, "mistake_broadcast"))
+            return plain("broadcast", lang)
     if reads:
         return plain("global_variable", lang, names=", ".join(reads))
     return None, None

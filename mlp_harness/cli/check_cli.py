@@ -9,7 +9,6 @@ bad input (no such file, nothing to check).
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ from manual_mlp.validation import InputError
 from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.report import csv_text, gradescope_json
 from ..check.result import CheckResult
-from ..verify.files import atomic_write, check_output_path, check_outputs
+from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
 from .options import ArgumentParser, add_lang_option, guarded, lang_of
@@ -65,10 +64,6 @@ def check_paths(args) -> list[tuple[str, str]]:
     return [(flag[2:], path) for flag, path in outputs.items() if path is not None]
 
 
-def write_text(path: str, text: str, what: str) -> None:
-    atomic_write(path, lambda f: f.write(text.encode("utf-8")), what)
-
-
 def one_line(result: CheckResult) -> str:
     lang = result.lang
     wrong = [f"{n} ({f.mistake})" if f.mistake else n for n, f in result.formulas.items()
@@ -82,15 +77,15 @@ def one_line(result: CheckResult) -> str:
 
 
 def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) -> None:
+    """Every output asked for, each all or nothing (see :func:`~mlp_harness.verify.files.atomic_write`)."""
     for opt, path in outputs:
         if opt == "json":
-            payload = results[0].to_json() if len(results) == 1 else [r.to_json() for r in results]
-            write_text(path, json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False) + "\n", "the JSON report")
+            write_json(path, results[0].to_json() if len(results) == 1 else [r.to_json() for r in results])
         elif opt == "gradescope":
-            write_text(path, json.dumps(gradescope_json(results[0]), indent=1, ensure_ascii=False) + "\n",
-                       "Gradescope's results.json")
+            write_json(path, gradescope_json(results[0]))
         else:
-            write_text(path, csv_text(results), "the CSV file")
+            text = csv_text(results)
+            atomic_write(path, lambda f: f.write(text.encode("utf-8")), "the CSV file")
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -274,7 +274,7 @@ def _umask() -> int:
     return mask
 
 
-def write_json(path: str | Path, payload: dict) -> None:
+def write_json(path: str | Path, payload: dict | list) -> None:
     """Write ``payload`` atomically; every number in it must already be finite or None (see :func:`json_number`)."""
     text = json.dumps(payload, indent=1, allow_nan=False) + "\n"
     atomic_write(path, lambda f: f.write(text.encode("utf-8")), "the JSON report")

@@ -5,7 +5,7 @@ import torch
 
 from manual_mlp import MLP, SGD, lab, random_parameters
 from mlp_harness import Tolerance, compare_records
-from mlp_harness.verify.compare import bound_ratio, max_abs_diff
+from mlp_harness.verify.compare import BLOCK, bound_ratio, differences, max_abs_diff
 from torch_reference import TorchTwin
 
 from conftest import assert_same
@@ -61,6 +61,40 @@ def test_max_abs_diff_is_the_largest_entrywise_difference(case):
 
 def test_max_abs_diff_of_a_nan_is_nan():
     assert np.isnan(max_abs_diff(*CASES["nan-numpy"]))
+
+
+def tiled(case: str, at: int) -> tuple[np.ndarray, np.ndarray]:
+    """The case's arrays inside arrays of several blocks, at flat offset ``at``, everything else equal
+    and ordinary: the blocks must find the case's entries wherever they lie."""
+    rows = BLOCK + 7   # 3 columns: more than three blocks of entries, the last one partial
+    v_np, v_pt = (np.linspace(-1.0, 1.0, rows * 3).reshape(rows, 3) for _ in range(2))
+    v_pt = v_pt * (1 + 1e-14)
+    flat_np, flat_pt = v_np.reshape(-1), v_pt.reshape(-1)
+    flat_np[at:at + BASE.size], flat_pt[at:at + BASE.size] = (a.reshape(-1) for a in CASES[case])
+    return v_np, v_pt
+
+
+@pytest.mark.parametrize("at", [0, BLOCK - 2, 2 * BLOCK + 5, 3 * BLOCK + 15])
+@pytest.mark.parametrize("case", CASES)
+def test_blocks_give_the_definitions_results(case, at):
+    """differences() in blocks = max_abs_diff and bound_ratio on the whole quantity, NaN for NaN."""
+    v_np, v_pt = tiled(case, at)
+    with np.errstate(invalid="ignore", over="ignore"):
+        largest, ratio = differences(v_np, v_pt, TOL.allowed_in("z", 1, v_pt))
+        expected = max_abs_diff(v_np, v_pt)
+        expected_ratio = bound_ratio(v_np, v_pt, expected, TOL.allowed("z", 1, v_pt))
+        np.testing.assert_array_equal([largest, ratio], [expected, expected_ratio])
+        assert (ratio <= 1) == plain_rule(v_np, v_pt, TOL)
+
+
+def test_blocks_with_nothing_allowed_pass_only_where_equal():
+    """A zero allowance (atol = rtol = 0) passes entries that agree exactly, in any block, and no other."""
+    exact = Tolerance(rtol=0.0, atol=0.0)
+    v_np = np.arange(4 * BLOCK, dtype=float).reshape(-1, 4)
+    v_pt = v_np.copy()
+    assert differences(v_np, v_pt, exact.allowed_in("z", 1, v_pt)) == (0.0, 0.0)
+    v_pt[-1, -1] += 1
+    assert differences(v_np, v_pt, exact.allowed_in("z", 1, v_pt)) == (1.0, np.inf)
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

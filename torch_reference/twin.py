@@ -76,10 +76,21 @@ def load_weights(linears: nn.ModuleList, thetas: list[Array], biases: list[Array
     with torch.no_grad():
         for l, (linear, theta) in enumerate(zip(linears, thetas), start=1):
             assert tuple(linear.weight.shape) == theta.shape, f"layer {l}: weight {tuple(linear.weight.shape)} vs θ {theta.shape}"
-            linear.weight.copy_(torch.from_numpy(np.ascontiguousarray(theta)))
+            copy_into(linear.weight, theta)
             if biases is not None:
                 assert tuple(linear.bias.shape) == biases[l - 1].shape, f"layer {l}: bias shape mismatch"
-                linear.bias.copy_(torch.from_numpy(np.ascontiguousarray(biases[l - 1])))
+                copy_into(linear.bias, biases[l - 1])
+
+
+def copy_into(tensor: torch.Tensor, value: Array) -> None:
+    """``tensor[...] = value``, outside autograd. On the CPU NumPy writes into the tensor's memory: torch's
+    ``copy_`` would wake its OpenMP threads between the twins' steps, where NumPy's BLAS threads may still
+    spin (see :mod:`torch_reference.lockstep`)."""
+    with torch.no_grad():
+        if tensor.device.type == "cpu":
+            np.copyto(tensor.numpy(), value, casting="no")
+        else:
+            tensor.copy_(torch.from_numpy(np.ascontiguousarray(value)))
 
 
 class TorchMLP(nn.Module):
@@ -203,7 +214,7 @@ class TorchTwin:
                 for kind, param in (("theta", linear.weight), ("b", linear.bias)):
                     for name, per_kind in optimizer_state.items():
                         if param is not None and name in self.optimizer.state.get(param, {}):
-                            self.optimizer.state[param][name].copy_(torch.from_numpy(per_kind[kind][l]))
+                            copy_into(self.optimizer.state[param][name], per_kind[kind][l])
 
     def optimizer_state(self) -> dict[str, dict[str, list[Array]]]:
         """torch.optim's per-parameter state, laid out like the NumPy optimizer's."""

@@ -25,6 +25,7 @@ the run's activation, loss and optimizer, never with the NumPy network's (which 
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Callable
 
@@ -78,6 +79,46 @@ def interval_change(f, x: Array, E: Array) -> Array:
     return np.maximum(np.abs(f(x + E) - fx), np.abs(f(x - E) - fx))
 
 
+#: entries per block of :func:`by_blocks`: temporaries of 64 KB in float64, which stay in the cache and are
+#: reused by the allocator, where temporaries the size of a whole θ or a⁽ˡ⁾ would be fresh pages every step
+BLOCK = 8192
+
+
+def by_blocks(formula: Callable[..., dict[str, Array]], *arrays: Array | None) -> dict[str, Array]:
+    """``formula`` on blocks of the flattened ``arrays`` (all of one shape; None passes through), its results
+    gathered into arrays of that shape. For elementwise formulas only, whose numbers are then exactly those of
+    one call on the whole arrays."""
+    shape = next(a.shape for a in arrays if a is not None)
+    size = math.prod(shape)
+    if size <= 2 * BLOCK:
+        return formula(*arrays)
+    flats = [None if a is None else np.reshape(a, -1) for a in arrays]
+    out: dict[str, Array] = {}
+    for start in range(0, size, BLOCK):
+        block = slice(start, start + BLOCK)
+        for name, value in formula(*(None if flat is None else flat[block] for flat in flats)).items():
+            if name not in out:
+                out[name] = np.empty(size, np.result_type(value))
+            out[name][block] = value
+    return {name: value.reshape(shape) for name, value in out.items()}
+
+
+def matmul(A: Array, B: Array) -> Array:
+    """A·B for a bound, through torch's BLAS where torch is loaded (always, beside a PyTorch twin).
+
+    NumPy's OpenBLAS keeps its threads spinning for about 0.1 s after a call, into the twins' next step,
+    which then runs on a contested core (measured on 784-512-512-10: 97 ms instead of 71); torch's threads
+    sleep within milliseconds (see torch_reference/lockstep.py). The operands are nonnegative, so either
+    library's rounding changes a bound by a relative γ_K at most, far inside its margins.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return A @ B
+    dtype = np.result_type(A, B)   # as NumPy promotes (a float32 run's bounds mix float32 and float64)
+    return torch.matmul(torch.from_numpy(A.astype(dtype, copy=False)),
+                        torch.from_numpy(B.astype(dtype, copy=False))).numpy()
+
+
 # --- forward pass ------------------------------------------------------------------------------
 
 def weighted_input_bound(ar: Arithmetic, a_prev: Array, E_a_prev: Array | None, theta: Array,
@@ -85,7 +126,7 @@ def weighted_input_bound(ar: Arithmetic, a_prev: Array, E_a_prev: Array | None, 
     """E(z⁽ˡ⁾) for z = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ + b: γ_K·(|a||θ|ᵀ + |b|) with K = nₗ₋₁ + 1, plus E(a⁽ˡ⁻¹⁾)·|θ|ᵀ."""
     gamma = ar.gamma(theta.shape[1] + 1)
     spread = gamma * np.abs(a_prev) if E_a_prev is None else gamma * np.abs(a_prev) + E_a_prev
-    E = spread @ np.abs(theta).T
+    E = matmul(spread, np.abs(theta).T)
     return E if b is None else E + gamma * np.abs(b)
 
 
@@ -122,8 +163,12 @@ def activation_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, a: Array) 
     if name == "softmax":
         return a * (E_z + np.sum(a * E_z, axis=1, keepdims=True)) + ar.rounding(a)
     if name in SMOOTH:
-        return SMOOTH[name].change(a.astype(np.float64), E_z) + ar.rounding(np.abs(a))
-    return interval_change(get_activation(name).fn, z, E_z) + ar.rounding(np.abs(a))
+        formula = lambda z, E_z, a: {"E": SMOOTH[name].change(a.astype(np.float64), E_z)  # noqa: E731
+                                     + ar.rounding(np.abs(a))}
+    else:
+        formula = lambda z, E_z, a: {"E": interval_change(get_activation(name).fn, z, E_z)  # noqa: E731
+                                     + ar.rounding(np.abs(a))}
+    return by_blocks(formula, z, E_z, a)["E"]
 
 
 #: activations whose f′ is computed from a = f(z), and the largest |∂f′/∂a| there: σ′ = a(1 − a), tanh′ = 1 − a²
@@ -203,17 +248,26 @@ def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_nex
                        z: Array, E_z: Array, E_a: Array, a: Array | None = None) -> Array:
     """E(δ⁽ˡ⁾) for δ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z): the product P = δθ is off by γ_K·|δ||θ| + E(δ⁽ˡ⁺¹⁾)|θ|
     (K = nₗ₊₁), then |f′|·E(P) + |P|·E(f′) + E(P)·E(f′) + rounding."""
-    magnitude = np.abs(delta_next) @ np.abs(theta_next)
-    E_P = ar.gamma(theta_next.shape[0]) * magnitude + E_next @ np.abs(theta_next)
-    fprime, E_fprime = derivative_bound(ar, activation, z, E_z, E_a, a)
-    return np.abs(fprime) * E_P + magnitude * E_fprime + E_P * E_fprime + ar.rounding(magnitude * np.abs(fprime))
+    abs_theta = np.abs(theta_next)
+    magnitude = matmul(np.abs(delta_next), abs_theta)
+    carried = matmul(E_next, abs_theta)
+    gamma = ar.gamma(theta_next.shape[0])
+
+    def formula(magnitude, carried, z, E_z, E_a, a):
+        E_P = gamma * magnitude + carried
+        fprime, E_fprime = derivative_bound(ar, activation, z, E_z, E_a, a)
+        return {"E": np.abs(fprime) * E_P + magnitude * E_fprime + E_P * E_fprime
+                + ar.rounding(magnitude * np.abs(fprime))}
+    return by_blocks(formula, magnitude, carried, z, E_z, E_a, a)["E"]
 
 
 def weight_gradient_bound(ar: Arithmetic, delta: Array, E_delta: Array, a_prev: Array,
                           E_a_prev: Array | None) -> Array:
     """E(∂J/∂θ⁽ˡ⁾) for δᵀa⁽ˡ⁻¹⁾, a sum over the N samples: γ_N·|δ|ᵀ|a| + E(δ)ᵀ|a| + |δ|ᵀE(a)."""
-    E = (ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T @ np.abs(a_prev)
-    return E if E_a_prev is None else E + np.abs(delta).T @ E_a_prev
+    E = matmul((ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T, np.abs(a_prev))
+    if E_a_prev is not None:
+        E += matmul(np.abs(delta).T, E_a_prev)
+    return E
 
 
 def bias_gradient_bound(ar: Arithmetic, delta: Array, E_delta: Array) -> Array:
@@ -227,7 +281,9 @@ def sgd_bounds(ar: Arithmetic, s: OptimizerSettings, theta: Array, g: Array, E_g
                buf_old: Array | None) -> dict[str, Array]:
     """torch.optim.SGD: d = g + λθ; buf = μ·buf + d (d at t = 1); direction buf, or d + μ·buf (Nesterov);
     θ ← θ − η·direction. Each stage carries the error of the last and adds its own rounding."""
-    d, E_d = g + s.decay * theta, E_g + ar.rounding(np.abs(g) + s.decay * np.abs(theta))
+    d, E_d = g, E_g   # torch adds λθ only where λ ≠ 0
+    if s.decay:
+        d, E_d = g + s.decay * theta, E_g + ar.rounding(np.abs(g) + s.decay * np.abs(theta))
     out, direction, E_dir = {}, d, E_d
     if s.momentum:
         if buf_old is None:
@@ -350,9 +406,11 @@ def update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_grads
                    if len(per_kind.get(kind, [])) >= l}
             theta, g = params[kind][l - 1], grads[kind][l - 1]
             if s.name == "sgd":
-                bounds = sgd_bounds(ar, s, theta, g, E_g, old.get("momentum_buffer"))
+                bounds = by_blocks(lambda *args: sgd_bounds(ar, s, *args), theta, g, E_g,
+                                   old.get("momentum_buffer"))
             else:
-                bounds = adam_bounds(ar, s, record.step, theta, g, E_g, old.get("exp_avg"), old.get("exp_avg_sq"))
+                bounds = by_blocks(lambda *args: adam_bounds(ar, s, record.step, *args), theta, g, E_g,
+                                   old.get("exp_avg"), old.get("exp_avg_sq"))
             out[kind, l] = bounds.pop("param")
             for name, E in bounds.items():
                 out[f"{name}({kind})", l] = E

@@ -21,6 +21,7 @@ finite-difference tolerance.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -51,6 +52,11 @@ class Tolerance:
     def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
         """The largest |NumPy − PyTorch| allowed, elementwise."""
         return self.atol + self.rtol * np.abs(torch_value)
+
+    def allowed_in(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> Callable[[slice], np.ndarray]:
+        """:meth:`allowed` of a block of the flattened quantity, as the comparison asks for it."""
+        flat = torch_value.reshape(-1)
+        return lambda block: self.atol + self.rtol * np.abs(flat[block])
 
     def to_json(self) -> dict:
         return {"rule": "fixed", "rtol": self.rtol, "atol": self.atol}
@@ -99,6 +105,11 @@ class StepLimits:
 
     def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
         return 2 * self.bounds[quantity, layer] + self.floor
+
+    def allowed_in(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> Callable[[slice], np.ndarray]:
+        """:meth:`allowed` of a block of the flattened quantity, as the comparison asks for it."""
+        flat = np.reshape(self.bounds[quantity, layer], -1)
+        return lambda block: 2 * flat[block] + self.floor
 
 
 #: finite differences against either twin (see manual_mlp/gradcheck.py): with h = ε^(1/3) the

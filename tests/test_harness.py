@@ -8,6 +8,7 @@ import pytest
 from manual_mlp import MLP, lab, random_parameters
 from manual_mlp.activations import ACTIVATIONS
 from mlp_harness import RunConfig, Tolerance, run_comparison
+from mlp_harness.verify.table import render_step
 
 SIGMOID = ACTIVATIONS["sigmoid"]
 NO_PRIME = dataclasses.replace(SIGMOID, name="sigmoid-without-derivative", grad=lambda z, a: np.ones_like(a))
@@ -78,9 +79,29 @@ class WatchedNet(MLP):
 
 
 def test_records_of_earlier_steps_are_released_once_compared():
-    """Step 1's records stay (the table shows them) and the last step's; the steps between go when compared."""
+    """Step 1's small records stay (the table shows them whole) and the last step's; the steps between go when
+    compared."""
     thetas = lab.lab_thetas()
     net = WatchedNet(thetas)
     report = run_comparison(RunConfig(steps=4), thetas, None, lab.X, lab.Y, manual_model=net)
     assert report.ok
     assert net.alive == [[], [True], [True, False], [True, False, False]]
+
+
+def test_step_1_keeps_only_what_its_table_prints_once_later_steps_follow():
+    """A quantity too big to print whole is summarised by its corners: after step 2 only those stay, the table
+    of step 1 reads the same, and step 1's whole record is released."""
+    thetas, biases = random_parameters([5, 20, 4], seed=3, bias=True)
+    X = np.random.default_rng(2).uniform(size=(8, 5))
+    Y = np.eye(4)[np.arange(8) % 4]
+    one, three = (RunConfig(lr=0.2, steps=steps) for steps in (1, 3))
+    net = WatchedNet(thetas, biases)
+    report = run_comparison(three, thetas, biases, X, Y, manual_model=net)
+    alone = run_comparison(one, thetas, biases, X, Y)
+    assert report.ok and net.alive[-1] == [False, False]   # at step 3, step 1's δ⁽¹⁾ (8×20) is gone too
+    render = lambda r: render_step(r.first_diffs, 2, True, "step 1", one)  # noqa: E731
+    assert render(report) == render(alone)
+    kept = {d.label: d for d in report.first_diffs}
+    assert np.count_nonzero(kept["δ⁽¹⁾"].numpy_value) <= 16 < kept["δ⁽¹⁾"].numpy_value.size
+    for d, whole in zip(report.first_diffs, alone.first_diffs, strict=True):
+        assert (d.max_abs_diff, d.ratio, d.ok) == (whole.max_abs_diff, whole.ratio, whole.ok)

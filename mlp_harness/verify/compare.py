@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 
@@ -55,6 +56,32 @@ class QuantityDiff:
     @property
     def label(self) -> str:
         return quantity_label(self.quantity, self.layer)
+
+
+#: a value of more entries than this is printed summarised, by its corners (as NumPy prints it)
+WHOLE_MATRIX_LIMIT = 64
+#: rows and columns printed at each edge of a summarised value
+EDGE_ITEMS = 2
+
+
+def shown_entries(value: Array) -> Array:
+    """``value`` with only the entries a summarised print shows (its corners, ``EDGE_ITEMS`` deep): the rest are
+    zeros from ``np.zeros``, which take no memory until written. Values of up to ``WHOLE_MATRIX_LIMIT`` entries
+    are printed whole and come back as they are."""
+    if value is None or np.ndim(value) == 0 or value.size <= WHOLE_MATRIX_LIMIT:
+        return value
+    edges = tuple(np.r_[0:EDGE_ITEMS, n - EDGE_ITEMS:n] if n > 2 * EDGE_ITEMS else np.arange(n)
+                  for n in value.shape)
+    out = np.zeros(value.shape, value.dtype)
+    out[np.ix_(*edges)] = value[np.ix_(*edges)]
+    return out
+
+
+def as_shown(d: "QuantityDiff") -> "QuantityDiff":
+    """``d`` with its values reduced to what a table prints of them (:func:`shown_entries`); max |Δ|, the
+    verdict and the ratio stay those of the whole quantity."""
+    return dataclasses.replace(d, numpy_value=shown_entries(d.numpy_value), torch_value=shown_entries(d.torch_value),
+                               fd_value=shown_entries(d.fd_value))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from manual_mlp.losses import check_pairing, get_loss, targets_matrix
 from manual_mlp.record import carried_over
 from manual_mlp.validation import InputError, InputTypeError, check_batch, check_parameters
 
-from .compare import Mismatch, QuantityDiff, add_finite_differences, compare_records
+from .compare import Mismatch, QuantityDiff, add_finite_differences, as_shown, compare_records
 from .error_bounds import Arithmetic, Formulas, StepStart
 from .tolerance import ErrorBound, Tolerance, gradcheck_tolerance
 
@@ -116,7 +116,9 @@ class Report:
     config: RunConfig
     tolerance: Tolerance | ErrorBound
     steps: list[StepSummary] = field(default_factory=list)
-    #: full side-by-side diffs of the first and the last compared step
+    #: side-by-side diffs of the first and the last compared step. Once a later step has been compared, step
+    #: 1's values keep only what its table prints (:func:`~.compare.as_shown`): records of earlier steps are
+    #: not held through a long run.
     first_diffs: list[QuantityDiff] = field(default_factory=list)
     last_diffs: list[QuantityDiff] = field(default_factory=list)
     first_mismatch: Mismatch | None = None
@@ -215,7 +217,9 @@ def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] |
     report = Report(config, config.tolerance)
     for step in range(1, config.steps + 1):
         batch = step_slice(step, X.shape[0], config.batch_size, config.shuffle_seed)
-        report.last_diffs = []  # step k's records go before step k + 1 makes its own (step 1's stay: the table)
+        if step == 2:   # step 1's table needs no more than it prints
+            report.first_diffs = [as_shown(d) for d in report.first_diffs]
+        report.last_diffs = []  # step k's records go before step k + 1 makes its own
         diffs, mismatch, summary = compare_step(config, net, optimizer, twin, X[batch], Y[batch], step,
                                                 report.tolerance)
         report.steps.append(summary)

@@ -19,13 +19,10 @@ from manual_mlp.losses import get_loss
 from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
-from .compare import QuantityDiff
+from .compare import EDGE_ITEMS, WHOLE_MATRIX_LIMIT, QuantityDiff
 from ..i18n import tr, tr_n
 from .run import Report, RunConfig
 from .width import DEFAULT_WIDTH, fit_formula
-
-#: matrices up to this many entries are printed whole
-WHOLE_MATRIX_LIMIT = 64
 
 
 def output_delta_formula(config: RunConfig, L: int) -> str:
@@ -72,7 +69,7 @@ def format_value(value: np.ndarray | None, precision: int = 8, line_width: int =
     value = np.asarray(value)
     if value.ndim == 0:
         return [format_scalar(value, precision)]
-    text = np.array2string(value, precision=precision, threshold=WHOLE_MATRIX_LIMIT, edgeitems=2,
+    text = np.array2string(value, precision=precision, threshold=WHOLE_MATRIX_LIMIT, edgeitems=EDGE_ITEMS,
                            max_line_width=line_width, floatmode="fixed")
     lines = text.splitlines()
     if value.size > WHOLE_MATRIX_LIMIT:

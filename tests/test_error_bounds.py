@@ -11,8 +11,8 @@ from manual_mlp import MLP, lab, make_optimizer, random_parameters
 from mlp_harness import RunConfig, Tolerance, run_comparison
 from mlp_harness.teach.mutants import MUTANTS
 from manual_mlp.activations import get_activation
-from mlp_harness.verify.error_bounds import (SMOOTH, Arithmetic, StepStart, derivative_bound, interval_change,
-                                             step_bounds, weighted_input_bound)
+from mlp_harness.verify.error_bounds import (SMOOTH, Arithmetic, StepStart, by_blocks, derivative_bound,
+                                             interval_change, matmul, step_bounds, weighted_input_bound)
 from mlp_harness.verify.tolerance import ErrorBound
 from torch_reference import TorchTwin
 
@@ -133,3 +133,25 @@ def test_every_mistake_is_still_caught_at_large_n(name):
                        ).first_mismatch
     assert m is not None, f"{name} went unnoticed at N = {N}"
     assert (m.step, m.quantity, m.layer) == (1, *EXPECTED[name])
+
+
+def test_float32_products_of_a_bound_are_never_below_the_exact_ones():
+    """A float32 run's bounds multiply in float32: Σ|terms| must come out at least as large as in exact
+    arithmetic (float64 here, whose own rounding is 10⁸ times smaller), which plain float32 misses."""
+    rng = np.random.default_rng(5)
+    A = rng.lognormal(sigma=3.0, size=(64, 700))    # magnitudes spread over decades, as |a| and E(a) are
+    B = rng.lognormal(sigma=3.0, size=(700, 40))
+    exact = A @ B
+    assert np.all(matmul(Arithmetic.of("float32"), A, B) >= exact)
+    assert np.any(A.astype(np.float32) @ B.astype(np.float32) < exact)   # the margin is needed
+
+
+def test_bounds_in_blocks_are_the_bounds_of_the_whole():
+    """by_blocks on arrays of several blocks gives the formula's numbers on the whole arrays, to the bit."""
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(300, 101)), rng.normal(size=(300, 101))
+    formula = lambda x, y, none: {"sum": np.abs(x) + 2 * y, "product": x * y}  # noqa: E731
+    blocks, whole = by_blocks(formula, x, y, None), formula(x, y, None)
+    assert blocks.keys() == whole.keys()
+    for name in whole:
+        np.testing.assert_array_equal(blocks[name], whole[name])

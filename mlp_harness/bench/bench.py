@@ -159,9 +159,19 @@ def verified_step(config: RunConfig, thetas: list[Array], biases: list[Array] | 
     return step
 
 
+#: matmul flops of one timed call of :func:`training_epochs`, at most (784-512-512-10: 30 epochs)
+EPOCH_CALL_FLOPS = 1e11
+
+
 def epochs_per_call(net: Net) -> int:
-    """Epochs of one timed call of :func:`training_epochs`: enough to make the set-up a small part of it."""
-    return max(5, min(200, int(2e8 / matmul_flops(matmul_operands(net.sizes, 1, "float32")) / net.batch)))
+    """Epochs of one timed call of :func:`training_epochs`: 50, fewer where that would take long.
+
+    Each call is a whole ``train`` run, whose set-up (checks of the data, the twin's first step touching fresh
+    memory) costs about one step more (measured: 21 ms on 784-512-512-10, 0.5 ms on 784-128-10): a few % of
+    an epoch at 30–50 epochs, where 5–7 epochs a call had counted 10–15 % of it into every epoch.
+    """
+    flops = matmul_flops(matmul_operands(net.sizes, net.batch, "float32"))
+    return max(5, min(50, int(EPOCH_CALL_FLOPS / flops)))
 
 
 def training_epochs(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,

@@ -103,20 +103,24 @@ def by_blocks(formula: Callable[..., dict[str, Array]], *arrays: Array | None) -
     return {name: value.reshape(shape) for name, value in out.items()}
 
 
-def matmul(A: Array, B: Array) -> Array:
-    """A·B for a bound, through torch's BLAS where torch is loaded (always, beside a PyTorch twin).
+def matmul(ar: Arithmetic, A: Array, B: Array) -> Array:
+    """A·B of nonnegative operands, at least: a bound's Σ|terms|, in the run's dtype.
 
-    NumPy's OpenBLAS keeps its threads spinning for about 0.1 s after a call, into the twins' next step,
-    which then runs on a contested core (measured on 784-512-512-10: 97 ms instead of 71); torch's threads
-    sleep within milliseconds (see torch_reference/lockstep.py). The operands are nonnegative, so either
-    library's rounding changes a bound by a relative γ_K at most, far inside its margins.
+    In float32 the operands are rounded to float32 (a float32 run's bounds mix in float64 from the
+    elementwise parts) and the product is made larger by 2(K + 2)·u, which covers the rounding of the
+    operands and of the K-term sums (γ_K, as for the twins' own products); float64 products round by a
+    relative K·u ≈ 1e-13 at most and are left as they are. Through torch's BLAS where torch is loaded
+    (always, beside a PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about 0.1 s after a
+    call, into the twins' next step, which then runs on a contested core (measured on 784-512-512-10:
+    97 ms instead of 71); torch's threads sleep within milliseconds (see torch_reference/lockstep.py).
     """
+    dtype = np.dtype(ar.dtype)
+    A, B = A.astype(dtype, copy=False), B.astype(dtype, copy=False)
     torch = sys.modules.get("torch")
-    if torch is None:
-        return A @ B
-    dtype = np.result_type(A, B)   # as NumPy promotes (a float32 run's bounds mix float32 and float64)
-    return torch.matmul(torch.from_numpy(A.astype(dtype, copy=False)),
-                        torch.from_numpy(B.astype(dtype, copy=False))).numpy()
+    C = A @ B if torch is None else torch.matmul(torch.from_numpy(A), torch.from_numpy(B)).numpy()
+    if dtype != np.float64:
+        C *= 1 + 2 * (A.shape[1] + 2) * float(np.finfo(dtype).eps) / 2
+    return C
 
 
 # --- forward pass ------------------------------------------------------------------------------
@@ -126,7 +130,7 @@ def weighted_input_bound(ar: Arithmetic, a_prev: Array, E_a_prev: Array | None, 
     """E(z⁽ˡ⁾) for z = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ + b: γ_K·(|a||θ|ᵀ + |b|) with K = nₗ₋₁ + 1, plus E(a⁽ˡ⁻¹⁾)·|θ|ᵀ."""
     gamma = ar.gamma(theta.shape[1] + 1)
     spread = gamma * np.abs(a_prev) if E_a_prev is None else gamma * np.abs(a_prev) + E_a_prev
-    E = matmul(spread, np.abs(theta).T)
+    E = matmul(ar, spread, np.abs(theta).T)
     return E if b is None else E + gamma * np.abs(b)
 
 
@@ -249,8 +253,8 @@ def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_nex
     """E(δ⁽ˡ⁾) for δ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z): the product P = δθ is off by γ_K·|δ||θ| + E(δ⁽ˡ⁺¹⁾)|θ|
     (K = nₗ₊₁), then |f′|·E(P) + |P|·E(f′) + E(P)·E(f′) + rounding."""
     abs_theta = np.abs(theta_next)
-    magnitude = matmul(np.abs(delta_next), abs_theta)
-    carried = matmul(E_next, abs_theta)
+    magnitude = matmul(ar, np.abs(delta_next), abs_theta)
+    carried = matmul(ar, E_next, abs_theta)
     gamma = ar.gamma(theta_next.shape[0])
 
     def formula(magnitude, carried, z, E_z, E_a, a):
@@ -264,9 +268,9 @@ def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_nex
 def weight_gradient_bound(ar: Arithmetic, delta: Array, E_delta: Array, a_prev: Array,
                           E_a_prev: Array | None) -> Array:
     """E(∂J/∂θ⁽ˡ⁾) for δᵀa⁽ˡ⁻¹⁾, a sum over the N samples: γ_N·|δ|ᵀ|a| + E(δ)ᵀ|a| + |δ|ᵀE(a)."""
-    E = matmul((ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T, np.abs(a_prev))
+    E = matmul(ar, (ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T, np.abs(a_prev))
     if E_a_prev is not None:
-        E += matmul(np.abs(delta).T, E_a_prev)
+        E += matmul(ar, np.abs(delta).T, E_a_prev)
     return E
 
 

@@ -103,21 +103,31 @@ def by_blocks(formula: Callable[..., dict[str, Array]], *arrays: Array | None) -
     return {name: value.reshape(shape) for name, value in out.items()}
 
 
+#: m·k·n below which OpenBLAS multiplies on the calling thread alone (65536 × its default
+#: GEMM_MULTITHREAD_THRESHOLD of 4): no threads to leave spinning, and NumPy's call costs a few µs less
+SINGLE_THREAD_PRODUCT = 65536 * 4
+
+
 def matmul(ar: Arithmetic, A: Array, B: Array) -> Array:
     """A·B of nonnegative operands, at least: a bound's Σ|terms|, in the run's dtype.
 
     In float32 the operands are rounded to float32 (a float32 run's bounds mix in float64 from the
     elementwise parts) and the product is made larger by 2(K + 2)·u, which covers the rounding of the
     operands and of the K-term sums (γ_K, as for the twins' own products); float64 products round by a
-    relative K·u ≈ 1e-13 at most and are left as they are. Through torch's BLAS where torch is loaded
-    (always, beside a PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about 0.1 s after a
-    call, into the twins' next step, which then runs on a contested core (measured on 784-512-512-10:
-    97 ms instead of 71); torch's threads sleep within milliseconds (see torch_reference/lockstep.py).
+    relative K·u ≈ 1e-13 at most and are left as they are.
+
+    A product big enough for threads goes through torch's BLAS where torch is loaded (always, beside a
+    PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about 0.1 s after a call, into the
+    twins' next step, which then runs on a contested core (measured on 784-512-512-10: 97 ms instead of
+    71); torch's threads sleep within milliseconds (see torch_reference/lockstep.py).
     """
     dtype = np.dtype(ar.dtype)
     A, B = A.astype(dtype, copy=False), B.astype(dtype, copy=False)
     torch = sys.modules.get("torch")
-    C = A @ B if torch is None else torch.matmul(torch.from_numpy(A), torch.from_numpy(B)).numpy()
+    if torch is None or A.shape[0] * A.shape[1] * B.shape[1] < SINGLE_THREAD_PRODUCT:
+        C = A @ B
+    else:
+        C = torch.matmul(torch.from_numpy(A), torch.from_numpy(B)).numpy()
     if dtype != np.float64:
         C *= 1 + 2 * (A.shape[1] + 2) * float(np.finfo(dtype).eps) / 2
     return C

@@ -45,8 +45,9 @@ def as_float_array(value, name: str, dtype=None) -> Array:
     if dtype is None:
         dtype = array.dtype if array.dtype.kind == "f" else np.float64
     original = array
-    with np.errstate(over="ignore"):   # a float64 beyond float32's range becomes inf: named just below
-        array = array.astype(dtype, copy=False)
+    if array.dtype != dtype:
+        with np.errstate(over="ignore"):   # a float64 beyond float32's range becomes inf: named just below
+            array = array.astype(dtype)
     if not np.all(np.isfinite(array)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         if np.isfinite(original[bad]):

@@ -28,6 +28,7 @@ spinning threads still find a free core.
 """
 from __future__ import annotations
 
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -40,8 +41,9 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 #: matmul flops of a step from which the twins' steps run at the same time (the lab: 84; 64-32-10 with
-#: N = 64: 0.9 million; 784-128-10 with N = 64: 39 million)
-CONCURRENT_FLOPS = 1e7
+#: N = 64: 0.9 million; 784-128-10 with N = 64: 39 million, about 10 % faster in turns; 784-512-512-10
+#: with N = 1024: 3.3 billion, 1.7× faster at once: docs/performance.md)
+CONCURRENT_FLOPS = 1e8
 
 
 def usable_cores() -> int:
@@ -90,7 +92,8 @@ class Lockstep:
         self._worker: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
-        how = "at the same time when a step has ≥ 1e7 matmul flops" if self.concurrent else "one after the other"
+        how = (f"at the same time when a step has ≥ 10^{math.log10(CONCURRENT_FLOPS):.0f} matmul flops" if self.concurrent
+               else "one after the other")
         return f"NumPy's BLAS {self.numpy_threads} thread(s), torch {self.torch_threads}; steps {how}"
 
     def run(self, numpy_step: Callable[[], A], torch_step: Callable[[], B], flops: float) -> tuple[A, B]:

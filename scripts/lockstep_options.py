@@ -1,14 +1,16 @@
 """The ways to run the twins in lockstep, timed side by side: python scripts/lockstep_options.py [--quick].
 
 For each benchmark net (float64, sigmoid hidden layers) one verified step (both twins' steps, every
-quantity compared with the fixed tolerance rule, a common state) is timed five ways, in interleaved rounds with a pause before each
-sample so that no library's spinning threads leak from one sample into the next:
+quantity compared with the fixed tolerance rule, a common state) is timed five ways, in interleaved
+rounds with a pause before each sample so that no library's spinning threads leak from one sample into
+the next:
 
 * untamed: one step after the other, each library with its own thread count (what the harness did);
 * NumPy owns the cores: in turn, NumPy's BLAS with its threads, torch with one;
 * torch owns the cores: in turn, NumPy's BLAS with one thread, torch with its threads;
 * one thread each: in turn;
-* shared, at once: what the harness does (torch_reference/lockstep.py).
+* shared (the harness): what the harness does (torch_reference/lockstep.py): the cores shared out, the
+  steps at once from 10⁸ matmul flops, in turns below.
 
 Each is printed over the NumPy step alone plus the torch step alone, both with their own threads.
 OPENBLAS_THREAD_TIMEOUT, the other option, can only be set before NumPy loads: run this script again
@@ -31,7 +33,7 @@ from mlp_harness.verify.compare import compare_records  # noqa: E402
 from mlp_harness.verify.run import build_twins, compare_step  # noqa: E402
 from torch_reference.lockstep import numpy_threads  # noqa: E402
 
-WAYS = ("untamed", "NumPy owns the cores", "torch owns the cores", "one thread each", "shared, at once")
+WAYS = ("untamed", "NumPy owns the cores", "torch owns the cores", "one thread each", "shared (the harness)")
 
 
 def in_turn(config, weights, X, Y, numpy_share: int | None, torch_share: int | None):

@@ -62,8 +62,8 @@ def _check_theta_shapes(out: list[Array]) -> None:
     """Each θ⁽ˡ⁾ is a non-empty matrix whose columns match the rows of θ⁽ˡ⁻¹⁾."""
     for l, theta in enumerate(out, start=1):
         if theta.ndim != 2:
-            raise InputError(f"θ{sup(l)} must be a matrix of shape (n{sub(l)}, n{sub(l - 1)}), got {theta.ndim} "
-                             f"dimension(s) with shape {theta.shape}")
+            raise InputError(f"θ{sup(l)} must be a matrix of shape (n{sub(l)}, n{sub(l - 1)}), got a {theta.ndim}-D "
+                             f"array of shape {theta.shape}")
         if 0 in theta.shape:
             raise InputError(f"θ{sup(l)} has shape {theta.shape}: every layer needs at least one unit")
     for l in range(2, len(out) + 1):
@@ -95,7 +95,7 @@ def check_parameters(thetas: Sequence, biases: Sequence | None, dtype=None) -> t
         raise InputTypeError(f"biases must be a list of {L} vectors [b⁽¹⁾, …, b{sup(L)}] (or None), "
                              f"got {type(biases).__name__}")
     if len(biases) != L:
-        raise InputError(f"biases has {len(biases)} vector(s) but there are {L} weight matrices: "
+        raise InputError(f"biases has length {len(biases)} but thetas has length {L} (θ⁽¹⁾…θ{sup(L)}): "
                          f"give one b{sup('l')} per layer, b⁽¹⁾…b{sup(L)}, or none at all")
     bs = [as_float_array(b, f"b{sup(l)}", dtype) for l, b in enumerate(biases, start=1)]
     for l, (b, theta) in enumerate(zip(bs, out), start=1):
@@ -143,7 +143,7 @@ def check_targets(Y, N: int, n_out: int, dtype, loss: str = "half_sse") -> Array
     if Y.shape[0] != N:
         raise InputError(f"X has {N} rows but Y has {Y.shape[0]}: each sample needs one target row")
     if Y.shape[1] != n_out:
-        raise InputError(f"Y has shape {Y.shape} but the output layer has {n_out} unit(s): J compares a⁽ᴸ⁾ "
+        raise InputError(f"Y has shape {Y.shape} but the output layer has n_L = {n_out}: J compares a⁽ᴸ⁾ "
                          f"of shape ({N}, {n_out}) with Y entry by entry, so Y must have shape ({N}, {n_out})")
     if loss in ("bce", "cross_entropy") and (Y.min() < 0 or Y.max() > 1):
         what = "probabilities" if loss == "bce" else "class probabilities (one-hot rows)"

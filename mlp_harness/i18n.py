@@ -852,8 +852,8 @@ ERRORS_PT: list[tuple[str, str]] = [
      "{name} deve conter números reais (int ou float), veio um array de dtype {dtype}"),
     ("{name} contains a non-finite value ({value}) at index {index}: every input must be a finite number",
      "{name} contém um valor não finito ({value}) no índice {index}: toda entrada deve ser um número finito"),
-    ("{theta} must be a matrix of shape {shape}, got {ndim} dimension(s) with shape {got}",
-     "{theta} deve ser uma matriz de forma {shape}, veio com {ndim} dimensão(ões) e forma {got}"),
+    ("{theta} must be a matrix of shape {shape}, got a {ndim}-D array of shape {got}",
+     "{theta} deve ser uma matriz de forma {shape}, veio um array {ndim}-D de forma {got}"),
     ("{theta} has shape {shape}: every layer needs at least one unit",
      "{theta} tem forma {shape}: toda camada precisa de pelo menos uma unidade"),
     ("{theta} has shape {shape} but {a} has {n} columns ({prev} has shape {prev_shape}): {formula} needs {theta2} "
@@ -865,8 +865,9 @@ ERRORS_PT: list[tuple[str, str]] = [
      "biases deve ser uma lista de {L} vetores [b⁽¹⁾, …, b{last}] (ou None), veio {got}"),
     ("biases must be a list of {L} vectors {names} (or None), got {got}",
      "biases deve ser uma lista de {L} vetores {names} (ou None), veio {got}"),
-    ("biases has {n} vector(s) but there are {L} weight matrices: give one {b} per layer, {names}, or none at all",
-     "biases tem {n} vetor(es) mas há {L} matrizes de pesos: dê um {b} por camada, {names}, ou nenhum"),
+    ("biases has length {n} but thetas has length {L} ({thetas}): give one {b} per layer, {names}, or none at all",
+     "biases tem comprimento {n} mas thetas tem comprimento {L} ({thetas}): dê um {b} por camada, {names}, ou "
+     "nenhum"),
     ("b{l} has shape {shape} but θ{l2} has shape {theta_shape}: {formula} needs b{l3} of shape {wanted}",
      "b{l} tem forma {shape} mas θ{l2} tem forma {theta_shape}: {formula} precisa de b{l3} com forma {wanted}"),
     ("X must be a matrix of shape {shape} (one row per sample), got shape {got} (one sample? use "
@@ -890,8 +891,8 @@ ERRORS_PT: list[tuple[str, str]] = [
      "Y deve ser uma matriz de forma {shape} (uma linha por amostra), veio a forma {got}"),
     ("X has {n} rows but Y has {m}: each sample needs one target row",
      "X tem {n} linhas mas Y tem {m}: cada amostra precisa de uma linha de alvo"),
-    ("Y has shape {shape} but the output layer has {n} unit(s): J compares a⁽ᴸ⁾ of shape {a_shape} with Y entry by "
-     "entry, so Y must have shape {wanted}", "Y tem forma {shape} mas a camada de saída tem {n} unidade(s): J compara "
+    ("Y has shape {shape} but the output layer has n_L = {n}: J compares a⁽ᴸ⁾ of shape {a_shape} with Y entry by "
+     "entry, so Y must have shape {wanted}", "Y tem forma {shape} mas a camada de saída tem n_L = {n}: J compara "
                                              "a⁽ᴸ⁾ de forma {a_shape} com Y entrada por entrada, então Y deve ter "
                                              "forma {wanted}"),
     ("{loss} needs targets Y in [0, 1] ({what}), got values from {low} to {high}",
@@ -1006,12 +1007,13 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--plot-boundary desenha o plano de 2 entradas, mas {name} tem {n} (X {shape})"),
     ("give either --data FILE.npz or --dataset NAME, not both",
      "use --data ARQUIVO.npz ou --dataset NOME, não os dois"),
-    ("{name} has {d0} input(s) per sample (X {shape}), but {source} takes {n0}: use --layers {layers}",
-     "{name} tem {d0} entrada(s) por amostra (X {shape}), mas {source} recebe {n0}: use --layers {layers}"),
-    ("{name} has {d0} input(s) and {dL} output(s) per sample (X {shape}, Y {y_shape}), but {source} takes {n0} "
-     "input(s) and gives {nL} output(s): use --layers {layers}",
-     "{name} tem {d0} entrada(s) e {dL} saída(s) por amostra (X {shape}, Y {y_shape}), mas {source} recebe {n0} "
-     "entrada(s) e dá {nL} saída(s): use --layers {layers}"),
+    # the longer message first: the shorter one's {d0} would take in "2 and n_L = 1"
+    ("{name} has n₀ = {d0} and n_L = {dL} (X {shape}, Y {y_shape}), but {source} has n₀ = {n0} and n_L = {nL}: "
+     "use --layers {layers}",
+     "{name} tem n₀ = {d0} e n_L = {dL} (X {shape}, Y {y_shape}), mas {source} tem n₀ = {n0} e n_L = {nL}: "
+     "use --layers {layers}"),
+    ("{name} has n₀ = {d0} (X {shape}), but {source} has n₀ = {n0}: use --layers {layers}",
+     "{name} tem n₀ = {d0} (X {shape}), mas {source} tem n₀ = {n0}: use --layers {layers}"),
     ("the lab's weights", "os pesos do lab"),
     ("the default architecture of {name}", "a arquitetura padrão de {name}"),
     # check/ and cli/check_cli.py
@@ -1043,7 +1045,7 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--device cuda: o PyTorch {version} ({built}) não encontra GPU CUDA aqui; use --device cpu"),
     ("built with CUDA {cuda}", "compilado com CUDA {cuda}"),
     ("built without CUDA", "compilado sem CUDA"),
-    ("--device {device}: there are only {n} CUDA device(s)", "--device {device}: há só {n} dispositivo(s) CUDA"),
+    ("--device {device}: torch.cuda.device_count() is {n}", "--device {device}: torch.cuda.device_count() é {n}"),
 ]
 
 

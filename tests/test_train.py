@@ -245,8 +245,8 @@ BAD = {
     "zero-epochs": (["--epochs", "0"], "--epochs must be at least 1"),
     "zero-print-every": (["--print-every", "0"], "--print-every must be at least 1"),
     "unknown-dataset": (["--dataset", "mnist"], "invalid choice: 'mnist'"),
-    "layers-wrong-inputs": (["--dataset", "xor", "--layers", "3,4,1"], "xor has 2 input(s) and 1 output(s)"),
-    "layers-wrong-outputs": (["--dataset", "moons", "--layers", "2,4,2"], "gives 2 output(s)"),
+    "layers-wrong-inputs": (["--dataset", "xor", "--layers", "3,4,1"], "xor has n₀ = 2 and n_L = 1"),
+    "layers-wrong-outputs": (["--dataset", "moons", "--layers", "2,4,2"], "has n₀ = 2 and n_L = 2: use --layers 2,…,1"),
     "data-and-dataset": (["--dataset", "xor", "--data", "x.npz"], "either --data FILE.npz or --dataset"),
     "boundary-without-plot": (["--plot-boundary", "--no-plot"], "cannot be used with --no-plot"),
     "zero-lr": (["--lr", "0"], "η (--lr) must be a finite number > 0"),
@@ -352,7 +352,7 @@ def test_class_labels_train_with_mini_batches_and_a_mean_loss(labels_file, tmp_p
 
 
 @pytest.mark.parametrize("layers,message", [
-    ("3,6,3", "has 2 input(s) per sample (X (30, 2)), but --layers 3,6,3 takes 3"),
+    ("3,6,3", "has n₀ = 2 (X (30, 2)), but --layers 3,6,3 has n₀ = 3"),
     ("2,6,2", "class label 2 is out of range: the output layer has 2 units"),
 ])
 def test_class_labels_that_do_not_fit_the_network_exit_2(labels_file, layers, message):

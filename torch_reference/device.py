@@ -40,7 +40,7 @@ def check_device(device: str | torch.device) -> torch.device:
         raise InputError(f"--device cuda: PyTorch {torch.__version__} ({built}) finds no CUDA GPU here; "
                          "use --device cpu")
     if dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise InputError(f"--device {dev}: there are only {torch.cuda.device_count()} CUDA device(s)")
+        raise InputError(f"--device {dev}: torch.cuda.device_count() is {torch.cuda.device_count()}")
     return dev
 
 

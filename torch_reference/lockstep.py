@@ -94,7 +94,7 @@ class Lockstep:
     def describe(self) -> str:
         how = (f"at the same time when a step has ≥ 10^{math.log10(CONCURRENT_FLOPS):.0f} matmul flops" if self.concurrent
                else "one after the other")
-        return f"NumPy's BLAS {self.numpy_threads} thread(s), torch {self.torch_threads}; steps {how}"
+        return f"threads: NumPy's BLAS {self.numpy_threads}, torch {self.torch_threads}; steps {how}"
 
     def run(self, numpy_step: Callable[[], A], torch_step: Callable[[], B], flops: float) -> tuple[A, B]:
         """``numpy_step()`` on this thread and ``torch_step()``, together when ``flops`` is large enough."""

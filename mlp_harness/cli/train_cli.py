@@ -150,12 +150,11 @@ def resolve_network(args: argparse.Namespace, dataset: Dataset):
     n0, nL = thetas[0].shape[1], thetas[-1].shape[0]
     d0, dL = dataset.sizes
     if dL is None and n0 != d0:  # class labels: their range is checked against n_L with the batch
-        raise InputError(f"{dataset.name} has {d0} input(s) per sample (X {dataset.X.shape}), but {source} "
-                         f"takes {n0}: use --layers {d0},…,{nL}")
+        raise InputError(f"{dataset.name} has n₀ = {d0} (X {dataset.X.shape}), but {source} has n₀ = {n0}: "
+                         f"use --layers {d0},…,{nL}")
     if dL is not None and (n0, nL) != (d0, dL):
-        raise InputError(f"{dataset.name} has {d0} input(s) and {dL} output(s) per sample (X {dataset.X.shape}, "
-                         f"Y {dataset.Y.shape}), but {source} takes {n0} input(s) and gives {nL} output(s): "
-                         f"use --layers {d0},…,{dL}")
+        raise InputError(f"{dataset.name} has n₀ = {d0} and n_L = {dL} (X {dataset.X.shape}, Y {dataset.Y.shape}), "
+                         f"but {source} has n₀ = {n0} and n_L = {nL}: use --layers {d0},…,{dL}")
     return thetas, biases
 
 

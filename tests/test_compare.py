@@ -97,6 +97,30 @@ def test_blocks_with_nothing_allowed_pass_only_where_equal():
     assert differences(v_np, v_pt, exact.allowed_in("z", 1, v_pt)) == (1.0, np.inf)
 
 
+def test_a_nan_bound_in_an_early_block_is_not_forgotten():
+    """A NaN allowed difference in block 0 makes the ratio NaN (a failure), whatever later blocks hold."""
+    v_pt = np.zeros(2 * BLOCK)
+    v_np = v_pt.copy()
+    v_np[[3, BLOCK + 3]] = 1e-10
+    allowed = np.full(v_pt.size, 1.0)
+    allowed[3] = np.nan
+    with np.errstate(invalid="ignore"):
+        largest, ratio = differences(v_np, v_pt, lambda block: allowed[block])
+        assert np.isnan(bound_ratio(v_np, v_pt, max_abs_diff(v_np, v_pt), allowed))
+    assert largest == 1e-10 and np.isnan(ratio)
+
+
+def test_a_float32_quantity_is_divided_by_its_float64_bound_in_float64():
+    """A float32 run's bounds are float64: a ratio of 1 + 1e-9 must stay above 1 (a mismatch), not round
+    to float32's 1.0, exactly as the definition computes it."""
+    v_pt = np.ones(BLOCK + 1, np.float32)
+    v_np = v_pt.copy()
+    v_np[5] = np.nextafter(np.float32(1), np.float32(2))
+    allowed = np.full(v_pt.size, (float(v_np[5]) - 1.0) / (1 + 1e-9))
+    largest, ratio = differences(v_np, v_pt, lambda block: allowed[block])
+    assert ratio == bound_ratio(v_np, v_pt, largest, allowed) > 1
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 def test_torch_records_do_not_change_under_later_steps(dtype):
     """z, a, δ are shared with torch without a copy: the next step must leave the record alone."""

@@ -155,3 +155,15 @@ def test_bounds_in_blocks_are_the_bounds_of_the_whole():
     assert blocks.keys() == whole.keys()
     for name in whole:
         np.testing.assert_array_equal(blocks[name], whole[name])
+
+
+@pytest.mark.parametrize("case", ["beyond float32 beside a zero", "below float32's normal range", "underflowing products"])
+def test_float32_products_outside_its_range_are_never_below_the_exact_ones(case):
+    """Operands a float32 run's bounds can reach in float64: beyond float32's range (where float32 would
+    make inf·0 = NaN), below its normal range (rounded to subnormals or 0), and products that underflow."""
+    A, B = {"beyond float32 beside a zero": ([[1e39, 1.0]], [[0.0], [1.0]]),
+            "below float32's normal range": ([[1.3e-44, 1e-46]], [[1.0], [1e5]]),
+            "underflowing products": ([[1e-25, 1e-25]], [[1e-25], [1e-25]])}[case]
+    A, B = np.array(A), np.array(B)
+    got = matmul(Arithmetic.of("float32"), A, B)
+    assert np.all(np.isfinite(got)) and np.all(got >= A @ B)

@@ -89,3 +89,15 @@ def test_steps_from_a_common_state_keep_adam_within_the_dtype_tolerance():
     free = run_comparison(RunConfig(**settings, free_running=True), thetas, biases, X, Y)
     assert common.ok, common.first_mismatch.describe()
     assert not free.ok and free.first_mismatch.diverged is None and free.first_mismatch.step > 10
+
+
+def test_weights_of_another_float_type_are_cast_as_torch_would():
+    """TorchMLP built from float32 θ and float64 biases (NumPy's default) holds the biases in float32,
+    rounded as torch's copy_ rounds them."""
+    from torch_reference import TorchMLP
+    thetas = [np.ones((3, 2), np.float32), np.ones((1, 3), np.float32)]
+    biases = [np.array([0.1, 0.2, 0.3]), np.array([1 / 3])]
+    model = TorchMLP(thetas, biases)
+    for linear, b in zip(model.linears, biases):
+        assert linear.bias.dtype == linear.weight.dtype
+        np.testing.assert_array_equal(linear.bias.detach().numpy(), b.astype(np.float32))

@@ -88,7 +88,7 @@ def copy_into(tensor: torch.Tensor, value: Array) -> None:
     spin (see :mod:`torch_reference.lockstep`)."""
     with torch.no_grad():
         if tensor.device.type == "cpu":
-            np.copyto(tensor.numpy(), value, casting="no")
+            np.copyto(tensor.numpy(), value, casting="same_kind")   # float64 into float32, as copy_ would
         else:
             tensor.copy_(torch.from_numpy(np.ascontiguousarray(value)))
 

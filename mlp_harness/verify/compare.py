@@ -182,11 +182,11 @@ def differences(v_np: Array, v_pt: Array, allowed: Callable[[slice], Array]) -> 
             if block_largest == 0:
                 continue
             largest = max(largest, block_largest)
-            np.divide(diff, allowed(block), out=diff)
-            block_ratio = float(np.maximum.reduce(diff))
+            # in the wider of the two types, as the definition divides (a float32 run has float64 bounds)
+            block_ratio = float(np.maximum.reduce(np.divide(diff, allowed(block))))
             if math.isnan(block_ratio):   # 0/0 where nothing is allowed and nothing differs, or a NaN bound
                 block_ratio = bound_ratio(flat_np[block], flat_pt[block], block_largest, allowed(block))
-            ratio = block_ratio if math.isnan(block_ratio) or math.isnan(ratio) else max(ratio, block_ratio)
+            ratio = math.nan if math.isnan(block_ratio) or math.isnan(ratio) else max(ratio, block_ratio)
     return largest, ratio
 
 

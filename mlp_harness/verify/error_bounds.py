@@ -108,29 +108,44 @@ def by_blocks(formula: Callable[..., dict[str, Array]], *arrays: Array | None) -
 SINGLE_THREAD_PRODUCT = 65536 * 4
 
 
+#: float32 products whose every sum stays below this (largest operand² · K) are made in float32
+FLOAT32_SAFE_SUM = 1e37
+
+
 def matmul(ar: Arithmetic, A: Array, B: Array) -> Array:
-    """A·B of nonnegative operands, at least: a bound's Σ|terms|, in the run's dtype.
+    """A·B of nonnegative operands, never below the exact product: a bound's Σ|terms|.
 
-    In float32 the operands are rounded to float32 (a float32 run's bounds mix in float64 from the
-    elementwise parts) and the product is made larger by 2(K + 2)·u, which covers the rounding of the
-    operands and of the K-term sums (γ_K, as for the twins' own products); float64 products round by a
-    relative K·u ≈ 1e-13 at most and are left as they are.
-
-    A product big enough for threads goes through torch's BLAS where torch is loaded (always, beside a
-    PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about 0.1 s after a call, into the
-    twins' next step, which then runs on a contested core (measured on 784-512-512-10: 97 ms instead of
-    71); torch's threads sleep within milliseconds (see torch_reference/lockstep.py).
+    A float32 run's products are made in float32 (its bounds mix in float64 from the elementwise parts)
+    and returned in float64, made larger for their own rounding: K·2⁻¹⁴⁹·(largest operand + 1) for the
+    entries below float32's normal range (each rounded by up to 2⁻¹⁵⁰), then by 2(K + 2)·u for the
+    rounding of the operands and of the K-term sums (γ_K, as for the twins' own products). Where a sum
+    could overflow float32 (or an operand is NaN) the product is made in float64 instead. float64
+    products round by a relative K·u ≈ 1e-13 at most and are left as they are.
     """
-    dtype = np.dtype(ar.dtype)
-    A, B = A.astype(dtype, copy=False), B.astype(dtype, copy=False)
+    if np.dtype(ar.dtype) == np.float64:
+        return _product(A, B)
+    K = A.shape[1]
+    top = max(float(A.max(initial=0.0)), float(B.max(initial=0.0)))
+    if not top * top * K < FLOAT32_SAFE_SUM:
+        return _product(A.astype(np.float64, copy=False), B.astype(np.float64, copy=False))
+    C = _product(A.astype(np.float32, copy=False), B.astype(np.float32, copy=False)).astype(np.float64)
+    C += K * 2.0 ** -149 * (top + 1)
+    C *= 1 + 2 * (K + 2) * float(np.finfo(np.float32).eps) / 2
+    return C
+
+
+def _product(A: Array, B: Array) -> Array:
+    """A·B as NumPy would promote them. A product big enough for threads goes through torch's BLAS where
+    torch is loaded (always, beside a PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about
+    0.1 s after a call, into the twins' next step, which then runs on a contested core (measured on
+    784-512-512-10: 97 ms instead of 71); torch's threads sleep within milliseconds (see
+    torch_reference/lockstep.py)."""
     torch = sys.modules.get("torch")
     if torch is None or A.shape[0] * A.shape[1] * B.shape[1] < SINGLE_THREAD_PRODUCT:
-        C = A @ B
-    else:
-        C = torch.matmul(torch.from_numpy(A), torch.from_numpy(B)).numpy()
-    if dtype != np.float64:
-        C *= 1 + 2 * (A.shape[1] + 2) * float(np.finfo(dtype).eps) / 2
-    return C
+        return A @ B
+    dtype = np.result_type(A, B)
+    return torch.matmul(torch.from_numpy(A.astype(dtype, copy=False)),
+                        torch.from_numpy(B.astype(dtype, copy=False))).numpy()
 
 
 # --- forward pass ------------------------------------------------------------------------------

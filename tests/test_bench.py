@@ -135,19 +135,20 @@ def test_median_times_reports_every_function_with_its_rounds():
 
 
 def test_the_call_after_each_pause_is_not_timed():
-    """A function 1 ms a call that takes 20 ms more on its first call after an idle spell (a virtual
+    """A function 1 ms a call that takes 0.1 s more on its first call after an idle spell (a virtual
     machine's cores waking up): the sample that follows each pause must not include that call."""
     last = [0.0]
 
     def fn():
         begin = time.perf_counter()
-        wait = 0.001 + (0.02 if begin - last[0] > 0.02 else 0.0)
+        wait = 0.001 + (0.1 if begin - last[0] > 0.02 else 0.0)
         while time.perf_counter() - begin < wait:
             pass
         last[0] = time.perf_counter()
     times = median_times({"f": fn}, budget_s=0.3, min_rounds=3, warm_up_calls=1, settle_s=0.03)
-    # at most 20 calls a sample (20 ms): the slow call inside it would add at least 1 ms a call
-    assert times["f"].median < 0.0015
+    # at most 20 calls a sample (20 ms): the slow call inside it would add at least 5 ms a call; 3 ms leaves
+    # room for a busy machine (the suite runs notebook kernels beside the first tests)
+    assert times["f"].median < 0.003
 
 
 def test_machine_report_degrades_without_threadpoolctl(monkeypatch):

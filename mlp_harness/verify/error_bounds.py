@@ -128,9 +128,10 @@ def matmul(ar: Arithmetic, A: Array, B: Array) -> Array:
     top = max(float(A.max(initial=0.0)), float(B.max(initial=0.0)))
     if not top * top * K < FLOAT32_SAFE_SUM:
         return _product(A.astype(np.float64, copy=False), B.astype(np.float64, copy=False))
-    C = _product(A.astype(np.float32, copy=False), B.astype(np.float32, copy=False)).astype(np.float64)
-    C += K * 2.0 ** -149 * (top + 1)
-    C *= 1 + 2 * (K + 2) * float(np.finfo(np.float32).eps) / 2
+    C = _product(A.astype(np.float32, copy=False), B.astype(np.float32, copy=False))
+    factor = 1 + 2 * (K + 2) * float(np.finfo(np.float32).eps) / 2
+    C = np.multiply(C, factor, dtype=np.float64)
+    C += K * 2.0 ** -149 * (top + 1) * factor
     return C
 
 

@@ -92,8 +92,8 @@ class Lockstep:
         self._worker: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
-        how = (f"at the same time when a step has ≥ 10^{math.log10(CONCURRENT_FLOPS):.0f} matmul flops" if self.concurrent
-               else "one after the other")
+        at_once = f"at the same time when a step has ≥ 10^{math.log10(CONCURRENT_FLOPS):.0f} matmul flops"
+        how = at_once if self.concurrent else "one after the other"
         return f"threads: NumPy's BLAS {self.numpy_threads}, torch {self.torch_threads}; steps {how}"
 
     def run(self, numpy_step: Callable[[], A], torch_step: Callable[[], B], flops: float) -> tuple[A, B]:

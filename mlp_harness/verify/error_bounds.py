@@ -79,8 +79,9 @@ def interval_change(f, x: Array, E: Array) -> Array:
     return np.maximum(np.abs(f(x + E) - fx), np.abs(f(x - E) - fx))
 
 
-#: entries per block of :func:`by_blocks`: temporaries of 64 KB in float64, which stay in the cache and are
-#: reused by the allocator, where temporaries the size of a whole θ or a⁽ˡ⁾ would be fresh pages every step
+#: entries per block of :func:`by_blocks` and of the comparison (``compare.differences``): temporaries of
+#: 64 KB in float64, which stay in the cache and are reused by the allocator, where temporaries the size of
+#: a whole θ or a⁽ˡ⁾ would be fresh pages every step
 BLOCK = 8192
 
 

@@ -369,3 +369,20 @@ def test_plot_boundary_with_class_labels_colours_each_class(labels_file):
     assert len(boundary_axes) == 1
     labels = {h.get_label() for h in boundary_axes[0].collections if h.get_label().startswith("class")}
     assert labels == {"class 0", "class 1", "class 2"}
+
+
+def test_the_accuracy_beside_a_torch_twin_keeps_numpy_blas_on_one_thread():
+    """Threads woken by the accuracy's matmuls would spin into the torch twin's next steps."""
+    from threadpoolctl import threadpool_info
+    from mlp_harness.train.training import numpy_blas_beside_torch
+
+    def blas_threads():
+        return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"
+                and pool["internal_api"] == "openblas"]
+    before = blas_threads()
+    for impl in ("torch", "both"):
+        with numpy_blas_beside_torch(impl):
+            assert blas_threads() and set(blas_threads()) == {1}
+    with numpy_blas_beside_torch("numpy"):
+        assert blas_threads() == before
+    assert blas_threads() == before

@@ -22,8 +22,9 @@ apart from a real difference: both twins redo the step from the same weights.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 import numpy as np
 
@@ -236,6 +237,17 @@ def training_accuracy(config: RunConfig, weights: tuple[list[Array], list[Array]
     return float(np.mean(predicted == class_labels(Y)))
 
 
+def numpy_blas_beside_torch(impl: str) -> ContextManager:
+    """NumPy's BLAS on one thread while a PyTorch twin trains in this process: after the accuracy's matmuls
+    OpenBLAS's threads would spin for about 0.1 s into the torch twin's next steps (measured: mlp-train
+    --dataset digits --epochs 50 --batch-size 64 --optimizer adam --impl torch, 5.75 s; 3.71 s with
+    OpenBLAS on one thread; see torch_reference/lockstep.py)."""
+    if impl == "numpy":
+        return nullcontext()
+    from torch_reference.lockstep import numpy_threads   # torch is loaded already: a twin uses it
+    return numpy_threads(1)
+
+
 def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
           impl: str = "both", on_epoch: Callable[[int, TrainingHistory], None] | None = None,
           classes: bool = False) -> TrainingHistory:
@@ -256,8 +268,9 @@ def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X:
     for epoch in range(1, config.steps + 1):
         step += train_epoch(twins, X, Y, epoch, step, history)
         if classes:
-            for name, weights in history.final_weights.items():
-                history.accuracy.setdefault(name, []).append(training_accuracy(config, weights, X, Y))
+            with numpy_blas_beside_torch(impl):
+                for name, weights in history.final_weights.items():
+                    history.accuracy.setdefault(name, []).append(training_accuracy(config, weights, X, Y))
         if on_epoch is not None:
             on_epoch(epoch, history)
         if not history.ok:

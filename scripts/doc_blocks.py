@@ -22,12 +22,24 @@ any other command runs in bash. Markers, HTML comments on the lines right above 
 * ``<!-- test: env NAME=VALUE -->``: an environment variable for the block's commands;
 * ``<!-- test: exit N -->``: every command of a ```bash block must exit N;
 * ``<!-- test: lines 1-12 -3 -1 -->``: a ```text block shows only these lines of the output
-  (1-based, negative from the end); ``...`` stands where lines are left out.
+  (1-based, negative from the end); ``...`` stands where lines are left out;
+* ``<!-- test: varies TEXT -->``: in a ```text block, the numbers of a line containing TEXT depend on the
+  machine (see below); its words are still compared.
 
-Output is compared exactly but for two things that depend on the machine: the scratch folder's path
-(written ``.``), and rounding-level numbers — a number printed as ``d.de-13`` or smaller, such as a
-max |Δ| between the twins, which depends on the CPU's and the BLAS's order of summation — that
-compare equal to any other such number.
+Output is compared for what the code decides, not for the last bits a CPU's BLAS kernel rounds
+(docs/contributing.md has the table): every word, every printed value of the lab (its 8 digits), every
+verdict, the layout and the exit code exactly; the scratch folder's path is written ``.``. Three kinds of
+numbers are matched as what they mean, because their digits are the order in which a kernel sums:
+
+* a difference between the twins (``max |Δ|`` in a table's last column, ``max |Δ| 1.1e-16`` on a ✓ line,
+  ``largest |Δ| = …``, ``max |Δ| so far = …``): any number from 0 to ``TWIN_DIFF`` matches any other —
+  "within its bound", which the verdict beside it, compared exactly, asserts;
+* the ratio of a difference to its bound (``at most 0.0071 of its bound``): any number from 0 to 1;
+* a value printed to full precision (15 or more significant digits, as in a mismatch line): equal to
+  ``FULL_PRECISION`` relative.
+
+A line containing the text of a ``varies`` marker has machine-dependent numbers (where two free-running
+trajectories part): its words are compared, its numbers are not.
 """
 from __future__ import annotations
 
@@ -49,8 +61,23 @@ PAGES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 WIDTH = "100"
 TOOLS = {"mlp-compare": "mlp_harness.cli.compare_cli", "mlp-train": "mlp_harness.cli.train_cli",
          "mlp-bench": "mlp_harness.cli.bench_cli", "mlp-check": "mlp_harness.cli.check_cli"}
-#: a number of rounding size (≤ 1e-13 in exponent form): machine-dependent, compared as a placeholder
-ROUNDING = re.compile(r"\b\d\.\d+e-(1[3-9]|[2-9]\d|\d{3})\b")
+#: a number as the tools print it (a minus sign may be U+2212, as in mlp-check's matrices)
+NUMBER = r"[-−]?\d+(?:\.\d+)?(?:e[-+]\d+)?"
+#: where a difference between the twins is printed, in English and Portuguese: after these words, or as the
+#: last column of a table (two spaces, then a number in exponent form, at the end of the line)
+TWIN_DIFF_AT = re.compile(r"((?:max \|Δ\|(?: so far)?|máx \|Δ\|(?: até aqui)?)(?: =)? |(?:largest|maior) \|Δ\| = )"
+                          rf"({NUMBER})|(?<=\S)(  +)(\d\.\de[-+]\d\d)$")
+#: the largest twin difference matched as rounding: the pages' twins are float64 on nets of a few units,
+#: whose differences are a few u = 1.1e-16 (at most 2.2e-16 on every page); 1e-10 leaves a millionfold
+#: margin and stays far below any mistake a page shows (≥ 1e-4), whose |Δ| is then compared exactly
+TWIN_DIFF = 1e-10
+#: the ratio of the largest difference to its bound, which an OK verdict keeps in [0, 1]
+RATIO_AT = re.compile(rf"((?:at most|no máximo) )({NUMBER})( (?:of its bound|do seu limite))")
+#: a value printed in full (Python's repr, 15–17 significant digits): a few flops on the lab's numbers,
+#: whose order a kernel may change by a few units in the last place (1e-16 relative each); 1e-12 relative
+#: is four orders above that and four below the lab's 8 printed digits
+FULL_PRECISION = 1e-12
+FULL = re.compile(r"[-−]?\d\.?\d{14,}(?:e[-+]\d+)?|[-−]?0\.0*[1-9]\d{14,}")
 FENCE = re.compile(r"^```(\w*)\s*$")
 MARKER = re.compile(r"^<!--\s*test:\s*(\w+)\s*(.*?)\s*-->\s*$")
 
@@ -250,9 +277,49 @@ def scratch_folder(folder: Path):
         os.chdir(cwd)
 
 
-def same_output(shown: list[str], now: list[str]) -> bool:
-    """The page's sample output equals the command's, rounding-level numbers aside (see the docstring)."""
-    return [ROUNDING.sub("<rounding>", line) for line in shown] == [ROUNDING.sub("<rounding>", line) for line in now]
+def _value(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def _numbers(line: str, varies: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """A line as (its words with each machine-dependent number replaced by a mark, those numbers by kind)."""
+    found: list[tuple[str, str]] = []
+
+    def keep(kind: str, text: str) -> str:
+        found.append((kind, text))
+        return "\0"
+    if any(text in line for text in varies):
+        return re.sub(NUMBER, lambda m: keep("varies", m.group()), line), found
+    line = TWIN_DIFF_AT.sub(lambda m: (m.group(1) or m.group(3)) + keep("twin", m.group(2) or m.group(4)), line)
+    line = RATIO_AT.sub(lambda m: m.group(1) + keep("ratio", m.group(2)) + m.group(3), line)
+    line = FULL.sub(lambda m: keep("full", m.group()), line)
+    return line, found
+
+
+def same_number(kind: str, shown: str, now: str) -> bool:
+    """Two machine-dependent numbers of one ``kind`` mean the same (module docstring)."""
+    if shown == now or kind == "varies":
+        return True
+    a, b = _value(shown), _value(now)
+    if kind == "twin":
+        return 0 <= a <= TWIN_DIFF and 0 <= b <= TWIN_DIFF
+    if kind == "ratio":
+        return 0 <= a <= 1 and 0 <= b <= 1
+    return abs(a - b) <= FULL_PRECISION * max(abs(a), abs(b))
+
+
+def same_output(shown: list[str], now: list[str], varies: list[str] = ()) -> bool:
+    """The page's sample output means what the command prints now (the module docstring says how numbers
+    are compared); ``varies``: the texts of the block's ``varies`` markers."""
+    if len(shown) != len(now):
+        return False
+    for line_shown, line_now in zip(shown, now):
+        (words_shown, numbers_shown), (words_now, numbers_now) = _numbers(line_shown, varies), _numbers(line_now, varies)
+        if words_shown != words_now or [k for k, _ in numbers_shown] != [k for k, _ in numbers_now]:
+            return False
+        if not all(same_number(k, a, b) for (k, a), (_, b) in zip(numbers_shown, numbers_now)):
+            return False
+    return True
 
 
 @dataclass

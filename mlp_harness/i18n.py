@@ -812,6 +812,14 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("array {name} of {what} file {path} (unpacked)", "o array {name} do arquivo de {what} {path} (descompactado)"),
     ("array {name} of {what} file {path} (shape {shape}, {dtype})",
      "o array {name} do arquivo de {what} {path} (forma {shape}, {dtype})"),
+    ("the network {sizes} on {n} samples of data file {path}", "a rede {sizes} com {n} amostras do arquivo de dados {path}"),
+    ("the arrays of {what} file {path} (unpacked)", "os arrays do arquivo de {what} {path} (descompactados)"),
+    ("array {name} of {what} file {path} claims shape {shape} ({dtype}), more data than the archive holds for it: "
+     "the file is damaged", "o array {name} do arquivo de {what} {path} declara a forma {shape} ({dtype}), mais "
+                            "dados do que o arquivo guarda para ele: o arquivo está danificado"),
+    ("{n} steps (a summary of each is kept)", "{n} passos (guarda-se um resumo de cada um)"),
+    ("cannot write {what} to {path}: it is a FIFO that no process is reading",
+     "não é possível gravar {what} em {path}: é um FIFO que nenhum processo está lendo"),
     ("the network {sizes} on {n} samples", "a rede {sizes} com {n} amostras"),
     ("the network {sizes}", "a rede {sizes}"),
     ("not enough memory for this run (use a smaller network, fewer samples or --batch-size)",

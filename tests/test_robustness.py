@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 
 from manual_mlp import lab
 from mlp_harness.cli import bench_cli, compare_cli, train_cli
+from manual_mlp.validation import InputError
+from mlp_harness.verify import files, resources
 from mlp_harness.verify.files import atomic_write
+from mlp_harness.verify.width import MIN_WIDTH, output_width
 
 # The suite's profile draws the same examples on every run (a gate must not flip on a new draw); the long
 # profile draws new ones each time, to find what the fast one does not.
@@ -222,3 +225,89 @@ def test_fuzzed_arguments(tmp_path_factory, monkeypatch, argv, tool):
     written = {value for flag, value in zip(argv, argv[1:]) if flag == "--json"}
     if "in.npz" in read or "in.npz" not in written:   # an input, or a file the run was not told to write
         assert digest(folder / "in.npz") == before
+
+
+# --- outputs to streams and special files; archives and runs too large, refused before the work -------------
+
+def test_an_output_named_by_a_redirected_stream_is_appended_not_replaced(tmp_path):
+    """`--json /dev/stdout >> log`: /dev/fd/N of a file opened for appending adds to it, never replaces it."""
+    log = tmp_path / "grading.log"
+    log.write_text("earlier line\n")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        atomic_write(f"/dev/fd/{fd}", lambda f: f.write(b"new report\n"), "the JSON report")
+    finally:
+        os.close(fd)
+    assert log.read_text() == "earlier line\nnew report\n"
+
+
+def test_an_output_named_by_a_pipe_reaches_the_pipe(capsys):
+    read_end, write_end = os.pipe()
+    try:
+        assert compare_cli.main(["--json", f"/dev/fd/{write_end}"]) == 0
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as f:
+        report = json.loads(f.read())
+    assert report["ok"] is True and "Step 1 of 1" in capsys.readouterr().out
+
+
+def test_a_fifo_nobody_reads_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="FIFO that no process is reading"):
+        atomic_write(fifo, lambda f: f.write(b"{}"), "the JSON report")
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def test_archives_are_refused_by_their_total_unpacked_size_before_any_array_is_read(tmp_path, monkeypatch):
+    """Two arrays that fit one at a time, not together (the machine's memory made small for the test)."""
+    path = tmp_path / "two.npz"
+    path.write_bytes(npz_bytes({"X": np.zeros((1000, 8)), "Y": np.zeros((1000, 8))}))   # 64 kB each
+    monkeypatch.setattr(resources, "available_memory", lambda: 100_000)
+    monkeypatch.setattr(files, "_read_arrays", lambda *a: pytest.fail("arrays unpacked before the check"))
+    with pytest.raises(InputError, match="the arrays of data file .* needs about"):
+        files.load_npz(path, "data")
+
+
+def test_a_header_claiming_more_than_its_member_holds_is_refused(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (10**9, 2)})
+    path = tmp_path / "lies.npz"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X.npy", b"\x93NUMPY\x01\x00" + header.getvalue()[8:] + bytes(16))
+        archive.writestr("Y.npy", npz_member(np.zeros((1, 1))))
+    with pytest.raises(InputError, match="claims shape .* the file is damaged"):
+        files.load_npz(path, "data")
+
+
+def npz_member(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_a_run_too_large_for_memory_is_refused_from_the_headers(tmp_path, monkeypatch, capsys):
+    """A data file whose run cannot fit is refused from X's header, before its arrays are unpacked."""
+    path = tmp_path / "many.npz"
+    path.write_bytes(npz_bytes({"X": np.zeros((5000, 2)), "Y": np.zeros((5000, 1))}))
+    need = resources.run_bytes([2, 3, 1], 5000)
+    monkeypatch.setattr(resources, "available_memory", lambda: need - 1)
+    monkeypatch.setattr(files, "_read_arrays", lambda *a: pytest.fail("arrays unpacked before the check"))
+    message = one_line_error(capsys, compare_cli.main(["--data", str(path)]))
+    assert "5,000 samples" in message and "needs about" in message
+
+
+def test_a_step_count_no_memory_can_hold_is_refused(capsys):
+    message = one_line_error(capsys, compare_cli.main(["--steps", str(10**12)]))
+    assert "1,000,000,000,000 steps" in message
+
+
+def test_a_narrow_terminal_gets_the_narrowest_layout_not_a_broken_one(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "5")
+    assert output_width() == MIN_WIDTH

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import html
 import io
-import shutil
 import textwrap
 
 import numpy as np
 
 from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
+from ..verify.width import output_width
 from .execute import ALL_FUNCTIONS
 from .result import CheckResult
 from .verdict import FormulaResult
@@ -31,7 +31,7 @@ SHOWN_ENTRIES = 64
 
 
 def terminal_width(width: int | None = None) -> int:
-    return width or shutil.get_terminal_size((100, 24)).columns
+    return width or output_width()
 
 
 def formula_of(f: FormulaResult, lang: str) -> str:

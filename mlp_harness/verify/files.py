@@ -7,16 +7,23 @@ unpacked; whatever goes wrong while reading is one :class:`InputError` naming th
 Outputs: :func:`check_outputs` refuses, before any work, an output path that is an input of the run or
 another output of it (through symlinks and hard links too); :func:`atomic_write` writes to a temporary
 file in the same folder and renames it into place, so a failure (a full disk, a file-size limit, an
-interrupted run) leaves the old file as it was and no partial file.
+interrupted run) leaves the old file as it was and no partial file. An output that is not a regular file
+is written directly, never replaced: a device (/dev/null), a FIFO (refused at once when no process reads
+it, rather than waiting forever), and a name of one of this process's own open files (/dev/stdout,
+/dev/stderr, /dev/fd/N), which is written through that descriptor at its own offset — so
+``--json /dev/stdout >> log`` appends to the log, and through a pipe it reaches the pipe.
 """
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import json
 import math
 import os
 import re
 import stat
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -26,7 +33,7 @@ import numpy as np
 
 from manual_mlp.validation import InputError, as_float_array, check_batch, check_parameters
 
-from .resources import check_fits
+from .resources import check_fits, run_bytes
 
 Array = np.ndarray
 
@@ -69,28 +76,52 @@ def _check_archive(path: Path, what: str) -> None:
         raise InputError(f"{what} file {str(path)!r} is not an .npz archive (numpy.savez writes a zip of named arrays)")
 
 
-def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> None:
-    """Each member's unpacked size, from the zip directory and from the .npy header, must fit in memory."""
+def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """Every member's shape and dtype, from its .npy header alone (nothing else is unpacked). The members'
+    unpacked sizes together, from the zip directory and from the headers, must fit in memory — the total,
+    not each alone — and no header may claim more data than its member holds."""
+    members, directory_total, header_total = {}, 0, 0
     for info in archive.infolist():
-        check_fits(info.file_size, f"array {info.filename[:40]!r} of {what} file {str(path)!r} (unpacked)")
+        directory_total += info.file_size
         with archive.open(info) as member:
             version = np.lib.format.read_magic(member)
             read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
                 np.lib.format.read_array_header_2_0
             shape, _, dtype = read_header(member)   # the header only, no data
-        count = math.prod(shape)
-        check_fits(count * dtype.itemsize, f"array {info.filename[:40]!r} of {what} file {str(path)!r} "
-                                           f"(shape {shape}, {dtype})")
+        data_bytes = math.prod(shape) * dtype.itemsize
+        if not dtype.hasobject and data_bytes > info.file_size:
+            raise InputError(f"array {info.filename[:40]!r} of {what} file {str(path)!r} claims shape {shape} "
+                             f"({dtype}), more data than the archive holds for it: the file is damaged")
+        header_total += data_bytes
+        members[info.filename.removesuffix(".npy")] = (shape, dtype)
+    check_fits(max(directory_total, header_total), f"the arrays of {what} file {str(path)!r} (unpacked)")
+    return members
+
+
+def npz_headers(path: str | Path, what: str) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """Each array's shape and dtype, read from the headers without unpacking any data (checked as
+    :func:`load_npz` checks them)."""
+    path = Path(path)
+    _check_archive(path, what)
+    return _guarded(path, what, lambda: _members(path, what))
+
+
+def _members(path: Path, what: str):
+    with zipfile.ZipFile(path) as archive:
+        return _check_sizes(archive, path, what)
 
 
 def load_npz(path: str | Path, what: str) -> dict[str, Array]:
     """All arrays of an .npz file, or an :class:`InputError` that says why not (whatever went wrong)."""
     path = Path(path)
     _check_archive(path, what)
+    return _guarded(path, what, lambda: (_members(path, what), _read_arrays(path, what))[1])
+
+
+def _guarded(path: Path, what: str, read):
+    """``read()``, with whatever goes wrong while reading the archive as one InputError naming the file."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            _check_sizes(archive, path, what)
-        return _read_arrays(path, what)
+        return read()
     except InputError:
         raise
     except MemoryError:
@@ -151,8 +182,11 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
     """X (N, n₀) and Y (N, n_L) from an .npz file with arrays ``X`` and ``Y``.
 
     With the network's layer sizes [n₀, …, n_L] the shapes are checked too, and
-    a mismatch names the file.
+    a mismatch names the file, and the run's memory is checked from the headers before anything is
+    unpacked (a 3 MB archive of zeros can hold 2.5 GB).
     """
+    if sizes is not None:
+        _check_run_fits(path, sizes, dtype)
     arrays = load_npz(path, "data")
     missing = [name for name in ("X", "Y") if name not in arrays]
     if missing:
@@ -171,6 +205,15 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
         return check_batch(X, Y, sizes, None, loss)
     except InputError as exc:
         raise InputError(f"data file {str(path)!r}: {exc}") from None
+
+
+def _check_run_fits(path: str | Path, sizes: list[int], dtype: str | None) -> None:
+    headers = npz_headers(path, "data")
+    if "X" in headers and len(headers["X"][0]) == 2:
+        samples = headers["X"][0][0]
+        itemsize = np.dtype(dtype).itemsize if dtype else 8
+        check_fits(run_bytes(sizes, samples, itemsize), f"the network {'-'.join(map(str, sizes))[:60]} on "
+                                                       f"{samples:,} samples of data file {str(path)!r}")
 
 
 def json_number(x: float) -> float | None:
@@ -198,6 +241,10 @@ def check_output_path(path: str | Path, what: str) -> None:
         raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
     if path.is_dir():
         raise InputError(f"cannot write {what} to {str(path)!r}: it is a directory")
+    if own_descriptor(path) is not None or (path.exists() and not path.is_file()):
+        if own_descriptor(path) is None and not os.access(path, os.W_OK):
+            raise InputError(f"cannot write {what} to {str(path)!r} (permission denied)")
+        return   # a stream or a device: written directly (atomic_write)
     parent = path.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {what} to {str(path)!r}: the folder {str(parent)!r} does not exist")
@@ -238,8 +285,12 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str)
     """Write an output all or nothing: ``write(f)`` fills a temporary file in the same folder, which then
     replaces ``path`` (a symlink's target). A failure leaves the old file intact and no partial file.
 
-    A path that is not a regular file (/dev/null, /dev/stdout) is written directly: it cannot be replaced.
+    A path that is not a regular file (/dev/null, a FIFO, /dev/stdout) is written directly: it cannot be
+    replaced (the module docstring says how).
     """
+    descriptor = own_descriptor(path)
+    if descriptor is not None:
+        return _write_to_descriptor(descriptor, write, what, path)
     target = os.path.realpath(path)
     if os.path.exists(target) and not os.path.isfile(target):
         return _write_directly(target, write, what, path)
@@ -260,9 +311,44 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str)
         raise
 
 
-def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, path) -> None:
+#: names of this process's own open files: /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N
+_OWN_FILE = re.compile(r"/dev/std(out|err)|/dev/fd/(\d+)|/proc/self/fd/(\d+)")
+
+
+def own_descriptor(path: str | Path) -> int | None:
+    """The descriptor a path names when it is one of this process's open files (see ``_OWN_FILE``), else None."""
+    match = _OWN_FILE.fullmatch(os.path.normpath(os.path.abspath(str(path))))
+    if not match:
+        return None
+    stream, fd, proc_fd = match.groups()
+    return {"out": 1, "err": 2}[stream] if stream else int(fd or proc_fd)
+
+
+def _write_to_descriptor(descriptor: int, write: Callable[[BinaryIO], None], what: str, path) -> None:
+    """Write through an open descriptor, at its offset (an O_APPEND redirect appends), after what this
+    process already printed to it."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
     try:
-        with open(target, "wb") as f:
+        with os.fdopen(os.dup(descriptor), "wb") as f:
+            write(f)
+    except OSError as exc:
+        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+
+
+def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, path) -> None:
+    """A device or a FIFO: opened without waiting (a FIFO nobody reads is refused at once), then written."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise InputError(f"cannot write {what} to {str(path)!r}: it is a FIFO that no process is reading") \
+                from None
+        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        with os.fdopen(fd, "wb") as f:
             write(f)
     except OSError as exc:
         raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None

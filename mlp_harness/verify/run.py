@@ -16,6 +16,7 @@ from manual_mlp.validation import InputError, InputTypeError, check_batch, check
 
 from .compare import Mismatch, QuantityDiff, add_finite_differences, as_shown, compare_records
 from .error_bounds import Arithmetic, Formulas, StepStart
+from .resources import check_fits
 from .tolerance import ErrorBound, Tolerance, gradcheck_tolerance
 
 if TYPE_CHECKING:  # torch is imported only when a PyTorch twin is built (mlp-train --impl numpy never does)
@@ -80,6 +81,7 @@ class RunConfig:
             raise InputTypeError(f"the number of steps must be a whole number, got {self.steps!r}")
         if self.steps < 1:
             raise InputError(f"the number of steps must be at least 1, got {self.steps!r}")
+        check_fits(self.steps * STEP_SUMMARY_BYTES, f"{self.steps:,} steps (a summary of each is kept)")
         if self.dtype not in ("float64", "float32"):
             raise InputError(f"dtype must be float64 or float32, got {self.dtype!r}")
         for name in ("rtol", "atol"):
@@ -99,6 +101,11 @@ def _is_real(value) -> bool:
 
 def _is_whole(value) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+#: memory a run keeps per step (a StepSummary in the report's list: 248 bytes measured with tracemalloc on
+#: CPython 3.11; 400 leaves room for other versions), checked before a run of many steps starts
+STEP_SUMMARY_BYTES = 400
 
 
 @dataclass

@@ -17,9 +17,10 @@ MIN_WIDTH = 40
 
 
 def output_width(width: int | None = None) -> int:
-    """``width`` if given (``--width N``), else ``COLUMNS`` or the terminal's, else 100."""
+    """``width`` if given (``--width N``), else ``COLUMNS`` or the terminal's (at least :data:`MIN_WIDTH`:
+    a narrower terminal wraps the lines itself rather than the table being laid out in 5 columns), else 100."""
     if width is None:
-        return shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns or DEFAULT_WIDTH
+        return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns or DEFAULT_WIDTH)
     if width < MIN_WIDTH:
         raise InputError(f"--width must be at least {MIN_WIDTH} columns, got {width}")
     return width

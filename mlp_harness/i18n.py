@@ -205,6 +205,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cli_error": "{prog}: error: {message}",
         "cli_try_help": "Try '{prog} --help' for the options.",
         "cli_interrupted": "{prog}: interrupted",
+        "cli_terminated": "{prog}: stopped (SIGTERM); its workers were stopped too",
         "cli_ascii_note": "{prog}: note: the output's encoding ({encoding}) cannot show symbols such as Delta and "
                           "theta: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)",
         "first_mismatch": "first mismatch: {what}",
@@ -554,6 +555,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "cli_error": "{prog}: erro: {message}",
         "cli_try_help": "Veja '{prog} --help' para as opções.",
         "cli_interrupted": "{prog}: interrompido",
+        "cli_terminated": "{prog}: encerrado (SIGTERM); seus processos auxiliares também foram encerrados",
         "cli_ascii_note": "{prog}: nota: a codificação da saída ({encoding}) não mostra símbolos como Delta e theta: "
                           "eles são escritos em ASCII (defina PYTHONIOENCODING=utf-8 para vê-los)",
         "first_mismatch": "primeira diferença: {what}",

@@ -21,7 +21,7 @@ from manual_mlp.validation import InputError
 from ..i18n import LANGS, default_lang, tr
 from .cases import all_cases
 from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
-from .isolate import run_isolated, stop_all
+from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_only
 from .steps import judge_steps
@@ -160,6 +160,7 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     plan = lab_plan()
     task = plan.task(check_names(names), timeout)
     results: dict[int, CheckResult] = {}
+    STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
         futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
@@ -169,8 +170,8 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
             if on_done:
                 on_done(len(results))
     except KeyboardInterrupt:   # stop every worker now rather than after its time limit
-        pool.shutdown(wait=False, cancel_futures=True)
         stop_all()
+        pool.shutdown(wait=True, cancel_futures=True)   # the threads remove their temporary folders
         raise
     pool.shutdown()
     return [results[i] for i in range(len(paths))]

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 #: where the mlp_harness package lives, so the worker imports this same copy
@@ -40,8 +41,10 @@ def read_json(path: Path) -> dict | None:
         return None
 
 
-#: the worker processes running now, so that Ctrl-C can stop them all at once
+#: the worker processes running now, so that Ctrl-C or SIGTERM can stop them all at once
 RUNNING: set[subprocess.Popen] = set()
+#: set once the run is being stopped: a worker started after stop_all() is stopped at once
+STOPPING = threading.Event()
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -51,6 +54,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def stop_all() -> None:
+    STOPPING.set()
     for proc in list(RUNNING):
         stop(proc)
 
@@ -66,6 +70,8 @@ def run_isolated(path: str | Path, task: dict, limit: float) -> dict:
             proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
             RUNNING.add(proc)
+            if STOPPING.is_set():
+                stop(proc)
             try:
                 proc.wait(timeout=hard_limit(limit))
             except subprocess.TimeoutExpired:

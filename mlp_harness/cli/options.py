@@ -5,10 +5,13 @@ The flag names are a contract other tools rely on: change none of them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import functools
 import os
+import signal
 import sys
+import threading
 from typing import Callable
 
 import numpy as np
@@ -222,10 +225,36 @@ def run_config(args: argparse.Namespace, steps: int) -> RunConfig:
     return dataclasses.replace(defaults, **given)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``timeout``, a cancelled CI job), raised in the main thread so that the run stops and cleans up
+    as it does on Ctrl-C: workers stopped, temporary folders removed; exit code 143 (128 + SIGTERM)."""
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """While the body runs, SIGTERM raises :class:`Terminated` — unless a handler of the caller's is set, or
+    this is not the main thread (where Python delivers signals): those are left as they are. Further
+    SIGTERMs are ignored while the body cleans up."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def terminate(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # `timeout` signals the process group too: one is enough
+        raise Terminated()
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[list[str] | None], int]:
     """Run ``main``; whatever goes wrong at the edges is one line on stderr, never a traceback.
 
-    Bad input, an unwritable output, a full disk, too little memory: exit code 2. A closed pipe
+    Bad input, an unwritable output, a full disk, too little memory: exit code 2. Ctrl-C: 130; SIGTERM: 143,
+    after the same clean-up (:func:`sigterm_as_interrupt`). A closed pipe
     (``mlp-compare | head -1``): quietly, exit code 141 as if killed by SIGPIPE. A terminal or redirect
     that cannot encode Δ, θ, ⁽ˡ⁾: those symbols are written in ASCII, and a note says so. The line is in
     the command's --lang: the packages raise English messages, and :func:`mlp_harness.i18n.translate`
@@ -243,14 +272,16 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
     def run(argv: list[str] | None, lang: str) -> int:
         plain_symbols_if_needed(prog, lang)
         try:
-            return main(argv)
+            with sigterm_as_interrupt():
+                return main(argv)
         except (InputError, InputTypeError) as exc:
             return fail(prog, str(exc), lang)
         except SystemExit as exc:  # argparse's --help and usage errors: main(argv) still returns the code
             return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
-        except KeyboardInterrupt:
-            print(tr(lang, "cli_interrupted", prog=prog), file=sys.stderr)
-            return 130
+        except KeyboardInterrupt as exc:
+            terminated = isinstance(exc, Terminated)
+            print(tr(lang, "cli_terminated" if terminated else "cli_interrupted", prog=prog), file=sys.stderr)
+            return 143 if terminated else 130
         except BrokenPipeError:
             silence_stdout()
             return 141

@@ -1,0 +1,43 @@
+"""Stopping a run from outside: SIGTERM (``timeout``, a cancelled CI job) cleans up as Ctrl-C does."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def processes_running(text: str) -> list[int]:
+    """The pids whose command line mentions ``text``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if text.encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_sigterm_stops_the_workers_and_removes_their_folders(tmp_path):
+    hang = tmp_path / "hand-in" / "endless_sigmoid.py"
+    hang.parent.mkdir()
+    hang.write_text("def sigmoid(z):\n    while True:\n        pass\n")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch), PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([sys.executable, "-m", "mlp_harness.cli.check_cli", str(hang), str(hang), "--jobs", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60   # a loaded 2-core machine takes seconds to import torch and start workers
+    while len(processes_running(str(hang))) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert len(processes_running(str(hang))) >= 2, "the workers never started"
+    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signal.SIGTERM)   # `timeout` signals the process and its group: twice
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 143 and "SIGTERM" in err and "Traceback" not in err
+    assert processes_running(str(hang)) == []
+    assert list(scratch.iterdir()) == []

@@ -1,16 +1,25 @@
 """Runs the NumPy twin and the PyTorch twin side by side and says where they first differ; checks anyone's own
-backprop the same way (:func:`check_lab`, ``mlp-check``)."""
-from .verify.compare import Mismatch, QuantityDiff, compare_records, quantity_label
-from .verify.run import Report, RunConfig, build_twins, named_weights, run_comparison
-from .verify.tolerance import Tolerance
+backprop the same way (:func:`check_lab`, ``mlp-check``).
 
-__all__ = ["Mismatch", "QuantityDiff", "compare_records", "quantity_label", "Report", "RunConfig", "build_twins",
-           "named_weights", "run_comparison", "Tolerance", "check_lab", "check_file", "CheckResult"]
+Every name is imported on first use, so that importing the package costs nothing until a name is asked
+for: the tools' entry points (:mod:`mlp_harness.cli.entry`) can then take Ctrl-C from their first instant.
+"""
+import importlib
+
+#: each public name and the module it lives in
+_WHERE = {"Mismatch": ".verify.compare", "QuantityDiff": ".verify.compare", "compare_records": ".verify.compare",
+          "quantity_label": ".verify.compare", "Report": ".verify.run", "RunConfig": ".verify.run",
+          "build_twins": ".verify.run", "named_weights": ".verify.run", "run_comparison": ".verify.run",
+          "Tolerance": ".verify.tolerance", "check_lab": ".check", "check_file": ".check", "CheckResult": ".check"}
+
+__all__ = list(_WHERE)
 
 
 def __getattr__(name: str):
-    """check_lab, check_file and CheckResult, imported on first use (the NumPy-only paths never need them)."""
-    if name in ("check_lab", "check_file", "CheckResult"):
-        from . import check
-        return getattr(check, name)
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
     raise AttributeError(f"module 'mlp_harness' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))

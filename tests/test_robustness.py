@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from manual_mlp import lab
-from mlp_harness.cli import bench_cli, compare_cli, train_cli
+from mlp_harness.cli import bench_cli, check_cli, compare_cli, train_cli
 from manual_mlp.validation import InputError
 from mlp_harness.verify import files, resources
 from mlp_harness.verify.files import atomic_write
@@ -311,3 +311,15 @@ def test_a_step_count_no_memory_can_hold_is_refused(capsys):
 def test_a_narrow_terminal_gets_the_narrowest_layout_not_a_broken_one(monkeypatch):
     monkeypatch.setenv("COLUMNS", "5")
     assert output_width() == MIN_WIDTH
+
+
+def test_a_file_name_no_encoding_can_write_is_escaped_not_a_crash(tmp_path, capsys):
+    """A name with a byte that is not UTF-8 (caf\\xe9.py, as Latin-1 writes é): printed and written as an escape."""
+    name = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"caf\xe9.py"))
+    with open(name, "w") as f:
+        f.write("def sigmoid(z):\n    import numpy as np\n    return 1 / (1 + np.exp(-z))\n")
+    out_csv = tmp_path / "grades.csv"
+    assert check_cli.main([name, name, "--csv", str(out_csv)]) in (0, 1)
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "caf\\udce9.py" in captured.out
+    assert "caf\\udce9.py" in out_csv.read_text(encoding="utf-8")

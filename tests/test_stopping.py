@@ -41,3 +41,22 @@ def test_sigterm_stops_the_workers_and_removes_their_folders(tmp_path):
     assert proc.returncode == 143 and "SIGTERM" in err and "Traceback" not in err
     assert processes_running(str(hang)) == []
     assert list(scratch.iterdir()) == []
+
+
+def test_ctrl_c_while_a_tool_is_still_importing_is_one_line(monkeypatch, capsys):
+    """The console scripts' entry: a KeyboardInterrupt raised inside the import of the tool (torch's second)."""
+    from mlp_harness.cli import entry
+
+    def interrupted(name, package=None):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(entry.importlib, "import_module", interrupted)
+    assert entry._run("mlp-check", "check_cli") == 130
+    assert capsys.readouterr().err == "mlp-check: interrupted\n"
+
+
+def test_the_package_imports_nothing_heavy_until_a_name_is_used():
+    code = ("import sys, mlp_harness.cli.entry; heavy = {'torch', 'numpy'} & set(sys.modules); "
+            "import mlp_harness; mlp_harness.RunConfig; print(sorted(heavy), 'numpy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.stdout.split() == ["[]", "True"], done.stderr

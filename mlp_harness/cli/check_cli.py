@@ -85,7 +85,7 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) ->
             write_json(path, gradescope_json(results[0]))
         else:
             text = csv_text(results)
-            atomic_write(path, lambda f: f.write(text.encode("utf-8")), "the CSV file")
+            atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), "the CSV file")
 
 
 def _main(argv: list[str] | None = None) -> int:

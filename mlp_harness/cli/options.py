@@ -335,7 +335,8 @@ def ascii_fallback(error: UnicodeEncodeError) -> tuple[str, int]:
 
 
 def plain_symbols_if_needed(prog: str, lang: str = "en") -> None:
-    """Where stdout or stderr cannot encode the tools' symbols, write them in ASCII and say so once."""
+    """Where stdout or stderr cannot encode the tools' symbols, write them in ASCII and say so once; where
+    they can, what they cannot encode (a file name's undecodable byte) is written as an escape, not a crash."""
     import codecs
     codecs.register_error("mlp-ascii", ascii_fallback)
     switched = []
@@ -347,5 +348,8 @@ def plain_symbols_if_needed(prog: str, lang: str = "en") -> None:
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="mlp-ascii")
                 switched.append(encoding)
+        else:   # a name no encoding can write (a file name's stray byte, a lone surrogate) is escaped: \udce9
+            if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="backslashreplace")
     if switched:
         print(tr(lang, "cli_ascii_note", prog=prog, encoding=switched[0]), file=sys.stderr)

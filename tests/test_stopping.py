@@ -1,10 +1,13 @@
-"""Stopping a run from outside: SIGTERM (``timeout``, a cancelled CI job) cleans up as Ctrl-C does."""
+"""Stopping and starting at the edges: SIGTERM (``timeout``, a cancelled CI job) cleans up as Ctrl-C does,
+Ctrl-C while a tool imports is one line, and the pytest plugin refuses an unreadable file in one line."""
 import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +63,13 @@ def test_the_package_imports_nothing_heavy_until_a_name_is_used():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert done.stdout.split() == ["[]", "True"], done.stderr
+
+
+@pytest.mark.parametrize("name,text", [("entrega.ipynb", "{not json"), ("entrega.txt", "def sigmoid(z): pass\n")])
+def test_the_pytest_plugin_on_a_file_it_cannot_read_is_one_usage_line(pytester, tmp_path, name, text):
+    bad = tmp_path / name
+    bad.write_text(text)
+    result = pytester.runpytest_inprocess("--check-backprop", str(bad), "-q", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = "\n".join(result.outlines + result.errlines)
+    assert "Traceback" not in output and len([line for line in result.errlines if line.strip()]) <= 2

@@ -82,4 +82,10 @@ def pytest_collection_modifyitems(session, config, items):
         path = Path(path).resolve()
         if not path.is_file():
             raise pytest.UsageError(f"--check-backprop {path}: no such file")
+        from manual_mlp.validation import InputError
+        from .submission import read_submission
+        try:
+            read_submission(path)   # not a notebook, not .py, not UTF-8: one line, not a traceback per test
+        except InputError as exc:
+            raise pytest.UsageError(f"--check-backprop {exc}") from None
         items.extend(Submission.from_parent(session, path=path).collect())

@@ -40,7 +40,7 @@ def without_magics(source: str) -> str:
     try:
         compile(source, "<cell>", "exec")
         return source
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):   # too deep to compile: the worker says so
         pass
     return "\n".join(_MAGIC.sub(r"\1pass  # ", line) if _MAGIC.match(line) else line
                      for line in source.splitlines())

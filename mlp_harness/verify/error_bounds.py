@@ -163,27 +163,37 @@ def weighted_input_bound(ar: Arithmetic, a_prev: Array, E_a_prev: Array | None, 
 
 @dataclass(frozen=True)
 class Smooth:
-    """A smooth activation's derivatives in terms of a = f(z), and bounds of |f″| and |f‴| over all of ℝ.
+    """A smooth activation's derivatives in terms of a = f(z), bounds of |f″| and |f‴| over all of ℝ, and the
+    widths of the ranges of f and f′.
 
     Taylor's theorem bounds a change without evaluating f again: |f(z ± E) − f(z)| ≤ |f′(z)|·E + M₂E²/2 and
     |f′(z ± E) − f′(z)| ≤ |f″(z)|·E + M₃E²/2 (for the exp-based σ and tanh, the costliest part of the bounds).
+    Neither change can exceed the width of the range the function takes its values in (σ ∈ (0, 1), tanh ∈
+    (−1, 1), σ′ ∈ (0, 1/4], tanh′ ∈ (0, 1]), whatever E: that width caps each bound. Without the cap the E²
+    term squares a large E layer after layer, and a deep network's bounds overflowed to ∞ within a few layers
+    (tanh, 60 layers 32 wide: E(a⁽³³⁾) = 10, E(a⁽⁴⁰⁾) = 1e179). ``np.fmin`` takes the cap where the Taylor
+    sum is NaN too (0·∞ where f′ = 0 and E = ∞): the cap holds whatever E is.
     """
 
     fprime: Callable[[Array], Array]     # f′ from a
     fsecond: Callable[[Array], Array]    # f″ from a
     M2: float                            # sup |f″|
     M3: float                            # sup |f‴|
+    span: float                          # sup f − inf f
+    fprime_span: float                   # sup f′ − inf f′
 
     def change(self, a: Array, E: Array) -> Array:
-        return np.abs(self.fprime(a)) * E + 0.5 * self.M2 * E * E
+        return np.fmin(np.abs(self.fprime(a)) * E + 0.5 * self.M2 * E * E, self.span)
 
     def change_of_fprime(self, a: Array, E: Array) -> Array:
-        return np.abs(self.fsecond(a)) * E + 0.5 * self.M3 * E * E
+        return np.fmin(np.abs(self.fsecond(a)) * E + 0.5 * self.M3 * E * E, self.fprime_span)
 
 
-#: σ″ = σ′(1 − 2a), sup|σ″| = 1/(6√3), sup|σ‴| = 1/8; tanh″ = −2a(1 − a²), sup|tanh″| = 4/(3√3), sup|tanh‴| = 2
-SMOOTH = {"sigmoid": Smooth(lambda a: a * (1 - a), lambda a: a * (1 - a) * (1 - 2 * a), 1 / (6 * math.sqrt(3)), 1 / 8),
-          "tanh": Smooth(lambda a: 1 - a * a, lambda a: -2 * a * (1 - a * a), 4 / (3 * math.sqrt(3)), 2.0)}
+#: σ″ = σ′(1 − 2a), sup|σ″| = 1/(6√3), sup|σ‴| = 1/8; tanh″ = −2a(1 − a²), sup|tanh″| = 4/(3√3), sup|tanh‴| = 2;
+#: σ spans (0, 1) and σ′ (0, 1/4], tanh spans (−1, 1) and tanh′ (0, 1]
+SMOOTH = {"sigmoid": Smooth(lambda a: a * (1 - a), lambda a: a * (1 - a) * (1 - 2 * a), 1 / (6 * math.sqrt(3)), 1 / 8,
+                            1.0, 0.25),
+          "tanh": Smooth(lambda a: 1 - a * a, lambda a: -2 * a * (1 - a * a), 4 / (3 * math.sqrt(3)), 2.0, 2.0, 1.0)}
 
 
 def activation_bound(ar: Arithmetic, name: str, z: Array, E_z: Array, a: Array) -> Array:

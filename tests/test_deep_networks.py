@@ -7,17 +7,21 @@ infinite *difference* still fails under an infinite bound.
 """
 import contextlib
 import io
+import math
 
 import numpy as np
 import pytest
 
 from manual_mlp import random_parameters
-from mlp_harness import RunConfig, run_comparison
+from mlp_harness import RunConfig, compare_records, run_comparison
 from mlp_harness.cli.compare_cli import main as compare_main
-from mlp_harness.verify.error_bounds import SMOOTH
+from mlp_harness.verify.compare import BLOCK, differences
+from mlp_harness.verify.error_bounds import SMOOTH, StepStart, nan_to_infinity, step_bounds
 from mlp_harness.verify.tolerance import ErrorBound, StepLimits
 from manual_mlp.activations import get_activation
+from torch_reference import TorchTwin
 
+from test_compare import CASES, torch_twin
 
 # (activation, width, depth, dtype, scale of θ, whether some bound overflows to +∞). The first four failed
 # before (NaN bounds: a false FAIL); σ, relu and identity passed and must still. θ × 8 makes tanh chaotic:
@@ -28,7 +32,7 @@ DEEP = [("tanh", 32, 60, "float64", 1, False), ("tanh", 8, 110, "float64", 1, Fa
         ("sigmoid", 32, 80, "float64", 1, False), ("relu", 32, 80, "float64", 1, False),
         ("identity", 32, 80, "float64", 1, False), ("sigmoid", 32, 80, "float32", 1, False),
         ("relu", 32, 80, "float32", 1, False), ("identity", 32, 80, "float32", 1, False),
-        ]
+        ("tanh", 16, 200, "float64", 8, True), ("tanh", 16, 200, "float32", 8, True)]
 
 
 def deep_network(width: int, depth: int, dtype: str, scale: float = 1.0, samples: int = 4):
@@ -57,6 +61,7 @@ def test_correct_deep_twins_pass_and_no_bound_is_nan(activation, width, depth, d
     for limits in step_limits:
         for key, E in limits.bounds.items():
             assert not np.isnan(E).any(), f"{key}: NaN bound"
+            assert limits.unbounded(*key) == np.count_nonzero(np.isinf(E)), key
 
 
 def test_the_reported_command_exits_0():
@@ -65,6 +70,43 @@ def test_the_reported_command_exits_0():
     with contextlib.redirect_stdout(out):
         code = compare_main(["--activation", "tanh", "--layers", ",".join(["32"] * 61)])
     assert code == 0, out.getvalue()[-400:]
+
+
+def overflowing_network():
+    """relu 2-2-2-1 whose values are all exact (z⁽¹⁾ = 1e200 − 1e200 = 0, then zeros) but whose bounds are not:
+    E(z⁽¹⁾) = 3u·2e200 ≈ 7e184, times |θ⁽²⁾| = 1e200 overflows, and meets δ = 0, a⁽¹⁾ = 0 and relu′(0) = 0."""
+    big = 1e200
+    thetas = [np.array([[big, -big], [big, -big]]), np.array([[big, big], [big, big]]), np.array([[1.0, 1.0]])]
+    return thetas, np.array([[1.0, 1.0]]), np.array([[0.5]])
+
+
+def overflowing_step():
+    """One step of :func:`overflowing_network` by the PyTorch twin."""
+    thetas, X, Y = overflowing_network()
+    config = RunConfig(activation="relu")
+    record = TorchTwin(thetas, None, "relu", "sigmoid", "half_sse", config.optimizer_settings).train_step(X, Y)
+    return config, record, StepStart(thetas, None, {}, Y)
+
+
+def test_a_bound_whose_arithmetic_overflows_is_infinite_not_nan():
+    config, record, start = overflowing_step()
+    infinite = {}
+    bounds = step_bounds(config.tolerance.arithmetic, config.tolerance.formulas, record, start, infinite)
+    assert not any(np.isnan(E).any() for E in bounds.values())
+    # ∂J/∂θ⁽³⁾ = δ⁽³⁾ᵀa⁽²⁾ carries |δ⁽³⁾|ᵀE(a⁽²⁾) = 0·∞: the case that was NaN
+    assert np.all(np.isinf(bounds["grad_theta", 3])) and np.all(np.isinf(bounds["theta", 1]))
+    assert infinite == {key: E.size for key, E in bounds.items() if np.isinf(E).any()}
+    assert np.isfinite(bounds["z", 1]).all() and ("z", 1) not in infinite   # 7e184: finite, and not counted
+
+
+def test_nan_to_infinity():
+    E = np.array([1.0, np.nan, np.inf, 0.0])
+    fixed, count = nan_to_infinity(E)
+    np.testing.assert_array_equal(fixed, [1.0, np.inf, np.inf, 0.0])
+    assert count == 2
+    finite = np.array([[0.0, 1e300]])
+    fixed, count = nan_to_infinity(finite)
+    assert fixed is finite and count == 0 and nan_to_infinity(np.zeros((0, 3)))[1] == 0
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
@@ -90,3 +132,37 @@ def test_a_smooth_activations_bound_is_capped_by_its_range_never_nan(name):
     with np.errstate(invalid="ignore"):
         assert np.all(smooth.change(saturated, np.full((1, 3), np.inf)) == smooth.span)
         assert np.all(smooth.change_of_fprime(saturated, np.full((1, 3), np.inf)) == smooth.fprime_span)
+
+
+@pytest.mark.parametrize("case", ["nan-numpy", "nan-both", "inf-same-sign", "inf-torch", "huge-finite"])
+@pytest.mark.parametrize("size", ["one block", "several blocks"])
+def test_an_infinite_bound_never_passes_a_nan_or_infinite_difference(case, size):
+    """Under an allowed difference of +∞ everywhere, a NaN or ±∞ value, or a difference that overflows, still
+    fails (ratio NaN); only finite differences pass."""
+    v_np, v_pt = (np.array(v) for v in CASES[case])
+    if size == "several blocks":
+        v_np, v_pt = (np.concatenate([np.zeros(2 * BLOCK + 3), v.reshape(-1)]) for v in (v_np, v_pt))
+    unbounded = lambda block: np.full(v_pt.size, np.inf)[block]  # noqa: E731
+    with np.errstate(invalid="ignore", over="ignore"):
+        largest, ratio = differences(v_np, v_pt, unbounded)
+        assert not math.isfinite(largest) and not ratio <= 1
+        finite = (np.where(np.isfinite(v), np.clip(v, -1e300, 1e300), 0.0) for v in (v_np, v_pt + 1e9))
+        assert differences(*finite, unbounded)[1] == 0.0
+
+
+def test_compare_records_with_infinite_bounds_still_reports_a_nan():
+    """The whole comparison, every bound +∞: a NaN in the NumPy twin's δ is the first mismatch, as diverged."""
+    thetas = [np.array([[0.5, 0.2], [0.3, -0.1]]), np.array([[0.4, 0.6]])]
+    X, Y = np.array([[0.5, 0.1]]), np.array([[1.0]])
+    rec_pt = torch_twin(thetas).train_step(X, Y)
+    rec_np = torch_twin(thetas).train_step(X, Y)
+    rec_np.deltas[0] = np.full_like(rec_np.deltas[0], np.nan)
+
+    class Unbounded:
+        def limits(self, record, start):
+            bounds = {(name, layer): np.full(np.shape(value), np.inf) for name, layer, value in record.quantities()}
+            return StepLimits(bounds, 0.0, {key: E.size for key, E in bounds.items()})
+
+    diffs, mismatch = compare_records(rec_np, rec_pt, Unbounded())
+    assert mismatch is not None and mismatch.diverged == "numpy" and (mismatch.quantity, mismatch.layer) == ("delta", 1)
+    assert [d.label for d in diffs if not d.ok] == ["δ⁽¹⁾"]

@@ -18,6 +18,7 @@ a float32 matmul are first rounded to 10 bits, 2⁻¹¹ ≈ 4.9e-4 each.
 
 Each function below returns E, the bound on *one* twin's error; the twins may err in opposite
 directions, so the comparison allows |NumPy − PyTorch| ≤ 2E (see :class:`~.tolerance.ErrorBound`).
+A bound whose own arithmetic overflows (a deep network's) is +∞, never NaN (:func:`nan_to_infinity`).
 Inputs (X, Y, θ, b and the optimizer state a step starts from) are exact: each step is compared from
 a common state. The bounds are evaluated on the PyTorch twin's values with the *correct* formulas of
 the run's activation, loss and optimizer, never with the NumPy network's (which may be a mutant).
@@ -457,11 +458,48 @@ def update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_grads
                 out[f"{name}({kind})", l] = E
 
 
-def step_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart) -> Bounds:
-    """E for every quantity of ``record`` (a step of the PyTorch twin), keyed (quantity, layer)."""
+def step_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart,
+                infinite: dict[tuple[str, int | None], int] | None = None) -> Bounds:
+    """E for every quantity of ``record`` (a step of the PyTorch twin), keyed (quantity, layer); never NaN.
+
+    An entry is +∞ where its bound's own arithmetic overflowed (:func:`nan_to_infinity`); ``infinite``, when
+    given, receives the number of such entries of each quantity that has some.
+    """
     out: Bounds = {}
-    with np.errstate(all="ignore"):   # a diverged step has inf/NaN: its bounds are meaningless, never compared
+    # a diverged step has inf/NaN values (the comparison fails it on those); a deep network's bounds may
+    # overflow, which nan_to_infinity turns into +∞: no warnings for either
+    with np.errstate(all="ignore"):
         E_z, E_a = forward_bounds(ar, f, record, start, out)
         E_theta, E_b = backward_bounds(ar, f, record, start, E_z, E_a, out)
         update_bounds(ar, f, record, start, {"theta": E_theta} | ({} if E_b is None else {"b": E_b}), out)
+        for key, E in out.items():
+            out[key], count = nan_to_infinity(E)
+            if count and infinite is not None:
+                infinite[key] = count
     return out
+
+
+def nan_to_infinity(E: Array) -> tuple[Array, int]:
+    """E with each NaN made +∞, and the number of its infinite entries.
+
+    A bound is a sum of nonnegative terms. Where one overflows to ∞ — a deep network's errors, carried through
+    layer after layer by |θ|, can exceed the largest float — the next formulas meet ∞·0 (a saturated unit's
+    f′ = 0, a zero δ), ∞ − ∞ or ∞/∞, which are NaN. Such a NaN only ever comes from an ∞ (or from a value of a
+    diverged step, which the comparison fails on its own): no finite bound could be computed there, and +∞
+    says so. It is never below the true error, which is finite wherever the twin's value is.
+    Making every NaN +∞ once, at the end of the step, is as sound as doing it after each formula: a NaN carried
+    into a later formula makes its result NaN, hence +∞ here too (sums, products, matmuls, ``np.maximum`` and
+    ``np.minimum`` all keep a NaN), or is dropped by a cap that holds whatever its argument (``Smooth``).
+
+    The comparison then accepts an entry whose bound is ∞ only when its |NumPy − PyTorch| is finite (both
+    values finite, their difference no overflow): a NaN or ∞ value, or an overflowing difference, still fails
+    whatever the bound (see ``compare.differences``). Sound both ways: |Δ| ≤ 2E = ∞ holds for every finite
+    |Δ|, so no correct entry fails; and an entry it passes is one where the worst-case bound, having no
+    finite value, could not tell rounding from a mistake — which the verdict then says (``unbounded_note``).
+    One reduction checks the usual case: the largest entry is finite exactly when no entry is NaN or ∞ (E ≥ 0,
+    and a NaN makes the maximum NaN).
+    """
+    if E.size == 0 or math.isfinite(float(np.max(E))):
+        return E, 0
+    E = np.where(np.isnan(E), np.inf, E)
+    return E, int(np.count_nonzero(np.isinf(E)))

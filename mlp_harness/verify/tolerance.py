@@ -20,7 +20,7 @@ finite-difference tolerance.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -77,7 +77,9 @@ class ErrorBound:
 
     def limits(self, record, start: StepStart) -> "StepLimits":
         """The allowed differences of one step of the PyTorch twin ``record`` that started from ``start``."""
-        return StepLimits(step_bounds(self.arithmetic, self.formulas, record, start), self.arithmetic.floor)
+        infinite: dict = {}
+        bounds = step_bounds(self.arithmetic, self.formulas, record, start, infinite)
+        return StepLimits(bounds, self.arithmetic.floor, infinite)
 
     def to_json(self) -> dict:
         ar = self.arithmetic
@@ -98,10 +100,16 @@ class ErrorBound:
 
 @dataclass
 class StepLimits:
-    """One step's bounds E per (quantity, layer); ``allowed`` is 2E (either twin may err either way)."""
+    """One step's bounds E per (quantity, layer); ``allowed`` is 2E (either twin may err either way).
+    ``infinite``: the number of entries whose E is +∞, per (quantity, layer) that has some."""
 
     bounds: dict
     floor: float
+    infinite: dict = field(default_factory=dict)
+
+    def unbounded(self, quantity: str, layer: int | None) -> int:
+        """How many entries of the quantity have no finite allowed difference (their E overflowed to +∞)."""
+        return self.infinite.get((quantity, layer), 0)
 
     def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
         return 2 * self.bounds[quantity, layer] + self.floor

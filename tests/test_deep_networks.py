@@ -7,6 +7,7 @@ infinite *difference* still fails under an infinite bound.
 """
 import contextlib
 import io
+import json
 import math
 
 import numpy as np
@@ -15,12 +16,14 @@ import pytest
 from manual_mlp import random_parameters
 from mlp_harness import RunConfig, compare_records, run_comparison
 from mlp_harness.cli.compare_cli import main as compare_main
+from mlp_harness.cli.train_cli import main as train_main
 from mlp_harness.verify.compare import BLOCK, differences
 from mlp_harness.verify.error_bounds import SMOOTH, StepStart, nan_to_infinity, step_bounds
 from mlp_harness.verify.tolerance import ErrorBound, StepLimits
 from manual_mlp.activations import get_activation
 from torch_reference import TorchTwin
 
+from language import foreign
 from test_compare import CASES, torch_twin
 
 # (activation, width, depth, dtype, scale of θ, whether some bound overflows to +∞). The first four failed
@@ -62,6 +65,7 @@ def test_correct_deep_twins_pass_and_no_bound_is_nan(activation, width, depth, d
         for key, E in limits.bounds.items():
             assert not np.isnan(E).any(), f"{key}: NaN bound"
             assert limits.unbounded(*key) == np.count_nonzero(np.isinf(E)), key
+    assert (sum(s.unbounded for s in report.steps) > 0) == overflows
 
 
 def test_the_reported_command_exits_0():
@@ -70,6 +74,29 @@ def test_the_reported_command_exits_0():
     with contextlib.redirect_stdout(out):
         code = compare_main(["--activation", "tanh", "--layers", ",".join(["32"] * 61)])
     assert code == 0, out.getvalue()[-400:]
+    assert "no finite bound" not in out.getvalue()
+
+
+def overflow_files(folder) -> list[str]:
+    """The weights and data of :func:`overflowing_step`, as files for the tools."""
+    thetas, X, Y = overflowing_network()
+    np.savez(folder / "w.npz", **{f"theta{l}": t for l, t in enumerate(thetas, start=1)})
+    np.savez(folder / "d.npz", X=X, Y=Y)
+    return ["--weights", str(folder / "w.npz"), "--data", str(folder / "d.npz"), "--activation", "relu"]
+
+
+@pytest.mark.parametrize("tool", ["mlp-compare", "mlp-train"])
+@pytest.mark.parametrize("lang,words", [("en", "entries had no finite bound"), ("pt", "entradas ficaram sem limite")])
+def test_infinite_bounds_are_said(tool, lang, words, tmp_path):
+    """Bounds that overflowed are counted in the verdict, in either language, and in the JSON report."""
+    argv = overflow_files(tmp_path) + ["--lang", lang, "--json", str(tmp_path / "r.json")]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = compare_main(argv) if tool == "mlp-compare" else train_main(argv + ["--epochs", "2", "--no-plot"])
+    verdict = out.getvalue().strip().splitlines()[-1]
+    assert code == 0 and words in verdict, verdict
+    assert not foreign(verdict, lang), verdict
+    assert json.loads((tmp_path / "r.json").read_text())["tolerance"]["unbounded_entries"] > 0
 
 
 def overflowing_network():

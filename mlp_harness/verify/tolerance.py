@@ -25,7 +25,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .error_bounds import Arithmetic, Formulas, StepStart, step_bounds
 
 RTOL_ULPS = 1e4
@@ -58,13 +58,17 @@ class Tolerance:
         flat = torch_value.reshape(-1)
         return lambda block: self.atol + self.rtol * np.abs(flat[block])
 
+    def unbounded(self, quantity: str, layer: int | None) -> int:
+        """Entries with no finite allowed difference: none under the fixed rule."""
+        return 0
+
     def to_json(self) -> dict:
         return {"rule": "fixed", "rtol": self.rtol, "atol": self.atol}
 
     def describe(self, lang: str = "en") -> str:
         return tr(lang, "rule_fixed", rtol=self.rtol, atol=self.atol)
 
-    def ratio_note(self, ratio: float, lang: str = "en") -> str:
+    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0) -> str:
         return ""
 
 
@@ -93,9 +97,11 @@ class ErrorBound:
         tf32 = tr(lang, "rule_tf32", u=ar.u_inputs) if ar.u_inputs else ""
         return tr(lang, "rule_bound", u=ar.u, tf32=tf32)
 
-    def ratio_note(self, ratio: float, lang: str = "en") -> str:
-        """', at most 0.13 of its bound': how close the closest quantity came to its bound."""
-        return tr(lang, "ratio_note", ratio=ratio)
+    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0) -> str:
+        """', at most 0.13 of its bound': how close the closest quantity came to its bound; and how many entries
+        had no finite bound (its arithmetic overflowed, see ``error_bounds.nan_to_infinity``), when some had."""
+        note = tr(lang, "ratio_note", ratio=ratio)
+        return note + (tr_n(lang, "unbounded_note", unbounded, count=unbounded) if unbounded else "")
 
 
 @dataclass

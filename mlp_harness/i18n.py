@@ -66,6 +66,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "rule_bound": "each quantity's rounding-error bound, u = {u:.1e}{tf32}",
         "rule_tf32": ", TF32 operands {u:.1e}",
         "ratio_note": ", at most {ratio:.2g} of its bound",
+        "unbounded_note_one": "; {count} entry had no finite bound (the bound's own arithmetic overflowed): "
+                              "accepted only because both twins' values there are finite",
+        "unbounded_note_many": "; {count} entries had no finite bound (the bounds' own arithmetic overflowed): "
+                               "accepted only because both twins' values there are finite",
         "summary_title": "Per-step summary",
         "summary_shown": " ({shown} of {total} steps shown; --json has all)",
         "step": "step",
@@ -396,6 +400,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "rule_bound": "o limite de erro de arredondamento de cada grandeza, u = {u:.1e}{tf32}",
         "rule_tf32": ", operandos TF32 {u:.1e}",
         "ratio_note": ", no máximo {ratio:.2g} do seu limite",
+        "unbounded_note_one": "; {count} entrada ficou sem limite finito (a aritmética do próprio limite "
+                              "transbordou): aceita só porque os valores das duas implementações ali são finitos",
+        "unbounded_note_many": "; {count} entradas ficaram sem limite finito (a aritmética dos próprios limites "
+                               "transbordou): aceitas só porque os valores das duas implementações ali são finitos",
         "summary_title": "Resumo por passo",
         "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
         "step": "passo",

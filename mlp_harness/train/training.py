@@ -71,6 +71,8 @@ class TrainingHistory:
     max_abs_diff: list[float] = field(default_factory=list)
     #: the largest |Δ| / allowed over every quantity of every step so far (≤ 1 while the twins agree)
     max_ratio: float = 0.0
+    #: entries compared so far with no finite allowed |Δ| (see ``QuantityDiff.unbounded``)
+    unbounded: int = 0
     #: the NumPy twin's optimizer state after the latest step: what the next step starts from
     optimizer_state: dict = field(default_factory=dict)
     mismatch: Mismatch | None = None             # first quantity out of tolerance (impl "both")
@@ -200,6 +202,7 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
             history.optimizer_state = records["numpy"].optimizer_state
             largest = max(largest, *(d.max_abs_diff for d in diffs))
             history.max_ratio = float(np.nanmax([history.max_ratio] + [d.ratio for d in diffs]))
+            history.unbounded += sum(d.unbounded for d in diffs)
             history.mismatch = mismatch
             history.diverged = mismatch.diverged if mismatch else None
             if mismatch is not None and mismatch.diverged is None and history.config.free_running:

@@ -47,6 +47,8 @@ class QuantityDiff:
     ok: bool
     #: max |Δ| / allowed |Δ| over the quantity's entries (≤ 1 passes; NaN when a value is non-finite)
     ratio: float = 0.0
+    #: entries with no finite allowed |Δ| (their bound overflowed to +∞): they pass only where |Δ| is finite
+    unbounded: int = 0
 
     #: with --gradcheck, on gradient rows: the finite-difference value and each twin's relative error
     fd_value: Array | None = None
@@ -226,7 +228,7 @@ def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance | Err
             _check_alike(name, layer, v_np, v_pt)
             largest, ratio = differences(v_np, v_pt, limits.allowed_in(name, layer, v_pt))
             ok = ratio <= 1
-            diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok, ratio))
+            diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok, ratio, limits.unbounded(name, layer)))
             if not ok and first is None:
                 first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, limits.allowed(name, layer, v_pt))
     return diffs, first

@@ -20,12 +20,12 @@ finite-difference tolerance.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
-from ..i18n import tr
+from ..i18n import tr, tr_n
 from .error_bounds import Arithmetic, Formulas, StepStart, step_bounds
 
 RTOL_ULPS = 1e4
@@ -58,13 +58,17 @@ class Tolerance:
         flat = torch_value.reshape(-1)
         return lambda block: self.atol + self.rtol * np.abs(flat[block])
 
+    def unbounded(self, quantity: str, layer: int | None) -> int:
+        """Entries with no finite allowed difference: none under the fixed rule."""
+        return 0
+
     def to_json(self) -> dict:
         return {"rule": "fixed", "rtol": self.rtol, "atol": self.atol}
 
     def describe(self, lang: str = "en") -> str:
         return tr(lang, "rule_fixed", rtol=self.rtol, atol=self.atol)
 
-    def ratio_note(self, ratio: float, lang: str = "en") -> str:
+    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0) -> str:
         return ""
 
 
@@ -77,7 +81,9 @@ class ErrorBound:
 
     def limits(self, record, start: StepStart) -> "StepLimits":
         """The allowed differences of one step of the PyTorch twin ``record`` that started from ``start``."""
-        return StepLimits(step_bounds(self.arithmetic, self.formulas, record, start), self.arithmetic.floor)
+        infinite: dict = {}
+        bounds = step_bounds(self.arithmetic, self.formulas, record, start, infinite)
+        return StepLimits(bounds, self.arithmetic.floor, infinite)
 
     def to_json(self) -> dict:
         ar = self.arithmetic
@@ -91,17 +97,25 @@ class ErrorBound:
         tf32 = tr(lang, "rule_tf32", u=ar.u_inputs) if ar.u_inputs else ""
         return tr(lang, "rule_bound", u=ar.u, tf32=tf32)
 
-    def ratio_note(self, ratio: float, lang: str = "en") -> str:
-        """', at most 0.13 of its bound': how close the closest quantity came to its bound."""
-        return tr(lang, "ratio_note", ratio=ratio)
+    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0) -> str:
+        """', at most 0.13 of its bound': how close the closest quantity came to its bound; and how many entries
+        had no finite bound (its arithmetic overflowed, see ``error_bounds.nan_to_infinity``), when some had."""
+        note = tr(lang, "ratio_note", ratio=ratio)
+        return note + (tr_n(lang, "unbounded_note", unbounded, count=unbounded) if unbounded else "")
 
 
 @dataclass
 class StepLimits:
-    """One step's bounds E per (quantity, layer); ``allowed`` is 2E (either twin may err either way)."""
+    """One step's bounds E per (quantity, layer); ``allowed`` is 2E (either twin may err either way).
+    ``infinite``: the number of entries whose E is +∞, per (quantity, layer) that has some."""
 
     bounds: dict
     floor: float
+    infinite: dict = field(default_factory=dict)
+
+    def unbounded(self, quantity: str, layer: int | None) -> int:
+        """How many entries of the quantity have no finite allowed difference (their E overflowed to +∞)."""
+        return self.infinite.get((quantity, layer), 0)
 
     def allowed(self, quantity: str, layer: int | None, torch_value: np.ndarray) -> np.ndarray:
         return 2 * self.bounds[quantity, layer] + self.floor

@@ -100,7 +100,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     raw = run_task(space, plan.task(check_names(names), timeout))
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
-        given = {n for n in ALL_FUNCTIONS if (names or {}).get(n, n) in functions}
+        given = {n for n in ALL_FUNCTIONS if n in functions or (names or {}).get(n) in functions}
         formulas = {n: f for n, f in formulas.items() if n in given or n == "step" and f.status != "missing"}
     result = CheckResult(None, formulas, lang=lang)
     result.bad_input = missing_only(result.formulas)

@@ -231,8 +231,8 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     if found == "missing":
         return FormulaResult(formula, "missing", tr(lang, "check_missing"))
     if found != "function":   # e.g. `sigmoid = sigmoid(z1)`: the name now holds a value, the function is gone
-        return FormulaResult(formula, "missing", tr(lang, "check_not_function", name=formula,
-                                                    what=found.rpartition(": ")[2]))
+        _, name, what = found.split(": ")   # "not a function: NAME: TYPE"
+        return FormulaResult(formula, "missing", tr(lang, "check_not_function", name=name, what=what))
     blank = not_implemented(formula, [outcomes[str(p.id)].get("error") for p in probes], lang)
     if blank:
         return blank

@@ -24,6 +24,7 @@ from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
 from .isolate import run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_only
+from .rubric import DEFAULT_RUBRIC, Rubric
 from .steps import judge_steps
 from .submission import read_submission
 from .verdict import FormulaResult, judge_formula
@@ -109,8 +110,9 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     return result
 
 
-def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -> CheckResult:
-    """The verdict on a file from what its worker process returned (or what stopped it)."""
+def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
+                  rubric: Rubric = DEFAULT_RUBRIC) -> CheckResult:
+    """The verdict on a file from what its worker process returned (or what stopped it), scored by ``rubric``."""
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
@@ -119,7 +121,7 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
                  tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])
-        return CheckResult(path, {}, error=error, lang=lang)
+        return CheckResult(path, {}, error=error, lang=lang, rubric=rubric)
     cells, fatal = cell_problems(raw["cells"], lang)
     formulas = judge(plan, raw["task"], lang)
     unfinished = next((c for c in raw["cells"] if c["status"] in ("syntax_error", "error", "timeout")), None)
@@ -130,7 +132,7 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
                 f.message = tr(lang, "check_missing_after", where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
-    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang)
+    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric)
     if fatal is None and missing_only(formulas):
         result.bad_input = True
         result.error = tr(lang, "check_nothing_in", file=path, names=", ".join(ALL_FUNCTIONS))
@@ -138,17 +140,18 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
 
 
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
-               timeout: float = DEFAULT_TIMEOUT) -> CheckResult:
+               timeout: float = DEFAULT_TIMEOUT, rubric: Rubric = DEFAULT_RUBRIC) -> CheckResult:
     """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
-    check the lab's functions it defines. A file that cannot be read raises InputError."""
+    check the lab's functions it defines, scored by ``rubric``. A file that cannot be read raises InputError."""
     read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
     plan = lab_plan()
     raw = run_isolated(path, plan.task(check_names(names), timeout), timeout)
-    return result_of_run(str(path), raw, plan, lang, timeout)
+    return result_of_run(str(path), raw, plan, lang, timeout, rubric)
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
-                timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None) -> list[CheckResult]:
+                timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
+                rubric: Rubric = DEFAULT_RUBRIC) -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
@@ -165,7 +168,7 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
         futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             i = futures[future]
-            results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout)
+            results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric)
             if on_done:
                 on_done(len(results))
     except KeyboardInterrupt:   # stop every worker now rather than after its time limit

@@ -5,15 +5,19 @@ toward --name when a function goes by another name.
 Most checks run the worker's code in this process (fast); the batch's exit code and lines go through the
 CLI, each file in its own process.
 """
+import csv
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mlp_harness.check.api import lab_plan, result_of_run
+from mlp_harness.check.api import check_names, lab_plan, result_of_run
+from mlp_harness.check.report import batch_line
+from mlp_harness.check.rubric import DEFAULT_RUBRIC, Rubric
 from mlp_harness.check.verdict import Finding, verdict_diff
 from mlp_harness.check.worker import run_submission
+from mlp_harness.cli import check_cli
 from mlp_harness.cli.check_cli import main
 
 SUBMISSIONS = Path(__file__).parent / "submissions"
@@ -26,9 +30,16 @@ DELTA_L = "def delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n\n"
 DELTA_l = "def delta_l(delta_next, theta_next, al):\n    return delta_next @ theta_next * al * (1 - al)\n\n"
 GRADIENT = "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n\n"
 OPTIMIZE = "def optimize(theta, grad, eta):\n    return theta - eta * grad\n\n"
-#: the lab's five functions, right, and the same with optimize's sign flipped (θ + η∇)
+STEP = ("def step(X, Y, thetas, eta):\n    t1, t2 = thetas\n    a1 = 1 / (1 + np.exp(-X @ t1.T))\n"
+        "    a2 = 1 / (1 + np.exp(-a1 @ t2.T))\n    d2 = (a2 - Y) * a2 * (1 - a2)\n    d1 = d2 @ t2 * a1 * (1 - a1)\n"
+        "    return [t1 - eta * d1.T @ X, t2 - eta * d2.T @ a1]\n\n")
+#: the lab's five functions, right; the same with optimize's sign flipped (θ + η∇); a right step() alone
 RIGHT = HEADER + SIGMOID + DELTA_L + DELTA_l + GRADIENT + OPTIMIZE
 M6 = RIGHT.replace("theta - eta * grad", "theta + eta * grad")
+STEP_ONLY = HEADER + STEP
+NO_GRADIENT = RIGHT.replace(GRADIENT, "")
+#: what a course's rubric may say: other points (10 in all), and a step() that stands in for nothing
+REQUIRED = Rubric({"sigmoid": 0.5, "delta_L": 2, "delta_l": 2, "gradient": 2, "optimize": 1, "step": 2.5}, False)
 
 
 def write(folder: Path, name: str, source: str) -> str:
@@ -37,11 +48,19 @@ def write(folder: Path, name: str, source: str) -> str:
     return str(path)
 
 
-def check(path: str, names: dict | None = None):
+def check(path: str, names: dict | None = None, rubric: Rubric = DEFAULT_RUBRIC, lang: str = "en"):
     """What mlp-check decides for one file, the worker's code run in this process."""
     plan = lab_plan()
-    raw = run_submission(path, plan.task(names or {}, LIMIT))
-    return result_of_run(Path(path).name, raw, plan, "en", LIMIT)
+    raw = run_submission(path, plan.task(check_names(names), LIMIT))
+    return result_of_run(Path(path).name, raw, plan, lang, LIMIT, rubric)
+
+
+@pytest.fixture
+def in_process(monkeypatch):
+    """mlp-check's command line with each file checked in this process (fast): its lines, codes and files."""
+    def check_files(paths, *, lang="en", names=None, timeout=None, jobs=1, on_done=None, rubric=DEFAULT_RUBRIC):
+        return [check(p, names, rubric, lang) for p in paths]
+    monkeypatch.setattr(check_cli, "check_files", check_files)
 
 
 # --- 1. a mapping adds a name, it never hides the lab's ---------------------------------------------
@@ -93,3 +112,111 @@ def test_a_wrong_value_reports_the_difference_it_found():
 def test_the_verdicts_max_abs_diff(diffs, expected):
     got = verdict_diff([Finding(status, diff) for status, diff in diffs])
     assert (np.isnan(got) if expected == "nan" else got == expected), got
+
+
+def test_a_batch_with_one_mapping_fails_the_wrong_unmapped_file(tmp_path, capsys):
+    """Each file in its own process, as a course is checked."""
+    files = [write(tmp_path, "m6_sinal_optimize.py", M6), str(SUBMISSIONS / "renamed.py")]
+    names = ["sigmoid=sigmoide", "delta_L=erro_saida", "delta_l=erro_oculta", "gradient=gradiente",
+             "optimize=otimizar"]
+    assert main(files + [f"--name={n}" for n in names] + ["--jobs", "2"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"✗ 4/6 {files[0]}  optimize: sign_flipped", f"✓ 6/6 {files[1]}"]
+
+
+# --- 2. one rubric, one total for every student -----------------------------------------------------
+
+SOURCES = {"right": RIGHT, "m6": M6, "step_only": STEP_ONLY, "no_gradient": NO_GRADIENT,
+           "no_gradient_step": NO_GRADIENT + STEP, "no_sigmoid": RIGHT.replace(SIGMOID, ""),
+           "step_wrong_delta": STEP_ONLY + DELTA_L.replace("(aL - Y)", "(Y - aL)"),
+           "blank": RIGHT.replace("return (aL - Y) * aL * (1 - aL)", "raise NotImplementedError")}
+
+
+@pytest.mark.parametrize("source,rubric,line", [
+    ("right", DEFAULT_RUBRIC, "✓ 6/6 f.py"),
+    ("m6", DEFAULT_RUBRIC, "✗ 4/6 f.py  optimize: sign_flipped"),            # the chained step: optimize's fault
+    ("step_only", DEFAULT_RUBRIC, "✓ 6/6 f.py"),                             # a right step() stands in …
+    ("step_only", REQUIRED, "– 2.5/10 f.py  sigmoid, delta_L, delta_l, gradient, optimize: not found"),  # … or not
+    ("step_wrong_delta", DEFAULT_RUBRIC, "✗ 5/6 f.py  delta_L: residual_sign"),   # never for a wrong one
+    ("no_sigmoid", DEFAULT_RUBRIC, "– 5/6 f.py  sigmoid: not found"),       # the chain is no step() of theirs
+    ("no_gradient", DEFAULT_RUBRIC, "– 4/6 f.py  gradient, step: not found"),   # no chain: still out of 6
+    ("no_gradient_step", REQUIRED, "– 8/10 f.py  gradient: not found"),
+    ("blank", DEFAULT_RUBRIC, "– 4/6 f.py  step: not found; delta_L: not implemented yet"),   # no chain either
+])
+def test_the_batch_line_gives_the_score_and_what_cost_points(tmp_path, source, rubric, line):
+    result = check(write(tmp_path, "f.py", SOURCES[source]), rubric=rubric)
+    assert (batch_line(result), result.max_score) == (line, rubric.total)
+
+
+@pytest.mark.parametrize("sources,code", [
+    (["right", "step_only"], 0),        # full marks, each its own way
+    (["right", "no_gradient"], 1),      # a function missing is below full marks in a batch …
+    (["no_gradient"], 0),               # … but one file alone keeps its verdict: missing is listed, not failed
+    (["right", "blank"], 1),
+])
+def test_a_batch_exits_1_when_a_file_is_below_full_marks(tmp_path, in_process, capsys, sources, code):
+    assert main([write(tmp_path, f"{i}_{s}.py", SOURCES[s]) for i, s in enumerate(sources)]) == code
+
+
+RUBRIC_FILE = """[points]
+sigmoid = 0.5
+delta_L = 2
+delta_l = 2
+gradient = 2
+optimize = 1
+step = 2.5
+
+[policy]
+step = "required"
+"""
+
+
+def test_every_graders_file_has_the_rubrics_total(tmp_path, in_process, capsys):
+    rubric = write(tmp_path, "rubrica.toml", RUBRIC_FILE)
+    files = [write(tmp_path, f"{s}.py", SOURCES[s]) for s in ("right", "step_only", "no_gradient")]
+    out_csv, out_json, out_gs = (str(tmp_path / n) for n in ("notas.csv", "v.json", "results.json"))
+    assert main(files + ["--rubric", rubric, "--csv", out_csv, "--json", out_json]) == 1
+    rows = list(csv.DictReader(open(out_csv, encoding="utf-8")))
+    assert [(r["ok"], r["score"], r["max_score"]) for r in rows] == [("1", "10", "10"), ("0", "2.5", "10"),
+                                                                     ("0", "5.5", "10")]
+    verdicts = json.loads(Path(out_json).read_text())
+    assert [(v["ok"], v["score"], v["max_score"]) for v in verdicts] == [(True, 10, 10), (False, 2.5, 10),
+                                                                         (False, 5.5, 10)]
+    assert verdicts[2]["formulas"]["gradient"] == verdicts[2]["formulas"]["gradient"] | {"status": "missing",
+                                                                                         "points": 0}
+    assert main([files[1], "--rubric", rubric, "--gradescope", out_gs]) == 0   # one file: its own verdict
+    results = json.loads(Path(out_gs).read_text())
+    tests = {t["name"].split(":")[0]: (t["score"], t["max_score"]) for t in results["tests"]}
+    assert tests == {"sigmoid": (0, 0.5), "delta_L": (0, 2), "delta_l": (0, 2), "gradient": (0, 2), "optimize": (0, 1),
+                     "step": (2.5, 2.5)}
+    assert (results["score"], results["max_score"]) == (2.5, 10)
+
+
+def test_a_right_step_earns_the_points_of_the_functions_it_stands_in_for(tmp_path, in_process, capsys):
+    out = str(tmp_path / "results.json")
+    assert main([write(tmp_path, "f.py", STEP_ONLY), "--gradescope", out]) == 0
+    results = json.loads(Path(out).read_text())
+    assert (results["score"], results["max_score"]) == (6, 6)
+    assert all(t["status"] == "passed" and t["score"] == t["max_score"] == 1 for t in results["tests"])
+    assert "agrees with autograd, which earns its points" in results["tests"][0]["output"]
+
+
+@pytest.mark.parametrize("text,words", [
+    ("[points]\nsigmoid = = 1\n", "not TOML at line 2, column 11"),
+    (RUBRIC_FILE.replace("delta_L", "delta_1"), "unknown key 'delta_1' in [points]"),
+    (RUBRIC_FILE.replace("gradient = 2\n", ""), "[points] has no 'gradient'"),
+    (RUBRIC_FILE.replace("optimize = 1", "optimize = -1"), "[points] optimize = -1"),
+    (RUBRIC_FILE.replace("optimize = 1", "optimize = true"), "[points] optimize = True"),
+    (RUBRIC_FILE.replace("optimize = 1", "optimize = \"1\""), "[points] optimize = '1'"),
+    (RUBRIC_FILE.replace("optimize = 1", "optimize = nan"), "[points] optimize = nan"),
+    (RUBRIC_FILE.replace('"required"', '"sometimes"'), "[policy] step = 'sometimes'"),
+    (RUBRIC_FILE.replace("[policy]", "[policy]\nchain = 1"), "unknown key 'chain' in [policy]"),
+    (RUBRIC_FILE.replace("[points]", "[pontos]"), "unknown key 'pontos'"),
+    ("[policy]\nstep = 'required'\n", "no [points] table"),
+    ("[points]\n" + "".join(f"{name} = 0\n" for name in DEFAULT_RUBRIC.points), "[points] are all 0"),
+])
+def test_a_bad_rubric_is_one_line_naming_the_key_and_exit_2(tmp_path, capsys, text, words):
+    rubric = write(tmp_path, "rubrica.toml", text)
+    assert main([write(tmp_path, "f.py", RIGHT), "--rubric", rubric]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and words in err and "Traceback" not in err, err

@@ -190,6 +190,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_stands_in": "not found, but your step() agrees with autograd, which earns its points",
         "check_no_step": "not found: no step(X, Y, thetas, eta), and not all four of delta_L, delta_l, gradient, "
                          "optimize to chain into one",
+        "check_missing_hint": "not found (same arity: {candidates} — try {option})",
+        "check_nothing_in_hint": "{file}: nothing to check: none of {names} is defined there (functions of the "
+                                 "same arity: {hints}; map one with --name, e.g. --name {example})",
         "check_line_fail": "differs from autograd",
         "check_line_error": "raised an error",
         "check_line_missing_one": "{names}: not found",
@@ -551,6 +554,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_stands_in": "não encontrada, mas o seu step() concorda com o autograd, o que lhe vale os pontos",
         "check_no_step": "não encontrado: nenhum step(X, Y, thetas, eta), e não há as quatro delta_L, delta_l, "
                          "gradient, optimize para encadear num passo",
+        "check_missing_hint": "não encontrada (mesma aridade: {candidates} — tente {option})",
+        "check_nothing_in_hint": "{file}: nada a verificar: nenhuma de {names} está definida ali (funções de "
+                                 "mesma aridade: {hints}; associe uma com --name, por exemplo --name {example})",
         "check_line_fail": "difere do autograd",
         "check_line_error": "gerou um erro",
         "check_line_missing_one": "{names}: não encontrada",

@@ -52,7 +52,7 @@ def check(path: str, names: dict | None = None, rubric: Rubric = DEFAULT_RUBRIC,
     """What mlp-check decides for one file, the worker's code run in this process."""
     plan = lab_plan()
     raw = run_submission(path, plan.task(check_names(names), LIMIT))
-    return result_of_run(Path(path).name, raw, plan, lang, LIMIT, rubric)
+    return result_of_run(Path(path).name, raw, plan, lang, LIMIT, rubric, names)
 
 
 @pytest.fixture
@@ -141,7 +141,7 @@ SOURCES = {"right": RIGHT, "m6": M6, "step_only": STEP_ONLY, "no_gradient": NO_G
     ("no_sigmoid", DEFAULT_RUBRIC, "– 5/6 f.py  sigmoid: not found"),       # the chain is no step() of theirs
     ("no_gradient", DEFAULT_RUBRIC, "– 4/6 f.py  gradient, step: not found"),   # no chain: still out of 6
     ("no_gradient_step", REQUIRED, "– 8/10 f.py  gradient: not found"),
-    ("blank", DEFAULT_RUBRIC, "– 4/6 f.py  step: not found; delta_L: not implemented yet"),   # no chain either
+    ("blank", DEFAULT_RUBRIC, "– 4/6 f.py  delta_L: not implemented yet; step: not found"),   # no chain either
 ])
 def test_the_batch_line_gives_the_score_and_what_cost_points(tmp_path, source, rubric, line):
     result = check(write(tmp_path, "f.py", SOURCES[source]), rubric=rubric)
@@ -220,3 +220,42 @@ def test_a_bad_rubric_is_one_line_naming_the_key_and_exit_2(tmp_path, capsys, te
     assert main([write(tmp_path, "f.py", RIGHT), "--rubric", rubric]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and words in err and "Traceback" not in err, err
+
+
+# --- 5. a hint toward --name ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("source,defined", [
+    ("def f(a, b=1):\n    pass\n", {"f": [1, 2]}),
+    ("def f(*args):\n    pass\n", {"f": [0, None]}),
+    ("def f(a, *, key):\n    pass\n", {}),                        # needs a keyword: no positional call fits
+    ("def f(a, *, key=1):\n    pass\n", {"f": [1, 1]}),
+    ("s = lambda z: z\n", {"s": [1, 1]}),                          # under the name it holds
+    ("from os.path import join\nimport math\nclass C:\n    def m(self, x):\n        pass\n", {}),   # not its own
+    ("def f(a):\n    pass\ng = f\ndel f\n", {"g": [1, 1]}),
+])
+def test_the_worker_reports_the_submissions_own_functions_and_arities(tmp_path, source, defined):
+    raw = run_submission(write(tmp_path, "f.py", source), lab_plan().task({}, LIMIT))
+    assert raw["defined"] == defined
+
+
+H4 = RIGHT.replace("def delta_L(aL, Y)", "def delta_saida(aL, Y)")
+
+
+@pytest.mark.parametrize("source,names,function,hint", [
+    (H4, {}, "delta_L", "not found (same arity: delta_saida — try --name delta_L=delta_saida)"),
+    (H4.replace("def delta_saida(aL, Y)", "def delta_saida(aL, Y, extra)"), {}, "delta_L", "not found"),
+    (H4.replace("def gradient(", "def grad("), {"gradient": "grad"}, "delta_L",   # a mapped name is taken …
+     "not found (same arity: delta_saida — try --name delta_L=delta_saida)"),
+    (RIGHT.replace("def sigmoid(z)", "def sig(z)").replace("def gradient(", "def grad("), {}, "sigmoid",
+     "not found (same arity: sig — try --name sigmoid=sig)"),          # … and so is a lab name
+])
+def test_a_function_not_found_names_those_of_its_arity(tmp_path, source, names, function, hint):
+    assert check(write(tmp_path, "h4.py", source), names).formulas[function].message == hint
+
+
+def test_the_hint_reaches_the_batch_line_and_the_json(tmp_path):
+    result = check(write(tmp_path, "h4.py", H4))
+    assert batch_line(result) == ("– 4/6 h4.py  delta_L: not found (same arity: delta_saida — try --name "
+                                  "delta_L=delta_saida); step: not found")
+    assert result.to_json()["formulas"]["delta_L"]["same_arity"] == ["delta_saida"]
+    assert "same_arity" not in result.to_json()["formulas"]["sigmoid"]

@@ -30,6 +30,8 @@ Array = np.ndarray
 #: the lab's functions, in the order they are checked, and the whole step
 LAB_FUNCTIONS = ("sigmoid", "delta_L", "delta_l", "gradient", "optimize")
 ALL_FUNCTIONS = LAB_FUNCTIONS + ("step",)
+#: how many arguments each takes, in the lab's order (sigmoid(z), delta_L(aL, Y), …, step(X, Y, thetas, eta))
+ARITY = {"sigmoid": 1, "delta_L": 2, "delta_l": 3, "gradient": 2, "optimize": 3, "step": 4}
 #: what the chain of the lab's functions needs (σ is optional: the reference σ stands in)
 CHAIN_NEEDS = ("delta_L", "delta_l", "gradient", "optimize")
 #: entries of a returned array beyond which only its shape is kept (the checker's answers have at most 25)

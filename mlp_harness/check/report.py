@@ -19,7 +19,7 @@ import numpy as np
 from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
 from .execute import ALL_FUNCTIONS
-from .result import CheckResult
+from .result import CheckResult, missing_hint
 from .verdict import FormulaResult
 
 #: the right formula each function computes, in the lab's notation
@@ -122,15 +122,20 @@ def wrong_items(result: CheckResult) -> list[str]:
 
 
 def missing_items(result: CheckResult) -> list[str]:
-    """'gradient: not found' for the functions that lost their points by not being there (or still blank)."""
+    """'gradient: not found' for the functions that lost their points by not being there (or still blank),
+    with the file's functions of the same arity when it has some."""
     lang, formulas, points = result.lang, result.formulas, result.rubric.points
     stood = result.rubric.stood_in(formulas)
     lost = [n for n in ALL_FUNCTIONS if points[n] > 0 and n not in stood
             and (n not in formulas or formulas[n].status == "missing")]
     pending = [n for n in lost if n in formulas and formulas[n].pending]
-    absent = [n for n in lost if n not in pending]
-    return ([tr_n(lang, "check_line_missing", len(absent), names=", ".join(absent))] if absent else []) + (
-        [tr_n(lang, "check_line_pending", len(pending), names=", ".join(pending))] if pending else [])
+    hinted = [n for n in lost if n in result.hints]
+    absent = [n for n in lost if n not in pending and n not in hinted]
+    items = [(absent[0], tr_n(lang, "check_line_missing", len(absent), names=", ".join(absent)))] if absent else []
+    items += [(n, f"{n}: {missing_hint(lang, n, result.hints[n])}") for n in hinted]
+    if pending:
+        items.append((pending[0], tr_n(lang, "check_line_pending", len(pending), names=", ".join(pending))))
+    return [text for _, text in sorted(items, key=lambda item: ALL_FUNCTIONS.index(item[0]))]   # the lab's order
 
 
 def batch_line(result: CheckResult) -> str:
@@ -178,6 +183,7 @@ def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: boo
     if f is None:   # no row: a step neither written nor chained, or a file that did not run
         label, output = (tr(lang, "check_formula_step"), tr(lang, "check_no_step")) if name == "step" else (
             FORMULAS[name], tr(lang, "check_missing"))
+        output = missing_hint(lang, name, result.hints[name]) if name in result.hints else output
     else:
         label, output = formula_of(f, lang), tr(lang, "check_stands_in") if stood_in else test_output(f, lang)
     passed = stood_in or f is not None and f.ok

@@ -39,6 +39,8 @@ class CheckResult:
     lang: str = "en"
     bad_input: bool = False                   # nothing checkable: no function of the lab at all
     rubric: Rubric = DEFAULT_RUBRIC           # what each function is worth (graders' outputs, a batch's lines)
+    hints: dict[str, list[str]] = field(default_factory=dict)   # a function not found -> the file's functions
+    #                                                             of its arity (see :func:`missing_hint`)
 
     @property
     def ok(self) -> bool:
@@ -78,7 +80,9 @@ class CheckResult:
         points = self.points
         return clean({"ok": self.full_marks, "score": self.score, "max_score": self.max_score, "file": self.file,
                       "error": self.error,
-                      "formulas": {name: f.to_json() | {"points": points[name]} for name, f in self.formulas.items()},
+                      "formulas": {name: f.to_json() | {"points": points[name]} | (
+                          {"same_arity": self.hints[name]} if name in self.hints else {})
+                          for name, f in self.formulas.items()},
                       "cells": self.cells})
 
     def text(self, width: int | None = None) -> str:
@@ -125,3 +129,13 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
 def missing_only(formulas: dict[str, FormulaResult]) -> bool:
     """Nothing to check: no function of the lab at all (a blank still to be written counts as one)."""
     return all(f.status == "missing" and not f.pending for f in formulas.values())
+
+
+#: names listed at most in a hint
+HINT_NAMES = 5
+
+
+def missing_hint(lang: str, name: str, candidates: list[str]) -> str:
+    """'not found (same arity: delta_saida — try --name delta_L=delta_saida)'."""
+    shown = ", ".join(candidates[:HINT_NAMES]) + (", …" if len(candidates) > HINT_NAMES else "")
+    return tr(lang, "check_missing_hint", candidates=shown, option=f"--name {name}={candidates[0]}")

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from language import foreign_lines
 from mlp_harness.check.api import check_names, lab_plan, result_of_run
-from mlp_harness.check.report import batch_line
+from mlp_harness.check.report import batch_line, gradescope_json
 from mlp_harness.check.rubric import DEFAULT_RUBRIC, Rubric
 from mlp_harness.check.verdict import Finding, verdict_diff
 from mlp_harness.check.worker import run_submission
@@ -259,3 +260,11 @@ def test_the_hint_reaches_the_batch_line_and_the_json(tmp_path):
                                   "delta_L=delta_saida); step: not found")
     assert result.to_json()["formulas"]["delta_L"]["same_arity"] == ["delta_saida"]
     assert "same_arity" not in result.to_json()["formulas"]["sigmoid"]
+
+
+@pytest.mark.parametrize("source", ["m6", "no_gradient", "blank", "step_only", "h4"])
+def test_the_graders_texts_speak_portuguese(tmp_path, source):
+    result = check(write(tmp_path, "f.py", {**SOURCES, "h4": H4}[source]), lang="pt")
+    report = gradescope_json(result)
+    texts = [batch_line(result), report["output"]] + [t[k] for t in report["tests"] for k in ("name", "output")]
+    assert not foreign_lines("\n".join(texts), "pt"), foreign_lines("\n".join(texts), "pt")

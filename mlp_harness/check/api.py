@@ -110,12 +110,18 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     return result
 
 
+def arity_span(span) -> bool:
+    """[fewest, most] as the worker reports it: whole numbers, most None for *args (anything else is ignored)."""
+    return (isinstance(span, list) and len(span) == 2 and type(span[0]) is int
+            and (span[1] is None or type(span[1]) is int))
+
+
 def same_arity(defined: dict, found: dict[str, str], formulas: dict, names: dict[str, str]) -> dict[str, list[str]]:
     """Each of the lab's functions not found (``step``: neither written nor chained) -> the submission's own
     functions that take as many arguments and are neither the lab's names nor mapped: what --name could map.
     ``defined`` is the worker's {name: [fewest, most arguments]}."""
     taken = set(ALL_FUNCTIONS) | set(names.values())
-    free = {n: span for n, span in defined.items() if n not in taken and isinstance(span, list) and len(span) == 2}
+    free = {n: span for n, span in defined.items() if n not in taken and arity_span(span)}
     fits = lambda span, n: span[0] <= n and (span[1] is None or n <= span[1])  # noqa: E731
     hints = {}
     for lab_name in ALL_FUNCTIONS:

@@ -171,7 +171,7 @@ def render_html(result: CheckResult) -> str:
             f"{''.join(rows)}</table><p>{esc(verdict_line(result, lang))}</p>")
 
 
-def test_output(f: FormulaResult, lang: str) -> str:
+def verdict_output(f: FormulaResult, lang: str) -> str:
     """A verdict's message, the right formula and the probable mistake, one a line."""
     return "\n".join(x for x in (f.message, f.explanation and f"{tr(lang, 'check_right')} {f.explanation}",
                                  f.diagnosis and f"{tr(lang, 'check_probably')} {f.diagnosis}") if x)
@@ -185,7 +185,8 @@ def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: boo
             FORMULAS[name], tr(lang, "check_missing"))
         output = missing_hint(lang, name, result.hints[name]) if name in result.hints else output
     else:
-        label, output = formula_of(f, lang), tr(lang, "check_stands_in") if stood_in else test_output(f, lang)
+        label, output = formula_of(f, lang), verdict_output(f, lang)
+    output = tr(lang, "check_stands_in") if stood_in else output
     passed = stood_in or f is not None and f.ok
     return {"name": f"{name}: {label}", "score": earned, "max_score": result.rubric.points[name],
             "status": "passed" if passed else "failed", "output": output}

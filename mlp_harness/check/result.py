@@ -2,8 +2,8 @@
 
 JSON layout (a contract other tools read; the names stay)::
 
-    {"ok": bool, "score": float, "max_score": float, "file": str | null, "error": str | null,
-     "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "points": float,
+    {"ok": bool, "score": number, "max_score": number, "file": str | null, "error": str | null,
+     "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "points": number,
                          "max_abs_diff": float | null, "first_mismatch": {...} | null, "diagnosis": str | null,
                          "message": str, ...}},
      "cells": [{"number": int, "status": "error" | "syntax_error" | "timeout" | "skipped", "message": str}]}

@@ -190,6 +190,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_verdict_pending_tail_many": "; not implemented yet: {names}",
         "check_verdict_missing_one": "; not found: {names}",
         "check_verdict_missing_many": "; not found: {names}",
+        # graders: points, and one line per file of a batch
+        "check_stands_in": "not found, but your step() agrees with autograd, which earns its points",
+        "check_no_step": "not found: no step(X, Y, thetas, eta), and not all four of delta_L, delta_l, gradient, "
+                         "optimize to chain into one",
+        "check_missing_hint": "not found (same arity: {candidates} — try {option})",
+        "check_nothing_in_hint": "{file}: nothing to check: none of {names} is defined there (functions of the "
+                                 "same arity: {hints}; map one with --name, e.g. --name {example})",
+        "check_line_fail": "differs from autograd",
+        "check_line_error": "raised an error",
+        "check_line_missing_one": "{names}: not found",
+        "check_line_missing_many": "{names}: not found",
+        "check_line_pending_one": "{names}: not implemented yet",
+        "check_line_pending_many": "{names}: not implemented yet",
         "equal_one": "Twins stayed equal for the {epochs} epoch ({rule}, {dtype}); largest |Δ| = {largest:.1e}{ratio}",
         "equal_many": "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); "
                       "largest |Δ| = {largest:.1e}{ratio}",
@@ -305,15 +318,19 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "delta_l, gradient, optimize and a step(X, Y, thetas, eta) — against PyTorch "
                                   "autograd, formula by formula: which is wrong, at which entry, and the mistake it "
                                   "probably is.",
-        "help_check_epilog": "Exit codes: 0 every function found is right, 1 a function is wrong or the file did not "
-                             "run as written, 2 bad input. Each file runs in a separate process with a time limit: "
-                             "this isolates crashes and hangs, but it is no security sandbox (run untrusted code in "
-                             "a container).",
+        "help_check_epilog": "Exit codes for one file: 0 every function found is right, 1 a function is wrong or "
+                             "the file did not run as written, 2 bad input. For several files: 0 every file has "
+                             "full marks, 1 one has not (a function missing counts), 2 bad input. Each file runs in "
+                             "a separate process with a time limit: this isolates crashes and hangs, but it is no "
+                             "security sandbox (run untrusted code in a container).",
         "help_files": ".py files or .ipynb notebooks",
         "help_name": "the submission's name for one of the lab's functions, e.g. --name delta_L=meu_delta "
                      "(repeatable)",
         "help_timeout": "how long one cell or one call may run before it is interrupted (default {default}); a whole "
                         "file is stopped after 2·{seconds} + 15",
+        "help_rubric": "TOML file of the points each function is worth, and whether a right step() stands in "
+                       "for the formula functions not written (default: 1 point each, it stands in); see "
+                       "docs/checking.md",
         "help_check_json": "write the verdicts as JSON (a list when several files)",
         "help_gradescope": "write Gradescope's results.json (one file only)",
         "help_csv": "write one row per file, one column per function",
@@ -543,6 +560,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_verdict_pending_tail_many": "; ainda não implementadas: {names}",
         "check_verdict_missing_one": "; não encontrada: {names}",
         "check_verdict_missing_many": "; não encontradas: {names}",
+        "check_stands_in": "não encontrada, mas o seu step() concorda com o autograd, o que lhe vale os pontos",
+        "check_no_step": "não encontrado: nenhum step(X, Y, thetas, eta), e não há as quatro delta_L, delta_l, "
+                         "gradient, optimize para encadear num passo",
+        "check_missing_hint": "não encontrada (mesma aridade: {candidates} — tente {option})",
+        "check_nothing_in_hint": "{file}: nada a verificar: nenhuma de {names} está definida ali (funções de "
+                                 "mesma aridade: {hints}; associe uma com --name, por exemplo --name {example})",
+        "check_line_fail": "difere do autograd",
+        "check_line_error": "gerou um erro",
+        "check_line_missing_one": "{names}: não encontrada",
+        "check_line_missing_many": "{names}: não encontradas",
+        "check_line_pending_one": "{names}: ainda não implementada",
+        "check_line_pending_many": "{names}: ainda não implementadas",
         "equal_one": "As duas implementações ficaram iguais na {epochs} época ({rule}, {dtype}); "
                      "maior |Δ| = {largest:.1e}{ratio}",
         "equal_many": "As duas implementações ficaram iguais nas {epochs} épocas ({rule}, {dtype}); "
@@ -665,15 +694,19 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "delta_L, delta_l, gradient, optimize e um step(X, Y, thetas, eta) — contra o "
                                   "autograd do PyTorch, fórmula por fórmula: qual está errada, em que entrada, e "
                                   "qual é o erro provável.",
-        "help_check_epilog": "Códigos de saída: 0 toda função encontrada está certa, 1 uma função está errada ou o "
-                             "arquivo não rodou como escrito, 2 entrada inválida. Cada arquivo roda num processo "
-                             "separado com limite de tempo: isso isola quedas e travamentos, mas não é uma sandbox "
-                             "de segurança (rode código não confiável num contêiner).",
+        "help_check_epilog": "Códigos de saída para um arquivo: 0 toda função encontrada está certa, 1 uma função "
+                             "está errada ou o arquivo não rodou como escrito, 2 entrada inválida. Para vários "
+                             "arquivos: 0 todos têm a nota máxima, 1 algum não tem (uma função ausente conta), 2 "
+                             "entrada inválida. Cada arquivo roda num processo separado com limite de tempo: isso "
+                             "isola quedas e travamentos, mas não é uma sandbox de segurança (rode código não "
+                             "confiável num contêiner).",
         "help_files": "arquivos .py ou notebooks .ipynb",
         "help_name": "o nome que a entrega dá a uma das funções do lab, por exemplo --name delta_L=meu_delta (pode "
                      "ser repetido)",
         "help_timeout": "quanto tempo uma célula ou uma chamada pode rodar antes de ser interrompida (padrão "
                         "{default}); um arquivo inteiro é parado após 2·{seconds} + 15",
+        "help_rubric": "arquivo TOML com os pontos que cada função vale, e se um step() certo vale pelas funções "
+                       "de fórmula não escritas (padrão: 1 ponto cada, e vale); veja docs/checking.md",
         "help_check_json": "grava os vereditos em JSON (uma lista quando há vários arquivos)",
         "help_gradescope": "grava o results.json do Gradescope (um arquivo só)",
         "help_csv": "grava uma linha por arquivo, uma coluna por função",
@@ -1048,6 +1081,30 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)",
      "{path}: não é um notebook Jupyter (um .ipynb é JSON com uma lista de células)"),
     ("{path}: expected a .py file or a .ipynb notebook", "{path}: esperava um arquivo .py ou um notebook .ipynb"),
+    # check/rubric.py
+    ("--rubric needs Python 3.11 or newer, or the tomli package (pip install tomli)",
+     "--rubric precisa do Python 3.11 ou mais novo, ou do pacote tomli (pip install tomli)"),
+    ("--rubric {path}: not TOML at line {line}, column {column} ({reason})",
+     "--rubric {path}: não é TOML na linha {line}, coluna {column} ({reason})"),
+    ("--rubric {path}: not TOML ({reason})", "--rubric {path}: não é TOML ({reason})"),
+    ("--rubric {path}: unknown key {key}; a rubric has [points] and [policy]",
+     "--rubric {path}: chave desconhecida {key}; uma rubrica tem [points] e [policy]"),
+    ("--rubric {path}: no [points] table (one key for each of {names})",
+     "--rubric {path}: falta a tabela [points] (uma chave para cada uma de {names})"),
+    ("--rubric {path}: unknown key {key} in [points]; the lab's functions are {names}",
+     "--rubric {path}: chave desconhecida {key} em [points]; as funções do lab são {names}"),
+    ("--rubric {path}: [points] has no {key} (give each of {names} its points, 0 for none)",
+     "--rubric {path}: [points] não tem {key} (dê a cada uma de {names} os seus pontos, 0 para nenhum)"),
+    ("--rubric {path}: [points] {key} = {value}: points are a number ≥ 0",
+     "--rubric {path}: [points] {key} = {value}: os pontos são um número ≥ 0"),
+    ("--rubric {path}: [points] are all 0: nothing to grade",
+     "--rubric {path}: os [points] são todos 0: nada a avaliar"),
+    ("--rubric {path}: policy must be a table ([policy] with step = {value})",
+     "--rubric {path}: policy deve ser uma tabela ([policy] com step = {value})"),
+    ("--rubric {path}: unknown key {key} in [policy]; it has step only",
+     "--rubric {path}: chave desconhecida {key} em [policy]; ela só tem step"),
+    ("--rubric {path}: [policy] step = {value}: use {a} or {b}",
+     "--rubric {path}: [policy] step = {value}: use {a} ou {b}"),
     ("{path}: no such file", "{path}: arquivo não encontrado"),
     ("{path}: not a regular file", "{path}: não é um arquivo comum"),
     ("{path}: cannot be read ({reason})", "{path}: não pode ser lido ({reason})"),

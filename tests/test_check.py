@@ -59,6 +59,8 @@ EXPECTED = {
     "sigma_prime_of_z.py": (1, {"sigmoid": ("pass", None), "delta_L": ("pass", None), "delta_l": ("pass", None),
                                 "step": ("fail", "sigma_prime_of_z")}),
     "theta_l_in_step.py": (1, {"sigmoid": ("pass", None), "step": ("error", "theta_l_in_hidden_delta")}),
+    "step_only.py": (0, {"step": ("pass", None)}),
+    "delta_saida.py": (0, {f: ("pass", None) for f in ("sigmoid", "delta_l", "gradient", "optimize")}),   # no chain
     "broken/endless_loop.py": (1, {"sigmoid": ("pass", None), "delta_L": ("pass", None)}),
     "broken/syntax_error.py": (1, {}),
     "broken/nothing.py": (2, {}),

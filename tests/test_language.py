@@ -87,6 +87,7 @@ PATHS = [
     ("mlp-check", [str(SUBMISSIONS / "missing.py")], 2),
     ("mlp-check", [str(SUBMISSIONS / "nothing.py")], 2),
     ("mlp-check", ["--name", "foo=bar", str(SUBMISSIONS / "nothing.py")], 2),
+    ("mlp-check", ["--rubric", "{tmp}/rubrica.toml", str(SUBMISSIONS / "half_dropped.py")], 2),
 ]
 
 

@@ -20,10 +20,11 @@ from manual_mlp.validation import InputError
 
 from ..i18n import LANGS, default_lang, tr
 from .cases import all_cases
-from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
+from .execute import ALL_FUNCTIONS, ARITY, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
 from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
-from .result import CheckResult, cell_problems, missing_only
+from .result import CheckResult, cell_problems, missing_hint, missing_only
+from .rubric import DEFAULT_RUBRIC, Rubric
 from .steps import judge_steps
 from .submission import read_submission
 from .verdict import FormulaResult, judge_formula
@@ -100,7 +101,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     raw = run_task(space, plan.task(check_names(names), timeout))
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
-        given = {n for n in ALL_FUNCTIONS if (names or {}).get(n, n) in functions}
+        given = {n for n in ALL_FUNCTIONS if n in functions or (names or {}).get(n) in functions}
         formulas = {n: f for n, f in formulas.items() if n in given or n == "step" and f.status != "missing"}
     result = CheckResult(None, formulas, lang=lang)
     result.bad_input = missing_only(result.formulas)
@@ -109,8 +110,32 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     return result
 
 
-def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -> CheckResult:
-    """The verdict on a file from what its worker process returned (or what stopped it)."""
+def arity_span(span) -> bool:
+    """[fewest, most] as the worker reports it: whole numbers, most None for *args (anything else is ignored)."""
+    return (isinstance(span, list) and len(span) == 2 and type(span[0]) is int
+            and (span[1] is None or type(span[1]) is int))
+
+
+def same_arity(defined: dict, found: dict[str, str], formulas: dict, names: dict[str, str]) -> dict[str, list[str]]:
+    """Each of the lab's functions not found (``step``: neither written nor chained) -> the submission's own
+    functions that take as many arguments and are neither the lab's names nor mapped: what --name could map.
+    ``defined`` is the worker's {name: [fewest, most arguments]}."""
+    taken = set(ALL_FUNCTIONS) | set(names.values())
+    free = {n: span for n, span in defined.items() if n not in taken and arity_span(span)}
+    fits = lambda span, n: span[0] <= n and (span[1] is None or n <= span[1])  # noqa: E731
+    hints = {}
+    for lab_name in ALL_FUNCTIONS:
+        if found.get(lab_name) == "missing" and (lab_name != "step" or "step" not in formulas):
+            candidates = [n for n, span in free.items() if fits(span, ARITY[lab_name])]
+            if candidates:
+                hints[lab_name] = candidates
+    return hints
+
+
+def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
+                  rubric: Rubric = DEFAULT_RUBRIC, names: dict[str, str] | None = None) -> CheckResult:
+    """The verdict on a file from what its worker process returned (or what stopped it), scored by ``rubric``;
+    ``names`` is the --name mapping the file was checked with."""
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
@@ -119,7 +144,7 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
                  tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])
-        return CheckResult(path, {}, error=error, lang=lang)
+        return CheckResult(path, {}, error=error, lang=lang, rubric=rubric)
     cells, fatal = cell_problems(raw["cells"], lang)
     formulas = judge(plan, raw["task"], lang)
     unfinished = next((c for c in raw["cells"] if c["status"] in ("syntax_error", "error", "timeout")), None)
@@ -130,25 +155,40 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -
                 f.message = tr(lang, "check_missing_after", where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
-    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang)
+    hints = {} if unfinished else same_arity(raw.get("defined") or {}, raw["task"]["found"], formulas, names or {})
+    for name, candidates in hints.items():
+        if name in formulas:
+            formulas[name].message = missing_hint(lang, name, candidates)
+    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints)
     if fatal is None and missing_only(formulas):
         result.bad_input = True
-        result.error = tr(lang, "check_nothing_in", file=path, names=", ".join(ALL_FUNCTIONS))
+        result.error = nothing_in(path, hints, lang)
     return result
 
 
+def nothing_in(path: str, hints: dict[str, list[str]], lang: str) -> str:
+    """'nothing to check' in a file, with the functions of the lab's arities it does define, if any."""
+    names = ", ".join(ALL_FUNCTIONS)
+    if not hints:
+        return tr(lang, "check_nothing_in", file=path, names=names)
+    first = next(iter(hints))
+    return tr(lang, "check_nothing_in_hint", file=path, names=names, example=f"{first}={hints[first][0]}",
+              hints="; ".join(f"{lab_name}: {', '.join(c)}" for lab_name, c in hints.items()))
+
+
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
-               timeout: float = DEFAULT_TIMEOUT) -> CheckResult:
+               timeout: float = DEFAULT_TIMEOUT, rubric: Rubric = DEFAULT_RUBRIC) -> CheckResult:
     """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
-    check the lab's functions it defines. A file that cannot be read raises InputError."""
+    check the lab's functions it defines, scored by ``rubric``. A file that cannot be read raises InputError."""
     read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
     plan = lab_plan()
     raw = run_isolated(path, plan.task(check_names(names), timeout), timeout)
-    return result_of_run(str(path), raw, plan, lang, timeout)
+    return result_of_run(str(path), raw, plan, lang, timeout, rubric, names)
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
-                timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None) -> list[CheckResult]:
+                timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
+                rubric: Rubric = DEFAULT_RUBRIC) -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
@@ -166,7 +206,7 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
         futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             i = futures[future]
-            results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout)
+            results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)
             if on_done:
                 on_done(len(results))
     except KeyboardInterrupt:   # stop every worker now rather than after its time limit

@@ -30,6 +30,8 @@ Array = np.ndarray
 #: the lab's functions, in the order they are checked, and the whole step
 LAB_FUNCTIONS = ("sigmoid", "delta_L", "delta_l", "gradient", "optimize")
 ALL_FUNCTIONS = LAB_FUNCTIONS + ("step",)
+#: how many arguments each takes, in the lab's order (sigmoid(z), delta_L(aL, Y), …, step(X, Y, thetas, eta))
+ARITY = {"sigmoid": 1, "delta_L": 2, "delta_l": 3, "gradient": 2, "optimize": 3, "step": 4}
 #: what the chain of the lab's functions needs (σ is optional: the reference σ stands in)
 CHAIN_NEEDS = ("delta_L", "delta_l", "gradient", "optimize")
 #: entries of a returned array beyond which only its shape is kept (the checker's answers have at most 25)
@@ -185,14 +187,22 @@ def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) ->
     return {"thetas": steps}
 
 def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Callable], dict[str, str]]:
-    """(the lab's name -> the function, the lab's name -> 'function' / 'missing' / 'not a function: int')."""
+    """(the lab's name -> the function, the lab's name -> 'function' / 'missing' / 'not a function: NAME: int').
+
+    A mapping adds a name and hides none: the mapped name is looked for first, then the lab's own, so one
+    ``--name`` for a whole course still finds the lab's names in the files that use them.
+    """
     fns, found = {}, {}
     for lab_name in ALL_FUNCTIONS:
-        obj = namespace.get(names.get(lab_name, lab_name))
-        if obj is None or not callable(obj):   # e.g. `for step in range(3)`: a variable of that name, no function
-            found[lab_name] = "missing" if obj is None else f"not a function: {type(obj).__name__}"
+        held = [(n, namespace.get(n)) for n in dict.fromkeys((names.get(lab_name, lab_name), lab_name))]
+        held = [(n, obj) for n, obj in held if obj is not None]
+        function = next((obj for _, obj in held if callable(obj)), None)
+        if function is not None:
+            fns[lab_name], found[lab_name] = function, "function"
+        elif held:   # e.g. `for step in range(3)`: a variable of that name, no function
+            found[lab_name] = f"not a function: {held[0][0]}: {type(held[0][1]).__name__}"
         else:
-            fns[lab_name], found[lab_name] = obj, "function"
+            found[lab_name] = "missing"
     return fns, found
 
 

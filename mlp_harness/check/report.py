@@ -11,6 +11,7 @@ import csv
 import html
 import io
 import textwrap
+from pathlib import Path
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
 from ..verify.width import output_width
 from .execute import ALL_FUNCTIONS
-from .result import CheckResult
+from .result import CheckResult, missing_hint
 from .verdict import FormulaResult
 
 #: the right formula each function computes, in the lab's notation
@@ -110,6 +111,48 @@ def render_text(result: CheckResult, width: int | None = None) -> str:
     return "\n".join(lines + [verdict_line(result, lang)])
 
 
+def wrong_items(result: CheckResult) -> list[str]:
+    """'optimize: sign_flipped' for each function that lost its points by being wrong; a chained step is left
+    out when a function it is made of is wrong (that one explains it)."""
+    lang, points = result.lang, result.rubric.points
+    wrong = {n: f for n, f in result.formulas.items() if f.status in ("fail", "error")}
+    if "step" in wrong and wrong["step"].source == "chain" and len(wrong) > 1:
+        del wrong["step"]
+    return [f"{n}: {f.mistake or tr(lang, f'check_line_{f.status}')}" for n, f in wrong.items() if points[n] > 0]
+
+
+def missing_items(result: CheckResult) -> list[str]:
+    """'gradient: not found' for the functions that lost their points by not being there (or still blank),
+    with the file's functions of the same arity when it has some."""
+    lang, formulas, points = result.lang, result.formulas, result.rubric.points
+    stood = result.rubric.stood_in(formulas)
+    lost = [n for n in ALL_FUNCTIONS if points[n] > 0 and n not in stood
+            and (n not in formulas or formulas[n].status == "missing")]
+    pending = [n for n in lost if n in formulas and formulas[n].pending]
+    hinted = [n for n in lost if n in result.hints]
+    absent = [n for n in lost if n not in pending and n not in hinted]
+    items = [(absent[0], tr_n(lang, "check_line_missing", len(absent), names=", ".join(absent)))] if absent else []
+    items += [(n, f"{n}: {missing_hint(lang, n, result.hints[n])}") for n in hinted]
+    if pending:
+        items.append((pending[0], tr_n(lang, "check_line_pending", len(pending), names=", ".join(pending))))
+    return [text for _, text in sorted(items, key=lambda item: ALL_FUNCTIONS.index(item[0]))]   # the lab's order
+
+
+def batch_line(result: CheckResult) -> str:
+    """One file of a batch: ✓ full marks; ✗ a function wrong, or the file did not run as written; – below
+    full marks only through functions not there. Then the score, the file, and what cost points."""
+    wrong = wrong_items(result)
+    mark = "✓" if result.full_marks else "✗" if wrong or result.error and not result.bad_input else "–"
+    items = [result.error] if result.error else []
+    if result.formulas and not result.bad_input:   # (a file that did not run at all has no functions to list)
+        items += wrong + missing_items(result)
+    detail = "; ".join(items)
+    for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
+        detail = detail[len(prefix):] if detail.startswith(prefix) else detail
+    score = f"{result.score:g}/{result.max_score:g}"
+    return f"{mark} {score} {result.file}" + (f"  {detail}" if detail else "")
+
+
 def render_html(result: CheckResult) -> str:
     """The same verdicts as an HTML table, for Jupyter."""
     lang, esc = result.lang, html.escape
@@ -128,21 +171,37 @@ def render_html(result: CheckResult) -> str:
             f"{''.join(rows)}</table><p>{esc(verdict_line(result, lang))}</p>")
 
 
+def verdict_output(f: FormulaResult, lang: str) -> str:
+    """A verdict's message, the right formula and the probable mistake, one a line."""
+    return "\n".join(x for x in (f.message, f.explanation and f"{tr(lang, 'check_right')} {f.explanation}",
+                                 f.diagnosis and f"{tr(lang, 'check_probably')} {f.diagnosis}") if x)
+
+
+def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: bool) -> dict:
+    """One function as a Gradescope test: its points under the rubric, and why."""
+    lang, f = result.lang, result.formulas.get(name)
+    if f is None:   # no row: a step neither written nor chained, or a file that did not run
+        label, output = (tr(lang, "check_formula_step"), tr(lang, "check_no_step")) if name == "step" else (
+            FORMULAS[name], tr(lang, "check_missing"))
+        output = missing_hint(lang, name, result.hints[name]) if name in result.hints else output
+    else:
+        label, output = formula_of(f, lang), verdict_output(f, lang)
+    output = tr(lang, "check_stands_in") if stood_in else output
+    passed = stood_in or f is not None and f.ok
+    return {"name": f"{name}: {label}", "score": earned, "max_score": result.rubric.points[name],
+            "status": "passed" if passed else "failed", "output": output}
+
+
 def gradescope_json(result: CheckResult) -> dict:
-    """Gradescope's autograder ``results.json``: one test per function, 1 point each (a missing one scores 0)."""
-    lang, tests = result.lang, []
-    for name in ALL_FUNCTIONS:
-        f = result.formulas.get(name)
-        if f is None:
-            continue
-        output = "\n".join(x for x in (f.message, f.explanation and f"{tr(lang, 'check_right')} {f.explanation}",
-                                       f.diagnosis and f"{tr(lang, 'check_probably')} {f.diagnosis}") if x)
-        tests.append({"name": f"{name}: {formula_of(f, lang)}", "score": 1.0 if f.ok else 0.0, "max_score": 1.0,
-                      "status": "passed" if f.ok else "failed", "output": output})
-    score = sum(t["score"] for t in tests)
+    """Gradescope's autograder ``results.json``: one test per function of the lab, worth its points in the
+    rubric (a missing one scores 0, unless a right step() stands in for it); the total as ``score`` and,
+    the same for every submission, ``max_score``."""
+    earned, stood = result.points, result.rubric.stood_in(result.formulas)
+    tests = [gradescope_test(result, name, earned[name], name in stood) for name in ALL_FUNCTIONS]
     notes = [result.error] if result.error else []
     notes += [c["message"] for c in result.cells if c["message"] != result.error]
-    return {"score": score, "output": "\n".join(notes) or verdict_line(result, lang), "tests": tests}
+    return {"score": result.score, "max_score": result.max_score,
+            "output": "\n".join(notes) or verdict_line(result, result.lang), "tests": tests}
 
 
 def inert(text: str) -> str:
@@ -150,17 +209,18 @@ def inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-CSV_COLUMNS = ["file", "ok", "score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]
+CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]
 
 
 def csv_text(results: list[CheckResult]) -> str:
-    """One row per submission, one column per function (pass / fail / error / missing, empty when not offered)."""
+    """One row per submission, one column per function (pass / fail / error / missing, empty when not offered);
+    ``ok`` is 1 for full marks."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for r in results:
         statuses = [r.formulas[n].status if n in r.formulas else "" for n in ALL_FUNCTIONS]
         diagnoses = "; ".join(f"{n}={f.mistake}" for n, f in r.formulas.items() if f.mistake)
-        writer.writerow([inert(r.file), int(r.ok), sum(f.ok for f in r.formulas.values()), inert(r.error or "")]
+        writer.writerow([inert(r.file), int(r.full_marks), r.score, r.max_score, inert(r.error or "")]
                         + statuses + [diagnoses])
     return out.getvalue()

@@ -2,22 +2,28 @@
 
 JSON layout (a contract other tools read; the names stay)::
 
-    {"ok": bool, "file": str | null, "error": str | null,
-     "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "max_abs_diff": float | null,
-                         "first_mismatch": {...} | null, "diagnosis": str | null, "message": str, ...}},
+    {"ok": bool, "score": number, "max_score": number, "file": str | null, "error": str | null,
+     "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "points": number,
+                         "max_abs_diff": float | null, "first_mismatch": {...} | null, "diagnosis": str | null,
+                         "message": str, ...}},
      "cells": [{"number": int, "status": "error" | "syntax_error" | "timeout" | "skipped", "message": str}]}
 
 NAME is each of the lab's five functions (``sigmoid``, ``delta_L``, ``delta_l``,
 ``gradient``, ``optimize``; "missing" when the file has none) and ``step``
 when the file offers a ``step(X, Y, thetas, eta)`` or all four of the
-functions a step is chained from.
+functions a step is chained from. ``score`` is the points earned under the
+rubric (:mod:`mlp_harness.check.rubric`), ``max_score`` its total — the same
+for every file — and ``ok`` means full marks (:attr:`CheckResult.full_marks`);
+``max_abs_diff`` is null when the failing call compared nothing.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..i18n import tr
 from ..verify.files import json_number
+from .rubric import DEFAULT_RUBRIC, Rubric, whole
 from .verdict import FormulaResult, where_text
 
 #: exit codes of mlp-check
@@ -32,12 +38,33 @@ class CheckResult:
     cells: list[dict] = field(default_factory=list)   # cells that did not run cleanly
     lang: str = "en"
     bad_input: bool = False                   # nothing checkable: no function of the lab at all
+    rubric: Rubric = DEFAULT_RUBRIC           # what each function is worth (graders' outputs, a batch's lines)
+    hints: dict[str, list[str]] = field(default_factory=dict)   # a function not found -> the file's functions
+    #                                                             of its arity (see :func:`missing_hint`)
 
     @property
     def ok(self) -> bool:
-        """Every function the file offers is right, and the file ran as written."""
+        """Every function the file offers is right, and the file ran as written (one file's verdict)."""
         return (self.error is None and not self.bad_input
                 and all(f.status == "pass" or f.status == "missing" and not f.pending for f in self.formulas.values()))
+
+    @property
+    def points(self) -> dict[str, float]:
+        """Each of the lab's six functions' points under the rubric (0 when not offered)."""
+        return self.rubric.earned(self.formulas)
+
+    @property
+    def score(self) -> float:
+        return whole(math.fsum(self.points.values()))
+
+    @property
+    def max_score(self) -> float:
+        return self.rubric.total
+
+    @property
+    def full_marks(self) -> bool:
+        """Every function earns its points: ``ok`` in graders' outputs, and a batch's ✓."""
+        return self.rubric.full_marks(self.formulas)
 
     @property
     def exit_code(self) -> int:
@@ -50,8 +77,13 @@ class CheckResult:
             if isinstance(x, dict):
                 return {k: clean(v) for k, v in x.items()}
             return [clean(v) for v in x] if isinstance(x, list) else x
-        return clean({"ok": self.ok, "file": self.file, "error": self.error,
-                      "formulas": {name: f.to_json() for name, f in self.formulas.items()}, "cells": self.cells})
+        points = self.points
+        return clean({"ok": self.full_marks, "score": self.score, "max_score": self.max_score, "file": self.file,
+                      "error": self.error,
+                      "formulas": {name: f.to_json() | {"points": points[name]} | (
+                          {"same_arity": self.hints[name]} if name in self.hints else {})
+                          for name, f in self.formulas.items()},
+                      "cells": self.cells})
 
     def text(self, width: int | None = None) -> str:
         from .report import render_text
@@ -97,3 +129,13 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
 def missing_only(formulas: dict[str, FormulaResult]) -> bool:
     """Nothing to check: no function of the lab at all (a blank still to be written counts as one)."""
     return all(f.status == "missing" and not f.pending for f in formulas.values())
+
+
+#: names listed at most in a hint
+HINT_NAMES = 5
+
+
+def missing_hint(lang: str, name: str, candidates: list[str]) -> str:
+    """'not found (same arity: delta_saida — try --name delta_L=delta_saida)'."""
+    shown = ", ".join(candidates[:HINT_NAMES]) + (", …" if len(candidates) > HINT_NAMES else "")
+    return tr(lang, "check_missing_hint", candidates=shown, option=f"--name {name}={candidates[0]}")

@@ -19,7 +19,7 @@ from ..i18n import tr
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
 from .plan import Trajectory
-from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented
+from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, verdict_diff
 
 Array = np.ndarray
 
@@ -114,14 +114,13 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
             return blank
     own_sigma = [t for t in mine if source == "chain" and t.sigma == "own"]
     main = [t for t in mine if t not in own_sigma]
-    findings, failures, largest = [], [], 0.0
+    findings, failures = [], []
     for traj in main + own_sigma:
         finding, failed_at = judge_trajectory(traj, results[str(traj.id)], lang)
         findings.append((traj, finding))
-        largest = max(largest, finding.max_abs_diff or 0.0)
         if failed_at is not None and traj in main:
             failures.append((traj,) + failed_at)
-    steps = sum(t.steps for t in mine)
+    steps, largest = sum(t.steps for t in mine), verdict_diff([f for _, f in findings])
     bad = next(((t, f) for t, f in findings if f.status != "pass"), None)
     if bad is None:
         return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),

@@ -69,6 +69,17 @@ class FormulaResult:
                     {"source": self.source} if self.source else {})
 
 
+def verdict_diff(findings: list[Finding]) -> float | None:
+    """max |Δ| over the comparisons behind a verdict: on a pass, the largest of every call's; on a failure,
+    None when the failing call compared nothing (it raised, returned None or the wrong shape: a 0.0 from the
+    calls before it would read as agreement), and NaN — null in JSON — when an entry was not a number."""
+    bad = next((f for f in findings if f.status != "pass"), None)
+    if bad is not None and bad.max_abs_diff is None:
+        return None
+    diffs = [f.max_abs_diff for f in findings if f.max_abs_diff is not None]
+    return max(diffs, key=lambda d: (np.isnan(d), d)) if diffs else None   # a NaN outranks every number
+
+
 def first_bad(expected: Array, got: Array) -> tuple[int, ...]:
     bad = ~TOLERANCE.allows(got, expected)   # NaN is never allowed
     return tuple(int(i) for i in np.argwhere(bad)[0]) if expected.ndim else ()
@@ -231,14 +242,13 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     if found == "missing":
         return FormulaResult(formula, "missing", tr(lang, "check_missing"))
     if found != "function":   # e.g. `sigmoid = sigmoid(z1)`: the name now holds a value, the function is gone
-        return FormulaResult(formula, "missing", tr(lang, "check_not_function", name=formula,
-                                                    what=found.rpartition(": ")[2]))
+        _, name, what = found.split(": ")   # "not a function: NAME: TYPE"
+        return FormulaResult(formula, "missing", tr(lang, "check_not_function", name=name, what=what))
     blank = not_implemented(formula, [outcomes[str(p.id)].get("error") for p in probes], lang)
     if blank:
         return blank
     findings = [judge_probe(p, outcomes[str(p.id)], lang) for p in probes]
-    diffs = [f.max_abs_diff for f in findings if f.max_abs_diff is not None]
-    largest = max(diffs) if diffs else None
+    largest = verdict_diff(findings)
     bad = next((f for f in findings if f.status != "pass"), None)
     if bad is None:
         return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))

@@ -13,10 +13,12 @@ sandbox.
 """
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import os
 import sys
+import types
 import warnings
 
 from manual_mlp.validation import InputError
@@ -25,6 +27,8 @@ from .execute import error_data, run_task, time_limit
 from .submission import Cell, read_submission
 
 OUTPUT_LIMIT = 20_000
+#: the submission's own functions reported at most (for the hint toward --name)
+DEFINED_LIMIT = 200
 
 
 class CappedOutput(io.StringIO):
@@ -82,15 +86,35 @@ def notebook_namespace(path: str) -> dict:
             "get_ipython": Shell, "input": lambda prompt="": ""}
 
 
+def defined_functions(namespace: dict, filenames: set[str]) -> dict[str, list]:
+    """The submission's own top-level functions (defined in its cells, under the name they hold there), as
+    {name: [fewest, most positional arguments]} — most is None with *args; a function that needs a keyword
+    argument is left out. Data for the parent's hint toward ``--name``: nothing here is called."""
+    defined = {}
+    for name, obj in list(namespace.items()):
+        if type(obj) is not types.FunctionType or not isinstance(name, str) or name.startswith("__"):
+            continue
+        code = obj.__code__
+        if code.co_filename not in filenames or code.co_kwonlyargcount > len(obj.__kwdefaults__ or {}):
+            continue
+        most = None if code.co_flags & inspect.CO_VARARGS else code.co_argcount
+        defined[name] = [code.co_argcount - len(obj.__defaults__ or ()), most]
+        if len(defined) == DEFINED_LIMIT:
+            break
+    return defined
+
+
 def run_submission(path: str, task: dict, progress_path: str | None = None) -> dict:
+    """Every cell in order, then the task's calls: {"cells", "task", "defined"} (see :func:`defined_functions`)."""
     cells = read_submission(path)
     namespace = notebook_namespace(path)
     reports = []
     for cell in cells:
         progress(progress_path, cell=None if cell.filename.endswith(".py") else cell.number)
         reports.append(run_cell(cell, namespace, task.get("limit")))
+    defined = defined_functions(namespace, {cell.filename for cell in cells})
     calling = lambda name: progress(progress_path, function=name)  # noqa: E731
-    return {"cells": reports, "task": run_task(namespace, task, calling)}
+    return {"cells": reports, "task": run_task(namespace, task, calling), "defined": defined}
 
 
 def main(argv: list[str]) -> int:

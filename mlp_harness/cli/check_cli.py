@@ -2,22 +2,25 @@
 
 Each file runs in its own process with a time limit; each of the lab's
 functions found there is called on autograd's inputs and held to autograd's
-output, then chained into whole training steps. Exit codes: 0 every function
-the file offers is right (missing ones are listed, not failed), 1 a function
-is wrong or the file did not run as written (a syntax error, a time-out), 2
-bad input (no such file, nothing to check).
+output, then chained into whole training steps, and scored by the rubric
+(``--rubric``, :mod:`mlp_harness.check.rubric`). Exit codes for one file: 0
+every function the file offers is right (missing ones are listed, not failed),
+1 a function is wrong or the file did not run as written (a syntax error, a
+time-out), 2 bad input (no such file, nothing to check). For a batch (several
+files): 0 every file has full marks, 1 one has not (missing functions
+included), 2 bad input.
 """
 from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from manual_mlp.validation import InputError
 
 from ..check.api import DEFAULT_TIMEOUT, check_files
-from ..check.report import csv_text, gradescope_json
-from ..check.result import CheckResult
+from ..check.report import batch_line, csv_text, gradescope_json
+from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
+from ..check.rubric import DEFAULT_RUBRIC, load_rubric
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -32,6 +35,7 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p.add_argument("files", nargs="+", metavar=tr(lang, "meta_file"), help=tr(lang, "help_files"))
     p.add_argument("--name", action="append", default=[], metavar=tr(lang, "meta_lab_theirs"),
                    help=tr(lang, "help_name"))
+    p.add_argument("--rubric", metavar=path, help=tr(lang, "help_rubric"))
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
                    help=tr(lang, "help_timeout", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
@@ -57,23 +61,11 @@ def parse_names(pairs: list[str]) -> dict[str, str]:
 def check_paths(args) -> list[tuple[str, str]]:
     """(option, path) of every output, each writable and none an input or another output (refused up front)."""
     outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv")}
-    check_outputs({f"FILE {path}": path for path in args.files}, outputs)
+    check_outputs({f"FILE {path}": path for path in args.files} | {"--rubric": args.rubric}, outputs)
     for flag, path in outputs.items():
         if path is not None:
             check_output_path(path, flag)
     return [(flag[2:], path) for flag, path in outputs.items() if path is not None]
-
-
-def one_line(result: CheckResult) -> str:
-    lang = result.lang
-    wrong = [f"{n} ({f.mistake})" if f.mistake else n for n, f in result.formulas.items()
-             if f.status in ("fail", "error")]
-    mark = "✓" if result.ok else "✗"
-    key = "check_verdict_wrong" if len(wrong) > 1 else "check_verdict_wrong_one"
-    detail = result.error or (tr(lang, key, names=", ".join(wrong)) if wrong else "")
-    for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
-        detail = detail[len(prefix):] if detail.startswith(prefix) else detail
-    return f"{mark} {result.file}" + (f": {detail}" if detail else "")
 
 
 def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) -> None:
@@ -100,18 +92,23 @@ def _main(argv: list[str] | None = None) -> int:
     if args.gradescope and len(args.files) > 1:
         raise InputError("--gradescope writes one submission's results.json: give one file")
     outputs = check_paths(args)
+    rubric = load_rubric(args.rubric) if args.rubric else DEFAULT_RUBRIC
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
-                          on_done=bar.update if bar else None)
+                          on_done=bar.update if bar else None, rubric=rubric)
     if bar:
         bar.clear()
     if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr
         write_reports(outputs, results)
         raise InputError(results[0].error)
-    for result in results:
-        print(result.text(args.width) if len(results) == 1 or args.details else one_line(result))
+    if len(results) == 1:   # one file: its verdict, as a student reads it
+        print(results[0].text(args.width))
+        write_reports(outputs, results)
+        return results[0].exit_code
+    for result in results:   # a batch: a line each (and the table too with --details), graded by the rubric
+        print(f"{result.text(args.width)}\n{batch_line(result)}\n" if args.details else batch_line(result))
     write_reports(outputs, results)
-    return max(r.exit_code for r in results)
+    return EXIT_OK if all(r.full_marks for r in results) else EXIT_FAIL
 
 
 main = guarded("mlp-check", _main)

@@ -1,0 +1,153 @@
+"""What each of the lab's functions is worth: one rubric, so one total, for every submission of a course.
+
+A rubric file (``mlp-check --rubric FILE``) is TOML::
+
+    [points]              # all six of the lab's functions, each a number ≥ 0 (0: not graded)
+    sigmoid = 1
+    delta_L = 2
+    delta_l = 2
+    gradient = 2
+    optimize = 1
+    step = 2
+
+    [policy]              # optional
+    step = "stands_in"    # the lab's default; or "required"
+
+A function earns its points when its row is ✓: each of the lab's five formula functions by itself, and
+``step`` by the submission's own ``step(X, Y, thetas, eta)`` or, when it has none, by its functions
+chained into a step. Anything else earns 0: wrong, raising, not found, a blank still to be written, a
+``step`` row that could not be built. One exception, the policy: with ``step = "stands_in"`` a right
+``step()`` of the submission's own also earns the points of the formula functions it does not offer (a
+whole step that agrees with autograd shows the formulas were done, inside it); a formula function that is
+offered and wrong still earns 0. With ``step = "required"`` nothing stands in for anything.
+
+Without ``--rubric`` the lab's rubric applies: 1 point each, 6 in all, ``step = "stands_in"``. The
+maximum is the rubric's total for every submission, whatever the submission offers.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manual_mlp.validation import InputError
+
+from .execute import ALL_FUNCTIONS, LAB_FUNCTIONS
+
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10: the same parser, published as tomli
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        tomllib = None
+
+#: the values of [policy] step
+POLICIES = ("stands_in", "required")
+
+
+@dataclass(frozen=True)
+class Rubric:
+    points: dict[str, float] = field(default_factory=lambda: {name: 1 for name in ALL_FUNCTIONS})
+    step_stands_in: bool = True
+
+    @property
+    def total(self) -> float:
+        return whole(math.fsum(self.points.values()))
+
+    def stood_in(self, formulas: dict) -> list[str]:
+        """The formula functions not offered whose points the submission's own right step() earns."""
+        step = formulas.get("step")
+        if not (self.step_stands_in and step is not None and step.ok and step.source == "step"):
+            return []
+        return [name for name in LAB_FUNCTIONS if name not in formulas or formulas[name].status == "missing"]
+
+    def earned(self, formulas: dict) -> dict[str, float]:
+        """Each of the lab's six functions' points, from the verdicts (:class:`FormulaResult` by name)."""
+        stood = self.stood_in(formulas)
+        return {name: self.points[name] if name in stood or name in formulas and formulas[name].ok else 0
+                for name in ALL_FUNCTIONS}
+
+    def full_marks(self, formulas: dict) -> bool:
+        earned = self.earned(formulas)
+        return all(earned[name] == self.points[name] for name in ALL_FUNCTIONS)
+
+
+def whole(x: float) -> float:
+    """A sum of points as an int when it is one (6, not 6.0, in the files a grader reads)."""
+    return int(x) if float(x).is_integer() else x
+
+
+#: the lab's own rubric: 1 point each, a right step() stands in
+DEFAULT_RUBRIC = Rubric()
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """The rubric in a TOML file; InputError (one line naming the file and the key) for anything else."""
+    if tomllib is None:
+        raise InputError("--rubric needs Python 3.11 or newer, or the tomli package (pip install tomli)")
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"--rubric {path}: no such file" if not path.exists() else
+                         f"--rubric {path}: not a regular file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--rubric {path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(toml_error(str(path), str(exc))) from None
+    return rubric_from(data, str(path))
+
+
+def toml_error(where: str, message: str) -> str:
+    """The parser's "Invalid value (at line 3, column 11)" as the line and column, the parser's words quoted."""
+    at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if at is None:
+        return f"--rubric {where}: not TOML ({message!r})"
+    return f"--rubric {where}: not TOML at line {at[1]}, column {at[2]} ({message[:at.start()]!r})"
+
+
+def rubric_from(data: dict, where: str) -> Rubric:
+    """The rubric a parsed TOML document describes (``where`` names it in messages)."""
+    unknown = sorted(set(data) - {"points", "policy"})
+    if unknown:
+        raise InputError(f"--rubric {where}: unknown key {unknown[0]!r}; a rubric has [points] and [policy]")
+    return Rubric(read_points(data.get("points"), where), read_policy(data.get("policy", {}), where))
+
+
+def read_points(table, where: str) -> dict[str, float]:
+    names = ", ".join(ALL_FUNCTIONS)
+    if not isinstance(table, dict):
+        raise InputError(f"--rubric {where}: no [points] table (one key for each of {names})")
+    unknown = sorted(set(table) - set(ALL_FUNCTIONS))
+    if unknown:
+        raise InputError(f"--rubric {where}: unknown key {unknown[0]!r} in [points]; the lab's functions are "
+                         f"{names}")
+    points = {}
+    for name in ALL_FUNCTIONS:
+        if name not in table:
+            raise InputError(f"--rubric {where}: [points] has no {name!r} (give each of {names} its points, "
+                             "0 for none)")
+        value = table[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+            raise InputError(f"--rubric {where}: [points] {name} = {value!r}: points are a number ≥ 0")
+        points[name] = value
+    if math.fsum(points.values()) == 0:
+        raise InputError(f"--rubric {where}: [points] are all 0: nothing to grade")
+    return points
+
+
+def read_policy(table, where: str) -> bool:
+    """Whether a right step() stands in for the formula functions not offered."""
+    if not isinstance(table, dict):
+        raise InputError(f"--rubric {where}: policy must be a table ([policy] with step = \"stands_in\")")
+    unknown = sorted(set(table) - {"step"})
+    if unknown:
+        raise InputError(f"--rubric {where}: unknown key {unknown[0]!r} in [policy]; it has step only")
+    value = table.get("step", "stands_in")
+    if value not in POLICIES:
+        raise InputError(f"--rubric {where}: [policy] step = {value!r}: use \"stands_in\" or \"required\"")
+    return value == "stands_in"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import tr
 from ..verify.files import json_number
-from .verdict import FormulaResult, where_text
+from .verdict import FormulaResult, message_text, where_text
 
 #: exit codes of mlp-check
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -79,6 +79,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
                                      (f" ({cell['first_line']})" if cell["first_line"] else ""))
         if cell["status"] == "skipped":
             message = tr(lang, "check_cell_skipped", where=where)
+        elif cell["status"] == "timeout" and error.get("early") is not None:   # its own alarm, not the limit
+            message = tr(lang, "check_cell_alarm", where=where, seconds=error["early"], limit=error.get("limit"))
         elif cell["status"] == "timeout":
             message = tr(lang, "check_cell_timeout", where=where, limit=error.get("limit"))
         elif cell["status"] == "syntax_error":
@@ -86,8 +88,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
                          line=error["where"]["line"], text=error.get("text", ""))
         else:
             inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
-            message = tr(lang, "check_cell_error", where=where, type=error.get("type"), message=error.get("message"),
-                         at=where_text(inside, lang))
+            message = tr(lang, "check_cell_error", where=where, type=error.get("type"),
+                         message=message_text(error, lang), at=where_text(inside, lang))
         problems.append({"number": cell["number"], "status": cell["status"], "message": message})
         if fatal is None and cell["status"] in ("syntax_error", "timeout"):
             fatal = message

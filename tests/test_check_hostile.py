@@ -1,0 +1,153 @@
+"""mlp-check survives whatever a hand-in does or hands back: each such thing is that function's finding.
+
+What its functions return or raise (objects that cannot be read, messages that
+cannot be shown, its own alarm): the other functions of the same hand-in keep
+their verdicts. The worker's code runs in this process, as tests/test_check.py
+does.
+"""
+import json
+import textwrap
+
+import pytest
+
+from mlp_harness.check.api import lab_plan, result_of_run
+from mlp_harness.check.execute import MAX_RETURNED
+from mlp_harness.check.worker import run_submission
+
+#: seconds per cell and call: no call here comes near it, except the ones stopped by their own alarm (1 s)
+LIMIT = 10.0
+#: the lab's functions, right; each test replaces some of them
+RIGHT = {
+    "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
+    "delta_L": "def delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n",
+    "delta_l": "def delta_l(delta_next, theta_next, al):\n    return delta_next @ theta_next * al * (1 - al)\n",
+    "gradient": "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n",
+    "optimize": "def optimize(theta, grad, eta):\n    return theta - eta * grad\n",
+}
+
+
+def hand_in(*, head: str = "", tail: str = "", **replaced: str) -> str:
+    """A hand-in: imports and ``head``, the lab's functions (right unless replaced), then ``tail``."""
+    functions = [textwrap.dedent(replaced.get(name, source)) for name, source in RIGHT.items()]
+    return "\n".join(["import os, signal, sys, time", "import numpy as np", textwrap.dedent(head)] + functions +
+                     [textwrap.dedent(tail)])
+
+
+def check_here(tmp_path, source: str):
+    """The verdict, with the worker's code run in this process."""
+    path = tmp_path / "entrega.py"
+    path.write_text(source, encoding="utf-8")
+    plan = lab_plan()
+    return result_of_run(path.name, run_submission(str(path), plan.task({}, LIMIT)), plan, "en", LIMIT)
+
+
+# --- what a function hands back or raises ------------------------------------------------------------
+
+OWN_ERRORS = {
+    "__array__ exits": ("""\
+        class Leaving:
+            def __array__(self, *args, **kwargs):
+                sys.exit("bye")
+
+
+        def delta_L(aL, Y):
+            return Leaving()
+        """, "error", "SystemExit: bye (entrega.py, line"),
+    "a broadcast view of 10**12 entries": ("""\
+        def delta_L(aL, Y):
+            return np.broadcast_to(np.int64(1), (10**6, 10**6))
+        """, "fail", "returned shape (1000000, 1000000)"),
+    "__str__ raises": ("""\
+        class Mine(Exception):
+            def __str__(self):
+                raise SystemExit(1)
+
+
+        def delta_L(aL, Y):
+            raise Mine()
+        """, "error", "Mine: (a message that cannot be shown: its __str__ failed)"),
+    "__str__ returns no text": ("""\
+        class Mine(Exception):
+            def __str__(self):
+                return 42
+
+
+        def delta_L(aL, Y):
+            raise Mine()
+        """, "error", "Mine: (a message that cannot be shown: its __str__ failed)"),
+    "an exception of its own named Timeout": ("""\
+        class Timeout(Exception):
+            pass
+
+
+        def delta_L(aL, Y):
+            raise Timeout("too slow")
+        """, "error", "Timeout: too slow"),
+    "a type whose name cannot be read": ("""\
+        class Meta(type):
+            @property
+            def __name__(cls):
+                raise SystemExit(1)
+
+
+        class Odd(metaclass=Meta):
+            pass
+
+
+        def delta_L(aL, Y):
+            return Odd()
+        """, "fail", "returned a Odd, not an array of numbers"),
+    "its own signal.alarm": ("""\
+        CALLS = []
+
+
+        def delta_L(aL, Y):
+            CALLS.append(1)
+            if len(CALLS) == 1:   # once: a second each
+                signal.alarm(1)
+                time.sleep(5)
+            return (aL - Y) * aL * (1 - aL)
+        """, "error", "stopped by a SIGALRM after"),
+}
+
+
+@pytest.mark.parametrize("case", OWN_ERRORS)
+def test_what_a_function_hands_back_or_raises_is_its_own_finding(case, tmp_path):
+    delta_L, status, words = OWN_ERRORS[case]
+    result = check_here(tmp_path, hand_in(delta_L=delta_L))
+    assert result.error is None and result.formulas["sigmoid"].ok and result.formulas["optimize"].ok, \
+        ascii(result.text(120))
+    assert result.formulas["delta_L"].status == status and words in result.formulas["delta_L"].message, \
+        ascii(result.formulas["delta_L"].message)
+    assert result.formulas["delta_L"].mistake is None   # its own alarm is no endless loop
+
+
+def test_a_callable_that_answers_every_attribute_is_judged_like_a_function(tmp_path):
+    """An object that makes up every attribute (``__code__``, ``__globals__``) is called, not read."""
+    delta_L = """\
+        class Anything:
+            def __call__(self, aL, Y):
+                return (aL - Y) * aL * (1 - aL)
+
+            def __getattr__(self, name):
+                return lambda *args, **kwargs: 1
+
+
+        delta_L = Anything()
+        """
+    result = check_here(tmp_path, hand_in(delta_L=delta_L))
+    assert result.ok and all(f.ok for f in result.formulas.values()), ascii(result.text(120))
+
+
+def test_a_step_that_returns_huge_arrays_sends_back_only_their_shapes(tmp_path):
+    step = "\ndef step(X, Y, thetas, eta):\n    return [np.ones((500, 500)), np.ones((500, 500))]\n"
+    path = tmp_path / "entrega.py"
+    path.write_text(hand_in(tail=step))
+    plan = lab_plan()
+    raw = run_submission(str(path), plan.task({}, LIMIT))
+    steps = [t for t in raw["task"]["trajectories"].values() if "shapes" in t]
+    assert steps and all(t["thetas"] == [] and t["shapes"] == [[500, 500]] * 2 for t in steps)
+    assert len(json.dumps(raw)) < 100 * MAX_RETURNED   # no 500×500 matrix in it (each is 250,000 numbers)
+    result = result_of_run(path.name, raw, plan, "en", LIMIT)
+    assert result.formulas["step"].status == "fail" and "θ⁽¹⁾ has shape (500, 500)" in result.formulas["step"].message
+    assert all(result.formulas[n].ok for n in RIGHT)

@@ -1,15 +1,20 @@
 """mlp-check survives whatever a hand-in does or hands back: each such thing is that function's finding.
 
-What its functions return or raise (objects that cannot be read, messages that
-cannot be shown, its own alarm): the other functions of the same hand-in keep
-their verdicts. The worker's code runs in this process, as tests/test_check.py
-does.
+A hand-in's neighbours, its own modules, pickle and multiprocessing, what its
+functions return or raise (objects that cannot be read, messages that cannot be
+printed), its signals, forks and closed stdout: the other functions of the same
+hand-in keep their verdicts. What needs the worker's own process (its sys.path,
+its __main__, its signals) runs through it; the rest runs the worker's code in
+this process, as tests/test_check.py does.
 """
 import json
+import subprocess
+import sys
 import textwrap
 
 import pytest
 
+from mlp_harness.check import check_file, isolate
 from mlp_harness.check.api import lab_plan, result_of_run
 from mlp_harness.check.execute import MAX_RETURNED
 from mlp_harness.check.worker import run_submission
@@ -39,6 +44,105 @@ def check_here(tmp_path, source: str):
     path.write_text(source, encoding="utf-8")
     plan = lab_plan()
     return result_of_run(path.name, run_submission(str(path), plan.task({}, LIMIT)), plan, "en", LIMIT)
+
+
+# --- the worker's process: its sys.path, its __main__, its signals --------------------------------------
+
+def test_files_beside_a_hand_in_do_not_stand_in_for_the_checkers_modules(tmp_path):
+    """Every standard module, numpy and this package have a look-alike beside the hand-in that ends the process
+    if imported; the hand-in's own modules still import, at its start and inside a call."""
+    names = set(sys.stdlib_module_names) | {"numpy", "mlp_harness", "manual_mlp", "sitecustomize"}
+    for name in names:
+        (tmp_path / f"{name}.py").write_text(f"raise SystemExit('the look-alike {name}.py was imported')\n")
+    (tmp_path / "ajuda.py").write_text("import numpy as np\n\n\ndef sigmoide(z):\n    return 1 / (1 + np.exp(-z))\n\n\n"
+                                       "def passo(eta):\n    return eta\n")
+    source = hand_in(head="from ajuda import sigmoide as sigmoid\n", sigmoid="",
+                     optimize="def optimize(theta, grad, eta):\n    from ajuda import passo\n"
+                              "    return theta - passo(eta) * grad\n")
+    (tmp_path / "entrega.py").write_text(source)
+    result = check_file(tmp_path / "entrega.py", timeout=LIMIT)
+    assert result.ok and not result.cells, ascii(result.text(120))
+    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in list(RIGHT) + ["step"]}
+
+
+def test_pickle_and_multiprocessing_find_the_hand_ins_own_functions(tmp_path):
+    """As under ``python entrega.py``: its __main__ is a real module, where pickle looks its names up."""
+    head = """\
+        import pickle
+        from multiprocessing import Pool
+
+
+        class Sigmoid:
+            def __call__(self, z):
+                return 1 / (1 + np.exp(-z))
+
+
+        def square(x):
+            return x * x
+
+
+        if __name__ == "__main__":
+            with Pool(2) as pool:
+                assert pool.map(square, [1, 2, 3]) == [1, 4, 9]
+        """
+    sigmoid = "def sigmoid(z):\n    return pickle.loads(pickle.dumps(Sigmoid()))(z)\n"
+    (tmp_path / "entrega.py").write_text(hand_in(head=head, sigmoid=sigmoid))
+    result = check_file(tmp_path / "entrega.py", timeout=LIMIT)
+    assert result.ok and not result.cells, ascii(result.text(120))
+    assert result.formulas["sigmoid"].ok and result.formulas["step"].ok
+
+
+def test_what_a_hand_in_does_to_the_worker_is_that_functions_finding(tmp_path):
+    """A KeyboardInterrupt and a SIGALRM raised while its value is read, stdout closed."""
+    delta_L = """\
+        class Interrupting:
+            def __array__(self, *args, **kwargs):
+                raise KeyboardInterrupt("\\x1b[2Jstop")
+
+
+        def delta_L(aL, Y):
+            return Interrupting()
+        """
+    delta_l = """\
+        class Alarming:
+            def __array__(self, *args, **kwargs):
+                os.kill(os.getpid(), signal.SIGALRM)
+                time.sleep(5)
+
+
+        def delta_l(delta_next, theta_next, al):
+            return Alarming()
+        """
+    source = hand_in(delta_L=delta_L, delta_l=delta_l, tail="print('\\x1b[31mred')\nsys.stdout.close()\n")
+    (tmp_path / "entrega.py").write_text(source)
+    result = check_file(tmp_path / "entrega.py", timeout=LIMIT)
+    assert result.error is None and result.exit_code == 1, ascii(result.text(120))
+    assert [result.formulas[n].status for n in ("sigmoid", "gradient", "optimize")] == ["pass"] * 3
+    delta_L = result.formulas["delta_L"]
+    assert delta_L.status == "error" and "KeyboardInterrupt: " in delta_L.message, ascii(delta_L.message)
+    assert result.formulas["delta_l"].status == "error" and "SIGALRM" in result.formulas["delta_l"].message
+
+
+def test_only_the_process_that_started_as_the_worker_writes_the_result(tmp_path):
+    """A fork of the hand-in's runs the check to its end; the worker itself then ends with exit code 3. The
+    fork's verdict must not stand in for it."""
+    tail = """\
+        pid = os.fork()
+        if pid:
+            os.waitpid(pid, 0)
+            os.write(2, b"\\x1b[2Jbye\\n")
+            os._exit(3)
+        """
+    (tmp_path / "entrega.py").write_text(hand_in(tail=tail))
+    result = check_file(tmp_path / "entrega.py", timeout=LIMIT)
+    assert result.formulas == {} and "exit code 3" in result.error
+
+
+def test_a_sigalrm_outside_every_time_limit_does_not_end_the_worker():
+    code = ("import os, signal\nfrom mlp_harness.check.execute import isolated\nisolated()\n"
+            "os.kill(os.getpid(), signal.SIGALRM)\nprint('still here')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=isolate.worker_env())
+    assert (done.returncode, done.stdout) == (0, "still here\n"), done.stderr
 
 
 # --- what a function hands back or raises ------------------------------------------------------------

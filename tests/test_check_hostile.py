@@ -17,6 +17,7 @@ import pytest
 from mlp_harness.check import check_file, isolate
 from mlp_harness.check.api import lab_plan, result_of_run
 from mlp_harness.check.execute import MAX_RETURNED
+from mlp_harness.check.report import csv_text
 from mlp_harness.check.worker import run_submission
 
 #: seconds per cell and call: no call here comes near it, except the ones stopped by their own alarm (1 s)
@@ -44,6 +45,14 @@ def check_here(tmp_path, source: str):
     path.write_text(source, encoding="utf-8")
     plan = lab_plan()
     return result_of_run(path.name, run_submission(str(path), plan.task({}, LIMIT)), plan, "en", LIMIT)
+
+
+def assert_shows_safely(result) -> None:
+    """No raw control character (an ANSI escape) and no lone surrogate reaches any output."""
+    csv_lines = csv_text([result]).replace("\r\n", "\n")   # the CSV's own line ends
+    for text in (result.text(120), json.dumps(result.to_json(), ensure_ascii=False), csv_lines):
+        text.encode("utf-8")   # a lone surrogate cannot be encoded: UnicodeEncodeError
+        assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) < 0xa0 for c in text), repr(text)
 
 
 # --- the worker's process: its sys.path, its __main__, its signals --------------------------------------
@@ -93,7 +102,7 @@ def test_pickle_and_multiprocessing_find_the_hand_ins_own_functions(tmp_path):
 
 
 def test_what_a_hand_in_does_to_the_worker_is_that_functions_finding(tmp_path):
-    """A KeyboardInterrupt and a SIGALRM raised while its value is read, stdout closed."""
+    """A KeyboardInterrupt and a SIGALRM raised while its value is read, an escape printed, stdout closed."""
     delta_L = """\
         class Interrupting:
             def __array__(self, *args, **kwargs):
@@ -119,13 +128,14 @@ def test_what_a_hand_in_does_to_the_worker_is_that_functions_finding(tmp_path):
     assert result.error is None and result.exit_code == 1, ascii(result.text(120))
     assert [result.formulas[n].status for n in ("sigmoid", "gradient", "optimize")] == ["pass"] * 3
     delta_L = result.formulas["delta_L"]
-    assert delta_L.status == "error" and "KeyboardInterrupt: " in delta_L.message, ascii(delta_L.message)
+    assert delta_L.status == "error" and "KeyboardInterrupt: \\x1b[2Jstop" in delta_L.message, ascii(delta_L.message)
     assert result.formulas["delta_l"].status == "error" and "SIGALRM" in result.formulas["delta_l"].message
+    assert_shows_safely(result)
 
 
 def test_only_the_process_that_started_as_the_worker_writes_the_result(tmp_path):
     """A fork of the hand-in's runs the check to its end; the worker itself then ends with exit code 3. The
-    fork's verdict must not stand in for it."""
+    fork's verdict must not stand in for it; what the worker wrote on stderr shows escaped."""
     tail = """\
         pid = os.fork()
         if pid:
@@ -135,7 +145,8 @@ def test_only_the_process_that_started_as_the_worker_writes_the_result(tmp_path)
         """
     (tmp_path / "entrega.py").write_text(hand_in(tail=tail))
     result = check_file(tmp_path / "entrega.py", timeout=LIMIT)
-    assert result.formulas == {} and "exit code 3" in result.error
+    assert result.formulas == {} and "exit code 3" in result.error and "\\x1b[2Jbye" in result.error
+    assert_shows_safely(result)
 
 
 def test_a_sigalrm_outside_every_time_limit_does_not_end_the_worker():
@@ -212,6 +223,14 @@ OWN_ERRORS = {
                 time.sleep(5)
             return (aL - Y) * aL * (1 - aL)
         """, "error", "stopped by a SIGALRM after"),
+    "an escape sequence in its message": ("""\
+        def delta_L(aL, Y):
+            raise ValueError("\\x1b[2J\\x1b]0;title\\x07cleared")
+        """, "error", "ValueError: \\x1b[2J\\x1b]0;title\\x07cleared"),
+    "a lone surrogate in its message": ("""\
+        def delta_L(aL, Y):
+            raise ValueError("\\ud800")
+        """, "error", "ValueError: \\ud800 (entrega.py"),
 }
 
 
@@ -224,6 +243,7 @@ def test_what_a_function_hands_back_or_raises_is_its_own_finding(case, tmp_path)
     assert result.formulas["delta_L"].status == status and words in result.formulas["delta_L"].message, \
         ascii(result.formulas["delta_L"].message)
     assert result.formulas["delta_L"].mistake is None   # its own alarm is no endless loop
+    assert_shows_safely(result)
 
 
 def test_a_callable_that_answers_every_attribute_is_judged_like_a_function(tmp_path):

@@ -23,7 +23,7 @@ from .cases import all_cases
 from .execute import ALL_FUNCTIONS, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
 from .isolate import run_isolated, stop_all
 from .plan import Plan, make_plan
-from .result import CheckResult, cell_problems, missing_only
+from .result import CheckResult, cell_problems, missing_only, printable_data
 from .steps import judge_steps
 from .submission import read_submission
 from .verdict import FormulaResult, judge_formula
@@ -97,7 +97,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     space = dict(namespace or {})
     space.update(functions)
     plan = lab_plan()
-    raw = run_task(space, plan.task(check_names(names), timeout))
+    raw = printable_data(run_task(space, plan.task(check_names(names), timeout)))
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
         given = {n for n in ALL_FUNCTIONS if (names or {}).get(n, n) in functions}
@@ -111,6 +111,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
 
 def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float) -> CheckResult:
     """The verdict on a file from what its worker process returned (or what stopped it)."""
+    raw = printable_data(raw)
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else

@@ -18,7 +18,7 @@ import numpy as np
 from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
 from .execute import ALL_FUNCTIONS
-from .result import CheckResult
+from .result import CheckResult, printable
 from .verdict import FormulaResult
 
 #: the right formula each function computes, in the lab's notation
@@ -99,7 +99,7 @@ def verdict_line(result: CheckResult, lang: str) -> str:
 
 def render_text(result: CheckResult, width: int | None = None) -> str:
     lang, width = result.lang, terminal_width(width)
-    lines = [f"mlp-check: {result.file}"] if result.file else []
+    lines = [f"mlp-check: {printable(result.file)}"] if result.file else []
     if result.bad_input:
         return "\n".join(lines + [result.error])
     lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []

@@ -11,9 +11,16 @@ NAME is each of the lab's five functions (``sigmoid``, ``delta_L``, ``delta_l``,
 ``gradient``, ``optimize``; "missing" when the file has none) and ``step``
 when the file offers a ``step(X, Y, thetas, eta)`` or all four of the
 functions a step is chained from.
+
+Every text that comes from a submission's run (its exception messages, its
+prints, its names) is made :func:`printable` before it is judged: a control
+character (an ANSI escape sequence that would recolour or clear the
+terminal), a lone surrogate (which no output can encode) or a bidirectional
+override shows as its Python escape, ``\\x1b`` or ``\\ud800``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..i18n import tr
@@ -22,6 +29,22 @@ from .verdict import FormulaResult, message_text, where_text
 
 #: exit codes of mlp-check
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+#: control characters (C0 — newline and tab too —, DEL, C1), lone surrogates, bidirectional overrides
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on, or no encoding could write, as its Python escape."""
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def printable_data(value):
+    """Every text in JSON-like data made :func:`printable` (the keys too)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    return [printable_data(v) for v in value] if isinstance(value, list) else value
 
 
 @dataclass

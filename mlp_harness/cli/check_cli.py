@@ -17,7 +17,7 @@ from manual_mlp.validation import InputError
 
 from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.report import csv_text, gradescope_json
-from ..check.result import CheckResult
+from ..check.result import CheckResult, printable
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -73,7 +73,7 @@ def one_line(result: CheckResult) -> str:
     detail = result.error or (tr(lang, key, names=", ".join(wrong)) if wrong else "")
     for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
         detail = detail[len(prefix):] if detail.startswith(prefix) else detail
-    return f"{mark} {result.file}" + (f": {detail}" if detail else "")
+    return printable(f"{mark} {result.file}" + (f": {detail}" if detail else ""))   # a file may be named anything
 
 
 def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) -> None:

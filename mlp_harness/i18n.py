@@ -155,6 +155,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_in_function": " while {function} was running",
         "check_file_timeout": "stopped after {seconds:g} s{at}: the file did not finish (an endless loop?)",
         "check_crashed": "the file ended its own process (exit code {code}){at} {detail}",
+        "check_call_stopped": "case {case}: {call} {error}",
+        "check_alarm": "stopped by a SIGALRM after {seconds:.1f} s, before its {limit:g} s limit (a signal.alarm of "
+                       "its own?)",
+        "check_cell_alarm": "{where}: stopped by a SIGALRM after {seconds:.1f} s, before its {limit:g} s limit (a "
+                            "signal.alarm of its own?)",
+        "check_unreadable_message": "(a message that cannot be shown: its __str__ failed)",
         "mistake_exp_sign": "the minus sign of the exponent is lost",
         "mistake_returns_derivative": "it returns σ′(z) instead of σ(z)",
         "mistake_missing_reciprocal": "the 1 / (…) is missing",
@@ -525,6 +531,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_in_function": " enquanto {function} rodava",
         "check_file_timeout": "interrompido após {seconds:g} s{at}: o arquivo não terminou (um laço infinito?)",
         "check_crashed": "o arquivo encerrou o próprio processo (código de saída {code}){at} {detail}",
+        "check_call_stopped": "caso {case}: {call} {error}",
+        "check_alarm": "parou com um SIGALRM após {seconds:.1f} s, antes do limite de {limit:g} s (um signal.alarm do "
+                       "próprio código?)",
+        "check_cell_alarm": "{where}: parou com um SIGALRM após {seconds:.1f} s, antes do limite de {limit:g} s (um "
+                            "signal.alarm do próprio código?)",
+        "check_unreadable_message": "(uma mensagem que não pode ser mostrada: o seu __str__ falhou)",
         "mistake_exp_sign": "o sinal de menos do expoente se perdeu",
         "mistake_returns_derivative": "devolve σ′(z) em vez de σ(z)",
         "mistake_missing_reciprocal": "falta o 1 / (…)",

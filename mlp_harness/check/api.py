@@ -23,7 +23,7 @@ from .cases import all_cases
 from .execute import ALL_FUNCTIONS, ARITY, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
 from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
-from .result import CheckResult, cell_problems, missing_hint, missing_only
+from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .steps import judge_steps
 from .submission import read_submission
@@ -98,7 +98,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     space = dict(namespace or {})
     space.update(functions)
     plan = lab_plan()
-    raw = run_task(space, plan.task(check_names(names), timeout))
+    raw = printable_data(run_task(space, plan.task(check_names(names), timeout)))
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
         given = {n for n in ALL_FUNCTIONS if n in functions or (names or {}).get(n) in functions}
@@ -136,6 +136,7 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
                   rubric: Rubric = DEFAULT_RUBRIC, names: dict[str, str] | None = None) -> CheckResult:
     """The verdict on a file from what its worker process returned (or what stopped it), scored by ``rubric``;
     ``names`` is the --name mapping the file was checked with."""
+    raw = printable_data(raw)
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else

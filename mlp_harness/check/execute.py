@@ -4,7 +4,11 @@ This module is what runs *next to* a student's code (in the worker process, or
 in the student's own notebook for :func:`mlp_harness.check.check_lab`), so it
 uses NumPy alone. A task says which calls to make; :func:`run_task` makes them
 and returns plain data (JSON-ready: arrays as nested lists), never raising for
-anything the student's code does.
+anything the student's code does. Reading what a call returned (its
+``__array__``, its ``__len__``) or what it raised (its ``__str__``) runs the
+student's code too, so that happens under the same time limit and guard as
+the call: whatever it raises or however long it takes, it is that function's
+finding.
 
 Task layout (all arrays as nested lists)::
 
@@ -20,6 +24,7 @@ import signal
 import threading
 import time
 import traceback
+import types
 from contextlib import contextmanager
 from typing import Callable
 
@@ -38,8 +43,39 @@ CHAIN_NEEDS = ("delta_L", "delta_l", "gradient", "optimize")
 MAX_RETURNED = 10_000
 
 
+#: what ends a check instead of being the submission's finding: Ctrl-C, where a person can press it (check_lab,
+#: in their own notebook). :func:`isolated` empties it in the worker, where nobody can: there a
+#: KeyboardInterrupt is the submission's own doing
+_STOPS_THE_CHECK: tuple[type[BaseException], ...] = (KeyboardInterrupt,)
+#: a SIGALRM this much earlier than the limit is not the limit's: the timer never fires early, and 1 ms
+#: covers the limit's rounding to the timer's microseconds
+ALARM_SLACK = 1e-3
+
+
 class CallTimeout(BaseException):
-    """Raised inside a call that ran past its limit (a BaseException, so ``except Exception`` does not swallow it)."""
+    """Raised inside a call that ran past its limit (a BaseException, so ``except Exception`` does not swallow it).
+
+    ``early`` is the seconds after which a SIGALRM that was not the limit's arrived (the submission's own
+    ``signal.alarm``), or None when the limit ran out."""
+
+    def __init__(self, early: float | None = None):
+        super().__init__()
+        self.early = early
+
+
+def stops_the_check(exc: BaseException) -> bool:
+    return isinstance(exc, _STOPS_THE_CHECK)
+
+
+def isolated() -> None:
+    """Settings for the worker, a process that runs nothing but a submission: a KeyboardInterrupt is the
+    submission's finding, and a SIGALRM that arrives outside every time limit (a stray alarm of the
+    submission's) is ignored instead of ending the process. (A handler, not SIG_IGN: the programs the
+    submission starts get the default back.)"""
+    global _STOPS_THE_CHECK
+    _STOPS_THE_CHECK = ()
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, lambda signum, frame: None)
 
 
 def encode(value) -> object:
@@ -67,8 +103,11 @@ def time_limit(seconds: float | None):
         yield
         return
 
+    start = time.monotonic()
+
     def expire(signum, frame):
-        raise CallTimeout()
+        elapsed = time.monotonic() - start
+        raise CallTimeout(elapsed if elapsed < seconds - ALARM_SLACK else None)
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -89,12 +128,59 @@ def where(tb) -> dict | None:
     return {"cell": cell, "file": None if cell else frame.filename.rsplit("/", 1)[-1], "line": frame.lineno,
             "function": None if frame.name == "<module>" else frame.name}
 
+
+def quietly(read: Callable, limit: float | None, default=None):
+    """``read()`` — which runs the submission's code — within ``limit`` s; ``default`` whatever it raises."""
+    try:
+        with time_limit(limit):
+            return read()
+    except BaseException as exc:   # noqa: BLE001 — what cannot be read is left out
+        if stops_the_check(exc):
+            raise
+        return default
+
+
+def type_name(value) -> str:
+    """The name of ``value``'s type, read past whatever its metaclass makes of ``__name__``."""
+    return type.__dict__["__name__"].__get__(type(value))
+
+
+def plain_text(value) -> str | None:
+    """``value`` as a plain ``str`` (a subclass's own methods gone), or None when it is no text."""
+    return str.__str__(value) if isinstance(value, str) else None
+
+
+def message_of(exc: BaseException, limit: float | None) -> str | None:
+    """The first line of ``str(exc)`` (300 characters at most); None when its ``__str__`` raised, hung or
+    returned no text."""
+    text = quietly(lambda: plain_text(str(exc)), limit)
+    return None if text is None else (text.splitlines() or [""])[0][:300]
+
+
 def error_data(exc: BaseException, limit: float | None) -> dict:
-    if isinstance(exc, CallTimeout):
-        return {"type": "Timeout", "message": f"{limit:g} s", "where": None, "limit": limit}
-    message = str(exc).splitlines()[0] if str(exc) else ""
-    return {"type": type(exc).__name__, "message": message[:300], "where": where(exc.__traceback__),
-            "name": getattr(exc, "name", None)}
+    """What a submission raised, as data. Every part is read under a guard (its ``__str__``, its
+    ``__traceback__`` and its ``name`` are the submission's code): what cannot be read is left out."""
+    if type(exc) is CallTimeout:
+        return {"type": "Timeout", "timeout": True, "message": f"{limit:g} s", "where": None, "limit": limit,
+                "early": exc.early}
+    message = message_of(exc, limit)
+    tb = BaseException.__dict__["__traceback__"].__get__(exc)
+    return {"type": type_name(exc), "message": message or "", "unreadable_message": message is None,
+            "where": quietly(lambda: where(tb), limit),
+            "name": quietly(lambda: plain_text(getattr(exc, "name", None)), limit)}
+
+
+def is_timeout(error: dict | None) -> bool:
+    """The call was stopped (its limit, or a SIGALRM) — told by a key no exception's data has, as a submission
+    may raise an exception of its own named Timeout."""
+    return bool(error) and error.get("timeout") is True
+
+
+def as_floats(value) -> Array:
+    """``value`` as a float64 array — unless it has more than MAX_RETURNED entries: then as it is, as its size is
+    known before any conversion copies it (a broadcast view of 10¹² entries costs nothing until then)."""
+    array = np.asarray(value)
+    return array if array.size > MAX_RETURNED else np.asarray(array, dtype=np.float64)
 
 
 def as_result(value) -> dict:
@@ -102,35 +188,39 @@ def as_result(value) -> dict:
     if value is None:
         return {"returned": "None"}
     try:
-        if np.iscomplexobj(value):
+        array = np.asarray(value)
+        if np.iscomplexobj(array):
             return {"returned": "complex"}
-        array = np.asarray(value, dtype=np.float64)
+        array = as_floats(array)
     except Exception:   # noqa: BLE001 — whatever the object does when converted, it is not an array of numbers
-        return {"returned": type(value).__name__}
+        return {"returned": type_name(value)}
     if array.size > MAX_RETURNED:   # far bigger than any answer: its shape says enough
         return {"shape": list(array.shape)}
     return {"value": array.tolist(), "shape": list(array.shape)}
 
 
-def call(fn: Callable, args: list, limit: float | None) -> tuple[object, dict | None, float]:
-    """``fn(*copies of args)`` within ``limit`` seconds: (its value, None, seconds) or (None, the error, seconds)."""
+def call(fn: Callable, args: list, limit: float | None,
+         read: Callable = lambda value: value) -> tuple[object, dict | None, float]:
+    """``read(fn(*copies of args))`` within ``limit`` seconds: (its value, None, seconds) or (None, the error,
+    seconds). ``read`` turns what the function returned into data: that runs the submission's code too (an
+    ``__array__``, a ``__len__``), so it has the same limit, and what it raises is the function's error."""
     copies = [[a.copy() for a in arg] if isinstance(arg, list) else arg.copy() if isinstance(arg, np.ndarray)
               else arg for arg in args]
     start = time.perf_counter()
     try:
         with time_limit(limit), np.errstate(all="ignore"):
-            value = fn(*copies)
+            value = read(fn(*copies))
         return value, None, time.perf_counter() - start
-    except KeyboardInterrupt:
-        raise
     except BaseException as exc:   # anything the student's code raises (SystemExit too) is a finding
+        if stops_the_check(exc):
+            raise
         return None, error_data(exc, limit), time.perf_counter() - start
 
 
 def probe_result(fn: Callable, args: list, limit: float | None) -> dict:
-    """One call as data: {"value", "shape"} or {"returned"} or {"error"}, and "seconds"."""
-    value, error, seconds = call(fn, args, limit)
-    return ({"error": error} if error else as_result(value)) | {"seconds": seconds}
+    """One call as data: {"value", "shape"} or {"shape"} (too big) or {"returned"} or {"error"}, and "seconds"."""
+    value, error, seconds = call(fn, args, limit, as_result)
+    return ({"error": error} if error else value) | {"seconds": seconds}
 
 def _sigma(z: Array) -> Array:
     return 1.0 / (1.0 + np.exp(-z))
@@ -141,7 +231,7 @@ def chain_step(fns: dict[str, Callable], X: Array, Y: Array, thetas: list[Array]
     """One training step made of the lab's functions, as the lab's "Generalizar" cell chains them."""
     activations = [X]
     for theta in thetas:
-        activations.append(np.asarray(sigma(activations[-1] @ theta.T), dtype=np.float64))
+        activations.append(as_floats(sigma(activations[-1] @ theta.T)))
     L = len(thetas)
     deltas = [None] * L
     deltas[L - 1] = fns["delta_L"](activations[L], Y)
@@ -151,18 +241,22 @@ def chain_step(fns: dict[str, Callable], X: Array, Y: Array, thetas: list[Array]
     return [fns["optimize"](thetas[l], grads[l], eta) for l in range(L)]
 
 
-def thetas_of(value, depth: int) -> list[Array] | str:
-    """The new θ's a step returned, as float arrays, or why they are not that."""
+def thetas_of(value, depth: int) -> list[Array] | dict | str:
+    """The new θ's a step returned, as float arrays; {"shapes": …} when one is too big to send back; or why they
+    are not that."""
     if value is None:
         return "None"
     if not isinstance(value, (list, tuple)):
-        return type(value).__name__
+        return type_name(value)
     if len(value) != depth:
         return f"{len(value)} values for {depth} layers"
     try:
-        return [np.array(v, dtype=np.float64) for v in value]
-    except (TypeError, ValueError):
+        arrays = [as_floats(v) for v in value]
+    except Exception:   # noqa: BLE001 — whatever they do when converted, they are not arrays of numbers
         return "values that are not arrays of numbers"
+    if any(a.size > MAX_RETURNED for a in arrays):   # far bigger than any θ: the shapes say enough
+        return {"shapes": [list(a.shape) for a in arrays]}
+    return arrays
 
 
 def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) -> dict:
@@ -176,12 +270,13 @@ def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) ->
         one = fns["step"]
     steps = []
     for _ in range(spec["steps"]):
-        value, error, _ = call(one, [X, Y, thetas, eta], limit)
+        new, error, _ = call(one, [X, Y, thetas, eta], limit, lambda value: thetas_of(value, len(thetas)))
         if error:
             return {"thetas": steps, "error": error}
-        new = thetas_of(value, len(thetas))
         if isinstance(new, str):
             return {"thetas": steps, "returned": new}
+        if isinstance(new, dict):
+            return {"thetas": steps} | new
         steps.append([theta.tolist() for theta in new])
         thetas = new
     return {"thetas": steps}
@@ -200,7 +295,7 @@ def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Ca
         if function is not None:
             fns[lab_name], found[lab_name] = function, "function"
         elif held:   # e.g. `for step in range(3)`: a variable of that name, no function
-            found[lab_name] = f"not a function: {held[0][0]}: {type(held[0][1]).__name__}"
+            found[lab_name] = f"not a function: {held[0][0]}: {type_name(held[0][1])}"
         else:
             found[lab_name] = "missing"
     return fns, found
@@ -222,11 +317,14 @@ def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambd
         if all(name in fns for name in needs):
             calling(needs[0] if spec["kind"] == "step" else "step")
             trajectories[str(spec["id"])] = run_trajectory(fns, spec, limit)
-    reads = {name: arrays_read(fn) for name, fn in fns.items()}
+    reads = {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
     return {"found": found, "probes": probes, "trajectories": trajectories, "reads": reads}
 
 
 def arrays_read(fn: Callable) -> list[str]:
-    """The module-level arrays a function reads (X, Y, theta1 …): names it should have been given instead."""
-    code, space = getattr(fn, "__code__", None), getattr(fn, "__globals__", {})
-    return sorted(n for n in (code.co_names if code else ()) if isinstance(space.get(n), np.ndarray))
+    """The module-level arrays a function reads (X, Y, theta1 …): names it should have been given instead.
+    A callable that is no plain function (an object with ``__call__``) has no code of its own to read."""
+    if type(fn) is not types.FunctionType:
+        return []
+    space = fn.__globals__
+    return sorted(n for n in fn.__code__.co_names if isinstance(space.get(n), np.ndarray))

@@ -21,6 +21,11 @@ from pathlib import Path
 
 #: where the mlp_harness package lives, so the worker imports this same copy
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+#: the worker's start: ``python -c`` puts the current folder — the submission's — first on sys.path; it goes
+#: before anything is imported, so no file beside the submission (json.py, numpy.py) stands in for a module
+#: the worker uses (the worker puts that folder back once they are loaded, for the submission's own modules)
+BOOT = ("import sys; sys.path[0] == '' and sys.path.pop(0); "
+        "from mlp_harness.check.worker import main; main(sys.argv[1:])")
 
 
 def hard_limit(limit: float) -> float:
@@ -29,8 +34,11 @@ def hard_limit(limit: float) -> float:
 
 
 def worker_env() -> dict[str, str]:
+    """This environment, with this package first on PYTHONPATH; the entries there made absolute, as the
+    worker runs in the submission's folder (an empty or relative entry would name that folder)."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
-    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    entries = env["PYTHONPATH"].split(os.pathsep) if env.get("PYTHONPATH") else []
+    env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT] + [os.path.abspath(entry or os.curdir) for entry in entries])
     return env
 
 
@@ -65,7 +73,7 @@ def run_isolated(path: str | Path, task: dict, limit: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="mlp-check-") as tmp:
         task_path, out_path, err_path = Path(tmp, "task.json"), Path(tmp, "out.json"), Path(tmp, "stderr.txt")
         task_path.write_text(json.dumps(task), encoding="utf-8")
-        command = [sys.executable, "-m", "mlp_harness.check.worker", str(path), str(task_path), str(out_path)]
+        command = [sys.executable, "-c", BOOT, str(path), str(task_path), str(out_path)]
         with open(err_path, "wb") as err:
             proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)

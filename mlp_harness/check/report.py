@@ -19,7 +19,7 @@ from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
 from ..verify.width import output_width
 from .execute import ALL_FUNCTIONS
-from .result import CheckResult, missing_hint
+from .result import CheckResult, missing_hint, printable
 from .verdict import FormulaResult
 
 #: the right formula each function computes, in the lab's notation
@@ -100,7 +100,7 @@ def verdict_line(result: CheckResult, lang: str) -> str:
 
 def render_text(result: CheckResult, width: int | None = None) -> str:
     lang, width = result.lang, terminal_width(width)
-    lines = [f"mlp-check: {result.file}"] if result.file else []
+    lines = [f"mlp-check: {printable(result.file)}"] if result.file else []
     if result.bad_input:
         return "\n".join(lines + [result.error])
     lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []
@@ -150,7 +150,7 @@ def batch_line(result: CheckResult) -> str:
     for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
         detail = detail[len(prefix):] if detail.startswith(prefix) else detail
     score = f"{result.score:g}/{result.max_score:g}"
-    return f"{mark} {score} {result.file}" + (f"  {detail}" if detail else "")
+    return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))   # a file may be named anything
 
 
 def render_html(result: CheckResult) -> str:

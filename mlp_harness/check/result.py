@@ -15,19 +15,42 @@ functions a step is chained from. ``score`` is the points earned under the
 rubric (:mod:`mlp_harness.check.rubric`), ``max_score`` its total — the same
 for every file — and ``ok`` means full marks (:attr:`CheckResult.full_marks`);
 ``max_abs_diff`` is null when the failing call compared nothing.
+
+Every text that comes from a submission's run (its exception messages, its
+prints, its names) is made :func:`printable` before it is judged: a control
+character (an ANSI escape sequence that would recolour or clear the
+terminal), a lone surrogate (which no output can encode) or a bidirectional
+override shows as its Python escape, ``\\x1b`` or ``\\ud800``.
 """
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from ..i18n import tr
 from ..verify.files import json_number
 from .rubric import DEFAULT_RUBRIC, Rubric, whole
-from .verdict import FormulaResult, where_text
+from .verdict import FormulaResult, message_text, where_text
 
 #: exit codes of mlp-check
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+#: control characters (C0 — newline and tab too —, DEL, C1), lone surrogates, bidirectional overrides
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on, or no encoding could write, as its Python escape."""
+    return UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def printable_data(value):
+    """Every text in JSON-like data made :func:`printable` (the keys too)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable_data(k): printable_data(v) for k, v in value.items()}
+    return [printable_data(v) for v in value] if isinstance(value, list) else value
 
 
 @dataclass
@@ -111,6 +134,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
                                      (f" ({cell['first_line']})" if cell["first_line"] else ""))
         if cell["status"] == "skipped":
             message = tr(lang, "check_cell_skipped", where=where)
+        elif cell["status"] == "timeout" and error.get("early") is not None:   # its own alarm, not the limit
+            message = tr(lang, "check_cell_alarm", where=where, seconds=error["early"], limit=error.get("limit"))
         elif cell["status"] == "timeout":
             message = tr(lang, "check_cell_timeout", where=where, limit=error.get("limit"))
         elif cell["status"] == "syntax_error":
@@ -118,8 +143,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
                          line=error["where"]["line"], text=error.get("text", ""))
         else:
             inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
-            message = tr(lang, "check_cell_error", where=where, type=error.get("type"), message=error.get("message"),
-                         at=where_text(inside, lang))
+            message = tr(lang, "check_cell_error", where=where, type=error.get("type"),
+                         message=message_text(error, lang), at=where_text(inside, lang))
         problems.append({"number": cell["number"], "status": cell["status"], "message": message})
         if fatal is None and cell["status"] in ("syntax_error", "timeout"):
             fatal = message

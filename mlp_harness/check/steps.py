@@ -49,6 +49,14 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
     return Finding("pass", largest)
 
 
+def shape_of_step(traj: Trajectory, k: int, shapes: list[list[int]], lang: str) -> Finding:
+    """Step k returned a θ far too big to send back (more entries than any θ has): its shape against θ's."""
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    l = sizes.index(max(sizes))
+    return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.name, step=k, target=f"θ{sup(l + 1)}",
+                                      got=tuple(shapes[l]), expected=traj.case.thetas[l].shape))
+
+
 def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding, tuple | None]:
     """(the first failing step's finding, or a pass; (θ before it, the student's θ after it) when it failed)."""
     before, largest = list(traj.case.thetas), 0.0
@@ -59,6 +67,8 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
             return finding, (before, got)
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
+    if "shapes" in result:   # a θ too big to send back: only the shapes came
+        return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
         return Finding("error", message=tr(lang, "check_step_raised", case=traj.case.name, step=k,
                                            error=error_text(result["error"], lang))), None

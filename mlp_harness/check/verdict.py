@@ -19,6 +19,7 @@ from ..teach.expression import format_number
 from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
                              explain_output_delta, explain_update)
 from ..verify.tolerance import Tolerance
+from .execute import is_timeout
 from .mistakes import compute_or_none, mistakes_for
 from .plan import Probe
 
@@ -115,10 +116,16 @@ def where_text(where: dict | None, lang: str) -> str:
     return " (" + ", ".join(p for p in parts if p) + ")"
 
 
+def message_text(error: dict, lang: str) -> str:
+    """The message of what a submission raised (a placeholder when its ``__str__`` failed)."""
+    return tr(lang, "check_unreadable_message") if error.get("unreadable_message") else error["message"]
+
+
 def error_text(error: dict, lang: str) -> str:
-    if error["type"] == "Timeout":
-        return tr(lang, "check_timeout", limit=error["limit"])
-    return f"{error['type']}: {error['message']}{where_text(error.get('where'), lang)}"
+    if is_timeout(error):
+        return (tr(lang, "check_alarm", seconds=error["early"], limit=error["limit"]) if error.get("early") is not None
+                else tr(lang, "check_timeout", limit=error["limit"]))
+    return f"{error['type']}: {message_text(error, lang)}{where_text(error.get('where'), lang)}"
 
 
 def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:
@@ -148,8 +155,9 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
-    if "error" in outcome:
-        return Finding("error", message=tr(lang, "check_raised", case=probe.case.name, call=probe.call_text,
+    if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
+        key = "check_call_stopped" if is_timeout(outcome["error"]) else "check_raised"
+        return Finding("error", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
                                            error=error_text(outcome["error"], lang)))
     if "returned" in outcome:
         key = "check_returned_none" if outcome["returned"] == "None" else "check_returned_other"
@@ -213,7 +221,7 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
             return plain("math_on_array", lang)
         if outcome.get("returned") == "None":
             return plain("missing_return", lang)
-        if error and error["type"] == "Timeout":
+        if is_timeout(error) and error.get("early") is None:   # not its own alarm
             return plain("endless_loop", lang)
         if outcome.get("shape") and len(outcome["shape"]) == 2 and probe.expected.shape[1:] == (1,) and \
                 tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:

@@ -148,6 +148,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_cell_timeout": "{where}: still running after {limit:g} s, interrupted",
         "check_cell_error": "{where}: {type}: {message}{at}",
         "check_cell_syntax": "{where}: {type}: {message} (line {line}: {text})",
+        "check_cell_uncompilable": "{where}: {type}: {message} (Python cannot compile it)",
         "check_nothing": "nothing to check: none of {names} was given",
         "check_nothing_in": "{file}: nothing to check: none of {names} is defined there (other names: --name "
                             "delta_L=your_name)",
@@ -524,6 +525,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_cell_timeout": "{where}: ainda rodando após {limit:g} s, interrompida",
         "check_cell_error": "{where}: {type}: {message}{at}",
         "check_cell_syntax": "{where}: {type}: {message} (linha {line}: {text})",
+        "check_cell_uncompilable": "{where}: {type}: {message} (o Python não consegue compilá-la)",
         "check_nothing": "nada a verificar: nenhuma de {names} foi dada",
         "check_nothing_in": "{file}: nada a verificar: nenhuma de {names} está definida ali (outros nomes: --name "
                             "delta_L=seu_nome)",

@@ -328,10 +328,12 @@ def test_a_file_name_no_encoding_can_write_is_escaped_not_a_crash(tmp_path, caps
 def test_a_cell_too_deep_to_compile_is_a_finding_not_a_crash(tmp_path, capsys):
     """A 200,000-term sum in a notebook cell: Python cannot compile it (RecursionError); that is the file's
     finding, not a traceback of the checker."""
-    cell = {"cell_type": "code", "source": "x = " + " + ".join(["1"] * 200_000) + "\n", "metadata": {},
-            "outputs": [], "execution_count": None}
+    cells = [{"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None}
+             for source in ("x = " + " + ".join(["1"] * 200_000) + "\n",
+                            "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n")]
     notebook = tmp_path / "deep.ipynb"
-    notebook.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     assert check_cli.main([str(notebook)]) == 1
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err and "RecursionError" in captured.out
+    assert "✓ sigmoid" in captured.out   # the cells after it still run, as Jupyter runs them

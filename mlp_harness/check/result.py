@@ -138,6 +138,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
             message = tr(lang, "check_cell_alarm", where=where, seconds=error["early"], limit=error.get("limit"))
         elif cell["status"] == "timeout":
             message = tr(lang, "check_cell_timeout", where=where, limit=error.get("limit"))
+        elif cell["status"] == "syntax_error" and error["where"].get("line") is None:   # too deep, too big
+            message = tr(lang, "check_cell_uncompilable", where=where, type=error["type"], message=error["message"])
         elif cell["status"] == "syntax_error":
             message = tr(lang, "check_cell_syntax", where=where, type=error["type"], message=error["message"],
                          line=error["where"]["line"], text=error.get("text", ""))

@@ -72,12 +72,14 @@ def run_cell(cell: Cell, namespace: dict, limit: float | None) -> dict:
         return out | {"status": "skipped"}
     try:
         code = compile(cell.source, cell.filename, "exec")
-    except SyntaxError as exc:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:   # a NUL byte; too deep or too big
         where = {"cell": cell.number if cell.filename.startswith("<cell ") else None,
-                 "file": None if cell.filename.startswith("<cell ") else cell.filename, "line": exc.lineno,
-                 "function": None}
-        return out | {"status": "syntax_error", "error": {"type": type(exc).__name__, "message": exc.msg,
-                                                          "where": where, "text": (exc.text or "").strip()[:80]}}
+                 "file": None if cell.filename.startswith("<cell ") else cell.filename,
+                 "line": getattr(exc, "lineno", None), "function": None}
+        message = exc.msg if isinstance(exc, SyntaxError) else str(exc) or type(exc).__name__
+        text = (getattr(exc, "text", None) or "").strip()[:80]
+        return out | {"status": "syntax_error", "error": {"type": type(exc).__name__, "message": message,
+                                                          "where": where, "text": text}}
     try:
         with time_limit(limit):
             exec(code, namespace)

@@ -90,6 +90,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "explain_too_big": "--explain: not shown, the network is too big to follow by hand: {reason}; explanations "
                            "need every matrix to have at most {limit} entries, so that the table prints each one "
                            "whole (use fewer samples with --batch-size, or smaller --layers)",
+        "explain_too_big_reason": "{label} has {size} entries (shape {shape})",
         "tag_forward": "forward pass",
         "tag_loss": "loss",
         "tag_BP1": "BP1 output error",
@@ -128,6 +129,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_nonfinite": "case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)",
         "check_missing": "not found",
         "check_missing_after": "not found (perhaps in {where}, which did not run)",
+        "check_missing_after_file": "not found (perhaps in {where}, which did not run)",
         "check_not_function": "not found: {name} holds a {what} here, not a function (reassigned after its def?)",
         "check_pass": "all {calls} calls agree with autograd",
         "check_step_pass": "your step() agrees with autograd for {steps} steps on {cases} networks",
@@ -382,7 +384,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "initial_loss": "Loss inicial",
         "final_loss": "Loss final",
         "reduction": "Redução da loss",
-        "differed": "As implementações divergiram: {what}",
+        "differed": "As implementações diferiram: {what}",
         "diverged": "O treinamento divergiu na época {epoch}: a loss ou os pesos da implementação {twin} "
                     "deixaram de ser finitos",
         "one_twin": "Só a implementação {twin} foi treinada (--impl {impl}): nada a comparar",
@@ -424,14 +426,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "rule_bound": "o limite de erro de arredondamento de cada grandeza, u = {u:.1e}{tf32}",
         "rule_tf32": ", operandos TF32 {u:.1e}",
         "ratio_note": ", no máximo {ratio:.2g} do seu limite",
-        "unbounded_note_one": "; {count} entrada ficou sem limite finito (a aritmética do próprio limite "
-                              "transbordou): aceita só porque os valores das duas implementações ali são finitos",
-        "unbounded_note_many": "; {count} entradas ficaram sem limite finito (a aritmética dos próprios limites "
-                               "transbordou): aceitas só porque os valores das duas implementações ali são finitos",
+        "unbounded_note_one": "; {count} elemento ficou sem limite finito (a aritmética do próprio limite "
+                              "transbordou): aceito só porque os valores das duas implementações ali são finitos",
+        "unbounded_note_many": "; {count} elementos ficaram sem limite finito (a aritmética dos próprios limites "
+                               "transbordou): aceitos só porque os valores das duas implementações ali são finitos",
         "summary_title": "Resumo por passo",
         "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
         "step": "passo",
-        "unnoticed": "Passou despercebido: o efeito ficou dentro de {rule} ({dtype}); "
+        "unnoticed": "Passou despercebido: o efeito ficou dentro da tolerância ({rule}, {dtype}); "
                      "tente --dtype float64 ou uma rede em que ele apareça mais.",
         # where the twins part (Mismatch.describe)
         "mismatch": "diferença no passo {step}: {where} difere — NumPy {numpy!r}, PyTorch {torch!r}, "
@@ -444,24 +446,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "twins_numpy": "na implementação NumPy",
         "twins_torch": "na implementação PyTorch",
         # --explain
-        "explain_header": "--explain: abaixo de cada linha, a fórmula da entrada [0, 0] (primeira amostra, primeira "
+        "explain_header": "--explain: abaixo de cada linha, a fórmula do elemento [0, 0] (primeira amostra, primeira "
                           "unidade; [0] de b; J inteira), com os números da implementação NumPy",
         "explain_too_big": "--explain: não mostrado, a rede é grande demais para acompanhar à mão: {reason}; as "
-                           "explicações precisam de matrizes com no máximo {limit} entradas, para que a tabela "
+                           "explicações precisam de matrizes com no máximo {limit} elementos, para que a tabela "
                            "mostre cada uma inteira (use menos amostras com --batch-size, ou --layers menores)",
+        "explain_too_big_reason": "{label} tem {size} elementos (forma {shape})",
         "tag_forward": "forward pass",
         "tag_loss": "função de custo",
         "tag_BP1": "BP1 erro da saída",
         "tag_BP2": "BP2 erro da camada oculta",
         "tag_BP3": "BP3 gradiente do viés",
         "tag_BP4": "BP4 gradiente dos pesos",
-        "tag_update": "otimizador",
+        "tag_update": "atualização",
         "tag_state": "estado do otimizador",
         # --inject-bug
         "injected": "Erro injetado {name!r}: {description}. Certo: {right}; injetado: {wrong}.",
         "mutant_no_sigma_prime": "a derivada f′(z) da ativação fica de fora de todo δ",
         "mutant_hidden_no_sigma_prime": "f′(z) fica de fora só do δ das camadas ocultas",
-        "mutant_sigma_prime_of_a": "σ′ é aplicada a a em vez de z: σ(a)(1 − σ(a)) em vez de a(1 − a)",
+        "mutant_sigma_prime_of_a": "σ′ é calculada na ativação a em vez de em z: σ(a)(1 − σ(a)) em vez de a(1 − a)",
         "mutant_sigma_prime_of_z": "σ′ é escrita em termos de a mas recebe z: z(1 − z) em vez de a(1 − a)",
         "mutant_theta_l_in_hidden_delta": "o δ oculto leva o erro de volta por θ⁽ˡ⁾ em vez de θ⁽ˡ⁺¹⁾",
         "mutant_missing_transpose": "∂J/∂θ é calculado como a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ (a transposta da matriz certa) e "
@@ -471,7 +474,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mutant_sign_flipped": "a atualização sobe o gradiente em vez de descê-lo",
         "mutant_bias_grad_first_sample": "o gradiente do viés usa o δ da primeira amostra em vez de somar "
                                          "sobre o lote",
-        "mutant_mean_instead_of_sum": "todo gradiente é a média sobre o lote, mas J = ½Σ soma sobre ele",
+        "mutant_mean_instead_of_sum": "cada gradiente é tirado como média sobre o lote (÷ N), mas J = ½Σ(y − a)² "
+                                      "soma sobre o lote, sem ÷ N",
         "mutant_right_updated_theta_in_backward": "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾), todos os gradientes antes de "
                                                   "qualquer atualização",
         "mutant_updated_theta_in_backward": "θ⁽ˡ⁺¹⁾ é atualizado assim que seu gradiente é conhecido, e o δ "
@@ -504,6 +508,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_nonfinite": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (não é um número finito)",
         "check_missing": "não encontrada",
         "check_missing_after": "não encontrada (talvez na {where}, que não rodou)",
+        "check_missing_after_file": "não encontrada (talvez em {where}, que não rodou)",
         "check_not_function": "não encontrada: {name} guarda aqui um {what}, não uma função (reatribuída depois do "
                               "def?)",
         "check_pass": "todas as {calls} chamadas concordam com o autograd",
@@ -555,7 +560,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (ou outra função de math) recebe um só número; np.exp funciona em "
                                  "arrays inteiros",
         "mistake_endless_loop": "não retorna: um laço infinito?",
-        "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ são multiplicados entrada a entrada (*) onde cabe o "
+        "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ são multiplicados elemento a elemento (*) onde cabe o "
                                        "produto de matrizes (@); os dois só coincidem quando a camada l+1 tem "
                                        "uma unidade, como no lab",
         "mistake_single_precision": "os valores concordam com os do autograd em cerca de 7 dígitos, não 16: a "
@@ -590,10 +595,10 @@ TEXTS: dict[str, dict[str, str]] = {
                      "maior |Δ| = {largest:.1e}{ratio}",
         "equal_many": "As duas implementações ficaram iguais nas {epochs} épocas ({rule}, {dtype}); "
                       "maior |Δ| = {largest:.1e}{ratio}",
-        "ok_line_one": "OK ({witnesses}): todas as grandezas do passo concordam dentro de {rule} ({dtype}); "
+        "ok_line_one": "OK ({witnesses}): todas as grandezas do passo concordam dentro da tolerância ({rule}, {dtype}); "
                        "maior |Δ| = {largest:.1e}{ratio}",
-        "ok_line_many": "OK ({witnesses}): todas as grandezas dos {steps} passos concordam dentro de {rule} "
-                        "({dtype}); maior |Δ| = {largest:.1e}{ratio}",
+        "ok_line_many": "OK ({witnesses}): todas as grandezas dos {steps} passos concordam dentro da tolerância "
+                        "({rule}, {dtype}); maior |Δ| = {largest:.1e}{ratio}",
         "diff_zero_one": "|Δ| = 0 exatamente ({count} época, no piso do eixo)",
         "diff_zero_many": "|Δ| = 0 exatamente ({count} épocas, no piso do eixo)",
         "epochs_count_one": "{count} época",
@@ -634,7 +639,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_lang_compare": "da tabela e do veredito",
         "help_lang_train": "da saída e do gráfico",
         "help_lang_check": "dos vereditos",
-        "help_lang_bench": "desta ajuda (o relatório em si é em inglês, para engenheiros)",
+        "help_lang_bench": "do relatório e desta ajuda",
         "help_group_model": "rede e dados (padrão: a rede 2-3-1 do lab, seus X, Y e θ)",
         "help_layers": "tamanhos das camadas para pesos aleatórios, por exemplo 2,3,1",
         "help_init_seed": "semente dos pesos aleatórios (padrão 0)",
@@ -680,8 +685,8 @@ TEXTS: dict[str, dict[str, str]] = {
                           "testemunha)",
         "help_inject_bug": "roda uma rede NumPy com um erro clássico de backprop, para ver como a comparação o "
                            "pega ('--inject-bug list' descreve os erros)",
-        "help_explain": "sob cada linha, a fórmula da entrada [0, 0] com os números da implementação NumPy no lugar, "
-                        "marcada com a equação do backprop de onde vem (redes cujas matrizes têm ≤ 64 entradas)",
+        "help_explain": "sob cada linha, a fórmula do elemento [0, 0] com os números da implementação NumPy no lugar, "
+                        "marcada com a equação do backprop de onde vem (redes cujas matrizes têm ≤ 64 elementos)",
         "help_width_table": "colunas que a tabela pode usar (padrão: as do terminal, COLUMNS, ou 100); valores que "
                             "não cabem lado a lado são empilhados, NumPy acima de PyTorch",
         "help_train_description": "Treina uma rede pelas fórmulas (NumPy) e pelo autograd (PyTorch) em sincronia, a "
@@ -704,15 +709,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_plot": "arquivo PNG a gravar (padrão {default})",
         "help_no_plot": "não grava gráfico",
         "help_plot_boundary": "acrescenta ao gráfico a fronteira de decisão aprendida (dados com 2 entradas)",
-        "help_check_description": "Confere as funções de backprop do lab escritas por outra pessoa — sigmoid, "
+        "help_check_description": "Confere as funções de backprop do lab escritas pelo aluno — sigmoid, "
                                   "delta_L, delta_l, gradient, optimize e um step(X, Y, thetas, eta) — contra o "
-                                  "autograd do PyTorch, fórmula por fórmula: qual está errada, em que entrada, e "
-                                  "qual é o erro provável.",
+                                  "autograd do PyTorch, fórmula por fórmula: qual está errada, em que elemento, e "
+                                  "qual é o provável erro.",
         "help_check_epilog": "Códigos de saída para um arquivo: 0 toda função encontrada está certa, 1 uma função "
                              "está errada ou o arquivo não rodou como escrito, 2 entrada inválida. Para vários "
                              "arquivos: 0 todos têm a nota máxima, 1 algum não tem (uma função ausente conta), 2 "
                              "entrada inválida. Cada arquivo roda num processo separado com limite de tempo: isso "
-                             "isola quedas e travamentos, mas não é uma sandbox de segurança (rode código não "
+                             "isola quedas e travamentos, mas não é um isolamento de segurança (rode código não "
                              "confiável num contêiner).",
         "help_files": "arquivos .py ou notebooks .ipynb",
         "help_name": "o nome que a entrega dá a uma das funções do lab, por exemplo --name delta_L=meu_delta (pode "
@@ -728,11 +733,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_details": "com vários arquivos, mostra cada tabela, não uma linha por arquivo",
         "help_width_check": "largura da linha (padrão: a do terminal)",
         "help_bench_description": "Mede o tempo de um passo de treinamento da implementação NumPy e da PyTorch, cada "
-                                  "uma sozinha, do passo verificado do harness (as duas em sincronia e comparadas), "
+                                  "uma sozinha, do passo verificado (as duas em sincronia e comparadas), "
                                   "das multiplicações de matrizes do mesmo passo sozinhas em cada biblioteca, e de "
                                   "épocas de treinamento como o mlp-train as roda (medianas de rodadas "
-                                  "intercaladas); depois o pico de memória de cada caso e a partida do mlp-compare "
-                                  "contra um simples import torch.",
+                                  "intercaladas); depois o pico de memória de cada caso e o tempo de inicialização do "
+                                  "mlp-compare comparado a um simples import torch.",
         "help_bench_epilog": "Colunas: 'harness' é um passo verificado, 'h/(np+pt)' a razão dele para o passo NumPy "
                              "mais o passo torch, cada um medido sozinho; 'fixed' a mesma razão com a regra de "
                              "tolerância fixa (--rtol/--atol: sem limites de erro a calcular); 'step/mm' a razão do "
@@ -749,7 +754,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_activations": "ativações das camadas ocultas (padrão: {names})",
         "help_group_bench_how_long": "quanto tempo",
         "help_quick": "poucos segundos ao todo: as três redes menores, float64 e sigmoid, rodadas em menor número e "
-                      "mais curtas, sem épocas, sondas de memória nem medições de partida",
+                      "mais curtas, sem épocas, sondas de memória nem medições do tempo de inicialização",
         "help_budget": "segundos de rodadas medidas por caso (padrão {default}, {quick} com --quick)",
         "help_threads": "threads do BLAS do NumPy e do torch igualmente (padrão: a escolha de cada biblioteca); 1 dá "
                         "números mais estáveis numa máquina ocupada com outro trabalho",
@@ -916,7 +921,7 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("{name} must hold real numbers (int or float), got an array of dtype {dtype}",
      "{name} deve conter números reais (int ou float), veio um array de dtype {dtype}"),
     ("{name} contains a non-finite value ({value}) at index {index}: every input must be a finite number",
-     "{name} contém um valor não finito ({value}) no índice {index}: toda entrada deve ser um número finito"),
+     "{name} contém um valor não finito ({value}) no índice {index}: todo elemento deve ser um número finito"),
     ("{theta} must be a matrix of shape {shape}, got a {ndim}-D array of shape {got}",
      "{theta} deve ser uma matriz de forma {shape}, veio um array {ndim}-D de forma {got}"),
     ("{theta} has shape {shape}: every layer needs at least one unit",
@@ -958,7 +963,7 @@ ERRORS_PT: list[tuple[str, str]] = [
      "X tem {n} linhas mas Y tem {m}: cada amostra precisa de uma linha de alvo"),
     ("Y has shape {shape} but the output layer has n_L = {n}: J compares a⁽ᴸ⁾ of shape {a_shape} with Y entry by "
      "entry, so Y must have shape {wanted}", "Y tem forma {shape} mas a camada de saída tem n_L = {n}: J compara "
-                                             "a⁽ᴸ⁾ de forma {a_shape} com Y entrada por entrada, então Y deve ter "
+                                             "a⁽ᴸ⁾ de forma {a_shape} com Y elemento a elemento, então Y deve ter "
                                              "forma {wanted}"),
     ("{loss} needs targets Y in [0, 1] ({what}), got values from {low} to {high}",
      "{loss} precisa de alvos Y em [0, 1] ({what}), vieram valores de {low} a {high}"),
@@ -986,7 +991,7 @@ ERRORS_PT: list[tuple[str, str]] = [
      "{n} linhas (é mesmo θ⁽ˡ⁺¹⁾, sem transpor?)"),
     ("δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ has shape {shape} but f′(z⁽ˡ⁾) has shape {other}: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplies "
      "them entry by entry", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ tem forma {shape} mas f′(z⁽ˡ⁾) tem forma {other}: δ⁽ˡ⁾ = "
-                            "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplica os dois entrada por entrada"),
+                            "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ f′(z⁽ˡ⁾) multiplica os dois elemento a elemento"),
     ("δ⁽ˡ⁾ has shape {shape} and a⁽ˡ⁻¹⁾ has shape {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ needs two matrices with one row "
      "per sample each (the same N)", "δ⁽ˡ⁾ tem forma {shape} e a⁽ˡ⁻¹⁾ tem forma {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ "
                                      "precisa de duas matrizes com uma linha por amostra cada (o mesmo N)"),

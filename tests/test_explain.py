@@ -172,7 +172,7 @@ def test_portuguese_table_verdict_and_tags(capsys):
     assert code == 1 and out.startswith("--explain: abaixo de cada linha")
     for text in ("Passo 1 de 1", "grandeza", "fórmula", "NumPy (à mão)", "θ⁽¹⁾ (novo)", "◀ primeira diferença",
                  "↳ função de custo: J = ", "↳ BP1 erro da saída: δ⁽²⁾[0, 0]", "↳ BP2 erro da camada oculta",
-                 "↳ otimizador: θ⁽¹⁾[0, 0] ←", "FALHA: diferença no passo 1: δ⁽²⁾[0, 0] difere — NumPy "):
+                 "↳ atualização: θ⁽¹⁾[0, 0] ←", "FALHA: diferença no passo 1: δ⁽²⁾[0, 0] difere — NumPy "):
         assert text in out, text
 
 

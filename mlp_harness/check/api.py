@@ -150,10 +150,11 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     formulas = judge(plan, raw["task"], lang)
     unfinished = next((c for c in raw["cells"] if c["status"] in ("syntax_error", "error", "timeout")), None)
     if unfinished:   # a function not found may be in a cell that stopped before defining it
-        where = unfinished.get("file") or tr(lang, "check_cell", cell=unfinished["number"])
+        file = unfinished.get("file")   # a .py file, or else a notebook's cell ("in the cell", "in file.py")
+        where = file or tr(lang, "check_cell", cell=unfinished["number"])
         for f in formulas.values():
             if f.status == "missing":
-                f.message = tr(lang, "check_missing_after", where=where)
+                f.message = tr(lang, "check_missing_after_file" if file else "check_missing_after", where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
     hints = {} if unfinished else same_arity(raw.get("defined") or {}, raw["task"]["found"], formulas, names or {})

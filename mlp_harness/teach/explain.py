@@ -421,13 +421,13 @@ def explain_step(config: RunConfig, before: StepInputs,
     return {(quantity, layer): explain_quantity(ctx, quantity, layer) for quantity, layer, _ in record.quantities()}
 
 
-def too_big(before: StepInputs, record: StepRecord, limit: int = EXPLAIN_LIMIT) -> str | None:
+def too_big(before: StepInputs, record: StepRecord, limit: int = EXPLAIN_LIMIT, lang: str = "en") -> str | None:
     """Why the step is too big to explain (the first matrix with more than ``limit`` entries), or None."""
     arrays = [("X", record.activations[0]), ("Y", before.Y)]
     arrays += [(quantity_label(q, l), np.asarray(v)) for q, l, v in record.quantities()]
     for label, value in arrays:
         if value.size > limit:
-            return f"{label} has {value.size} entries (shape {value.shape})"
+            return tr(lang, "explain_too_big_reason", label=label, size=value.size, shape=value.shape)
     return None
 
 
@@ -435,7 +435,7 @@ def explanation_notes(recorder: StepRecorder, config: RunConfig, lang: str = "en
                       ) -> tuple[list[str], Callable[[int, QuantityDiff], list[str]] | None]:
     """(lines to print before the table, the table's per-row hook) for the steps the recorder kept."""
     first_inputs, first_record = recorder.steps[1]
-    reason = too_big(first_inputs, first_record)
+    reason = too_big(first_inputs, first_record, lang=lang)
     if reason:
         return [tr(lang, "explain_too_big", reason=reason, limit=EXPLAIN_LIMIT)], None
     explained = {step: explain_step(config, *kept) for step, kept in recorder.steps.items()}

@@ -117,4 +117,4 @@ def test_activation_mistakes_also_run_with_softmax_and_cross_entropy():
 def test_every_mistake_is_described_in_portuguese_too(name):
     from mlp_harness.i18n import TEXTS
     assert f"mutant_{name}" in TEXTS["pt"]
-    assert MUTANTS[name].explain("pt").startswith(f"Erro injetado {name!r}: {TEXTS['pt'][f'mutant_{name}']}.")
+    assert MUTANTS[name].explain("pt").startswith(f"Erro injetado (--inject-bug {name}): {TEXTS['pt'][f'mutant_{name}']}.")

@@ -60,7 +60,7 @@ MISTAKES: list[Mistake] = [
     Mistake("hidden_no_sigma_prime", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
     Mistake("sigma_prime_of_a", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ(a⁽ˡ⁾)(1 − σ(a⁽ˡ⁾))",
             lambda d, theta, a: (d @ theta) * _sigma(a) * (1 - _sigma(a))),
-    Mistake("elementwise_product", "delta_l", "(δ⁽ˡ⁺¹⁾ * θ⁽ˡ⁺¹⁾) ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾), * elementwise",
+    Mistake("elementwise_product", "delta_l", "(δ⁽ˡ⁺¹⁾ * θ⁽ˡ⁺¹⁾) ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
             lambda d, theta, a: (d * theta) * a * (1 - a)),
     Mistake("theta_transposed", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
             lambda d, theta, a: (d @ theta.T) * a * (1 - a)),

@@ -71,7 +71,7 @@ def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
 def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0) -> list[str]:
     head = f"{MARKS[f.status]} {f.name:<9} {formula_of(f, lang).ljust(pad)}"
     if f.status in ("pass", "missing"):
-        tail = f"max |Δ| {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
+        tail = f"{tr(lang, 'max_diff')} {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
         return [(head + "  " + (tail if f.status == "pass" else f.message)).rstrip()]
     wrap = lambda text, label="": textwrap.wrap(label + text, width, initial_indent="    ",  # noqa: E731
                                                 subsequent_indent="      ")
@@ -118,7 +118,13 @@ def wrong_items(result: CheckResult) -> list[str]:
     wrong = {n: f for n, f in result.formulas.items() if f.status in ("fail", "error")}
     if "step" in wrong and wrong["step"].source == "chain" and len(wrong) > 1:
         del wrong["step"]
-    return [f"{n}: {f.mistake or tr(lang, f'check_line_{f.status}')}" for n, f in wrong.items() if points[n] > 0]
+    return [f"{n}: {mistake_label(f, lang)}" for n, f in wrong.items() if points[n] > 0]
+
+
+def mistake_label(f: FormulaResult, lang: str) -> str:
+    """A wrong function in a batch's line: the catalogue's id in English (a teacher's short label; the JSON's
+    ``mistake``), the plain verdict in Portuguese, whose text never shows the ids (--details describes it)."""
+    return f.mistake if f.mistake and lang == "en" else tr(lang, f"check_line_{f.status}")
 
 
 def missing_items(result: CheckResult) -> list[str]:

@@ -107,7 +107,8 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], 
     found = [m for m in MUTANTS.values() if matches(m, failures)]
     if not found:
         return None
-    described = [f"{m.name}: {m.describe(lang)} ({m.wrong})" for m in found]
+    described = [tr(lang, "check_diagnosis_step", name=m.name, description=m.describe(lang), wrong=m.wrong)
+                 for m in found]
     return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
         if len(found) > 1 else described[0]
 

@@ -266,8 +266,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_bias": "random weights with biases b⁽ˡ⁾ (with --layers)",
         "help_weights": "arrays theta1…thetaL of shape (out, in), optional b1…bL",
         "help_data": "arrays X (N, n0) and Y (N, nL); with cross_entropy Y may be integer labels (N,)",
-        "help_activation": "hidden layers' activation (default sigmoid, as in the lab)",
-        "help_output_activation": "output layer's activation (default sigmoid; softmax goes with --loss cross_entropy)",
+        "help_activation": "hidden layers' activation (default sigmoid, as in the lab); the Portuguese names "
+                           "sigmoide, tangente_hiperbolica and identidade are accepted too",
+        "help_output_activation": "output layer's activation (default sigmoid; softmax goes with --loss "
+                                  "cross_entropy); Portuguese names as for --activation",
         "help_loss": "half_sse = the lab's ½Σ(y−a)² (default); mse, bce, cross_entropy as torch.nn's",
         "help_group_run": "training and comparison",
         "help_lr": "learning rate η (default {default})",
@@ -363,7 +365,8 @@ TEXTS: dict[str, dict[str, str]] = {
                              "1 MB of them); 'noise' the largest interquartile range over median among the timings.",
         "help_group_bench_what": "what to measure (default: every net, dtype and benchmarked activation)",
         "help_nets": "networks: {names}",
-        "help_activations": "hidden activations (default: {names})",
+        "help_activations": "hidden activations (default: {names}); Portuguese names as for mlp-compare's "
+                            "--activation",
         "help_group_bench_how_long": "how long",
         "help_quick": "a few seconds in all: the three smaller nets, float64 and sigmoid, fewer and shorter rounds, "
                       "no epochs, memory probes or start-up runs",
@@ -648,8 +651,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_bias": "pesos aleatórios com vieses b⁽ˡ⁾ (com --layers)",
         "help_weights": "arrays theta1…thetaL de forma (saída, entrada), e opcionalmente b1…bL",
         "help_data": "arrays X (N, n0) e Y (N, nL); com cross_entropy, Y pode ser um vetor de rótulos inteiros (N,)",
-        "help_activation": "ativação das camadas ocultas (padrão sigmoid, como no lab)",
-        "help_output_activation": "ativação da camada de saída (padrão sigmoid; softmax vai com --loss cross_entropy)",
+        "help_activation": "ativação das camadas ocultas (padrão sigmoid, como no lab); os nomes em português "
+                           "sigmoide, tangente_hiperbolica e identidade também valem",
+        "help_output_activation": "ativação da camada de saída (padrão sigmoid; softmax vai com --loss "
+                                  "cross_entropy); nomes em português como em --activation",
         "help_loss": "função de custo: half_sse = a ½Σ(y−a)² do lab (padrão); mse, bce, cross_entropy como as do "
                      "torch.nn",
         "help_group_run": "treinamento e comparação",
@@ -753,7 +758,8 @@ TEXTS: dict[str, dict[str, str]] = {
                              "maior intervalo interquartil sobre a mediana entre as medições.",
         "help_group_bench_what": "o que medir (padrão: toda rede, todo dtype e toda ativação medida)",
         "help_nets": "redes: {names}",
-        "help_activations": "ativações das camadas ocultas (padrão: {names})",
+        "help_activations": "ativações das camadas ocultas (padrão: {names}); nomes em português como no "
+                            "--activation do mlp-compare",
         "help_group_bench_how_long": "quanto tempo",
         "help_quick": "poucos segundos ao todo: as três redes menores, float64 e sigmoid, rodadas em menor número e "
                       "mais curtas, sem épocas, sondas de memória nem medições do tempo de inicialização",

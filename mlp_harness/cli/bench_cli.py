@@ -19,7 +19,7 @@ from ..bench.bench import (NETS, CaseResult, Settings, StartupResult, available_
 from ..verify.files import check_json_path, write_json
 from ..bench.machine import describe_machine, machine_lines, thread_limit
 from ..i18n import tr
-from .options import ArgumentParser, add_device_options, add_lang_option, guarded, lang_of
+from .options import ArgumentParser, activation_name, add_device_options, add_lang_option, guarded, lang_of
 
 #: ``--quick``: a few seconds in all, for a smoke test: the three smaller nets (``--nets`` adds the big one),
 #: float64 and sigmoid only, short rounds, no epochs, memory probes or start-up runs; the ratios are rougher
@@ -49,7 +49,7 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     g.add_argument("--nets", nargs="+", choices=[net.name for net in NETS], metavar=tr(lang, "meta_net"),
                    help=tr(lang, "help_nets", names=", ".join(net.name for net in NETS)))
     g.add_argument("--dtypes", nargs="+", choices=("float64", "float32"), metavar="DTYPE", help="float64, float32")
-    g.add_argument("--activations", nargs="+", metavar=tr(lang, "meta_name"),
+    g.add_argument("--activations", nargs="+", type=activation_name, metavar=tr(lang, "meta_name"),
                    help=tr(lang, "help_activations", names=", ".join(default_activations())))
     g = p.add_argument_group(tr(lang, "help_group_bench_how_long"))
     g.add_argument("--quick", action="store_true", help=tr(lang, "help_quick"))

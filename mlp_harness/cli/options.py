@@ -116,6 +116,18 @@ def non_negative_int(text: str) -> int:
     return value
 
 
+#: the activations' Portuguese names, accepted wherever an activation is named on the command line ("tangente"
+#: alone is not one: it is tan, not tanh)
+ACTIVATION_ALIASES = {"sigmoide": "sigmoid", "sigmóide": "sigmoid", "tangente_hiperbolica": "tanh",
+                      "tangente_hiperbólica": "tanh", "identidade": "identity"}
+
+
+def activation_name(text: str) -> str:
+    """argparse type for an activation: its name, or its Portuguese name (``sigmoide``) turned into it; an
+    unknown name passes through, for the option's choices to refuse."""
+    return ACTIVATION_ALIASES.get(text.strip().lower(), text)
+
+
 # The add_*_options helpers write their group titles and help texts in ``lang`` (keys help_* of
 # mlp_harness.i18n.TEXTS); the flags themselves are the same in every language.
 
@@ -128,8 +140,8 @@ def add_model_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
     g.add_argument("--weights", metavar=npz, help=tr(lang, "help_weights"))
     g.add_argument("--data", metavar=npz, help=tr(lang, "help_data"))
     g.add_argument("--activation", choices=[n for n, f in ACTIVATIONS.items() if not f.output_only],
-                   default="sigmoid", help=tr(lang, "help_activation"))
-    g.add_argument("--output-activation", choices=list(ACTIVATIONS), default="sigmoid",
+                   type=activation_name, default="sigmoid", help=tr(lang, "help_activation"))
+    g.add_argument("--output-activation", choices=list(ACTIVATIONS), type=activation_name, default="sigmoid",
                    help=tr(lang, "help_output_activation"))
     g.add_argument("--loss", choices=list(LOSSES), default="half_sse", help=tr(lang, "help_loss"))
 

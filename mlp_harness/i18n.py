@@ -259,7 +259,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_lang_compare": "the table and the verdict",
         "help_lang_train": "the output and the plot",
         "help_lang_check": "the verdicts",
-        "help_lang_bench": "this help (the report itself is in English, for engineers)",
+        "help_lang_bench": "the report and this help",
         "help_group_model": "network and data (default: the lab's 2-3-1 network, X, Y and θ)",
         "help_layers": "layer sizes for random weights, e.g. 2,3,1",
         "help_init_seed": "seed of the random weights (default 0)",
@@ -349,6 +349,51 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_jobs": "files checked at once, each in its own process (default: the number of CPUs)",
         "help_details": "with several files, print every table, not one line each",
         "help_width_check": "line width (default: the terminal's)",
+        # mlp-bench's report: the table's headings (bench_cli.COLUMNS' order), then its lines
+        "bench_col_0": "net",
+        "bench_col_1": "N",
+        "bench_col_2": "dtype",
+        "bench_col_3": "hidden",
+        "bench_col_4": "NumPy step",
+        "bench_col_5": "torch step",
+        "bench_col_6": "harness",
+        "bench_col_7": "h/(np+pt)",
+        "bench_col_8": "fixed",
+        "bench_col_9": "step/mm",
+        "bench_col_10": "epoch/mm",
+        "bench_col_11": "np/pt epoch",
+        "bench_col_12": "BLAS np/pt",
+        "bench_col_13": "peak MB",
+        "bench_col_14": "peak/arrays",
+        "bench_col_15": "noise",
+        "bench_cpu": "CPU: {cpu}, {cores} usable cores; Python {python}",
+        "bench_numpy": "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})",
+        "bench_torch": "PyTorch {version}: BLAS {blas} ({library}), kernel {kernel}, {threads}, {interop} inter-op",
+        "bench_kernel_unknown": "not reported (needs threadpoolctl)",
+        "bench_not_reported": "not reported",
+        "bench_no_details": "no details",
+        "bench_threads_one": "{n} thread",
+        "bench_threads_many": "{n} threads",
+        "bench_lockstep": "In lockstep: {how}",
+        "bench_kernels_forced": "Kernels forced by the environment: {forced}",
+        "bench_kernels_own": "Kernels: each library's own choice for this CPU (no variable forces one)",
+        "bench_thread_variables": "Thread settings from the environment: {variables}",
+        "bench_torch_on": "torch twin on {device}{tf32}",
+        "bench_tf32_on": ", TF32 allowed",
+        "bench_tf32_off": ", TF32 off",
+        "bench_load_before": "load average before: {load:.2f}",
+        "bench_load_after": "load average after: {load:.2f}",
+        "bench_busy": "note: other work is running; with more than one thread per library, timings will be "
+                      "unsteady (--threads 1 gives steadier ones)",
+        "bench_mismatch_note": "note: {case}: {mismatches} of {steps} verified steps found a mismatch, the first: {first}",
+        "bench_startup": "Start-up over a bare import torch ({torch:.2f} s): mlp-compare (the lab, one step) "
+                         "{compare:.2f} s, {compare_ratio:.2f}×; mlp-check (one function) {check:.2f} s, "
+                         "{check_ratio:.2f}× (medians of {runs} fresh interpreters each, in turns)",
+        "bench_startup_quick": "Start-up: not measured with --quick",
+        "bench_import": "import manual_mlp: {manual_mlp:.3f} s in a fresh interpreter (NumPy alone {numpy:.3f} s); "
+                        "torch imported: {torch}",
+        "bench_yes": "yes",
+        "bench_no": "no",
         "help_bench_description": "Time one training step of the NumPy twin and of the PyTorch twin alone, the "
                                   "harness's verified step (both in lockstep and compared), the same step's matmuls "
                                   "alone through each library, and training epochs as mlp-train runs them (medians "
@@ -739,22 +784,68 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_jobs": "arquivos conferidos ao mesmo tempo, cada um em seu processo (padrão: o número de CPUs)",
         "help_details": "com vários arquivos, mostra cada tabela, não uma linha por arquivo",
         "help_width_check": "largura da linha (padrão: a do terminal)",
+        # mlp-bench's report: the table's headings (bench_cli.COLUMNS' order), then its lines
+        "bench_col_0": "rede",
+        "bench_col_1": "N",
+        "bench_col_2": "dtype",
+        "bench_col_3": "oculta",
+        "bench_col_4": "passo NumPy",
+        "bench_col_5": "passo torch",
+        "bench_col_6": "verificado",
+        "bench_col_7": "v/(np+pt)",
+        "bench_col_8": "fixa",
+        "bench_col_9": "passo/mm",
+        "bench_col_10": "época/mm",
+        "bench_col_11": "np/pt época",
+        "bench_col_12": "BLAS np/pt",
+        "bench_col_13": "pico MB",
+        "bench_col_14": "pico/arrays",
+        "bench_col_15": "ruído",
+        "bench_cpu": "CPU: {cpu}, {cores} núcleos utilizáveis; Python {python}",
+        "bench_numpy": "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})",
+        "bench_torch": "PyTorch {version}: BLAS {blas} ({library}), kernel {kernel}, {threads}, {interop} entre operações",
+        "bench_kernel_unknown": "não informado (precisa do threadpoolctl)",
+        "bench_not_reported": "não informado",
+        "bench_no_details": "sem detalhes",
+        "bench_threads_one": "{n} thread",
+        "bench_threads_many": "{n} threads",
+        "bench_lockstep": "Em sincronia: {how}",
+        "bench_kernels_forced": "Kernels impostos pelo ambiente: {forced}",
+        "bench_kernels_own": "Kernels: a escolha de cada biblioteca para esta CPU (nenhuma variável impõe um)",
+        "bench_thread_variables": "Threads definidas pelo ambiente: {variables}",
+        "bench_torch_on": "implementação PyTorch em {device}{tf32}",
+        "bench_tf32_on": ", TF32 permitido",
+        "bench_tf32_off": ", TF32 desligado",
+        "bench_load_before": "carga média antes: {load:.2f}",
+        "bench_load_after": "carga média depois: {load:.2f}",
+        "bench_busy": "nota: há outro trabalho rodando; com mais de uma thread por biblioteca, as medições vão "
+                      "oscilar (--threads 1 as deixa mais estáveis)",
+        "bench_mismatch_note": "nota: {case}: {mismatches} de {steps} passos verificados acharam uma diferença; a primeira: "
+                               "{first}",
+        "bench_startup": "Tempo de inicialização, comparado a um simples import torch ({torch:.2f} s): mlp-compare (o lab, "
+                         "um passo) {compare:.2f} s, {compare_ratio:.2f}×; mlp-check (uma função) {check:.2f} s, "
+                         "{check_ratio:.2f}× (medianas de {runs} interpretadores novos cada, alternados)",
+        "bench_startup_quick": "Tempo de inicialização: não medido com --quick",
+        "bench_import": "import manual_mlp: {manual_mlp:.3f} s num interpretador novo (só o NumPy {numpy:.3f} s); "
+                        "torch importado: {torch}",
+        "bench_yes": "sim",
+        "bench_no": "não",
         "help_bench_description": "Mede o tempo de um passo de treinamento da implementação NumPy e da PyTorch, cada "
                                   "uma sozinha, do passo verificado (as duas em sincronia e comparadas), "
                                   "das multiplicações de matrizes do mesmo passo sozinhas em cada biblioteca, e de "
                                   "épocas de treinamento como o mlp-train as roda (medianas de rodadas "
                                   "intercaladas); depois o pico de memória de cada caso e o tempo de inicialização do "
                                   "mlp-compare comparado a um simples import torch.",
-        "help_bench_epilog": "Colunas: 'harness' é um passo verificado, 'h/(np+pt)' a razão dele para o passo NumPy "
-                             "mais o passo torch, cada um medido sozinho; 'fixed' a mesma razão com a regra de "
-                             "tolerância fixa (--rtol/--atol: sem limites de erro a calcular); 'step/mm' a razão do "
+        "help_bench_epilog": "Colunas: 'verificado' é um passo verificado, 'v/(np+pt)' a razão dele para o passo "
+                             "NumPy mais o passo torch, cada um medido sozinho; 'fixa' a mesma razão com a regra de "
+                             "tolerância fixa (--rtol/--atol: sem limites de erro a calcular); 'passo/mm' a razão do "
                              "passo NumPy para suas multiplicações de matrizes sozinhas (1.0 = nada além do BLAS); "
-                             "'epoch/mm' o mesmo para uma época de mlp-train --impl numpy (um passo por época); "
-                             "'np/pt epoch' a razão de uma época de --impl numpy para uma de --impl torch; "
+                             "'época/mm' o mesmo para uma época de mlp-train --impl numpy (um passo por época); "
+                             "'np/pt época' a razão de uma época de --impl numpy para uma de --impl torch; "
                              "'BLAS np/pt' a das multiplicações de matrizes do NumPy para as mesmas do torch; "
-                             "'peak MB' o pico de 10 passos verificados acima dos imports, num interpretador novo, "
-                             "e 'peak/arrays' a razão dele para os arrays que precisam existir (X, Y e os registros "
-                             "de um passo das duas implementações; mostrada a partir de 1 MB deles); 'noise' o "
+                             "'pico MB' o pico de 10 passos verificados acima dos imports, num interpretador novo, "
+                             "e 'pico/arrays' a razão dele para os arrays que precisam existir (X, Y e os registros "
+                             "de um passo das duas implementações; mostrada a partir de 1 MB deles); 'ruído' o "
                              "maior intervalo interquartil sobre a mediana entre as medições.",
         "help_group_bench_what": "o que medir (padrão: toda rede, todo dtype e toda ativação medida)",
         "help_nets": "redes: {names}",
@@ -1139,6 +1230,21 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("Permission denied", "permissão negada"),
     ("No such file or directory", "arquivo ou pasta inexistente"),
     ("Is a directory", "é uma pasta"),
+    # mlp-bench (cli/bench_cli.py, bench/machine.py), and torch_reference/lockstep.py's description in its header
+    ("--activations: {names} not available in both twins; choose from {known}",
+     "--activations: {names} não existe nas duas implementações; escolha entre {known}"),
+    ("--budget must be > 0 and at most {limit} seconds per case, got {value}",
+     "--budget deve ser > 0 e no máximo {limit} segundos por caso, veio {value}"),
+    ("--threads must be between 1 and 4096, got {value}", "--threads deve estar entre 1 e 4096, veio {value}"),
+    ("--threads must be at least 1, got {value}", "--threads deve ser pelo menos 1, veio {value}"),
+    ("--threads {n} needs threadpoolctl to set NumPy's BLAS threads (pip install threadpoolctl), or start with "
+     "OPENBLAS_NUM_THREADS={n}", "--threads {n} precisa do threadpoolctl para definir as threads do BLAS do NumPy "
+                                 "(pip install threadpoolctl), ou comece com OPENBLAS_NUM_THREADS={n}"),
+    ("threads: NumPy's BLAS {numpy}, torch {torch}; steps {how}",
+     "threads: BLAS do NumPy {numpy}, torch {torch}; passos {how}"),
+    ("at the same time when a step has ≥ 10^{n} matmul flops",
+     "ao mesmo tempo quando um passo tem ≥ 10^{n} flops de multiplicação de matrizes"),
+    ("one after the other", "um depois do outro"),
     # torch_reference/device.py
     ("unknown device {name}: use 'cpu' or 'cuda'", "dispositivo desconhecido {name}: use 'cpu' ou 'cuda'"),
     ("the torch twin runs on 'cpu' or 'cuda', not {name}", "a implementação PyTorch roda em 'cpu' ou 'cuda', não "

@@ -138,6 +138,7 @@ class HarnessTally:
     steps: int = 0
     mismatches: int = 0
     first: str | None = None
+    first_pt: str | None = None   # the same, in Portuguese (mlp-bench --lang pt)
 
 
 def verified_step(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array,
@@ -156,6 +157,7 @@ def verified_step(config: RunConfig, thetas: list[Array], biases: list[Array] | 
         if mismatch is not None:
             tally.mismatches += 1
             tally.first = tally.first or mismatch.describe()
+            tally.first_pt = tally.first_pt or mismatch.describe("pt")
     return step
 
 

@@ -26,6 +26,8 @@ import torch
 from manual_mlp.validation import InputError
 from torch_reference.lockstep import Lockstep, usable_cores
 
+from ..i18n import tr, tr_n, translate
+
 #: variables that choose a library's kernel (instruction set, cache sizes) instead of letting it detect the CPU
 KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR",
                     "ATEN_CPU_CAPABILITY", "NPY_DISABLE_CPU_FEATURES")
@@ -101,26 +103,26 @@ def describe_machine(device: str = "cpu") -> dict:
             "lockstep": Lockstep(torch.device(device)).describe()}
 
 
-def threads(n: int | None) -> str:
-    return "? threads" if n is None else f"{n} thread{'' if n == 1 else 's'}"
+def threads(n: int | None, lang: str = "en") -> str:
+    return "? threads" if n is None else tr_n(lang, "bench_threads", n, n=n)
 
 
-def machine_lines(info: dict) -> list[str]:
-    """The machine, in a few lines for the top of the benchmark's table."""
+def machine_lines(info: dict, lang: str = "en") -> list[str]:
+    """The machine, in a few lines for the top of the benchmark's table (in ``lang``)."""
     npb, ptb = info["numpy"], info["torch"]
-    lines = [f"CPU: {info['cpu']}, {info['cores']} usable cores; Python {info['python']}",
-             f"NumPy {npb['version']}: BLAS {npb['blas']} {npb['blas_version']}, kernel "
-             f"{npb.get('kernel', 'not reported (needs threadpoolctl)')}, {threads(npb.get('threads'))} "
-             f"({npb.get('threads_source', 'not reported')})"]
-    lines.append(f"PyTorch {ptb['version']}: BLAS {ptb['blas']} ({ptb['blas_library'] or 'no details'}), kernel "
-                 f"{ptb['kernel']}, {threads(ptb['threads'])}, {ptb['interop_threads']} inter-op")
-    lines.append(f"In lockstep: {info['lockstep']}")
+    lines = [tr(lang, "bench_cpu", cpu=info["cpu"], cores=info["cores"], python=info["python"]),
+             tr(lang, "bench_numpy", version=npb["version"], blas=npb["blas"], blas_version=npb["blas_version"],
+                kernel=npb.get("kernel", tr(lang, "bench_kernel_unknown")), threads=threads(npb.get("threads"), lang),
+                source=npb.get("threads_source", tr(lang, "bench_not_reported")))]
+    lines.append(tr(lang, "bench_torch", version=ptb["version"], blas=ptb["blas"],
+                    library=ptb["blas_library"] or tr(lang, "bench_no_details"), kernel=ptb["kernel"],
+                    threads=threads(ptb["threads"], lang), interop=ptb["interop_threads"]))
+    lines.append(tr(lang, "bench_lockstep", how=translate(lang, info["lockstep"])))
     forced = ", ".join(f"{k}={v}" for k, v in info["kernel_variables"].items())
-    lines.append(f"Kernels forced by the environment: {forced}" if forced else
-                 "Kernels: each library's own choice for this CPU (no variable forces one)")
+    lines.append(tr(lang, "bench_kernels_forced", forced=forced) if forced else tr(lang, "bench_kernels_own"))
     if info["thread_variables"]:
-        lines.append("Thread settings from the environment: " +
-                     ", ".join(f"{k}={v}" for k, v in info["thread_variables"].items()))
+        lines.append(tr(lang, "bench_thread_variables",
+                        variables=", ".join(f"{k}={v}" for k, v in info["thread_variables"].items())))
     if info.get("cuda"):
         c = info["cuda"]
         lines.append(f"GPU: {c['name']} (CUDA {c['cuda']})")

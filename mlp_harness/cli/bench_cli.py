@@ -36,13 +36,19 @@ MAX_BUDGET_S = 3600.0
 #: a load average above this before the run means the machine is busy with other work
 BUSY_LOAD = 0.5
 
+#: the table's columns, each as (its English heading, its width); :func:`headings` gives them in a language
 COLUMNS = (("net", 15), ("N", 4), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
            ("harness", 10), ("h/(np+pt)", 9), ("fixed", 5), ("step/mm", 7), ("epoch/mm", 8), ("np/pt epoch", 11),
            ("BLAS np/pt", 10), ("peak MB", 9), ("peak/arrays", 11), ("noise", 5))
 
 
+def headings(lang: str) -> list[str]:
+    """The columns' headings in ``lang`` (keys bench_col_0… of mlp_harness.i18n.TEXTS, in COLUMNS' order)."""
+    return [tr(lang, f"bench_col_{i}") for i in range(len(COLUMNS))]
+
+
 def build_parser(lang: str = "en") -> ArgumentParser:
-    """The options; ``lang`` is the language of ``--help`` (the report itself is in English)."""
+    """The options; ``lang`` is the language of ``--help`` and of the report."""
     p = ArgumentParser(prog="mlp-bench", lang=lang, description=tr(lang, "help_bench_description"),
                        epilog=tr(lang, "help_bench_epilog"))
     g = p.add_argument_group(tr(lang, "help_group_bench_what"))
@@ -88,7 +94,7 @@ def ratio(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
 
 
-def case_row(r: CaseResult) -> str:
+def case_row(r: CaseResult, lang: str = "en") -> str:
     mem = r.memory
     cells = (r.net, str(r.batch), r.dtype, r.activation, duration(r.numpy_step.median),
              duration(r.torch_step.median), duration(r.harness_step.median), ratio(r.harness_ratio),
@@ -96,18 +102,19 @@ def case_row(r: CaseResult) -> str:
              ratio(r.step_over_matmuls), ratio(r.epoch_over_matmuls), ratio(r.epoch_ratio), ratio(r.blas_ratio),
              "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
              f"{r.noise:.0%}")
-    return row(cells)
+    return row(cells, lang)
 
 
-def row(cells) -> str:
+def row(cells, lang: str = "en") -> str:
+    """A line of the table: each column as wide as its width or its heading in ``lang``, whichever is wider."""
+    widths = [max(width, len(h)) for (_, width), h in zip(COLUMNS, headings(lang))]
     return "  ".join(cell.rjust(width) if i >= 4 else cell.ljust(width)
-                     for i, (cell, (_, width)) in enumerate(zip(cells, COLUMNS))).rstrip()
+                     for i, (cell, width) in enumerate(zip(cells, widths))).rstrip()
 
 
-def startup_line(s: StartupResult) -> str:
-    return (f"Start-up over a bare import torch ({s.import_torch_s:.2f} s): mlp-compare (the lab, one step) "
-            f"{s.compare_s:.2f} s, {s.compare_ratio:.2f}×; mlp-check (one function) {s.check_s:.2f} s, "
-            f"{s.check_ratio:.2f}× (medians of {s.runs} fresh interpreters each, in turns)")
+def startup_line(s: StartupResult, lang: str = "en") -> str:
+    return tr(lang, "bench_startup", torch=s.import_torch_s, compare=s.compare_s, compare_ratio=s.compare_ratio,
+              check=s.check_s, check_ratio=s.check_ratio, runs=s.runs)
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -117,39 +124,39 @@ def _main(argv: list[str] | None = None) -> int:
         return run(settings, args)
 
 
-def header(settings: Settings, machine: dict, load: float, threads: int | None) -> list[str]:
+def header(settings: Settings, machine: dict, load: float, threads: int | None, lang: str = "en") -> list[str]:
     """The machine, where the torch twin runs, and whether other work is running."""
-    lines = machine_lines(machine)
-    tf32 = f", TF32 {'allowed' if settings.allow_tf32 else 'off'}" if settings.device != "cpu" else ""
-    lines += [f"torch twin on {settings.device}{tf32}", f"load average before: {load:.2f}"]
+    lines = machine_lines(machine, lang)
+    tf32 = tr(lang, "bench_tf32_on" if settings.allow_tf32 else "bench_tf32_off") if settings.device != "cpu" else ""
+    lines += [tr(lang, "bench_torch_on", device=settings.device, tf32=tf32), tr(lang, "bench_load_before", load=load)]
     if load > BUSY_LOAD and threads != 1:
-        lines.append("note: other work is running; with more than one thread per library, timings will be "
-                     "unsteady (--threads 1 gives steadier ones)")
+        lines.append(tr(lang, "bench_busy"))
     return lines
 
 
 def run(settings: Settings, args) -> int:
     machine, load_before = describe_machine(settings.device), os.getloadavg()[0]
-    print("\n".join(header(settings, machine, load_before, args.threads)) + "\n")
-    print(row([name for name, _ in COLUMNS]))
+    lang = args.lang
+    print("\n".join(header(settings, machine, load_before, args.threads, lang)) + "\n")
+    print(row(headings(lang), lang))
     cases = []
     for net in [net for net in NETS if net.name in settings.nets]:
         for dtype in settings.dtypes:
             for activation in settings.activations:
                 cases.append(measure_case(net, dtype, activation, settings))
-                print(case_row(cases[-1]), flush=True)
+                print(case_row(cases[-1], lang), flush=True)
     for case in cases:
         if case.harness_tally.mismatches:
             t = case.harness_tally
-            print(f"note: {case.net} {case.dtype} {case.activation}: {t.mismatches} of {t.steps} verified steps "
-                  f"found a mismatch, the first: {t.first}")
+            print(tr(lang, "bench_mismatch_note", case=f"{case.net} {case.dtype} {case.activation}",
+                     mismatches=t.mismatches, steps=t.steps, first=t.first if lang == "en" else t.first_pt))
     startup = measure_startup(settings.startup_runs) if settings.startup_runs else None
-    print("\n" + (startup_line(startup) if startup else "Start-up: not measured with --quick"))
+    print("\n" + (startup_line(startup, lang) if startup else tr(lang, "bench_startup_quick")))
     imports = measure_import(1 if args.quick else 7)
-    print(f"import manual_mlp: {imports.manual_mlp_s:.3f} s in a fresh interpreter (NumPy alone "
-          f"{imports.numpy_s:.3f} s); torch imported: {'yes' if imports.imports_torch else 'no'}")
+    print(tr(lang, "bench_import", manual_mlp=imports.manual_mlp_s, numpy=imports.numpy_s,
+             torch=tr(lang, "bench_yes" if imports.imports_torch else "bench_no")))
     load_after = os.getloadavg()[0]
-    print(f"load average after: {load_after:.2f}")
+    print(tr(lang, "bench_load_after", load=load_after))
     if args.json:
         write_json(args.json, {"machine": machine, "settings": asdict(settings),
                                "load_average": {"before": load_before, "after": load_after},

@@ -58,6 +58,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "step_of": "Step {step} of {steps}",
         "step_title": "Step {step}",
         "new": "(new)",
+        "value_shape": "shape {shape}",
         "first_mismatch_mark": "◀ first mismatch",
         "witnesses": "formula = autograd",
         "witnesses_fd": "formula = autograd = finite differences",
@@ -297,8 +298,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_betas": "Adam's moment decay rates (default 0.9,0.999)",
         "help_eps": "Adam's ε (default 1e-8)",
         "help_compare_description": "Run a network's training step by the formulas (NumPy) and by autograd "
-                                    "(PyTorch) from the same weights, and print every quantity side by side. With "
-                                    "no options: the lab's 2-3-1 network, one step with η = 0.1.",
+                                    "(PyTorch) from the same weights, and print every quantity side by side, with max "
+                                    "|Δ|, the largest |NumPy − PyTorch| among its entries. With no options: the lab's 2-3-1 network, one step with η = 0.1.",
         "help_compare_epilog": "Exit codes: 0 all quantities match, 1 mismatch or divergence, 2 bad input.",
         "help_gradcheck": "also check every gradient against central finite differences in float64 (a third witness)",
         "help_inject_bug": "run a NumPy network with a classic backprop mistake, to see how the comparison catches "
@@ -326,10 +327,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_plot": "PNG file to write (default {default})",
         "help_no_plot": "write no plot",
         "help_plot_boundary": "add the learned decision boundary to the plot (data with 2 inputs)",
-        "help_check_description": "Check the lab's backprop functions written by someone else — sigmoid, delta_L, "
-                                  "delta_l, gradient, optimize and a step(X, Y, thetas, eta) — against PyTorch "
-                                  "autograd, formula by formula: which is wrong, at which entry, and the mistake it "
-                                  "probably is.",
+        "help_check_description": "Check the lab's backprop functions written by a student — sigmoid, delta_L "
+                                  "(BP1), delta_l (BP2), gradient (BP4; BP3, the bias gradient, has no function: the "
+                                  "lab's network has no biases), optimize and a step(X, Y, thetas, eta) — against "
+                                  "PyTorch autograd, formula by formula: which is wrong, at which entry, and the "
+                                  "mistake it probably is; max |Δ| is the largest |yours − autograd|.",
         "help_check_epilog": "Exit codes for one file: 0 every function found is right, 1 a function is wrong or "
                              "the file did not run as written, 2 bad input. For several files: 0 every file has "
                              "full marks, 1 one has not (a function missing counts), 2 bad input. Each file runs in "
@@ -467,6 +469,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "step_of": "Passo {step} de {steps}",
         "step_title": "Passo {step}",
         "new": "(novo)",
+        "value_shape": "forma {shape}",
         "first_mismatch_mark": "◀ primeira diferença",
         "witnesses": "fórmula = autograd",
         "witnesses_fd": "fórmula = autograd = diferenças finitas",
@@ -730,7 +733,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_eps": "o ε do Adam (padrão 1e-8)",
         "help_compare_description": "Executa o passo de treinamento de uma rede pelas fórmulas (NumPy) e pelo "
                                     "autograd (PyTorch), a partir dos mesmos pesos, e mostra cada grandeza lado a "
-                                    "lado. Sem opções: a rede 2-3-1 do lab, um passo com η = 0.1.",
+                                    "lado, com máx |Δ|, a maior diferença |NumPy − PyTorch| entre os seus elementos. "
+                                    "Sem opções: a rede 2-3-1 do lab, um passo com η = 0.1.",
         "help_compare_epilog": "Códigos de saída: 0 todas as grandezas concordam, 1 diferença ou divergência, "
                                "2 entrada inválida.",
         "help_gradcheck": "confere também cada gradiente com diferenças finitas centrais em float64 (uma terceira "
@@ -762,9 +766,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_no_plot": "não grava gráfico",
         "help_plot_boundary": "acrescenta ao gráfico a fronteira de decisão aprendida (dados com 2 entradas)",
         "help_check_description": "Confere as funções de backprop do lab escritas pelo aluno — sigmoid, "
-                                  "delta_L, delta_l, gradient, optimize e um step(X, Y, thetas, eta) — contra o "
+                                  "delta_L (BP1), delta_l (BP2), gradient (BP4; BP3, o gradiente do viés, não tem "
+                                  "função: a rede do lab não tem viés), optimize e um step(X, Y, thetas, eta) — contra o "
                                   "autograd do PyTorch, fórmula por fórmula: qual está errada, em que elemento, e "
-                                  "qual é o provável erro.",
+                                  "qual é o provável erro; máx |Δ| é a maior diferença |o seu − autograd|.",
         "help_check_epilog": "Códigos de saída para um arquivo: 0 toda função encontrada está certa, 1 uma função "
                              "está errada ou o arquivo não rodou como escrito, 2 entrada inválida. Para vários "
                              "arquivos: 0 todos têm a nota máxima, 1 algum não tem (uma função ausente conta), 2 "

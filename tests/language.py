@@ -19,7 +19,8 @@ choose twins twin should would when where what there here after before stopped l
 numbers needs need takes without each both gives returned raised calls call agree agrees probably function
 functions implemented mistake injected saved initial reduction largest far exactly drawn axis tolerance so
 shape shapes units unit layer layers hidden output inputs input sample samples per least most give given try
-options interrupted nothing check checked run ran same while
+options interrupted nothing check checked run ran same while entries entry elementwise harness sandbox
+usable average load measured note yes
 """.split())
 PORTUGUESE = set("""
 não passo passos época épocas diferem difere diferença grandeza grandezas fórmula implementação implementações
@@ -52,6 +53,18 @@ def foreign(text: str, lang: str) -> list[str]:
     """Words of the other language in text meant to be in ``lang`` ("pt" or "en")."""
     other = ENGLISH if lang == "pt" else PORTUGUESE
     return [w for w in words(text) if w in other]
+
+
+#: a preposition left beside the article it contracts with in Portuguese ("dentro de o limite" is "dentro do
+#: limite", "em os" is "nos"); "de a" is not here, since a is also the activation ("em vez de a(1 − a)")
+UNCONTRACTED = re.compile(r"\b(?:de|em|por) (?:o|os)\b|\b(?:em|por) (?:a|as) (?![\w(⁽])")
+#: a preposition contracted with a file's name ("talvez na sintaxe.py": files take no article)
+FILE_WITH_ARTICLE = re.compile(r"\b(?:na|no|da|do) [\w.-]+\.(?:py|ipynb|npz|json|toml)\b")
+
+
+def ungrammatical(text: str) -> list[str]:
+    """Portuguese the lab's readers would stumble on: prepositions not contracted, files given an article."""
+    return UNCONTRACTED.findall(text) + FILE_WITH_ARTICLE.findall(text)
 
 
 def foreign_lines(text: str, lang: str) -> list[str]:

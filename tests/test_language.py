@@ -15,7 +15,7 @@ from pathlib import Path
 import matplotlib.text
 import pytest
 
-from language import foreign_lines
+from language import foreign_lines, ungrammatical
 from mlp_harness.check import check_lab
 from mlp_harness.cli import bench_cli, check_cli, compare_cli, train_cli
 from mlp_harness.i18n import ERRORS_PT, TEXTS, default_lang, translate, tr_n
@@ -48,6 +48,7 @@ def run(tool: str, argv: list[str]) -> tuple[int, str, str, list[str]]:
 PATHS = [
     ("mlp-compare", [], 0),
     ("mlp-compare", ["--explain", "--steps", "2"], 0),
+    ("mlp-compare", ["--explain", "--layers", "2,40,1"], 0),
     ("mlp-compare", ["--gradcheck"], 0),
     ("mlp-compare", ["--inject-bug", "list"], 0),
     ("mlp-compare", ["--inject-bug", "residual_sign"], 1),
@@ -108,6 +109,7 @@ def test_every_command_path_speaks_one_language(tool, argv, expected, lang, tmp_
     text = "\n".join([out, err] + labels)
     assert text.strip()
     assert not foreign_lines(text, lang), "\n".join(foreign_lines(text, lang))
+    assert lang == "en" or not ungrammatical(text), ungrammatical(text)
 
 
 @pytest.mark.parametrize("lang", ["pt", "en"])
@@ -216,6 +218,9 @@ def test_the_tables_hold_each_language_in_its_place():
     for lang in ("en", "pt"):
         bad = [f"{key}: {text}" for key, text in TEXTS[lang].items() if foreign_lines(text, lang)]
         assert not bad, "\n".join(bad)
+    bad = [f"{key}: {text}" for key, text in TEXTS["pt"].items() if ungrammatical(text)]
+    bad += [pt for _, pt in ERRORS_PT if ungrammatical(pt)]
+    assert not bad, "\n".join(bad)
     bad = [f"{en} -> {pt}" for en, pt in ERRORS_PT if foreign_lines(pt, "pt") or foreign_lines(en, "en")]
     assert not bad, "\n".join(bad)
     # a message that matches no entry comes out as raised

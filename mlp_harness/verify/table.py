@@ -62,8 +62,8 @@ def format_scalar(x: float, precision: int = 8) -> str:
     return f"{x:.{precision}e}" if np.isfinite(x) and abs(x) >= 1e8 else f"{x:.{precision}f}"
 
 
-def format_value(value: np.ndarray | None, precision: int = 8, line_width: int = 60) -> list[str]:
-    """Lines of a value as NumPy prints it (the lab's style), summarised when large."""
+def format_value(value: np.ndarray | None, precision: int = 8, line_width: int = 60, lang: str = "en") -> list[str]:
+    """Lines of a value as NumPy prints it (the lab's style), summarised when large (its shape said in ``lang``)."""
     if value is None:
         return [""]
     value = np.asarray(value)
@@ -73,7 +73,7 @@ def format_value(value: np.ndarray | None, precision: int = 8, line_width: int =
                            max_line_width=line_width, floatmode="fixed")
     lines = text.splitlines()
     if value.size > WHOLE_MATRIX_LIMIT:
-        lines.append(f"shape {value.shape}")
+        lines.append(tr(lang, "value_shape", shape=value.shape))
     return lines
 
 
@@ -82,7 +82,7 @@ def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: 
     """The wide layout's cells: quantity, formula, NumPy, PyTorch, max |Δ| (and finite differences, errors)."""
     label = d.label + (f" {tr(lang, 'new')}" if d.quantity in ("theta", "b") else "")
     mark = "" if d.ok else "  ✗" + (f"  {tr(lang, 'first_mismatch_mark')}" if first else "")
-    value = lambda v: format_value(v, precision, line_width)  # noqa: E731
+    value = lambda v: format_value(v, precision, line_width, lang)  # noqa: E731
     row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], value(d.numpy_value),
            value(d.torch_value), [f"{d.max_abs_diff:.1e}{mark}"]]
     if gradcheck:

@@ -1,0 +1,89 @@
+"""The Portuguese a student reads: no catalogue ids in the text, the activations' Portuguese names, the
+grammar of sentences built from parts, and mlp-bench's report (tests/language.py has the word lists)."""
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from language import foreign_lines, ungrammatical
+from mlp_harness.bench import bench
+from mlp_harness.check import check_lab
+from mlp_harness.check.mistakes import MISTAKES
+from mlp_harness.cli import bench_cli, check_cli, compare_cli
+from mlp_harness.i18n import TEXTS
+from mlp_harness.teach.mutants import MUTANTS
+
+ROOT = Path(__file__).resolve().parents[1]
+#: every snake_case id a diagnosis can carry: the catalogues' and the mistakes known by their symptom
+#: (``broadcast`` is left out: it is also NumPy's word, in its own messages and the Portuguese description)
+IDS = {i for i in {m.name for m in MISTAKES} | set(MUTANTS) | {k[len("mistake_"):] for k in TEXTS["en"]
+                                                              if k.startswith("mistake_")} if "_" in i}
+
+
+def residual_sign(aL, Y):
+    return (Y - aL) * aL * (1 - aL)
+
+
+def product_entry_by_entry(delta, theta, a):
+    return (delta * theta) * a * (1 - a)
+
+
+def mean_gradient(delta, a_prev):
+    return delta.T @ a_prev / delta.shape[0]
+
+
+@pytest.mark.parametrize("lang", ["pt", "en"])
+def test_a_diagnosis_names_its_mistake_by_id_in_english_only(lang):
+    result = check_lab(delta_L=residual_sign, delta_l=product_entry_by_entry, gradient=mean_gradient, lang=lang)
+    assert [result.formulas[n].mistake for n in ("delta_L", "delta_l", "gradient")] == \
+        ["residual_sign", "elementwise_product", "mean_instead_of_sum"]   # the JSON keeps the ids
+    for text in (result.text(100), result._repr_html_()):
+        shown = {i for i in IDS if re.search(rf"\b{i}\b", text)}
+        assert "provável erro:" in text if lang == "pt" else "probably:" in text
+        if lang == "pt":
+            assert not shown and "elementwise" not in text and "max |Δ|" not in text, shown
+        else:   # the same check sees the ids where they are
+            assert {"residual_sign", "elementwise_product", "mean_instead_of_sum"} <= shown
+
+
+def test_the_activations_portuguese_names_are_the_same_activations():
+    parse = lambda *argv: compare_cli.build_parser("pt").parse_args(list(argv))  # noqa: E731
+    assert parse("--activation", "sigmoide").activation == "sigmoid"
+    assert parse("--activation", "Tangente_Hiperbólica").activation == "tanh"
+    assert parse("--activation", "relu", "--output-activation", "identidade").output_activation == "identity"
+    assert bench_cli.build_parser("pt").parse_args(["--activations", "sigmoide", "relu"]).activations == \
+        ["sigmoid", "relu"]
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exc:
+        parse("--activation", "tangente")   # tan, not tanh: refused with the choices
+    assert exc.value.code == 2 and "'tangente'" in err.getvalue()
+
+
+def test_a_file_that_did_not_run_is_named_without_an_article(capsys):
+    code = check_cli.main([str(ROOT / "tests" / "submissions" / "broken" / "syntax_error.py"), "--lang", "pt"])
+    out = capsys.readouterr().out
+    assert code == 1 and "não encontrada (talvez em syntax_error.py, que não rodou)" in out
+    assert not ungrammatical(out), ungrammatical(out)
+
+
+def test_sentences_built_from_parts_read_as_portuguese(capsys):
+    """The tolerance rule goes into the verdict: "dentro da tolerância (o limite …)", not "dentro de o limite"."""
+    assert compare_cli.main(["--lang", "pt"]) == 0
+    out = capsys.readouterr().out
+    assert "concordam dentro da tolerância (o limite de erro de arredondamento" in out
+    assert not ungrammatical(out)
+    assert ungrammatical("concordam dentro de o limite") and ungrammatical("talvez na sintaxe.py")   # it can fail
+
+
+def test_bench_reports_in_portuguese(monkeypatch, capsys):
+    monkeypatch.setitem(bench_cli.QUICK, "settle_s", 0.0)
+    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, 1.2, runs))
+    monkeypatch.setattr(bench_cli, "measure_import", lambda runs: bench.ImportResult(0.1, 0.09, False, runs))
+    monkeypatch.setattr(bench_cli.os, "getloadavg", lambda: (9.0, 9.0, 9.0))   # the "busy" note too
+    argv = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64", "--lang", "pt"]
+    assert bench_cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "passo NumPy" in out and "ruído" in out and "carga média antes: 9.00" in out and "torch importado: não" in out
+    assert not foreign_lines(out, "pt"), "\n".join(foreign_lines(out, "pt"))

@@ -86,7 +86,7 @@ def overflow_files(folder) -> list[str]:
 
 
 @pytest.mark.parametrize("tool", ["mlp-compare", "mlp-train"])
-@pytest.mark.parametrize("lang,words", [("en", "entries had no finite bound"), ("pt", "entradas ficaram sem limite")])
+@pytest.mark.parametrize("lang,words", [("en", "entries had no finite bound"), ("pt", "elementos ficaram sem limite")])
 def test_infinite_bounds_are_said(tool, lang, words, tmp_path):
     """Bounds that overflowed are counted in the verdict, in either language, and in the JSON report."""
     argv = overflow_files(tmp_path) + ["--lang", lang, "--json", str(tmp_path / "r.json")]

@@ -8,6 +8,7 @@ then its cells again with the solution in place of the blanks, then one mistake 
 import copy
 import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,9 @@ import background
 import exercise_solution
 from language import foreign_lines
 from mlp_harness.check import check_lab
+from mlp_harness.check.api import lab_plan
+from mlp_harness.check.cases import all_cases, two_layer
+from mlp_harness.check.plan import STEP_STEPS
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -144,6 +148,34 @@ def test_three_typical_mistakes_each_shown_at_its_own_formula(name):
     assert wrong == [name, "step"] and result.formulas[name].mistake == mistake   # the step inherits it
     assert f"✗ {name}" in result.text(100) and "provável erro" in result.text(100)
     assert check_lab(solution_namespace(), lang="pt").ok
+
+
+def network(case) -> str:
+    """'3-4-2': a case's layer sizes, as the notebook names its networks."""
+    return "-".join(str(n) for n in [case.thetas[0].shape[1]] + [theta.shape[0] for theta in case.thetas])
+
+
+def test_the_last_cell_promises_what_check_lab_globals_checks():
+    """The markdown above ``check_lab(globals())`` says which networks each function and the step are checked
+    on, and how many steps: the same as the checker's plan, and the step judged is the notebook's own."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    assert cells[-1].source == 'check_lab(globals(), lang="pt")'
+    promise = cells[-2].source
+    functions, step = (next((item for item in promise.split("\n* ") if mark in item), "")
+                       for mark in ("cinco funções", "`step`"))
+    plan, cases = lab_plan(), all_cases()
+    for formula in ("sigmoid", "delta_L", "delta_l", "gradient", "optimize"):   # each on every case
+        assert {p.case.name for p in plan.probes if p.formula == formula} == {c.name for c in cases}
+    assert all(network(c) in functions for c in cases)
+    assert {"duas camadas", "três camadas"} <= set(re.findall(r"\w+ camadas", functions))
+    assert {c.depth for c in cases} == {2, 3}
+    result = check_lab(solution_namespace(), lang="pt").formulas["step"]
+    ran = {t.case.name for t in plan.trajectories if t.kind == result.source}
+    assert result.source == "step" and ran == {c.name for c in two_layer(cases)}   # the notebook's step, not a chain
+    assert result.calls == STEP_STEPS * len(ran) and f"{STEP_STEPS} passos seguidos" in step
+    assert all(network(c) in step for c in two_layer(cases)) and "dois Y" in step
+    assert not any(network(c) in step for c in cases if c.depth > 2)
+    assert "encadead" not in promise   # the chain of the functions is not what this cell judges
 
 
 # --- the install cell (both notebooks have it): harmless where installed, pip only from a clone -----------

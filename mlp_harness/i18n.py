@@ -1152,6 +1152,8 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("building the wheel took more than {seconds} s: stopped", "a construção do .whl levou mais de {seconds} s: "
                                                                "interrompida"),
     ("building the wheel failed ({reason})", "a construção do .whl falhou ({reason})"),
+    ("the checkout's {path} cannot be read ({reason})", "o {path} da cópia do repositório não pode ser lido "
+                                                         "({reason})"),
     ("{path} is a file, not a folder: give a folder for the kit", "{path} é um arquivo, não uma pasta: dê uma pasta "
                                                                   "para o kit"),
     ("cannot create the kit's folder {path}: the folder {parent} does not exist",

@@ -247,17 +247,21 @@ def test_without_a_checkout_to_build_from_it_says_so(tmp_path, capsys, monkeypat
     assert not (tmp_path / "kit").exists()
 
 
-def test_a_build_that_fails_is_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("broken, said", [
+    ('version = "one"', "a construção do .whl falhou ("),                          # setuptools refuses it
+    ('version = "0.1.0', "o '{repo}/pyproject.toml' da cópia do repositório não pode ser lido"),   # not TOML
+])
+def test_a_build_that_fails_is_one_line_and_writes_nothing(broken, said, tmp_path, capsys, monkeypatch):
     repo = tmp_path / "repo"
     repo.mkdir()
     for name in (*PACKAGES, "README.md", "notebooks"):
         (repo / name).symlink_to(ROOT / name)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'version = "0.1.0"' in pyproject
-    (repo / "pyproject.toml").write_text(pyproject.replace('version = "0.1.0"', 'version = "one"'), encoding="utf-8")
+    (repo / "pyproject.toml").write_text(pyproject.replace('version = "0.1.0"', broken), encoding="utf-8")
     monkeypatch.setattr(kit_module, "find_checkout", lambda: find_checkout(repo))
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--lang", "pt"])
-    assert "a construção do .whl falhou (" in err
+    assert said.format(repo=repo) in err
     assert not (tmp_path / "kit").exists() and sorted(p.name for p in repo.iterdir()) == sorted(
         [*PACKAGES, "README.md", "notebooks", "pyproject.toml"])   # nothing built in the checkout either
 

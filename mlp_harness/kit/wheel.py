@@ -41,8 +41,12 @@ def backend(root: Path) -> str:
     """The build backend pyproject.toml names ([build-system] build-backend)."""
     if tomllib is None:
         return DEFAULT_BACKEND
-    with open(root / "pyproject.toml", "rb") as f:
-        return tomllib.load(f).get("build-system", {}).get("build-backend", DEFAULT_BACKEND)
+    try:
+        with open(root / "pyproject.toml", "rb") as f:
+            return tomllib.load(f).get("build-system", {}).get("build-backend", DEFAULT_BACKEND)
+    except (OSError, ValueError) as exc:   # ValueError: tomllib's TOMLDecodeError
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:200]
+        raise InputError(f"the checkout's {str(root / 'pyproject.toml')!r} cannot be read ({reason})") from None
 
 
 def copy_sources(root: Path, dest: Path) -> None:

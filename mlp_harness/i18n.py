@@ -421,6 +421,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_threads": "threads for NumPy's BLAS and for torch alike (default: each library's own choice); 1 gives "
                         "steadier numbers on a machine busy with other work",
         "help_bench_json": "also write every number as JSON",
+        # mlp-kit
+        "meta_folder": "FOLDER",
+        "help_kit_description": "Write the folder a teacher hands out for the lab: the exercise notebook (in "
+                                "Portuguese), this checkout's package as a wheel, which the notebook's first cell "
+                                "installs with no access to the repository, and LEIAME.md for the teacher.",
+        "help_kit_epilog": "The wheel is built offline from this checkout, with this Python's setuptools; NumPy, "
+                           "PyTorch and matplotlib are not in it (they come from the student's Python). Files of the "
+                           "same names already in the folder are replaced, and an older manual_mlp wheel is "
+                           "removed. Exit codes: 0 written, 2 bad input or a build that failed.",
+        "help_kit_folder": "the kit's folder (created if missing; the folder it goes in must exist)",
+        "help_lang_kit": "these lines (the kit itself is in Portuguese)",
+        "kit_written": "Course kit written to {folder}: hand the notebook and the wheel to the students, together",
+        "kit_notebook": "the exercise (in Portuguese)",
+        "kit_wheel": "the package that the first cell installs, without torch and NumPy",
+        "kit_leiame": "for the teacher, in Portuguese: handing it out, Jupyter, Colab, grading",
+        "kit_removed": "older wheel removed from the folder: {name}",
     },
     "pt": {
         "epoch": "Época",
@@ -863,6 +879,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_threads": "threads do BLAS do NumPy e do torch igualmente (padrão: a escolha de cada biblioteca); 1 dá "
                         "números mais estáveis numa máquina ocupada com outro trabalho",
         "help_bench_json": "grava também todos os números em JSON",
+        # mlp-kit
+        "meta_folder": "PASTA",
+        "help_kit_description": "Grava a pasta que o professor entrega para o lab: o notebook do exercício, o "
+                                "pacote desta cópia do repositório num arquivo .whl, que a primeira célula do "
+                                "notebook instala sem acesso ao repositório, e um LEIAME.md para o professor.",
+        "help_kit_epilog": "O .whl é construído sem rede, desta cópia, com o setuptools deste Python; NumPy, PyTorch "
+                           "e matplotlib não vão nele (vêm do Python do aluno). Arquivos de mesmo nome já na pasta "
+                           "são substituídos, e um .whl mais antigo do manual_mlp é removido. Códigos de saída: 0 "
+                           "gravado, 2 entrada inválida ou uma construção que falhou.",
+        "help_kit_folder": "a pasta do kit (criada se não existir; a pasta onde ela fica deve existir)",
+        "help_lang_kit": "destas linhas (o kit em si é em português)",
+        "kit_written": "Kit da turma gravado em {folder}: entregue aos alunos o notebook e o pacote, juntos",
+        "kit_notebook": "o exercício",
+        "kit_wheel": "o pacote que a primeira célula instala, sem torch nem NumPy",
+        "kit_leiame": "para o professor: como distribuir, Jupyter, Colab, correção",
+        "kit_removed": "pacote mais antigo tirado da pasta: {name}",
     },
 }
 
@@ -1250,6 +1282,25 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("at the same time when a step has ≥ 10^{n} matmul flops",
      "ao mesmo tempo quando um passo tem ≥ 10^{n} flops de multiplicação de matrizes"),
     ("one after the other", "um depois do outro"),
+    # kit/
+    ("a kit is built from a copy of the repository, but {path} has no {name}: run mlp-kit from a clone installed "
+     "with pip install -e",
+     "um kit é construído de uma cópia do repositório, mas {path} não tem {name}: rode o mlp-kit de um clone "
+     "instalado com pip install -e"),
+    ("building the wheel took more than {seconds} s: stopped", "a construção do .whl levou mais de {seconds} s: "
+                                                               "interrompida"),
+    ("building the wheel failed ({reason})", "a construção do .whl falhou ({reason})"),
+    ("the checkout's {path} cannot be read ({reason})", "o {path} da cópia do repositório não pode ser lido "
+                                                         "({reason})"),
+    ("{path} is a file, not a folder: give a folder for the kit", "{path} é um arquivo, não uma pasta: dê uma pasta "
+                                                                  "para o kit"),
+    ("cannot create the kit's folder {path}: the folder {parent} does not exist",
+     "não é possível criar a pasta do kit {path}: a pasta {parent} não existe"),
+    ("cannot create the kit's folder {path} ({reason})", "não é possível criar a pasta do kit {path} ({reason})"),
+    ("cannot remove the older wheel {path} from the kit's folder ({reason})",
+     "não é possível remover da pasta do kit o .whl mais antigo {path} ({reason})"),
+    ("the wheel", "o .whl"),
+    ("the notebook", "o notebook"),
     # torch_reference/device.py
     ("unknown device {name}: use 'cpu' or 'cuda'", "dispositivo desconhecido {name}: use 'cpu' ou 'cuda'"),
     ("the torch twin runs on 'cpu' or 'cuda', not {name}", "a implementação PyTorch roda em 'cpu' ou 'cuda', não "

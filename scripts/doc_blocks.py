@@ -11,9 +11,9 @@ The convention (docs/contributing.md says it for writers):
 * other blocks (```json, ```text without ``$``) are not run.
 
 Each page runs top to bottom in a fresh scratch folder, with the repository on PYTHONPATH
-and ``COLUMNS=100``. The tools (``mlp-compare``, ``mlp-train``, ``mlp-bench``, ``mlp-check``),
-``python scripts/….py`` and ``python -m …`` run in-process (fast: torch is imported once);
-any other command runs in bash. Markers, HTML comments on the lines right above a fence:
+and ``COLUMNS=100``. The tools (``mlp-compare``, ``mlp-train``, ``mlp-bench``, ``mlp-check``,
+``mlp-kit``), ``python scripts/….py`` and ``python -m …`` run in-process (fast: torch is imported
+once); any other command runs in bash. Markers, HTML comments on the lines right above a fence:
 
 * ``<!-- test: skip REASON -->``: not run (say why: needs a network, is the test suite itself…);
 * ``<!-- test: needs MODULE -->``: skipped unless MODULE imports (``cuda``: unless a CUDA GPU is there);
@@ -60,7 +60,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 WIDTH = "100"
 TOOLS = {"mlp-compare": "mlp_harness.cli.compare_cli", "mlp-train": "mlp_harness.cli.train_cli",
-         "mlp-bench": "mlp_harness.cli.bench_cli", "mlp-check": "mlp_harness.cli.check_cli"}
+         "mlp-bench": "mlp_harness.cli.bench_cli", "mlp-check": "mlp_harness.cli.check_cli",
+         "mlp-kit": "mlp_harness.cli.kit_cli"}
 #: a number as the tools print it (a minus sign may be U+2212, as in mlp-check's matrices)
 NUMBER = r"[-−]?\d+(?:\.\d+)?(?:e[-+]\d+)?"
 #: where a difference between the twins is printed, in English and Portuguese: after these words, or as the

@@ -8,6 +8,7 @@ then its cells again with the solution in place of the blanks, then one mistake 
 import copy
 import inspect
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,9 @@ import background
 import exercise_solution
 from language import foreign_lines
 from mlp_harness.check import check_lab
+from mlp_harness.check.api import lab_plan
+from mlp_harness.check.cases import all_cases, two_layer
+from mlp_harness.check.plan import STEP_STEPS
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
@@ -146,22 +150,131 @@ def test_three_typical_mistakes_each_shown_at_its_own_formula(name):
     assert check_lab(solution_namespace(), lang="pt").ok
 
 
-# --- the install cell (both notebooks have it): harmless where installed, pip only from a clone -----------
+def network(case) -> str:
+    """'3-4-2': a case's layer sizes, as the notebook names its networks."""
+    return "-".join(str(n) for n in [case.thetas[0].shape[1]] + [theta.shape[0] for theta in case.thetas])
+
+
+def test_the_last_cell_promises_what_check_lab_globals_checks():
+    """The markdown above ``check_lab(globals())`` says which networks each function and the step are checked
+    on, and how many steps: the same as the checker's plan, and the step judged is the notebook's own."""
+    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    assert cells[-1].source == 'check_lab(globals(), lang="pt")'
+    promise = cells[-2].source
+    functions, step = (next((item for item in promise.split("\n* ") if mark in item), "")
+                       for mark in ("cinco funções", "`step`"))
+    plan, cases = lab_plan(), all_cases()
+    for formula in ("sigmoid", "delta_L", "delta_l", "gradient", "optimize"):   # each on every case
+        assert {p.case.name for p in plan.probes if p.formula == formula} == {c.name for c in cases}
+    assert all(network(c) in functions for c in cases)
+    assert {"duas camadas", "três camadas"} <= set(re.findall(r"\w+ camadas", functions))
+    assert {c.depth for c in cases} == {2, 3}
+    result = check_lab(solution_namespace(), lang="pt").formulas["step"]
+    ran = {t.case.name for t in plan.trajectories if t.kind == result.source}
+    assert result.source == "step" and ran == {c.name for c in two_layer(cases)}   # the notebook's step, not a chain
+    assert result.calls == STEP_STEPS * len(ran) and f"{STEP_STEPS} passos seguidos" in step
+    assert all(network(c) in step for c in two_layer(cases)) and "dois Y" in step
+    assert not any(network(c) in step for c in cases if c.depth > 2)
+    assert "encadead" not in promise   # the chain of the functions is not what this cell judges
+
+
+# --- the install cell: harmless where installed; else the REPOSITORIO, a kit's wheel, a clone, or a clear stop ------
 
 def install_cell(notebook: Path) -> str:
     return next(c.source for c in nbformat.read(notebook, as_version=4).cells if "find_spec" in c.source)
 
 
-@pytest.mark.parametrize("notebook", ["lab1-exercicio.ipynb", "lab1.ipynb"])
+class FakePip:
+    """subprocess.run for the install cell: records pip's command line, and "installs" the package (from then
+    on importlib.util.find_spec finds it) unless told to fail with ``stderr``."""
+
+    def __init__(self, monkeypatch, stderr: str = ""):
+        import importlib.util
+        self.calls, self.installed, self.stderr = [], False, stderr
+        real = importlib.util.find_spec
+        monkeypatch.setattr(importlib.util, "find_spec",
+                            lambda name, *a: real(name, *a) if self.installed or name != "mlp_harness" else None)
+        monkeypatch.setattr(subprocess, "run", self)
+
+    def __call__(self, args, **kw):
+        self.calls.append(args)
+        self.installed = not self.stderr
+        return subprocess.CompletedProcess(args, 1 if self.stderr else 0, "", self.stderr)
+
+
+def run_install_cell(source: str, where: Path, monkeypatch, repositorio: str = "") -> dict:
+    assert not Path("/content").exists(), "this machine has Colab's /content: the cell would look there"
+    monkeypatch.chdir(where)
+    source = source.replace('REPOSITORIO = ""', f"REPOSITORIO = {repositorio!r}", 1)
+    space = {}
+    exec(compile(source, "<install cell>", "exec"), space)
+    return space
+
+
+WHEEL = "manual_mlp-0.1.0-py3-none-any.whl"
+EXERCISE_CELL = ROOT / "notebooks" / "lab1-exercicio.ipynb"
+
+
+def test_the_install_cell_does_nothing_where_the_package_is_installed(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(subprocess, "run", lambda *a, **kw: pytest.fail("pip ran"))
+    run_install_cell(install_cell(EXERCISE_CELL), tmp_path, monkeypatch)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("name", [WHEEL, "manual_mlp-0.1.0-py3-none-any (1).whl"])
+def test_the_install_cell_installs_the_wheel_beside_the_notebook(name, monkeypatch, tmp_path, capsys):
+    pip = FakePip(monkeypatch)
+    (tmp_path / name).write_bytes(b"a wheel")
+    run_install_cell(install_cell(EXERCISE_CELL), tmp_path, monkeypatch)
+    [call] = pip.calls
+    assert call[:-1] == [sys.executable, "-m", "pip", "install", "-q"]   # deps only where missing: torch stays
+    installed = Path(call[-1])
+    assert installed.name == WHEEL and installed.read_bytes() == b"a wheel"   # pip refuses the name "… (1).whl"
+    assert capsys.readouterr().out.endswith("Pacote instalado.\n")
+
+
+def test_the_install_cell_takes_the_repository_first_then_a_wheel_then_a_clone(monkeypatch, tmp_path):
+    (tmp_path / WHEEL).write_bytes(b"a wheel")
+    pip = FakePip(monkeypatch)
+    run_install_cell(install_cell(EXERCISE_CELL), tmp_path, monkeypatch, "https://example.org/manual-mlp")
+    assert pip.calls[-1][-1] == "git+https://example.org/manual-mlp"
+    pip = FakePip(monkeypatch)
+    run_install_cell(install_cell(EXERCISE_CELL), ROOT / "notebooks", monkeypatch)
+    assert pip.calls == [[sys.executable, "-m", "pip", "install", "-q", str(ROOT)]]   # in a clone: the clone
+
+
+def test_the_install_cell_without_a_wheel_stops_with_what_to_upload_in_portuguese(monkeypatch, tmp_path):
+    pip = FakePip(monkeypatch)
+    with pytest.raises(Exception) as stopped:
+        run_install_cell(install_cell(EXERCISE_CELL), tmp_path, monkeypatch)
+    assert type(stopped.value).__name__ == "InstalacaoFalhou" and not pip.calls
+    message = str(stopped.value)
+    assert "manual_mlp-….whl" in message and str(tmp_path) in message and "/content" in message
+    assert not foreign_lines(message, "pt"), foreign_lines(message, "pt")
+
+
+@pytest.mark.parametrize("stderr, expected", [
+    ("error: externally-managed-environment\n\n× This environment is externally managed", "ambiente virtual"),
+    ("ERROR: Could not find a version that satisfies the requirement torch>=2.1", "satisfies the requirement torch"),
+])
+def test_the_install_cell_says_why_pip_failed(stderr, expected, monkeypatch, tmp_path):
+    pip = FakePip(monkeypatch, stderr)
+    (tmp_path / WHEEL).write_bytes(b"a wheel")
+    with pytest.raises(Exception) as stopped:
+        run_install_cell(install_cell(EXERCISE_CELL), tmp_path, monkeypatch)
+    assert type(stopped.value).__name__ == "InstalacaoFalhou" and len(pip.calls) == 1
+    assert expected in str(stopped.value)
+
+
 @pytest.mark.parametrize("where, installed", [("notebooks", True), ("notebooks", False), ("elsewhere", False)])
-def test_the_install_cell(notebook, where, installed, monkeypatch, tmp_path, capsys):
+def test_the_install_cell_of_lab1(where, installed, monkeypatch, tmp_path, capsys):
     import importlib.util
     calls, real_find_spec = [], importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: real_find_spec(name, *a) if installed or name != "mlp_harness" else None)
     monkeypatch.setattr(subprocess, "run", lambda args, **kw: calls.append(args))
     monkeypatch.chdir(ROOT / "notebooks" if where == "notebooks" else tmp_path)
-    exec(install_cell(ROOT / "notebooks" / notebook), {})
+    exec(install_cell(ROOT / "notebooks" / "lab1.ipynb"), {})
     out = capsys.readouterr().out
     if installed:
         assert not calls and not out

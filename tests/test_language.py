@@ -17,16 +17,16 @@ import pytest
 
 from language import foreign_lines, ungrammatical
 from mlp_harness.check import check_lab
-from mlp_harness.cli import bench_cli, check_cli, compare_cli, train_cli
+from mlp_harness.cli import bench_cli, check_cli, compare_cli, kit_cli, train_cli
 from mlp_harness.i18n import ERRORS_PT, TEXTS, default_lang, translate, tr_n
 from mlp_harness.train import plotting
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = ROOT / "tests" / "submissions"
 MAINS = {"mlp-compare": compare_cli.main, "mlp-train": train_cli.main, "mlp-check": check_cli.main,
-         "mlp-bench": bench_cli.main}
+         "mlp-bench": bench_cli.main, "mlp-kit": kit_cli.main}
 PARSERS = {"mlp-compare": compare_cli.build_parser, "mlp-train": train_cli.build_parser,
-           "mlp-check": check_cli.build_parser, "mlp-bench": bench_cli.build_parser}
+           "mlp-check": check_cli.build_parser, "mlp-bench": bench_cli.build_parser, "mlp-kit": kit_cli.build_parser}
 
 
 def run(tool: str, argv: list[str]) -> tuple[int, str, str, list[str]]:
@@ -63,11 +63,13 @@ PATHS = [
     ("mlp-compare", ["--width", "60", "--steps", "2"], 0),
     ("mlp-check", [str(SUBMISSIONS / "lab_fix_sign.ipynb"), "--width", "100"], 1),
     ("mlp-check", [str(SUBMISSIONS / "correct_step.ipynb"), str(SUBMISSIONS / "returns_none.py"), "--jobs", "2"], 1),
+    ("mlp-kit", ["{tmp}/kit"], 0),
     # --help: description, groups, every option's help, argparse's own words
     ("mlp-compare", ["--help"], 0),
     ("mlp-train", ["--help"], 0),
     ("mlp-check", ["--help"], 0),
     ("mlp-bench", ["--help"], 0),
+    ("mlp-kit", ["--help"], 0),
     # bad input: one clear line (argparse's own: and where to find help), exit code 2
     ("mlp-compare", ["--layers", "3"], 2),
     ("mlp-compare", ["--activation", "foo"], 2),
@@ -89,6 +91,7 @@ PATHS = [
     ("mlp-check", [str(SUBMISSIONS / "nothing.py")], 2),
     ("mlp-check", ["--name", "foo=bar", str(SUBMISSIONS / "nothing.py")], 2),
     ("mlp-check", ["--rubric", "{tmp}/rubrica.toml", str(SUBMISSIONS / "half_dropped.py")], 2),
+    ("mlp-kit", ["{tmp}/no/kit"], 2),
 ]
 
 
@@ -149,7 +152,8 @@ def test_help_is_in_the_language_asked_for_with_the_same_flags(tool, monkeypatch
     assert "show this help message and exit" in english
     assert portuguese.startswith(f"uso: {tool} ") and "\nopções:\n" in portuguese
     assert "mostra esta mensagem de ajuda e sai" in portuguese and "usage" not in portuguese
-    assert ("\nargumentos posicionais:\n" in portuguese) == ("\npositional arguments:\n" in english) == (tool == "mlp-check")
+    assert ("\nargumentos posicionais:\n" in portuguese) == ("\npositional arguments:\n" in english) == (
+        tool in ("mlp-check", "mlp-kit"))
     flags = {lang: [a.option_strings for a in PARSERS[tool](lang)._actions] for lang in ("en", "pt")}
     assert flags["en"] == flags["pt"]
     monkeypatch.setenv("LANG", "pt_BR.UTF-8")   # the language of the environment, unless --lang is given

@@ -1,4 +1,5 @@
-"""Dependencies point one way: manual_mlp ← torch_reference ← mlp_harness (verify ← teach, train ← bench; check ← cli).
+"""Dependencies point one way: manual_mlp ← torch_reference ← mlp_harness (verify ← teach, train ← bench; check ← cli;
+verify ← kit ← cli).
 
 Each package's modules are read (not imported) and every import they make is
 checked against the packages it may use; a new import that points the wrong way
@@ -22,8 +23,10 @@ ALLOWED = {
                           "mlp_harness.train"},
     "mlp_harness.check": {"manual_mlp", "torch_reference", "mlp_harness.i18n", "mlp_harness.verify",
                           "mlp_harness.teach"},
+    "mlp_harness.kit": {"manual_mlp", "mlp_harness.verify"},
     "mlp_harness.cli": {"manual_mlp", "torch_reference", "mlp_harness.i18n", "mlp_harness.verify",
-                        "mlp_harness.teach", "mlp_harness.train", "mlp_harness.bench", "mlp_harness.check"},
+                        "mlp_harness.teach", "mlp_harness.train", "mlp_harness.bench", "mlp_harness.check",
+                        "mlp_harness.kit"},
 }
 PROJECT = ("manual_mlp", "torch_reference", "mlp_harness")
 

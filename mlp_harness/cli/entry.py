@@ -1,4 +1,5 @@
-"""The console scripts' entry points (``mlp-compare``, ``mlp-train``, ``mlp-bench``, ``mlp-check``).
+"""The console scripts' entry points (``mlp-compare``, ``mlp-train``, ``mlp-bench``, ``mlp-check``,
+``mlp-kit``).
 
 A tool spends its first second importing NumPy and torch. Ctrl-C in that second ends it as it does later
 (one line, exit code 130), not with a traceback through the imports; nothing has started yet, so there is
@@ -31,3 +32,7 @@ def bench() -> None:
 
 def check() -> None:
     sys.exit(_run("mlp-check", "check_cli"))
+
+
+def kit() -> None:
+    sys.exit(_run("mlp-kit", "kit_cli"))

@@ -344,7 +344,7 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
     about = table(data, "assignment", where, "[assignment]")
     title = about.get("title")
     if not (isinstance(title, dict) and set(title) == {"en", "pt"} and all(isinstance(t, str) for t in title.values())):
-        raise bad(where, "[assignment]", "title", title, "a title in each language: title.en and title.pt")
+        raise InputError(f"--assignment {where}: [assignment] needs title.en and title.pt, a title in each language")
     network = Network(**parse_network(data, where), **parse_optimizer(data, where))
     try:
         OptimizerSettings(network.optimizer, network.lr, network.momentum, False, network.weight_decay or None,

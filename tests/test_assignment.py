@@ -7,7 +7,6 @@ rounding of any BLAS kernel and far below what any of the mistakes changes (≥ 
 """
 import contextlib
 import io
-import textwrap
 
 import numpy as np
 import pytest

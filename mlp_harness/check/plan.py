@@ -13,6 +13,10 @@ gradient      δ⁽ˡ⁾, a⁽ˡ⁻¹⁾                            ∂J/∂θ�
 optimize      θ⁽ˡ⁾, ∂J/∂θ⁽ˡ⁾, η                       θ⁽ˡ⁾ after torch.optim.SGD's step
 ============  ======================================  =====================================
 
+The calls come from each function's signature in the catalogue
+(:mod:`mlp_harness.check.catalogue`), so an assignment other than the lab's
+(:mod:`mlp_harness.check.assignment`) gets its own — on every batch of one epoch.
+
 Then whole steps: the student's own ``step(X, Y, thetas, eta)`` (on the
 two-layer cases), or else their functions chained into a step, run for several
 steps; each step is held to the PyTorch twin's step *from the θ the student's
@@ -25,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from manual_mlp import StepRecord
-from manual_mlp.validation import sup
 
 from .assignment import Assignment
 from .catalogue import Batch, Signature

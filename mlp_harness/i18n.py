@@ -192,6 +192,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_missing_return": "the function computes its result but has no `return`, so Python returns None",
         "mistake_broadcast": "an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and a "
                              "both (N, 1)",
+        "mistake_tanh_of_a": "it is handed a = tanh(z) but applies tanh to it again, as if it were z",
+        "mistake_sigma_prime_for_tanh": "it uses σ′'s a(1 − a) where tanh′ is 1 − a²",
+        "mistake_one_minus_z_squared": "tanh² is tanh(z)², not z²: the tanh is missing",
+        "mistake_ce_not_averaged": "the division by N is missing: torch's cross-entropy is a mean over the batch",
+        "mistake_ce_extra_fprime": "softmax's derivative is multiplied in again: with cross-entropy the Jacobian "
+                                   "and the log already cancel, δ⁽ᴸ⁾ = (a − y)/N",
+        "mistake_hidden_no_tanh_prime": "tanh′ = 1 − a⁽ˡ⁾² is missing: the error is only carried back through θ",
+        "mistake_bias_mean_instead_of_sum": "δ is averaged over the batch instead of summed (the 1/N is already "
+                                            "in δ⁽ᴸ⁾)",
+        "mistake_bias_not_summed": "δ is returned without summing over the batch: one row per sample instead of "
+                                   "one number per unit",
+        "mistake_bias_keepdims": "the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)",
         # blanks still to be written (an exercise notebook's cells), and singular/plural pairs
         "check_not_implemented": "not implemented yet: write it, then run its cell again",
         "check_not_implemented_in": "calls {function}, which is not implemented yet",
@@ -214,6 +226,42 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_line_missing_many": "{names}: not found",
         "check_line_pending_one": "{names}: not implemented yet",
         "check_line_pending_many": "{names}: not implemented yet",
+        # mlp-check --assignment: assignments as data (check/assignment.py) and the catalogue's signatures
+        "assign_network": "network: hidden layers {activation}, output {output}, loss {loss} ({reduction}), {bias}, "
+                          "optimizer {optimizer} (η = {lr}), {batch}, {dtype}",
+        "assign_bias_yes": "with biases",
+        "assign_bias_no": "no biases",
+        "assign_batch": "mini-batches of {size} in a fixed order",
+        "assign_batch_full": "the full batch",
+        "assign_cases": "cases: {cases}",
+        "assign_functions": "functions (the name in the file, its arguments, then its signature in the catalogue):",
+        "assign_not_yet": "(not checkable yet: {reason})",
+        "assign_state_later": "optimizers with state are not supported yet",
+        "assign_list": "built-in assignments (mlp-check --assignment NAME --describe shows one):",
+        "assign_catalogue": "the catalogue of signatures (a teacher's file names them in [functions]):",
+        "sig_sigmoid": "the sigmoid, entry by entry",
+        "sig_tanh": "the hyperbolic tangent, entry by entry",
+        "sig_relu": "the rectifier, entry by entry",
+        "sig_softmax": "softmax of each row, the row's largest z taken away first so that e^z cannot overflow",
+        "sig_sigmoid_prime_a": "σ′ at z, written in a = σ(z): it is given a, not z",
+        "sig_tanh_prime_a": "tanh′ at z, written in a = tanh(z): it is given a, not z",
+        "sig_tanh_prime_z": "tanh′ at z, given z",
+        "sig_relu_prime_z": "relu′ at z, given z",
+        "sig_delta_L_sigmoid_half_sse": "the output error of a sigmoid output with J = ½Σ(y − a)²",
+        "sig_delta_L_softmax_cross_entropy": "the output error of softmax with cross-entropy averaged over the N "
+                                             "samples of the batch (torch's mean): the softmax Jacobian and the log "
+                                             "cancel",
+        "sig_delta_l_sigmoid": "the error of a hidden sigmoid layer, from the layer above (θ before its update)",
+        "sig_delta_l_tanh": "the error of a hidden tanh layer, from the layer above (θ before its update)",
+        "sig_delta_l_relu": "the error of a hidden relu layer, from the layer above; it is given z, not a",
+        "sig_gradient": "the gradient of the weights: a sum over the samples of the batch",
+        "sig_bias_gradient": "the gradient of the biases: δ summed over the samples of the batch, one number per "
+                             "unit",
+        "sig_sgd_update": "one step of gradient descent, for θ and for b alike",
+        "sig_momentum_update": "gradient descent with momentum in torch's convention; it returns the new θ and the "
+                               "new velocity",
+        "sig_adam_update": "Adam with bias correction; t counts the steps from 1",
+        "sig_step": "one whole training step of the lab's network, returning the list of new θ",
         "equal_one": "Twins stayed equal for the {epochs} epoch ({rule}, {dtype}); largest |Δ| = {largest:.1e}{ratio}",
         "equal_many": "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); "
                       "largest |Δ| = {largest:.1e}{ratio}",
@@ -254,6 +302,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "meta_name": "NAME",
         "meta_net": "NET",
         "meta_lab_theirs": "LAB=THEIRS",
+        "meta_assignment": "NAME|FILE.toml",
         "help_default_marker": " (default",
         "help_lang": "language of {what}: en or pt (default: pt when LC_ALL, LC_MESSAGES or LANG starts with pt, "
                      "e.g. LANG=pt_BR.UTF-8; else en)",
@@ -345,6 +394,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_rubric": "TOML file of the points each function is worth, and whether a right step() stands in "
                        "for the formula functions not written (default: 1 point each, it stands in); see "
                        "docs/checking.md",
+        "help_assignment": "the assignment to check: lab1 (the lab's, the default), lab2, lab3, a teacher's "
+                           "TOML file, or list to name them and the catalogue of formulas",
+        "help_describe": "print each of the assignment's functions (signature, shapes, formula) and check nothing",
         "help_check_json": "write the verdicts as JSON (a list when several files)",
         "help_gradescope": "write Gradescope's results.json (one file only)",
         "help_csv": "write one row per file, one column per function",
@@ -639,6 +691,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_missing_return": "a função calcula o resultado mas não tem `return`, então o Python devolve None",
         "mistake_broadcast": "um array (N,) encontrou um (N, 1) e o NumPy os expandiu (broadcast) para (N, N): "
                              "mantenha y e a ambos (N, 1)",
+        "mistake_tanh_of_a": "recebe a = tanh(z) mas aplica a tanh de novo, como se fosse z",
+        "mistake_sigma_prime_for_tanh": "usa o a(1 − a) da σ′ onde a tanh′ é 1 − a²",
+        "mistake_one_minus_z_squared": "tanh² é tanh(z)², não z²: falta a tanh",
+        "mistake_ce_not_averaged": "falta a divisão por N: a entropia cruzada do torch é uma média sobre o lote",
+        "mistake_ce_extra_fprime": "a derivada da softmax foi multiplicada de novo: com entropia cruzada o "
+                                   "jacobiano e o log já se cancelam, δ⁽ᴸ⁾ = (a − y)/N",
+        "mistake_hidden_no_tanh_prime": "falta a tanh′ = 1 − a⁽ˡ⁾²: o erro só é levado de volta por θ",
+        "mistake_bias_mean_instead_of_sum": "δ é a média sobre o lote em vez da soma (o 1/N já está em δ⁽ᴸ⁾)",
+        "mistake_bias_not_summed": "devolve δ sem somar sobre o lote: uma linha por amostra em vez de um número "
+                                   "por unidade",
+        "mistake_bias_keepdims": "a soma sobre o lote está certa mas ficou 2-D (keepdims): b⁽ˡ⁾ tem forma (nₗ,)",
         # funções ainda em branco (as células de um notebook de exercícios), e pares singular/plural
         "check_not_implemented": "ainda não implementada: escreva-a e rode a célula de novo",
         "check_not_implemented_in": "chama {function}, que ainda não foi implementada",
@@ -660,6 +723,42 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_line_missing_many": "{names}: não encontradas",
         "check_line_pending_one": "{names}: ainda não implementada",
         "check_line_pending_many": "{names}: ainda não implementadas",
+        # mlp-check --assignment: tarefas como dados (check/assignment.py) e as assinaturas do catálogo
+        "assign_network": "rede: camadas ocultas {activation}, saída {output}, loss {loss} ({reduction}), {bias}, "
+                          "otimizador {optimizer} (η = {lr}), {batch}, {dtype}",
+        "assign_bias_yes": "com vieses",
+        "assign_bias_no": "sem vieses",
+        "assign_batch": "minilotes de {size} em ordem fixa",
+        "assign_batch_full": "o lote inteiro",
+        "assign_cases": "casos: {cases}",
+        "assign_functions": "funções (o nome no arquivo, os seus argumentos, depois a sua assinatura no catálogo):",
+        "assign_not_yet": "(ainda não verificável: {reason})",
+        "assign_state_later": "otimizadores com estado ainda não são suportados",
+        "assign_list": "tarefas embutidas (mlp-check --assignment NOME --describe mostra uma):",
+        "assign_catalogue": "o catálogo de assinaturas (o arquivo de um professor as nomeia em `[functions]`):",
+        "sig_sigmoid": "a sigmoide, elemento a elemento",
+        "sig_tanh": "a tangente hiperbólica, elemento a elemento",
+        "sig_relu": "a retificadora, elemento a elemento",
+        "sig_softmax": "a softmax de cada linha, tirando antes o maior z da linha para que e^z não estoure",
+        "sig_sigmoid_prime_a": "σ′ em z, escrita em a = σ(z): ela recebe a, não z",
+        "sig_tanh_prime_a": "tanh′ em z, escrita em a = tanh(z): ela recebe a, não z",
+        "sig_tanh_prime_z": "tanh′ em z, recebendo z",
+        "sig_relu_prime_z": "relu′ em z, recebendo z",
+        "sig_delta_L_sigmoid_half_sse": "o erro da saída sigmoide com J = ½Σ(y − a)²",
+        "sig_delta_L_softmax_cross_entropy": "o erro da saída softmax com entropia cruzada, média sobre as N "
+                                             "amostras do lote (a média do torch): o jacobiano da softmax e o log "
+                                             "se cancelam",
+        "sig_delta_l_sigmoid": "o erro de uma camada oculta sigmoide, a partir da camada de cima (θ antes da "
+                               "atualização)",
+        "sig_delta_l_tanh": "o erro de uma camada oculta tanh, a partir da camada de cima (θ antes da atualização)",
+        "sig_delta_l_relu": "o erro de uma camada oculta relu, a partir da camada de cima; ela recebe z, não a",
+        "sig_gradient": "o gradiente dos pesos: uma soma sobre as amostras do lote",
+        "sig_bias_gradient": "o gradiente dos vieses: δ somado sobre as amostras do lote, um número por unidade",
+        "sig_sgd_update": "um passo de gradiente descendente, igual para θ e para b",
+        "sig_momentum_update": "gradiente descendente com momentum na convenção do torch; devolve o novo θ e a nova "
+                               "velocidade",
+        "sig_adam_update": "Adam com correção de viés; t conta os passos a partir de 1",
+        "sig_step": "um passo de treinamento inteiro da rede do lab, devolvendo a lista dos novos θ",
         "equal_one": "As duas implementações ficaram iguais na {epochs} época ({rule}, {dtype}); "
                      "maior |Δ| = {largest:.1e}{ratio}",
         "equal_many": "As duas implementações ficaram iguais nas {epochs} épocas ({rule}, {dtype}); "
@@ -702,6 +801,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "meta_name": "NOME",
         "meta_net": "REDE",
         "meta_lab_theirs": "LAB=SEU_NOME",
+        "meta_assignment": "NOME|ARQUIVO.toml",
         "help_default_marker": " (padrão",
         "help_lang": "idioma {what}: en ou pt (padrão: pt quando LC_ALL, LC_MESSAGES ou LANG começa com pt, por "
                      "exemplo LANG=pt_BR.UTF-8; senão en)",
@@ -799,6 +899,9 @@ TEXTS: dict[str, dict[str, str]] = {
                         "{default}); um arquivo inteiro é parado após 2·{seconds} + 15",
         "help_rubric": "arquivo TOML com os pontos que cada função vale, e se um step() certo vale pelas funções "
                        "de fórmula não escritas (padrão: 1 ponto cada, e vale); veja docs/checking.md",
+        "help_assignment": "a tarefa a verificar: lab1 (a do lab, o padrão), lab2, lab3, o arquivo TOML de um "
+                           "professor, ou list para nomeá-las e o catálogo de fórmulas",
+        "help_describe": "mostra cada função da tarefa (assinatura, formas, fórmula) e não verifica nada",
         "help_check_json": "grava os vereditos em JSON (uma lista quando há vários arquivos)",
         "help_gradescope": "grava o results.json do Gradescope (um arquivo só)",
         "help_csv": "grava uma linha por arquivo, uma coluna por função",
@@ -1231,11 +1334,76 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--timeout deve ser um número de segundos de 0.01 a 3600, veio {value}"),
     ("--width must be at least 40 columns, got {value}", "--width deve ser de pelo menos 40 colunas, veio {value}"),
     ("--jobs must be at least 1, got {value}", "--jobs deve ser pelo menos 1, veio {value}"),
+    ("give a .py file or a .ipynb notebook to check (or --assignment list, or --describe)",
+     "dê um arquivo .py ou um notebook .ipynb a verificar (ou --assignment list, ou --describe)"),
     ("--gradescope writes one submission's results.json: give one file",
      "--gradescope grava o results.json de uma só entrega: dê um arquivo"),
     ("{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)",
      "{path}: não é um notebook Jupyter (um .ipynb é JSON com uma lista de células)"),
     ("{path}: expected a .py file or a .ipynb notebook", "{path}: esperava um arquivo .py ou um notebook .ipynb"),
+    # check/assignment.py
+    ("unknown assignment {name}; the built-in ones are {names} (or give a .toml file)",
+     "tarefa desconhecida {name}; as embutidas são {names} (ou dê um arquivo .toml)"),
+    ("--assignment needs Python 3.11 or newer, or the tomli package (pip install tomli)",
+     "--assignment precisa do Python 3.11 ou mais novo, ou do pacote tomli (pip install tomli)"),
+    ("--assignment {path}: not TOML at line {line}, column {column} ({reason})",
+     "--assignment {path}: não é TOML na linha {line}, coluna {column} ({reason})"),
+    ("--assignment {path}: not TOML ({reason})", "--assignment {path}: não é TOML ({reason})"),
+    ("--assignment {path}: unknown key {key}; an assignment has [assignment], [network], [optimizer], [[cases]] and "
+     "[functions]", "--assignment {path}: chave desconhecida {key}; uma tarefa tem `[assignment]`, "
+                    "`[network]`, `[optimizer]`, `[[cases]]` e `[functions]`"),
+    ("--assignment {path}: unknown key {key} in {place}; it has {names}",
+     "--assignment {path}: chave desconhecida {key} em {place}; as chaves são `{names}`"),
+    ("--assignment {path}: [assignment] needs title.en and title.pt, a title in each language",
+     "--assignment {path}: [assignment] precisa de title.en e title.pt, um título em cada língua"),
+    ("--assignment {path}: no {place} table", "--assignment {path}: falta a tabela {place}"),
+    ("--assignment {path}: {place} must be a table", "--assignment {path}: {place} deve ser uma tabela"),
+    ("--assignment {path}: no [[cases]] (one table per case)",
+     "--assignment {path}: falta [[cases]] (uma tabela por caso)"),
+    ("--assignment {path}: two cases are named {name}; give one a name",
+     "--assignment {path}: dois casos se chamam {name}; dê um nome (name) a um deles"),
+    ("--assignment {path}: [functions] is empty (one function = signature each)",
+     "--assignment {path}: `[functions]` está vazia (uma função = assinatura por linha)"),
+    ("[functions]", "`[functions]`"),
+    ("--assignment {path}: [optimizer]: {reason}", "--assignment {path}: [optimizer]: {reason}"),
+    ("--assignment {path}: {place} {key} = {value}: {reason}",
+     "--assignment {path}: {place} `{key}` = {value}: {reason}"),
+    ("use one of {names}", "use um de {names}"),
+    ("a finite number {op} {low}", "um número finito {op} {low}"),
+    ("a whole number from {low} to {high}", "um número inteiro de {low} a {high}"),
+    ("true or false", "true ou false"),
+    ("two numbers in [0, 1)", "dois números em [0, 1)"),
+    ("Adam's momentum is betas", "o momentum do Adam é betas"),
+    ("a text", "um texto"),
+    ("fewer than the batch size {size}", "menos que o tamanho do lote {size}"),
+    ("a list of {low} to {high} whole numbers from 1 to {units}, the inputs first",
+     "uma lista de {low} a {high} números inteiros de 1 a {units}, as entradas primeiro"),
+    ("the lab's numbers are a lab network's alone (sigmoid, half_sse, no biases, plain gradient descent, full batch)",
+     "os números do lab são só de uma rede do lab (sigmoide, half_sse, sem vieses, gradiente descendente simples, "
+     "lote inteiro)"),
+    ("the function's name must be a Python name", "o nome da função deve ser um nome Python"),
+    ("not in the catalogue (mlp-check --assignment list names them)",
+     "não está no catálogo (mlp-check --assignment list as nomeia)"),
+    ("it does not fit the network: {reason}", "não serve para a rede: {reason}"),
+    ("no case has a hidden layer", "nenhum caso tem camada oculta"),
+    ("the whole step keeps the lab's name, step", "o passo inteiro mantém o nome do lab, step"),
+    ("no layer of the network is {name}", "nenhuma camada da rede é {name}"),
+    ("the hidden layers are {name}, not {other}", "as camadas ocultas são {name}, não {other}"),
+    ("it is δ⁽ᴸ⁾ for a {output} output with {loss}, not {other} with {other_loss}",
+     "é o δ⁽ᴸ⁾ de uma saída {output} com {loss}, não {other} com {other_loss}"),
+    ("the network has no biases (bias = false)", "a rede não tem vieses (bias = false)"),
+    ("it is plain gradient descent, and the optimizer is not",
+     "é o gradiente descendente simples, e o otimizador não é"),
+    ("the optimizer is {name} (momentum {value})", "o otimizador é {name} (momentum {value})"),
+    ("the whole step is the lab's: sigmoid, half_sse, no biases, plain gradient descent, full batch",
+     "o passo inteiro é o do lab: sigmoide, half_sse, sem vieses, gradiente descendente simples, lote inteiro"),
+    ("assignment {name}: {function} ({signature}) cannot be checked yet, as {reason} are not supported yet "
+     "(mlp-check --assignment {other} --describe shows it)",
+     "tarefa {name}: {function} ({signature}) ainda não pode ser verificada, pois {reason} ainda não são "
+     "suportados (mlp-check --assignment {other} --describe a mostra)"),
+    ("optimizers with state (momentum's velocity; Adam's m, v and t)",
+     "otimizadores com estado (a velocidade do momentum; m, v e t do Adam)"),
+    ("networks in {dtype}", "redes em {dtype}"),
     # check/rubric.py
     ("--rubric needs Python 3.11 or newer, or the tomli package (pip install tomli)",
      "--rubric precisa do Python 3.11 ou mais novo, ou do pacote tomli (pip install tomli)"),

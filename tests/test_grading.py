@@ -60,8 +60,10 @@ def check(path: str, names: dict | None = None, rubric: Rubric = DEFAULT_RUBRIC,
 @pytest.fixture
 def in_process(monkeypatch):
     """mlp-check's command line with each file checked in this process (fast): its lines, codes and files."""
-    def check_files(paths, *, lang="en", names=None, timeout=None, jobs=1, on_done=None, rubric=DEFAULT_RUBRIC):
-        return [check(p, names, rubric, lang) for p in paths]
+    def check_files(paths, *, lang="en", names=None, timeout=None, jobs=1, on_done=None, rubric=None,
+                    assignment=None):
+        assert assignment is None or assignment.name == "lab1"   # the lab's, as check() checks
+        return [check(p, names, rubric or DEFAULT_RUBRIC, lang) for p in paths]
     monkeypatch.setattr(check_cli, "check_files", check_files)
 
 

@@ -8,23 +8,26 @@ In a notebook, after writing the lab's functions::
 shows a table (HTML in Jupyter) with ✓ or ✗ per function; ``.ok`` and
 ``.to_json()`` serve tests and graders. :func:`check_file` runs a ``.py`` or
 ``.ipynb`` in a separate process with a time limit, as ``mlp-check`` does.
+Each takes ``assignment=`` — a built-in one's name (``"lab2"``), a teacher's
+TOML file, or an :class:`~mlp_harness.check.assignment.Assignment` — and checks
+the lab's (``lab1``) without it.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from functools import lru_cache
 from pathlib import Path
 
 from manual_mlp.validation import InputError
 
 from ..i18n import LANGS, default_lang, tr
-from .cases import all_cases
-from .execute import ALL_FUNCTIONS, ARITY, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
+from .assignment import Assignment, load_assignment
+from .cases import assignment_cases
+from .execute import CHAIN_NEEDS, run_task
 from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
-from .rubric import DEFAULT_RUBRIC, Rubric
+from .rubric import Rubric, rubric_for
 from .steps import judge_steps
 from .submission import read_submission
 from .verdict import FormulaResult, judge_formula
@@ -33,19 +36,30 @@ from .verdict import FormulaResult, judge_formula
 DEFAULT_TIMEOUT = 20.0
 
 
-@lru_cache(maxsize=1)
+#: each assignment's plan, by its file's hash: computed once per process
+_PLANS: dict[str, Plan] = {}
+
+
+def plan_for(assignment: Assignment) -> Plan:
+    """The calls every submission of ``assignment`` gets, with autograd's answers (computed once per process)."""
+    if assignment.key not in _PLANS:
+        _PLANS[assignment.key] = make_plan(assignment_cases(assignment), assignment)
+    return _PLANS[assignment.key]
+
+
 def lab_plan() -> Plan:
-    """The calls every submission gets, with autograd's answers (computed once per process)."""
-    return make_plan(all_cases())
+    """The lab's plan (lab1)."""
+    return plan_for(load_assignment())
 
 
-def check_names(names: dict[str, str] | None) -> dict[str, str]:
-    """{lab name: name in the submission}; refuses a lab name that does not exist."""
+def check_names(names: dict[str, str] | None, functions: tuple[str, ...] | None = None) -> dict[str, str]:
+    """{the assignment's name: name in the submission}; refuses a name the assignment does not have."""
+    functions = functions or load_assignment().names
     names = dict(names or {})
-    unknown = sorted(set(names) - set(ALL_FUNCTIONS))
+    unknown = sorted(set(names) - set(functions))
     if unknown:
         raise InputError(f"unknown function {unknown[0]!r} in --name; the lab's functions are "
-                         f"{', '.join(ALL_FUNCTIONS)}")
+                         f"{', '.join(functions)}")
     return names
 
 
@@ -53,19 +67,24 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     """Every formula's verdict from what the calls returned."""
     found, outcomes = raw["found"], raw["probes"]
     reads = raw.get("reads", {})
+    functions = plan.assignment.functions
     formulas = {name: judge_formula(name, [p for p in plan.probes if p.formula == name], outcomes, found[name], lang,
                                     reads.get(name, []))
-                for name in LAB_FUNCTIONS}
+                for name, signature in functions.items() if signature.kind != "step"}
+    for name, f in formulas.items():
+        f.formula = functions[name].formula
+    if not plan.trajectories:   # no whole step to run (an assignment whose network is not the lab's)
+        return formulas
     written = lambda n: found[n] == "function" and not formulas[n].pending  # noqa: E731
     source = "step" if found.get("step") == "function" else (
-        "chain" if all(written(n) for n in CHAIN_NEEDS) else None)
+        "chain" if plan.assignment.chains and all(written(n) for n in CHAIN_NEEDS) else None)
     if source:
         broken = [n for n in CHAIN_NEEDS if formulas[n].status in ("fail", "error")]
         formulas["step"] = judge_steps(plan.trajectories, raw["trajectories"], source, broken, lang)
     return formulas   # a `step` that is no function (a loop variable, say) is not offered: no row
 
 
-def check_arguments(namespace, lang: str, names, timeout, functions: dict) -> str:
+def check_arguments(namespace, lang: str, names, timeout, functions: dict, known: tuple[str, ...]) -> str:
     """The language, once check_lab's arguments are known to be usable: a clear TypeError or ValueError
     for a caller's slip (the student's code is judged, never blamed, for it)."""
     if namespace is not None and not isinstance(namespace, Mapping):
@@ -73,10 +92,10 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict) -> st
                         f"{type(namespace).__name__}; pass functions by name: check_lab(delta_L=delta_L)")
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    unknown = sorted(set(functions) - set(ALL_FUNCTIONS) - set((names or {}).values()))
+    unknown = sorted(set(functions) - set(known) - set((names or {}).values()))
     if unknown:
         raise TypeError(f"check_lab() got {unknown[0]!r}, which is none of the lab's functions "
-                        f"({', '.join(ALL_FUNCTIONS)}); another name maps with names={{'delta_L': 'my_name'}}")
+                        f"({', '.join(known)}); another name maps with names={{'delta_L': 'my_name'}}")
     if names is not None and not all(isinstance(v, str) and v.isidentifier() for v in names.values()):
         raise ValueError("names maps the lab's names to Python names, e.g. {'delta_L': 'meu_delta'}")
     if timeout is not None and not (isinstance(timeout, (int, float)) and 0.01 <= timeout <= 3600):
@@ -85,7 +104,8 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict) -> st
 
 
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
-              timeout: float | None = DEFAULT_TIMEOUT, **functions) -> CheckResult:
+              timeout: float | None = DEFAULT_TIMEOUT, assignment: str | Assignment | None = None,
+              **functions) -> CheckResult:
     """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, in this
     process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``).
 
@@ -93,20 +113,24 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     a notebook can check each function in the cell after it. A function whose body is still
     ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
     ``lang`` ("en" or "pt") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
+    ``assignment`` (default ``"lab1"``, the lab's) names the functions and the network they are checked on.
     """
-    lang = check_arguments(namespace, lang or default_lang(), names, timeout, functions)
+    assignment = load_assignment(assignment)
+    known = assignment.names
+    lang = check_arguments(namespace, lang or default_lang(), names, timeout, functions, known)
+    assignment.check_supported()
     space = dict(namespace or {})
     space.update(functions)
-    plan = lab_plan()
-    raw = printable_data(run_task(space, plan.task(check_names(names), timeout)))
+    plan = plan_for(assignment)
+    raw = printable_data(run_task(space, plan.task(check_names(names, known), timeout)))
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
-        given = {n for n in ALL_FUNCTIONS if n in functions or (names or {}).get(n) in functions}
+        given = {n for n in known if n in functions or (names or {}).get(n) in functions}
         formulas = {n: f for n, f in formulas.items() if n in given or n == "step" and f.status != "missing"}
-    result = CheckResult(None, formulas, lang=lang)
+    result = CheckResult(None, formulas, lang=lang, rubric=rubric_for(known), assignment=assignment)
     result.bad_input = missing_only(result.formulas)
     if result.bad_input:
-        result.error = tr(lang, "check_nothing", names=", ".join(ALL_FUNCTIONS))
+        result.error = tr(lang, "check_nothing", names=", ".join(known))
     return result
 
 
@@ -116,27 +140,30 @@ def arity_span(span) -> bool:
             and (span[1] is None or type(span[1]) is int))
 
 
-def same_arity(defined: dict, found: dict[str, str], formulas: dict, names: dict[str, str]) -> dict[str, list[str]]:
+def same_arity(defined: dict, found: dict[str, str], formulas: dict, names: dict[str, str],
+               assignment: Assignment | None = None) -> dict[str, list[str]]:
     """Each of the lab's functions not found (``step``: neither written nor chained) -> the submission's own
     functions that take as many arguments and are neither the lab's names nor mapped: what --name could map.
     ``defined`` is the worker's {name: [fewest, most arguments]}."""
-    taken = set(ALL_FUNCTIONS) | set(names.values())
+    functions = (assignment or load_assignment()).functions
+    taken = set(functions) | set(names.values())
     free = {n: span for n, span in defined.items() if n not in taken and arity_span(span)}
     fits = lambda span, n: span[0] <= n and (span[1] is None or n <= span[1])  # noqa: E731
     hints = {}
-    for lab_name in ALL_FUNCTIONS:
+    for lab_name, signature in functions.items():
         if found.get(lab_name) == "missing" and (lab_name != "step" or "step" not in formulas):
-            candidates = [n for n, span in free.items() if fits(span, ARITY[lab_name])]
+            candidates = [n for n, span in free.items() if fits(span, len(signature.args))]
             if candidates:
                 hints[lab_name] = candidates
     return hints
 
 
 def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
-                  rubric: Rubric = DEFAULT_RUBRIC, names: dict[str, str] | None = None) -> CheckResult:
-    """The verdict on a file from what its worker process returned (or what stopped it), scored by ``rubric``;
-    ``names`` is the --name mapping the file was checked with."""
+                  rubric: Rubric | None = None, names: dict[str, str] | None = None) -> CheckResult:
+    """The verdict on a file from what its worker process returned (or what stopped it), scored by ``rubric``
+    (the plan's assignment's own by default); ``names`` is the --name mapping the file was checked with."""
     raw = printable_data(raw)
+    rubric = rubric or rubric_for(plan.assignment.names)
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
@@ -157,20 +184,22 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
                 f.message = tr(lang, "check_missing_after_file" if file else "check_missing_after", where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
-    hints = {} if unfinished else same_arity(raw.get("defined") or {}, raw["task"]["found"], formulas, names or {})
+    hints = {} if unfinished else same_arity(raw.get("defined") or {}, raw["task"]["found"], formulas, names or {},
+                                             plan.assignment)
     for name, candidates in hints.items():
         if name in formulas:
             formulas[name].message = missing_hint(lang, name, candidates)
-    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints)
+    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints,
+                         assignment=plan.assignment)
     if fatal is None and missing_only(formulas):
         result.bad_input = True
-        result.error = nothing_in(path, hints, lang)
+        result.error = nothing_in(path, hints, lang, plan.assignment.names)
     return result
 
 
-def nothing_in(path: str, hints: dict[str, list[str]], lang: str) -> str:
-    """'nothing to check' in a file, with the functions of the lab's arities it does define, if any."""
-    names = ", ".join(ALL_FUNCTIONS)
+def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tuple[str, ...]) -> str:
+    """'nothing to check' in a file, with the functions of the assignment's arities it does define, if any."""
+    names = ", ".join(functions)
     if not hints:
         return tr(lang, "check_nothing_in", file=path, names=names)
     first = next(iter(hints))
@@ -179,28 +208,35 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str) -> str:
 
 
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
-               timeout: float = DEFAULT_TIMEOUT, rubric: Rubric = DEFAULT_RUBRIC) -> CheckResult:
+               timeout: float = DEFAULT_TIMEOUT, rubric: Rubric | None = None,
+               assignment: str | Assignment | None = None) -> CheckResult:
     """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
-    check the lab's functions it defines, scored by ``rubric``. A file that cannot be read raises InputError."""
+    check the assignment's functions it defines (the lab's by default), scored by ``rubric`` (the
+    assignment's own by default). A file that cannot be read raises InputError."""
+    assignment = load_assignment(assignment)
+    assignment.check_supported()   # a function that cannot be checked yet: one line, never a silent pass
     read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
-    plan = lab_plan()
-    raw = run_isolated(path, plan.task(check_names(names), timeout), timeout)
+    plan = plan_for(assignment)
+    raw = run_isolated(path, plan.task(check_names(names, assignment.names), timeout), timeout)
     return result_of_run(str(path), raw, plan, lang, timeout, rubric, names)
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
-                rubric: Rubric = DEFAULT_RUBRIC) -> list[CheckResult]:
+                rubric: Rubric | None = None, assignment: str | Assignment | None = None) -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
     (the PyTorch twin that judges them is not shared between threads).
     ``on_done(n)`` is called after each file, for a progress bar.
     """
+    assignment = load_assignment(assignment)
+    assignment.check_supported()   # a function that cannot be checked yet: one line, never a silent pass
     for path in paths:
-        read_submission(path)
-    plan = lab_plan()
-    task = plan.task(check_names(names), timeout)
+        read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
+    plan = plan_for(assignment)
+    task = plan.task(check_names(names, assignment.names), timeout)
+    rubric = rubric or rubric_for(assignment.names)
     results: dict[int, CheckResult] = {}
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))

@@ -11,6 +11,10 @@ Every network is the lab's kind: sigmoid in every layer, J = ½Σ(y − a)², no
 biases, plain gradient descent. The lab's ``step(X, Y, thetas, eta)`` is often
 written for two layers only, so it is checked on the two-layer networks; the
 chain of the lab's functions on all of them.
+
+Other assignments (:mod:`mlp_harness.check.assignment`) build their cases with
+:func:`assignment_cases`: their own network (activations, loss, biases,
+optimizer), seeded the same way, and probed on every batch of one epoch.
 """
 from __future__ import annotations
 
@@ -20,8 +24,10 @@ from functools import cached_property
 import numpy as np
 
 from manual_mlp import StepRecord, lab, random_parameters
+from manual_mlp.batches import epoch_slices
 
 from ..verify.run import RunConfig, build_torch_twin
+from .catalogue import Batch
 
 Array = np.ndarray
 
@@ -35,26 +41,47 @@ class Case:
     name: str
     thetas: tuple[Array, ...]     # θ⁽¹⁾…θ⁽ᴸ⁾, each (n_l, n_{l−1})
     X: Array                      # (N, n₀)
-    Y: Array                      # (N, n_L), targets in (0, 1)
+    Y: Array                      # (N, n_L), targets in (0, 1) (one-hot rows for cross-entropy)
     eta: float
+    biases: tuple[Array, ...] | None = None
+    #: the run's settings other than η (RunConfig's fields; the lab's by default) and the batch size (None: all)
+    settings: tuple[tuple[str, object], ...] = tuple(LAB_CONFIG.items())
+    batch_size: int | None = None
 
     @property
     def depth(self) -> int:
         return len(self.thetas)
 
+    def activation_at(self, l: int) -> str:
+        """The activation of layer l (1…L)."""
+        return self.config.output_activation if l == self.depth else self.config.activation
+
     @cached_property
     def config(self) -> RunConfig:
-        return RunConfig(lr=self.eta, **LAB_CONFIG)
+        return RunConfig(lr=self.eta, **dict(self.settings))
 
     @cached_property
     def _twin(self):
-        return build_torch_twin(self.config, list(self.thetas), None)
+        return build_torch_twin(self.config, list(self.thetas), None if self.biases is None else list(self.biases))
 
     def autograd_step(self, thetas: list[Array] | None = None) -> StepRecord:
         """One step of the PyTorch twin from ``thetas`` (default: the case's): autograd's z, a, J, δ = ∂J/∂z,
         ∂J/∂θ and torch.optim.SGD's new θ."""
         self._twin.load_state(list(self.thetas if thetas is None else thetas), None, {})
         return self._twin.train_step(self.X, self.Y)
+
+    def batches(self) -> list[Batch]:
+        """Autograd's step on every batch of one epoch (in a fixed order), each from the θ and b the step
+        before it produced: the inputs and answers of the probes."""
+        thetas, biases = list(self.thetas), None if self.biases is None else list(self.biases)
+        self._twin.load_state(thetas, biases, {})
+        out = []
+        for number, rows in enumerate(epoch_slices(len(self.X), self.batch_size), start=1):
+            record = self._twin.train_step(self.X[rows], self.Y[rows], number)
+            out.append(Batch(self, number, self.X[rows], self.Y[rows], tuple(thetas),
+                             None if biases is None else tuple(biases), record))
+            thetas, biases = record.thetas, record.biases
+        return out
 
 def seeded_case(sizes: list[int], n: int, seed: int) -> Case:
     """Random θ (PyTorch's default scale, seeded), X in [−1, 1] and Y in (0.1, 0.9)."""
@@ -71,6 +98,32 @@ def all_cases() -> list[Case]:
             Case("lab-v2", thetas, lab.X.copy(), lab.Y_V2.copy(), lab.ETA),
             seeded_case([3, 4, 2], 5, seed=1), seeded_case([3, 4, 5, 2], 5, seed=2),
             seeded_case([3, 3, 3], 4, seed=3), seeded_case([3, 3, 3, 3], 4, seed=4)]
+
+
+def seeded_targets(rng: np.random.Generator, n: int, width: int, loss: str) -> Array:
+    """Targets for a seeded case: one-hot rows of random classes for cross-entropy, else U(0.1, 0.9)."""
+    if loss == "cross_entropy":
+        return np.eye(width)[rng.integers(0, width, size=n)]
+    return rng.uniform(0.1, 0.9, size=(n, width))
+
+
+def assignment_case(spec, network) -> Case:
+    """One case of an assignment: the lab's own numbers (``spec.lab``), or a seeded network of its kind."""
+    settings = tuple(network.run_settings().items())
+    if spec.lab:
+        lab_case = {c.name: c for c in all_cases()[:2]}[spec.lab]
+        return Case(lab_case.name, lab_case.thetas, lab_case.X, lab_case.Y, lab_case.eta, None, settings,
+                    network.batch_size)
+    rng = np.random.default_rng(spec.seed)
+    thetas, biases = random_parameters(list(spec.layers), seed=spec.seed, bias=network.bias)
+    X = rng.uniform(-1, 1, size=(spec.samples, spec.layers[0]))
+    Y = seeded_targets(rng, spec.samples, spec.layers[-1], network.loss)
+    return Case(spec.name, tuple(thetas), X, Y, network.lr, None if biases is None else tuple(biases), settings,
+                network.batch_size)
+
+
+def assignment_cases(assignment) -> list[Case]:
+    return [assignment_case(spec, assignment.network) for spec in assignment.cases]
 
 
 def two_layer(cases: list[Case]) -> list[Case]:

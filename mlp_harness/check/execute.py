@@ -12,7 +12,8 @@ finding.
 
 Task layout (all arrays as nested lists)::
 
-    {"functions": {"delta_L": "delta_L", ...},          # the lab's name -> the name in the submission
+    {"names": ["sigmoid", "delta_L", ...],              # optional: the assignment's functions (default: the lab's)
+     "functions": {"delta_L": "delta_L", ...},          # the lab's name -> the name in the submission
      "limit": 20.0,                                     # seconds per call
      "probes": [{"id": 3, "formula": "delta_L", "args": [{"array": [[...]]}, {"array": ...}]}, ...],
      "trajectories": [{"id": 0, "kind": "step" | "chain", "sigma": "own" | "reference",
@@ -281,14 +282,16 @@ def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) ->
         thetas = new
     return {"thetas": steps}
 
-def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Callable], dict[str, str]]:
+def find_functions(namespace: dict, names: dict[str, str],
+                   wanted: tuple[str, ...] = ALL_FUNCTIONS) -> tuple[dict[str, Callable], dict[str, str]]:
     """(the lab's name -> the function, the lab's name -> 'function' / 'missing' / 'not a function: NAME: int').
 
     A mapping adds a name and hides none: the mapped name is looked for first, then the lab's own, so one
-    ``--name`` for a whole course still finds the lab's names in the files that use them.
+    ``--name`` for a whole course still finds the lab's names in the files that use them. ``wanted``: the
+    assignment's functions (the lab's by default).
     """
     fns, found = {}, {}
-    for lab_name in ALL_FUNCTIONS:
+    for lab_name in wanted:
         held = [(n, namespace.get(n)) for n in dict.fromkeys((names.get(lab_name, lab_name), lab_name))]
         held = [(n, obj) for n, obj in held if obj is not None]
         function = next((obj for _, obj in held if callable(obj)), None)
@@ -304,7 +307,7 @@ def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Ca
 def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None) -> dict:
     """Every call the task asks for, on the functions the namespace offers; plain data back.
     ``calling(name)`` is told which function is about to run (for a message if the process must be stopped)."""
-    fns, found = find_functions(namespace, task.get("functions", {}))
+    fns, found = find_functions(namespace, task.get("functions", {}), tuple(task.get("names", ALL_FUNCTIONS)))
     limit = task.get("limit")
     probes = {}
     for probe in task["probes"]:

@@ -30,7 +30,7 @@ def _sigma(z: Array) -> Array:
 @dataclass(frozen=True)
 class Mistake:
     name: str
-    formula: str                  # which of the lab's functions it is a mistake in
+    formula: str                  # the signature it is a mistake in (mlp_harness.check.catalogue)
     wrong: str                    # the formula it computes
     compute: Callable[..., Array]  # the lab's arguments -> the wrong output
 
@@ -48,21 +48,21 @@ MISTAKES: list[Mistake] = [
     Mistake("missing_reciprocal", "sigmoid", "1 + e^(−z)", lambda z: 1.0 + np.exp(-z)),
     Mistake("tanh_for_sigmoid", "sigmoid", "tanh(z)", lambda z: np.tanh(z)),
     # BP1: δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)
-    Mistake("residual_sign", "delta_L", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: (y - a) * a * (1 - a)),
-    Mistake("half_dropped", "delta_L", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: 2 * (a - y) * a * (1 - a)),
-    Mistake("no_sigma_prime", "delta_L", "a⁽ᴸ⁾ − y", lambda a, y: a - y),
-    Mistake("sigma_prime_of_a", "delta_L", "(a⁽ᴸ⁾ − y) ⊙ σ(a⁽ᴸ⁾)(1 − σ(a⁽ᴸ⁾))",
+    Mistake("residual_sign", "delta_L_sigmoid_half_sse", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: (y - a) * a * (1 - a)),
+    Mistake("half_dropped", "delta_L_sigmoid_half_sse", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: 2 * (a - y) * a * (1 - a)),
+    Mistake("no_sigma_prime", "delta_L_sigmoid_half_sse", "a⁽ᴸ⁾ − y", lambda a, y: a - y),
+    Mistake("sigma_prime_of_a", "delta_L_sigmoid_half_sse", "(a⁽ᴸ⁾ − y) ⊙ σ(a⁽ᴸ⁾)(1 − σ(a⁽ᴸ⁾))",
             lambda a, y: (a - y) * _sigma(a) * (1 - _sigma(a))),
-    Mistake("mean_instead_of_sum", "delta_L", "(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾) / N",
+    Mistake("mean_instead_of_sum", "delta_L_sigmoid_half_sse", "(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾) / N",
             lambda a, y: (a - y) * a * (1 - a) / a.shape[0]),
-    Mistake("loss_instead_of_delta", "delta_L", "½(y − a⁽ᴸ⁾)²", lambda a, y: 0.5 * (y - a) ** 2),
+    Mistake("loss_instead_of_delta", "delta_L_sigmoid_half_sse", "½(y − a⁽ᴸ⁾)²", lambda a, y: 0.5 * (y - a) ** 2),
     # BP2: δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)
-    Mistake("hidden_no_sigma_prime", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
-    Mistake("sigma_prime_of_a", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ(a⁽ˡ⁾)(1 − σ(a⁽ˡ⁾))",
+    Mistake("hidden_no_sigma_prime", "delta_l_sigmoid", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    Mistake("sigma_prime_of_a", "delta_l_sigmoid", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ(a⁽ˡ⁾)(1 − σ(a⁽ˡ⁾))",
             lambda d, theta, a: (d @ theta) * _sigma(a) * (1 - _sigma(a))),
-    Mistake("elementwise_product", "delta_l", "(δ⁽ˡ⁺¹⁾ * θ⁽ˡ⁺¹⁾) ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
+    Mistake("elementwise_product", "delta_l_sigmoid", "(δ⁽ˡ⁺¹⁾ * θ⁽ˡ⁺¹⁾) ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
             lambda d, theta, a: (d * theta) * a * (1 - a)),
-    Mistake("theta_transposed", "delta_l", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
+    Mistake("theta_transposed", "delta_l_sigmoid", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
             lambda d, theta, a: (d @ theta.T) * a * (1 - a)),
     # BP4: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾
     Mistake("transposed_gradient", "gradient", "a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ = (δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾)ᵀ", lambda d, a_prev: a_prev.T @ d),
@@ -70,15 +70,32 @@ MISTAKES: list[Mistake] = [
             lambda d, a_prev: (a_prev.T @ d).reshape(d.shape[1], a_prev.shape[1])),
     Mistake("mean_instead_of_sum", "gradient", "δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N", lambda d, a_prev: d.T @ a_prev / d.shape[0]),
     # update: θ ← θ − η ∂J/∂θ
-    Mistake("sign_flipped", "optimize", "θ + η ∂J/∂θ", lambda theta, g, eta: theta + eta * g),
-    Mistake("eta_ignored", "optimize", "θ − ∂J/∂θ", lambda theta, g, eta: theta - g),
-    Mistake("eta_fixed", "optimize", "θ − 0.1 ∂J/∂θ", lambda theta, g, eta: theta - 0.1 * g),
-    Mistake("returns_change", "optimize", "−η ∂J/∂θ", lambda theta, g, eta: -eta * g),
+    Mistake("sign_flipped", "sgd_update", "θ + η ∂J/∂θ", lambda theta, g, eta: theta + eta * g),
+    Mistake("eta_ignored", "sgd_update", "θ − ∂J/∂θ", lambda theta, g, eta: theta - g),
+    Mistake("eta_fixed", "sgd_update", "θ − 0.1 ∂J/∂θ", lambda theta, g, eta: theta - 0.1 * g),
+    Mistake("returns_change", "sgd_update", "−η ∂J/∂θ", lambda theta, g, eta: -eta * g),
+    # tanh′ given a: 1 − a²
+    Mistake("tanh_of_a", "tanh_prime_a", "1 − tanh²(a⁽ˡ⁾)", lambda a: 1 - np.tanh(a) ** 2),
+    Mistake("sigma_prime_for_tanh", "tanh_prime_a", "a⁽ˡ⁾(1 − a⁽ˡ⁾)", lambda a: a * (1 - a)),
+    # tanh′ given z: 1 − tanh²(z)
+    Mistake("one_minus_z_squared", "tanh_prime_z", "1 − z²", lambda z: 1 - z * z),
+    # BP1 for softmax with cross-entropy (torch's mean): δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y)/N
+    Mistake("ce_not_averaged", "delta_L_softmax_cross_entropy", "a⁽ᴸ⁾ − y", lambda a, y: a - y),
+    Mistake("ce_extra_fprime", "delta_L_softmax_cross_entropy", "(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾) / N",
+            lambda a, y: (a - y) * a * (1 - a) / a.shape[0]),
+    Mistake("residual_sign", "delta_L_softmax_cross_entropy", "(y − a⁽ᴸ⁾) / N", lambda a, y: (y - a) / a.shape[0]),
+    # BP2 with a hidden tanh: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − a⁽ˡ⁾²)
+    Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
+    Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
+    Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾ itself, shape (N, nₗ)", lambda d: d),
+    Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾ kept 2-D, shape (1, nₗ)",
+            lambda d: d.sum(axis=0, keepdims=True)),
 ]
 
 
-def mistakes_for(formula: str) -> list[Mistake]:
-    return [m for m in MISTAKES if m.formula == formula]
+def mistakes_for(signature: str) -> list[Mistake]:
+    return [m for m in MISTAKES if m.formula == signature]
 
 
 def compute_or_none(mistake: Mistake, args: tuple) -> Array | None:

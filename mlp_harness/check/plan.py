@@ -13,6 +13,10 @@ gradient      δ⁽ˡ⁾, a⁽ˡ⁻¹⁾                            ∂J/∂θ�
 optimize      θ⁽ˡ⁾, ∂J/∂θ⁽ˡ⁾, η                       θ⁽ˡ⁾ after torch.optim.SGD's step
 ============  ======================================  =====================================
 
+The calls come from each function's signature in the catalogue
+(:mod:`mlp_harness.check.catalogue`), so an assignment other than the lab's
+(:mod:`mlp_harness.check.assignment`) gets its own — on every batch of one epoch.
+
 Then whole steps: the student's own ``step(X, Y, thetas, eta)`` (on the
 two-layer cases), or else their functions chained into a step, run for several
 steps; each step is held to the PyTorch twin's step *from the θ the student's
@@ -25,8 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from manual_mlp import StepRecord
-from manual_mlp.validation import sup
 
+from .assignment import Assignment
+from .catalogue import Batch, Signature
 from .cases import Case, two_layer
 from .execute import encode
 
@@ -42,20 +47,16 @@ class Probe:
     """One call of one of the lab's functions, and autograd's answer."""
 
     id: int
-    formula: str               # "sigmoid", "delta_L", "delta_l", "gradient", "optimize"
+    formula: str               # the function's name in the assignment: "sigmoid", "delta_L", "bias_gradient", …
     case: Case
     record: StepRecord         # autograd's step on the case (the numbers the inputs come from)
     layer: int
-    args: tuple                # arrays and η, in the lab's argument order
+    args: tuple                # arrays and η, in the signature's argument order
     arg_names: tuple[str, ...]
     expected: Array
-
-    @property
-    def target(self) -> str:
-        """The quantity the call computes, in the lab's symbols: 'δ⁽²⁾', '∂J/∂θ⁽¹⁾', …"""
-        l = sup(self.layer)
-        return {"sigmoid": f"a{l}", "delta_L": f"δ{l}", "delta_l": f"δ{l}", "gradient": f"∂J/∂θ{l}",
-                "optimize": f"θ{l}"}[self.formula]
+    target: str = ""           # the quantity the call computes, in the lab's symbols: 'δ⁽²⁾', '∂J/∂θ⁽¹⁾', …
+    signature: str = ""        # its signature in the catalogue (mlp_harness.check.catalogue)
+    batch: Batch | None = None   # the batch the inputs come from (targets, θ and b before the step)
 
     @property
     def call_text(self) -> str:
@@ -81,38 +82,42 @@ class Trajectory:
                 "eta": self.case.eta}
 
 
-def case_probes(case: Case, record: StepRecord, first_id: int) -> list[Probe]:
-    L, a, d = case.depth, record.activations, record.deltas
-    sym = lambda s, l: f"{s}{sup(l)}"  # noqa: E731
-    specs = [("sigmoid", l, (record.zs[l - 1],), (sym("z", l),), a[l]) for l in range(1, L + 1)]
-    specs.append(("delta_L", L, (a[L], case.Y), (sym("a", L), "Y"), d[L - 1]))
-    specs += [("delta_l", l, (d[l], case.thetas[l], a[l]), (sym("δ", l + 1), sym("θ", l + 1), sym("a", l)), d[l - 1])
-              for l in range(L - 1, 0, -1)]
-    specs += [("gradient", l, (d[l - 1], a[l - 1]), (sym("δ", l), "X" if l == 1 else sym("a", l - 1)),
-               record.nabla_thetas[l - 1]) for l in range(1, L + 1)]
-    specs += [("optimize", l, (case.thetas[l - 1], record.nabla_thetas[l - 1], case.eta),
-               (sym("θ", l), sym("∂J/∂θ", l), "η"), record.thetas[l - 1]) for l in range(1, L + 1)]
-    return [Probe(first_id + i, f, case, record, l, args, names, expected)
-            for i, (f, l, args, names, expected) in enumerate(specs)]
+def batch_probes(functions: dict[str, Signature], batch: Batch, first_id: int) -> list[Probe]:
+    """Every call of the assignment's functions on one batch, from autograd's step on it."""
+    probes = []
+    for name, signature in functions.items():
+        if signature.probe is None:
+            continue
+        for layer, args, arg_names, expected, target in signature.probe(batch):
+            probes.append(Probe(first_id + len(probes), name, batch.case, batch.record, layer, args, arg_names,
+                                expected, target, signature.name, batch))
+    return probes
 
 
 @dataclass
 class Plan:
     probes: list[Probe]
     trajectories: list[Trajectory]
+    assignment: Assignment | None = None   # None: the lab's (lab1)
 
     def task(self, functions: dict[str, str], limit: float | None) -> dict:
         """The worker's task (see :mod:`mlp_harness.check.execute`)."""
-        return {"functions": functions, "limit": limit,
+        names = {"names": list(self.assignment.functions)} if self.assignment else {}
+        return names | {"functions": functions, "limit": limit,
                 "probes": [{"id": p.id, "formula": p.formula, "args": encode(list(p.args))} for p in self.probes],
                 "trajectories": [t.spec() for t in self.trajectories]}
 
 
-def make_plan(cases: list[Case]) -> Plan:
-    """Autograd's step on every case, the probes built from it, and the trajectories to run."""
+def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
+    """Autograd's steps on every case, the probes built from them, and the trajectories to run (the lab's
+    ``step()`` and chain, for an assignment whose network is the lab's and whose functions carry the lab's names)."""
     probes: list[Probe] = []
     for case in cases:
-        probes += case_probes(case, case.autograd_step(), len(probes))
-    runs = [("step", case, "own", STEP_STEPS) for case in two_layer(cases)]
-    runs += [("chain", case, sigma, CHAIN_STEPS) for sigma in ("reference", "own") for case in cases]
-    return Plan(probes, [Trajectory(i, *run) for i, run in enumerate(runs)])
+        for batch in case.batches():
+            probes += batch_probes(assignment.functions, batch, len(probes))
+    runs = []
+    if "step" in assignment.functions:
+        runs += [("step", case, "own", STEP_STEPS) for case in two_layer(cases)]
+    if assignment.chains:
+        runs += [("chain", case, sigma, CHAIN_STEPS) for sigma in ("reference", "own") for case in cases]
+    return Plan(probes, [Trajectory(i, *run) for i, run in enumerate(runs)], assignment)

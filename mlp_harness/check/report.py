@@ -37,7 +37,7 @@ def terminal_width(width: int | None = None) -> int:
 
 def formula_of(f: FormulaResult, lang: str) -> str:
     if f.name != "step":
-        return FORMULAS[f.name]
+        return f.formula or FORMULAS[f.name]
     return tr(lang, "check_formula_step" if f.source == "step" else "check_formula_chain")
 
 
@@ -132,7 +132,7 @@ def missing_items(result: CheckResult) -> list[str]:
     with the file's functions of the same arity when it has some."""
     lang, formulas, points = result.lang, result.formulas, result.rubric.points
     stood = result.rubric.stood_in(formulas)
-    lost = [n for n in ALL_FUNCTIONS if points[n] > 0 and n not in stood
+    lost = [n for n in points if points[n] > 0 and n not in stood
             and (n not in formulas or formulas[n].status == "missing")]
     pending = [n for n in lost if n in formulas and formulas[n].pending]
     hinted = [n for n in lost if n in result.hints]
@@ -141,7 +141,7 @@ def missing_items(result: CheckResult) -> list[str]:
     items += [(n, f"{n}: {missing_hint(lang, n, result.hints[n])}") for n in hinted]
     if pending:
         items.append((pending[0], tr_n(lang, "check_line_pending", len(pending), names=", ".join(pending))))
-    return [text for _, text in sorted(items, key=lambda item: ALL_FUNCTIONS.index(item[0]))]   # the lab's order
+    return [text for _, text in sorted(items, key=lambda item: list(points).index(item[0]))]   # the lab's order
 
 
 def batch_line(result: CheckResult) -> str:
@@ -188,7 +188,8 @@ def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: boo
     lang, f = result.lang, result.formulas.get(name)
     if f is None:   # no row: a step neither written nor chained, or a file that did not run
         label, output = (tr(lang, "check_formula_step"), tr(lang, "check_no_step")) if name == "step" else (
-            FORMULAS[name], tr(lang, "check_missing"))
+            FORMULAS[name] if result.assignment is None else result.assignment.functions[name].formula,
+            tr(lang, "check_missing"))
         output = missing_hint(lang, name, result.hints[name]) if name in result.hints else output
     else:
         label, output = formula_of(f, lang), verdict_output(f, lang)
@@ -203,7 +204,7 @@ def gradescope_json(result: CheckResult) -> dict:
     rubric (a missing one scores 0, unless a right step() stands in for it); the total as ``score`` and,
     the same for every submission, ``max_score``."""
     earned, stood = result.points, result.rubric.stood_in(result.formulas)
-    tests = [gradescope_test(result, name, earned[name], name in stood) for name in ALL_FUNCTIONS]
+    tests = [gradescope_test(result, name, earned[name], name in stood) for name in result.rubric.points]
     notes = [result.error] if result.error else []
     notes += [c["message"] for c in result.cells if c["message"] != result.error]
     return {"score": result.score, "max_score": result.max_score,
@@ -215,7 +216,7 @@ def inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]
+CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]   # the lab's
 
 
 def csv_text(results: list[CheckResult]) -> str:
@@ -223,9 +224,10 @@ def csv_text(results: list[CheckResult]) -> str:
     ``ok`` is 1 for full marks."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    functions = list(results[0].rubric.points) if results else list(ALL_FUNCTIONS)   # the assignment's
+    writer.writerow(CSV_COLUMNS[:5] + functions + CSV_COLUMNS[-1:])
     for r in results:
-        statuses = [r.formulas[n].status if n in r.formulas else "" for n in ALL_FUNCTIONS]
+        statuses = [r.formulas[n].status if n in r.formulas else "" for n in functions]
         diagnoses = "; ".join(f"{n}={f.mistake}" for n, f in r.formulas.items() if f.mistake)
         writer.writerow([inert(r.file), int(r.full_marks), r.score, r.max_score, inert(r.error or "")]
                         + statuses + [diagnoses])

@@ -64,6 +64,7 @@ class CheckResult:
     rubric: Rubric = DEFAULT_RUBRIC           # what each function is worth (graders' outputs, a batch's lines)
     hints: dict[str, list[str]] = field(default_factory=dict)   # a function not found -> the file's functions
     #                                                             of its arity (see :func:`missing_hint`)
+    assignment: object = None                 # the Assignment checked (mlp_harness.check.assignment); None: lab1
 
     @property
     def ok(self) -> bool:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from manual_mlp.validation import InputError
 
-from .execute import ALL_FUNCTIONS, LAB_FUNCTIONS
+from .execute import ALL_FUNCTIONS
 
 try:
     import tomllib
@@ -61,17 +61,19 @@ class Rubric:
         step = formulas.get("step")
         if not (self.step_stands_in and step is not None and step.ok and step.source == "step"):
             return []
-        return [name for name in LAB_FUNCTIONS if name not in formulas or formulas[name].status == "missing"]
+        return [name for name in self.points if name != "step"
+                and (name not in formulas or formulas[name].status == "missing")]
 
     def earned(self, formulas: dict) -> dict[str, float]:
-        """Each of the lab's six functions' points, from the verdicts (:class:`FormulaResult` by name)."""
+        """Each function's points (the lab's six, or an assignment's), from the verdicts (:class:`FormulaResult`
+        by name)."""
         stood = self.stood_in(formulas)
         return {name: self.points[name] if name in stood or name in formulas and formulas[name].ok else 0
-                for name in ALL_FUNCTIONS}
+                for name in self.points}
 
     def full_marks(self, formulas: dict) -> bool:
         earned = self.earned(formulas)
-        return all(earned[name] == self.points[name] for name in ALL_FUNCTIONS)
+        return all(earned[name] == self.points[name] for name in self.points)
 
 
 def whole(x: float) -> float:
@@ -83,7 +85,12 @@ def whole(x: float) -> float:
 DEFAULT_RUBRIC = Rubric()
 
 
-def load_rubric(path: str | Path) -> Rubric:
+def rubric_for(names: tuple[str, ...]) -> Rubric:
+    """An assignment's own rubric: 1 point for each of its functions (the lab's: :data:`DEFAULT_RUBRIC`)."""
+    return DEFAULT_RUBRIC if tuple(names) == ALL_FUNCTIONS else Rubric({name: 1 for name in names})
+
+
+def load_rubric(path: str | Path, functions: tuple[str, ...] = ALL_FUNCTIONS) -> Rubric:
     """The rubric in a TOML file; InputError (one line naming the file and the key) for anything else."""
     if tomllib is None:
         raise InputError("--rubric needs Python 3.11 or newer, or the tomli package (pip install tomli)")
@@ -99,7 +106,7 @@ def load_rubric(path: str | Path) -> Rubric:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(toml_error(str(path), str(exc))) from None
-    return rubric_from(data, str(path))
+    return rubric_from(data, str(path), functions)
 
 
 def toml_error(where: str, message: str) -> str:
@@ -110,24 +117,24 @@ def toml_error(where: str, message: str) -> str:
     return f"--rubric {where}: not TOML at line {at[1]}, column {at[2]} ({message[:at.start()]!r})"
 
 
-def rubric_from(data: dict, where: str) -> Rubric:
+def rubric_from(data: dict, where: str, functions: tuple[str, ...] = ALL_FUNCTIONS) -> Rubric:
     """The rubric a parsed TOML document describes (``where`` names it in messages)."""
     unknown = sorted(set(data) - {"points", "policy"})
     if unknown:
         raise InputError(f"--rubric {where}: unknown key {unknown[0]!r}; a rubric has [points] and [policy]")
-    return Rubric(read_points(data.get("points"), where), read_policy(data.get("policy", {}), where))
+    return Rubric(read_points(data.get("points"), where, functions), read_policy(data.get("policy", {}), where))
 
 
-def read_points(table, where: str) -> dict[str, float]:
-    names = ", ".join(ALL_FUNCTIONS)
+def read_points(table, where: str, functions: tuple[str, ...] = ALL_FUNCTIONS) -> dict[str, float]:
+    names = ", ".join(functions)
     if not isinstance(table, dict):
         raise InputError(f"--rubric {where}: no [points] table (one key for each of {names})")
-    unknown = sorted(set(table) - set(ALL_FUNCTIONS))
+    unknown = sorted(set(table) - set(functions))
     if unknown:
         raise InputError(f"--rubric {where}: unknown key {unknown[0]!r} in [points]; the lab's functions are "
                          f"{names}")
     points = {}
-    for name in ALL_FUNCTIONS:
+    for name in functions:
         if name not in table:
             raise InputError(f"--rubric {where}: [points] has no {name!r} (give each of {names} its points, "
                              "0 for none)")

@@ -19,6 +19,7 @@ from ..teach.expression import format_number
 from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
                              explain_output_delta, explain_update)
 from ..verify.tolerance import Tolerance
+from .catalogue import CATALOGUE
 from .execute import is_timeout
 from .mistakes import compute_or_none, mistakes_for
 from .plan import Probe
@@ -58,6 +59,7 @@ class FormulaResult:
     expected: Array | None = field(default=None, repr=False)
     got: Array | None = field(default=None, repr=False)
     pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
+    formula: str | None = None           # the right formula (the assignment's signature), for the reports
 
     @property
     def ok(self) -> bool:
@@ -89,13 +91,15 @@ def first_bad(expected: Array, got: Array) -> tuple[int, ...]:
 def explain_probe(probe: Probe, index: tuple[int, ...], lang: str) -> str | None:
     """The right formula at ``index`` with autograd's numbers in place (see ``mlp-compare --explain``)."""
     case, l = probe.case, probe.layer
-    before = StepInputs(1, case.Y, list(case.thetas), None, {}, 1)
+    b = probe.batch
+    before = StepInputs(1, b.Y, list(b.thetas), None if b.biases is None else list(b.biases), {}, 1)
     ctx = Context(case.config, before, probe.record)
-    build = {"sigmoid": lambda: explain_a(ctx, l, index), "delta_L": lambda: explain_output_delta(ctx, index),
+    kind = "b" if probe.target.startswith("b") else "theta"
+    build = {"a": lambda: explain_a(ctx, l, index), "delta_L": lambda: explain_output_delta(ctx, index),
              "delta_l": lambda: explain_hidden_delta(ctx, l, index),
              "gradient": lambda: explain_grad_theta(ctx, l, index),
-             "optimize": lambda: explain_update(ctx, "theta", l, index)}[probe.formula]
-    return build().line(lang)
+             "update": lambda: explain_update(ctx, kind, l, index)}.get(CATALOGUE[probe.signature].explain)
+    return None if build is None else build().line(lang)
 
 
 def compare_arrays(expected: Array, got: Array) -> tuple[float, tuple[int, ...] | None]:
@@ -207,7 +211,7 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
              reads: list[str] = ()) -> tuple[str | None, str | None]:
     """(mistake name, the mistake in plain words) for a failed formula, or (None, None). ``reads`` names the
     notebook's arrays the function reads instead of its parameters."""
-    for mistake in mistakes_for(formula):
+    for mistake in mistakes_for(probes[0].signature if probes else formula):
         if behaves_like(mistake, probes, outcomes):
             return mistake.name, mistake.describe(lang)
     if single_precision(probes, outcomes):

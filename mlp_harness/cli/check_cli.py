@@ -8,7 +8,9 @@ every function the file offers is right (missing ones are listed, not failed),
 1 a function is wrong or the file did not run as written (a syntax error, a
 time-out), 2 bad input (no such file, nothing to check). For a batch (several
 files): 0 every file has full marks, 1 one has not (missing functions
-included), 2 bad input.
+included), 2 bad input. ``--assignment`` checks another assignment's functions
+(:mod:`mlp_harness.check.assignment`); ``--assignment list`` and
+``--assignment NAME --describe`` print what there is, and check no file.
 """
 from __future__ import annotations
 
@@ -18,9 +20,10 @@ import sys
 from manual_mlp.validation import InputError
 
 from ..check.api import DEFAULT_TIMEOUT, check_files
+from ..check.assignment import describe, listing, load_assignment
 from ..check.report import batch_line, csv_text, gradescope_json
 from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
-from ..check.rubric import DEFAULT_RUBRIC, load_rubric
+from ..check.rubric import load_rubric
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -32,10 +35,12 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p = ArgumentParser(prog="mlp-check", lang=lang, description=tr(lang, "help_check_description"),
                        epilog=tr(lang, "help_check_epilog"))
     path, seconds = tr(lang, "meta_path"), tr(lang, "meta_seconds")
-    p.add_argument("files", nargs="+", metavar=tr(lang, "meta_file"), help=tr(lang, "help_files"))
+    p.add_argument("files", nargs="*", metavar=tr(lang, "meta_file"), help=tr(lang, "help_files"))
     p.add_argument("--name", action="append", default=[], metavar=tr(lang, "meta_lab_theirs"),
                    help=tr(lang, "help_name"))
     p.add_argument("--rubric", metavar=path, help=tr(lang, "help_rubric"))
+    p.add_argument("--assignment", metavar=tr(lang, "meta_assignment"), default=None, help=tr(lang, "help_assignment"))
+    p.add_argument("--describe", action="store_true", help=tr(lang, "help_describe"))
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
                    help=tr(lang, "help_timeout", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
@@ -80,8 +85,26 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) ->
             atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), "the CSV file")
 
 
+def describe_only(args) -> int | None:
+    """``--assignment list`` and ``--describe``: what there is to check, printed; None when files are to be checked."""
+    if args.assignment == "list":
+        print(listing(args.lang))
+        return EXIT_OK
+    if args.describe:
+        print(describe(load_assignment(args.assignment), args.lang))
+        return EXIT_OK
+    if not args.files:
+        raise InputError("give a .py file or a .ipynb notebook to check (or --assignment list, or --describe)")
+    return None
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
+    done = describe_only(args)
+    if done is not None:
+        return done
+    assignment = load_assignment(args.assignment)
+    assignment.check_supported()
     names = parse_names(args.name)
     if not 0.01 <= args.timeout <= 3600:
         raise InputError(f"--timeout must be a number of seconds from 0.01 to 3600, got {args.timeout:g}")
@@ -92,10 +115,10 @@ def _main(argv: list[str] | None = None) -> int:
     if args.gradescope and len(args.files) > 1:
         raise InputError("--gradescope writes one submission's results.json: give one file")
     outputs = check_paths(args)
-    rubric = load_rubric(args.rubric) if args.rubric else DEFAULT_RUBRIC
+    rubric = load_rubric(args.rubric, assignment.names) if args.rubric else None
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
-                          on_done=bar.update if bar else None, rubric=rubric)
+                          on_done=bar.update if bar else None, rubric=rubric, assignment=assignment)
     if bar:
         bar.clear()
     if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr

@@ -1,0 +1,399 @@
+"""An assignment as data: the network, its cases and the functions a student writes (``mlp-check --assignment``).
+
+The built-in assignments are ``lab1`` (the lab's, the default), ``lab2`` and
+``lab3`` (``mlp_harness/check/assignments/*.toml``); a teacher's own is a file
+of the same format (``--assignment course/lab4.toml``). The format, TOML::
+
+    [assignment]
+    title.en = "Lab 2: biases, a hidden tanh, softmax with cross-entropy"   # what --describe prints
+    title.pt = "Lab 2: vieses, uma tanh oculta, softmax com entropia cruzada"
+
+    [network]
+    activation = "tanh"               # every hidden layer: sigmoid, tanh, relu, leaky_relu, identity
+    output_activation = "softmax"     # the output layer's (softmax only with cross_entropy)
+    loss = "cross_entropy"            # half_sse (½Σ, a sum), mse, bce, cross_entropy (means, as torch's)
+    reduction = "mean"                # optional; stated for the reader: sum for half_sse, mean for the others
+    bias = true                       # optional, false by default
+    batch_size = 4                    # optional: mini-batches of this size in a fixed order; the full batch if absent
+    dtype = "float64"                 # optional, float64 by default (float32 is not checkable yet)
+
+    [optimizer]
+    name = "sgd"                      # sgd or adam
+    lr = 0.5                          # η
+    momentum = 0.0                    # optional (sgd): μ, torch's convention
+    weight_decay = 0.0                # optional
+    betas = [0.9, 0.999]              # optional (adam)
+    eps = 1e-8                        # optional (adam)
+
+    [[cases]]                         # one table per case, in the order they are checked
+    lab = "lab"                       # the lab's own X, Y, θ and η ("lab" or "lab-v2"; lab networks only)
+
+    [[cases]]
+    layers = [3, 4, 3]                # n₀, n₁, …, n_L: seeded θ (and b), X in [−1, 1], Y per the loss
+    samples = 10                      # N
+    seed = 1
+    name = "3-4-3"                    # optional: the layers joined by "-" unless given; unique
+
+    [functions]                       # the name in the submission = its signature in the catalogue
+    tanh_prime = "tanh_prime_a"
+    bias_gradient = "bias_gradient"
+
+The catalogue of signatures (:mod:`mlp_harness.check.catalogue`;
+``mlp-check --assignment list`` names them) says what each function is called
+with and must return; a signature must fit the network (``bias_gradient``
+needs ``bias = true``). ``step`` keeps the lab's name and network. Every
+function is probed on every case, on every batch of one epoch, with
+autograd's own inputs.
+
+A file that is not this is refused with one line naming the key. A function
+whose signature cannot be checked yet (the optimizers with state, for now)
+is described by ``--describe`` and refused, in one line, when a file is checked.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from manual_mlp import ACTIVATIONS, LOSSES, OptimizerSettings
+from manual_mlp.losses import check_pairing, get_loss
+from manual_mlp.validation import InputError
+
+from ..i18n import tr
+from .catalogue import CATALOGUE, Signature
+
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10: the same parser, published as tomli
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        tomllib = None
+
+#: where the built-in assignments live (package data)
+BUILT_IN = Path(__file__).resolve().parent / "assignments"
+DEFAULT = "lab1"
+#: the lab's functions, by the names a chained step and a step() are run under
+LAB_SIGNATURES = {"delta_L": "delta_L_sigmoid_half_sse", "delta_l": "delta_l_sigmoid", "gradient": "gradient",
+                  "optimize": "sgd_update"}
+#: a seeded case's size limits: the inputs and answers travel to the worker as JSON
+MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
+KEYS = {"assignment": ("title",), "network": ("activation", "output_activation", "loss", "reduction", "bias",
+                                              "batch_size", "dtype"),
+        "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
+        "case": ("lab", "layers", "samples", "seed", "name")}
+LAB_CASES = ("lab", "lab-v2")
+
+
+@dataclass(frozen=True)
+class Network:
+    activation: str
+    output_activation: str
+    loss: str
+    bias: bool
+    batch_size: int | None
+    dtype: str
+    optimizer: str
+    lr: float
+    momentum: float = 0.0
+    weight_decay: float = 0.0
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+
+    @property
+    def reduction(self) -> str:
+        return "sum" if self.loss == "half_sse" else "mean"
+
+    def run_settings(self) -> dict:
+        """RunConfig's fields other than η (see :class:`mlp_harness.verify.run.RunConfig`)."""
+        return dict(activation=self.activation, output_activation=self.output_activation, loss=self.loss,
+                    optimizer=self.optimizer, dtype=self.dtype, momentum=self.momentum,
+                    weight_decay=self.weight_decay or None, betas=self.betas, eps=self.eps)
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    name: str
+    lab: str | None = None               # "lab" or "lab-v2": the lab's own numbers
+    layers: tuple[int, ...] = ()
+    samples: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Assignment:
+    name: str                            # "lab1", or the file as given
+    title: dict                          # {"en": …, "pt": …}
+    network: Network
+    cases: tuple[CaseSpec, ...]
+    functions: dict                      # the name in the submission -> its Signature, in the file's order
+    key: str = ""                        # the file's contents' hash (a plan is computed once per assignment)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.functions)
+
+    @property
+    def chains(self) -> bool:
+        """The lab's functions can be chained into the lab's step (its network, its names)."""
+        lab = CATALOGUE["step"].fits(self.network) is None
+        return lab and all(self.functions.get(n) is CATALOGUE[s] for n, s in LAB_SIGNATURES.items())
+
+    def unsupported(self) -> list[tuple[str, Signature]]:
+        """The functions that cannot be checked yet: (name, signature)."""
+        if self.network.dtype != "float64":
+            return [(n, s) for n, s in self.functions.items()]
+        return [(n, s) for n, s in self.functions.items() if s.probe is None and s.kind != "step"]
+
+    def check_supported(self) -> None:
+        """InputError, one line, when a function (or the whole network) cannot be checked yet."""
+        left = self.unsupported()
+        if not left:
+            return
+        name, signature = left[0]
+        reason = signature.unsupported or f"networks in {self.network.dtype}"
+        raise InputError(f"assignment {self.name}: {name} ({signature.name}) cannot be checked yet, as "
+                         f"{reason} are not supported yet (mlp-check --assignment {self.name} --describe shows it)")
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in BUILT_IN.glob("*.toml"))
+
+
+def load_assignment(name_or_path: str | Path | Assignment | None = None) -> Assignment:
+    """A built-in assignment by name (default lab1), or a teacher's TOML file; an Assignment passes through.
+    InputError — one line naming the file and the key — for anything else."""
+    if isinstance(name_or_path, Assignment):
+        return name_or_path
+    given = DEFAULT if name_or_path is None else str(name_or_path)
+    if given in builtin_names():
+        return parse_assignment(read_toml(BUILT_IN / f"{given}.toml", given), given)
+    if not given.endswith(".toml"):
+        raise InputError(f"unknown assignment {given!r}; the built-in ones are {', '.join(builtin_names())} "
+                         "(or give a .toml file)")
+    return parse_assignment(read_toml(Path(given), given), given)
+
+
+def read_toml(path: Path, where: str) -> tuple[dict, str]:
+    """(the parsed document, its hash)."""
+    if tomllib is None:
+        raise InputError("--assignment needs Python 3.11 or newer, or the tomli package (pip install tomli)")
+    if not path.is_file():
+        raise InputError(f"--assignment {where}: no such file" if not path.exists() else
+                         f"--assignment {where}: not a regular file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"--assignment {where}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        return tomllib.loads(text), hashlib.sha256(text.encode()).hexdigest()
+    except tomllib.TOMLDecodeError as exc:
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        if at is None:
+            raise InputError(f"--assignment {where}: not TOML ({str(exc)!r})") from None
+        raise InputError(f"--assignment {where}: not TOML at line {at[1]}, column {at[2]} "
+                         f"({str(exc)[:at.start()]!r})") from None
+
+
+def bad(where: str, place: str, key: str, value, reason: str) -> InputError:
+    return InputError(f"--assignment {where}: {place} {key} = {value!r}: {reason}")
+
+
+def table(data: dict, key: str, where: str, place: str, required: bool = True) -> dict:
+    """The sub-table ``key``, its keys checked against KEYS."""
+    value = data.get(key, None if required else {})
+    if not isinstance(value, dict):
+        raise InputError(f"--assignment {where}: no {place} table" if value is None else
+                         f"--assignment {where}: {place} must be a table")
+    allowed = KEYS.get(key, ())
+    unknown = sorted(set(value) - set(allowed))
+    if unknown and key != "functions":
+        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has {', '.join(allowed)}")
+    return value
+
+
+def choice(value, options, where: str, place: str, key: str) -> str:
+    if value not in options:
+        raise bad(where, place, key, value, f"use one of {', '.join(options)}")
+    return value
+
+
+def number(value, where: str, place: str, key: str, low: float = 0.0, strict: bool = False) -> float:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and (
+        value > low if strict else value >= low)
+    if not ok:
+        raise bad(where, place, key, value, f"a finite number {'>' if strict else '≥'} {low:g}")
+    return float(value)
+
+
+def whole(value, where: str, place: str, key: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise bad(where, place, key, value, f"a whole number from {low} to {high}")
+    return value
+
+
+def parse_network(data: dict, where: str) -> dict:
+    net, place = table(data, "network", where, "[network]"), "[network]"
+    hidden = [n for n, a in ACTIVATIONS.items() if not a.output_only]
+    fields = dict(activation=choice(net.get("activation"), hidden, where, place, "activation"),
+                  output_activation=choice(net.get("output_activation"), list(ACTIVATIONS), where, place,
+                                           "output_activation"),
+                  loss=choice(net.get("loss"), list(LOSSES), where, place, "loss"))
+    try:
+        check_pairing(fields["output_activation"], get_loss(fields["loss"]))
+    except InputError as exc:
+        raise bad(where, place, "loss", fields["loss"], str(exc)) from None
+    reduction = "sum" if fields["loss"] == "half_sse" else "mean"
+    choice(net.get("reduction", reduction), [reduction], where, place, "reduction")
+    bias = net.get("bias", False)
+    if not isinstance(bias, bool):
+        raise bad(where, place, "bias", bias, "true or false")
+    size = net.get("batch_size")
+    size = None if size is None else whole(size, where, place, "batch_size", 1, MAX_SAMPLES)
+    dtype = choice(net.get("dtype", "float64"), ["float64", "float32"], where, place, "dtype")
+    return fields | {"bias": bias, "batch_size": size, "dtype": dtype}
+
+
+def parse_optimizer(data: dict, where: str) -> dict:
+    opt, place = table(data, "optimizer", where, "[optimizer]"), "[optimizer]"
+    name = choice(opt.get("name"), ["sgd", "adam"], where, place, "name")
+    lr = number(opt.get("lr"), where, place, "lr", strict=True)
+    fields = {"optimizer": name, "lr": lr,
+              "momentum": number(opt.get("momentum", 0.0), where, place, "momentum"),
+              "weight_decay": number(opt.get("weight_decay", 0.0), where, place, "weight_decay"),
+              "eps": number(opt.get("eps", 1e-8), where, place, "eps", strict=True)}
+    betas = opt.get("betas", [0.9, 0.999])
+    if not (isinstance(betas, list) and len(betas) == 2 and
+            all(isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
+        raise bad(where, place, "betas", betas, "two numbers in [0, 1)")
+    if name == "adam" and fields["momentum"]:
+        raise bad(where, place, "momentum", opt["momentum"], "Adam's momentum is betas")
+    return fields | {"betas": (float(betas[0]), float(betas[1]))}
+
+
+def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
+    place = f"[[cases]] {n}"
+    if not isinstance(raw, dict):
+        raise InputError(f"--assignment {where}: {place} must be a table")
+    unknown = sorted(set(raw) - set(KEYS["case"]))
+    if unknown:
+        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has "
+                         f"{', '.join(KEYS['case'])}")
+    if "lab" in raw:
+        lab = choice(raw["lab"], LAB_CASES, where, place, "lab")
+        if CATALOGUE["step"].fits(network) is not None or set(raw) - {"lab", "name"}:
+            raise bad(where, place, "lab", lab, "the lab's numbers are a lab network's alone (sigmoid, half_sse, "
+                                                "no biases, plain gradient descent, full batch)")
+        return CaseSpec(lab, lab, (2, 3, 1), 2)   # the lab's 2-3-1 network, N = 2
+    layers = raw.get("layers")
+    if not (isinstance(layers, list) and 2 <= len(layers) <= MAX_LAYERS + 1 and
+            all(type(n) is int and 1 <= n <= MAX_UNITS for n in layers)):
+        raise bad(where, place, "layers", layers, f"a list of 2 to {MAX_LAYERS + 1} whole numbers from 1 to "
+                                                  f"{MAX_UNITS}, the inputs first")
+    samples = whole(raw.get("samples"), where, place, "samples", 1, MAX_SAMPLES)
+    if network.batch_size is not None and network.batch_size > samples:
+        raise bad(where, place, "samples", samples, f"fewer than the batch size {network.batch_size}")
+    seed = whole(raw.get("seed", 0), where, place, "seed", 0, 2 ** 32 - 1)
+    name = raw.get("name", "-".join(map(str, layers)))
+    if not isinstance(name, str) or not name:
+        raise bad(where, place, "name", name, "a text")
+    return CaseSpec(name, None, tuple(layers), samples, seed)
+
+
+def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
+    raw = data.get("cases")
+    if not isinstance(raw, list) or not raw:
+        raise InputError(f"--assignment {where}: no [[cases]] (one table per case)")
+    cases = tuple(parse_case(c, n, network, where) for n, c in enumerate(raw, start=1))
+    names = [c.name for c in cases]
+    twice = next((n for n in names if names.count(n) > 1), None)
+    if twice:
+        raise InputError(f"--assignment {where}: two cases are named {twice!r}; give one a name")
+    return cases
+
+
+def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], where: str) -> dict:
+    funcs, place = table(data, "functions", where, "[functions]"), "[functions]"
+    if not funcs:
+        raise InputError(f"--assignment {where}: [functions] is empty (one function = signature each)")
+    out = {}
+    for name, signature in funcs.items():
+        if not name.isidentifier():
+            raise bad(where, place, name, signature, "the function's name must be a Python name")
+        if signature not in CATALOGUE:
+            raise bad(where, place, name, signature, "not in the catalogue (mlp-check --assignment list names them)")
+        why = CATALOGUE[signature].fits(network)
+        if why is None and CATALOGUE[signature].kind == "delta_l" and all(len(c.layers) < 3 for c in cases):
+            why = "no case has a hidden layer"
+        if why is None and signature == "step" and name != "step":
+            why = "the whole step keeps the lab's name, step"
+        if why is not None:
+            raise bad(where, place, name, signature, f"it does not fit the network: {why}")
+        out[name] = CATALOGUE[signature]
+    return out
+
+
+def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
+    data, key = parsed
+    unknown = sorted(set(data) - {"assignment", "network", "optimizer", "cases", "functions"})
+    if unknown:
+        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r}; an assignment has [assignment], "
+                         "[network], [optimizer], [[cases]] and [functions]")
+    about = table(data, "assignment", where, "[assignment]")
+    title = about.get("title")
+    if not (isinstance(title, dict) and set(title) == {"en", "pt"} and all(isinstance(t, str) for t in title.values())):
+        raise InputError(f"--assignment {where}: [assignment] needs title.en and title.pt, a title in each language")
+    network = Network(**parse_network(data, where), **parse_optimizer(data, where))
+    try:
+        OptimizerSettings(network.optimizer, network.lr, network.momentum, False, network.weight_decay or None,
+                          network.betas, network.eps).validate()
+    except InputError as exc:
+        raise InputError(f"--assignment {where}: [optimizer]: {exc}") from None
+    cases = parse_cases(data, network, where)
+    return Assignment(where, dict(title), network, cases, parse_functions(data, network, cases, where), key)
+
+
+# --- what --describe and --assignment list print -------------------------------------------------------------
+
+def network_text(a: Assignment, lang: str) -> str:
+    n = a.network
+    batch = tr(lang, "assign_batch", size=n.batch_size) if n.batch_size else tr(lang, "assign_batch_full")
+    optimizer = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
+        f" λ = {n.weight_decay:g}" if n.weight_decay else "")
+    return tr(lang, "assign_network", activation=n.activation, output=n.output_activation, loss=n.loss,
+              reduction=n.reduction, bias=tr(lang, "assign_bias_yes" if n.bias else "assign_bias_no"),
+              optimizer=optimizer, lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
+
+
+def case_text(c: CaseSpec) -> str:
+    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed})"
+
+
+def function_lines(name: str, s: Signature, lang: str) -> list[str]:
+    lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, f'sig_{s.name}')}"]
+    lines += [f"      {arg.name}: {arg.symbol}, {arg.shape}" for arg in s.args]
+    lines += [f"      → {s.returns.symbol}, {s.returns.shape}"]
+    if s.probe is None and s.kind != "step":
+        lines.append("      " + tr(lang, "assign_not_yet", reason=tr(lang, "assign_state_later")))
+    return lines
+
+
+def describe(a: Assignment, lang: str) -> str:
+    """Each function's signature, shapes and formula: what ``--describe`` prints."""
+    lines = [f"{a.name}: {a.title[lang]}", network_text(a, lang),
+             tr(lang, "assign_cases", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "assign_functions")]
+    for name, signature in a.functions.items():
+        lines += function_lines(name, signature, lang)
+    return "\n".join(lines)
+
+
+def listing(lang: str) -> str:
+    """The built-in assignments and the catalogue's signatures: what ``--assignment list`` prints."""
+    lines = [tr(lang, "assign_list")]
+    for name in builtin_names():
+        lines.append(f"  {name:<6} {load_assignment(name).title[lang]}")
+    lines += ["", tr(lang, "assign_catalogue")]
+    lines += [f"  {s.name:<31} {s.formula}" for s in CATALOGUE.values()]
+    return "\n".join(lines)

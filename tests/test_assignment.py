@@ -1,0 +1,190 @@
+"""Assignments as data (mlp_harness/check/assignment.py): the format's checks, the built-in labs, lab2's formulas
+and their mistakes, each caught at its own function and named.
+
+Every verdict here is the checker's decision (pass / fail, the mistake's name), never a last bit: the
+numbers are held to the harness's float64 tolerance (verify/tolerance.py, 10⁴·ε relative), far above the
+rounding of any BLAS kernel and far below what any of the mistakes changes (≥ 1e-3 on these cases).
+"""
+import contextlib
+import io
+
+import numpy as np
+import pytest
+
+from language import foreign_lines
+from mlp_harness.check import check_lab
+from mlp_harness.check.api import check_file, lab_plan, plan_for
+from mlp_harness.check.assignment import describe, load_assignment
+from mlp_harness.check.catalogue import CATALOGUE
+from mlp_harness.cli import check_cli
+from mlp_harness.i18n import translate
+from manual_mlp.validation import InputError
+
+#: lab2's functions, right (the hand-in every test below breaks in one place)
+LAB2_RIGHT = {
+    "tanh": "return np.tanh(z)",
+    "tanh_prime": "return 1 - a ** 2",
+    "delta_L": "return (aL - Y) / aL.shape[0]",
+    "delta_l": "return (delta_next @ theta_next) * (1 - al ** 2)",
+    "gradient": "return delta.T @ a_prev",
+    "bias_gradient": "return delta.sum(axis=0)",
+    "optimize": "return theta - eta * grad",
+}
+ARGS = {name: ", ".join(a.name for a in sig.args) for name, sig in load_assignment("lab2").functions.items()}
+
+
+def hand_in(tmp_path, **broken) -> str:
+    """lab2's functions as a .py file, those in ``broken`` replaced by their wrong body."""
+    body = "\n".join(f"def {name}({ARGS[name]}):\n    {broken.get(name, right)}\n" for name, right in LAB2_RIGHT.items())
+    path = tmp_path / "entrega.py"
+    path.write_text("import numpy as np\n\n" + body, encoding="utf-8")
+    return str(path)
+
+
+def run_cli(argv):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = check_cli.main(argv)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_lab1_is_the_default_and_runs_through_its_file():
+    lab1 = load_assignment("lab1")
+    assert load_assignment().names == lab1.names == ("sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
+    assert lab1.chains and lab_plan().assignment.key == lab1.key
+    right = check_lab(delta_L=lambda aL, Y: (aL - Y) * aL * (1 - aL), assignment="lab1")
+    wrong = check_lab(delta_L=lambda aL, Y: (Y - aL) * aL * (1 - aL))
+    assert right.ok and wrong.formulas["delta_L"].mistake == "residual_sign"
+
+
+def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
+    result = check_file(hand_in(tmp_path), assignment="lab2")
+    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in LAB2_RIGHT}
+    assert result.ok and result.score == result.max_score == len(LAB2_RIGHT)
+    # every batch of every case is a call: 3 cases, batches of 4, 4, 2 (N = 10) or 4, 4 (N = 8)
+    assert result.formulas["delta_L"].calls == 8
+
+
+@pytest.mark.parametrize("function, body, mistake", [
+    ("bias_gradient", "return delta.mean(axis=0)", "bias_mean_instead_of_sum"),
+    ("bias_gradient", "return delta", "bias_not_summed"),
+    ("bias_gradient", "return delta.sum(axis=0, keepdims=True)", "bias_keepdims"),
+    ("tanh_prime", "return 1 - np.tanh(a) ** 2", "tanh_of_a"),
+    ("tanh_prime", "return a * (1 - a)", "sigma_prime_for_tanh"),
+    ("delta_L", "return aL - Y", "ce_not_averaged"),
+    ("delta_L", "return (aL - Y) * aL * (1 - aL) / len(aL)", "ce_extra_fprime"),
+    ("delta_l", "return delta_next @ theta_next", "hidden_no_tanh_prime"),
+])
+def test_each_lab2_mistake_is_caught_at_its_function_and_named(function, body, mistake, tmp_path):
+    result = check_file(hand_in(tmp_path, **{function: body}), assignment="lab2")
+    assert {n for n, f in result.formulas.items() if f.status != "pass"} == {function}
+    assert result.formulas[function].mistake == mistake
+
+
+def test_a_fixed_batch_size_is_caught_on_the_last_smaller_batch():
+    """δ⁽ᴸ⁾ divided by 4 is right on the batches of 4 and wrong on the last one, of 2 (N = 10): not a pass."""
+    result = check_lab(delta_L=lambda aL, Y: (aL - Y) / 4, assignment="lab2")
+    assert result.formulas["delta_L"].status == "fail" and result.formulas["delta_L"].mistake is None
+
+
+TEACHER = """
+[assignment]
+title.en = "Lab 4: tanh′ given z"
+title.pt = "Lab 4: tanh′ recebendo z"
+[network]
+activation = "tanh"
+output_activation = "softmax"
+loss = "cross_entropy"
+bias = true
+[optimizer]
+name = "sgd"
+lr = 0.1
+[[cases]]
+layers = [3, 4, 3]
+samples = 6
+seed = 7
+[functions]
+derivada = "tanh_prime_z"
+"""
+
+
+@pytest.mark.parametrize("body, status, mistake", [
+    ("return 1 - np.tanh(z) ** 2", "pass", None),
+    ("return 1 - z ** 2", "fail", "one_minus_z_squared"),
+])
+def test_a_teachers_file_works_the_same(body, status, mistake, tmp_path):
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "lab4.toml").write_text(TEACHER, encoding="utf-8")
+    (tmp_path / "h.py").write_text(f"import numpy as np\ndef derivada(z):\n    {body}\n", encoding="utf-8")
+    code, out, err = run_cli(["--assignment", str(tmp_path / "course" / "lab4.toml"), str(tmp_path / "h.py")])
+    assert code == (0 if status == "pass" else 1) and not err, err
+    assert (f"probably: {mistake}:" in out) == (mistake is not None), out
+
+
+def teacher_file(tmp_path, old: str, new: str) -> str:
+    assert old in TEACHER
+    path = tmp_path / "lab4.toml"
+    path.write_text(TEACHER.replace(old, new), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("old, new, named", [
+    ('loss = "cross_entropy"', 'loss = "cross"', "loss = 'cross'"),
+    ('loss = "cross_entropy"', 'loss = "half_sse"', "loss = 'half_sse'"),
+    ("bias = true", "bias = 1", "bias = 1"),
+    ("lr = 0.1", "lr = -0.1", "lr = -0.1"),
+    ("samples = 6", "samples = 0", "samples = 0"),
+    ("layers = [3, 4, 3]", "layers = [3]", "layers = [3]"),
+    ('derivada = "tanh_prime_z"', 'derivada = "tanh_primo"', "derivada = 'tanh_primo'"),
+    ('derivada = "tanh_prime_z"', 'derivada = "sigmoid_prime_a"', "the hidden layers are tanh, not sigmoid"),
+    ('derivada = "tanh_prime_z"', 'derivada = "bias_gradient"\n[extra]', "unknown key 'extra'"),
+    ("seed = 7", "seed = 7\nsize = 3", "unknown key 'size' in [[cases]] 1"),
+    ("[functions]", "[functions", "not TOML at line"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', "", "title"),
+])
+def test_a_bad_file_is_one_line_naming_the_key(old, new, named, tmp_path):
+    path = teacher_file(tmp_path, old, new)
+    with pytest.raises(InputError) as caught:
+        load_assignment(path)
+    message = str(caught.value)
+    assert message.startswith(f"--assignment {path}: ") and named in message and "\n" not in message
+    assert not foreign_lines(translate("pt", message), "pt"), translate("pt", message)
+    code, out, err = run_cli(["--assignment", path, "x.py"])
+    assert code == 2 and not out and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bias_gradient_needs_biases(tmp_path):
+    (tmp_path / "lab4.toml").write_text(TEACHER.replace("bias = true", "bias = false")
+                                        .replace('"tanh_prime_z"', '"bias_gradient"'), encoding="utf-8")
+    with pytest.raises(InputError, match=r"derivada = 'bias_gradient': it does not fit the network: the network "
+                                         r"has no biases"):
+        load_assignment(str(tmp_path / "lab4.toml"))
+
+
+def test_an_assignment_not_checkable_yet_is_one_line_never_a_pass(tmp_path):
+    (tmp_path / "h.py").write_text("def momentum_update(theta, grad, velocity, eta, mu):\n    return theta, velocity\n")
+    for lang, words in (("en", "cannot be checked yet"), ("pt", "ainda não pode ser verificada")):
+        code, out, err = run_cli(["--assignment", "lab3", str(tmp_path / "h.py"), "--lang", lang])
+        assert code == 2 and not out and words in err and "momentum_update" in err
+    with pytest.raises(InputError, match="cannot be checked yet"):
+        check_lab(assignment="lab3", momentum_update=lambda *a: a[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_list_and_describe_speak_one_language(lang):
+    code, listed, err = run_cli(["--assignment", "list", "--lang", lang])
+    assert code == 0 and not err and all(f"  {n} " in listed for n in ("lab1", "lab2", "lab3"))
+    assert all(name in listed for name in CATALOGUE)
+    code, described, err = run_cli(["--assignment", "lab2", "--describe", "--lang", lang])
+    assert code == 0 and described == describe(load_assignment("lab2"), lang) + "\n"
+    assert "bias_gradient(delta) -> ∂J/∂b⁽ˡ⁾" in described and "(nₗ,)" in described
+    assert not foreign_lines(listed + described, lang), foreign_lines(listed + described, lang)
+
+
+def test_every_probe_holds_autograds_own_inputs_and_answers():
+    """Each lab2 call's answer is the twin's, on the twin's own batch: δ⁽ᴸ⁾ = (a − y)/N for that batch's N."""
+    plan = plan_for(load_assignment("lab2"))
+    deltas = [p for p in plan.probes if p.formula == "delta_L"]
+    assert [p.args[0].shape[0] for p in deltas] == [4, 4, 2, 4, 4, 2, 4, 4]
+    for p in deltas:   # 1e-15: a division and a subtraction's rounding, against torch's own
+        np.testing.assert_allclose(p.expected, (p.args[0] - p.args[1]) / p.args[0].shape[0], rtol=0, atol=1e-15)

@@ -277,8 +277,8 @@ def prefix(cell) -> Path | None:
 def test_the_kit_holds_the_notebook_the_wheel_of_this_checkout_and_a_page_for_teachers(runs):
     assert runs["files"] == sorted(["LEIAME.md", runs["wheel"], NOTEBOOK.name])
     assert runs["notebook"] == (ROOT / NOTEBOOK).read_bytes()
-    sources = {p.relative_to(ROOT).as_posix() for package in PACKAGES for p in (ROOT / package).rglob("*.py")
-               if "__pycache__" not in p.parts}
+    sources = {p.relative_to(ROOT).as_posix() for package in PACKAGES for pattern in ("*.py", "assignments/*.toml")
+               for p in (ROOT / package).rglob(pattern) if "__pycache__" not in p.parts}   # modules and package data
     metadata = f"manual_mlp-{runs['version']}.dist-info/"
     assert {n for n in runs["in_wheel"] if not n.startswith(metadata)} == sources   # every module, nothing else
     assert "mlp-check = mlp_harness.cli.entry:check" in runs["scripts"]

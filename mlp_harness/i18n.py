@@ -126,6 +126,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_shape": "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
         "check_mismatch": "case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff})",
         "check_nonfinite": "case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)",
+        "check_mismatch_hint": "case {case}: {target}{index} differs from autograd's",
+        "check_nonfinite_hint": "case {case}: {target}{index} is not a finite number",
+        "check_step_mismatch_hint": "case {case}, step {step}: the new {target}{index} differs from autograd's",
         "check_missing": "not found",
         "check_missing_after": "not found (perhaps in {where}, which did not run)",
         "check_not_function": "not found: {name} holds a {what} here, not a function (reassigned after its def?)",
@@ -336,6 +339,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_csv": "write one row per file, one column per function",
         "help_jobs": "files checked at once, each in its own process (default: the number of CPUs)",
         "help_details": "with several files, print every table, not one line each",
+        "help_feedback": "how much the verdicts reveal (terminal, --json, --gradescope): full (default), hint (no "
+                         "number autograd computed: where it differs and the probable mistake), verdict (✓/✗ per "
+                         "function)",
+        "help_gradescope_visibility": "when students see the --gradescope results (default: visible)",
         "help_width_check": "line width (default: the terminal's)",
         "help_bench_description": "Time one training step of the NumPy twin and of the PyTorch twin alone, the "
                                   "harness's verified step (both in lockstep and compared), the same step's matmuls "
@@ -495,6 +502,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_shape": "caso {case}: {call} devolveu a forma {got}, mas o {target} do autograd tem forma {expected}",
         "check_mismatch": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (|Δ| = {diff})",
         "check_nonfinite": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (não é um número finito)",
+        "check_mismatch_hint": "caso {case}: {target}{index} difere do autograd",
+        "check_nonfinite_hint": "caso {case}: {target}{index} não é um número finito",
+        "check_step_mismatch_hint": "caso {case}, passo {step}: o novo {target}{index} difere do autograd",
         "check_missing": "não encontrada",
         "check_missing_after": "não encontrada (talvez na {where}, que não rodou)",
         "check_not_function": "não encontrada: {name} guarda aqui um {what}, não uma função (reatribuída depois do "
@@ -712,6 +722,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_csv": "grava uma linha por arquivo, uma coluna por função",
         "help_jobs": "arquivos conferidos ao mesmo tempo, cada um em seu processo (padrão: o número de CPUs)",
         "help_details": "com vários arquivos, mostra cada tabela, não uma linha por arquivo",
+        "help_feedback": "quanto os vereditos revelam (terminal, --json, --gradescope): full (padrão), hint (nenhum "
+                         "número calculado pelo autograd: onde difere e o provável erro), verdict (✓/✗ por função)",
+        "help_gradescope_visibility": "quando os alunos veem os resultados de --gradescope (padrão: visible)",
         "help_width_check": "largura da linha (padrão: a do terminal)",
         "help_bench_description": "Mede o tempo de um passo de treinamento da implementação NumPy e da PyTorch, cada "
                                   "uma sozinha, do passo verificado do harness (as duas em sincronia e comparadas), "
@@ -845,6 +858,7 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("cannot write {what} to {path} ({reason})", "não é possível gravar {what} em {path} ({reason})"),
     ("the plot", "o gráfico"),
     ("the JSON report", "o relatório JSON"),
+    ("the CSV file", "o arquivo CSV"),
     ("the weights", "os pesos"),
     ("the output", "a saída"),
     ("{what} file {path} is not a regular file (a pipe, a device or a socket): give an .npz file",
@@ -1078,6 +1092,8 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("--jobs must be at least 1, got {value}", "--jobs deve ser pelo menos 1, veio {value}"),
     ("--gradescope writes one submission's results.json: give one file",
      "--gradescope grava o results.json de uma só entrega: dê um arquivo"),
+    ("--gradescope-visibility sets who sees --gradescope's results: give --gradescope too",
+     "--gradescope-visibility diz quem vê os resultados de --gradescope: dê --gradescope também"),
     ("{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)",
      "{path}: não é um notebook Jupyter (um .ipynb é JSON com uma lista de células)"),
     ("{path}: expected a .py file or a .ipynb notebook", "{path}: esperava um arquivo .py ou um notebook .ipynb"),

@@ -10,6 +10,7 @@ on every call — the mistake's name and what it computes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,7 @@ class Finding:
     status: str                          # "pass", "fail" or "error"
     max_abs_diff: float | None = None
     message: str = ""
+    hint: str | None = None              # the message without autograd's numbers (None: it has none)
     mismatch: dict | None = None         # case, call, target, index, expected, got (and step for steps)
     explanation: str | None = None
     expected: Array | None = None        # the whole matrices, for the side-by-side table
@@ -57,6 +59,8 @@ class FormulaResult:
     expected: Array | None = field(default=None, repr=False)
     got: Array | None = field(default=None, repr=False)
     pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
+    hint: str | None = None              # the message without autograd's numbers (None: it has none); see
+    #                                      mlp_harness.check.feedback
 
     @property
     def ok(self) -> bool:
@@ -115,10 +119,24 @@ def where_text(where: dict | None, lang: str) -> str:
     return " (" + ", ".join(p for p in parts if p) + ")"
 
 
-def error_text(error: dict, lang: str) -> str:
+#: a number written with a point or an exponent (0.0226, -2.3e-05, 1e3): what an array's repr is made of
+DECIMAL = re.compile(r"[-+−]?(?:\d+\.\d*|\.\d+|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?")
+
+
+def without_numbers(text: str) -> str:
+    """``text`` with every decimal number replaced by "…": a submission's own error message may print the
+    arrays it was given, which are autograd's (δ⁽ˡ⁺¹⁾ for delta_l is delta_L's answer). Whole numbers —
+    shapes, sizes, indices — stay."""
+    return DECIMAL.sub("…", text)
+
+
+def error_text(error: dict, lang: str, numbers: bool = True) -> str:
+    """An error of the submission's as one line; ``numbers=False`` leaves out the decimal numbers of its
+    message (see :func:`without_numbers`)."""
     if error["type"] == "Timeout":
         return tr(lang, "check_timeout", limit=error["limit"])
-    return f"{error['type']}: {error['message']}{where_text(error.get('where'), lang)}"
+    message = error["message"] if numbers else without_numbers(error["message"])
+    return f"{error['type']}: {message}{where_text(error.get('where'), lang)}"
 
 
 def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:
@@ -144,13 +162,15 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
     message = tr(lang, key, case=case, target=probe.target, index=list(index), expected=format_number(expected[index]),
                  got=format_number(got[index]), diff=f"{abs(got[index] - expected[index]):.2e}")
-    return Finding("fail", diff, message, mismatch, explain_probe(probe, index, lang), expected, got)
+    hint = tr(lang, f"{key}_hint", case=case, target=probe.target, index=list(index))
+    return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "error" in outcome:
-        return Finding("error", message=tr(lang, "check_raised", case=probe.case.name, call=probe.call_text,
-                                           error=error_text(outcome["error"], lang)))
+        raised = lambda numbers: tr(lang, "check_raised", case=probe.case.name, call=probe.call_text,  # noqa: E731
+                                    error=error_text(outcome["error"], lang, numbers))
+        return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
         key = "check_returned_none" if outcome["returned"] == "None" else "check_returned_other"
         return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
@@ -254,4 +274,5 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
         return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)
     return FormulaResult(formula, bad.status, bad.message, largest, bad.mismatch, diagnosis, mistake,
-                         bad.explanation, len(probes), expected=bad.expected, got=bad.got)
+                         bad.explanation, len(probes), expected=bad.expected, got=bad.got, hint=bad.hint)
+

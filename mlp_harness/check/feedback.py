@@ -12,8 +12,8 @@ verdict   ✓ or ✗ per function, and in two words why not (differs, raised an 
 
 The level shapes what a student reads: the terminal, the JSON (``message`` and the fields above), the
 Gradescope ``results.json`` and :func:`~mlp_harness.check.check_lab`'s table. The verdicts, the points
-and the exit codes are the same at every level; so is the CSV (statuses and diagnosis names, no values),
-which is the teacher's.
+and the exit codes are the same at every level; so are the CSV (statuses and diagnosis names, no values)
+and the class report's counts and diagnoses (:mod:`mlp_harness.check.summary`), which are the teacher's.
 Passing functions and functions not found read the same at every level: they reveal nothing.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def shown(f: FormulaResult, level: str, lang: str) -> FormulaResult:
     """The verdict ``f`` as ``level`` lets a student read it (a copy; ``f`` keeps everything)."""
     if level == "full" or f.status in ("pass", "missing"):
         return f
-    hidden = dict(explanation=None, max_abs_diff=None, expected=None, got=None)
+    hidden = dict(explanation=None, max_abs_diff=None, expected=None, got=None, outputs=None)
     if level == "hint":
         return replace(f, message=f.hint or f.message, first_mismatch=where_only(f.first_mismatch), **hidden)
     return replace(f, message=tr(lang, f"check_line_{f.status}"), hint=None, first_mismatch=None, diagnosis=None,

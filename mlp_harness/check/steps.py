@@ -136,7 +136,8 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     named = diagnose_steps(failures, lang) if failures and not blamed else None
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
-                         steps, source, finding.expected, finding.got, hint=hint)
+                         steps, source, finding.expected, finding.got, hint=hint, blamed=blamed,
+                         outputs=tuple(part for t in mine for part in trajectory_outputs(results[str(t.id)])))
 
 
 def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], lang: str) -> str:
@@ -148,3 +149,12 @@ def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], lang: s
         return tr(lang, key, message=message, names=", ".join(blamed))
     return message
 
+
+def trajectory_outputs(result: dict) -> tuple:
+    """A trajectory as :func:`~mlp_harness.check.verdict.output_of` gives a call: every θ of every step in
+    one array, then how it ended (("error", type, message), ("returned", what) or ("done",))."""
+    thetas = [np.ravel(np.asarray(theta, dtype=np.float64)) for step in result["thetas"] for theta in step]
+    values = np.concatenate(thetas) if thetas else np.zeros(0)
+    end = (("error", result["error"]["type"], result["error"].get("message")) if "error" in result else
+           ("returned", result["returned"]) if "returned" in result else ("done",))
+    return ("value", values), end

@@ -61,6 +61,9 @@ class FormulaResult:
     pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
     hint: str | None = None              # the message without autograd's numbers (None: it has none); see
     #                                      mlp_harness.check.feedback
+    outputs: tuple | None = field(default=None, repr=False)   # a failure's outputs on every call, to group
+    #                                                           identical ones (see :func:`output_of`)
+    blamed: tuple[str, ...] = ()         # a chained step's failure: the functions already wrong that explain it
 
     @property
     def ok(self) -> bool:
@@ -274,5 +277,32 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
         return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)
     return FormulaResult(formula, bad.status, bad.message, largest, bad.mismatch, diagnosis, mistake,
-                         bad.explanation, len(probes), expected=bad.expected, got=bad.got, hint=bad.hint)
+                         bad.explanation, len(probes), expected=bad.expected, got=bad.got, hint=bad.hint,
+                         outputs=tuple(output_of(outcomes[str(p.id)]) for p in probes))
 
+
+def output_of(outcome: dict) -> tuple:
+    """What one call gave, in a form two submissions' can be compared in (:func:`same_outputs`):
+    ("value", array), ("error", type, message), ("returned", what) or ("shape", shape) when too big to send."""
+    if "error" in outcome:
+        return "error", outcome["error"]["type"], outcome["error"].get("message")
+    if "returned" in outcome:
+        return "returned", outcome["returned"]
+    if "value" not in outcome:
+        return "shape", tuple(outcome["shape"])
+    return "value", np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
+
+
+def same_value(a: Array, b: Array) -> bool:
+    """Two outputs equal within the tolerance a verdict uses, either way round (NaN matching NaN, ±∞ itself)."""
+    if a.shape != b.shape:
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        same = (a == b) | (np.isnan(a) & np.isnan(b)) | (TOLERANCE.allows(a, b) & TOLERANCE.allows(b, a))
+    return bool(np.all(same))
+
+
+def same_outputs(a: tuple, b: tuple) -> bool:
+    """Two functions gave the same thing on every call (:func:`output_of`): the same wrong formula, likely."""
+    return len(a) == len(b) and all(
+        x[0] == y[0] and (same_value(x[1], y[1]) if x[0] == "value" else x == y) for x, y in zip(a, b))

@@ -9,12 +9,14 @@ every function the file offers is right (missing ones are listed, not failed),
 time-out), 2 bad input (no such file, nothing to check). For a batch (several
 files): 0 every file has full marks, 1 one has not (missing functions
 included), 2 bad input. ``--feedback`` sets how much the verdicts reveal
-(:mod:`mlp_harness.check.feedback`).
+(:mod:`mlp_harness.check.feedback`), ``--summary`` writes a class report of
+the batch (:mod:`mlp_harness.check.summary`).
 """
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from manual_mlp.validation import InputError
 
@@ -23,6 +25,8 @@ from ..check.feedback import LEVELS
 from ..check.report import VISIBILITIES, batch_line, csv_text, gradescope_json
 from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
 from ..check.rubric import DEFAULT_RUBRIC, load_rubric
+from ..check.summary import summarize
+from ..check.summary_page import summary_text
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -43,6 +47,7 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
     p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
     p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
+    p.add_argument("--summary", metavar=path, help=tr(lang, "help_summary"))
     p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "help_feedback"))
     p.add_argument("--gradescope-visibility", choices=VISIBILITIES, default=None,
                    help=tr(lang, "help_gradescope_visibility"))
@@ -65,12 +70,24 @@ def parse_names(pairs: list[str]) -> dict[str, str]:
 
 def check_paths(args) -> list[tuple[str, str]]:
     """(option, path) of every output, each writable and none an input or another output (refused up front)."""
-    outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv")}
+    outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv", "summary")}
     check_outputs({f"FILE {path}": path for path in args.files} | {"--rubric": args.rubric}, outputs)
     for flag, path in outputs.items():
         if path is not None:
             check_output_path(path, flag)
     return [(flag[2:], path) for flag, path in outputs.items() if path is not None]
+
+
+#: the kinds of class report --summary writes, by the file's suffix
+SUMMARY_KINDS = {".md": "md", ".html": "html", ".htm": "html"}
+
+
+def summary_kind(path: str) -> str:
+    """"md" or "html", from the --summary file's name; anything else is bad input."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUMMARY_KINDS:
+        raise InputError(f"--summary {path!r}: a class report is a .md or .html file")
+    return SUMMARY_KINDS[suffix]
 
 
 def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult], args) -> None:
@@ -81,8 +98,10 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult], ar
         elif opt == "gradescope":
             write_json(path, gradescope_json(results[0], args.gradescope_visibility or VISIBILITIES[0]))
         else:
-            text = csv_text(results)
-            atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), "the CSV file")
+            text = (csv_text(results) if opt == "csv" else
+                    summary_text(summarize(results), args.lang, args.feedback, summary_kind(path)))
+            what = "the CSV file" if opt == "csv" else "the class report"
+            atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), what)
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -98,6 +117,8 @@ def _main(argv: list[str] | None = None) -> int:
         raise InputError("--gradescope writes one submission's results.json: give one file")
     if args.gradescope_visibility and not args.gradescope:
         raise InputError("--gradescope-visibility sets who sees --gradescope's results: give --gradescope too")
+    if args.summary:
+        summary_kind(args.summary)
     outputs = check_paths(args)
     rubric = load_rubric(args.rubric) if args.rubric else DEFAULT_RUBRIC
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None

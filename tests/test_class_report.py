@@ -134,3 +134,11 @@ def test_the_cli_writes_the_report_it_is_asked_for(tmp_path, in_process, capsys)
     assert md.read_text(encoding="utf-8").startswith("# mlp-check: relatório da turma\n\n3 arquivos; 1 com a nota")
     assert main(files + ["--summary", str(page), "--feedback", "hint"]) == 1
     assert page.read_text(encoding="utf-8").count("<img ") == 7 and "differs from autograd" in page.read_text()
+
+
+def test_one_mistake_written_two_ways_is_one_group():
+    """The shipped pair: δ⁽ᴸ⁾ = (a − y) ⊙ a, vectorized in a .py and with loops in a notebook."""
+    names = ["one_minus_forgotten.py", "one_minus_forgotten_loops.ipynb"]
+    results = [check(str(SUBMISSIONS / name)) for name in names]
+    delta_L = summarize(results).tallies[1]
+    assert (delta_L.name, [g.files for g in delta_L.groups], delta_L.diagnoses) == ("delta_L", [names], [])

@@ -182,18 +182,20 @@ def render_html(result: CheckResult) -> str:
             f"{''.join(rows)}</table><p>{esc(verdict_line(result, lang))}</p>")
 
 
-#: characters that Markdown reads as markup anywhere in a line (an underscore only at a word's edge)
-MD_INLINE = re.compile(r"([\\`*\[\]<>|~&]|(?<![^\W_])_|_(?![^\W_]))")
+#: characters that Markdown reads as markup anywhere in a line (an underscore only at a word's edge; a bar
+#: only in a table, where it ends a cell)
+MD_INLINE = re.compile(r"([\\`*\[\]<>~&]|(?<![^\W_])_|_(?![^\W_]))")
 #: what a line may not start with unescaped: a heading, a quote, a list item or a rule ("1." escaped as "1\.")
 MD_LINE_START = re.compile(r"^(\s*\d*)([#>+=-]|(?<=\d)[.)])", re.MULTILINE)
 
 
-def md_escape(text: str, line_start: bool = True) -> str:
+def md_escape(text: str, line_start: bool = True, cell: bool = False) -> str:
     """Text that Markdown shows as written: its markup characters escaped with a backslash (CommonMark lets
     any ASCII punctuation be escaped; an underscore inside a word is no markup). ``line_start=False`` for
-    text that never begins a line (a table's cell, after a list item's marker)."""
+    text that never begins a line (after a list item's marker), ``cell=True`` for a table's cell."""
     text = MD_INLINE.sub(r"\\\1", text)
-    return MD_LINE_START.sub(r"\1\\\2", text) if line_start else text
+    text = text.replace("|", "\\|") if cell else text
+    return MD_LINE_START.sub(r"\1\\\2", text) if line_start and not cell else text
 
 
 def verdict_markdown(f: FormulaResult, lang: str) -> str:

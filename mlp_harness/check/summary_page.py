@@ -91,7 +91,7 @@ def markdown(blocks: list[tuple]) -> str:
         elif kind == "p":
             out.append(md_escape(block[1]))
         elif kind == "table":
-            row = lambda cells: "| " + " | ".join(md_escape(c, line_start=False) for c in cells) + " |"  # noqa: E731
+            row = lambda cells: "| " + " | ".join(md_escape(c, cell=True) for c in cells) + " |"  # noqa: E731
             out.append("\n".join([row(block[1]), "|" + "---|" * len(block[1])] + [row(r) for r in block[2]]))
         elif kind == "items":
             out.append("\n".join(f"- **{md_escape(lead, False)}** {md_escape(text, False)}" for lead, text in block[1]))

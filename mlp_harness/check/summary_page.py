@@ -101,7 +101,7 @@ def markdown(blocks: list[tuple]) -> str:
 STYLE = ("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:62rem;margin:2rem auto;"
          "padding:0 1rem;color:#1f2328;line-height:1.45}table{border-collapse:collapse;margin:.5rem 0}"
          "th,td{border:1px solid #d0d7de;padding:.25rem .7rem;text-align:right}th:first-child,td:first-child"
-         "{text-align:left}th{background:#f6f8fa}.charts{display:flex;flex-wrap:wrap;gap:.5rem}"
+         "{text-align:left}th{background:#f6f8fa}.charts{display:flex;flex-wrap:wrap;align-items:flex-start;gap:.5rem}"
          ".charts img{max-width:100%;height:auto}li{margin:.3rem 0}")
 
 

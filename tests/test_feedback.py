@@ -170,6 +170,15 @@ def test_the_level_changes_what_is_said_never_the_verdict(tmp_path, name):
     assert decided["hint"] == decided["full"] == decided["verdict"]
 
 
+@pytest.mark.parametrize("level", ["hint", "verdict"])
+def test_every_level_speaks_one_language(tmp_path, level):
+    for lang in ("pt", "en"):
+        results = [check(write(tmp_path, f"{n}.py", SOURCES[n]), lang, level) for n in ("sign", "echo", "step")]
+        texts = [t for r in results for t in (r.text(100), r._repr_html_(), batch_line(r))]
+        texts += [test[key] for r in results for test in gradescope_json(r)["tests"] for key in ("name", "output")]
+        assert not foreign_lines("\n".join(texts), lang), foreign_lines("\n".join(texts), lang)
+
+
 def test_an_error_message_keeps_its_shapes_but_not_its_numbers():
     assert without_numbers("shapes (5,2) and (2,5) not aligned: 2 (dim 1) != 5") == \
         "shapes (5,2) and (2,5) not aligned: 2 (dim 1) != 5"

@@ -60,6 +60,12 @@ EXPECTED = {
                                 "step": ("fail", "sigma_prime_of_z")}),
     "theta_l_in_step.py": (1, {"sigmoid": ("pass", None), "step": ("error", "theta_l_in_hidden_delta")}),
     "step_only.py": (0, {"step": ("pass", None)}),
+    # no catalogued mistake: σ′ = a(1 − a) written as a, vectorized and with loops (grouped in --summary)
+    "one_minus_forgotten.py": (1, {"sigmoid": ("pass", None), "delta_L": ("fail", None), "delta_l": ("pass", None),
+                                   "gradient": ("pass", None), "optimize": ("pass", None), "step": ("fail", None)}),
+    "one_minus_forgotten_loops.ipynb": (1, {"sigmoid": ("pass", None), "delta_L": ("fail", None),
+                                            "delta_l": ("pass", None), "gradient": ("pass", None),
+                                            "optimize": ("pass", None), "step": ("fail", None)}),
     "delta_saida.py": (0, {f: ("pass", None) for f in ("sigmoid", "delta_l", "gradient", "optimize")}),   # no chain
     "broken/endless_loop.py": (1, {"sigmoid": ("pass", None), "delta_L": ("pass", None)}),
     "broken/syntax_error.py": (1, {}),

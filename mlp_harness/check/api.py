@@ -24,6 +24,7 @@ from ..i18n import LANGS, default_lang, tr
 from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
 from .execute import CHAIN_NEEDS, run_task
+from .feedback import check_level
 from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
@@ -84,9 +85,11 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     return formulas   # a `step` that is no function (a loop variable, say) is not offered: no row
 
 
-def check_arguments(namespace, lang: str, names, timeout, functions: dict, known: tuple[str, ...]) -> str:
+def check_arguments(namespace, lang: str, names, timeout, functions: dict, known: tuple[str, ...],
+                    feedback: str = "full") -> str:
     """The language, once check_lab's arguments are known to be usable: a clear TypeError or ValueError
     for a caller's slip (the student's code is judged, never blamed, for it)."""
+    check_level(feedback)
     if namespace is not None and not isinstance(namespace, Mapping):
         raise TypeError(f"check_lab's first argument is a namespace such as globals(), not a "
                         f"{type(namespace).__name__}; pass functions by name: check_lab(delta_L=delta_L)")
@@ -105,9 +108,10 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict, known
 
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, assignment: str | Assignment | None = None,
-              **functions) -> CheckResult:
+              feedback: str = "full", **functions) -> CheckResult:
     """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, in this
-    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``).
+    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``); ``feedback``
+    ("full", "hint" or "verdict") is how much the result's texts reveal (:mod:`.feedback`).
 
     Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
     a notebook can check each function in the cell after it. A function whose body is still
@@ -117,7 +121,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     """
     assignment = load_assignment(assignment)
     known = assignment.names
-    lang = check_arguments(namespace, lang or default_lang(), names, timeout, functions, known)
+    lang = check_arguments(namespace, lang or default_lang(), names, timeout, functions, known, feedback)
     assignment.check_supported()
     space = dict(namespace or {})
     space.update(functions)
@@ -127,7 +131,8 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     if namespace is None and functions:
         given = {n for n in known if n in functions or (names or {}).get(n) in functions}
         formulas = {n: f for n, f in formulas.items() if n in given or n == "step" and f.status != "missing"}
-    result = CheckResult(None, formulas, lang=lang, rubric=rubric_for(known), assignment=assignment)
+    result = CheckResult(None, formulas, lang=lang, rubric=rubric_for(known), assignment=assignment,
+                         feedback=feedback)
     result.bad_input = missing_only(result.formulas)
     if result.bad_input:
         result.error = tr(lang, "check_nothing", names=", ".join(known))
@@ -209,27 +214,26 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tup
 
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
                timeout: float = DEFAULT_TIMEOUT, rubric: Rubric | None = None,
-               assignment: str | Assignment | None = None) -> CheckResult:
+               assignment: str | Assignment | None = None, feedback: str = "full") -> CheckResult:
     """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
     check the assignment's functions it defines (the lab's by default), scored by ``rubric`` (the
-    assignment's own by default). A file that cannot be read raises InputError."""
-    assignment = load_assignment(assignment)
-    assignment.check_supported()   # a function that cannot be checked yet: one line, never a silent pass
-    read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
-    plan = plan_for(assignment)
-    raw = run_isolated(path, plan.task(check_names(names, assignment.names), timeout), timeout)
-    return result_of_run(str(path), raw, plan, lang, timeout, rubric, names)
+    assignment's own by default), its texts at the ``feedback`` level. A file that cannot be read raises
+    InputError."""
+    return check_files([path], lang=lang, names=names, timeout=timeout, rubric=rubric, assignment=assignment,
+                       feedback=feedback)[0]
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
-                rubric: Rubric | None = None, assignment: str | Assignment | None = None) -> list[CheckResult]:
+                rubric: Rubric | None = None, assignment: str | Assignment | None = None,
+                feedback: str = "full") -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
     (the PyTorch twin that judges them is not shared between threads).
     ``on_done(n)`` is called after each file, for a progress bar.
     """
+    check_level(feedback)
     assignment = load_assignment(assignment)
     assignment.check_supported()   # a function that cannot be checked yet: one line, never a silent pass
     for path in paths:
@@ -245,6 +249,7 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)
+            results[i].feedback = feedback
             if on_done:
                 on_done(len(results))
     except KeyboardInterrupt:   # stop every worker now rather than after its time limit

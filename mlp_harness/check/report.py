@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import re
 import textwrap
 from pathlib import Path
 
@@ -68,7 +69,10 @@ def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
     return [f"    {a.ljust(pad)} │ {b}".rstrip() for a, b in zip(left, right)]
 
 
-def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0) -> list[str]:
+def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0, level: str = "full") -> list[str]:
+    """A function's rows of the table; at the ``verdict`` level its mark, its name and why it has no ✓."""
+    if level == "verdict":
+        return [f"{MARKS[f.status]} {f.name:<9} {'' if f.ok else f.message}".rstrip()]
     head = f"{MARKS[f.status]} {f.name:<9} {formula_of(f, lang).ljust(pad)}"
     if f.status in ("pass", "missing"):
         tail = f"{tr(lang, 'max_diff')} {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
@@ -106,8 +110,8 @@ def render_text(result: CheckResult, width: int | None = None) -> str:
     lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []
     lines += [f"  {c['message']}" for c in result.cells if c["message"] != result.error]
     pad = max((len(formula_of(f, lang)) for f in result.formulas.values()), default=0)
-    for f in result.formulas.values():
-        lines += formula_lines(f, lang, width, pad)
+    for f in result.shown.values():
+        lines += formula_lines(f, lang, width, pad, result.feedback)
     return "\n".join(lines + [verdict_line(result, lang)])
 
 
@@ -115,7 +119,7 @@ def wrong_items(result: CheckResult) -> list[str]:
     """'optimize: sign_flipped' for each function that lost its points by being wrong; a chained step is left
     out when a function it is made of is wrong (that one explains it)."""
     lang, points = result.lang, result.rubric.points
-    wrong = {n: f for n, f in result.formulas.items() if f.status in ("fail", "error")}
+    wrong = {n: f for n, f in result.shown.items() if f.status in ("fail", "error")}
     if "step" in wrong and wrong["step"].source == "chain" and len(wrong) > 1:
         del wrong["step"]
     return [f"{n}: {mistake_label(f, lang)}" for n, f in wrong.items() if points[n] > 0]
@@ -152,63 +156,100 @@ def batch_line(result: CheckResult) -> str:
     items = [result.error] if result.error else []
     if result.formulas and not result.bad_input:   # (a file that did not run at all has no functions to list)
         items += wrong + missing_items(result)
-    detail = "; ".join(items)
-    for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
-        detail = detail[len(prefix):] if detail.startswith(prefix) else detail
+    detail = without_file("; ".join(items), result.file)
     score = f"{result.score:g}/{result.max_score:g}"
     return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))   # a file may be named anything
 
 
+def without_file(text: str, file: str) -> str:
+    """``text`` without the "FILE: " it may start with, where the file is already named beside it."""
+    for prefix in (f"{file}: ", f"{Path(file).name}: "):
+        text = text[len(prefix):] if text.startswith(prefix) else text
+    return text
+
+
 def render_html(result: CheckResult) -> str:
-    """The same verdicts as an HTML table, for Jupyter."""
-    lang, esc = result.lang, html.escape
+    """The same verdicts as an HTML table, for Jupyter (at the ``verdict`` level without the formulas)."""
+    lang, esc, level = result.lang, html.escape, result.feedback
     rows = []
-    for f in result.formulas.values():
+    for f in result.shown.values():
         details = [esc(f.message)] if f.status != "pass" else []
         details += [f"{esc(tr(lang, 'check_right'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
         details += [f"<b>{esc(tr(lang, 'check_probably'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
         colour = {"pass": "#1a7f37", "missing": "#6e7781"}.get(f.status, "#cf222e")
+        formula = f"<td>{esc(formula_of(f, lang))}</td>" if level != "verdict" else ""
         rows.append(f"<tr><td style='color:{colour};font-weight:bold'>{MARKS[f.status]}</td><td><code>{f.name}"
-                    f"</code></td><td>{esc(formula_of(f, lang))}</td><td style='text-align:left'>"
+                    f"</code></td>{formula}<td style='text-align:left'>"
                     f"{'<br>'.join(details) or esc(f.message)}</td></tr>")
     error = f"<p style='color:#cf222e'>{esc(result.error)}</p>" if result.error else ""
+    formula = f"<th>{esc(tr(lang, 'check_col_formula'))}</th>" if level != "verdict" else ""
     return (f"{error}<table><tr><th></th><th>{esc(tr(lang, 'check_col_function'))}</th>"
-            f"<th>{esc(tr(lang, 'check_col_formula'))}</th><th>{esc(tr(lang, 'check_col_result'))}</th></tr>"
+            f"{formula}<th>{esc(tr(lang, 'check_col_result'))}</th></tr>"
             f"{''.join(rows)}</table><p>{esc(verdict_line(result, lang))}</p>")
 
 
-def verdict_output(f: FormulaResult, lang: str) -> str:
-    """A verdict's message, the right formula and the probable mistake, one a line."""
-    return "\n".join(x for x in (f.message, f.explanation and f"{tr(lang, 'check_right')} {f.explanation}",
-                                 f.diagnosis and f"{tr(lang, 'check_probably')} {f.diagnosis}") if x)
+#: characters that Markdown reads as markup anywhere in a line (an underscore only at a word's edge; a bar
+#: only in a table, where it ends a cell)
+MD_INLINE = re.compile(r"([\\`*\[\]<>~&]|(?<![^\W_])_|_(?![^\W_]))")
+#: what a line may not start with unescaped: a heading, a quote, a list item or a rule ("1." escaped as "1\.")
+MD_LINE_START = re.compile(r"^(\s*\d*)([#>+=-]|(?<=\d)[.)])", re.MULTILINE)
 
 
-def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: bool) -> dict:
-    """One function as a Gradescope test: its points under the rubric, and why."""
-    lang, f = result.lang, result.formulas.get(name)
+def md_escape(text: str, line_start: bool = True, cell: bool = False) -> str:
+    """Text that Markdown shows as written: its markup characters escaped with a backslash (CommonMark lets
+    any ASCII punctuation be escaped; an underscore inside a word is no markup). ``line_start=False`` for
+    text that never begins a line (after a list item's marker), ``cell=True`` for a table's cell."""
+    text = MD_INLINE.sub(r"\\\1", text)
+    text = text.replace("|", "\\|") if cell else text
+    return MD_LINE_START.sub(r"\1\\\2", text) if line_start and not cell else text
+
+
+def verdict_markdown(f: FormulaResult, lang: str) -> str:
+    """A verdict in Markdown: its message, the right formula, the probable mistake (one paragraph each) and
+    autograd's matrix beside the submission's, in a code block — what ``f`` holds at its feedback level."""
+    parts = [md_escape(f.message)]
+    parts += [f"**{md_escape(tr(lang, 'check_right'))}** {md_escape(f.explanation)}"] if f.explanation else []
+    parts += [f"**{md_escape(tr(lang, 'check_probably'))}** {md_escape(f.diagnosis)}"] if f.diagnosis else []
+    matrices = side_by_side(f, lang, GRADESCOPE_WIDTH)
+    parts += ["```text\n" + "\n".join(line[4:] for line in matrices) + "\n```"] if matrices else []
+    return "\n\n".join(parts)
+
+
+#: the width of the matrices in Gradescope's output (they are stacked when they do not fit side by side)
+GRADESCOPE_WIDTH = 100
+#: Gradescope's visibility settings, the first its default
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
+
+
+def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: bool, visibility: str) -> dict:
+    """One function as a Gradescope test: its points under the rubric, and why (Markdown)."""
+    lang, f = result.lang, result.shown.get(name)
     if f is None:   # no row: a step neither written nor chained, or a file that did not run
         label, output = (tr(lang, "check_formula_step"), tr(lang, "check_no_step")) if name == "step" else (
             FORMULAS[name] if result.assignment is None else result.assignment.functions[name].formula,
             tr(lang, "check_missing"))
-        output = missing_hint(lang, name, result.hints[name]) if name in result.hints else output
+        output = md_escape(missing_hint(lang, name, result.hints[name]) if name in result.hints else output)
     else:
-        label, output = formula_of(f, lang), verdict_output(f, lang)
-    output = tr(lang, "check_stands_in") if stood_in else output
+        label, output = formula_of(f, lang), verdict_markdown(f, lang)
+    output = md_escape(tr(lang, "check_stands_in")) if stood_in else output
     passed = stood_in or f is not None and f.ok
     return {"name": f"{name}: {label}", "score": earned, "max_score": result.rubric.points[name],
-            "status": "passed" if passed else "failed", "output": output}
+            "status": "passed" if passed else "failed", "output": output, "output_format": "md",
+            "visibility": visibility}
 
 
-def gradescope_json(result: CheckResult) -> dict:
+def gradescope_json(result: CheckResult, visibility: str = VISIBILITIES[0]) -> dict:
     """Gradescope's autograder ``results.json``: one test per function of the lab, worth its points in the
     rubric (a missing one scores 0, unless a right step() stands in for it); the total as ``score`` and,
-    the same for every submission, ``max_score``."""
+    the same for every submission, ``max_score``. Outputs are Markdown, at the result's feedback level;
+    ``visibility`` applies to the results and to each test; the autograder's own stdout stays hidden."""
     earned, stood = result.points, result.rubric.stood_in(result.formulas)
-    tests = [gradescope_test(result, name, earned[name], name in stood) for name in result.rubric.points]
+    tests = [gradescope_test(result, name, earned[name], name in stood, visibility) for name in result.rubric.points]
     notes = [result.error] if result.error else []
     notes += [c["message"] for c in result.cells if c["message"] != result.error]
-    return {"score": result.score, "max_score": result.max_score,
-            "output": "\n".join(notes) or verdict_line(result, result.lang), "tests": tests}
+    output = "\n\n".join(md_escape(note) for note in notes) or md_escape(verdict_line(result, result.lang))
+    return {"score": result.score, "max_score": result.max_score, "output": output, "output_format": "md",
+            "test_output_format": "md", "visibility": visibility, "stdout_visibility": "hidden", "tests": tests}
 
 
 def inert(text: str) -> str:

@@ -3,6 +3,7 @@
 JSON layout (a contract other tools read; the names stay)::
 
     {"ok": bool, "score": number, "max_score": number, "file": str | null, "error": str | null,
+     "feedback": "full" | "hint" | "verdict",
      "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "points": number,
                          "max_abs_diff": float | null, "first_mismatch": {...} | null, "diagnosis": str | null,
                          "message": str, ...}},
@@ -14,7 +15,8 @@ when the file offers a ``step(X, Y, thetas, eta)`` or all four of the
 functions a step is chained from. ``score`` is the points earned under the
 rubric (:mod:`mlp_harness.check.rubric`), ``max_score`` its total — the same
 for every file — and ``ok`` means full marks (:attr:`CheckResult.full_marks`);
-``max_abs_diff`` is null when the failing call compared nothing.
+``max_abs_diff`` is null when the failing call compared nothing. ``feedback`` says how much the texts
+and numbers reveal (:mod:`mlp_harness.check.feedback`: below ``full``, no number autograd computed).
 
 Every text that comes from a submission's run (its exception messages, its
 prints, its names) is made :func:`printable` before it is judged: a control
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 
 from ..i18n import tr
 from ..verify.files import json_number
+from .feedback import shown
 from .rubric import DEFAULT_RUBRIC, Rubric, whole
 from .verdict import FormulaResult, message_text, where_text
 
@@ -65,6 +68,7 @@ class CheckResult:
     hints: dict[str, list[str]] = field(default_factory=dict)   # a function not found -> the file's functions
     #                                                             of its arity (see :func:`missing_hint`)
     assignment: object = None                 # the Assignment checked (mlp_harness.check.assignment); None: lab1
+    feedback: str = "full"                    # how much the texts reveal (see mlp_harness.check.feedback)
 
     @property
     def ok(self) -> bool:
@@ -91,6 +95,12 @@ class CheckResult:
         return self.rubric.full_marks(self.formulas)
 
     @property
+    def shown(self) -> dict[str, FormulaResult]:
+        """The verdicts as ``feedback`` lets a student read them: what the terminal, the JSON, Gradescope and
+        check_lab's table show (:func:`mlp_harness.check.feedback.shown`)."""
+        return {name: shown(f, self.feedback, self.lang) for name, f in self.formulas.items()}
+
+    @property
     def exit_code(self) -> int:
         return EXIT_BAD_INPUT if self.bad_input else EXIT_OK if self.ok else EXIT_FAIL
 
@@ -103,10 +113,10 @@ class CheckResult:
             return [clean(v) for v in x] if isinstance(x, list) else x
         points = self.points
         return clean({"ok": self.full_marks, "score": self.score, "max_score": self.max_score, "file": self.file,
-                      "error": self.error,
+                      "error": self.error, "feedback": self.feedback,
                       "formulas": {name: f.to_json() | {"points": points[name]} | (
                           {"same_arity": self.hints[name]} if name in self.hints else {})
-                          for name, f in self.formulas.items()},
+                          for name, f in self.shown.items()},
                       "cells": self.cells})
 
     def text(self, width: int | None = None) -> str:

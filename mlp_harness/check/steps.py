@@ -45,7 +45,9 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
             message = tr(lang, "check_step_mismatch", case=traj.case.name, step=k, target=target, index=list(index),
                          expected=format_number(want[index]), got=format_number(have[index]),
                          diff=f"{abs(have[index] - want[index]):.2e}")
-            return Finding("fail", diff, message, mismatch, expected=want, got=have)
+            hint = tr(lang, "check_step_mismatch_hint", case=traj.case.name, step=k, target=target,
+                      index=list(index))
+            return Finding("fail", diff, message, hint, mismatch, expected=want, got=have)
     return Finding("pass", largest)
 
 
@@ -70,8 +72,9 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
-        return Finding("error", message=tr(lang, "check_step_raised", case=traj.case.name, step=k,
-                                           error=error_text(result["error"], lang))), None
+        raised = lambda numbers: tr(lang, "check_step_raised", case=traj.case.name, step=k,  # noqa: E731
+                                    error=error_text(result["error"], lang, numbers))
+        return Finding("error", message=raised(True), hint=raised(False)), None
     if "returned" in result:
         return Finding("fail", message=tr(lang, "check_step_returned", case=traj.case.name, step=k,
                                           what=result["returned"])), None
@@ -137,14 +140,32 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
         return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
                              largest, calls=steps, source=source)
     traj, finding = bad
-    message = finding.message
-    if traj in own_sigma:
-        message = tr(lang, "check_chain_own_sigma", message=message)
-    elif source == "chain" and broken:
-        key = "check_chain_broken" if len(broken) == 1 else "check_chain_broken_many"
-        message = tr(lang, key, message=message, names=", ".join(broken))
+    blamed = tuple(broken) if source == "chain" else ()
+    message, hint = (step_message(text, traj in own_sigma, blamed, lang) if text else None
+                     for text in (finding.message, finding.hint))
     # a chain that inherits a broken function's mistake is diagnosed there, not here
-    named = diagnose_steps(failures, lang) if failures and not (source == "chain" and broken) else None
+    named = diagnose_steps(failures, lang) if failures and not blamed else None
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
-                         steps, source, finding.expected, finding.got)
+                         steps, source, finding.expected, finding.got, hint=hint, blamed=blamed,
+                         outputs=tuple(part for t in mine for part in trajectory_outputs(results[str(t.id)])))
+
+
+def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], lang: str) -> str:
+    """A failing step's message, with why: only with the submission's σ, or a function already wrong."""
+    if own_sigma:
+        return tr(lang, "check_chain_own_sigma", message=message)
+    if blamed:
+        key = "check_chain_broken" if len(blamed) == 1 else "check_chain_broken_many"
+        return tr(lang, key, message=message, names=", ".join(blamed))
+    return message
+
+
+def trajectory_outputs(result: dict) -> tuple:
+    """A trajectory as :func:`~mlp_harness.check.verdict.output_of` gives a call: every θ of every step in
+    one array, then how it ended (("error", type, message), ("returned", what) or ("done",))."""
+    thetas = [np.ravel(np.asarray(theta, dtype=np.float64)) for step in result["thetas"] for theta in step]
+    values = np.concatenate(thetas) if thetas else np.zeros(0)
+    end = (("error", result["error"]["type"], result["error"].get("message")) if "error" in result else
+           ("returned", result["returned"]) if "returned" in result else ("done",))
+    return ("value", values), end

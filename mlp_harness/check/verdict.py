@@ -10,6 +10,7 @@ on every call — the mistake's name and what it computes.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +39,7 @@ class Finding:
     status: str                          # "pass", "fail" or "error"
     max_abs_diff: float | None = None
     message: str = ""
+    hint: str | None = None              # the message without autograd's numbers (None: it has none)
     mismatch: dict | None = None         # case, call, target, index, expected, got (and step for steps)
     explanation: str | None = None
     expected: Array | None = None        # the whole matrices, for the side-by-side table
@@ -60,6 +62,11 @@ class FormulaResult:
     got: Array | None = field(default=None, repr=False)
     pending: bool = False                # "missing" because it is still a blank (raises NotImplementedError)
     formula: str | None = None           # the right formula (the assignment's signature), for the reports
+    hint: str | None = None              # the message without autograd's numbers (None: it has none); see
+    #                                      mlp_harness.check.feedback
+    outputs: tuple | None = field(default=None, repr=False)   # a failure's outputs on every call, to group
+    #                                                           identical ones (see :func:`output_of`)
+    blamed: tuple[str, ...] = ()         # a chained step's failure: the functions already wrong that explain it
 
     @property
     def ok(self) -> bool:
@@ -125,11 +132,26 @@ def message_text(error: dict, lang: str) -> str:
     return tr(lang, "check_unreadable_message") if error.get("unreadable_message") else error["message"]
 
 
-def error_text(error: dict, lang: str) -> str:
+#: a number written with a point or an exponent (0.0226, -2.3e-05, 1e3): what an array's repr is made of
+DECIMAL = re.compile(r"[-+−]?(?:\d+\.\d*|\.\d+|\d+(?=[eE][-+]?\d))(?:[eE][-+]?\d+)?")
+
+
+def without_numbers(text: str) -> str:
+    """``text`` with every decimal number replaced by "…": a submission's own error message may print the
+    arrays it was given, which are autograd's (δ⁽ˡ⁺¹⁾ for delta_l is delta_L's answer). Whole numbers —
+    shapes, sizes, indices — stay."""
+    return DECIMAL.sub("…", text)
+
+
+def error_text(error: dict, lang: str, numbers: bool = True) -> str:
+    """An error of the submission's as one line; ``numbers=False`` leaves out the decimal numbers of its
+    message (see :func:`without_numbers`)."""
     if is_timeout(error):
         return (tr(lang, "check_alarm", seconds=error["early"], limit=error["limit"]) if error.get("early") is not None
                 else tr(lang, "check_timeout", limit=error["limit"]))
-    return f"{error['type']}: {message_text(error, lang)}{where_text(error.get('where'), lang)}"
+    message = message_text(error, lang)
+    message = message if numbers else without_numbers(message)
+    return f"{error['type']}: {message}{where_text(error.get('where'), lang)}"
 
 
 def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:
@@ -155,14 +177,16 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
     message = tr(lang, key, case=case, target=probe.target, index=list(index), expected=format_number(expected[index]),
                  got=format_number(got[index]), diff=f"{abs(got[index] - expected[index]):.2e}")
-    return Finding("fail", diff, message, mismatch, explain_probe(probe, index, lang), expected, got)
+    hint = tr(lang, f"{key}_hint", case=case, target=probe.target, index=list(index))
+    return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
         key = "check_call_stopped" if is_timeout(outcome["error"]) else "check_raised"
-        return Finding("error", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
-                                           error=error_text(outcome["error"], lang)))
+        raised = lambda numbers: tr(lang, key, case=probe.case.name, call=probe.call_text,  # noqa: E731
+                                    error=error_text(outcome["error"], lang, numbers))
+        return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
         key = "check_returned_none" if outcome["returned"] == "None" else "check_returned_other"
         return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
@@ -266,4 +290,32 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
         return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)
     return FormulaResult(formula, bad.status, bad.message, largest, bad.mismatch, diagnosis, mistake,
-                         bad.explanation, len(probes), expected=bad.expected, got=bad.got)
+                         bad.explanation, len(probes), expected=bad.expected, got=bad.got, hint=bad.hint,
+                         outputs=tuple(output_of(outcomes[str(p.id)]) for p in probes))
+
+
+def output_of(outcome: dict) -> tuple:
+    """What one call gave, in a form two submissions' can be compared in (:func:`same_outputs`):
+    ("value", array), ("error", type, message), ("returned", what) or ("shape", shape) when too big to send."""
+    if "error" in outcome:
+        return "error", outcome["error"]["type"], outcome["error"].get("message")
+    if "returned" in outcome:
+        return "returned", outcome["returned"]
+    if "value" not in outcome:
+        return "shape", tuple(outcome["shape"])
+    return "value", np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
+
+
+def same_value(a: Array, b: Array) -> bool:
+    """Two outputs equal within the tolerance a verdict uses, either way round (NaN matching NaN, ±∞ itself)."""
+    if a.shape != b.shape:
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        same = (a == b) | (np.isnan(a) & np.isnan(b)) | (TOLERANCE.allows(a, b) & TOLERANCE.allows(b, a))
+    return bool(np.all(same))
+
+
+def same_outputs(a: tuple, b: tuple) -> bool:
+    """Two functions gave the same thing on every call (:func:`output_of`): the same wrong formula, likely."""
+    return len(a) == len(b) and all(
+        x[0] == y[0] and (same_value(x[1], y[1]) if x[0] == "value" else x == y) for x, y in zip(a, b))

@@ -11,19 +11,26 @@ files): 0 every file has full marks, 1 one has not (missing functions
 included), 2 bad input. ``--assignment`` checks another assignment's functions
 (:mod:`mlp_harness.check.assignment`); ``--assignment list`` and
 ``--assignment NAME --describe`` print what there is, and check no file.
+included), 2 bad input. ``--feedback`` sets how much the verdicts reveal
+(:mod:`mlp_harness.check.feedback`), ``--summary`` writes a class report of
+the batch (:mod:`mlp_harness.check.summary`).
 """
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from manual_mlp.validation import InputError
 
 from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.assignment import describe, listing, load_assignment
-from ..check.report import batch_line, csv_text, gradescope_json
+from ..check.feedback import LEVELS
+from ..check.report import VISIBILITIES, batch_line, csv_text, gradescope_json
 from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
 from ..check.rubric import load_rubric
+from ..check.summary import summarize
+from ..check.summary_page import summary_text
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -46,6 +53,10 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
     p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
     p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
+    p.add_argument("--summary", metavar=path, help=tr(lang, "help_summary"))
+    p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "help_feedback"))
+    p.add_argument("--gradescope-visibility", choices=VISIBILITIES, default=None,
+                   help=tr(lang, "help_gradescope_visibility"))
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help=tr(lang, "help_jobs"))
     p.add_argument("--details", action="store_true", help=tr(lang, "help_details"))
     p.add_argument("--width", type=int, default=None, metavar="N", help=tr(lang, "help_width_check"))
@@ -65,7 +76,7 @@ def parse_names(pairs: list[str]) -> dict[str, str]:
 
 def check_paths(args) -> list[tuple[str, str]]:
     """(option, path) of every output, each writable and none an input or another output (refused up front)."""
-    outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv")}
+    outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv", "summary")}
     check_outputs({f"FILE {path}": path for path in args.files} | {"--rubric": args.rubric}, outputs)
     for flag, path in outputs.items():
         if path is not None:
@@ -73,16 +84,30 @@ def check_paths(args) -> list[tuple[str, str]]:
     return [(flag[2:], path) for flag, path in outputs.items() if path is not None]
 
 
-def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) -> None:
+#: the kinds of class report --summary writes, by the file's suffix
+SUMMARY_KINDS = {".md": "md", ".html": "html", ".htm": "html"}
+
+
+def summary_kind(path: str) -> str:
+    """"md" or "html", from the --summary file's name; anything else is bad input."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUMMARY_KINDS:
+        raise InputError(f"--summary {path!r}: a class report is a .md or .html file")
+    return SUMMARY_KINDS[suffix]
+
+
+def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult], args) -> None:
     """Every output asked for, each all or nothing (see :func:`~mlp_harness.verify.files.atomic_write`)."""
     for opt, path in outputs:
         if opt == "json":
             write_json(path, results[0].to_json() if len(results) == 1 else [r.to_json() for r in results])
         elif opt == "gradescope":
-            write_json(path, gradescope_json(results[0]))
+            write_json(path, gradescope_json(results[0], args.gradescope_visibility or VISIBILITIES[0]))
         else:
-            text = csv_text(results)
-            atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), "the CSV file")
+            text = (csv_text(results) if opt == "csv" else
+                    summary_text(summarize(results), args.lang, args.feedback, summary_kind(path)))
+            what = "the CSV file" if opt == "csv" else "the class report"
+            atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), what)
 
 
 def describe_only(args) -> int | None:
@@ -114,23 +139,28 @@ def _main(argv: list[str] | None = None) -> int:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.gradescope and len(args.files) > 1:
         raise InputError("--gradescope writes one submission's results.json: give one file")
+    if args.gradescope_visibility and not args.gradescope:
+        raise InputError("--gradescope-visibility sets who sees --gradescope's results: give --gradescope too")
+    if args.summary:
+        summary_kind(args.summary)
     outputs = check_paths(args)
     rubric = load_rubric(args.rubric, assignment.names) if args.rubric else None
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
-                          on_done=bar.update if bar else None, rubric=rubric, assignment=assignment)
+                          on_done=bar.update if bar else None, rubric=rubric, assignment=assignment,
+                          feedback=args.feedback)
     if bar:
         bar.clear()
     if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr
-        write_reports(outputs, results)
+        write_reports(outputs, results, args)
         raise InputError(results[0].error)
     if len(results) == 1:   # one file: its verdict, as a student reads it
         print(results[0].text(args.width))
-        write_reports(outputs, results)
+        write_reports(outputs, results, args)
         return results[0].exit_code
     for result in results:   # a batch: a line each (and the table too with --details), graded by the rubric
         print(f"{result.text(args.width)}\n{batch_line(result)}\n" if args.details else batch_line(result))
-    write_reports(outputs, results)
+    write_reports(outputs, results, args)
     return EXIT_OK if all(r.full_marks for r in results) else EXIT_FAIL
 
 

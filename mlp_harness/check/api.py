@@ -187,6 +187,16 @@ def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | No
     return result_of_run(str(path), raw, plan, lang, timeout, rubric, names)
 
 
+def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | None:
+    """A file no worker can run (no such file, a notebook that is not JSON) as its own result — bad input,
+    the reason as its error — or None when it can be read."""
+    try:
+        read_submission(path)
+    except InputError as exc:
+        return CheckResult(str(path), {}, error=str(exc), lang=lang, bad_input=True, rubric=rubric)
+    return None
+
+
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
                 rubric: Rubric = DEFAULT_RUBRIC) -> list[CheckResult]:
@@ -194,17 +204,17 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
 
     The processes run in parallel; their results are judged here, one at a time
     (the PyTorch twin that judges them is not shared between threads).
-    ``on_done(n)`` is called after each file, for a progress bar.
+    ``on_done(n)`` is called after each file, for a progress bar. A file that cannot be read is that
+    file's result (bad input, the reason as its error): the other files are still checked.
     """
-    for path in paths:
-        read_submission(path)
     plan = lab_plan()
     task = plan.task(check_names(names), timeout)
-    results: dict[int, CheckResult] = {}
+    results = {i: r for i, r in enumerate(unreadable(path, lang, rubric) for path in paths) if r is not None}
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
+        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)
+                   if i not in results}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)

@@ -70,17 +70,18 @@ def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
 
 def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0) -> list[str]:
     head = f"{MARKS[f.status]} {f.name:<9} {formula_of(f, lang).ljust(pad)}"
-    if f.status in ("pass", "missing"):
-        tail = f"max |Δ| {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
-        return [(head + "  " + (tail if f.status == "pass" else f.message)).rstrip()]
     wrap = lambda text, label="": textwrap.wrap(label + text, width, initial_indent="    ",  # noqa: E731
                                                 subsequent_indent="      ")
+    warning = wrap(f.warning, tr(lang, "check_warning") + " ") if f.warning else []
+    if f.status in ("pass", "missing"):
+        tail = f"max |Δ| {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
+        return [(head + "  " + (tail if f.status == "pass" else f.message)).rstrip()] + warning
     lines = [head.rstrip()] + wrap(f.message)
     if f.explanation:
         lines += wrap(f.explanation, tr(lang, "check_right") + " ")
     if f.diagnosis:
         lines += wrap(f.diagnosis, tr(lang, "check_probably") + " ")
-    return lines + side_by_side(f, lang, width)
+    return lines + warning + side_by_side(f, lang, width)
 
 def verdict_line(result: CheckResult, lang: str) -> str:
     wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error")]
@@ -158,13 +159,14 @@ def render_html(result: CheckResult) -> str:
     lang, esc = result.lang, html.escape
     rows = []
     for f in result.formulas.values():
-        details = [esc(f.message)] if f.status != "pass" else []
+        details = [esc(f.message)]
         details += [f"{esc(tr(lang, 'check_right'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
         details += [f"<b>{esc(tr(lang, 'check_probably'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
+        details += [f"<b>{esc(tr(lang, 'check_warning'))}</b> {esc(f.warning)}"] if f.warning else []
         colour = {"pass": "#1a7f37", "missing": "#6e7781"}.get(f.status, "#cf222e")
         rows.append(f"<tr><td style='color:{colour};font-weight:bold'>{MARKS[f.status]}</td><td><code>{f.name}"
                     f"</code></td><td>{esc(formula_of(f, lang))}</td><td style='text-align:left'>"
-                    f"{'<br>'.join(details) or esc(f.message)}</td></tr>")
+                    f"{'<br>'.join(details)}</td></tr>")
     error = f"<p style='color:#cf222e'>{esc(result.error)}</p>" if result.error else ""
     return (f"{error}<table><tr><th></th><th>{esc(tr(lang, 'check_col_function'))}</th>"
             f"<th>{esc(tr(lang, 'check_col_formula'))}</th><th>{esc(tr(lang, 'check_col_result'))}</th></tr>"
@@ -174,7 +176,8 @@ def render_html(result: CheckResult) -> str:
 def verdict_output(f: FormulaResult, lang: str) -> str:
     """A verdict's message, the right formula and the probable mistake, one a line."""
     return "\n".join(x for x in (f.message, f.explanation and f"{tr(lang, 'check_right')} {f.explanation}",
-                                 f.diagnosis and f"{tr(lang, 'check_probably')} {f.diagnosis}") if x)
+                                 f.diagnosis and f"{tr(lang, 'check_probably')} {f.diagnosis}",
+                                 f.warning and f"{tr(lang, 'check_warning')} {f.warning}") if x)
 
 
 def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: bool) -> dict:

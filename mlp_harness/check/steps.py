@@ -18,6 +18,7 @@ from manual_mlp.validation import InputError, sup
 from ..i18n import tr
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
+from .execute import NONE_THETA, UPDATES
 from .plan import Trajectory
 from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, verdict_diff
 
@@ -67,6 +68,11 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
             return finding, (before, got)
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
+    if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
+        key = "check_step_skipped_whole" if result["skipped"] in ("step", "chain") else "check_step_skipped"
+        return Finding("error", message=tr(lang, key, case=traj.case.name, function=result["skipped"])), None
+    if result.get("returned") == NONE_THETA:
+        return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.name, step=k)), None
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
@@ -132,9 +138,17 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
             failures.append((traj,) + failed_at)
     steps, largest = sum(t.steps for t in mine), verdict_diff([f for _, f in findings])
     bad = next(((t, f) for t, f in findings if f.status != "pass"), None)
+    change = next((results[str(t.id)]["changed"] for t in mine if "changed" in results[str(t.id)]), None)
+    warning = None
+    if change and change["function"] == "step" and change["index"] == UPDATES["step"]:   # θ updated in place
+        warning, change = tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
+    if bad is None and change and change["function"] == "step":   # X or Y changed in place: a finding
+        traj = mine[0]
+        bad = (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.name, function="step",
+                                                 argument=change["argument"])))
     if bad is None:
         return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
-                             largest, calls=steps, source=source)
+                             largest, calls=steps, source=source, warning=warning)
     traj, finding = bad
     message = finding.message
     if traj in own_sigma:
@@ -142,8 +156,11 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     elif source == "chain" and broken:
         key = "check_chain_broken" if len(broken) == 1 else "check_chain_broken_many"
         message = tr(lang, key, message=message, names=", ".join(broken))
+    elif change and change["function"] != "step":   # every function passes alone: the one that changed an argument
+        message = tr(lang, "check_step_changed", message=message, function=change["function"],
+                     argument=change["argument"])
     # a chain that inherits a broken function's mistake is diagnosed there, not here
     named = diagnose_steps(failures, lang) if failures and not (source == "chain" and broken) else None
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
-                         steps, source, finding.expected, finding.got)
+                         steps, source, finding.expected, finding.got, warning=warning)

@@ -21,6 +21,7 @@ from manual_mlp.validation import InputError
 from ..i18n import LANGS, default_lang, tr
 from .cases import all_cases
 from .execute import ALL_FUNCTIONS, ARITY, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
+from .forked import can_fork, run_forked
 from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
@@ -86,8 +87,10 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict) -> st
 
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, **functions) -> CheckResult:
-    """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, in this
-    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``).
+    """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, called in
+    a fork of this process (see :mod:`mlp_harness.check.forked`: a hang costs one ``timeout`` and a little,
+    and this process's signals and timers are left alone; without ``os.fork``, in this process).
+    ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``).
 
     Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
     a notebook can check each function in the cell after it. A function whose body is still
@@ -98,7 +101,9 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     space = dict(namespace or {})
     space.update(functions)
     plan = lab_plan()
-    raw = printable_data(run_task(space, plan.task(check_names(names), timeout)))
+    task = plan.task(check_names(names), timeout)
+    raw = run_forked(space, task) if can_fork() else None
+    raw = printable_data(run_task(space, task) if raw is None else raw)
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
         given = {n for n in ALL_FUNCTIONS if n in functions or (names or {}).get(n) in functions}

@@ -163,12 +163,17 @@ def message_of(exc: BaseException, limit: float | None) -> str | None:
     return None if text is None else (text.splitlines() or [""])[0][:300]
 
 
+def timeout_error(limit: float | None, early: float | None = None) -> dict:
+    """A call stopped by its time limit (``early``: by a SIGALRM of the submission's own, after that many s)."""
+    return {"type": "Timeout", "timeout": True, "message": f"{limit:g} s", "where": None, "limit": limit,
+            "early": early}
+
+
 def error_data(exc: BaseException, limit: float | None) -> dict:
     """What a submission raised, as data. Every part is read under a guard (its ``__str__``, its
     ``__traceback__`` and its ``name`` are the submission's code): what cannot be read is left out."""
     if type(exc) is CallTimeout:
-        return {"type": "Timeout", "timeout": True, "message": f"{limit:g} s", "where": None, "limit": limit,
-                "early": exc.early}
+        return timeout_error(limit, exc.early)
     message = message_of(exc, limit)
     tb = BaseException.__dict__["__traceback__"].__get__(exc)
     return {"type": type_name(exc), "message": message or "", "unreadable_message": message is None,
@@ -326,7 +331,8 @@ def thetas_of(value, depth: int) -> list[Array] | dict | str:
     return arrays
 
 
-def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) -> dict:
+def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None,
+                   tick: Callable[[], None] = lambda: None) -> dict:
     """Up to ``spec["steps"]`` steps of the student's step() or chain; {"thetas": [...per step], "error"?,
     "changed"?}: a step() that changed an argument in place, or the first function of a chain that did."""
     X, Y, eta = decode(spec["X"]), decode(spec["Y"]), spec["eta"]
@@ -338,6 +344,7 @@ def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) ->
         one = fns["step"]
     steps, names = [], parameter_names(one, "step")
     for _ in range(spec["steps"]):
+        tick()   # each step has its own limit: said before each, for a parent that watches the time
         new, error, _, changed = call(one, [X, Y, thetas, eta], limit, lambda value: thetas_of(value, len(thetas)))
         if changed and not seen and spec["kind"] == "step":
             seen.update(function="step", argument=names[changed[0]], index=changed[0])
@@ -369,36 +376,40 @@ def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Ca
     return fns, found
 
 
-def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None) -> dict:
+def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None,
+             ended: dict[str, dict] | None = None) -> dict:
     """Every call the task asks for, on the functions the namespace offers; plain data back.
-    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped).
+    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped;
+    "step" for a whole step, the student's or the chain).
 
     A function (or a whole step) that runs out of its time limit once is not called again: its later calls
-    are {"skipped": name}, so a hang costs one time limit, not one per call."""
+    are {"skipped": name}, so a hang costs one time limit, not one per call. ``ended`` ({name: error}) names
+    those that ended an earlier process running this task (a hang only that process's parent could stop):
+    their first call is that error, without running it, and the rest are skipped."""
     fns, found = find_functions(namespace, task.get("functions", {}))
-    limit, stopped = task.get("limit"), set()
-    probes = run_probes(fns, task["probes"], limit, stopped, calling)
+    limit, stopped, ended = task.get("limit"), set(), ended or {}
+    probes = run_probes(fns, task["probes"], limit, stopped, calling, ended)
     trajectories = {}
     for spec in task["trajectories"]:
-        whole = spec["kind"]   # "step" or "chain"
-        needs = ["step"] if whole == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
+        needs = ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
         if not all(name in fns for name in needs):
             continue
-        skip = next((name for name in needs + [whole] if name in stopped), None)
+        skip = next((name for name in needs + ["step"] if name in stopped), None)
         if skip:
             trajectories[str(spec["id"])] = {"thetas": [], "skipped": skip}
             continue
-        calling("step")
-        trajectories[str(spec["id"])] = outcome = run_trajectory(fns, spec, limit)
-        if stopped_by_limit(outcome.get("error")):
-            stopped.add(whole)
+        trajectories[str(spec["id"])] = outcome = {"thetas": [], "error": ended["step"]} if "step" in ended \
+            else run_trajectory(fns, spec, limit, lambda: calling("step"))
+        if stopped_by_limit(outcome.get("error")) or "step" in ended:
+            stopped.add("step")
     reads = {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
     return {"found": found, "probes": probes, "trajectories": trajectories, "reads": reads}
 
 
 def run_probes(fns: dict[str, Callable], specs: list[dict], limit: float | None, stopped: set[str],
-               calling: Callable[[str], None]) -> dict:
-    """Every single call of the task ({id: outcome}); a function that ran out of its limit joins ``stopped``."""
+               calling: Callable[[str], None], ended: dict[str, dict]) -> dict:
+    """Every single call of the task ({id: outcome}); a function that ran out of its limit (or is in
+    ``ended``) joins ``stopped``."""
     names = {name: quietly(lambda: parameter_names(fn, name), limit, list(PARAMETERS[name]))
              for name, fn in fns.items()}
     probes = {}
@@ -410,8 +421,9 @@ def run_probes(fns: dict[str, Callable], specs: list[dict], limit: float | None,
             probes[str(probe["id"])] = {"skipped": name}
             continue
         calling(name)
-        probes[str(probe["id"])] = outcome = probe_result(fns[name], decode(probe["args"]), limit, names[name])
-        if stopped_by_limit(outcome.get("error")):
+        probes[str(probe["id"])] = outcome = {"error": ended[name], "seconds": 0.0} if name in ended else \
+            probe_result(fns[name], decode(probe["args"]), limit, names[name])
+        if stopped_by_limit(outcome.get("error")) or name in ended:
             stopped.add(name)
     return probes
 

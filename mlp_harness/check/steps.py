@@ -69,7 +69,7 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
-        key = "check_step_skipped_whole" if result["skipped"] in ("step", "chain") else "check_step_skipped"
+        key = "check_step_skipped_whole" if result["skipped"] == "step" else "check_step_skipped"
         return Finding("error", message=tr(lang, key, case=traj.case.name, function=result["skipped"])), None
     if result.get("returned") == NONE_THETA:
         return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.name, step=k)), None

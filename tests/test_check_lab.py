@@ -1,13 +1,20 @@
 """The student's side of mlp-check: what check_lab and the worker make of a function that hangs or that
-changes its arguments in place.
+changes its arguments in place, and check_lab's calls made in a fork of the notebook's process.
 
 A function that runs out of its time limit once is not called again (a hang costs one limit, not one per
 call); an argument changed in place is that function's finding — a warning for the θ that optimize (or a
 step) updates, a failure for any other argument, as a training step uses it again after the call.
 """
-import numpy as np
+import os
+import signal
+import threading
+import time
+from pathlib import Path
 
-from mlp_harness.check import check_lab
+import numpy as np
+import pytest
+
+from mlp_harness.check import check_lab, forked
 from mlp_harness.check.api import judge, lab_plan
 from mlp_harness.check.execute import run_task
 
@@ -156,3 +163,97 @@ def test_a_right_function_is_not_said_to_change_anything():
     assert all(f.ok and f.warning is None for f in formulas.values())
     assert not any("changed" in o for o in raw["probes"].values())
     assert not any("changed" in t for t in raw["trajectories"].values())
+
+
+# --- check_lab calls the functions in a fork: the notebook's process runs none of their code --------------
+
+def stubborn(aL, Y):
+    """A hang the per-call limit cannot end: the limit's exception is caught, and the loop goes on."""
+    while True:
+        try:
+            time.sleep(1)
+        except BaseException:   # noqa: BLE001 — on purpose
+            pass
+
+
+def in_a_thread(run, seconds: float):
+    """``run()`` in a daemon thread; its value, or None when it did not return within ``seconds`` (then the
+    thread is left behind, and the test fails rather than hangs)."""
+    out = []
+    thread = threading.Thread(target=lambda: out.append(run()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return out[0] if out else None
+
+
+#: seconds allowed for a check whose function hangs: its limit, the grace, forking and judging (well under
+#: a second each here), with room for a loaded machine; a check that hangs for good never returns at all
+BOUND = 15.0
+
+
+@pytest.fixture
+def short_grace(monkeypatch):
+    monkeypatch.setattr(forked, "GRACE", 0.3)   # the child's grace past a limit: short, for speed
+
+
+def test_a_hang_that_catches_the_limit_is_ended_from_outside_even_from_a_thread(short_grace):
+    lab_plan()   # autograd's answers, computed before the clock starts
+    result = in_a_thread(lambda: check_lab(**(right() | {"delta_L": stubborn}), timeout=HANG), BOUND)
+    assert result is not None, "check_lab did not return"
+    assert result.formulas["delta_L"].status == "error" and "did not return within" in result.formulas["delta_L"].message
+    assert all(result.formulas[n].ok for n in ("sigmoid", "delta_l", "gradient", "optimize"))
+
+
+def test_the_callers_sigalrm_timer_and_handler_are_left_alone():
+    def mine(signum, frame):
+        raise AssertionError("the caller's alarm went off during the test")
+    previous = signal.signal(signal.SIGALRM, mine)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 60)
+        assert check_lab(**right()).ok
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 0 < remaining <= 60 and signal.getsignal(signal.SIGALRM) is mine   # still set, still ours
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_nested_check_lab_keeps_the_outer_limit_and_leaves_nothing_running(tmp_path, short_grace):
+    pid_file = tmp_path / "inner.pid"
+
+    def inner(aL, Y):
+        pid_file.write_text(str(os.getpid()))
+        stubborn(aL, Y)
+
+    def delta_L(aL, Y):   # checks inside a checked function, with a limit far longer than the outer one's;
+        while True:       # the outer limit's exception is caught, so only the outer parent can end this
+            try:
+                check_lab(delta_L=inner, timeout=600)
+            except BaseException:   # noqa: BLE001 — on purpose
+                pass
+    lab_plan()
+    result = in_a_thread(lambda: check_lab(delta_L=delta_L, timeout=HANG), BOUND)
+    assert result is not None and result.formulas["delta_L"].status == "error"
+    inner_pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5   # SIGKILL is delivered at once; being reaped may take a moment
+    while alive(inner_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(inner_pid), "the inner check's child outlived the outer check"
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie (killed, waiting to be reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+def test_a_function_that_ends_its_process_is_its_finding_and_the_others_are_still_checked():
+    def delta_L(aL, Y):
+        os._exit(3)
+    result = check_lab(**(right() | {"delta_L": delta_L}))
+    assert result.formulas["delta_L"].status == "error" and "os._exit(3)" in result.formulas["delta_L"].message
+    assert all(result.formulas[n].ok for n in ("sigmoid", "delta_l", "gradient", "optimize"))

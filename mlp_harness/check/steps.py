@@ -117,6 +117,21 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], 
     return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
         if len(found) > 1 else described[0]
 
+def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
+                 lang: str) -> tuple[dict | None, str | None, tuple | None]:
+    """What arguments changed in place say of whole steps: (the chain's function that changed one, for a
+    failure to name; the warning for a step() that updated its list of θ in place; a step() that changed X
+    or Y in place, as (trajectory, failing finding))."""
+    change = next((results[str(t.id)]["changed"] for t in mine if "changed" in results[str(t.id)]), None)
+    if change is None or change["function"] != "step":
+        return change, None, None
+    if change["index"] == UPDATES["step"]:
+        return None, tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
+    traj = mine[0]
+    return None, None, (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.name,
+                                                          function="step", argument=change["argument"])))
+
+
 def judge_steps(trajectories: list[Trajectory], results: dict, source: str, broken: list[str],
                 lang: str) -> FormulaResult:
     """The verdict on whole steps: ``source`` is "step" (their step()) or "chain" (their functions chained);
@@ -138,14 +153,8 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
             failures.append((traj,) + failed_at)
     steps, largest = sum(t.steps for t in mine), verdict_diff([f for _, f in findings])
     bad = next(((t, f) for t, f in findings if f.status != "pass"), None)
-    change = next((results[str(t.id)]["changed"] for t in mine if "changed" in results[str(t.id)]), None)
-    warning = None
-    if change and change["function"] == "step" and change["index"] == UPDATES["step"]:   # θ updated in place
-        warning, change = tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
-    if bad is None and change and change["function"] == "step":   # X or Y changed in place: a finding
-        traj = mine[0]
-        bad = (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.name, function="step",
-                                                 argument=change["argument"])))
+    change, warning, own = step_changes(mine, results, largest, lang)
+    bad = bad or own
     if bad is None:
         return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
                              largest, calls=steps, source=source, warning=warning)
@@ -156,7 +165,7 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     elif source == "chain" and broken:
         key = "check_chain_broken" if len(broken) == 1 else "check_chain_broken_many"
         message = tr(lang, key, message=message, names=", ".join(broken))
-    elif change and change["function"] != "step":   # every function passes alone: the one that changed an argument
+    elif change:   # every function passes alone: the one that changed an argument names itself
         message = tr(lang, "check_step_changed", message=message, function=change["function"],
                      argument=change["argument"])
     # a chain that inherits a broken function's mistake is diagnosed there, not here

@@ -207,6 +207,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "δ is returned without summing over the batch: one row per sample instead of "
                                    "one number per unit",
         "mistake_bias_keepdims": "the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)",
+        "mistake_changes_argument": "it changes its argument {argument} in place ({argument} *= …, "
+                                    "{argument}[…] = …), and a training step uses {argument} again after the call: "
+                                    "compute a new array instead",
+        # a function that changes its arguments, returns None for θ, or already ran out of its time limit
+        "check_changed": "case {case}: {function} changed its argument {argument} in place",
+        "check_changed_warning": "{function} changed its argument {argument} in place: the notebook's θ is "
+                                 "overwritten too, so running the training cell again starts from the weights "
+                                 "already trained; return a new array (θ − η·∇, not θ −= η·∇)",
+        "check_warning": "warning:",
+        "check_returned_none_update": "case {case}: {call} returned None — was θ updated in place? {function} "
+                                      "must return the new θ",
+        "check_skipped": "case {case}: {call} was not called — {function} had already run out of its time "
+                         "limit on an earlier call",
+        "check_step_skipped": "case {case}: not run — {function} had already run out of its time limit",
+        "check_step_skipped_whole": "case {case}: not run — an earlier step had already run out of its time limit",
+        "check_step_none_theta": "case {case}, step {step}: a new θ is None — did optimize update θ in place "
+                                 "instead of returning it?",
+        "check_step_changed": "{message} — {function} changed its argument {argument} in place, and the chain "
+                              "used the changed value",
         # blanks still to be written (an exercise notebook's cells), and singular/plural pairs
         "check_not_implemented": "not implemented yet: write it, then run its cell again",
         "check_not_implemented_in": "calls {function}, which is not implemented yet",
@@ -744,6 +763,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "devolve δ sem somar sobre o lote: uma linha por amostra em vez de um número "
                                    "por unidade",
         "mistake_bias_keepdims": "a soma sobre o lote está certa mas ficou 2-D (keepdims): b⁽ˡ⁾ tem forma (nₗ,)",
+        "mistake_changes_argument": "altera o argumento {argument} no lugar ({argument} *= …, "
+                                    "{argument}[…] = …), e o passo de treinamento usa {argument} de novo depois "
+                                    "da chamada: calcule um novo array",
+        # uma função que altera os seus argumentos, devolve None para θ ou já passou do limite de tempo
+        "check_changed": "caso {case}: {function} alterou o argumento {argument} no lugar",
+        "check_changed_warning": "{function} alterou o argumento {argument} no lugar: o θ do notebook também é "
+                                 "sobrescrito, e rodar de novo a célula de treinamento começa dos pesos já "
+                                 "treinados; devolva um novo array (θ − η·∇, e não θ −= η·∇)",
+        "check_warning": "atenção:",
+        "check_returned_none_update": "caso {case}: {call} devolveu None — o θ foi atualizado no lugar? {function} "
+                                      "deve devolver o novo θ",
+        "check_skipped": "caso {case}: {call} não foi chamada — {function} já tinha passado do limite de tempo "
+                         "numa chamada anterior",
+        "check_step_skipped": "caso {case}: não rodou — {function} já tinha passado do limite de tempo",
+        "check_step_skipped_whole": "caso {case}: não rodou — um passo anterior já tinha passado do limite de "
+                                    "tempo",
+        "check_step_none_theta": "caso {case}, passo {step}: um novo θ é None — optimize atualizou θ no lugar em "
+                                 "vez de devolvê-lo?",
+        "check_step_changed": "{message} — {function} alterou o argumento {argument} no lugar, e o encadeamento "
+                              "usou o valor alterado",
         # funções ainda em branco (as células de um notebook de exercícios), e pares singular/plural
         "check_not_implemented": "ainda não implementada: escreva-a e rode a célula de novo",
         "check_not_implemented_in": "chama {function}, que ainda não foi implementada",

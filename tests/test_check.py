@@ -263,6 +263,22 @@ def test_a_notebook_that_is_not_json_is_bad_input(tmp_path, capsys):
     assert "not a Jupyter notebook" in capsys.readouterr().err
 
 
+def test_a_malformed_file_in_a_batch_is_its_own_row(tmp_path, capsys):
+    """One notebook that is not JSON and one file gone do not abort the batch: each is its row, the others
+    are checked, and the CSV is written."""
+    broken, gone = tmp_path / "quebrado.ipynb", tmp_path / "sumiu.py"
+    broken.write_text('{"cells": [')
+    good = str(SUBMISSIONS / "correct_loops.py")
+    out_csv = tmp_path / "notas.csv"
+    assert main([str(broken), good, str(gone), "--csv", str(out_csv)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[1].startswith("✓") and "not a Jupyter notebook" in lines[0]
+    assert "no such file" in lines[2] and not lines[0].startswith("✓") and not lines[2].startswith("✓")
+    rows = list(csv.DictReader(out_csv.open()))
+    assert [r["ok"] for r in rows] == ["0", "1", "0"] and [r["delta_L"] for r in rows] == ["", "pass", ""]
+    assert "not a Jupyter notebook" in rows[0]["error"] and "no such file" in rows[2]["error"]
+
+
 def test_pytest_plugin_runs_one_test_per_function(pytester):
     result = pytester.runpytest_inprocess("--check-backprop", str(SUBMISSIONS / "half_dropped.py"), "-q",
                                           "-p", "no:cacheprovider")

@@ -25,6 +25,7 @@ from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
 from .execute import CHAIN_NEEDS, run_task
 from .feedback import check_level
+from .forked import can_fork, run_forked
 from .isolate import STOPPING, run_isolated, stop_all
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
@@ -109,8 +110,10 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict, known
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, assignment: str | Assignment | None = None,
               feedback: str = "full", **functions) -> CheckResult:
-    """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, in this
-    process. ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``); ``feedback``
+    """Check the lab's functions found in ``namespace`` (e.g. ``globals()``) and/or given by name, called in
+    a fork of this process (see :mod:`mlp_harness.check.forked`: a hang costs one ``timeout`` and a little,
+    and this process's signals and timers are left alone; without ``os.fork``, in this process).
+    ``names`` maps the lab's names to others (``{"delta_L": "meu_delta_saida"}``); ``feedback``
     ("full", "hint" or "verdict") is how much the result's texts reveal (:mod:`.feedback`).
 
     Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
@@ -126,7 +129,9 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     space = dict(namespace or {})
     space.update(functions)
     plan = plan_for(assignment)
-    raw = printable_data(run_task(space, plan.task(check_names(names, known), timeout)))
+    task = plan.task(check_names(names, known), timeout)
+    raw = run_forked(space, task) if can_fork() else None
+    raw = printable_data(run_task(space, task) if raw is None else raw)
     formulas = judge(plan, raw, lang)
     if namespace is None and functions:
         given = {n for n in known if n in functions or (names or {}).get(n) in functions}
@@ -219,8 +224,19 @@ def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | No
     check the assignment's functions it defines (the lab's by default), scored by ``rubric`` (the
     assignment's own by default), its texts at the ``feedback`` level. A file that cannot be read raises
     InputError."""
+    read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
     return check_files([path], lang=lang, names=names, timeout=timeout, rubric=rubric, assignment=assignment,
                        feedback=feedback)[0]
+
+
+def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | None:
+    """A file no worker can run (no such file, a notebook that is not JSON) as its own result — bad input,
+    the reason as its error — or None when it can be read."""
+    try:
+        read_submission(path)
+    except InputError as exc:
+        return CheckResult(str(path), {}, error=str(exc), lang=lang, bad_input=True, rubric=rubric)
+    return None
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
@@ -231,25 +247,24 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
 
     The processes run in parallel; their results are judged here, one at a time
     (the PyTorch twin that judges them is not shared between threads).
-    ``on_done(n)`` is called after each file, for a progress bar.
+    ``on_done(n)`` is called after each file, for a progress bar. A file that cannot be read is that
+    file's result (bad input, the reason as its error): the other files are still checked.
     """
     check_level(feedback)
     assignment = load_assignment(assignment)
     assignment.check_supported()   # a function that cannot be checked yet: one line, never a silent pass
-    for path in paths:
-        read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
     plan = plan_for(assignment)
     task = plan.task(check_names(names, assignment.names), timeout)
     rubric = rubric or rubric_for(assignment.names)
-    results: dict[int, CheckResult] = {}
+    results = {i: r for i, r in enumerate(unreadable(path, lang, rubric) for path in paths) if r is not None}
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
+        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)
+                   if i not in results}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)
-            results[i].feedback = feedback
             if on_done:
                 on_done(len(results))
     except KeyboardInterrupt:   # stop every worker now rather than after its time limit
@@ -257,4 +272,6 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
         pool.shutdown(wait=True, cancel_futures=True)   # the threads remove their temporary folders
         raise
     pool.shutdown()
+    for result in results.values():   # the unreadable files' rows too
+        result.feedback = feedback
     return [results[i] for i in range(len(paths))]

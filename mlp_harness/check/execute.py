@@ -42,6 +42,12 @@ ARITY = {"sigmoid": 1, "delta_L": 2, "delta_l": 3, "gradient": 2, "optimize": 3,
 CHAIN_NEEDS = ("delta_L", "delta_l", "gradient", "optimize")
 #: entries of a returned array beyond which only its shape is kept (the checker's answers have at most 25)
 MAX_RETURNED = 10_000
+#: the argument that holds the θ a function updates: changing it in place is a warning, any other a failure
+UPDATES = {"optimize": 0, "step": 2}
+#: the parameters' names in the lab's notebook, for a function whose own cannot be read (a callable object)
+PARAMETERS = {"sigmoid": ("z",), "delta_L": ("aL", "Y"), "delta_l": ("delta_l_plus_one", "theta_l_plus_one", "al"),
+              "gradient": ("delta_i", "a_previous"), "optimize": ("old_theta", "gradient", "eta"),
+              "step": ("X", "Y", "thetas", "eta")}
 
 
 #: what ends a check instead of being the submission's finding: Ctrl-C, where a person can press it (check_lab,
@@ -158,12 +164,17 @@ def message_of(exc: BaseException, limit: float | None) -> str | None:
     return None if text is None else (text.splitlines() or [""])[0][:300]
 
 
+def timeout_error(limit: float | None, early: float | None = None) -> dict:
+    """A call stopped by its time limit (``early``: by a SIGALRM of the submission's own, after that many s)."""
+    return {"type": "Timeout", "timeout": True, "message": f"{limit:g} s", "where": None, "limit": limit,
+            "early": early}
+
+
 def error_data(exc: BaseException, limit: float | None) -> dict:
     """What a submission raised, as data. Every part is read under a guard (its ``__str__``, its
     ``__traceback__`` and its ``name`` are the submission's code): what cannot be read is left out."""
     if type(exc) is CallTimeout:
-        return {"type": "Timeout", "timeout": True, "message": f"{limit:g} s", "where": None, "limit": limit,
-                "early": exc.early}
+        return timeout_error(limit, exc.early)
     message = message_of(exc, limit)
     tb = BaseException.__dict__["__traceback__"].__get__(exc)
     return {"type": type_name(exc), "message": message or "", "unreadable_message": message is None,
@@ -200,46 +211,106 @@ def as_result(value) -> dict:
     return {"value": array.tolist(), "shape": list(array.shape)}
 
 
+def unchanged(before, after) -> bool:
+    """``after`` (the copy a function was given) still equals ``before``: the same type, shape, dtype and
+    entries; a list the same length and items. Only our own arrays' methods run here (types are checked first)."""
+    if isinstance(before, np.ndarray):
+        return (type(after) is np.ndarray and after.shape == before.shape and after.dtype == before.dtype
+                and bool(np.array_equal(after, before)))
+    if isinstance(before, list):
+        return type(after) is list and len(after) == len(before) and all(map(unchanged, before, after))
+    return True   # a number is passed by value
+
+
+def changed_arguments(args: list, copies: list) -> list[int]:
+    """The positions of the arguments a call changed in place (their copies no longer equal the originals)."""
+    try:
+        return [i for i, (arg, copy) in enumerate(zip(args, copies)) if not unchanged(arg, copy)]
+    except Exception:   # noqa: BLE001 — a copy left in a state nothing can compare has been changed
+        return list(range(len(args)))
+
+
 def call(fn: Callable, args: list, limit: float | None,
-         read: Callable = lambda value: value) -> tuple[object, dict | None, float]:
-    """``read(fn(*copies of args))`` within ``limit`` seconds: (its value, None, seconds) or (None, the error,
-    seconds). ``read`` turns what the function returned into data: that runs the submission's code too (an
-    ``__array__``, a ``__len__``), so it has the same limit, and what it raises is the function's error."""
+         read: Callable = lambda value: value) -> tuple[object, dict | None, float, list[int]]:
+    """``read(fn(*copies of args))`` within ``limit`` seconds: (its value, None, seconds, changed) or (None, the
+    error, seconds, changed); ``changed`` lists the arguments the call changed in place. ``read`` turns what
+    the function returned into data: that runs the submission's code too (an ``__array__``, a ``__len__``),
+    so it has the same limit, and what it raises is the function's error."""
     copies = [[a.copy() for a in arg] if isinstance(arg, list) else arg.copy() if isinstance(arg, np.ndarray)
               else arg for arg in args]
     start = time.perf_counter()
     try:
         with time_limit(limit), np.errstate(all="ignore"):
             value = read(fn(*copies))
-        return value, None, time.perf_counter() - start
+        return value, None, time.perf_counter() - start, changed_arguments(args, copies)
     except BaseException as exc:   # anything the student's code raises (SystemExit too) is a finding
         if stops_the_check(exc):
             raise
-        return None, error_data(exc, limit), time.perf_counter() - start
+        return None, error_data(exc, limit), time.perf_counter() - start, changed_arguments(args, copies)
 
 
-def probe_result(fn: Callable, args: list, limit: float | None) -> dict:
-    """One call as data: {"value", "shape"} or {"shape"} (too big) or {"returned"} or {"error"}, and "seconds"."""
-    value, error, seconds = call(fn, args, limit, as_result)
-    return ({"error": error} if error else value) | {"seconds": seconds}
+def parameter_names(fn: Callable, lab_name: str) -> list[str]:
+    """The names of a function's positional parameters as its code spells them (``al``), the lab's beyond
+    them or for a callable that is no plain function."""
+    lab = list(PARAMETERS.get(lab_name, ()))   # an assignment's own functions: their code's names only
+    if type(fn) is not types.FunctionType:
+        return lab
+    code = fn.__code__
+    own = [n for n in code.co_varnames[:code.co_argcount] if type(n) is str]
+    return own[:len(lab)] + lab[len(own):]
+
+
+def changes(changed: list[int], names: list[str]) -> dict:
+    """{"changed": [{"index": 2, "name": "al"}, …]} for a call that changed arguments in place, else {}."""
+    return {"changed": [{"index": i, "name": names[i] if i < len(names) else f"#{i + 1}"} for i in changed]} \
+        if changed else {}
+
+
+def probe_result(fn: Callable, args: list, limit: float | None, names: list[str]) -> dict:
+    """One call as data: {"value", "shape"} or {"shape"} (too big) or {"returned"} or {"error"}, and "seconds";
+    "changed" (see :func:`changes`) when it changed an argument in place."""
+    value, error, seconds, changed = call(fn, args, limit, as_result)
+    return ({"error": error} if error else value) | {"seconds": seconds} | changes(changed, names)
+
+
+def stopped_by_limit(error: dict | None) -> bool:
+    """The call ran out of its time limit (not a SIGALRM of the submission's own)."""
+    return is_timeout(error) and error.get("early") is None
 
 def _sigma(z: Array) -> Array:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def watched(fns: dict[str, Callable], name: str, seen: dict, *args):
+    """``fns[name](*args)``; the first argument a function of the chain changes in place goes into ``seen``
+    ({"function": "delta_l", "argument": "al", "index": 2}): the chain passes it on to the functions after it.
+    optimize's θ is left out: nothing in the step reads it after the update."""
+    before = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    value = fns[name](*args)
+    changed = [] if seen else [i for i in changed_arguments(before, list(args)) if i != UPDATES.get(name)]
+    if changed:
+        seen.update(function=name, argument=parameter_names(fns[name], name)[changed[0]], index=changed[0])
+    return value
+
+
 def chain_step(fns: dict[str, Callable], X: Array, Y: Array, thetas: list[Array], eta: float,
-               sigma: Callable) -> list:
-    """One training step made of the lab's functions, as the lab's "Generalizar" cell chains them."""
+               sigma: Callable, seen: dict) -> list:
+    """One training step made of the lab's functions, as the lab's "Generalizar" cell chains them; ``seen``
+    gets the first argument one of them changes in place (see :func:`watched`)."""
     activations = [X]
     for theta in thetas:
         activations.append(as_floats(sigma(activations[-1] @ theta.T)))
     L = len(thetas)
     deltas = [None] * L
-    deltas[L - 1] = fns["delta_L"](activations[L], Y)
+    deltas[L - 1] = watched(fns, "delta_L", seen, activations[L], Y)
     for l in range(L - 1, 0, -1):
-        deltas[l - 1] = fns["delta_l"](deltas[l], thetas[l], activations[l])
-    grads = [fns["gradient"](deltas[l], activations[l]) for l in range(L)]
-    return [fns["optimize"](thetas[l], grads[l], eta) for l in range(L)]
+        deltas[l - 1] = watched(fns, "delta_l", seen, deltas[l], thetas[l], activations[l])
+    grads = [watched(fns, "gradient", seen, deltas[l], activations[l]) for l in range(L)]
+    return [watched(fns, "optimize", seen, thetas[l], grads[l], eta) for l in range(L)]
+
+
+#: what a step returned when a new θ in its list is None (an optimize that updated θ in place, returning nothing)
+NONE_THETA = "None among the new thetas"
 
 
 def thetas_of(value, depth: int) -> list[Array] | dict | str:
@@ -251,6 +322,8 @@ def thetas_of(value, depth: int) -> list[Array] | dict | str:
         return type_name(value)
     if len(value) != depth:
         return f"{len(value)} values for {depth} layers"
+    if any(v is None for v in value):
+        return NONE_THETA
     try:
         arrays = [as_floats(v) for v in value]
     except Exception:   # noqa: BLE001 — whatever they do when converted, they are not arrays of numbers
@@ -260,27 +333,30 @@ def thetas_of(value, depth: int) -> list[Array] | dict | str:
     return arrays
 
 
-def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) -> dict:
-    """Up to ``spec["steps"]`` steps of the student's step() or chain; {"thetas": [...per step], "error"?}."""
+def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None,
+                   tick: Callable[[], None] = lambda: None) -> dict:
+    """Up to ``spec["steps"]`` steps of the student's step() or chain; {"thetas": [...per step], "error"?,
+    "changed"?}: a step() that changed an argument in place, or the first function of a chain that did."""
     X, Y, eta = decode(spec["X"]), decode(spec["Y"]), spec["eta"]
-    thetas = decode(spec["thetas"])
+    thetas, seen = decode(spec["thetas"]), {}
     if spec["kind"] == "chain":
         sigma = fns["sigmoid"] if spec["sigma"] == "own" else _sigma
-        one = lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma)  # noqa: E731
+        one = lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma, seen)  # noqa: E731
     else:
         one = fns["step"]
-    steps = []
+    steps, names = [], parameter_names(one, "step")
     for _ in range(spec["steps"]):
-        new, error, _ = call(one, [X, Y, thetas, eta], limit, lambda value: thetas_of(value, len(thetas)))
-        if error:
-            return {"thetas": steps, "error": error}
-        if isinstance(new, str):
-            return {"thetas": steps, "returned": new}
-        if isinstance(new, dict):
-            return {"thetas": steps} | new
+        tick()   # each step has its own limit: said before each, for a parent that watches the time
+        new, error, _, changed = call(one, [X, Y, thetas, eta], limit, lambda value: thetas_of(value, len(thetas)))
+        if changed and not seen and spec["kind"] == "step":
+            seen.update(function="step", argument=names[changed[0]], index=changed[0])
+        end = {"error": error} if error else {"returned": new} if isinstance(new, str) else new \
+            if isinstance(new, dict) else None
+        if end is not None:
+            return {"thetas": steps} | end | ({"changed": seen} if seen else {})
         steps.append([theta.tolist() for theta in new])
         thetas = new
-    return {"thetas": steps}
+    return {"thetas": steps} | ({"changed": seen} if seen else {})
 
 def find_functions(namespace: dict, names: dict[str, str],
                    wanted: tuple[str, ...] = ALL_FUNCTIONS) -> tuple[dict[str, Callable], dict[str, str]]:
@@ -304,24 +380,56 @@ def find_functions(namespace: dict, names: dict[str, str],
     return fns, found
 
 
-def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None) -> dict:
+def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None,
+             ended: dict[str, dict] | None = None) -> dict:
     """Every call the task asks for, on the functions the namespace offers; plain data back.
-    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped)."""
+    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped;
+    "step" for a whole step, the student's or the chain).
+
+    A function (or a whole step) that runs out of its time limit once is not called again: its later calls
+    are {"skipped": name}, so a hang costs one time limit, not one per call. ``ended`` ({name: error}) names
+    those that ended an earlier process running this task (a hang only that process's parent could stop):
+    their first call is that error, without running it, and the rest are skipped."""
     fns, found = find_functions(namespace, task.get("functions", {}), tuple(task.get("names", ALL_FUNCTIONS)))
-    limit = task.get("limit")
-    probes = {}
-    for probe in task["probes"]:
-        if probe["formula"] in fns:
-            calling(probe["formula"])
-            probes[str(probe["id"])] = probe_result(fns[probe["formula"]], decode(probe["args"]), limit)
+    limit, stopped, ended = task.get("limit"), set(), ended or {}
+    probes = run_probes(fns, task["probes"], limit, stopped, calling, ended)
     trajectories = {}
     for spec in task["trajectories"]:
         needs = ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
-        if all(name in fns for name in needs):
-            calling(needs[0] if spec["kind"] == "step" else "step")
-            trajectories[str(spec["id"])] = run_trajectory(fns, spec, limit)
+        if not all(name in fns for name in needs):
+            continue
+        skip = next((name for name in needs + ["step"] if name in stopped), None)
+        if skip:
+            trajectories[str(spec["id"])] = {"thetas": [], "skipped": skip}
+            continue
+        trajectories[str(spec["id"])] = outcome = {"thetas": [], "error": ended["step"]} if "step" in ended \
+            else run_trajectory(fns, spec, limit, lambda: calling("step"))
+        if stopped_by_limit(outcome.get("error")) or "step" in ended:
+            stopped.add("step")
     reads = {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
     return {"found": found, "probes": probes, "trajectories": trajectories, "reads": reads}
+
+
+def run_probes(fns: dict[str, Callable], specs: list[dict], limit: float | None, stopped: set[str],
+               calling: Callable[[str], None], ended: dict[str, dict]) -> dict:
+    """Every single call of the task ({id: outcome}); a function that ran out of its limit (or is in
+    ``ended``) joins ``stopped``."""
+    names = {name: quietly(lambda: parameter_names(fn, name), limit, list(PARAMETERS.get(name, ())))
+             for name, fn in fns.items()}
+    probes = {}
+    for probe in specs:
+        name = probe["formula"]
+        if name not in fns:
+            continue
+        if name in stopped:
+            probes[str(probe["id"])] = {"skipped": name}
+            continue
+        calling(name)
+        probes[str(probe["id"])] = outcome = {"error": ended[name], "seconds": 0.0} if name in ended else \
+            probe_result(fns[name], decode(probe["args"]), limit, names[name])
+        if stopped_by_limit(outcome.get("error")) or name in ended:
+            stopped.add(name)
+    return probes
 
 
 def arrays_read(fn: Callable) -> list[str]:

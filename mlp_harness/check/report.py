@@ -74,17 +74,18 @@ def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0, level: 
     if level == "verdict":
         return [f"{MARKS[f.status]} {f.name:<9} {'' if f.ok else f.message}".rstrip()]
     head = f"{MARKS[f.status]} {f.name:<9} {formula_of(f, lang).ljust(pad)}"
-    if f.status in ("pass", "missing"):
-        tail = f"{tr(lang, 'max_diff')} {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
-        return [(head + "  " + (tail if f.status == "pass" else f.message)).rstrip()]
     wrap = lambda text, label="": textwrap.wrap(label + text, width, initial_indent="    ",  # noqa: E731
                                                 subsequent_indent="      ")
+    warning = wrap(f.warning, tr(lang, "check_warning") + " ") if f.warning else []
+    if f.status in ("pass", "missing"):
+        tail = f"{tr(lang, 'max_diff')} {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
+        return [(head + "  " + (tail if f.status == "pass" else f.message)).rstrip()] + warning
     lines = [head.rstrip()] + wrap(f.message)
     if f.explanation:
         lines += wrap(f.explanation, tr(lang, "check_right") + " ")
     if f.diagnosis:
         lines += wrap(f.diagnosis, tr(lang, "check_probably") + " ")
-    return lines + side_by_side(f, lang, width)
+    return lines + warning + side_by_side(f, lang, width)
 
 def verdict_line(result: CheckResult, lang: str) -> str:
     wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error")]
@@ -176,6 +177,7 @@ def render_html(result: CheckResult) -> str:
         details = [esc(f.message)] if f.status != "pass" else []
         details += [f"{esc(tr(lang, 'check_right'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
         details += [f"<b>{esc(tr(lang, 'check_probably'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
+        details += [f"<b>{esc(tr(lang, 'check_warning'))}</b> {esc(f.warning)}"] if f.warning else []
         colour = {"pass": "#1a7f37", "missing": "#6e7781"}.get(f.status, "#cf222e")
         formula = f"<td>{esc(formula_of(f, lang))}</td>" if level != "verdict" else ""
         rows.append(f"<tr><td style='color:{colour};font-weight:bold'>{MARKS[f.status]}</td><td><code>{f.name}"
@@ -210,6 +212,7 @@ def verdict_markdown(f: FormulaResult, lang: str) -> str:
     parts = [md_escape(f.message)]
     parts += [f"**{md_escape(tr(lang, 'check_right'))}** {md_escape(f.explanation)}"] if f.explanation else []
     parts += [f"**{md_escape(tr(lang, 'check_probably'))}** {md_escape(f.diagnosis)}"] if f.diagnosis else []
+    parts += [f"**{md_escape(tr(lang, 'check_warning'))}** {md_escape(f.warning)}"] if f.warning else []
     matrices = side_by_side(f, lang, GRADESCOPE_WIDTH)
     parts += ["```text\n" + "\n".join(line[4:] for line in matrices) + "\n```"] if matrices else []
     return "\n\n".join(parts)

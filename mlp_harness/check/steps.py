@@ -18,6 +18,7 @@ from manual_mlp.validation import InputError, sup
 from ..i18n import tr
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
+from .execute import NONE_THETA, UPDATES
 from .plan import Trajectory
 from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, verdict_diff
 
@@ -69,6 +70,11 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
             return finding, (before, got)
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
+    if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
+        key = "check_step_skipped_whole" if result["skipped"] == "step" else "check_step_skipped"
+        return Finding("error", message=tr(lang, key, case=traj.case.name, function=result["skipped"])), None
+    if result.get("returned") == NONE_THETA:
+        return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.name, step=k)), None
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
@@ -115,6 +121,21 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], 
     return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
         if len(found) > 1 else described[0]
 
+def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
+                 lang: str) -> tuple[dict | None, str | None, tuple | None]:
+    """What arguments changed in place say of whole steps: (the chain's function that changed one, for a
+    failure to name; the warning for a step() that updated its list of θ in place; a step() that changed X
+    or Y in place, as (trajectory, failing finding))."""
+    change = next((results[str(t.id)]["changed"] for t in mine if "changed" in results[str(t.id)]), None)
+    if change is None or change["function"] != "step":
+        return change, None, None
+    if change["index"] == UPDATES["step"]:
+        return None, tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
+    traj = mine[0]
+    return None, None, (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.name,
+                                                          function="step", argument=change["argument"])))
+
+
 def judge_steps(trajectories: list[Trajectory], results: dict, source: str, broken: list[str],
                 lang: str) -> FormulaResult:
     """The verdict on whole steps: ``source`` is "step" (their step()) or "chain" (their functions chained);
@@ -136,36 +157,44 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
             failures.append((traj,) + failed_at)
     steps, largest = sum(t.steps for t in mine), verdict_diff([f for _, f in findings])
     bad = next(((t, f) for t, f in findings if f.status != "pass"), None)
+    change, warning, own = step_changes(mine, results, largest, lang)
+    bad = bad or own
     if bad is None:
         return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
-                             largest, calls=steps, source=source)
+                             largest, calls=steps, source=source, warning=warning)
     traj, finding = bad
     blamed = tuple(broken) if source == "chain" else ()
-    message, hint = (step_message(text, traj in own_sigma, blamed, lang) if text else None
+    message, hint = (step_message(text, traj in own_sigma, blamed, change, lang) if text else None
                      for text in (finding.message, finding.hint))
     # a chain that inherits a broken function's mistake is diagnosed there, not here
     named = diagnose_steps(failures, lang) if failures and not blamed else None
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
-                         steps, source, finding.expected, finding.got, hint=hint, blamed=blamed,
+                         steps, source, finding.expected, finding.got, hint=hint, blamed=blamed, warning=warning,
                          outputs=tuple(part for t in mine for part in trajectory_outputs(results[str(t.id)])))
 
 
-def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], lang: str) -> str:
-    """A failing step's message, with why: only with the submission's σ, or a function already wrong."""
+def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], change: dict | None, lang: str) -> str:
+    """A failing step's message, with why: only with the submission's σ, a function already wrong, or — every
+    function passing alone — the one that changed an argument in place."""
     if own_sigma:
         return tr(lang, "check_chain_own_sigma", message=message)
     if blamed:
         key = "check_chain_broken" if len(blamed) == 1 else "check_chain_broken_many"
         return tr(lang, key, message=message, names=", ".join(blamed))
+    if change:
+        return tr(lang, "check_step_changed", message=message, function=change["function"],
+                  argument=change["argument"])
     return message
 
 
 def trajectory_outputs(result: dict) -> tuple:
     """A trajectory as :func:`~mlp_harness.check.verdict.output_of` gives a call: every θ of every step in
-    one array, then how it ended (("error", type, message), ("returned", what) or ("done",))."""
+    one array, then how it ended (("error", type, message), ("returned", what), ("skipped", function) or
+    ("done",))."""
     thetas = [np.ravel(np.asarray(theta, dtype=np.float64)) for step in result["thetas"] for theta in step]
     values = np.concatenate(thetas) if thetas else np.zeros(0)
     end = (("error", result["error"]["type"], result["error"].get("message")) if "error" in result else
-           ("returned", result["returned"]) if "returned" in result else ("done",))
+           ("returned", result["returned"]) if "returned" in result else
+           ("skipped", result["skipped"]) if "skipped" in result else ("done",))
     return ("value", values), end

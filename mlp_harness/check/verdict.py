@@ -21,7 +21,7 @@ from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta,
                              explain_output_delta, explain_update)
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
-from .execute import is_timeout
+from .execute import UPDATES, is_timeout
 from .mistakes import compute_or_none, mistakes_for
 from .plan import Probe
 
@@ -67,6 +67,7 @@ class FormulaResult:
     outputs: tuple | None = field(default=None, repr=False)   # a failure's outputs on every call, to group
     #                                                           identical ones (see :func:`output_of`)
     blamed: tuple[str, ...] = ()         # a chained step's failure: the functions already wrong that explain it
+    warning: str | None = None           # right or not, something to fix (optimize updated θ in place)
 
     @property
     def ok(self) -> bool:
@@ -76,7 +77,8 @@ class FormulaResult:
         return {"status": self.status, "max_abs_diff": self.max_abs_diff, "first_mismatch": self.first_mismatch,
                 "diagnosis": self.diagnosis, "mistake": self.mistake, "message": self.message,
                 "explanation": self.explanation, "calls": self.calls} | (
-                    {"source": self.source} if self.source else {})
+                    {"source": self.source} if self.source else {}) | (
+                    {"warning": self.warning} if self.warning else {})
 
 
 def verdict_diff(findings: list[Finding]) -> float | None:
@@ -182,15 +184,19 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
+    if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
+        return Finding("error", message=tr(lang, "check_skipped", case=probe.case.name, call=probe.call_text,
+                                           function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
         key = "check_call_stopped" if is_timeout(outcome["error"]) else "check_raised"
         raised = lambda numbers: tr(lang, key, case=probe.case.name, call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
-        key = "check_returned_none" if outcome["returned"] == "None" else "check_returned_other"
+        none = "check_returned_none_update" if probe.formula in UPDATES else "check_returned_none"
+        key = none if outcome["returned"] == "None" else "check_returned_other"
         return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
-                                          type=outcome["returned"]))
+                                          type=outcome["returned"], function=probe.formula))
     if "value" not in outcome:   # too big to send back: only its shape came
         return shape_finding(probe, tuple(outcome["shape"]), None, lang)
     return judge_value(probe, np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"]), lang)
@@ -286,21 +292,35 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     findings = [judge_probe(p, outcomes[str(p.id)], lang) for p in probes]
     largest = verdict_diff(findings)
     bad = next((f for f in findings if f.status != "pass"), None)
-    if bad is None:
-        return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes))
+    changed, warning = changed_in_place(formula, probes, outcomes, lang)
+    if bad is None and changed is None:
+        return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes),
+                             warning=warning)
+    if bad is None:   # every value right, but an argument changed in place: the chain gets it changed
+        probe, argument = changed
+        mistake, diagnosis = plain("changes_argument", lang, argument=argument)
+        return FormulaResult(formula, "fail", tr(lang, "check_changed", case=probe.case.name, function=formula,
+                                                 argument=argument), largest, None, diagnosis, mistake,
+                             calls=len(probes), warning=warning)
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)
+    if mistake is None and changed is not None:
+        mistake, diagnosis = plain("changes_argument", lang, argument=changed[1])
     return FormulaResult(formula, bad.status, bad.message, largest, bad.mismatch, diagnosis, mistake,
                          bad.explanation, len(probes), expected=bad.expected, got=bad.got, hint=bad.hint,
+                         warning=warning,
                          outputs=tuple(output_of(outcomes[str(p.id)]) for p in probes))
 
 
 def output_of(outcome: dict) -> tuple:
     """What one call gave, in a form two submissions' can be compared in (:func:`same_outputs`):
-    ("value", array), ("error", type, message), ("returned", what) or ("shape", shape) when too big to send."""
+    ("value", array), ("error", type, message), ("returned", what), ("skipped", function) or ("shape", shape)
+    when too big to send."""
     if "error" in outcome:
         return "error", outcome["error"]["type"], outcome["error"].get("message")
     if "returned" in outcome:
         return "returned", outcome["returned"]
+    if "skipped" in outcome:   # not called: the function had already run out of its time limit
+        return "skipped", outcome["skipped"]
     if "value" not in outcome:
         return "shape", tuple(outcome["shape"])
     return "value", np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
@@ -319,3 +339,19 @@ def same_outputs(a: tuple, b: tuple) -> bool:
     """Two functions gave the same thing on every call (:func:`output_of`): the same wrong formula, likely."""
     return len(a) == len(b) and all(
         x[0] == y[0] and (same_value(x[1], y[1]) if x[0] == "value" else x == y) for x, y in zip(a, b))
+
+
+def changed_in_place(formula: str, probes: list[Probe], outcomes: dict,
+                     lang: str) -> tuple[tuple[Probe, str] | None, str | None]:
+    """(the first call that changed an argument in place, with that argument's name — or None; a warning when
+    the function changed the θ it updates). Changing θ is the update done in place: a warning, as the value
+    may be right, though the caller's θ is overwritten; changing any other argument is a failure, as a
+    training step uses it again after the call."""
+    changed, warning = None, None
+    for probe in probes:
+        for argument in outcomes[str(probe.id)].get("changed", []):
+            if argument["index"] == UPDATES.get(formula):
+                warning = warning or tr(lang, "check_changed_warning", function=formula, argument=argument["name"])
+            elif changed is None:
+                changed = (probe, argument["name"])
+    return changed, warning

@@ -111,7 +111,7 @@ def test_a_cell_that_raises_is_reported_and_the_next_cells_run():
     """correct_step.ipynb has a %%bash cell (skipped) and cells after it that still run; lab_fix_lowercase_y's
     last cell raises NameError, which is reported without failing the file by itself."""
     ok = check_in_process("correct_step.ipynb")
-    assert ok.ok and [c["status"] for c in ok.cells] == ["skipped"]
+    assert ok.ok and [c["status"] for c in ok.cells] == ["skipped"], ok.cells   # the cells' messages say why
     raised = check_in_process("lab_fix_lowercase_y.ipynb")
     assert [c["status"] for c in raised.cells] == ["error"] and raised.error is None
     assert "NameError" in raised.cells[0]["message"]

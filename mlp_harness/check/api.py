@@ -15,6 +15,7 @@ the lab's (``lab1``) without it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from difflib import SequenceMatcher
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -163,9 +164,22 @@ def same_arity(defined: dict, found: dict[str, str], formulas: dict, names: dict
     for lab_name, signature in functions.items():
         if found.get(lab_name) == "missing" and (lab_name != "step" or "step" not in formulas):
             candidates = [n for n, span in free.items() if fits(span, len(signature.args))]
-            if candidates:
-                hints[lab_name] = candidates
+            if candidates:   # the likeliest first: the one `--name` is suggested with
+                hints[lab_name] = sorted(candidates, key=lambda n: -likeness(n, lab_name))
     return hints
+
+
+#: names students give the lab's functions (in Portuguese, mostly), to rank --name's candidates
+ALIASES = {"sigmoid": ("sigmoide", "sigma"), "delta_L": ("delta_saida", "erro_saida", "delta_output", "output_delta"),
+           "delta_l": ("delta_oculta", "erro_oculta", "delta_hidden", "hidden_delta"),
+           "gradient": ("gradiente", "grad"), "optimize": ("otimizar", "otimiza", "atualizar", "atualiza_pesos",
+                                                           "update"), "step": ("passo", "treino", "train_step")}
+
+
+def likeness(candidate: str, lab_name: str) -> float:
+    """How alike a function's name is to a lab function's name or one of its usual aliases (0 to 1)."""
+    return max(SequenceMatcher(None, candidate.lower(), alias.lower()).ratio()
+               for alias in (lab_name,) + ALIASES.get(lab_name, ()))
 
 
 def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,

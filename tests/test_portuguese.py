@@ -87,3 +87,18 @@ def test_bench_reports_in_portuguese(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "passo NumPy" in out and "ruído" in out and "carga média antes: 9.00" in out and "torch importado: não" in out
     assert not foreign_lines(out, "pt"), "\n".join(foreign_lines(out, "pt"))
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_the_class_report_names_mistakes_by_id_in_english_only(lang):
+    from mlp_harness.check.summary import summarize
+    from mlp_harness.check.summary_page import summary_text
+    results = [check_lab(delta_L=residual_sign, lang=lang), check_lab(gradient=mean_gradient, lang=lang)]
+    for result, name in zip(results, ("first.py", "second.py")):
+        result.file = name
+    text = summary_text(summarize(results), lang, "full", "md")
+    ids = {"residual_sign", "mean_instead_of_sum"}
+    if lang == "en":   # the English report keeps the ids, a teacher's short labels: the check can fail
+        assert ids <= set(re.findall(r"[a-z]+(?:_[a-z]+)+", text))
+    else:
+        assert not any(mistake_id in text for mistake_id in ids), text

@@ -32,6 +32,13 @@ class Diagnosis:
     text: str                    # what it means, as the first of these files was told
     files: list[str] = field(default_factory=list)
 
+    def label(self, lang: str, room: int = 40) -> str:
+        """A short name for it: the catalogue's id in English; in Portuguese, whose text never shows the ids,
+        the start of its description."""
+        if lang == "en" or not self.text:
+            return self.mistake
+        return self.text if len(self.text) <= room else self.text[:room - 1].rstrip() + "…"
+
 
 @dataclass
 class Group:

@@ -31,7 +31,7 @@ def png(fig: Figure) -> str:
 def function_bars(t: Tally, lang: str) -> list[tuple[str, int, str]]:
     """(label, files, colour) for each outcome of one function that some file had."""
     bars = [(tr(lang, "class_passed"), t.counts["pass"], COLOURS["pass"])]
-    bars += [(d.mistake, len(d.files), COLOURS["fail"]) for d in t.diagnoses]
+    bars += [(d.label(lang), len(d.files), COLOURS["fail"]) for d in t.diagnoses]
     bars += [(tr(lang, "class_bar_unexplained"), sum(len(g.files) for g in t.groups), COLOURS["unexplained"]),
              (tr(lang, "class_bar_blamed"), len(t.blamed), COLOURS["blamed"]),
              (tr(lang, "class_missing"), t.counts["missing"], COLOURS["missing"]),

@@ -45,7 +45,7 @@ def function_table(s: ClassSummary, lang: str) -> tuple:
 def diagnosis_blocks(s: ClassSummary, lang: str) -> list[tuple]:
     blocks = [("h2", tr(lang, "class_diagnoses"))]
     for t in (t for t in s.tallies if t.diagnoses):
-        blocks += [("h3", t.name), ("items", [(d.mistake, tr(lang, "class_diagnosis", files=files_text(lang, d.files),
+        blocks += [("h3", t.name), ("items", [(d.label(lang), tr(lang, "class_diagnosis", files=files_text(lang, d.files),
                                                               text=d.text, names=", ".join(d.files)))
                                               for d in t.diagnoses])]
     return blocks if len(blocks) > 1 else blocks + [("p", tr(lang, "class_diagnoses_none"))]

@@ -22,6 +22,7 @@ from ..i18n import LANGS, default_lang, tr
 from .cases import all_cases
 from .execute import ALL_FUNCTIONS, ARITY, CHAIN_NEEDS, LAB_FUNCTIONS, run_task
 from .isolate import STOPPING, run_isolated, stop_all
+from .limits import DEFAULT as DEFAULT_LIMITS, Limits
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
 from .rubric import DEFAULT_RUBRIC, Rubric
@@ -29,7 +30,8 @@ from .steps import judge_steps
 from .submission import read_submission
 from .verdict import FormulaResult, judge_formula
 
-#: seconds a cell or one call of a student's function may run (the whole file: see isolate.hard_limit)
+#: seconds a cell or one call of a student's function may run (there is no limit on the whole file: see
+#: :mod:`mlp_harness.check.isolate`)
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -178,18 +180,20 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str) -> str:
 
 
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
-               timeout: float = DEFAULT_TIMEOUT, rubric: Rubric = DEFAULT_RUBRIC) -> CheckResult:
-    """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
-    check the lab's functions it defines, scored by ``rubric``. A file that cannot be read raises InputError."""
+               timeout: float = DEFAULT_TIMEOUT, rubric: Rubric = DEFAULT_RUBRIC,
+               limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+    """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s, the process
+    under ``limits``) and check the lab's functions it defines, scored by ``rubric``. A file that cannot be
+    read raises InputError."""
     read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
     plan = lab_plan()
-    raw = run_isolated(path, plan.task(check_names(names), timeout), timeout)
+    raw = run_isolated(path, plan.task(check_names(names), timeout), timeout, limits)
     return result_of_run(str(path), raw, plan, lang, timeout, rubric, names)
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
-                rubric: Rubric = DEFAULT_RUBRIC) -> list[CheckResult]:
+                rubric: Rubric = DEFAULT_RUBRIC, limits: Limits = DEFAULT_LIMITS) -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
@@ -204,7 +208,7 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)}
+        futures = {pool.submit(run_isolated, path, task, timeout, limits): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)

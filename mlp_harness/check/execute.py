@@ -2,9 +2,11 @@
 
 This module is what runs *next to* a student's code (in the worker process, or
 in the student's own notebook for :func:`mlp_harness.check.check_lab`), so it
-uses NumPy alone. A task says which calls to make; :func:`run_task` makes them
-and returns plain data (JSON-ready: arrays as nested lists), never raising for
-anything the student's code does. Reading what a call returned (its
+uses NumPy alone. A task says which calls to make; :func:`drive` makes them one
+request at a time — :func:`run_task` answers each in this process, the worker
+process answers them for :mod:`mlp_harness.check.isolate` — and returns plain
+data (JSON-ready: arrays as nested lists), never raising for anything the
+student's code does. Reading what a call returned (its
 ``__array__``, its ``__len__``) or what it raised (its ``__str__``) runs the
 student's code too, so that happens under the same time limit and guard as
 the call: whatever it raises or however long it takes, it is that function's
@@ -14,12 +16,13 @@ Task layout (all arrays as nested lists)::
 
     {"functions": {"delta_L": "delta_L", ...},          # the lab's name -> the name in the submission
      "limit": 20.0,                                     # seconds per call
-     "probes": [{"id": 3, "formula": "delta_L", "args": [{"array": [[...]]}, {"array": ...}]}, ...],
+     "probes": [{"id": 3, "formula": "delta_L", "layer": 2, "args": [{"array": [[...]]}, {"array": ...}]}, ...],
      "trajectories": [{"id": 0, "kind": "step" | "chain", "sigma": "own" | "reference",
                        "X": ..., "Y": ..., "thetas": [...], "eta": 0.1, "steps": 10}, ...]}
 """
 from __future__ import annotations
 
+import errno
 import signal
 import threading
 import time
@@ -61,6 +64,23 @@ class CallTimeout(BaseException):
     def __init__(self, early: float | None = None):
         super().__init__()
         self.early = early
+
+
+#: the resource limits the process runs under ({"memory": bytes, "file_size": bytes, "processes": n}; set by the
+#: worker, empty elsewhere): an error that comes from hitting one says which (see :func:`resource_hit`)
+LIMITS: dict[str, int] = {}
+
+
+def resource_hit(exc: BaseException) -> dict | None:
+    """{"memory": bytes} for a MemoryError, {"processes": n} for a fork refused (EAGAIN), {"file_size": bytes}
+    for a write past the file-size limit (EFBIG) — when this process runs under that limit; else None."""
+    if isinstance(exc, MemoryError):
+        kind = "memory"
+    elif isinstance(exc, OSError) and exc.errno in (errno.EAGAIN, errno.EFBIG):
+        kind = "processes" if exc.errno == errno.EAGAIN else "file_size"
+    else:
+        return None
+    return {kind: LIMITS[kind]} if kind in LIMITS else None
 
 
 def stops_the_check(exc: BaseException) -> bool:
@@ -167,7 +187,8 @@ def error_data(exc: BaseException, limit: float | None) -> dict:
     tb = BaseException.__dict__["__traceback__"].__get__(exc)
     return {"type": type_name(exc), "message": message or "", "unreadable_message": message is None,
             "where": quietly(lambda: where(tb), limit),
-            "name": quietly(lambda: plain_text(getattr(exc, "name", None)), limit)}
+            "name": quietly(lambda: plain_text(getattr(exc, "name", None)), limit),
+            "resource": quietly(lambda: resource_hit(exc), limit)}
 
 
 def is_timeout(error: dict | None) -> bool:
@@ -259,27 +280,73 @@ def thetas_of(value, depth: int) -> list[Array] | dict | str:
     return arrays
 
 
-def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None) -> dict:
-    """Up to ``spec["steps"]`` steps of the student's step() or chain; {"thetas": [...per step], "error"?}."""
-    X, Y, eta = decode(spec["X"]), decode(spec["Y"]), spec["eta"]
+def step_function(fns: dict[str, Callable], spec: dict) -> Callable:
+    """The student's step(), or the chain of their functions (with their σ or NumPy's), as one step."""
+    if spec["kind"] == "step":
+        return fns["step"]
+    sigma = fns["sigmoid"] if spec["sigma"] == "own" else _sigma
+    return lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma)
+
+
+def step_result(fns: dict[str, Callable], spec: dict, limit: float | None) -> dict:
+    """One step from the θ's ``spec`` gives: {"thetas": the new θ's as lists}, or {"error"}, {"returned"} or
+    {"shapes"} (a θ too big to send back)."""
     thetas = decode(spec["thetas"])
-    if spec["kind"] == "chain":
-        sigma = fns["sigmoid"] if spec["sigma"] == "own" else _sigma
-        one = lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma)  # noqa: E731
-    else:
-        one = fns["step"]
-    steps = []
+    args = [decode(spec["X"]), decode(spec["Y"]), thetas, spec["eta"]]
+    new, error, _ = call(step_function(fns, spec), args, limit, lambda value: thetas_of(value, len(thetas)))
+    if error:
+        return {"error": error}
+    if isinstance(new, str):
+        return {"returned": new}
+    return new if isinstance(new, dict) else {"thetas": [theta.tolist() for theta in new]}
+
+
+def serve(fns: dict[str, Callable], request: dict, limit: float | None) -> dict:
+    """One request of :func:`drive`'s, answered in this process: a probe's outcome or a step's."""
+    if request["call"] == "probe":
+        return probe_result(fns[request["formula"]], decode(request["args"]), limit)
+    return step_result(fns, request, limit)
+
+
+def call_order(probes: list[dict]) -> list[dict]:
+    """The probes in the order the lab computes their answers — every σ, then δ⁽ᴸ⁾, then δ⁽ˡ⁾ from the top layer
+    down, then ∂J/∂θ, then the updates — across every case at once: an autograd answer is an input only of
+    calls made after the call that must compute it, so the process a call runs in has never been handed it."""
+    return sorted(probes, key=lambda p: (LAB_FUNCTIONS.index(p["formula"]), -p.get("layer", 0)))
+
+
+def trajectory_needs(spec: dict) -> list[str]:
+    return ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
+
+
+def walk(spec: dict, ask: Callable[[dict, str], dict]) -> dict:
+    """Up to ``spec["steps"]`` steps, each asked for on its own from the θ's the previous one returned:
+    {"thetas": [...per step], "error"?, "returned"?, "shapes"?}."""
+    steps, thetas = [], spec["thetas"]
+    request = {"call": "step"} | {key: spec[key] for key in ("kind", "sigma", "X", "Y", "eta")}
     for _ in range(spec["steps"]):
-        new, error, _ = call(one, [X, Y, thetas, eta], limit, lambda value: thetas_of(value, len(thetas)))
-        if error:
-            return {"thetas": steps, "error": error}
-        if isinstance(new, str):
-            return {"thetas": steps, "returned": new}
-        if isinstance(new, dict):
-            return {"thetas": steps} | new
-        steps.append([theta.tolist() for theta in new])
-        thetas = new
+        outcome = ask(request | {"thetas": thetas}, "step" if spec["kind"] == "step" else "chain")
+        if "thetas" not in outcome:
+            return {"thetas": steps} | outcome
+        steps.append(outcome["thetas"])
+        thetas = [{"array": theta} for theta in outcome["thetas"]]
     return {"thetas": steps}
+
+
+def drive(task: dict, found: dict[str, str], ask: Callable[[dict, str], dict]) -> dict:
+    """Every call the task asks for, of the functions ``found``, each as one request to ``ask(request, group)``
+    (group: the lab's name called, or "step" / "chain"), in :func:`call_order`: {"probes", "trajectories"}."""
+    probes = {}
+    for probe in call_order(task["probes"]):
+        if found.get(probe["formula"]) == "function":
+            request = {"call": "probe", "formula": probe["formula"], "args": probe["args"]}
+            probes[str(probe["id"])] = ask(request, probe["formula"])
+    trajectories = {}
+    for spec in task["trajectories"]:
+        if all(found.get(name) == "function" for name in trajectory_needs(spec)):
+            trajectories[str(spec["id"])] = walk(spec, ask)
+    return {"probes": probes, "trajectories": trajectories}
+
 
 def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Callable], dict[str, str]]:
     """(the lab's name -> the function, the lab's name -> 'function' / 'missing' / 'not a function: NAME: int').
@@ -302,23 +369,20 @@ def find_functions(namespace: dict, names: dict[str, str]) -> tuple[dict[str, Ca
 
 
 def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None) -> dict:
-    """Every call the task asks for, on the functions the namespace offers; plain data back.
-    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped)."""
+    """Every call the task asks for, on the functions the namespace offers, made in this process; plain data
+    back. ``calling(group)`` is told which function is about to run (for a message if the process must be
+    stopped)."""
     fns, found = find_functions(namespace, task.get("functions", {}))
     limit = task.get("limit")
-    probes = {}
-    for probe in task["probes"]:
-        if probe["formula"] in fns:
-            calling(probe["formula"])
-            probes[str(probe["id"])] = probe_result(fns[probe["formula"]], decode(probe["args"]), limit)
-    trajectories = {}
-    for spec in task["trajectories"]:
-        needs = ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
-        if all(name in fns for name in needs):
-            calling(needs[0] if spec["kind"] == "step" else "step")
-            trajectories[str(spec["id"])] = run_trajectory(fns, spec, limit)
-    reads = {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
-    return {"found": found, "probes": probes, "trajectories": trajectories, "reads": reads}
+
+    def ask(request: dict, group: str) -> dict:
+        calling("step" if group == "chain" else group)
+        return serve(fns, request, limit)
+    return {"found": found} | drive(task, found, ask) | {"reads": reads_of(fns, limit)}
+
+
+def reads_of(fns: dict[str, Callable], limit: float | None) -> dict[str, list[str]]:
+    return {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
 
 
 def arrays_read(fn: Callable) -> list[str]:

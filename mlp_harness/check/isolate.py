@@ -1,23 +1,55 @@
-"""Running a submission in a separate process, with a time limit on the whole process.
+"""Running a submission in a separate process: one call at a time, each with a deadline, and a fresh process
+after one that ended mid-call.
 
-The worker (:mod:`mlp_harness.check.worker`) limits each cell and each call to
-``limit`` seconds itself; this side stops the whole process — its children too —
-after ``hard_limit(limit)`` seconds whatever it is doing (a hang inside a C
-routine cannot be interrupted from within). Whatever happens, the answer is
-data: the worker's result, or what stopped it. This isolates crashes and hangs;
-it is no security sandbox: run submissions you do not trust in a container.
+The protocol (one JSON line each way, over two pipes; see
+:mod:`mlp_harness.check.worker`): the worker runs the submission's cells,
+saying which it starts, then reports what they left; then this side sends one
+request — one probe's inputs, or one step's X, Y, θ's and η — and waits for its
+answer before sending the next, in :func:`~mlp_harness.check.execute.drive`'s
+order. The comparison with autograd happens here, in the parent.
+
+Integrity: the process that runs a student's code holds only the inputs of
+the call it is making, and of the calls made before it — never the task, never
+an autograd answer. The order makes that enough: every σ first, then δ⁽ᴸ⁾,
+then δ⁽ˡ⁾ from the top layer down, then ∂J/∂θ, then the updates, over all
+cases at once, so an autograd answer (a δ⁽ᴸ⁾ that ``delta_l`` and
+``gradient`` take as input) reaches the worker only after the call that must
+compute it has answered. A ``delta_L`` that walks ``gc`` or the stack (or
+reads the process's memory) finds its own inputs and earlier calls' inputs,
+none of which is its answer. Steps are sent the case's X, Y, θ's and then the
+θ's the student's own previous step returned. What this does not stop: a
+hand-in that computes the answers itself with autograd.
+
+Deadlines, and the verdicts already made: each message must come within the
+per-call limit plus :data:`GRACE` (the first within :data:`STARTUP`); there is
+no limit on the whole file, so a right hand-in whose every call takes 2 s is
+judged in full. A worker that misses a deadline, ends, or sends what is no
+answer is stopped (its whole process group), and the call in flight gets the
+finding — a time-out, a resource limit (:mod:`mlp_harness.check.limits`), the
+signal or exit code; the calls of that function (or that kind of step) after it
+get the same finding without running; the other functions go on in a fresh
+worker (at most :data:`MAX_STARTS` per file). A worker that stops during its
+cells is the file's finding, at that cell, as before.
+
+This isolates crashes, hangs and resource use; it is no security sandbox: run
+submissions you do not trust in a container.
 """
 from __future__ import annotations
 
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
+
+from .execute import drive
+from .limits import DEFAULT, Limits
 
 #: where the mlp_harness package lives, so the worker imports this same copy
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -26,11 +58,15 @@ PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 #: the worker uses (the worker puts that folder back once they are loaded, for the submission's own modules)
 BOOT = ("import sys; sys.path[0] == '' and sys.path.pop(0); "
         "from mlp_harness.check.worker import main; main(sys.argv[1:])")
-
-
-def hard_limit(limit: float) -> float:
-    """The whole process's time: room for two limits (a hanging cell and a hanging call) and for start-up."""
-    return 2 * limit + 15
+#: seconds the worker's first message may take: a fresh interpreter's start-up (import numpy) on a loaded machine
+STARTUP = 15.0
+#: seconds any later message may come after the per-call limit: the worker's own reading and writing around a
+#: call or a cell, on a loaded machine
+GRACE = 10.0
+#: workers started for one file at most: the first, and one after each of that many that ended mid-call
+MAX_STARTS = 4
+#: a message longer than this is no answer (the longest, a step's θ's, is a few kB)
+MAX_MESSAGE = 16 << 20
 
 
 def worker_env() -> dict[str, str]:
@@ -40,13 +76,6 @@ def worker_env() -> dict[str, str]:
     entries = env["PYTHONPATH"].split(os.pathsep) if env.get("PYTHONPATH") else []
     env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT] + [os.path.abspath(entry or os.curdir) for entry in entries])
     return env
-
-
-def read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 #: the worker processes running now, so that Ctrl-C or SIGTERM can stop them all at once
@@ -67,31 +96,169 @@ def stop_all() -> None:
         stop(proc)
 
 
-def run_isolated(path: str | Path, task: dict, limit: float) -> dict:
-    """The worker's result for ``path``, or {"timeout": seconds, "progress": …} or {"crashed": code, "stderr": …}."""
-    path = Path(path).resolve()
-    with tempfile.TemporaryDirectory(prefix="mlp-check-") as tmp:
-        task_path, out_path, err_path = Path(tmp, "task.json"), Path(tmp, "out.json"), Path(tmp, "stderr.txt")
-        task_path.write_text(json.dumps(task), encoding="utf-8")
-        command = [sys.executable, "-c", BOOT, str(path), str(task_path), str(out_path)]
+class Worker:
+    """This side of one worker process: its pipes, its deadlines, and how it ended."""
+
+    def __init__(self, path: Path, settings: dict, err_path: Path):
+        request_in, self.requests = os.pipe()
+        self.answers, answer_out = os.pipe()
+        command = [sys.executable, "-c", BOOT, str(path), str(request_in), str(answer_out), json.dumps(settings)]
+        self.err_path, self.buffer, self.timed_out = err_path, b"", False
         with open(err_path, "wb") as err:
-            proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-            RUNNING.add(proc)
-            if STOPPING.is_set():
-                stop(proc)
-            try:
-                proc.wait(timeout=hard_limit(limit))
-            except subprocess.TimeoutExpired:
-                stop(proc)
-                proc.wait()
-                return {"timeout": hard_limit(limit), "progress": read_json(Path(str(out_path) + ".progress"))}
-            finally:
-                stop(proc)
-                RUNNING.discard(proc)
-        result = read_json(out_path)
-        if result is None:
-            tail = err_path.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
-            return {"crashed": proc.returncode, "stderr": tail[-1] if tail else "",
-                    "progress": read_json(Path(str(out_path) + ".progress"))}
-        return result
+            self.proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
+                                         pass_fds=(request_in, answer_out))
+        os.close(request_in)
+        os.close(answer_out)
+        RUNNING.add(self.proc)
+        if STOPPING.is_set():
+            stop(self.proc)
+
+    def send(self, message: dict) -> bool:
+        data = (json.dumps(message) + "\n").encode("utf-8")
+        try:
+            while data:
+                data = data[os.write(self.requests, data):]
+        except OSError:   # it ended
+            return False
+        return True
+
+    def receive(self, seconds: float) -> dict | None:
+        """The next message, or None when none came within ``seconds`` (``timed_out``), the worker ended, or
+        what came was no message."""
+        deadline = time.monotonic() + seconds
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.timed_out = True
+                return None
+            if select.select([self.answers], [], [], min(left, 0.5))[0]:
+                chunk = os.read(self.answers, 1 << 16)
+                if not chunk or len(self.buffer) + len(chunk) > MAX_MESSAGE:
+                    return None
+                self.buffer += chunk
+            elif self.proc.poll() is not None:   # ended, with a fork of its still holding the pipe
+                return None
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        try:
+            message = json.loads(line)
+        except ValueError:
+            return None
+        return message if isinstance(message, dict) else None
+
+    def close(self) -> dict:
+        """Stop it (its whole group) and say how it ended: {"timeout": True} when it missed a deadline, else
+        {"code": exit code or −signal, "stderr": its last line}."""
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=0 if self.timed_out else 1)   # an ending of its own is let finish
+        stop(self.proc)
+        self.proc.wait()
+        RUNNING.discard(self.proc)
+        for fd in (self.requests, self.answers):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        if self.timed_out:
+            return {"timeout": True}
+        tail = self.err_path.read_bytes()[-2000:].decode("utf-8", "replace").strip().splitlines()
+        return {"code": self.proc.returncode, "stderr": tail[-1] if tail else ""}
+
+
+def ended_error(ended: dict, limit: float, limits: Limits) -> dict:
+    """A call's finding when its worker missed the deadline or ended during it (data, as execute.error_data's)."""
+    if ended.get("timeout"):
+        return {"type": "Timeout", "timeout": True, "message": f"{limit:g} s", "where": None, "limit": limit,
+                "early": None}
+    code = ended.get("code")
+    resource = {"cpu_seconds": limits.cpu_seconds} if code == -getattr(signal, "SIGXCPU", 0) else None
+    name = signal.Signals(-code).name if isinstance(code, int) and code < 0 and -code in signal.valid_signals() \
+        else None
+    return {"type": "ProcessEnded", "message": ended.get("stderr", ""), "where": None, "resource": resource,
+            "ended": {"code": code, "signal": name}}
+
+
+def answer_of(message: dict | None, request: dict) -> dict | None:
+    """The worker's answer to ``request``, or None when the message is none (it is data from the submission's
+    process: a step's θ's must be a list, a probe's outcome one of its kinds, an error a type and a message)."""
+    result = message.get("result") if message else None
+    if not isinstance(result, dict):
+        return None
+    if request["call"] == "step":
+        ok = isinstance(result.get("thetas"), list) or any(k in result for k in ("error", "returned", "shapes"))
+    else:
+        ok = any(k in result for k in ("error", "returned", "shape"))
+    error = result.get("error")
+    return result if ok and (error is None or isinstance(error, dict) and isinstance(error.get("type"), str)
+                             and isinstance(error.get("message"), str)) else None
+
+
+class Session:
+    """One file's check through workers: the first runs the cells and answers until it ends; a fresh one,
+    after its cells, answers the calls left (see the module's docstring)."""
+
+    def __init__(self, path: Path, task: dict, limit: float, limits: Limits, tmp: Path):
+        self.path, self.task, self.limit, self.limits, self.tmp = path, task, limit, limits, tmp
+        self.settings = {"functions": task.get("functions", {}), "limit": limit, "limits": limits.settings()}
+        self.worker: Worker | None = None
+        self.starts = 0
+        self.ended: dict[str, dict] = {}   # group -> the finding of the call its worker ended in
+
+    def start(self) -> tuple[dict | None, dict | None]:
+        """A fresh worker, through its cells: (what they left, None) or (None, what stopped it there)."""
+        self.starts += 1
+        self.worker = Worker(self.path, self.settings, self.tmp / f"stderr{self.starts}.txt")
+        at, wait = None, STARTUP
+        while (message := self.worker.receive(wait)) is not None:
+            wait = self.limit + GRACE
+            if isinstance(message.get("at"), dict):
+                at = message["at"]
+            elif isinstance(message.get("ready"), dict):
+                return message["ready"], None
+            elif "worker_error" in message:
+                self.close()
+                return None, {"worker_error": str(message["worker_error"])}
+        ended = self.close()
+        stopped = {"timeout": wait} if ended.get("timeout") else {"crashed": ended["code"], "stderr": ended["stderr"]}
+        return None, stopped | {"progress": at}
+
+    def close(self) -> dict:
+        ended, self.worker = self.worker.close(), None
+        return ended
+
+    def ask(self, request: dict, group: str) -> dict:
+        """One call's answer; a finding of its own when the worker ended or missed the deadline during it."""
+        if group in self.ended:
+            return {"error": self.ended[group]}
+        if self.worker is None:
+            if self.starts >= MAX_STARTS or STOPPING.is_set() or self.start()[0] is None:
+                self.ended[group] = ended_error({"code": None, "stderr": ""}, self.limit, self.limits)
+                return {"error": self.ended[group]}
+        answer = answer_of(self.worker.receive(self.limit + GRACE) if self.worker.send(request) else None, request)
+        if answer is not None:
+            return answer
+        self.ended[group] = ended_error(self.close(), self.limit, self.limits)
+        return {"error": self.ended[group]}
+
+    def run(self) -> dict:
+        """The raw result :func:`mlp_harness.check.api.result_of_run` judges."""
+        ready, stopped = self.start()
+        if ready is None:
+            return stopped
+        found = ready.get("found") if isinstance(ready.get("found"), dict) else {}
+        calls = drive(self.task, found, self.ask)
+        if self.worker is not None:
+            self.worker.send({"call": "done"})
+            self.close()
+        return {"cells": ready.get("cells", []), "defined": ready.get("defined", {}),
+                "task": {"found": found, "reads": ready.get("reads", {})} | calls}
+
+
+def run_isolated(path: str | Path, task: dict, limit: float, limits: Limits = DEFAULT) -> dict:
+    """The worker's result for ``path`` — {"cells", "defined", "task"} — or what stopped it during its cells:
+    {"timeout": seconds, "progress": …}, {"crashed": code, "stderr": …, "progress": …} or {"worker_error": …}."""
+    with tempfile.TemporaryDirectory(prefix="mlp-check-") as tmp:
+        session = Session(Path(path).resolve(), task, limit, limits, Path(tmp))
+        try:
+            return session.run()
+        finally:
+            if session.worker is not None:
+                session.close()

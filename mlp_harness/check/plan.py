@@ -104,7 +104,7 @@ class Plan:
     def task(self, functions: dict[str, str], limit: float | None) -> dict:
         """The worker's task (see :mod:`mlp_harness.check.execute`)."""
         return {"functions": functions, "limit": limit,
-                "probes": [{"id": p.id, "formula": p.formula, "args": encode(list(p.args))} for p in self.probes],
+                "probes": [{"id": p.id, "formula": p.formula, "layer": p.layer, "args": encode(list(p.args))} for p in self.probes],
                 "trajectories": [t.spec() for t in self.trajectories]}
 
 

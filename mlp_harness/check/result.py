@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from ..i18n import tr
 from ..verify.files import json_number
 from .rubric import DEFAULT_RUBRIC, Rubric, whole
-from .verdict import FormulaResult, message_text, where_text
+from .verdict import FormulaResult, limit_text, message_text, where_text
 
 #: exit codes of mlp-check
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -147,6 +147,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
             inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
             message = tr(lang, "check_cell_error", where=where, type=error.get("type"),
                          message=message_text(error, lang), at=where_text(inside, lang))
+            limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
+            message += f" — {limit}" if limit else ""
         problems.append({"number": cell["number"], "status": cell["status"], "message": message})
         if fatal is None and cell["status"] in ("syntax_error", "timeout"):
             fatal = message

@@ -121,11 +121,42 @@ def message_text(error: dict, lang: str) -> str:
     return tr(lang, "check_unreadable_message") if error.get("unreadable_message") else error["message"]
 
 
+def size_text(size: int) -> str:
+    """4 GB, 64 MB: a limit in bytes as the options give it."""
+    return f"{size / (1 << 30):g} GB" if size >= 1 << 30 else f"{size / (1 << 20):g} MB"
+
+
+def limit_text(resource: dict, lang: str) -> str:
+    """The resource limit an error came from: 'used more than 4 GB of memory, the limit (--memory)'."""
+    kind, value = next(iter(resource.items()), (None, None))
+    if type(value) is not int or kind not in ("memory", "file_size", "cpu_seconds", "processes"):
+        return ""   # no limit of the worker's (the data comes from the submission's process)
+    fields = {"memory": {"size": size_text(value)}, "file_size": {"size": size_text(value)},
+              "cpu_seconds": {"seconds": value}, "processes": {"count": value}}[kind]
+    return tr(lang, f"check_limit_{kind}", **fields)
+
+
+def ended_text(error: dict, lang: str) -> str:
+    """A call during which the process running it ended: the limit it hit, or its signal or exit code."""
+    ended = error["ended"]
+    if ended.get("code") is None:
+        return tr(lang, "check_no_worker")
+    if isinstance(error.get("resource"), dict) and limit_text(error["resource"], lang):
+        return limit_text(error["resource"], lang)
+    how = tr(lang, "check_signal", name=ended["signal"]) if ended.get("signal") else \
+        tr(lang, "check_exit_code", code=ended["code"])
+    return tr(lang, "check_process_ended", how=how, detail=error["message"]).strip()
+
+
 def error_text(error: dict, lang: str) -> str:
     if is_timeout(error):
         return (tr(lang, "check_alarm", seconds=error["early"], limit=error["limit"]) if error.get("early") is not None
                 else tr(lang, "check_timeout", limit=error["limit"]))
-    return f"{error['type']}: {message_text(error, lang)}{where_text(error.get('where'), lang)}"
+    if isinstance(error.get("ended"), dict):
+        return ended_text(error, lang)
+    text = f"{error['type']}: {message_text(error, lang)}{where_text(error.get('where'), lang)}"
+    limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
+    return f"{text} — {limit}" if limit else text
 
 
 def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:

@@ -20,6 +20,7 @@ from manual_mlp.validation import InputError
 from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.report import batch_line, csv_text, gradescope_json
 from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
+from ..check.limits import DEFAULT as DEFAULT_LIMITS, GB, Limits
 from ..check.rubric import DEFAULT_RUBRIC, load_rubric
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
@@ -38,6 +39,10 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p.add_argument("--rubric", metavar=path, help=tr(lang, "help_rubric"))
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
                    help=tr(lang, "help_timeout", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
+    p.add_argument("--memory", type=float, default=DEFAULT_LIMITS.memory / GB, metavar="GB",
+                   help=tr(lang, "help_memory", default=f"{DEFAULT_LIMITS.memory / GB:g}"))
+    p.add_argument("--cpu-seconds", type=int, default=DEFAULT_LIMITS.cpu_seconds, metavar=seconds,
+                   help=tr(lang, "help_cpu_seconds", default=DEFAULT_LIMITS.cpu_seconds))
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
     p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
     p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
@@ -80,6 +85,10 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult]) ->
             atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), "the CSV file")
 
 
+def limits_of(args) -> Limits:
+    return Limits(memory=int(args.memory * GB), cpu_seconds=args.cpu_seconds)
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
     names = parse_names(args.name)
@@ -87,6 +96,10 @@ def _main(argv: list[str] | None = None) -> int:
         raise InputError(f"--timeout must be a number of seconds from 0.01 to 3600, got {args.timeout:g}")
     if args.width is not None and args.width < 40:
         raise InputError(f"--width must be at least 40 columns, got {args.width}")
+    if not 0.25 <= args.memory <= 4096:
+        raise InputError(f"--memory must be a number of GB from 0.25 to 4096, got {args.memory:g}")
+    if not 1 <= args.cpu_seconds <= 86400:
+        raise InputError(f"--cpu-seconds must be a whole number of seconds from 1 to 86400, got {args.cpu_seconds}")
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.gradescope and len(args.files) > 1:
@@ -95,7 +108,7 @@ def _main(argv: list[str] | None = None) -> int:
     rubric = load_rubric(args.rubric) if args.rubric else DEFAULT_RUBRIC
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
-                          on_done=bar.update if bar else None, rubric=rubric)
+                          on_done=bar.update if bar else None, rubric=rubric, limits=limits_of(args))
     if bar:
         bar.clear()
     if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr

@@ -1,0 +1,120 @@
+"""The worker's lifecycle and limits: resource limits are findings, a call that kills its worker keeps the
+other verdicts, and the process running a hand-in never holds an autograd answer.
+
+Each test runs a real worker (these are properties of the process), with a small memory limit and short
+deadlines, so no test allocates much or waits long.
+"""
+import textwrap
+
+import numpy as np
+
+from mlp_harness.check import check_file, isolate
+from mlp_harness.check.limits import GB, Limits
+
+#: the lab's functions, right; each test replaces one of them
+RIGHT = {
+    "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
+    "delta_L": "def delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n",
+    "delta_l": "def delta_l(delta_next, theta_next, al):\n    return delta_next @ theta_next * al * (1 - al)\n",
+    "gradient": "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n",
+    "optimize": "def optimize(theta, grad, eta):\n    return theta - eta * grad\n",
+}
+#: seconds per cell and call: the right functions take milliseconds, so only the calls made to hang reach it
+LIMIT = 5.0
+
+
+def hand_in(tmp_path, **replaced: str):
+    functions = [textwrap.dedent(replaced.get(name, source)) for name, source in RIGHT.items()]
+    path = tmp_path / "entrega.py"
+    path.write_text("\n".join(["import signal, sys, gc", "import numpy as np"] + functions), encoding="utf-8")
+    return path
+
+
+def statuses(result) -> dict[str, str]:
+    return {name: f.status for name, f in result.formulas.items()}
+
+
+def test_a_hand_in_past_the_memory_limit_is_that_functions_finding(tmp_path):
+    """20 GB asked for under a 1 GB limit: delta_L's finding, in its own words; every other verdict stands."""
+    path = hand_in(tmp_path, delta_L="def delta_L(aL, Y):\n    big = np.ones(20 * 2**30 // 8)\n    return aL - Y\n")
+    result = check_file(path, timeout=LIMIT, limits=Limits(memory=1 * GB))
+    assert statuses(result) == {"sigmoid": "pass", "delta_L": "error", "delta_l": "pass", "gradient": "pass",
+                                "optimize": "pass", "step": "error"}   # the chain calls delta_L
+    assert "used more than 1 GB of memory, the limit (--memory)" in result.formulas["delta_L"].message
+    pt = check_file(path, timeout=LIMIT, limits=Limits(memory=1 * GB), lang="pt")
+    assert "usou mais de 1 GB de memória, o limite (--memory)" in pt.formulas["delta_L"].message
+
+
+def test_a_call_that_ends_its_worker_keeps_the_verdicts_already_made(tmp_path, monkeypatch):
+    """delta_l blocks the per-call alarm and spins: it is stopped from outside after LIMIT + GRACE, and is
+    the only function that fails — the calls before it kept their verdicts, the ones after it ran in a fresh
+    worker."""
+    monkeypatch.setattr(isolate, "GRACE", 1.0)   # a message overdue by 1 s stops the worker (no right call is)
+    stuck = """
+        def delta_l(delta_next, theta_next, al):
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            while True:
+                pass
+    """
+    result = check_file(hand_in(tmp_path, delta_l=stuck), timeout=LIMIT)
+    assert statuses(result) == {"sigmoid": "pass", "delta_L": "pass", "delta_l": "error", "gradient": "pass",
+                                "optimize": "pass", "step": "error"}
+    assert f"did not return within {LIMIT:g} s" in result.formulas["delta_l"].message
+    assert result.error is None
+
+
+def test_a_worker_that_dies_names_its_signal(tmp_path):
+    """A function that kills its own process (SIGSEGV, say) is that function's finding; the rest is judged."""
+    path = hand_in(tmp_path, gradient="def gradient(delta, a_prev):\n    import os\n    os.kill(os.getpid(), "
+                                      "signal.SIGSEGV)\n")
+    result = check_file(path, timeout=LIMIT)
+    assert statuses(result) == {"sigmoid": "pass", "delta_L": "pass", "delta_l": "pass", "gradient": "error",
+                                "optimize": "pass", "step": "error"}
+    assert "ended the process running it (signal SIGSEGV)" in result.formulas["gradient"].message
+
+
+#: a delta_L that looks through every object gc tracks and every frame on its stack for its own right answer
+#: (nested lists, as a task file holds them, and arrays): the right answer when it finds one; right + 1 when
+#: it finds only its input aL's numbers elsewhere (its search works); right + 2 when it finds neither
+SNOOP = """
+    calls = []
+
+    def delta_L(aL, Y):
+        right = (aL - Y) * aL * (1 - aL)
+        calls.append(1)
+        if len(calls) > 6:   # the six probes of delta_L come first; the chain's calls need no search
+            return right
+        def same(x, target):
+            if x is aL or x is right or len(x) != len(target):
+                return False
+            try:
+                v = np.asarray(x, dtype=float)
+            except Exception:
+                return False
+            # autograd's numbers and NumPy's differ in the last bits: 1e-9 relative tells them from anything else
+            return v.shape == target.shape and np.allclose(v, target, rtol=1e-9, atol=1e-12)
+        seen = []
+        for obj in gc.get_objects():
+            if isinstance(obj, list):
+                seen += [obj] + [x for x in obj if isinstance(x, np.ndarray)]
+            elif isinstance(obj, dict):
+                seen += [x for x in list(obj.values()) if isinstance(x, np.ndarray)]
+        frame = sys._getframe().f_back   # the frames that called it: its own holds only what it made
+        while frame is not None:
+            seen += [x for x in list(frame.f_locals.values()) if isinstance(x, (np.ndarray, list))]
+            frame = frame.f_back
+        if any(same(x, right) for x in seen):
+            return right
+        return right + (1 if any(same(x, aL) for x in seen) else 2)
+"""
+
+
+def test_the_process_running_a_hand_in_never_holds_an_autograd_answer(tmp_path):
+    """δ⁽ᴸ⁾ is delta_l's and gradient's input: they are asked after delta_L has answered, so a delta_L that
+    searches the worker finds its inputs (got − expected = 1 exactly) but never its answer (a pass)."""
+    result = check_file(hand_in(tmp_path, delta_L=SNOOP), timeout=LIMIT)
+    finding = result.formulas["delta_L"]
+    assert finding.status == "fail", finding.message
+    mismatch = finding.first_mismatch
+    # right + 1 computed in float64 from right: the difference is 1 to within a few ulps of 1
+    assert np.isclose(mismatch["got"] - mismatch["expected"], 1.0, rtol=0, atol=1e-12)

@@ -166,6 +166,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_exit_code": "exit code {code}",
         "check_signal": "signal {name}",
         "check_no_worker": "was not run: the processes that ran this file ended too often",
+        "check_uses": "uses {names}: it may compute the answers with autograd instead of the formulas (the verdict "
+                      "is the numbers'; the teacher decides)",
+        "check_uses_short": "uses {names}",
         "check_limit_memory": "used more than {size} of memory, the limit (--memory)",
         "check_limit_cpu_seconds": "used more than {seconds} CPU seconds, the limit (--cpu-seconds)",
         "check_limit_file_size": "wrote a file larger than {size}, the limit",
@@ -553,6 +556,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_exit_code": "código de saída {code}",
         "check_signal": "sinal {name}",
         "check_no_worker": "não foi executada: os processos que executavam este arquivo terminaram vezes demais",
+        "check_uses": "usa {names}: pode calcular as respostas com autograd em vez das fórmulas (o veredito é o "
+                      "dos números; o professor decide)",
+        "check_uses_short": "usa {names}",
         "check_limit_memory": "usou mais de {size} de memória, o limite (--memory)",
         "check_limit_cpu_seconds": "usou mais de {seconds} segundos de CPU, o limite (--cpu-seconds)",
         "check_limit_file_size": "escreveu um arquivo maior que {size}, o limite",

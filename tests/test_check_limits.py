@@ -118,3 +118,26 @@ def test_the_process_running_a_hand_in_never_holds_an_autograd_answer(tmp_path):
     mismatch = finding.first_mismatch
     # right + 1 computed in float64 from right: the difference is 1 to within a few ulps of 1
     assert np.isclose(mismatch["got"] - mismatch["expected"], 1.0, rtol=0, atol=1e-12)
+
+
+def test_a_hand_in_that_imports_autograd_is_flagged_in_every_output(tmp_path):
+    """Its verdicts stay the numbers' (a right hand-in passes); every output names the module."""
+    from mlp_harness.check.api import lab_plan, result_of_run
+    from mlp_harness.check.report import batch_line, csv_text, gradescope_json
+    from mlp_harness.check.worker import run_submission
+
+    path = hand_in(tmp_path)
+    plain = path.read_text(encoding="utf-8")
+    plan = lab_plan()
+    judged = lambda lang: result_of_run(path.name, run_submission(str(path), plan.task({}, LIMIT)), plan, lang,  # noqa: E731
+                                        LIMIT)
+    assert judged("en").uses == []
+    path.write_text("import torch.nn as nn\nmod = __import__('manual_mlp')\n" + plain, encoding="utf-8")
+    result = judged("en")
+    assert result.full_marks and result.uses == ["torch", "manual_mlp"]
+    assert result.to_json()["uses"] == ["torch", "manual_mlp"]
+    assert "uses torch, manual_mlp: it may compute the answers with autograd" in result.text(120)
+    assert batch_line(result).endswith("uses torch, manual_mlp")
+    assert csv_text([result]).splitlines()[1].endswith(",torch manual_mlp")
+    assert "uses torch, manual_mlp" in gradescope_json(result)["output"]
+    assert "usa torch, manual_mlp: pode calcular" in judged("pt").text(120)

@@ -27,7 +27,7 @@ from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
 from .rubric import DEFAULT_RUBRIC, Rubric
 from .steps import judge_steps
-from .submission import read_submission
+from .submission import FLAGGED, read_submission
 from .verdict import FormulaResult, judge_formula
 
 #: seconds a cell or one call of a student's function may run (there is no limit on the whole file: see
@@ -162,11 +162,17 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     for name, candidates in hints.items():
         if name in formulas:
             formulas[name].message = missing_hint(lang, name, candidates)
-    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints)
+    result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints,
+                         uses=flagged(raw.get("uses")))
     if fatal is None and missing_only(formulas):
         result.bad_input = True
         result.error = nothing_in(path, hints, lang)
     return result
+
+
+def flagged(uses) -> list[str]:
+    """The modules of FLAGGED the worker says the file imports (anything else it says is not one)."""
+    return [name for name in FLAGGED if isinstance(uses, list) and name in uses]
 
 
 def nothing_in(path: str, hints: dict[str, list[str]], lang: str) -> str:

@@ -248,7 +248,7 @@ class Session:
         if self.worker is not None:
             self.worker.send({"call": "done"})
             self.close()
-        return {"cells": ready.get("cells", []), "defined": ready.get("defined", {}),
+        return {"cells": ready.get("cells", []), "defined": ready.get("defined", {}), "uses": ready.get("uses", []),
                 "task": {"found": found, "reads": ready.get("reads", {})} | calls}
 
 

@@ -98,12 +98,18 @@ def verdict_line(result: CheckResult, lang: str) -> str:
     return line + tail + (tr_n(lang, "check_verdict_missing", len(missing), names=", ".join(missing)) if missing else "")
 
 
+def uses_line(result: CheckResult) -> str:
+    """'uses torch: …' — a module that computes gradients, named; the verdict stays the numbers'."""
+    return tr(result.lang, "check_uses", names=", ".join(result.uses))
+
+
 def render_text(result: CheckResult, width: int | None = None) -> str:
     lang, width = result.lang, terminal_width(width)
     lines = [f"mlp-check: {printable(result.file)}"] if result.file else []
     if result.bad_input:
         return "\n".join(lines + [result.error])
     lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []
+    lines += [uses_line(result)] if result.uses else []
     lines += [f"  {c['message']}" for c in result.cells if c["message"] != result.error]
     pad = max((len(formula_of(f, lang)) for f in result.formulas.values()), default=0)
     for f in result.formulas.values():
@@ -146,6 +152,7 @@ def batch_line(result: CheckResult) -> str:
     items = [result.error] if result.error else []
     if result.formulas and not result.bad_input:   # (a file that did not run at all has no functions to list)
         items += wrong + missing_items(result)
+    items += [tr(result.lang, "check_uses_short", names=", ".join(result.uses))] if result.uses else []
     detail = "; ".join(items)
     for prefix in (f"{result.file}: ", f"{Path(result.file).name}: "):   # the file is named once
         detail = detail[len(prefix):] if detail.startswith(prefix) else detail
@@ -166,6 +173,7 @@ def render_html(result: CheckResult) -> str:
                     f"</code></td><td>{esc(formula_of(f, lang))}</td><td style='text-align:left'>"
                     f"{'<br>'.join(details) or esc(f.message)}</td></tr>")
     error = f"<p style='color:#cf222e'>{esc(result.error)}</p>" if result.error else ""
+    error += f"<p>{esc(uses_line(result))}</p>" if result.uses else ""
     return (f"{error}<table><tr><th></th><th>{esc(tr(lang, 'check_col_function'))}</th>"
             f"<th>{esc(tr(lang, 'check_col_formula'))}</th><th>{esc(tr(lang, 'check_col_result'))}</th></tr>"
             f"{''.join(rows)}</table><p>{esc(verdict_line(result, lang))}</p>")
@@ -199,6 +207,7 @@ def gradescope_json(result: CheckResult) -> dict:
     earned, stood = result.points, result.rubric.stood_in(result.formulas)
     tests = [gradescope_test(result, name, earned[name], name in stood) for name in ALL_FUNCTIONS]
     notes = [result.error] if result.error else []
+    notes += [uses_line(result)] if result.uses else []
     notes += [c["message"] for c in result.cells if c["message"] != result.error]
     return {"score": result.score, "max_score": result.max_score,
             "output": "\n".join(notes) or verdict_line(result, result.lang), "tests": tests}
@@ -209,7 +218,7 @@ def inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]
+CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses", "uses"]
 
 
 def csv_text(results: list[CheckResult]) -> str:
@@ -222,5 +231,5 @@ def csv_text(results: list[CheckResult]) -> str:
         statuses = [r.formulas[n].status if n in r.formulas else "" for n in ALL_FUNCTIONS]
         diagnoses = "; ".join(f"{n}={f.mistake}" for n, f in r.formulas.items() if f.mistake)
         writer.writerow([inert(r.file), int(r.full_marks), r.score, r.max_score, inert(r.error or "")]
-                        + statuses + [diagnoses])
+                        + statuses + [diagnoses, " ".join(r.uses)])
     return out.getvalue()

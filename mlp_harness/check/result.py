@@ -3,6 +3,7 @@
 JSON layout (a contract other tools read; the names stay)::
 
     {"ok": bool, "score": number, "max_score": number, "file": str | null, "error": str | null,
+     "uses": ["torch", ...],
      "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "points": number,
                          "max_abs_diff": float | null, "first_mismatch": {...} | null, "diagnosis": str | null,
                          "message": str, ...}},
@@ -64,6 +65,7 @@ class CheckResult:
     rubric: Rubric = DEFAULT_RUBRIC           # what each function is worth (graders' outputs, a batch's lines)
     hints: dict[str, list[str]] = field(default_factory=dict)   # a function not found -> the file's functions
     #                                                             of its arity (see :func:`missing_hint`)
+    uses: list[str] = field(default_factory=list)   # the modules of submission.FLAGGED it imports
 
     @property
     def ok(self) -> bool:
@@ -106,7 +108,7 @@ class CheckResult:
                       "formulas": {name: f.to_json() | {"points": points[name]} | (
                           {"same_arity": self.hints[name]} if name in self.hints else {})
                           for name, f in self.formulas.items()},
-                      "cells": self.cells})
+                      "cells": self.cells, "uses": self.uses})
 
     def text(self, width: int | None = None) -> str:
         from .report import render_text

@@ -40,7 +40,7 @@ from manual_mlp.validation import InputError
 from .execute import (LIMITS, error_data, find_functions, is_timeout, isolated, reads_of, run_task, serve,
                       stops_the_check, time_limit)
 from .limits import apply as apply_limits
-from .submission import Cell, read_submission
+from .submission import Cell, read_submission, uses_of
 
 OUTPUT_LIMIT = 20_000
 #: the submission's own functions reported at most (for the hint toward --name)
@@ -156,7 +156,7 @@ def run_submission(path: str, task: dict, progress_path: str | None = None, name
         reports.append(run_cell(cell, namespace, task.get("limit")))
     defined = defined_functions(namespace, {cell.filename for cell in cells})
     calling = lambda name: progress(progress_path, function=name)  # noqa: E731
-    return {"cells": reports, "task": run_task(namespace, task, calling), "defined": defined}
+    return {"cells": reports, "task": run_task(namespace, task, calling), "defined": defined, "uses": uses_of(cells)}
 
 
 def settle(submission: str) -> CappedOutput:
@@ -198,7 +198,7 @@ def ready_data(namespace: dict, cells: list[Cell], reports: list[dict], function
     own functions (for the hint toward --name) and the notebook arrays each lab function reads."""
     fns, found = find_functions(namespace, functions)
     return {"cells": reports, "found": found, "defined": defined_functions(namespace, {c.filename for c in cells}),
-            "reads": reads_of(fns, limit)}
+            "reads": reads_of(fns, limit), "uses": uses_of(cells)}
 
 
 def serve_requests(channel: Channel, submission: str, namespace: dict, settings: dict) -> None:

@@ -347,6 +347,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_timeout": "how long one cell or one call may run before it is interrupted (default {default}); a "
                         "call that runs {seconds} + 10 is stopped from outside, and the file's other functions go on",
         "help_memory": "memory each worker process may use, in GB (default {default}); more is a finding",
+        "help_sandbox": "run each file under bubblewrap (bwrap): no network, a read-only file system, no view of "
+                        "other hand-ins; refused where bwrap cannot run",
         "help_cpu_seconds": "CPU seconds each worker process may use (default {default}); more is a finding",
         "help_rubric": "TOML file of the points each function is worth, and whether a right step() stands in "
                        "for the formula functions not written (default: 1 point each, it stands in); see "
@@ -746,6 +748,8 @@ TEXTS: dict[str, dict[str, str]] = {
                         "arquivo seguem",
         "help_memory": "memória que cada processo de verificação pode usar, em GB (padrão {default}); mais é um "
                        "achado",
+        "help_sandbox": "roda cada arquivo sob o bubblewrap (bwrap): sem rede, sistema de arquivos só de leitura, "
+                        "sem ver as outras entregas; recusado onde o bwrap não roda",
         "help_cpu_seconds": "segundos de CPU que cada processo de verificação pode usar (padrão {default}); mais é "
                             "um achado",
         "help_rubric": "arquivo TOML com os pontos que cada função vale, e se um step() certo vale pelas funções "
@@ -1121,6 +1125,9 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--memory deve ser um número de GB de 0.25 a 4096, veio {value}"),
     ("--cpu-seconds must be a whole number of seconds from 1 to 86400, got {value}",
      "--cpu-seconds deve ser um número inteiro de segundos de 1 a 86400, veio {value}"),
+    ("--sandbox needs bwrap (the bubblewrap package), which this machine does not have",
+     "--sandbox precisa do bwrap (o pacote bubblewrap), que esta máquina não tem"),
+    ("--sandbox: bwrap cannot run here: {value}", "--sandbox: o bwrap não consegue rodar aqui: {value}"),
     ("--width must be at least 40 columns, got {value}", "--width deve ser de pelo menos 40 colunas, veio {value}"),
     ("--jobs must be at least 1, got {value}", "--jobs deve ser pelo menos 1, veio {value}"),
     ("--gradescope writes one submission's results.json: give one file",

@@ -61,7 +61,7 @@ def check(path: str, names: dict | None = None, rubric: Rubric = DEFAULT_RUBRIC,
 def in_process(monkeypatch):
     """mlp-check's command line with each file checked in this process (fast): its lines, codes and files."""
     def check_files(paths, *, lang="en", names=None, timeout=None, jobs=1, on_done=None, rubric=DEFAULT_RUBRIC,
-                    limits=None):
+                    limits=None, sandbox=False):
         return [check(p, names, rubric, lang) for p in paths]
     monkeypatch.setattr(check_cli, "check_files", check_files)
 

@@ -11,6 +11,7 @@ shows a table (HTML in Jupyter) with ✓ or ✗ per function; ``.ok`` and
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import lru_cache
@@ -26,6 +27,7 @@ from .limits import DEFAULT as DEFAULT_LIMITS, Limits
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
 from .rubric import DEFAULT_RUBRIC, Rubric
+from .sandbox import require as require_sandbox
 from .steps import judge_steps
 from .submission import FLAGGED, read_submission
 from .verdict import FormulaResult, judge_formula
@@ -187,19 +189,22 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str) -> str:
 
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
                timeout: float = DEFAULT_TIMEOUT, rubric: Rubric = DEFAULT_RUBRIC,
-               limits: Limits = DEFAULT_LIMITS) -> CheckResult:
+               limits: Limits = DEFAULT_LIMITS, sandbox: bool = False) -> CheckResult:
     """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s, the process
-    under ``limits``) and check the lab's functions it defines, scored by ``rubric``. A file that cannot be
-    read raises InputError."""
+    under ``limits``, under bwrap with ``sandbox``) and check the lab's functions it defines, scored by
+    ``rubric``. A file that cannot be read raises InputError."""
     read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
+    if sandbox:
+        require_sandbox()
     plan = lab_plan()
-    raw = run_isolated(path, plan.task(check_names(names), timeout), timeout, limits)
+    raw = run_isolated(path, plan.task(check_names(names), timeout), timeout, limits, "folder" if sandbox else None)
     return result_of_run(str(path), raw, plan, lang, timeout, rubric, names)
 
 
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
-                rubric: Rubric = DEFAULT_RUBRIC, limits: Limits = DEFAULT_LIMITS) -> list[CheckResult]:
+                rubric: Rubric = DEFAULT_RUBRIC, limits: Limits = DEFAULT_LIMITS,
+                sandbox: bool = False) -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
@@ -208,13 +213,18 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     """
     for path in paths:
         read_submission(path)
+    if sandbox:
+        require_sandbox()
+    folders = Counter(Path(path).resolve().parent for path in paths)
+    how = lambda path: "alone" if folders[Path(path).resolve().parent] > 1 else "folder"  # noqa: E731
     plan = lab_plan()
     task = plan.task(check_names(names), timeout)
     results: dict[int, CheckResult] = {}
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(run_isolated, path, task, timeout, limits): i for i, path in enumerate(paths)}
+        futures = {pool.submit(run_isolated, path, task, timeout, limits, how(path) if sandbox else None): i
+                   for i, path in enumerate(paths)}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)

@@ -31,8 +31,9 @@ get the same finding without running; the other functions go on in a fresh
 worker (at most :data:`MAX_STARTS` per file). A worker that stops during its
 cells is the file's finding, at that cell, as before.
 
-This isolates crashes, hangs and resource use; it is no security sandbox: run
-submissions you do not trust in a container.
+This isolates crashes, hangs and resource use; :mod:`mlp_harness.check.sandbox`
+(``--sandbox``) adds a read-only file system, no network and no view of other
+hand-ins.
 """
 from __future__ import annotations
 
@@ -47,9 +48,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
+from . import sandbox
 from .execute import drive
-from .limits import DEFAULT, Limits
+from .limits import DEFAULT, Limits, in_cgroup, pids_cgroup, remove_cgroup
 
 #: where the mlp_harness package lives, so the worker imports this same copy
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -99,10 +102,13 @@ def stop_all() -> None:
 class Worker:
     """This side of one worker process: its pipes, its deadlines, and how it ended."""
 
-    def __init__(self, path: Path, settings: dict, err_path: Path):
+    def __init__(self, path: Path, settings: dict, err_path: Path, wrap: Callable[[list[str]], list[str]] | None):
         request_in, self.requests = os.pipe()
         self.answers, answer_out = os.pipe()
         command = [sys.executable, "-c", BOOT, str(path), str(request_in), str(answer_out), json.dumps(settings)]
+        command = wrap(command) if wrap else command
+        self.cgroup = pids_cgroup(settings["limits"]["processes"]) if settings["limits"].get("processes") else None
+        command = in_cgroup(command, self.cgroup)
         self.err_path, self.buffer, self.timed_out = err_path, b"", False
         with open(err_path, "wb") as err:
             self.proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
@@ -154,6 +160,7 @@ class Worker:
         stop(self.proc)
         self.proc.wait()
         RUNNING.discard(self.proc)
+        remove_cgroup(self.cgroup)
         for fd in (self.requests, self.answers):
             with contextlib.suppress(OSError):
                 os.close(fd)
@@ -195,8 +202,9 @@ class Session:
     """One file's check through workers: the first runs the cells and answers until it ends; a fresh one,
     after its cells, answers the calls left (see the module's docstring)."""
 
-    def __init__(self, path: Path, task: dict, limit: float, limits: Limits, tmp: Path):
-        self.path, self.task, self.limit, self.limits, self.tmp = path, task, limit, limits, tmp
+    def __init__(self, path: Path, task: dict, limit: float, limits: Limits, tmp: Path,
+                 wrap: Callable[[list[str]], list[str]] | None = None):
+        self.path, self.task, self.limit, self.limits, self.tmp, self.wrap = path, task, limit, limits, tmp, wrap
         self.settings = {"functions": task.get("functions", {}), "limit": limit, "limits": limits.settings()}
         self.worker: Worker | None = None
         self.starts = 0
@@ -205,7 +213,7 @@ class Session:
     def start(self) -> tuple[dict | None, dict | None]:
         """A fresh worker, through its cells: (what they left, None) or (None, what stopped it there)."""
         self.starts += 1
-        self.worker = Worker(self.path, self.settings, self.tmp / f"stderr{self.starts}.txt")
+        self.worker = Worker(self.path, self.settings, self.tmp / f"stderr{self.starts}.txt", self.wrap)
         at, wait = None, STARTUP
         while (message := self.worker.receive(wait)) is not None:
             wait = self.limit + GRACE
@@ -252,11 +260,15 @@ class Session:
                 "task": {"found": found, "reads": ready.get("reads", {})} | calls}
 
 
-def run_isolated(path: str | Path, task: dict, limit: float, limits: Limits = DEFAULT) -> dict:
+def run_isolated(path: str | Path, task: dict, limit: float, limits: Limits = DEFAULT,
+                 sandboxed: str | None = None) -> dict:
     """The worker's result for ``path`` — {"cells", "defined", "task"} — or what stopped it during its cells:
-    {"timeout": seconds, "progress": …}, {"crashed": code, "stderr": …, "progress": …} or {"worker_error": …}."""
+    {"timeout": seconds, "progress": …}, {"crashed": code, "stderr": …, "progress": …} or {"worker_error": …}.
+    ``sandboxed``: None, or under bwrap with its "folder" or the file "alone" (see :mod:`.sandbox`)."""
+    path = Path(path).resolve()
+    wrap = (lambda command: sandbox.command(command, path, sandboxed == "alone")) if sandboxed else None  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="mlp-check-") as tmp:
-        session = Session(Path(path).resolve(), task, limit, limits, Path(tmp))
+        session = Session(path, task, limit, limits, Path(tmp), wrap)
         try:
             return session.run()
         finally:

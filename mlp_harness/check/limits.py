@@ -13,15 +13,23 @@ are loaded and before the submission's first cell:
 * processes (``RLIMIT_NPROC``): the user's tasks counted when the worker starts,
   plus ``processes`` — a fork past it fails with EAGAIN. The kernel counts every
   process of the same user, and does not apply this limit to root at all
-  (``--sandbox`` runs each worker as its own user, where it does apply).
+  (root: see below).
+
+Where this process may make a pids cgroup (root on cgroup v1's ``pids``, or a
+delegated cgroup v2), each worker gets one too, allowing as many processes:
+that binds root as well, and when the worker ends, every process left in it
+(one that left the worker's process group) is ended with it.
 
 A limit the process already has lower is kept. This module imports nothing
 but the standard library: it runs in the worker before the submission.
 """
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import signal
+import time
 from dataclasses import dataclass
 
 try:   # imported here, with the worker's own modules, before the submission's folder is on sys.path
@@ -89,3 +97,53 @@ def apply(settings: dict) -> dict[str, int]:
         lower(resource.RLIMIT_NPROC, user_tasks() + settings["processes"])
         held["processes"] = settings["processes"]
     return held
+
+
+#: where a pids cgroup may be made for a worker: cgroup v1's pids hierarchy, or a cgroup v2 whose pids
+#: controller this process may use
+PIDS_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")
+_NUMBERS = itertools.count()
+
+
+def pids_cgroup(processes: int) -> str | None:
+    """A fresh pids cgroup allowing ``processes`` beyond a worker's own threads, where this process may make
+    one (root, or a delegated cgroup): its folder, for :func:`in_cgroup` and then :func:`remove_cgroup`;
+    None where none can be made. This binds where RLIMIT_NPROC does not: root."""
+    allowed = processes + (os.cpu_count() or 1) + 8   # its own threads (BLAS's pool) and bwrap's
+    for root in PIDS_ROOTS:
+        if not os.path.isfile(os.path.join(root, "cgroup.procs")) or not os.access(root, os.W_OK):
+            continue
+        folder = os.path.join(root, f"mlp-check-{os.getpid()}-{next(_NUMBERS)}")
+        try:
+            os.mkdir(folder)
+            with open(os.path.join(folder, "pids.max"), "w") as f:
+                f.write(str(allowed))
+            return folder
+        except OSError:   # no pids controller there, or no right to use it
+            remove_cgroup(folder)
+    return None
+
+
+def in_cgroup(command: list[str], folder: str | None) -> list[str]:
+    """``command``, started inside the cgroup (a shell joins it, then becomes the command: whatever the
+    command starts is in it from its first instruction)."""
+    if folder is None:
+        return command
+    return ["/bin/sh", "-c", 'echo $$ > "$0" 2>/dev/null; exec "$@"', os.path.join(folder, "cgroup.procs")] + command
+
+
+def remove_cgroup(folder: str | None) -> None:
+    """End every process still in a worker's pids cgroup (one that left its process group too), then remove
+    the cgroup (it cannot go while a process is in it)."""
+    if not folder or not os.path.isdir(folder):
+        return
+    for _ in range(50):
+        try:
+            with open(os.path.join(folder, "cgroup.procs")) as f:
+                for pid in f.read().split():
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.kill(int(pid), signal.SIGKILL)
+            os.rmdir(folder)
+            return
+        except OSError:   # its last processes are still being reaped
+            time.sleep(0.02)

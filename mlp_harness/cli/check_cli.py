@@ -22,6 +22,7 @@ from ..check.report import batch_line, csv_text, gradescope_json
 from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
 from ..check.limits import DEFAULT as DEFAULT_LIMITS, GB, Limits
 from ..check.rubric import DEFAULT_RUBRIC, load_rubric
+from ..check.sandbox import require as require_sandbox
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -43,6 +44,7 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                    help=tr(lang, "help_memory", default=f"{DEFAULT_LIMITS.memory / GB:g}"))
     p.add_argument("--cpu-seconds", type=int, default=DEFAULT_LIMITS.cpu_seconds, metavar=seconds,
                    help=tr(lang, "help_cpu_seconds", default=DEFAULT_LIMITS.cpu_seconds))
+    p.add_argument("--sandbox", action="store_true", help=tr(lang, "help_sandbox"))
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
     p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
     p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
@@ -105,10 +107,13 @@ def _main(argv: list[str] | None = None) -> int:
     if args.gradescope and len(args.files) > 1:
         raise InputError("--gradescope writes one submission's results.json: give one file")
     outputs = check_paths(args)
+    if args.sandbox:
+        require_sandbox()
     rubric = load_rubric(args.rubric) if args.rubric else DEFAULT_RUBRIC
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
-                          on_done=bar.update if bar else None, rubric=rubric, limits=limits_of(args))
+                          on_done=bar.update if bar else None, rubric=rubric, limits=limits_of(args),
+                          sandbox=args.sandbox)
     if bar:
         bar.clear()
     if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr

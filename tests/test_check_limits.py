@@ -141,3 +141,23 @@ def test_a_hand_in_that_imports_autograd_is_flagged_in_every_output(tmp_path):
     assert csv_text([result]).splitlines()[1].endswith(",torch manual_mlp")
     assert "uses torch, manual_mlp" in gradescope_json(result)["output"]
     assert "usa torch, manual_mlp: pode calcular" in judged("pt").text(120)
+
+
+def test_several_workers_get_one_blas_thread_each(monkeypatch, tmp_path):
+    """--jobs > 1: each worker's BLAS pool is one thread, unless the environment sets its own size; one job
+    leaves the pools as they are."""
+    from mlp_harness.check import api
+
+    for name in isolate.THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert {name: isolate.worker_env(1)[name] for name in isolate.THREAD_VARIABLES} == dict.fromkeys(
+        isolate.THREAD_VARIABLES, "1")
+    assert not set(isolate.THREAD_VARIABLES) & set(isolate.worker_env())
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    assert isolate.worker_env(1)["OMP_NUM_THREADS"] == "4"
+    asked = []
+    monkeypatch.setattr(api, "run_isolated", lambda *args: asked.append(args[-1]) or {"worker_error": "not run"})
+    path = str(hand_in(tmp_path))
+    api.check_files([path, path], jobs=2)
+    api.check_files([path], jobs=1)
+    assert asked == [1, 1, None]

@@ -223,8 +223,9 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(run_isolated, path, task, timeout, limits, how(path) if sandbox else None): i
-                   for i, path in enumerate(paths)}
+        threads = 1 if jobs > 1 else None   # several workers on the cores: one BLAS thread each
+        futures = {pool.submit(run_isolated, path, task, timeout, limits, how(path) if sandbox else None,
+                               threads): i for i, path in enumerate(paths)}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)

@@ -72,10 +72,18 @@ MAX_STARTS = 4
 MAX_MESSAGE = 16 << 20
 
 
-def worker_env() -> dict[str, str]:
+#: the variables that size the BLAS and OpenMP thread pools a worker's NumPy (or torch) starts
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+
+
+def worker_env(threads: int | None = None) -> dict[str, str]:
     """This environment, with this package first on PYTHONPATH; the entries there made absolute, as the
-    worker runs in the submission's folder (an empty or relative entry would name that folder)."""
+    worker runs in the submission's folder (an empty or relative entry would name that folder). ``threads``:
+    the BLAS pools' size where the environment does not set it (1 when several workers share the cores:
+    pools that big on every worker fight over them, 10–35× slower on the lab's small products)."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
+    for name in THREAD_VARIABLES if threads else ():
+        env.setdefault(name, str(threads))
     entries = env["PYTHONPATH"].split(os.pathsep) if env.get("PYTHONPATH") else []
     env["PYTHONPATH"] = os.pathsep.join([PACKAGE_ROOT] + [os.path.abspath(entry or os.curdir) for entry in entries])
     return env
@@ -111,7 +119,8 @@ class Worker:
         command = in_cgroup(command, self.cgroup)
         self.err_path, self.buffer, self.timed_out = err_path, b"", False
         with open(err_path, "wb") as err:
-            self.proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(), stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(command, cwd=path.parent, env=worker_env(settings.get("threads")),
+                                     stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=err, start_new_session=True,
                                          pass_fds=(request_in, answer_out))
         os.close(request_in)
@@ -203,9 +212,10 @@ class Session:
     after its cells, answers the calls left (see the module's docstring)."""
 
     def __init__(self, path: Path, task: dict, limit: float, limits: Limits, tmp: Path,
-                 wrap: Callable[[list[str]], list[str]] | None = None):
+                 wrap: Callable[[list[str]], list[str]] | None = None, threads: int | None = None):
         self.path, self.task, self.limit, self.limits, self.tmp, self.wrap = path, task, limit, limits, tmp, wrap
-        self.settings = {"functions": task.get("functions", {}), "limit": limit, "limits": limits.settings()}
+        self.settings = {"functions": task.get("functions", {}), "limit": limit, "limits": limits.settings(),
+                         "threads": threads}
         self.worker: Worker | None = None
         self.starts = 0
         self.ended: dict[str, dict] = {}   # group -> the finding of the call its worker ended in
@@ -261,14 +271,15 @@ class Session:
 
 
 def run_isolated(path: str | Path, task: dict, limit: float, limits: Limits = DEFAULT,
-                 sandboxed: str | None = None) -> dict:
+                 sandboxed: str | None = None, threads: int | None = None) -> dict:
     """The worker's result for ``path`` — {"cells", "defined", "task"} — or what stopped it during its cells:
     {"timeout": seconds, "progress": …}, {"crashed": code, "stderr": …, "progress": …} or {"worker_error": …}.
-    ``sandboxed``: None, or under bwrap with its "folder" or the file "alone" (see :mod:`.sandbox`)."""
+    ``sandboxed``: None, or under bwrap with its "folder" or the file "alone" (see :mod:`.sandbox`);
+    ``threads``: its BLAS threads (see :func:`worker_env`)."""
     path = Path(path).resolve()
     wrap = (lambda command: sandbox.command(command, path, sandboxed == "alone")) if sandboxed else None  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="mlp-check-") as tmp:
-        session = Session(path, task, limit, limits, Path(tmp), wrap)
+        session = Session(path, task, limit, limits, Path(tmp), wrap, threads)
         try:
             return session.run()
         finally:

@@ -111,6 +111,8 @@ def _main(argv: list[str] | None = None) -> int:
         require_sandbox()
     rubric = load_rubric(args.rubric) if args.rubric else DEFAULT_RUBRIC
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
+    if bar:
+        bar.update(0)   # its clock starts with the run: the first file's time counts toward the ETA
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
                           on_done=bar.update if bar else None, rubric=rubric, limits=limits_of(args),
                           sandbox=args.sandbox)

@@ -26,8 +26,9 @@ no limit on the whole file, so a right hand-in whose every call takes 2 s is
 judged in full. A worker that misses a deadline, ends, or sends what is no
 answer is stopped (its whole process group), and the call in flight gets the
 finding — a time-out, a resource limit (:mod:`mlp_harness.check.limits`), the
-signal or exit code; the calls of that function (or that kind of step) after it
-get the same finding without running; the other functions go on in a fresh
+signal or exit code; the calls of that function (or that kind of step, or a
+chained step that calls it) after it get the same finding without running; the
+other functions go on in a fresh
 worker (at most :data:`MAX_STARTS` per file). A worker that stops during its
 cells is the file's finding, at that cell, as before.
 
@@ -51,7 +52,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import sandbox
-from .execute import drive
+from .execute import drive, trajectory_needs
 from .limits import DEFAULT, Limits, in_cgroup, pids_cgroup, remove_cgroup
 
 #: where the mlp_harness package lives, so the worker imports this same copy
@@ -244,8 +245,10 @@ class Session:
 
     def ask(self, request: dict, group: str) -> dict:
         """One call's answer; a finding of its own when the worker ended or missed the deadline during it."""
-        if group in self.ended:
-            return {"error": self.ended[group]}
+        names = [group] + (trajectory_needs(request) if request["call"] == "step" else [])
+        ended = next((self.ended[name] for name in names if name in self.ended), None)
+        if ended is not None:   # it, or a function a chained step calls, already ended a worker
+            return {"error": ended}
         if self.worker is None:
             if self.starts >= MAX_STARTS or STOPPING.is_set() or self.start()[0] is None:
                 self.ended[group] = ended_error({"code": None, "stderr": ""}, self.limit, self.limits)

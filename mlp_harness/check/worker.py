@@ -219,8 +219,8 @@ def serve_requests(channel: Channel, submission: str, namespace: dict, settings:
 
 
 def main(argv: list[str]) -> int:
-    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits"} (see
-    :func:`mlp_harness.check.limits.apply`)."""
+    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits", "threads"} (see
+    :func:`mlp_harness.check.limits.apply`; the threads are the parent's, in the environment)."""
     global WORKER_PID
     submission, fd_in, fd_out, settings = argv
     WORKER_PID = os.getpid()

@@ -169,6 +169,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_uses": "uses {names}: it may compute the answers with autograd instead of the formulas (the verdict "
                       "is the numbers'; the teacher decides)",
         "check_uses_short": "uses {names}",
+        "check_forged": "the file's process sent the checker a message that is not the checker's{at}: its own "
+                        "code wrote it, and nothing it says is judged",
         "check_limit_memory": "used more than {size} of memory, the limit (--memory)",
         "check_limit_cpu_seconds": "used more than {seconds} CPU seconds, the limit (--cpu-seconds)",
         "check_limit_file_size": "wrote a file larger than {size}, the limit",
@@ -561,6 +563,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_uses": "usa {names}: pode calcular as respostas com autograd em vez das fórmulas (o veredito é o "
                       "dos números; o professor decide)",
         "check_uses_short": "usa {names}",
+        "check_forged": "o processo do arquivo mandou ao verificador uma mensagem que não é do verificador{at}: o "
+                        "próprio código a escreveu, e nada do que ela diz é julgado",
         "check_limit_memory": "usou mais de {size} de memória, o limite (--memory)",
         "check_limit_cpu_seconds": "usou mais de {seconds} segundos de CPU, o limite (--cpu-seconds)",
         "check_limit_file_size": "escreveu um arquivo maior que {size}, o limite",

@@ -166,3 +166,15 @@ def test_several_workers_get_one_blas_thread_each(monkeypatch, tmp_path):
     api.check_files([path, path], jobs=2)
     api.check_files([path], jobs=1)
     assert asked == [1, 1, None]
+
+
+def test_a_hand_in_that_forges_the_workers_messages_is_the_files_finding(tmp_path):
+    """A cell that writes a "ready" of its own to every descriptor it has: the checker reads no verdict from
+    it and does not crash; the file did not run as written."""
+    path = hand_in(tmp_path)
+    forge = ("import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'{\"ready\": {\"found\": {}, "
+             "\"cells\": 7}}\\n')\n    except OSError:\n        pass\n")
+    path.write_text(forge + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = check_file(path, timeout=LIMIT)
+    assert result.formulas == {} and not result.ok
+    assert result.error.startswith("the file's process sent the checker a message that is not the checker's")

@@ -141,11 +141,12 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     """The verdict on a file from what its worker process returned (or what stopped it), scored by ``rubric``;
     ``names`` is the --name mapping the file was checked with."""
     raw = printable_data(raw)
-    if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
+    if "timeout" in raw or "crashed" in raw or "worker_error" in raw or "forged" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
               tr(lang, "check_in_function", function=where["function"]) if where.get("function") else "")
         error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
+                 tr(lang, "check_forged", at=at) if "forged" in raw else
                  tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import sandbox
-from .execute import drive, trajectory_needs
+from .execute import ALL_FUNCTIONS, drive, trajectory_needs
 from .limits import DEFAULT, Limits, in_cgroup, pids_cgroup, remove_cgroup
 
 #: where the mlp_harness package lives, so the worker imports this same copy
@@ -208,6 +208,21 @@ def answer_of(message: dict | None, request: dict) -> dict | None:
                              and isinstance(error.get("message"), str)) else None
 
 
+def sane_ready(ready: dict) -> bool:
+    """What the cells left has the layout the verdicts read (it is data from the submission's process): every
+    lab function's "found" a text, every cell report a status, a number and a first line."""
+    found, cells = ready.get("found"), ready.get("cells")
+    return (isinstance(found, dict) and all(isinstance(found.get(name), str) for name in ALL_FUNCTIONS)
+            and isinstance(cells, list) and all(
+                isinstance(c, dict) and c.get("status") in CELL_STATUSES and isinstance(c.get("number"), int)
+                and isinstance(c.get("first_line"), str) and isinstance(c.get("error", {}), dict)
+                and (c.get("status") in ("ok", "skipped") or isinstance(c.get("error"), dict)) for c in cells))
+
+
+#: what a cell's report may say
+CELL_STATUSES = ("ok", "skipped", "syntax_error", "error", "timeout")
+
+
 class Session:
     """One file's check through workers: the first runs the cells and answers until it ends; a fresh one,
     after its cells, answers the calls left (see the module's docstring)."""
@@ -230,8 +245,11 @@ class Session:
             wait = self.limit + GRACE
             if isinstance(message.get("at"), dict):
                 at = message["at"]
-            elif isinstance(message.get("ready"), dict):
+            elif isinstance(message.get("ready"), dict) and sane_ready(message["ready"]):
                 return message["ready"], None
+            elif "ready" in message:   # no layout the verdicts can read: the file's code wrote it
+                self.close()
+                return None, {"forged": True, "progress": at}
             elif "worker_error" in message:
                 self.close()
                 return None, {"worker_error": str(message["worker_error"])}
@@ -276,7 +294,8 @@ class Session:
 def run_isolated(path: str | Path, task: dict, limit: float, limits: Limits = DEFAULT,
                  sandboxed: str | None = None, threads: int | None = None) -> dict:
     """The worker's result for ``path`` — {"cells", "defined", "task"} — or what stopped it during its cells:
-    {"timeout": seconds, "progress": …}, {"crashed": code, "stderr": …, "progress": …} or {"worker_error": …}.
+    {"timeout": seconds, "progress": …}, {"crashed": code, "stderr": …, "progress": …}, {"forged": True,
+    "progress": …} (what came was not the worker's) or {"worker_error": …}.
     ``sandboxed``: None, or under bwrap with its "folder" or the file "alone" (see :mod:`.sandbox`);
     ``threads``: its BLAS threads (see :func:`worker_env`)."""
     path = Path(path).resolve()

@@ -178,3 +178,25 @@ def test_a_hand_in_that_forges_the_workers_messages_is_the_files_finding(tmp_pat
     result = check_file(path, timeout=LIMIT)
     assert result.formulas == {} and not result.ok
     assert result.error.startswith("the file's process sent the checker a message that is not the checker's")
+
+
+def test_an_answer_forged_during_a_call_touches_no_other_functions_verdict(tmp_path):
+    """delta_L writes forged answers — ids 1 to 400, zeros — to every descriptor before returning the right
+    value: whatever the checker makes of delta_L, every other function keeps its own verdict (a pass), as no
+    answer is read for a call it was not sent for."""
+    forger = """
+        def delta_L(aL, Y):
+            for fd in range(3, 64):
+                for n in range(1, 401):
+                    line = '{"result": {"value": [[0.0]], "shape": [1, 1], "seconds": 0}, "id": %d}\\n' % n
+                    try:
+                        os.write(fd, line.encode())
+                    except OSError:
+                        break
+            return (aL - Y) * aL * (1 - aL)
+    """
+    path = hand_in(tmp_path, delta_L=forger)
+    path.write_text("import os\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = check_file(path, timeout=LIMIT)
+    others = {n: s for n, s in statuses(result).items() if n not in ("delta_L", "step")}
+    assert others == {"sigmoid": "pass", "delta_l": "pass", "gradient": "pass", "optimize": "pass"}, result.text(120)

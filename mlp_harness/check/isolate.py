@@ -6,7 +6,12 @@ The protocol (one JSON line each way, over two pipes; see
 saying which it starts, then reports what they left; then this side sends one
 request — one probe's inputs, or one step's X, Y, θ's and η — and waits for its
 answer before sending the next, in :func:`~mlp_harness.check.execute.drive`'s
-order. The comparison with autograd happens here, in the parent.
+order. The comparison with autograd happens here, in the parent. What comes
+back is data from the submission's process (its code can write to the pipe):
+each request carries a random id and only an answer carrying it is read, and
+every answer and report is rebuilt from the fields the verdicts read, each of
+its type (:func:`answer_of`, :func:`sane_ready`) — a forgery can stand in at
+most for the answer of the call being made, which is its own function's.
 
 Integrity: the process that runs a student's code holds only the inputs of
 the call it is making, and of the calls made before it — never the task, never
@@ -40,7 +45,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import secrets
 import select
 import signal
 import subprocess
@@ -50,6 +57,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Callable
+
+import numpy as np
 
 from . import sandbox
 from .execute import ALL_FUNCTIONS, drive, trajectory_needs
@@ -193,19 +202,72 @@ def ended_error(ended: dict, limit: float, limits: Limits) -> dict:
             "ended": {"code": code, "signal": name}}
 
 
+def numbers(value, shape=None) -> bool:
+    """``value`` converts to a float array — of ``shape`` (a list of whole numbers), when one is given."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return shape is None or whole_numbers(shape) and array.size == math.prod(shape)
+
+
+def whole_numbers(shape) -> bool:
+    return isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)
+
+
+def number_or_none(value) -> float | None:
+    return float(value) if type(value) in (int, float) else None
+
+
+def clean_error(error: dict) -> dict:
+    """A call's error as the worker reported it, rebuilt from the fields the verdicts read, each of its type
+    (it is data from the submission's process: what is not of its type is left out)."""
+    if error.get("timeout") is True:
+        return {"type": "Timeout", "timeout": True, "message": "", "where": None,
+                "limit": number_or_none(error.get("limit")) or 0.0, "early": number_or_none(error.get("early"))}
+    where = error.get("where") if isinstance(error.get("where"), dict) else None
+    where = where and {"cell": where["cell"] if type(where.get("cell")) is int else None,
+                       "file": str(where["file"]) if isinstance(where.get("file"), str) else None,
+                       "line": where["line"] if type(where.get("line")) is int else None,
+                       "function": where["function"] if isinstance(where.get("function"), str) else None}
+    text = lambda key: error[key] if isinstance(error.get(key), str) else None  # noqa: E731
+    return {"type": text("type") or "?", "message": text("message") or "", "text": text("text") or "",
+            "unreadable_message": error.get("unreadable_message") is True, "where": where, "name": text("name"),
+            "resource": error["resource"] if isinstance(error.get("resource"), dict) else None}
+
+
+def clean_cell(cell: dict) -> dict:
+    """A cell's report rebuilt as :func:`clean_error` rebuilds an error (a syntax error always says where)."""
+    out = {"number": cell["number"], "first_line": cell["first_line"], "status": cell["status"],
+           "file": cell["file"] if isinstance(cell.get("file"), str) else None}
+    if cell["status"] in ("ok", "skipped"):
+        return out
+    error = clean_error(cell["error"])
+    if cell["status"] == "syntax_error" and error["where"] is None:
+        error["where"] = {"cell": None, "file": None, "line": None, "function": None}
+    return out | {"error": error}
+
+
 def answer_of(message: dict | None, request: dict) -> dict | None:
-    """The worker's answer to ``request``, or None when the message is none (it is data from the submission's
-    process: a step's θ's must be a list, a probe's outcome one of its kinds, an error a type and a message)."""
+    """The worker's answer to ``request``, rebuilt from what the verdicts read, or None when the message is
+    none (it is data from the submission's process: a probe's value must be numbers of its shape, a step's
+    θ's numbers, an error a dict)."""
     result = message.get("result") if message else None
     if not isinstance(result, dict):
         return None
+    if isinstance(result.get("error"), dict):
+        return {"error": clean_error(result["error"])}
+    if isinstance(result.get("returned"), str):
+        return {"returned": result["returned"]}
     if request["call"] == "step":
-        ok = isinstance(result.get("thetas"), list) or any(k in result for k in ("error", "returned", "shapes"))
-    else:
-        ok = any(k in result for k in ("error", "returned", "shape"))
-    error = result.get("error")
-    return result if ok and (error is None or isinstance(error, dict) and isinstance(error.get("type"), str)
-                             and isinstance(error.get("message"), str)) else None
+        thetas, shapes = result.get("thetas"), result.get("shapes")
+        if isinstance(thetas, list) and all(numbers(theta) for theta in thetas):
+            return {"thetas": thetas}
+        return {"shapes": shapes} if isinstance(shapes, list) and all(whole_numbers(s) for s in shapes) else None
+    seconds = {"seconds": number_or_none(result.get("seconds")) or 0.0}
+    if "value" in result:
+        return result | seconds if numbers(result["value"], result.get("shape")) else None
+    return {"shape": result["shape"]} | seconds if whole_numbers(result.get("shape")) else None
 
 
 def sane_ready(ready: dict) -> bool:
@@ -246,7 +308,7 @@ class Session:
             if isinstance(message.get("at"), dict):
                 at = message["at"]
             elif isinstance(message.get("ready"), dict) and sane_ready(message["ready"]):
-                return message["ready"], None
+                return message["ready"] | {"cells": [clean_cell(c) for c in message["ready"]["cells"]]}, None
             elif "ready" in message:   # no layout the verdicts can read: the file's code wrote it
                 self.close()
                 return None, {"forged": True, "progress": at}
@@ -271,24 +333,37 @@ class Session:
             if self.starts >= MAX_STARTS or STOPPING.is_set() or self.start()[0] is None:
                 self.ended[group] = ended_error({"code": None, "stderr": ""}, self.limit, self.limits)
                 return {"error": self.ended[group]}
-        answer = answer_of(self.worker.receive(self.limit + GRACE) if self.worker.send(request) else None, request)
+        request = request | {"id": secrets.token_hex(8)}   # unguessable: no answer can be forged ahead of its call
+        answer = self.answer(request) if self.worker.send(request) else None
         if answer is not None:
             return answer
         self.ended[group] = ended_error(self.close(), self.limit, self.limits)
         return {"error": self.ended[group]}
+
+    def answer(self, request: dict) -> dict | None:
+        """The answer to ``request`` within the deadline; a message that does not carry its id is skipped (the
+        file's code may write to the pipe, and may find the id of the call it is making: it can forge at most
+        that call's answer, which is its own function's finding)."""
+        deadline = time.monotonic() + self.limit + GRACE
+        while (message := self.worker.receive(deadline - time.monotonic())) is not None:
+            if message.get("id") == request["id"]:
+                return answer_of(message, request)
+        return None
 
     def run(self) -> dict:
         """The raw result :func:`mlp_harness.check.api.result_of_run` judges."""
         ready, stopped = self.start()
         if ready is None:
             return stopped
-        found = ready.get("found") if isinstance(ready.get("found"), dict) else {}
-        calls = drive(self.task, found, self.ask)
+        calls = drive(self.task, ready["found"], self.ask)
         if self.worker is not None:
             self.worker.send({"call": "done"})
             self.close()
-        return {"cells": ready.get("cells", []), "defined": ready.get("defined", {}), "uses": ready.get("uses", []),
-                "task": {"found": found, "reads": ready.get("reads", {})} | calls}
+        reads = ready.get("reads") if isinstance(ready.get("reads"), dict) else {}
+        reads = {name: [r for r in names if isinstance(r, str)] for name, names in reads.items()
+                 if isinstance(names, list)}
+        return {"cells": ready["cells"], "defined": ready["defined"] if isinstance(ready.get("defined"), dict) else {},
+                "uses": ready.get("uses", []), "task": {"found": ready["found"], "reads": reads} | calls}
 
 
 def run_isolated(path: str | Path, task: dict, limit: float, limits: Limits = DEFAULT,

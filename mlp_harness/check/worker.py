@@ -4,7 +4,7 @@
 :mod:`mlp_harness.check.isolate`, which owns the protocol and the deadlines:
 the worker says which cell it starts ({"at": {"cell": n}}), then what the
 cells left ({"ready": {"cells", "found", "defined", "reads"}}), then answers
-each request ({"call": "probe" | "step", ...}) with {"result": ...} until
+each request ({"call": "probe" | "step", "id": ..., ...}) with {"result": ..., "id": ...} until
 {"call": "done"} or the end of its input. It is never given the task, only one
 call's inputs at a time (see :mod:`mlp_harness.check.isolate` for why that
 keeps autograd's answers out of it), and it runs under resource limits
@@ -214,7 +214,7 @@ def serve_requests(channel: Channel, submission: str, namespace: dict, settings:
     channel.send({"ready": ready_data(namespace, cells, reports, settings.get("functions", {}), limit)})
     fns, _ = find_functions(namespace, settings.get("functions", {}))
     while (request := channel.request()) is not None and request.get("call") != "done":
-        channel.send({"result": serve(fns, request, limit)})
+        channel.send({"result": serve(fns, request, limit), "id": request.get("id")})
         del request   # this call's inputs go before the next call's arrive
 
 

@@ -134,8 +134,8 @@ def test_a_hand_in_that_imports_autograd_is_flagged_in_every_output(tmp_path):
     path = hand_in(tmp_path)
     plain = path.read_text(encoding="utf-8")
     plan = lab_plan()
-    judged = lambda lang: result_of_run(path.name, run_submission(str(path), plan.task({}, LIMIT)), plan, lang,  # noqa: E731
-                                        LIMIT)
+    def judged(lang):
+        return result_of_run(path.name, run_submission(str(path), plan.task({}, LIMIT)), plan, lang, LIMIT)
     assert judged("en").uses == []
     path.write_text("import torch.nn as nn\nmod = __import__('manual_mlp')\n" + plain, encoding="utf-8")
     result = judged("en")

@@ -64,7 +64,8 @@ def test_what_a_sandboxed_hand_in_does_outside_is_a_finding_and_changes_nothing(
 @needs_bwrap
 def test_a_sandboxed_hand_in_does_not_see_the_others_in_its_folder(tmp_path):
     """Two hand-ins in one folder: each sees itself alone (its neighbour's file is not there)."""
-    peek = "def sigmoid(z):\n    assert not os.path.exists('outro.py'), 'saw outro.py'\n    return 1 / (1 + np.exp(-z))\n"
+    peek = ("def sigmoid(z):\n    assert not os.path.exists('outro.py'), 'saw outro.py'\n"
+            "    return 1 / (1 + np.exp(-z))\n")
     first, second = hand_in(tmp_path, "entrega.py", sigmoid=peek), hand_in(tmp_path, "outro.py")
     results = check_files([str(first), str(second)], timeout=LIMIT, limits=SMALL, sandbox=True)
     assert [r.full_marks for r in results] == [True, True], results[0].text(120)

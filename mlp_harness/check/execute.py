@@ -316,7 +316,10 @@ def call_order(probes: list[dict]) -> list[dict]:
 
 
 def trajectory_needs(spec: dict) -> list[str]:
-    return ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
+    """The lab's functions a trajectory (or one of its steps) calls."""
+    if spec["kind"] == "step":
+        return ["step"]
+    return list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
 
 
 def walk(spec: dict, ask: Callable[[dict, str], dict]) -> dict:

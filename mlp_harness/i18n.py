@@ -169,6 +169,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_cell_alarm": "{where}: stopped by a SIGALRM after {seconds:.1f} s, before its {limit:g} s limit (a "
                             "signal.alarm of its own?)",
         "check_unreadable_message": "(a message that cannot be shown: its __str__ failed)",
+        "check_process_ended": "ended the process running it ({how}) {detail}",
+        "check_exit_code": "exit code {code}",
+        "check_signal": "signal {name}",
+        "check_no_worker": "was not run: the processes that ran this file ended too often",
+        "check_uses": "uses {names}: it may compute the answers with autograd instead of the formulas (the verdict "
+                      "is the numbers'; the teacher decides)",
+        "check_uses_short": "uses {names}",
+        "check_forged": "the file's process sent the checker a message that is not the checker's{at}: its own "
+                        "code wrote it, and nothing it says is judged",
+        "check_limit_memory": "used more than {size} of memory, the limit (--memory)",
+        "check_limit_cpu_seconds": "used more than {seconds} CPU seconds, the limit (--cpu-seconds)",
+        "check_limit_file_size": "wrote a file larger than {size}, the limit",
+        "check_limit_processes": "started more than {count} processes or threads, the limit",
         "mistake_exp_sign": "the minus sign of the exponent is lost",
         "mistake_returns_derivative": "it returns σ′(z) instead of σ(z)",
         "mistake_missing_reciprocal": "the 1 / (…) is missing",
@@ -440,8 +453,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_files": ".py files or .ipynb notebooks",
         "help_name": "the submission's name for one of the lab's functions, e.g. --name delta_L=meu_delta "
                      "(repeatable)",
-        "help_timeout": "how long one cell or one call may run before it is interrupted (default {default}); a whole "
-                        "file is stopped after 2·{seconds} + 15",
+        "help_timeout": "how long one cell or one call may run before it is interrupted (default {default}); a "
+                        "call that runs {seconds} + 10 is stopped from outside, and the file's other functions go on",
+        "help_memory": "memory each worker process may use, in GB (default {default}); more is a finding",
+        "help_sandbox": "run each file under bubblewrap (bwrap): no network, a read-only file system, no view of "
+                        "other hand-ins; refused where bwrap cannot run",
+        "help_cpu_seconds": "CPU seconds each worker process may use (default {default}); more is a finding",
         "help_rubric": "TOML file of the points each function is worth, and whether a right step() stands in "
                        "for the formula functions not written (default: 1 point each, it stands in); see "
                        "docs/checking.md",
@@ -726,6 +743,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_cell_alarm": "{where}: parou com um SIGALRM após {seconds:.1f} s, antes do limite de {limit:g} s (um "
                             "signal.alarm do próprio código?)",
         "check_unreadable_message": "(uma mensagem que não pode ser mostrada: o seu __str__ falhou)",
+        "check_process_ended": "encerrou o processo que a executava ({how}) {detail}",
+        "check_exit_code": "código de saída {code}",
+        "check_signal": "sinal {name}",
+        "check_no_worker": "não foi executada: os processos que executavam este arquivo terminaram vezes demais",
+        "check_uses": "usa {names}: pode calcular as respostas com autograd em vez das fórmulas (o veredito é o "
+                      "dos números; o professor decide)",
+        "check_uses_short": "usa {names}",
+        "check_forged": "o processo do arquivo mandou ao verificador uma mensagem que não é do verificador{at}: o "
+                        "próprio código a escreveu, e nada do que ela diz é julgado",
+        "check_limit_memory": "usou mais de {size} de memória, o limite (--memory)",
+        "check_limit_cpu_seconds": "usou mais de {seconds} segundos de CPU, o limite (--cpu-seconds)",
+        "check_limit_file_size": "escreveu um arquivo maior que {size}, o limite",
+        "check_limit_processes": "iniciou mais de {count} processos ou threads, o limite",
         "mistake_exp_sign": "o sinal de menos do expoente se perdeu",
         "mistake_returns_derivative": "devolve σ′(z) em vez de σ(z)",
         "mistake_missing_reciprocal": "falta o 1 / (…)",
@@ -1006,7 +1036,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_name": "o nome que a entrega dá a uma das funções do lab, por exemplo --name delta_L=meu_delta (pode "
                      "ser repetido)",
         "help_timeout": "quanto tempo uma célula ou uma chamada pode rodar antes de ser interrompida (padrão "
-                        "{default}); um arquivo inteiro é parado após 2·{seconds} + 15",
+                        "{default}); uma chamada que roda {seconds} + 10 é parada de fora, e as outras funções do "
+                        "arquivo seguem",
+        "help_memory": "memória que cada processo de verificação pode usar, em GB (padrão {default}); mais é um "
+                       "achado",
+        "help_sandbox": "roda cada arquivo sob o bubblewrap (bwrap): sem rede, sistema de arquivos só de leitura, "
+                        "sem ver as outras entregas; recusado onde o bwrap não roda",
+        "help_cpu_seconds": "segundos de CPU que cada processo de verificação pode usar (padrão {default}); mais é "
+                            "um achado",
         "help_rubric": "arquivo TOML com os pontos que cada função vale, e se um step() certo vale pelas funções "
                        "de fórmula não escritas (padrão: 1 ponto cada, e vale); veja docs/checking.md",
         "help_assignment": "a tarefa a verificar: lab1 (a do lab, o padrão), lab2, lab3, o arquivo TOML de um "
@@ -1450,6 +1487,13 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--name espera LAB=SEU_NOME com um nome Python à direita, veio {value}"),
     ("--timeout must be a number of seconds from 0.01 to 3600, got {value}",
      "--timeout deve ser um número de segundos de 0.01 a 3600, veio {value}"),
+    ("--memory must be a number of GB from 0.25 to 4096, got {value}",
+     "--memory deve ser um número de GB de 0.25 a 4096, veio {value}"),
+    ("--cpu-seconds must be a whole number of seconds from 1 to 86400, got {value}",
+     "--cpu-seconds deve ser um número inteiro de segundos de 1 a 86400, veio {value}"),
+    ("--sandbox needs bwrap (the bubblewrap package), which this machine does not have",
+     "--sandbox precisa do bwrap (o pacote bubblewrap), que esta máquina não tem"),
+    ("--sandbox: bwrap cannot run here: {value}", "--sandbox: o bwrap não consegue rodar aqui: {value}"),
     ("--width must be at least 40 columns, got {value}", "--width deve ser de pelo menos 40 colunas, veio {value}"),
     ("--jobs must be at least 1, got {value}", "--jobs deve ser pelo menos 1, veio {value}"),
     ("give a .py file or a .ipynb notebook to check (or --assignment list, or --describe)",

@@ -16,6 +16,7 @@ from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, lab_plan, plan_for
 from mlp_harness.check.assignment import describe, load_assignment
 from mlp_harness.check.catalogue import CATALOGUE
+from mlp_harness.check.execute import call_order
 from mlp_harness.cli import check_cli
 from mlp_harness.i18n import translate
 from manual_mlp.validation import InputError
@@ -188,3 +189,21 @@ def test_every_probe_holds_autograds_own_inputs_and_answers():
     assert [p.args[0].shape[0] for p in deltas] == [4, 4, 2, 4, 4, 2, 4, 4]
     for p in deltas:   # 1e-15: a division and a subtraction's rounding, against torch's own
         np.testing.assert_allclose(p.expected, (p.args[0] - p.args[1]) / p.args[0].shape[0], rtol=0, atol=1e-15)
+
+@pytest.mark.parametrize("name", ["lab1", "lab2"])
+def test_no_call_is_handed_an_answer_before_the_call_that_computes_it(name):
+    """The worker is sent the calls in execute.call_order, each with its inputs: no array it holds by a call
+    (that call's inputs and every earlier call's) is that call's autograd answer — for lab2's own functions
+    too (tanh_prime, bias_gradient, the softmax-CE δ⁽ᴸ⁾, a batch's θ that is the previous batch's update)."""
+    plan = plan_for(load_assignment(name))
+    by_id = {p.id: p for p in plan.probes}
+    sent: dict[tuple, list[np.ndarray]] = {}
+    for request in call_order(plan.task({}, None)["probes"]):
+        probe = by_id[request["id"]]
+        for arg in probe.args:
+            if isinstance(arg, np.ndarray):
+                sent.setdefault(arg.shape, []).append(arg)
+        # 1e-9 relative: how near a search of the process's memory would look (as the worker test's snoop does)
+        held = [a for a in sent.get(probe.expected.shape, ())
+                if np.allclose(a, probe.expected, rtol=1e-9, atol=1e-12)]
+        assert not held, f"{probe.call_text} is handed its answer before it answers"

@@ -230,10 +230,10 @@ def test_a_process_that_ends_itself_is_a_finding(capsys):
 def test_a_hang_the_worker_cannot_interrupt_is_stopped_from_outside(tmp_path, monkeypatch):
     stubborn = tmp_path / "stubborn.py"
     stubborn.write_text("import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n")
-    monkeypatch.setattr(isolate, "hard_limit", lambda limit: 1.0)
+    monkeypatch.setattr(isolate, "GRACE", 0.5)   # a cell's limit (0.5 s) and this: no message for 1 s stops it
     start = time.monotonic()
     raw = isolate.run_isolated(stubborn, lab_plan().task({}, 0.5), 0.5)
-    assert raw["timeout"] == 1.0 and time.monotonic() - start < 10
+    assert raw["timeout"] == 1.0 and raw["progress"] == {"cell": None} and time.monotonic() - start < 20
 
 
 @pytest.mark.parametrize("argv,words", [
@@ -357,3 +357,16 @@ def test_other_names_map_to_the_labs():
     unmapped = result_of_run("renamed.py", run_submission(str(SUBMISSIONS / "renamed.py"), plan.task({}, LIMIT)),
                              plan, "en", LIMIT)
     assert unmapped.exit_code == 2
+
+
+def test_the_call_that_ran_out_of_time_is_the_verdict_not_a_call_it_skipped():
+    """The calls are made in their answers' order (δ⁽ˡ⁾ from the top layer down), not the plan's: when a call
+    later in the plan timed out and skipped one earlier in it, the verdict says the time-out."""
+    from mlp_harness.check.execute import timeout_error
+    from mlp_harness.check.verdict import judge_formula
+
+    probes = [p for p in lab_plan().probes if p.formula == "delta_l"]
+    outcomes = {str(p.id): {"skipped": "delta_l"} for p in probes}
+    outcomes[str(probes[1].id)] = {"error": timeout_error(1.0), "seconds": 1.0}
+    f = judge_formula("delta_l", probes, outcomes, "function", "en")
+    assert f.status == "error" and "did not return within 1 s" in f.message, f.message

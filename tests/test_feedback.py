@@ -82,7 +82,7 @@ def check(path: str, lang: str = "en", feedback: str = "full") -> CheckResult:
 def in_process(monkeypatch):
     """mlp-check's command line with each file checked in this process (fast)."""
     def check_files(paths, *, lang="en", names=None, timeout=None, jobs=1, on_done=None, rubric=DEFAULT_RUBRIC,
-                    assignment=None, feedback="full"):
+                    assignment=None, feedback="full", limits=None, sandbox=False):
         assert assignment is None or assignment.name == "lab1"   # the lab's, as check() checks
         return [check(p, lang, feedback) for p in paths]
     monkeypatch.setattr(check_cli, "check_files", check_files)

@@ -61,7 +61,7 @@ def check(path: str, names: dict | None = None, rubric: Rubric = DEFAULT_RUBRIC,
 def in_process(monkeypatch):
     """mlp-check's command line with each file checked in this process (fast): its lines, codes and files."""
     def check_files(paths, *, lang="en", names=None, timeout=None, jobs=1, on_done=None, rubric=None,
-                    assignment=None, feedback="full"):
+                    assignment=None, feedback="full", limits=None, sandbox=False):
         assert assignment is None or assignment.name == "lab1"   # the lab's, as check() checks
         results = [check(p, names, rubric or DEFAULT_RUBRIC, lang) for p in paths]
         for result in results:

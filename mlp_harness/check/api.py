@@ -14,6 +14,7 @@ the lab's (``lab1``) without it.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -28,14 +29,17 @@ from .execute import CHAIN_NEEDS, run_task
 from .feedback import check_level
 from .forked import can_fork, run_forked
 from .isolate import STOPPING, run_isolated, stop_all
+from .limits import DEFAULT as DEFAULT_LIMITS, Limits
 from .plan import Plan, make_plan
 from .result import CheckResult, cell_problems, missing_hint, missing_only, printable_data
 from .rubric import Rubric, rubric_for
+from .sandbox import require as require_sandbox
 from .steps import judge_steps
-from .submission import read_submission
+from .submission import FLAGGED, read_submission
 from .verdict import FormulaResult, judge_formula
 
-#: seconds a cell or one call of a student's function may run (the whole file: see isolate.hard_limit)
+#: seconds a cell or one call of a student's function may run (there is no limit on the whole file: see
+#: :mod:`mlp_harness.check.isolate`)
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -188,11 +192,12 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     (the plan's assignment's own by default); ``names`` is the --name mapping the file was checked with."""
     raw = printable_data(raw)
     rubric = rubric or rubric_for(plan.assignment.names)
-    if "timeout" in raw or "crashed" in raw or "worker_error" in raw:
+    if "timeout" in raw or "crashed" in raw or "worker_error" in raw or "forged" in raw:
         where = raw.get("progress") or {}
         at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
               tr(lang, "check_in_function", function=where["function"]) if where.get("function") else "")
         error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
+                 tr(lang, "check_forged", at=at) if "forged" in raw else
                  tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])
@@ -214,11 +219,16 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
         if name in formulas:
             formulas[name].message = missing_hint(lang, name, candidates)
     result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints,
-                         assignment=plan.assignment)
+                         assignment=plan.assignment, uses=flagged(raw.get("uses")))
     if fatal is None and missing_only(formulas):
         result.bad_input = True
         result.error = nothing_in(path, hints, lang, plan.assignment.names)
     return result
+
+
+def flagged(uses) -> list[str]:
+    """The modules of FLAGGED the worker says the file imports (anything else it says is not one)."""
+    return [name for name in FLAGGED if isinstance(uses, list) and name in uses]
 
 
 def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tuple[str, ...]) -> str:
@@ -233,14 +243,15 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tup
 
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
                timeout: float = DEFAULT_TIMEOUT, rubric: Rubric | None = None,
-               assignment: str | Assignment | None = None, feedback: str = "full") -> CheckResult:
-    """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s) and
-    check the assignment's functions it defines (the lab's by default), scored by ``rubric`` (the
-    assignment's own by default), its texts at the ``feedback`` level. A file that cannot be read raises
-    InputError."""
+               assignment: str | Assignment | None = None, feedback: str = "full",
+               limits: Limits = DEFAULT_LIMITS, sandbox: bool = False) -> CheckResult:
+    """Run a ``.py`` or ``.ipynb`` in a separate process (each cell and call at most ``timeout`` s, the process
+    under ``limits``, under bwrap with ``sandbox``) and check the assignment's functions it defines (the lab's
+    by default), scored by ``rubric`` (the assignment's own by default), its texts at the ``feedback`` level.
+    A file that cannot be read raises InputError."""
     read_submission(path)   # a bad path or a notebook that is not JSON: one clear line, before any process
     return check_files([path], lang=lang, names=names, timeout=timeout, rubric=rubric, assignment=assignment,
-                       feedback=feedback)[0]
+                       feedback=feedback, limits=limits, sandbox=sandbox)[0]
 
 
 def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | None:
@@ -256,7 +267,8 @@ def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | Non
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
                 rubric: Rubric | None = None, assignment: str | Assignment | None = None,
-                feedback: str = "full") -> list[CheckResult]:
+                feedback: str = "full", limits: Limits = DEFAULT_LIMITS,
+                sandbox: bool = False) -> list[CheckResult]:
     """:func:`check_file` for many files, ``jobs`` processes at a time; results in the order of ``paths``.
 
     The processes run in parallel; their results are judged here, one at a time
@@ -265,17 +277,22 @@ def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | N
     file's result (bad input, the reason as its error): the other files are still checked.
     """
     check_level(feedback)
+    if sandbox:
+        require_sandbox()
     assignment = load_assignment(assignment)
     assignment.check_supported()   # a function that cannot be checked yet: one line, never a silent pass
     plan = plan_for(assignment)
     task = plan.task(check_names(names, assignment.names), timeout)
     rubric = rubric or rubric_for(assignment.names)
     results = {i: r for i, r in enumerate(unreadable(path, lang, rubric) for path in paths) if r is not None}
+    folders = Counter(Path(path).resolve().parent for path in paths)
+    how = lambda path: "alone" if folders[Path(path).resolve().parent] > 1 else "folder"  # noqa: E731
     STOPPING.clear()   # a run stopped earlier in this process does not stop this one
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(run_isolated, path, task, timeout): i for i, path in enumerate(paths)
-                   if i not in results}
+        threads = 1 if jobs > 1 else None   # several workers on the cores: one BLAS thread each
+        futures = {pool.submit(run_isolated, path, task, timeout, limits, how(path) if sandbox else None,
+                               threads): i for i, path in enumerate(paths) if i not in results}
         for future in as_completed(futures):
             i = futures[future]
             results[i] = result_of_run(str(paths[i]), future.result(), plan, lang, timeout, rubric, names)

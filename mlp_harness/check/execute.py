@@ -2,9 +2,11 @@
 
 This module is what runs *next to* a student's code (in the worker process, or
 in the student's own notebook for :func:`mlp_harness.check.check_lab`), so it
-uses NumPy alone. A task says which calls to make; :func:`run_task` makes them
-and returns plain data (JSON-ready: arrays as nested lists), never raising for
-anything the student's code does. Reading what a call returned (its
+uses NumPy alone. A task says which calls to make; :func:`drive` makes them one
+request at a time — :func:`run_task` answers each in this process, the worker
+process answers them for :mod:`mlp_harness.check.isolate` — and returns plain
+data (JSON-ready: arrays as nested lists), never raising for anything the
+student's code does. Reading what a call returned (its
 ``__array__``, its ``__len__``) or what it raised (its ``__str__``) runs the
 student's code too, so that happens under the same time limit and guard as
 the call: whatever it raises or however long it takes, it is that function's
@@ -15,17 +17,20 @@ Task layout (all arrays as nested lists)::
     {"names": ["sigmoid", "delta_L", ...],              # optional: the assignment's functions (default: the lab's)
      "functions": {"delta_L": "delta_L", ...},          # the lab's name -> the name in the submission
      "limit": 20.0,                                     # seconds per call
-     "probes": [{"id": 3, "formula": "delta_L", "args": [{"array": [[...]]}, {"array": ...}]}, ...],
+     "probes": [{"id": 3, "formula": "delta_L", "layer": 2, "rank": 1,   # rank: see plan.call_ranks
+                 "args": [{"array": [[...]]}, {"array": ...}]}, ...],
      "trajectories": [{"id": 0, "kind": "step" | "chain", "sigma": "own" | "reference",
                        "X": ..., "Y": ..., "thetas": [...], "eta": 0.1, "steps": 10}, ...]}
 """
 from __future__ import annotations
 
+import errno
 import signal
 import threading
 import time
 import traceback
 import types
+from collections.abc import Collection
 from contextlib import contextmanager
 from typing import Callable
 
@@ -68,6 +73,23 @@ class CallTimeout(BaseException):
     def __init__(self, early: float | None = None):
         super().__init__()
         self.early = early
+
+
+#: the resource limits the process runs under ({"memory": bytes, "file_size": bytes, "processes": n}; set by the
+#: worker, empty elsewhere): an error that comes from hitting one says which (see :func:`resource_hit`)
+LIMITS: dict[str, int] = {}
+
+
+def resource_hit(exc: BaseException) -> dict | None:
+    """{"memory": bytes} for a MemoryError, {"processes": n} for a fork refused (EAGAIN), {"file_size": bytes}
+    for a write past the file-size limit (EFBIG) — when this process runs under that limit; else None."""
+    if isinstance(exc, MemoryError):
+        kind = "memory"
+    elif isinstance(exc, OSError) and exc.errno in (errno.EAGAIN, errno.EFBIG):
+        kind = "processes" if exc.errno == errno.EAGAIN else "file_size"
+    else:
+        return None
+    return {kind: LIMITS[kind]} if kind in LIMITS else None
 
 
 def stops_the_check(exc: BaseException) -> bool:
@@ -179,7 +201,8 @@ def error_data(exc: BaseException, limit: float | None) -> dict:
     tb = BaseException.__dict__["__traceback__"].__get__(exc)
     return {"type": type_name(exc), "message": message or "", "unreadable_message": message is None,
             "where": quietly(lambda: where(tb), limit),
-            "name": quietly(lambda: plain_text(getattr(exc, "name", None)), limit)}
+            "name": quietly(lambda: plain_text(getattr(exc, "name", None)), limit),
+            "resource": quietly(lambda: resource_hit(exc), limit)}
 
 
 def is_timeout(error: dict | None) -> bool:
@@ -333,30 +356,101 @@ def thetas_of(value, depth: int) -> list[Array] | dict | str:
     return arrays
 
 
-def run_trajectory(fns: dict[str, Callable], spec: dict, limit: float | None,
-                   tick: Callable[[], None] = lambda: None) -> dict:
-    """Up to ``spec["steps"]`` steps of the student's step() or chain; {"thetas": [...per step], "error"?,
-    "changed"?}: a step() that changed an argument in place, or the first function of a chain that did."""
-    X, Y, eta = decode(spec["X"]), decode(spec["Y"]), spec["eta"]
+def step_function(fns: dict[str, Callable], spec: dict, seen: dict) -> Callable:
+    """The student's step(), or the chain of their functions (with their σ or NumPy's), as one step; ``seen``
+    gets the first argument a function of the chain changes in place (see :func:`watched`)."""
+    if spec["kind"] == "step":
+        return fns["step"]
+    sigma = fns["sigmoid"] if spec["sigma"] == "own" else _sigma
+    return lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma, seen)
+
+
+def step_result(fns: dict[str, Callable], spec: dict, limit: float | None) -> dict:
+    """One step from the θ's ``spec`` gives: {"thetas": the new θ's as lists}, or {"error"}, {"returned"} or
+    {"shapes"} (a θ too big to send back); "changed" ({"function", "argument", "index"}) when step() or a
+    function of the chain changed an argument in place."""
     thetas, seen = decode(spec["thetas"]), {}
-    if spec["kind"] == "chain":
-        sigma = fns["sigmoid"] if spec["sigma"] == "own" else _sigma
-        one = lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma, seen)  # noqa: E731
-    else:
-        one = fns["step"]
-    steps, names = [], parameter_names(one, "step")
+    args = [decode(spec["X"]), decode(spec["Y"]), thetas, spec["eta"]]
+    one = step_function(fns, spec, seen)
+    new, error, _, changed = call(one, args, limit, lambda value: thetas_of(value, len(thetas)))
+    if changed and not seen and spec["kind"] == "step":
+        names = quietly(lambda: parameter_names(one, "step"), limit, list(PARAMETERS["step"]))
+        seen.update(function="step", argument=names[changed[0]], index=changed[0])
+    end = {"error": error} if error else {"returned": new} if isinstance(new, str) else new \
+        if isinstance(new, dict) else {"thetas": [theta.tolist() for theta in new]}
+    return end | ({"changed": seen} if seen else {})
+
+
+def serve(fns: dict[str, Callable], request: dict, limit: float | None) -> dict:
+    """One request of :func:`drive`'s, answered in this process: a probe's outcome or a step's."""
+    if request["call"] != "probe":
+        return step_result(fns, request, limit)
+    name = request["formula"]
+    names = quietly(lambda: parameter_names(fns[name], name), limit, list(PARAMETERS.get(name, ())))
+    return probe_result(fns[name], decode(request["args"]), limit, names)
+
+
+def call_order(probes: list[dict]) -> list[dict]:
+    """The probes in the order their answers are computed: by their "rank" (see
+    :func:`mlp_harness.check.plan.call_ranks`: every call after each call whose autograd answer is one of
+    its inputs — for the lab, every σ, then δ⁽ᴸ⁾, then δ⁽ˡ⁾ from the top layer down, then ∂J/∂θ, then the
+    updates), across every case at once, so the process a call runs in has never been handed its answer."""
+    return sorted(probes, key=lambda p: p.get("rank", 0))
+
+
+def trajectory_needs(spec: dict) -> list[str]:
+    """The lab's functions a trajectory (or one of its steps) calls."""
+    if spec["kind"] == "step":
+        return ["step"]
+    return list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
+
+
+def walk(spec: dict, ask: Callable[[dict, str], dict]) -> dict:
+    """Up to ``spec["steps"]`` steps, each asked for on its own from the θ's the previous one returned:
+    {"thetas": [...per step], "error"?, "returned"?, "shapes"?, "skipped"?, "changed"?} ("changed": the first
+    step's that changed an argument in place)."""
+    steps, thetas, changed = [], spec["thetas"], None
+    request = {"call": "step"} | {key: spec[key] for key in ("kind", "sigma", "X", "Y", "eta")}
     for _ in range(spec["steps"]):
-        tick()   # each step has its own limit: said before each, for a parent that watches the time
-        new, error, _, changed = call(one, [X, Y, thetas, eta], limit, lambda value: thetas_of(value, len(thetas)))
-        if changed and not seen and spec["kind"] == "step":
-            seen.update(function="step", argument=names[changed[0]], index=changed[0])
-        end = {"error": error} if error else {"returned": new} if isinstance(new, str) else new \
-            if isinstance(new, dict) else None
-        if end is not None:
-            return {"thetas": steps} | end | ({"changed": seen} if seen else {})
-        steps.append([theta.tolist() for theta in new])
-        thetas = new
-    return {"thetas": steps} | ({"changed": seen} if seen else {})
+        outcome = ask(request | {"thetas": thetas}, "step" if spec["kind"] == "step" else "chain")
+        changed = changed or outcome.get("changed")
+        if "thetas" not in outcome:
+            return {"thetas": steps} | outcome | ({"changed": changed} if changed else {})
+        steps.append(outcome["thetas"])
+        thetas = [{"array": theta} for theta in outcome["thetas"]]
+    return {"thetas": steps} | ({"changed": changed} if changed else {})
+
+
+def drive(task: dict, found: dict[str, str], ask: Callable[[dict, str], dict], ended: Collection[str] = ()) -> dict:
+    """Every call the task asks for, of the functions ``found``, each as one request to ``ask(request, group)``
+    (group: the function called, or "step" / "chain"), in :func:`call_order`: {"probes", "trajectories"}.
+
+    A function (or a whole step) that runs out of its time limit once, or is in ``ended`` (it ended an
+    earlier process running this task), is not called again: its later calls are {"skipped": name}, so a
+    hang costs one time limit, not one per call."""
+    stopped: set[str] = set()
+    probes = {}
+    for probe in call_order(task["probes"]):
+        name = probe["formula"]
+        if found.get(name) != "function":
+            continue
+        if name in stopped:
+            probes[str(probe["id"])] = {"skipped": name}
+            continue
+        probes[str(probe["id"])] = outcome = ask({"call": "probe", "formula": name, "args": probe["args"]}, name)
+        if stopped_by_limit(outcome.get("error")) or name in ended:
+            stopped.add(name)
+    trajectories = {}
+    for spec in task["trajectories"]:
+        needs = trajectory_needs(spec)
+        if not all(found.get(name) == "function" for name in needs):
+            continue
+        skip = next((name for name in needs + ["step"] if name in stopped), None)
+        trajectories[str(spec["id"])] = outcome = {"thetas": [], "skipped": skip} if skip else walk(spec, ask)
+        if stopped_by_limit(outcome.get("error")) or (not skip and "step" in ended):
+            stopped.add("step")
+    return {"probes": probes, "trajectories": trajectories}
+
 
 def find_functions(namespace: dict, names: dict[str, str],
                    wanted: tuple[str, ...] = ALL_FUNCTIONS) -> tuple[dict[str, Callable], dict[str, str]]:
@@ -382,54 +476,29 @@ def find_functions(namespace: dict, names: dict[str, str],
 
 def run_task(namespace: dict, task: dict, calling: Callable[[str], None] = lambda name: None,
              ended: dict[str, dict] | None = None) -> dict:
-    """Every call the task asks for, on the functions the namespace offers; plain data back.
-    ``calling(name)`` is told which function is about to run (for a message if the process must be stopped;
-    "step" for a whole step, the student's or the chain).
+    """Every call the task asks for, on the functions the namespace offers, made in this process (in
+    :func:`drive`'s order); plain data back. ``calling(name)`` is told which function is about to run (for a
+    message if the process must be stopped; "step" for a whole step, the student's or the chain).
 
-    A function (or a whole step) that runs out of its time limit once is not called again: its later calls
-    are {"skipped": name}, so a hang costs one time limit, not one per call. ``ended`` ({name: error}) names
-    those that ended an earlier process running this task (a hang only that process's parent could stop):
-    their first call is that error, without running it, and the rest are skipped."""
+    A function (or a whole step) that runs out of its time limit once is not called again (see
+    :func:`drive`). ``ended`` ({name: error}) names those that ended an earlier process running this task (a
+    hang only that process's parent could stop): their first call is that error, without running it, and
+    the rest are skipped."""
     fns, found = find_functions(namespace, task.get("functions", {}), tuple(task.get("names", ALL_FUNCTIONS)))
-    limit, stopped, ended = task.get("limit"), set(), ended or {}
-    probes = run_probes(fns, task["probes"], limit, stopped, calling, ended)
-    trajectories = {}
-    for spec in task["trajectories"]:
-        needs = ["step"] if spec["kind"] == "step" else list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
-        if not all(name in fns for name in needs):
-            continue
-        skip = next((name for name in needs + ["step"] if name in stopped), None)
-        if skip:
-            trajectories[str(spec["id"])] = {"thetas": [], "skipped": skip}
-            continue
-        trajectories[str(spec["id"])] = outcome = {"thetas": [], "error": ended["step"]} if "step" in ended \
-            else run_trajectory(fns, spec, limit, lambda: calling("step"))
-        if stopped_by_limit(outcome.get("error")) or "step" in ended:
-            stopped.add("step")
-    reads = {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
-    return {"found": found, "probes": probes, "trajectories": trajectories, "reads": reads}
+    limit, ended = task.get("limit"), ended or {}
 
-
-def run_probes(fns: dict[str, Callable], specs: list[dict], limit: float | None, stopped: set[str],
-               calling: Callable[[str], None], ended: dict[str, dict]) -> dict:
-    """Every single call of the task ({id: outcome}); a function that ran out of its limit (or is in
-    ``ended``) joins ``stopped``."""
-    names = {name: quietly(lambda: parameter_names(fn, name), limit, list(PARAMETERS.get(name, ())))
-             for name, fn in fns.items()}
-    probes = {}
-    for probe in specs:
-        name = probe["formula"]
-        if name not in fns:
-            continue
-        if name in stopped:
-            probes[str(probe["id"])] = {"skipped": name}
-            continue
+    def ask(request: dict, group: str) -> dict:
+        name = "step" if group == "chain" else group
+        if name in ended:
+            return {"error": ended[name], "seconds": 0.0} if request["call"] == "probe" else {"error": ended[name]}
         calling(name)
-        probes[str(probe["id"])] = outcome = {"error": ended[name], "seconds": 0.0} if name in ended else \
-            probe_result(fns[name], decode(probe["args"]), limit, names[name])
-        if stopped_by_limit(outcome.get("error")) or name in ended:
-            stopped.add(name)
-    return probes
+        return serve(fns, request, limit)
+    return {"found": found} | drive(task, found, ask, ended) | {"reads": reads_of(fns, limit)}
+
+
+def reads_of(fns: dict[str, Callable], limit: float | None) -> dict[str, list[str]]:
+    """The module-level arrays each function reads (see :func:`arrays_read`)."""
+    return {name: quietly(lambda: arrays_read(fn), limit, []) for name, fn in fns.items()}
 
 
 def arrays_read(fn: Callable) -> list[str]:

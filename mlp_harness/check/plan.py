@@ -25,6 +25,7 @@ previous step produced*, so step k is judged on its own, as mlp-compare does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -100,12 +101,45 @@ class Plan:
     trajectories: list[Trajectory]
     assignment: Assignment | None = None   # None: the lab's (lab1)
 
+    @cached_property
+    def ranks(self) -> list[int]:
+        """Each probe's place in the order of the calls (see :func:`call_ranks`), computed once."""
+        return call_ranks(self.probes)
+
     def task(self, functions: dict[str, str], limit: float | None) -> dict:
         """The worker's task (see :mod:`mlp_harness.check.execute`)."""
         names = {"names": list(self.assignment.functions)} if self.assignment else {}
         return names | {"functions": functions, "limit": limit,
-                "probes": [{"id": p.id, "formula": p.formula, "args": encode(list(p.args))} for p in self.probes],
+                "probes": [{"id": p.id, "formula": p.formula, "layer": p.layer, "rank": rank,
+                            "args": encode(list(p.args))} for p, rank in zip(self.probes, self.ranks)],
                 "trajectories": [t.spec() for t in self.trajectories]}
+
+
+def array_key(value: Array) -> tuple:
+    """An array's shape and float64 bytes: two arrays with one key hold the same numbers."""
+    array = np.asarray(value, dtype=np.float64)
+    return array.shape, array.tobytes()
+
+
+def call_ranks(probes: list[Probe]) -> list[int]:
+    """Each probe's rank: 0 when none of its inputs is another probe's autograd answer, else one more than the
+    highest rank of the probes whose answer it is given (δ⁽ᴸ⁾ is delta_l's input, a⁽ˡ⁾ is σ's answer and
+    delta_L's input, a batch's new θ is the next batch's input). Calls made in rank order never hand a process
+    an answer before the call that must compute it has answered, whatever the assignment's functions are (the
+    lab's order comes out: σ, δ⁽ᴸ⁾, δ⁽ˡ⁾ top-down, ∂J/∂θ, the updates). Inputs that are answers of each other
+    (a cycle, which no order can serve) stop after one round per probe."""
+    producers: dict[tuple, list[int]] = {}
+    for i, probe in enumerate(probes):
+        producers.setdefault(array_key(probe.expected), []).append(i)
+    given = [{j for arg in probe.args if isinstance(arg, np.ndarray) for j in producers.get(array_key(arg), ())
+              if j != i} for i, probe in enumerate(probes)]
+    ranks = [0] * len(probes)
+    for _ in probes:
+        new = [max((ranks[j] + 1 for j in sources), default=0) for sources in given]
+        if new == ranks:
+            break
+        ranks = new
+    return ranks
 
 
 def make_plan(cases: list[Case], assignment: Assignment) -> Plan:

@@ -103,12 +103,18 @@ def verdict_line(result: CheckResult, lang: str) -> str:
     return line + tail + (tr_n(lang, "check_verdict_missing", len(missing), names=", ".join(missing)) if missing else "")
 
 
+def uses_line(result: CheckResult) -> str:
+    """'uses torch: …' — a module that computes gradients, named; the verdict stays the numbers'."""
+    return tr(result.lang, "check_uses", names=", ".join(result.uses))
+
+
 def render_text(result: CheckResult, width: int | None = None) -> str:
     lang, width = result.lang, terminal_width(width)
     lines = [f"mlp-check: {printable(result.file)}"] if result.file else []
     if result.bad_input:
         return "\n".join(lines + [result.error])
     lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []
+    lines += [uses_line(result)] if result.uses else []
     lines += [f"  {c['message']}" for c in result.cells if c["message"] != result.error]
     pad = max((len(formula_of(f, lang)) for f in result.formulas.values()), default=0)
     for f in result.shown.values():
@@ -157,6 +163,7 @@ def batch_line(result: CheckResult) -> str:
     items = [result.error] if result.error else []
     if result.formulas and not result.bad_input:   # (a file that did not run at all has no functions to list)
         items += wrong + missing_items(result)
+    items += [tr(result.lang, "check_uses_short", names=", ".join(result.uses))] if result.uses else []
     detail = without_file("; ".join(items), result.file)
     score = f"{result.score:g}/{result.max_score:g}"
     return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))   # a file may be named anything
@@ -184,6 +191,7 @@ def render_html(result: CheckResult) -> str:
                     f"</code></td>{formula}<td style='text-align:left'>"
                     f"{'<br>'.join(details) or esc(f.message)}</td></tr>")
     error = f"<p style='color:#cf222e'>{esc(result.error)}</p>" if result.error else ""
+    error += f"<p>{esc(uses_line(result))}</p>" if result.uses else ""
     formula = f"<th>{esc(tr(lang, 'check_col_formula'))}</th>" if level != "verdict" else ""
     return (f"{error}<table><tr><th></th><th>{esc(tr(lang, 'check_col_function'))}</th>"
             f"{formula}<th>{esc(tr(lang, 'check_col_result'))}</th></tr>"
@@ -249,6 +257,7 @@ def gradescope_json(result: CheckResult, visibility: str = VISIBILITIES[0]) -> d
     earned, stood = result.points, result.rubric.stood_in(result.formulas)
     tests = [gradescope_test(result, name, earned[name], name in stood, visibility) for name in result.rubric.points]
     notes = [result.error] if result.error else []
+    notes += [uses_line(result)] if result.uses else []
     notes += [c["message"] for c in result.cells if c["message"] != result.error]
     output = "\n\n".join(md_escape(note) for note in notes) or md_escape(verdict_line(result, result.lang))
     return {"score": result.score, "max_score": result.max_score, "output": output, "output_format": "md",
@@ -260,7 +269,7 @@ def inert(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses"]   # the lab's
+CSV_COLUMNS = ["file", "ok", "score", "max_score", "error"] + list(ALL_FUNCTIONS) + ["diagnoses", "uses"]   # the lab's
 
 
 def csv_text(results: list[CheckResult]) -> str:
@@ -269,10 +278,10 @@ def csv_text(results: list[CheckResult]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     functions = list(results[0].rubric.points) if results else list(ALL_FUNCTIONS)   # the assignment's
-    writer.writerow(CSV_COLUMNS[:5] + functions + CSV_COLUMNS[-1:])
+    writer.writerow(CSV_COLUMNS[:5] + functions + CSV_COLUMNS[-2:])
     for r in results:
         statuses = [r.formulas[n].status if n in r.formulas else "" for n in functions]
         diagnoses = "; ".join(f"{n}={f.mistake}" for n, f in r.formulas.items() if f.mistake)
         writer.writerow([inert(r.file), int(r.full_marks), r.score, r.max_score, inert(r.error or "")]
-                        + statuses + [diagnoses])
+                        + statuses + [diagnoses, " ".join(r.uses)])
     return out.getvalue()

@@ -4,6 +4,7 @@ JSON layout (a contract other tools read; the names stay)::
 
     {"ok": bool, "score": number, "max_score": number, "file": str | null, "error": str | null,
      "feedback": "full" | "hint" | "verdict",
+     "uses": ["torch", ...],
      "formulas": {NAME: {"status": "pass" | "fail" | "missing" | "error", "points": number,
                          "max_abs_diff": float | null, "first_mismatch": {...} | null, "diagnosis": str | null,
                          "message": str, ...}},
@@ -34,7 +35,7 @@ from ..i18n import tr
 from ..verify.files import json_number
 from .feedback import shown
 from .rubric import DEFAULT_RUBRIC, Rubric, whole
-from .verdict import FormulaResult, message_text, where_text
+from .verdict import FormulaResult, limit_text, message_text, where_text
 
 #: exit codes of mlp-check
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -69,6 +70,7 @@ class CheckResult:
     #                                                             of its arity (see :func:`missing_hint`)
     assignment: object = None                 # the Assignment checked (mlp_harness.check.assignment); None: lab1
     feedback: str = "full"                    # how much the texts reveal (see mlp_harness.check.feedback)
+    uses: list[str] = field(default_factory=list)   # the modules of submission.FLAGGED it imports
 
     @property
     def ok(self) -> bool:
@@ -117,7 +119,7 @@ class CheckResult:
                       "formulas": {name: f.to_json() | {"points": points[name]} | (
                           {"same_arity": self.hints[name]} if name in self.hints else {})
                           for name, f in self.shown.items()},
-                      "cells": self.cells})
+                      "cells": self.cells, "uses": self.uses})
 
     def text(self, width: int | None = None) -> str:
         from .report import render_text
@@ -158,6 +160,8 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
             inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
             message = tr(lang, "check_cell_error", where=where, type=error.get("type"),
                          message=message_text(error, lang), at=where_text(inside, lang))
+            limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
+            message += f" — {limit}" if limit else ""
         problems.append({"number": cell["number"], "status": cell["status"], "message": message})
         if fatal is None and cell["status"] in ("syntax_error", "timeout"):
             fatal = message

@@ -145,15 +145,48 @@ def without_numbers(text: str) -> str:
     return DECIMAL.sub("…", text)
 
 
+def size_text(size: int) -> str:
+    """4 GB, 64 MB: a limit in bytes as the options give it."""
+    return f"{size / (1 << 30):g} GB" if size >= 1 << 30 else f"{size / (1 << 20):g} MB"
+
+
+def limit_text(resource: dict, lang: str) -> str:
+    """The resource limit an error came from: 'used more than 4 GB of memory, the limit (--memory)'."""
+    kind, value = next(iter(resource.items()), (None, None))
+    if type(value) is not int or kind not in ("memory", "file_size", "cpu_seconds", "processes"):
+        return ""   # no limit of the worker's (the data comes from the submission's process)
+    fields = {"memory": {"size": size_text(value)}, "file_size": {"size": size_text(value)},
+              "cpu_seconds": {"seconds": value}, "processes": {"count": value}}[kind]
+    return tr(lang, f"check_limit_{kind}", **fields)
+
+
+def ended_text(error: dict, lang: str, numbers: bool = True) -> str:
+    """A call during which the process running it ended: the limit it hit, or its signal or exit code (and
+    the last line it wrote to stderr, its decimal numbers left out with ``numbers=False``)."""
+    ended = error["ended"]
+    if ended.get("code") is None:
+        return tr(lang, "check_no_worker")
+    if isinstance(error.get("resource"), dict) and limit_text(error["resource"], lang):
+        return limit_text(error["resource"], lang)
+    how = tr(lang, "check_signal", name=ended["signal"]) if ended.get("signal") else \
+        tr(lang, "check_exit_code", code=ended["code"])
+    detail = error["message"] if numbers else without_numbers(error["message"])
+    return tr(lang, "check_process_ended", how=how, detail=detail).strip()
+
+
 def error_text(error: dict, lang: str, numbers: bool = True) -> str:
     """An error of the submission's as one line; ``numbers=False`` leaves out the decimal numbers of its
     message (see :func:`without_numbers`)."""
     if is_timeout(error):
         return (tr(lang, "check_alarm", seconds=error["early"], limit=error["limit"]) if error.get("early") is not None
                 else tr(lang, "check_timeout", limit=error["limit"]))
+    if isinstance(error.get("ended"), dict):
+        return ended_text(error, lang, numbers)
     message = message_text(error, lang)
     message = message if numbers else without_numbers(message)
-    return f"{error['type']}: {message}{where_text(error.get('where'), lang)}"
+    text = f"{error['type']}: {message}{where_text(error.get('where'), lang)}"
+    limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
+    return f"{text} — {limit}" if limit else text
 
 
 def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> Finding:
@@ -278,6 +311,14 @@ def not_implemented(formula: str, errors: list[dict | None], lang: str) -> Formu
     return FormulaResult(formula, "missing", message, pending=True)
 
 
+def first_failed(findings: list[Finding], outcomes: list[dict]) -> Finding | None:
+    """The first call that did not pass — one that ran before a skipped one: the calls are made in their
+    answers' order (a δ⁽ˡ⁾ from the top layer down), so the time-out that skipped the rest may come later
+    in the plan's order than a call it skipped."""
+    failed = [(f, o) for f, o in zip(findings, outcomes) if f.status != "pass"]
+    return next((f for f, o in failed if "skipped" not in o), failed[0][0] if failed else None)
+
+
 def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str, lang: str,
                   reads: list[str] = ()) -> FormulaResult:
     """Every call of one of the lab's functions; the verdict on the function."""
@@ -291,7 +332,7 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
         return blank
     findings = [judge_probe(p, outcomes[str(p.id)], lang) for p in probes]
     largest = verdict_diff(findings)
-    bad = next((f for f in findings if f.status != "pass"), None)
+    bad = first_failed(findings, [outcomes[str(p.id)] for p in probes])
     changed, warning = changed_in_place(formula, probes, outcomes, lang)
     if bad is None and changed is None:
         return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes),

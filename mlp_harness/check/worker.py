@@ -1,15 +1,20 @@
-"""The process a submission runs in: its cells in order, then the calls a task asks for; data out, to a file.
+"""The process a submission runs in: its cells in order, then one call per request from the parent.
 
-``python -m mlp_harness.check.worker SUBMISSION TASK.json OUT.json`` — started
-by :mod:`mlp_harness.check.isolate`, which owns the time limit of the whole
-process. Here each cell has the per-call limit too, so one hanging cell is
+``python -c BOOT SUBMISSION FD_IN FD_OUT SETTINGS`` — started by
+:mod:`mlp_harness.check.isolate`, which owns the protocol and the deadlines:
+the worker says which cell it starts ({"at": {"cell": n}}), then what the
+cells left ({"ready": {"cells", "found", "defined", "reads"}}), then answers
+each request ({"call": "probe" | "step", "id": ..., ...}) with {"result": ..., "id": ...} until
+{"call": "done"} or the end of its input. It is never given the task, only one
+call's inputs at a time (see :mod:`mlp_harness.check.isolate` for why that
+keeps autograd's answers out of it), and it runs under resource limits
+(:mod:`mlp_harness.check.limits`). Each cell has the per-call limit too, so one hanging cell is
 interrupted and the cells after it still run, as Jupyter would after an
 interrupt. The student's prints are kept (the first 20,000 characters) rather
 than shown, plots go to matplotlib's non-interactive backend, ``input()`` reads
 an empty line, ``get_ipython()`` (a notebook exported as a script) does
 nothing, and nothing the student's code does (an exception, ``sys.exit()``)
-stops the worker before it writes its result. This isolates crashes and hangs; it is not a security
-sandbox.
+stops the worker before it answers.
 
 The submission runs as ``python submission.py`` would run it: in a real
 ``__main__`` module (pickle and multiprocessing find its functions and classes
@@ -18,7 +23,7 @@ but only once every module the worker needs is loaded, so a ``json.py`` or
 ``numpy.py`` beside it never stands in for one of them. What it does to the
 process is survived: ``sys.stdout.close()``, a KeyboardInterrupt, a SIGALRM of
 its own between calls, an ``os.fork()`` (only the process that started as the
-worker writes the result).
+worker answers).
 """
 from __future__ import annotations
 
@@ -33,8 +38,10 @@ import warnings
 from manual_mlp.validation import InputError
 
 from . import forked
-from .execute import error_data, is_timeout, isolated, run_task, stops_the_check, time_limit
-from .submission import Cell, read_submission
+from .execute import (ALL_FUNCTIONS, LIMITS, error_data, find_functions, is_timeout, isolated, reads_of, run_task, serve,
+                      stops_the_check, time_limit)
+from .limits import apply as apply_limits
+from .submission import Cell, read_submission, uses_of
 
 OUTPUT_LIMIT = 20_000
 #: the submission's own functions reported at most (for the hint toward --name)
@@ -150,7 +157,7 @@ def run_submission(path: str, task: dict, progress_path: str | None = None, name
         reports.append(run_cell(cell, namespace, task.get("limit")))
     defined = defined_functions(namespace, {cell.filename for cell in cells})
     calling = lambda name: progress(progress_path, function=name)  # noqa: E731
-    return {"cells": reports, "task": run_task(namespace, task, calling), "defined": defined}
+    return {"cells": reports, "task": run_task(namespace, task, calling), "defined": defined, "uses": uses_of(cells)}
 
 
 def settle(submission: str) -> CappedOutput:
@@ -168,29 +175,73 @@ def settle(submission: str) -> CappedOutput:
     return captured
 
 
-def write_result(out_path: str, result: dict) -> None:
-    with open(out_path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump(result, f)
-    os.replace(out_path + ".tmp", out_path)
+class Channel:
+    """The worker's side of the pipes to the parent: a request in, a message out, one JSON line each. Only the
+    process that started as the worker sends (a fork of the submission's is silent)."""
+
+    def __init__(self, fd_in: int, fd_out: int):
+        self.requests = os.fdopen(fd_in, "rb")
+        self.fd_out = fd_out
+
+    def send(self, message: dict) -> None:
+        if os.getpid() != WORKER_PID:
+            return
+        data = (json.dumps(message) + "\n").encode("utf-8")
+        while data:
+            data = data[os.write(self.fd_out, data):]
+
+    def request(self) -> dict | None:
+        line = self.requests.readline()
+        return json.loads(line) if line else None
+
+
+def wanted(settings: dict) -> tuple[str, ...]:
+    """The assignment's functions the parent asks for (the lab's by default)."""
+    return tuple(settings.get("names") or ALL_FUNCTIONS)
+
+
+def ready_data(namespace: dict, cells: list[Cell], reports: list[dict], settings: dict, limit) -> dict:
+    """What the parent needs once the cells ran: their reports, the lab's functions found, the submission's
+    own functions (for the hint toward --name) and the notebook arrays each lab function reads."""
+    fns, found = find_functions(namespace, settings.get("functions", {}), wanted(settings))
+    return {"cells": reports, "found": found, "defined": defined_functions(namespace, {c.filename for c in cells}),
+            "reads": reads_of(fns, limit), "uses": uses_of(cells)}
+
+
+def serve_requests(channel: Channel, submission: str, namespace: dict, settings: dict) -> None:
+    """The cells in order (the parent told which is running), then one call per request, until the parent
+    says it is done."""
+    limit = settings.get("limit")
+    cells, reports = read_submission(submission), []
+    for cell in cells:
+        channel.send({"at": {"cell": None if cell.filename.endswith(".py") else cell.number}})
+        reports.append(run_cell(cell, namespace, limit))
+    if os.getpid() != WORKER_PID:   # a fork of the submission's ends here: it answers nothing
+        os._exit(0)
+    channel.send({"ready": ready_data(namespace, cells, reports, settings, limit)})
+    fns, _ = find_functions(namespace, settings.get("functions", {}), wanted(settings))
+    while (request := channel.request()) is not None and request.get("call") != "done":
+        channel.send({"result": serve(fns, request, limit), "id": request.get("id")})
+        del request   # this call's inputs go before the next call's arrive
 
 
 def main(argv: list[str]) -> int:
+    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits", "threads"} (see
+    :func:`mlp_harness.check.limits.apply`; the threads are the parent's, in the environment)."""
     global WORKER_PID
-    submission, task_path, out_path = argv
+    submission, fd_in, fd_out, settings = argv
     WORKER_PID = os.getpid()
-    with open(task_path, encoding="utf-8") as f:
-        task = json.load(f)
-    captured = settle(submission)
+    settings = json.loads(settings)
+    channel = Channel(int(fd_in), int(fd_out))
+    settle(submission)
     try:
-        result = run_submission(submission, task, out_path + ".progress", main_module(submission).__dict__)
+        LIMITS.update(apply_limits(settings.get("limits") or {}))
+        serve_requests(channel, submission, main_module(submission).__dict__, settings)
     except InputError as exc:   # the file went away or changed since the parent read it
-        result = {"worker_error": str(exc)}
+        channel.send({"worker_error": str(exc)})
     except BaseException as exc:   # noqa: BLE001 — reported to the parent as the worker's own failure
-        error = error_data(exc, task.get("limit"))
-        result = {"worker_error": f"{error['type']}: {error['message']}"}
-    result["output"] = captured.text()
-    if os.getpid() == WORKER_PID:   # a fork of the submission's ends here, silently
-        write_result(out_path, result)
+        error = error_data(exc, settings.get("limit"))
+        channel.send({"worker_error": f"{error['type']}: {error['message']}"})
     os._exit(0)   # the student's threads, atexit hooks or open figures must not keep the process alive
 
 

@@ -28,9 +28,11 @@ from ..check.assignment import describe, listing, load_assignment
 from ..check.feedback import LEVELS
 from ..check.report import VISIBILITIES, batch_line, csv_text, gradescope_json
 from ..check.result import EXIT_FAIL, EXIT_OK, CheckResult
+from ..check.limits import DEFAULT as DEFAULT_LIMITS, GB, Limits
 from ..check.rubric import load_rubric
 from ..check.summary import summarize
 from ..check.summary_page import summary_text
+from ..check.sandbox import require as require_sandbox
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
 from ..i18n import tr
 from ..train.progress import ProgressBar
@@ -50,6 +52,11 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p.add_argument("--describe", action="store_true", help=tr(lang, "help_describe"))
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
                    help=tr(lang, "help_timeout", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
+    p.add_argument("--memory", type=float, default=DEFAULT_LIMITS.memory / GB, metavar="GB",
+                   help=tr(lang, "help_memory", default=f"{DEFAULT_LIMITS.memory / GB:g}"))
+    p.add_argument("--cpu-seconds", type=int, default=DEFAULT_LIMITS.cpu_seconds, metavar=seconds,
+                   help=tr(lang, "help_cpu_seconds", default=DEFAULT_LIMITS.cpu_seconds))
+    p.add_argument("--sandbox", action="store_true", help=tr(lang, "help_sandbox"))
     p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
     p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
     p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
@@ -123,6 +130,10 @@ def describe_only(args) -> int | None:
     return None
 
 
+def limits_of(args) -> Limits:
+    return Limits(memory=int(args.memory * GB), cpu_seconds=args.cpu_seconds)
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
     done = describe_only(args)
@@ -135,6 +146,10 @@ def _main(argv: list[str] | None = None) -> int:
         raise InputError(f"--timeout must be a number of seconds from 0.01 to 3600, got {args.timeout:g}")
     if args.width is not None and args.width < 40:
         raise InputError(f"--width must be at least 40 columns, got {args.width}")
+    if not 0.25 <= args.memory <= 4096:
+        raise InputError(f"--memory must be a number of GB from 0.25 to 4096, got {args.memory:g}")
+    if not 1 <= args.cpu_seconds <= 86400:
+        raise InputError(f"--cpu-seconds must be a whole number of seconds from 1 to 86400, got {args.cpu_seconds}")
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
     if args.gradescope and len(args.files) > 1:
@@ -144,11 +159,16 @@ def _main(argv: list[str] | None = None) -> int:
     if args.summary:
         summary_kind(args.summary)
     outputs = check_paths(args)
+    if args.sandbox:
+        require_sandbox()
     rubric = load_rubric(args.rubric, assignment.names) if args.rubric else None
     bar = ProgressBar(len(args.files), lang=args.lang) if len(args.files) > 1 else None
+    if bar:
+        bar.update(0)   # its clock starts with the run: the first file's time counts toward the ETA
     results = check_files(args.files, lang=args.lang, names=names, timeout=args.timeout, jobs=args.jobs,
                           on_done=bar.update if bar else None, rubric=rubric, assignment=assignment,
-                          feedback=args.feedback)
+                          feedback=args.feedback, limits=limits_of(args),
+                          sandbox=args.sandbox)
     if bar:
         bar.clear()
     if len(results) == 1 and results[0].bad_input:   # nothing to check: bad input, one line on stderr

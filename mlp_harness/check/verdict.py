@@ -22,7 +22,7 @@ from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta,
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
-from .mistakes import compute_or_none, mistakes_for
+from .mistakes import compute_or_none, failure_kind, failure_or_none, mistakes_for
 from .plan import Probe
 
 Array = np.ndarray
@@ -203,13 +203,17 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
 
 
 def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
-    """The function did what the mistake computes on every call — the same numbers, or a shape error where
-    the mistake's formula does not fit the shapes — and that differs from the right answer somewhere."""
+    """The function did what the mistake computes on every call — the same numbers, or the same kind of shape
+    error (a product of matrices, an entry-by-entry operation) where the mistake's formula does not fit the
+    shapes — and that differs from the right answer somewhere: a mistake is never named on shape errors of
+    another kind, which some other slip (a θ read from the notebook, say) gives equally."""
     shown = False
     for probe in probes:
         outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args)
-        if wrong is None:   # the mistake cannot be computed here: the function must have failed on the shapes too
-            if (outcome.get("error") or {}).get("type") != "ValueError":
+        if wrong is None:   # the mistake cannot be computed here: the function must have failed the same way
+            error = outcome.get("error") or {}
+            if error.get("type") != "ValueError" or \
+                    failure_kind(error.get("message", "")) != failure_or_none(mistake, probe.args):
                 return False
             shown = True
             continue
@@ -240,10 +244,17 @@ def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
 def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
              reads: list[str] = ()) -> tuple[str | None, str | None]:
     """(mistake name, the mistake in plain words) for a failed formula, or (None, None). ``reads`` names the
-    notebook's arrays the function reads instead of its parameters."""
-    for mistake in mistakes_for(probes[0].signature if probes else formula):
-        if behaves_like(mistake, probes, outcomes):
-            return mistake.name, mistake.describe(lang)
+    notebook's arrays the function reads instead of its parameters: that comes first, as it explains any
+    shape error or number. A catalogue mistake is named only when no other fits equally; when several give
+    exactly what the function gave, all are named as possible."""
+    if reads:
+        return plain("global_variable", lang, names=", ".join(reads))
+    fitting = [m for m in mistakes_for(probes[0].signature if probes else formula) if behaves_like(m, probes, outcomes)]
+    if len(fitting) == 1:
+        return fitting[0].name, fitting[0].describe(lang)
+    if fitting:
+        return " / ".join(m.name for m in fitting), tr(lang, "check_diagnosis_either_call", options="; ".join(
+            m.describe(lang) for m in fitting))
     if single_precision(probes, outcomes):
         return plain("single_precision", lang)
     for probe in probes:
@@ -260,8 +271,6 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         if outcome.get("shape") and len(outcome["shape"]) == 2 and probe.expected.shape[1:] == (1,) and \
                 tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:
             return plain("broadcast", lang)
-    if reads:
-        return plain("global_variable", lang, names=", ".join(reads))
     return None, None
 
 

@@ -1,0 +1,84 @@
+"""A diagnosis is given only when nothing else fits equally.
+
+For each entry of the lab's mistake catalogue (:mod:`mlp_harness.check.mistakes`) a tiny hand-in makes a
+*nearby but different* mistake — the same function, a slip that is not the entry's formula — and must not be
+given that entry's name; the entry's own hand-in still is, so each pair shows the test can tell them apart.
+The calls are made in this process, as the worker makes them, on the lab's plan (autograd's inputs).
+"""
+import numpy as np
+import pytest
+
+from mlp_harness.check.api import lab_plan
+from mlp_harness.check.execute import run_task
+from mlp_harness.check.mistakes import MISTAKES
+from mlp_harness.check.verdict import judge_formula
+
+#: the lab's functions, their parameters (as the notebook writes them) and the signature each stands for
+PARAMETERS = {"sigmoid": "z", "delta_L": "aL, Y", "delta_l": "delta_next, theta_next, al",
+              "gradient": "delta, a_prev", "optimize": "theta, gradient, eta"}
+SIGNATURES = {"sigmoid": "sigmoid", "delta_L_sigmoid_half_sse": "delta_L", "delta_l_sigmoid": "delta_l",
+              "gradient": "gradient", "sgd_update": "optimize"}
+SIG = "(1 / (1 + np.exp(-{0})))"
+
+#: (catalogue entry, function, the entry's own hand-in, a nearby different one)
+PAIRS = [
+    ("exp_sign", "sigmoid", "1 / (1 + np.exp(z))", "1 / (1 - np.exp(-z))"),
+    ("returns_derivative", "sigmoid", f"{SIG.format('z')} * (1 - {SIG.format('z')})",
+     f"{SIG.format('z')} * (1 + {SIG.format('z')})"),
+    ("missing_reciprocal", "sigmoid", "1 + np.exp(-z)", "1 - np.exp(-z)"),
+    ("tanh_for_sigmoid", "sigmoid", "np.tanh(z)", "np.tanh(z / 2)"),
+    ("residual_sign", "delta_L", "(Y - aL) * aL * (1 - aL)", "(Y - aL) * (1 - aL)"),
+    ("half_dropped", "delta_L", "2 * (aL - Y) * aL * (1 - aL)", "2 * (aL - Y) * (1 - aL)"),
+    ("no_sigma_prime", "delta_L", "aL - Y", "(aL - Y) * aL"),
+    ("sigma_prime_of_a", "delta_L", f"(aL - Y) * {SIG.format('aL')} * (1 - {SIG.format('aL')})",
+     f"(aL - Y) * {SIG.format('aL')}"),
+    # divides by the output's width: the lab's is 1, so only the seeded networks tell it from the batch's mean
+    ("mean_instead_of_sum", "delta_L", "(aL - Y) * aL * (1 - aL) / aL.shape[0]",
+     "(aL - Y) * aL * (1 - aL) / aL.shape[1]"),
+    ("loss_instead_of_delta", "delta_L", "0.5 * (Y - aL) ** 2", "(Y - aL) ** 2"),
+    ("hidden_no_sigma_prime", "delta_l", "delta_next @ theta_next", "(delta_next @ theta_next) * al"),
+    ("sigma_prime_of_a", "delta_l", f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - {SIG.format('al')})",
+     f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - al)"),
+    # issue 20's: the notebook's θ⁽²⁾ read with @ fails on every seeded network as a product of matrices, never
+    # as the entry-by-entry product fails
+    ("elementwise_product", "delta_l", "(delta_next * theta_next) * al * (1 - al)",
+     "(delta_next @ theta2) * al * (1 - al)"),
+    ("theta_transposed", "delta_l", "(delta_next @ theta_next.T) * al * (1 - al)", "delta_next @ theta_next.T"),
+    ("transposed_gradient", "gradient", "a_prev.T @ delta", "a_prev.T @ delta / delta.shape[0]"),
+    ("missing_transpose", "gradient", "(a_prev.T @ delta).reshape(delta.shape[1], a_prev.shape[1])",
+     "delta @ a_prev"),
+    ("mean_instead_of_sum", "gradient", "delta.T @ a_prev / delta.shape[0]", "delta.T @ a_prev / a_prev.shape[1]"),
+    ("sign_flipped", "optimize", "theta + eta * gradient", "theta + gradient"),
+    ("eta_ignored", "optimize", "theta - gradient", "theta - 0.5 * gradient"),
+    ("eta_fixed", "optimize", "theta - 0.1 * gradient", "theta - 0.1 * eta * gradient"),
+    ("returns_change", "optimize", "-eta * gradient", "eta * gradient"),
+]
+
+
+def hand_in(function: str, body: str):
+    """``def function(...): return body`` in a namespace of its own, with the notebook's θ⁽²⁾ beside it."""
+    space = {"np": np, "theta2": np.array([[0.7, -0.1, 0.2]])}
+    exec(f"def {function}({PARAMETERS[function]}):\n    return {body}\n", space)
+    return space[function]
+
+
+def diagnosis(function: str, body: str):
+    """The verdict on one hand-in, from its calls alone (no whole steps)."""
+    plan = lab_plan()
+    probes = [p for p in plan.probes if p.formula == function]
+    task = plan.task({}, 5.0) | {"probes": [s for s in plan.task({}, 5.0)["probes"] if s["formula"] == function],
+                                 "trajectories": []}
+    raw = run_task({function: hand_in(function, body)}, task)
+    return judge_formula(function, probes, raw["probes"], raw["found"][function], "pt", raw["reads"][function])
+
+
+def test_every_lab_entry_has_a_pair():
+    lab = {(m.name, SIGNATURES[m.formula]) for m in MISTAKES if m.formula in SIGNATURES}
+    assert lab == {(name, function) for name, function, _, _ in PAIRS}
+
+
+@pytest.mark.parametrize("name, function, own, nearby", PAIRS, ids=[f"{p[1]}-{p[0]}" for p in PAIRS])
+def test_an_entry_is_not_given_to_a_nearby_mistake(name, function, own, nearby):
+    assert diagnosis(function, own).mistake == name
+    near = diagnosis(function, nearby)
+    assert near.status != "pass" and name not in (near.mistake or "").split(" / ")

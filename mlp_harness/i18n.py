@@ -119,6 +119,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_col_result": "result",
         "check_chain_broken_many": "{message} — expected, since {names} already failed on their own",
         "check_cell": "code cell {cell}",
+        "check_kernel_cell": "your cell",
         "check_line": "line {line}",
         "check_in": "in {function}",
         "check_timeout": "did not return within {limit:g} s",
@@ -186,6 +187,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (or another function of math) takes one number; np.exp works on "
                                  "whole arrays",
         "mistake_endless_loop": "it does not return: an endless loop?",
+        "mistake_shape_mismatch": "the shapes do not fit: {shapes}",
+        "check_shape_of": "{symbol} is {shape} = {actual}",
+        "check_shapes_needed": "{given}; {wanted}: {formula}",
         "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
                                        "product (@) belongs; the two agree only when layer l+1 has one unit, as "
                                        "in the lab",
@@ -676,6 +680,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_col_result": "resultado",
         "check_chain_broken_many": "{message} — esperado, pois {names} já falharam sozinhas",
         "check_cell": "célula de código {cell}",
+        "check_kernel_cell": "a sua célula",
         "check_line": "linha {line}",
         "check_in": "em {function}",
         "check_timeout": "não retornou em {limit:g} s",
@@ -744,6 +749,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (ou outra função de math) recebe um só número; np.exp funciona em "
                                  "arrays inteiros",
         "mistake_endless_loop": "não retorna: um laço infinito?",
+        "mistake_shape_mismatch": "as formas não se encaixam: {shapes}",
+        "check_shape_of": "{symbol} é {shape} = {actual}",
+        "check_shapes_needed": "{given}; {wanted}: {formula}",
         "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ são multiplicados elemento a elemento (*) onde cabe o "
                                        "produto de matrizes (@); os dois só coincidem quando a camada l+1 tem "
                                        "uma unidade, como no lab",

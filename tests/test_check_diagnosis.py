@@ -5,6 +5,9 @@ For each entry of the lab's mistake catalogue (:mod:`mlp_harness.check.mistakes`
 given that entry's name; the entry's own hand-in still is, so each pair shows the test can tell them apart.
 The calls are made in this process, as the worker makes them, on the lab's plan (autograd's inputs).
 """
+import os
+import tempfile
+
 import numpy as np
 import pytest
 
@@ -55,20 +58,20 @@ PAIRS = [
 ]
 
 
-def hand_in(function: str, body: str):
+def hand_in(function: str, body: str, filename: str = "<hand-in>"):
     """``def function(...): return body`` in a namespace of its own, with the notebook's θ⁽²⁾ beside it."""
     space = {"np": np, "theta2": np.array([[0.7, -0.1, 0.2]])}
-    exec(f"def {function}({PARAMETERS[function]}):\n    return {body}\n", space)
+    exec(compile(f"def {function}({PARAMETERS[function]}):\n    return {body}\n", filename, "exec"), space)
     return space[function]
 
 
-def diagnosis(function: str, body: str):
+def diagnosis(function: str, body: str, filename: str = "<hand-in>"):
     """The verdict on one hand-in, from its calls alone (no whole steps)."""
     plan = lab_plan()
     probes = [p for p in plan.probes if p.formula == function]
     task = plan.task({}, 5.0) | {"probes": [s for s in plan.task({}, 5.0)["probes"] if s["formula"] == function],
                                  "trajectories": []}
-    raw = run_task({function: hand_in(function, body)}, task)
+    raw = run_task({function: hand_in(function, body, filename)}, task)
     return judge_formula(function, probes, raw["probes"], raw["found"][function], "pt", raw["reads"][function])
 
 
@@ -82,3 +85,32 @@ def test_an_entry_is_not_given_to_a_nearby_mistake(name, function, own, nearby):
     assert diagnosis(function, own).mistake == name
     near = diagnosis(function, nearby)
     assert near.status != "pass" and name not in (near.mistake or "").split(" / ")
+
+
+# --- shape errors: which shapes met, what the formula needs, and where in the student's own cell ---------------
+
+@pytest.mark.parametrize("body", ["delta @ a_prev", "delta * a_prev", "np.mean(delta.T @ a_prev)"],
+                         ids=["transpose-forgotten", "entry-by-entry", "scalar"])
+def test_a_shape_error_names_the_shapes_and_the_formula(body):
+    f = diagnosis("gradient", body)
+    assert f.status != "pass" and f.mistake == "shape_mismatch"
+    # the lab's first call: δ⁽¹⁾ is (2, 3) and X is (2, 2), so ∂J/∂θ⁽¹⁾ must be (3, 2)
+    assert "δ⁽¹⁾ é (N, n₁) = (2, 3), X é (N, n₀) = (2, 2); ∂J/∂θ⁽¹⁾ é (n₁, n₀) = (3, 2)" in f.diagnosis
+    assert "δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾" in f.diagnosis
+
+
+def test_a_shape_error_of_a_later_layer_names_that_layer():
+    # right on the lab, where θ⁽²⁾ is (1, 3) and the product with δ⁽²⁾ (N, 1) fits either way round
+    f = diagnosis("delta_l", "(delta_next @ theta_next.T.T.T) * al * (1 - al)")
+    assert f.mistake == "theta_transposed"   # a catalogue entry fits: it is named, not the shapes
+    f = diagnosis("delta_l", "(theta_next @ delta_next) * al * (1 - al)")
+    assert f.mistake == "shape_mismatch"
+    assert "δ⁽²⁾ é (N, n₂) = (2, 1), θ⁽²⁾ é (n₂, n₁) = (1, 3), a⁽¹⁾ é (N, n₁) = (2, 3); δ⁽¹⁾ é (N, n₁) = (2, 3)" \
+        in f.diagnosis
+
+
+def test_an_error_in_a_notebook_cell_is_placed_in_the_cell_not_a_temporary_file():
+    kernel_file = os.path.join(tempfile.gettempdir(), "ipykernel_4242", "806922853.py")   # IPython's name for a cell
+    f = diagnosis("gradient", "delta @ a_prev", kernel_file)
+    assert "(a sua célula, linha 2, em gradient)" in f.message
+    assert "806922853" not in f.message and "ipykernel" not in f.message

@@ -21,6 +21,7 @@ Task layout (all arrays as nested lists)::
 """
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -124,6 +125,11 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+#: the code file name IPython gives a cell: ipykernel's temporary '/tmp/ipykernel_4242/806922853.py', older
+#: IPython's '<ipython-input-5-…>'
+KERNEL_CELL = re.compile(r"ipykernel_\d+[/\\]\d+\.py$|^<ipython-input-")
+
+
 def where(tb) -> dict | None:
     """{"cell": 12 or None, "file": …, "line": 3, "function": …} of the innermost frame in the submission's code."""
     frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<cell ") or
@@ -132,8 +138,10 @@ def where(tb) -> dict | None:
         return None
     frame = frames[-1]
     cell = int(frame.filename[6:-1]) if frame.filename.startswith("<cell ") else None
-    return {"cell": cell, "file": None if cell else frame.filename.rsplit("/", 1)[-1], "line": frame.lineno,
-            "function": None if frame.name == "<module>" else frame.name}
+    kernel = bool(KERNEL_CELL.search(frame.filename))   # a cell of the notebook check_lab was called from
+    return {"cell": cell, "file": None if cell or kernel else frame.filename.rsplit("/", 1)[-1],
+            "line": frame.lineno, "function": None if frame.name == "<module>" else frame.name} | (
+                {"kernel_cell": True} if kernel else {})
 
 
 def quietly(read: Callable, limit: float | None, default=None):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from manual_mlp.validation import sub
+
 from ..i18n import tr
 from ..teach.expression import format_number
 from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
@@ -120,10 +122,13 @@ def compare_arrays(expected: Array, got: Array) -> tuple[float, tuple[int, ...] 
 
 
 def where_text(where: dict | None, lang: str) -> str:
-    """' (code cell 12, line 3, in delta_L)' — where in the submission an error happened."""
+    """' (code cell 12, line 3, in delta_L)' — where in the submission an error happened; a function defined in
+    a notebook's cell that check_lab ran is in "your cell" (its kernel's temporary file name is no place a
+    student can find)."""
     if not where:
         return ""
-    parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else where.get("file")]
+    parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else
+             tr(lang, "check_kernel_cell") if where.get("kernel_cell") else where.get("file")]
     parts += [tr(lang, "check_line", line=where["line"])] if where.get("line") else []
     parts += [tr(lang, "check_in", function=where["function"])] if where.get("function") else []
     return " (" + ", ".join(p for p in parts if p) + ")"
@@ -271,7 +276,40 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         if outcome.get("shape") and len(outcome["shape"]) == 2 and probe.expected.shape[1:] == (1,) and \
                 tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:
             return plain("broadcast", lang)
+    misfit = next((p for p in probes if shape_failed(p, outcomes[str(p.id)])), None)
+    if misfit is not None:
+        return plain("shape_mismatch", lang, shapes=shapes_text(misfit, lang))
     return None, None
+
+
+def shape_failed(probe: Probe, outcome: dict) -> bool:
+    """The call failed on shapes: NumPy's error for shapes that do not fit, or an answer of the wrong shape."""
+    error = outcome.get("error") or {}
+    if error.get("type") == "ValueError":
+        return failure_kind(error.get("message", "")) != "other"
+    return "shape" in outcome and tuple(outcome["shape"]) != probe.expected.shape
+
+
+def layer_shape(shape: str, probe: Probe) -> str:
+    """A signature's shape in symbols with the call's layers in place: '(N, nₗ₋₁)' at l = 2 is '(N, n₁)'; of
+    'θ | b' alternatives, the one of the call's target."""
+    options = [part.strip() for part in shape.split("|")]
+    shape = options[1] if len(options) > 1 and probe.target.startswith("b") else options[0]
+    l = probe.layer
+    for symbol, layer in (("nₗ₊₁", l + 1), ("nₗ₋₁", l - 1), ("nₗ", l), ("n_L", l)):
+        shape = shape.replace(symbol, f"n{sub(layer)}")
+    return shape
+
+
+def shapes_text(probe: Probe, lang: str) -> str:
+    """'δ⁽²⁾ is (N, n₂) = (5, 2), a⁽¹⁾ is (N, n₁) = (5, 4); ∂J/∂θ⁽²⁾ is (n₂, n₁) = (2, 4): BP4 …' — what met
+    in a call that failed on shapes, and what the formula needs, in the lab's notation."""
+    signature = CATALOGUE[probe.signature]
+    given = [tr(lang, "check_shape_of", symbol=name, shape=layer_shape(arg.shape, probe), actual=np.shape(value))
+             for name, arg, value in zip(probe.arg_names, signature.args, probe.args) if np.ndim(value)]
+    wanted = tr(lang, "check_shape_of", symbol=probe.target, shape=layer_shape(signature.returns.shape, probe),
+                actual=probe.expected.shape)
+    return tr(lang, "check_shapes_needed", given=", ".join(given), wanted=wanted, formula=signature.formula)
 
 
 def not_implemented(formula: str, errors: list[dict | None], lang: str) -> FormulaResult | None:

@@ -188,6 +188,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "whole arrays",
         "mistake_endless_loop": "it does not return: an endless loop?",
         "mistake_shape_mismatch": "the shapes do not fit: {shapes}",
+        "mistake_step_eta_fixed": "the step uses η = {used} instead of the eta it is given ({given} here): it "
+                                  "passes where η is {used} and fails with any other",
         "check_shape_of": "{symbol} is {shape} = {actual}",
         "check_shapes_needed": "{given}; {wanted}: {formula}",
         "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
@@ -750,6 +752,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                  "arrays inteiros",
         "mistake_endless_loop": "não retorna: um laço infinito?",
         "mistake_shape_mismatch": "as formas não se encaixam: {shapes}",
+        "mistake_step_eta_fixed": "o passo usa η = {used} em vez do eta que recebe ({given} aqui): passa onde η "
+                                  "vale {used} e falha com qualquer outro",
         "check_shape_of": "{symbol} é {shape} = {actual}",
         "check_shapes_needed": "{given}; {wanted}: {formula}",
         "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ são multiplicados elemento a elemento (*) onde cabe o "

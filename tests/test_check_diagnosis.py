@@ -11,7 +11,7 @@ import tempfile
 import numpy as np
 import pytest
 
-from mlp_harness.check.api import lab_plan
+from mlp_harness.check.api import judge, lab_plan
 from mlp_harness.check.execute import run_task
 from mlp_harness.check.mistakes import MISTAKES
 from mlp_harness.check.verdict import judge_formula
@@ -114,3 +114,45 @@ def test_an_error_in_a_notebook_cell_is_placed_in_the_cell_not_a_temporary_file(
     f = diagnosis("gradient", "delta @ a_prev", kernel_file)
     assert "(a sua célula, linha 2, em gradient)" in f.message
     assert "806922853" not in f.message and "ipykernel" not in f.message
+
+
+# --- the case's network, N and η in every message; a step that ignores η ----------------------------------
+
+def lab_step(eta_used: str):
+    """The lab's step(X, Y, thetas, eta), right but for the η it steps with (``eta_used``, an expression)."""
+    space = {"np": np}
+    exec(f"""def step(X, Y, thetas, eta):
+    t1, t2 = thetas
+    a1 = 1 / (1 + np.exp(-X @ t1.T))
+    a2 = 1 / (1 + np.exp(-a1 @ t2.T))
+    d2 = (a2 - Y) * a2 * (1 - a2)
+    d1 = (d2 @ t2) * a1 * (1 - a1)
+    return [t1 - {eta_used} * d1.T @ X, t2 - {eta_used} * d2.T @ a1]
+""", space)
+    return space["step"]
+
+
+def step_verdict(eta_used: str):
+    plan = lab_plan()
+    raw = run_task({"step": lab_step(eta_used)}, plan.task({}, 5.0) | {"probes": []})
+    return judge(plan, raw, "pt")["step"]
+
+
+def test_a_message_names_the_case_network_n_and_eta():
+    f = diagnosis("delta_L", "(Y - aL) * aL * (1 - aL)")
+    assert f.message.startswith("caso lab (N = 2, η = 0.1): ")
+    f = diagnosis("delta_L", "(aL - Y) * aL * (1 - aL) / aL.shape[1]")   # right on the lab, whose n_L is 1
+    assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5): ")
+
+
+def test_a_step_that_ignores_eta_is_named():
+    f = step_verdict("0.1")   # the lab's η: it passes there and fails on the seeded networks' 0.5
+    assert f.status == "fail" and f.mistake == "step_eta_fixed"
+    assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5), passo 1: ")
+    assert "usa η = 0.1 em vez do eta que recebe (0.5 aqui)" in f.diagnosis
+    assert step_verdict("eta").ok
+
+
+def test_a_step_that_scales_eta_is_not_a_fixed_eta():
+    f = step_verdict("0.2 * eta")   # η' = 0.02 on the lab, 0.1 elsewhere: no one η gives every step
+    assert f.status == "fail" and f.mistake != "step_eta_fixed"

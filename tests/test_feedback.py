@@ -148,7 +148,7 @@ def test_hint_keeps_where_and_why_verdict_keeps_the_marks(tmp_path):
     hint, verdict = check(path, feedback="hint"), check(path, feedback="verdict")
     assert hint.text(100).splitlines()[2:5] == [
         "✗ delta_L   BP1  δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)",
-        "    case lab: δ⁽²⁾[0, 0] differs from autograd's",
+        "    case lab (N = 2, η = 0.1): δ⁽²⁾[0, 0] differs from autograd's",
         "    probably: residual_sign: the residual is taken the other way round (computes (y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1"]
     assert "right:" not in hint.text(100) and "autograd δ⁽²⁾" not in hint.text(100)   # no formula, no matrix
     assert hint.to_json()["formulas"]["delta_L"]["first_mismatch"] == {
@@ -208,7 +208,7 @@ def test_gradescope_results_are_markdown_with_the_visibility_asked_for(tmp_path,
             results["stdout_visibility"]) == ("md", "md", visibility, "hidden")
     assert {(t["output_format"], t["visibility"]) for t in results["tests"]} == {("md", visibility)}
     delta_L = results["tests"][1]["output"].split("\n\n")
-    assert delta_L[0] == "case lab: δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours 0.02258058 (|Δ| = 4.52e-02)"
+    assert delta_L[0] == "case lab (N = 2, η = 0.1): δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours 0.02258058 (|Δ| = 4.52e-02)"
     assert delta_L[2].startswith("**probably:** residual_sign: the residual")
     assert delta_L[3].startswith("```text\nautograd δ⁽²⁾ │ yours\n") and delta_L[3].endswith("\n```")
 
@@ -222,7 +222,7 @@ def test_gradescope_visibility_alone_is_bad_input(tmp_path, capsys):
     assert "invalid choice" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("text", ["case lab: δ⁽²⁾[0, 0] — a * b", "delta_L: mean_instead_of_sum", "__init__ <b>",
+@pytest.mark.parametrize("text", ["case lab (N = 2, η = 0.1): δ⁽²⁾[0, 0] — a * b", "delta_L: mean_instead_of_sum", "__init__ <b>",
                                   "# not a heading", "- not a list", "12. nor this", "a|b `c` ~d~ &amp; \\n"])
 def test_markdown_shows_the_text_as_written(text):
     escaped, cell = md_escape(text), md_escape(text, cell=True)

@@ -166,7 +166,7 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     expected, case = probe.expected, probe.case.name
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
-    return Finding("fail", message=tr(lang, "check_shape", case=case, call=probe.call_text, got=tuple(shape),
+    return Finding("fail", message=tr(lang, "check_shape", case=probe.case.label, call=probe.call_text, got=tuple(shape),
                                       target=probe.target, expected=expected.shape), mismatch=mismatch,
                    got=got, expected=expected)
 
@@ -182,25 +182,25 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
                 "expected": float(expected[index]), "got": float(got[index])}
     key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
-    message = tr(lang, key, case=case, target=probe.target, index=list(index), expected=format_number(expected[index]),
+    message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index), expected=format_number(expected[index]),
                  got=format_number(got[index]), diff=f"{abs(got[index] - expected[index]):.2e}")
-    hint = tr(lang, f"{key}_hint", case=case, target=probe.target, index=list(index))
+    hint = tr(lang, f"{key}_hint", case=probe.case.label, target=probe.target, index=list(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
-        return Finding("error", message=tr(lang, "check_skipped", case=probe.case.name, call=probe.call_text,
+        return Finding("error", message=tr(lang, "check_skipped", case=probe.case.label, call=probe.call_text,
                                            function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
         key = "check_call_stopped" if is_timeout(outcome["error"]) else "check_raised"
-        raised = lambda numbers: tr(lang, key, case=probe.case.name, call=probe.call_text,  # noqa: E731
+        raised = lambda numbers: tr(lang, key, case=probe.case.label, call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
         none = "check_returned_none_update" if probe.formula in UPDATES else "check_returned_none"
         key = none if outcome["returned"] == "None" else "check_returned_other"
-        return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
+        return Finding("fail", message=tr(lang, key, case=probe.case.label, call=probe.call_text,
                                           type=outcome["returned"], function=probe.formula))
     if "value" not in outcome:   # too big to send back: only its shape came
         return shape_finding(probe, tuple(outcome["shape"]), None, lang)
@@ -346,7 +346,7 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     if bad is None:   # every value right, but an argument changed in place: the chain gets it changed
         probe, argument = changed
         mistake, diagnosis = plain("changes_argument", lang, argument=argument)
-        return FormulaResult(formula, "fail", tr(lang, "check_changed", case=probe.case.name, function=formula,
+        return FormulaResult(formula, "fail", tr(lang, "check_changed", case=probe.case.label, function=formula,
                                                  argument=argument), largest, None, diagnosis, mistake,
                              calls=len(probes), warning=warning)
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)

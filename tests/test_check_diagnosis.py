@@ -156,3 +156,16 @@ def test_a_step_that_ignores_eta_is_named():
 def test_a_step_that_scales_eta_is_not_a_fixed_eta():
     f = step_verdict("0.2 * eta")   # η' = 0.02 on the lab, 0.1 elsewhere: no one η gives every step
     assert f.status == "fail" and f.mistake != "step_eta_fixed"
+
+
+def test_the_exercise_notebook_says_which_networks_are_tried_and_why():
+    import json
+    from pathlib import Path
+
+    from mlp_harness.check.cases import all_cases
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "lab1-exercicio.ipynb"
+    first = "".join(json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"])
+    seeded = [case for case in all_cases() if not case.name.startswith("lab")]
+    assert all(case.name in first for case in seeded)   # every network the check tries besides the lab's
+    assert {f"{case.eta:g}" for case in seeded} <= {"0.5"} and "\\eta = 0.5" in first
+    assert "transposição" in first and f"caso {seeded[0].label}" in first   # why, and how a message names one

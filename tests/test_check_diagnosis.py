@@ -169,3 +169,19 @@ def test_the_exercise_notebook_says_which_networks_are_tried_and_why():
     assert all(case.name in first for case in seeded)   # every network the check tries besides the lab's
     assert {f"{case.eta:g}" for case in seeded} <= {"0.5"} and "\\eta = 0.5" in first
     assert "transposição" in first and f"caso {seeded[0].label}" in first   # why, and how a message names one
+
+
+# --- check_lab's HTML: what Jupyter and Colab show ----------------------------------------------------------
+
+def test_the_html_shows_what_the_terminal_shows():
+    from mlp_harness.check import check_lab
+    wrong = check_lab(lang="pt", delta_L=hand_in("delta_L", "(Y - aL) * aL * (1 - aL)"))
+    page = wrong._repr_html_()
+    # autograd's matrix beside the student's, the differing entry marked, as in the terminal's lines
+    matrices = [line[4:] for line in wrong.text(100).splitlines() if "│" in line]
+    assert matrices and "◀" in page and all(line.replace("│", "") in page.replace("│", "") for line in matrices)
+    assert "white-space:nowrap" in page.split("BP1")[0].rsplit("<td", 1)[1]   # the formula's own cell
+    assert "text-align:left" in page.split("resultado")[0].rsplit("<th", 1)[1]   # the result column's head
+    assert "<p style='font-weight:bold;color:#cf222e'>FALHA" in page
+    right = check_lab(lang="pt", delta_L=hand_in("delta_L", "(aL - Y) * aL * (1 - aL)"))._repr_html_()
+    assert "<p style='font-weight:bold;color:#1a7f37'>OK" in right and "◀" not in right

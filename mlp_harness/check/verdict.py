@@ -166,9 +166,9 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     expected, case = probe.expected, probe.case.name
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
-    return Finding("fail", message=tr(lang, "check_shape", case=probe.case.label, call=probe.call_text, got=tuple(shape),
-                                      target=probe.target, expected=expected.shape), mismatch=mismatch,
-                   got=got, expected=expected)
+    message = tr(lang, "check_shape", case=probe.case.label, call=probe.call_text, got=tuple(shape),
+                 target=probe.target, expected=expected.shape)
+    return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
 
 
 def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
@@ -182,8 +182,9 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
                 "expected": float(expected[index]), "got": float(got[index])}
     key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
-    message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index), expected=format_number(expected[index]),
-                 got=format_number(got[index]), diff=f"{abs(got[index] - expected[index]):.2e}")
+    message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index),
+                 expected=format_number(expected[index]), got=format_number(got[index]),
+                 diff=f"{abs(got[index] - expected[index]):.2e}")
     hint = tr(lang, f"{key}_hint", case=probe.case.label, target=probe.target, index=list(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 

@@ -5,56 +5,80 @@ For each entry of the lab's mistake catalogue (:mod:`mlp_harness.check.mistakes`
 given that entry's name; the entry's own hand-in still is, so each pair shows the test can tell them apart.
 The calls are made in this process, as the worker makes them, on the lab's plan (autograd's inputs).
 """
+import functools
 import os
 import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from mlp_harness.check.api import judge, lab_plan
+from mlp_harness.check.api import judge, lab_plan, plan_for
+from mlp_harness.check.assignment import BUILT_IN, load_assignment
 from mlp_harness.check.execute import run_task
 from mlp_harness.check.mistakes import MISTAKES
 from mlp_harness.check.verdict import judge_formula
 
-#: the lab's functions, their parameters (as the notebook writes them) and the signature each stands for
+#: each function's parameters, as a notebook writes them (the calls pass them by position)
 PARAMETERS = {"sigmoid": "z", "delta_L": "aL, Y", "delta_l": "delta_next, theta_next, al",
-              "gradient": "delta, a_prev", "optimize": "theta, gradient, eta"}
-SIGNATURES = {"sigmoid": "sigmoid", "delta_L_sigmoid_half_sse": "delta_L", "delta_l_sigmoid": "delta_l",
-              "gradient": "gradient", "sgd_update": "optimize"}
+              "gradient": "delta, a_prev", "optimize": "theta, gradient, eta", "tanh_prime": "a",
+              "tanh_prime_z": "z", "bias_gradient": "delta"}
+#: the assignment each catalogue signature is checked in, and the function that stands for it there
+#: ("tanh_z": lab2 with tanh′ handed z, written as a teacher's file would be)
+WHERE = {"sigmoid": ("lab1", "sigmoid"), "delta_L_sigmoid_half_sse": ("lab1", "delta_L"),
+         "delta_l_sigmoid": ("lab1", "delta_l"), "gradient": ("lab1", "gradient"), "sgd_update": ("lab1", "optimize"),
+         "tanh_prime_a": ("lab2", "tanh_prime"), "delta_L_softmax_cross_entropy": ("lab2", "delta_L"),
+         "delta_l_tanh": ("lab2", "delta_l"), "bias_gradient": ("lab2", "bias_gradient"),
+         "tanh_prime_z": ("tanh_z", "tanh_prime_z")}
 SIG = "(1 / (1 + np.exp(-{0})))"
 
-#: (catalogue entry, function, the entry's own hand-in, a nearby different one)
+#: (catalogue entry, its signature — the lab's function for the lab's own —, the entry's own hand-in, a nearby
+#: different one)
 PAIRS = [
     ("exp_sign", "sigmoid", "1 / (1 + np.exp(z))", "1 / (1 - np.exp(-z))"),
     ("returns_derivative", "sigmoid", f"{SIG.format('z')} * (1 - {SIG.format('z')})",
      f"{SIG.format('z')} * (1 + {SIG.format('z')})"),
     ("missing_reciprocal", "sigmoid", "1 + np.exp(-z)", "1 - np.exp(-z)"),
     ("tanh_for_sigmoid", "sigmoid", "np.tanh(z)", "np.tanh(z / 2)"),
-    ("residual_sign", "delta_L", "(Y - aL) * aL * (1 - aL)", "(Y - aL) * (1 - aL)"),
-    ("half_dropped", "delta_L", "2 * (aL - Y) * aL * (1 - aL)", "2 * (aL - Y) * (1 - aL)"),
-    ("no_sigma_prime", "delta_L", "aL - Y", "(aL - Y) * aL"),
-    ("sigma_prime_of_a", "delta_L", f"(aL - Y) * {SIG.format('aL')} * (1 - {SIG.format('aL')})",
+    ("residual_sign", "delta_L_sigmoid_half_sse", "(Y - aL) * aL * (1 - aL)", "(Y - aL) * (1 - aL)"),
+    ("half_dropped", "delta_L_sigmoid_half_sse", "2 * (aL - Y) * aL * (1 - aL)", "2 * (aL - Y) * (1 - aL)"),
+    ("no_sigma_prime", "delta_L_sigmoid_half_sse", "aL - Y", "(aL - Y) * aL"),
+    ("sigma_prime_of_a", "delta_L_sigmoid_half_sse", f"(aL - Y) * {SIG.format('aL')} * (1 - {SIG.format('aL')})",
      f"(aL - Y) * {SIG.format('aL')}"),
     # divides by the output's width: the lab's is 1, so only the seeded networks tell it from the batch's mean
-    ("mean_instead_of_sum", "delta_L", "(aL - Y) * aL * (1 - aL) / aL.shape[0]",
+    ("mean_instead_of_sum", "delta_L_sigmoid_half_sse", "(aL - Y) * aL * (1 - aL) / aL.shape[0]",
      "(aL - Y) * aL * (1 - aL) / aL.shape[1]"),
-    ("loss_instead_of_delta", "delta_L", "0.5 * (Y - aL) ** 2", "(Y - aL) ** 2"),
-    ("hidden_no_sigma_prime", "delta_l", "delta_next @ theta_next", "(delta_next @ theta_next) * al"),
-    ("sigma_prime_of_a", "delta_l", f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - {SIG.format('al')})",
+    ("loss_instead_of_delta", "delta_L_sigmoid_half_sse", "0.5 * (Y - aL) ** 2", "(Y - aL) ** 2"),
+    ("hidden_no_sigma_prime", "delta_l_sigmoid", "delta_next @ theta_next", "(delta_next @ theta_next) * al"),
+    ("sigma_prime_of_a", "delta_l_sigmoid",
+     f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - {SIG.format('al')})",
      f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - al)"),
     # issue 20's: the notebook's θ⁽²⁾ read with @ fails on every seeded network as a product of matrices, never
     # as the entry-by-entry product fails
-    ("elementwise_product", "delta_l", "(delta_next * theta_next) * al * (1 - al)",
+    ("elementwise_product", "delta_l_sigmoid", "(delta_next * theta_next) * al * (1 - al)",
      "(delta_next @ theta2) * al * (1 - al)"),
-    ("theta_transposed", "delta_l", "(delta_next @ theta_next.T) * al * (1 - al)", "delta_next @ theta_next.T"),
+    ("theta_transposed", "delta_l_sigmoid", "(delta_next @ theta_next.T) * al * (1 - al)",
+     "delta_next @ theta_next.T"),
     ("transposed_gradient", "gradient", "a_prev.T @ delta", "a_prev.T @ delta / delta.shape[0]"),
     ("missing_transpose", "gradient", "(a_prev.T @ delta).reshape(delta.shape[1], a_prev.shape[1])",
      "delta @ a_prev"),
     ("mean_instead_of_sum", "gradient", "delta.T @ a_prev / delta.shape[0]", "delta.T @ a_prev / a_prev.shape[1]"),
-    ("sign_flipped", "optimize", "theta + eta * gradient", "theta + gradient"),
-    ("eta_ignored", "optimize", "theta - gradient", "theta - 0.5 * gradient"),
-    ("eta_fixed", "optimize", "theta - 0.1 * gradient", "theta - 0.1 * eta * gradient"),
-    ("returns_change", "optimize", "-eta * gradient", "eta * gradient"),
+    ("sign_flipped", "sgd_update", "theta + eta * gradient", "theta + gradient"),
+    ("eta_ignored", "sgd_update", "theta - gradient", "theta - 0.5 * gradient"),
+    ("eta_fixed", "sgd_update", "theta - 0.1 * gradient", "theta - 0.1 * eta * gradient"),
+    ("returns_change", "sgd_update", "-eta * gradient", "eta * gradient"),
+    ("tanh_of_a", "tanh_prime_a", "1 - np.tanh(a) ** 2", "1 - np.tanh(a)"),
+    ("sigma_prime_for_tanh", "tanh_prime_a", "a * (1 - a)", "a * (1 + a)"),
+    ("one_minus_z_squared", "tanh_prime_z", "1 - z * z", "1 - z"),
+    # δ⁽ᴸ⁾ of softmax with cross-entropy divides by the batch's N; these divide by nothing or by the classes
+    ("ce_not_averaged", "delta_L_softmax_cross_entropy", "aL - Y", "(aL - Y) / aL.shape[1]"),
+    ("ce_extra_fprime", "delta_L_softmax_cross_entropy", "(aL - Y) * aL * (1 - aL) / aL.shape[0]",
+     "(aL - Y) * aL / aL.shape[0]"),
+    ("residual_sign", "delta_L_softmax_cross_entropy", "(Y - aL) / aL.shape[0]", "Y - aL"),
+    ("hidden_no_tanh_prime", "delta_l_tanh", "delta_next @ theta_next", "(delta_next @ theta_next) * (1 - al)"),
+    ("bias_mean_instead_of_sum", "bias_gradient", "delta.mean(axis=0)", "delta.mean(axis=0) / 2"),
+    ("bias_not_summed", "bias_gradient", "delta", "delta.T"),
+    ("bias_keepdims", "bias_gradient", "delta.sum(axis=0, keepdims=True)", "delta.sum(axis=1, keepdims=True)"),
 ]
 
 
@@ -65,25 +89,39 @@ def hand_in(function: str, body: str, filename: str = "<hand-in>"):
     return space[function]
 
 
-def diagnosis(function: str, body: str, filename: str = "<hand-in>"):
-    """The verdict on one hand-in, from its calls alone (no whole steps)."""
-    plan = lab_plan()
+@functools.cache
+def assignment(name: str):
+    """A built-in assignment, or "tanh_z": lab2 with tanh′ handed z (a teacher's file)."""
+    if name != "tanh_z":
+        return load_assignment(name)
+    text = (BUILT_IN / "lab2.toml").read_text(encoding="utf-8")
+    text = text.replace('tanh_prime = "tanh_prime_a"', 'tanh_prime_z = "tanh_prime_z"')
+    with tempfile.TemporaryDirectory() as folder:   # read once: the assignment keeps what it needs
+        path = Path(folder) / "tanh_z.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_assignment(str(path))
+
+
+def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None):
+    """The verdict on one hand-in of ``function`` (in the assignment of ``signature``; the lab's by default),
+    from its calls alone (no whole steps)."""
+    plan = plan_for(assignment(WHERE[signature][0] if signature else "lab1"))
     probes = [p for p in plan.probes if p.formula == function]
-    task = plan.task({}, 5.0) | {"probes": [s for s in plan.task({}, 5.0)["probes"] if s["formula"] == function],
-                                 "trajectories": []}
+    task = plan.task({}, 5.0)
+    task |= {"probes": [s for s in task["probes"] if s["formula"] == function], "trajectories": []}
     raw = run_task({function: hand_in(function, body, filename)}, task)
     return judge_formula(function, probes, raw["probes"], raw["found"][function], "pt", raw["reads"][function])
 
 
-def test_every_lab_entry_has_a_pair():
-    lab = {(m.name, SIGNATURES[m.formula]) for m in MISTAKES if m.formula in SIGNATURES}
-    assert lab == {(name, function) for name, function, _, _ in PAIRS}
+def test_every_catalogue_entry_has_a_pair():
+    assert {(m.name, m.formula) for m in MISTAKES} == {(name, signature) for name, signature, _, _ in PAIRS}
 
 
-@pytest.mark.parametrize("name, function, own, nearby", PAIRS, ids=[f"{p[1]}-{p[0]}" for p in PAIRS])
-def test_an_entry_is_not_given_to_a_nearby_mistake(name, function, own, nearby):
-    assert diagnosis(function, own).mistake == name
-    near = diagnosis(function, nearby)
+@pytest.mark.parametrize("name, signature, own, nearby", PAIRS, ids=[f"{p[1]}-{p[0]}" for p in PAIRS])
+def test_an_entry_is_not_given_to_a_nearby_mistake(name, signature, own, nearby):
+    function = WHERE[signature][1]
+    assert diagnosis(function, own, signature=signature).mistake == name
+    near = diagnosis(function, nearby, signature=signature)
     assert near.status != "pass" and name not in (near.mistake or "").split(" / ")
 
 

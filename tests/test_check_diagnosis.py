@@ -8,6 +8,7 @@ The calls are made in this process, as the worker makes them, on the lab's plan 
 import functools
 import os
 import tempfile
+import types
 from pathlib import Path
 
 import numpy as np
@@ -152,6 +153,16 @@ def test_an_error_in_a_notebook_cell_is_placed_in_the_cell_not_a_temporary_file(
     f = diagnosis("gradient", "delta @ a_prev", kernel_file)
     assert "(a sua célula, linha 2, em gradient)" in f.message
     assert "806922853" not in f.message and "ipykernel" not in f.message
+
+
+def test_a_notebook_cell_is_named_by_its_execution_count(monkeypatch):
+    """In the notebook's kernel (or a fork of it), IPython knows which cell it compiled into that file: In [7]."""
+    IPython = pytest.importorskip("IPython")
+    kernel_file = os.path.join(tempfile.gettempdir(), "ipykernel_4242", "806922853.py")
+    shell = types.SimpleNamespace(compile=types.SimpleNamespace(_filename_map={kernel_file: 7}))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    f = diagnosis("gradient", "delta @ a_prev", kernel_file)
+    assert "(a sua célula [7], linha 2, em gradient)" in f.message
 
 
 # --- the case's network, N and η in every message; a step that ignores η ----------------------------------

@@ -123,12 +123,14 @@ def compare_arrays(expected: Array, got: Array) -> tuple[float, tuple[int, ...] 
 
 def where_text(where: dict | None, lang: str) -> str:
     """' (code cell 12, line 3, in delta_L)' — where in the submission an error happened; a function defined in
-    a notebook's cell that check_lab ran is in "your cell" (its kernel's temporary file name is no place a
-    student can find)."""
+    a notebook's cell that check_lab ran is in "your cell [5]" (its execution count, as Jupyter shows it
+    beside the cell) or "your cell": its kernel's temporary file name is no place a student can find."""
     if not where:
         return ""
+    kernel = where.get("kernel_cell")   # True, or the cell's execution count
     parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else
-             tr(lang, "check_kernel_cell") if where.get("kernel_cell") else where.get("file")]
+             tr(lang, "check_kernel_cell_number", number=kernel) if type(kernel) is int else
+             tr(lang, "check_kernel_cell") if kernel else where.get("file")]
     parts += [tr(lang, "check_line", line=where["line"])] if where.get("line") else []
     parts += [tr(lang, "check_in", function=where["function"])] if where.get("function") else []
     return " (" + ", ".join(p for p in parts if p) + ")"

@@ -119,6 +119,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_col_result": "result",
         "check_chain_broken_many": "{message} — expected, since {names} already failed on their own",
         "check_cell": "code cell {cell}",
+        "check_kernel_cell": "your cell",
+        "check_kernel_cell_number": "your cell [{number}]",
         "check_line": "line {line}",
         "check_in": "in {function}",
         "check_timeout": "did not return within {limit:g} s",
@@ -151,6 +153,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_diagnosis_plain": "{name}: {description}",
         "check_diagnosis_step": "{name}: {description} ({wrong})",
         "check_diagnosis_either": "one of these, which give the same step here: {options}",
+        "check_diagnosis_either_call": "one of these, which give the same numbers here: {options}",
         "check_cell_skipped": "{where}: a cell magic (%%), not run",
         "check_cell_timeout": "{where}: still running after {limit:g} s, interrupted",
         "check_cell_error": "{where}: {type}: {message}{at}",
@@ -198,6 +201,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (or another function of math) takes one number; np.exp works on "
                                  "whole arrays",
         "mistake_endless_loop": "it does not return: an endless loop?",
+        "mistake_shape_mismatch": "the shapes do not fit: {shapes}",
+        "mistake_step_eta_fixed": "the step uses η = {used} instead of the eta it is given ({given} here): it "
+                                  "passes where η is {used} and fails with any other",
+        "check_shape_of": "{symbol} is {shape} = {actual}",
+        "check_shapes_needed": "{given}; {wanted}: {formula}",
         "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
                                        "product (@) belongs; the two agree only when layer l+1 has one unit, as "
                                        "in the lab",
@@ -692,6 +700,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_col_result": "resultado",
         "check_chain_broken_many": "{message} — esperado, pois {names} já falharam sozinhas",
         "check_cell": "célula de código {cell}",
+        "check_kernel_cell": "a sua célula",
+        "check_kernel_cell_number": "a sua célula [{number}]",
         "check_line": "linha {line}",
         "check_in": "em {function}",
         "check_timeout": "não retornou em {limit:g} s",
@@ -723,6 +733,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_chain_broken": "{message} — esperado, pois {names} já falhou sozinha",
         "check_diagnosis": "{description} (calcula {wrong})",
         "check_diagnosis_either": "um destes, que dão o mesmo passo aqui: {options}",
+        "check_diagnosis_either_call": "um destes, que dão os mesmos números aqui: {options}",
         "check_diagnosis_plain": "{description}",
         "check_diagnosis_step": "{description} ({wrong})",
         "check_cell_skipped": "{where}: uma mágica de célula (%%), não executada",
@@ -772,6 +783,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_math_on_array": "math.exp (ou outra função de math) recebe um só número; np.exp funciona em "
                                  "arrays inteiros",
         "mistake_endless_loop": "não retorna: um laço infinito?",
+        "mistake_shape_mismatch": "as formas não se encaixam: {shapes}",
+        "mistake_step_eta_fixed": "o passo usa η = {used} em vez do eta que recebe ({given} aqui): passa onde η "
+                                  "vale {used} e falha com qualquer outro",
+        "check_shape_of": "{symbol} é {shape} = {actual}",
+        "check_shapes_needed": "{given}; {wanted}: {formula}",
         "mistake_elementwise_product": "δ⁽ˡ⁺¹⁾ e θ⁽ˡ⁺¹⁾ são multiplicados elemento a elemento (*) onde cabe o "
                                        "produto de matrizes (@); os dois só coincidem quando a camada l+1 tem "
                                        "uma unidade, como no lab",

@@ -87,12 +87,12 @@ def test_the_markdown_report(batch):
            "∂J/∂θ) — 1_sign.py" in lines
     group = next(line for line in lines if line.startswith("- **2 files**"))
     assert group.startswith("- **2 files** 2_no_one_minus.py, 3_no_one_minus_loop.py — e.g. 2_no_one_minus.py: "
-                            "case lab: δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours ")
+                            "case lab (N = 2, η = 0.1): δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours ")
     assert "- **7_hang.py** stopped after 55 s in code cell 3: the file did not finish (an endless loop?)" in lines
     assert next(line for line in lines if line.startswith("- **8_empty.py**")).startswith(
         "- **8_empty.py** nothing to check")
     hint = summary_text(summarize(batch), "en", "hint", "md")
-    assert "e.g. 2_no_one_minus.py: case lab: δ⁽²⁾\\[0, 0\\] differs from autograd's" in hint
+    assert "e.g. 2_no_one_minus.py: case lab (N = 2, η = 0.1): δ⁽²⁾\\[0, 0\\] differs from autograd's" in hint
     assert not {s for s in autograd_strings(batch) if s in hint}
 
 

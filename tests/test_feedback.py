@@ -148,7 +148,7 @@ def test_hint_keeps_where_and_why_verdict_keeps_the_marks(tmp_path):
     hint, verdict = check(path, feedback="hint"), check(path, feedback="verdict")
     assert hint.text(100).splitlines()[2:5] == [
         "✗ delta_L   BP1  δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)",
-        "    case lab: δ⁽²⁾[0, 0] differs from autograd's",
+        "    case lab (N = 2, η = 0.1): δ⁽²⁾[0, 0] differs from autograd's",
         "    probably: residual_sign: the residual is taken the other way round (computes (y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1"]
     assert "right:" not in hint.text(100) and "autograd δ⁽²⁾" not in hint.text(100)   # no formula, no matrix
     assert hint.to_json()["formulas"]["delta_L"]["first_mismatch"] == {
@@ -208,7 +208,8 @@ def test_gradescope_results_are_markdown_with_the_visibility_asked_for(tmp_path,
             results["stdout_visibility"]) == ("md", "md", visibility, "hidden")
     assert {(t["output_format"], t["visibility"]) for t in results["tests"]} == {("md", visibility)}
     delta_L = results["tests"][1]["output"].split("\n\n")
-    assert delta_L[0] == "case lab: δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours 0.02258058 (|Δ| = 4.52e-02)"
+    assert delta_L[0] == ("case lab (N = 2, η = 0.1): δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours 0.02258058 "
+                          "(|Δ| = 4.52e-02)")
     assert delta_L[2].startswith("**probably:** residual_sign: the residual")
     assert delta_L[3].startswith("```text\nautograd δ⁽²⁾ │ yours\n") and delta_L[3].endswith("\n```")
 

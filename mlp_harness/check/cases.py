@@ -49,6 +49,12 @@ class Case:
     batch_size: int | None = None
 
     @property
+    def label(self) -> str:
+        """'3-4-2 (N = 5, η = 0.5)': the case as a message names it, so a student knows which network, batch and
+        η a verdict comes from (the JSON's ``case`` keeps the name alone)."""
+        return f"{self.name} (N = {len(self.X)}, η = {self.eta:g})"
+
+    @property
     def depth(self) -> int:
         return len(self.thetas)
 

@@ -25,7 +25,9 @@ Task layout (all arrays as nested lists)::
 from __future__ import annotations
 
 import errno
+import re
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -146,6 +148,11 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
+#: the code file name IPython gives a cell: ipykernel's temporary '/tmp/ipykernel_4242/806922853.py', older
+#: IPython's '<ipython-input-5-…>'
+KERNEL_CELL = re.compile(r"ipykernel_\d+[/\\]\d+\.py$|^<ipython-input-")
+
+
 def where(tb) -> dict | None:
     """{"cell": 12 or None, "file": …, "line": 3, "function": …} of the innermost frame in the submission's code."""
     frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<cell ") or
@@ -154,8 +161,20 @@ def where(tb) -> dict | None:
         return None
     frame = frames[-1]
     cell = int(frame.filename[6:-1]) if frame.filename.startswith("<cell ") else None
-    return {"cell": cell, "file": None if cell else frame.filename.rsplit("/", 1)[-1], "line": frame.lineno,
-            "function": None if frame.name == "<module>" else frame.name}
+    number = kernel_cell(frame.filename)   # a cell of the notebook check_lab was called from: In [number]
+    kernel = number is not None or bool(KERNEL_CELL.search(frame.filename))
+    return {"cell": cell, "file": None if cell or kernel else frame.filename.rsplit("/", 1)[-1],
+            "line": frame.lineno, "function": None if frame.name == "<module>" else frame.name} | (
+                {"kernel_cell": number or True} if kernel else {})
+
+
+def kernel_cell(filename: str) -> int | None:
+    """The execution count of the notebook's cell IPython compiled into ``filename`` (its "In [5]"), where this
+    process is — or was forked from — that notebook's kernel; None elsewhere."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    number = getattr(getattr(shell, "compile", None), "_filename_map", {}).get(filename)
+    return number if type(number) is int else None
 
 
 def quietly(read: Callable, limit: float | None, default=None):

@@ -98,6 +98,27 @@ def mistakes_for(signature: str) -> list[Mistake]:
     return [m for m in MISTAKES if m.formula == signature]
 
 
+def failure_kind(message: str) -> str:
+    """What kind of shape error NumPy's ``message`` reports: "matmul" (a product of matrices whose inner sizes
+    differ), "broadcast" (an entry-by-entry operation on shapes that do not broadcast) or "other"."""
+    if "matmul" in message or "not aligned" in message:
+        return "matmul"
+    return "broadcast" if "broadcast" in message else "other"
+
+
+def failure_or_none(mistake: Mistake, args: tuple) -> str | None:
+    """The kind of shape error (:func:`failure_kind`) the wrong formula raises on ``args``, or None when it
+    computes."""
+    with np.errstate(all="ignore"):
+        try:
+            mistake.compute(*args)
+        except ValueError as exc:
+            return failure_kind(str(exc))
+        except ArithmeticError:
+            return "other"
+    return None
+
+
 def compute_or_none(mistake: Mistake, args: tuple) -> Array | None:
     """The wrong formula's output on ``args``, or None where it cannot be computed (shapes that do not fit)."""
     with np.errstate(all="ignore"):

@@ -176,26 +176,50 @@ def without_file(text: str, file: str) -> str:
     return text
 
 
+#: the table's cells as Jupyter and Colab would otherwise draw them (right-aligned, centred vertically): left
+#: and at the top, as the terminal reads; a formula never wraps mid-expression
+CELL = "text-align:left;vertical-align:top;padding:2px 8px"
+FORMULA_CELL = CELL + ";white-space:nowrap"
+#: autograd's matrix beside the returned one, monospaced as in the terminal
+MATRIX = "margin:4px 0;padding:4px 6px;background:#f6f8fa;font-size:90%;line-height:1.25"
+#: the width the matrices are set side by side within (stacked beyond it), as Gradescope's
+HTML_WIDTH = 100
+
+
+def html_details(f: FormulaResult, lang: str) -> str:
+    """The result cell of a function's row: the message, the right formula, the probable mistake, a warning,
+    and autograd's matrix beside the returned one with the differing entry marked ◀ (what the terminal shows)."""
+    esc = html.escape
+    details = [esc(f.message)] if f.status != "pass" else []
+    details += [f"{esc(tr(lang, 'check_right'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
+    details += [f"<b>{esc(tr(lang, 'check_probably'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
+    details += [f"<b>{esc(tr(lang, 'check_warning'))}</b> {esc(f.warning)}"] if f.warning else []
+    matrices = side_by_side(f, lang, HTML_WIDTH)
+    text = "<br>".join(details) or esc(f.message)
+    return text + (f"<pre style='{MATRIX}'>{esc(chr(10).join(line[4:] for line in matrices))}</pre>"
+                   if matrices else "")
+
+
 def render_html(result: CheckResult) -> str:
-    """The same verdicts as an HTML table, for Jupyter (at the ``verdict`` level without the formulas)."""
+    """The same verdicts as an HTML table, for Jupyter and Colab (at the ``verdict`` level without the formulas):
+    cells left-aligned, formulas unbroken, the matrices beside each other, the verdict line in its colour."""
     lang, esc, level = result.lang, html.escape, result.feedback
     rows = []
     for f in result.shown.values():
-        details = [esc(f.message)] if f.status != "pass" else []
-        details += [f"{esc(tr(lang, 'check_right'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
-        details += [f"<b>{esc(tr(lang, 'check_probably'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
-        details += [f"<b>{esc(tr(lang, 'check_warning'))}</b> {esc(f.warning)}"] if f.warning else []
         colour = {"pass": "#1a7f37", "missing": "#6e7781"}.get(f.status, "#cf222e")
-        formula = f"<td>{esc(formula_of(f, lang))}</td>" if level != "verdict" else ""
-        rows.append(f"<tr><td style='color:{colour};font-weight:bold'>{MARKS[f.status]}</td><td><code>{f.name}"
-                    f"</code></td>{formula}<td style='text-align:left'>"
-                    f"{'<br>'.join(details) or esc(f.message)}</td></tr>")
+        formula = f"<td style='{FORMULA_CELL}'>{esc(formula_of(f, lang))}</td>" if level != "verdict" else ""
+        rows.append(f"<tr><td style='{CELL};color:{colour};font-weight:bold'>{MARKS[f.status]}</td>"
+                    f"<td style='{FORMULA_CELL}'><code>{f.name}</code></td>{formula}"
+                    f"<td style='{CELL}'>{html_details(f, lang)}</td></tr>")
     error = f"<p style='color:#cf222e'>{esc(result.error)}</p>" if result.error else ""
     error += f"<p>{esc(uses_line(result))}</p>" if result.uses else ""
-    formula = f"<th>{esc(tr(lang, 'check_col_formula'))}</th>" if level != "verdict" else ""
-    return (f"{error}<table><tr><th></th><th>{esc(tr(lang, 'check_col_function'))}</th>"
-            f"{formula}<th>{esc(tr(lang, 'check_col_result'))}</th></tr>"
-            f"{''.join(rows)}</table><p>{esc(verdict_line(result, lang))}</p>")
+    head = lambda text: f"<th style='{CELL}'>{esc(text)}</th>"  # noqa: E731
+    formula = head(tr(lang, "check_col_formula")) if level != "verdict" else ""
+    wrong = any(f.status in ("fail", "error") for f in result.formulas.values()) or result.error
+    verdict = "#1a7f37" if result.ok else "#cf222e" if wrong else "#6e7781"   # grey: blanks still to write
+    return (f"{error}<table><tr><th style='{CELL}'></th>{head(tr(lang, 'check_col_function'))}"
+            f"{formula}{head(tr(lang, 'check_col_result'))}</tr>"
+            f"{''.join(rows)}</table><p style='font-weight:bold;color:{verdict}'>{esc(verdict_line(result, lang))}</p>")
 
 
 #: characters that Markdown reads as markup anywhere in a line (an underscore only at a word's edge; a bar

@@ -20,7 +20,8 @@ from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
 from .execute import NONE_THETA, UPDATES
 from .plan import Trajectory
-from .verdict import TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, verdict_diff
+from .verdict import (TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, plain,
+                      verdict_diff)
 
 Array = np.ndarray
 
@@ -36,17 +37,17 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
     for l, (want, have) in enumerate(zip(expected, got), start=1):
         target = f"θ{sup(l)}"
         if have.shape != want.shape:
-            return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.name, step=k, target=target,
+            return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.label, step=k, target=target,
                                               got=have.shape, expected=want.shape))
         diff, index = compare_arrays(want, have)
         largest = max(largest, diff)
         if index is not None:
             mismatch = {"case": traj.case.name, "step": k, "target": target, "index": list(index),
                         "expected": float(want[index]), "got": float(have[index])}
-            message = tr(lang, "check_step_mismatch", case=traj.case.name, step=k, target=target, index=list(index),
+            message = tr(lang, "check_step_mismatch", case=traj.case.label, step=k, target=target, index=list(index),
                          expected=format_number(want[index]), got=format_number(have[index]),
                          diff=f"{abs(have[index] - want[index]):.2e}")
-            hint = tr(lang, "check_step_mismatch_hint", case=traj.case.name, step=k, target=target,
+            hint = tr(lang, "check_step_mismatch_hint", case=traj.case.label, step=k, target=target,
                       index=list(index))
             return Finding("fail", diff, message, hint, mismatch, expected=want, got=have)
     return Finding("pass", largest)
@@ -56,7 +57,7 @@ def shape_of_step(traj: Trajectory, k: int, shapes: list[list[int]], lang: str) 
     """Step k returned a θ far too big to send back (more entries than any θ has): its shape against θ's."""
     sizes = [int(np.prod(shape)) for shape in shapes]
     l = sizes.index(max(sizes))
-    return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.name, step=k, target=f"θ{sup(l + 1)}",
+    return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.label, step=k, target=f"θ{sup(l + 1)}",
                                       got=tuple(shapes[l]), expected=traj.case.thetas[l].shape))
 
 
@@ -72,17 +73,17 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
         key = "check_step_skipped_whole" if result["skipped"] == "step" else "check_step_skipped"
-        return Finding("error", message=tr(lang, key, case=traj.case.name, function=result["skipped"])), None
+        return Finding("error", message=tr(lang, key, case=traj.case.label, function=result["skipped"])), None
     if result.get("returned") == NONE_THETA:
-        return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.name, step=k)), None
+        return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.label, step=k)), None
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
-        raised = lambda numbers: tr(lang, "check_step_raised", case=traj.case.name, step=k,  # noqa: E731
+        raised = lambda numbers: tr(lang, "check_step_raised", case=traj.case.label, step=k,  # noqa: E731
                                     error=error_text(result["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False)), None
     if "returned" in result:
-        return Finding("fail", message=tr(lang, "check_step_returned", case=traj.case.name, step=k,
+        return Finding("fail", message=tr(lang, "check_step_returned", case=traj.case.label, step=k,
                                           what=result["returned"])), None
     return Finding("pass", largest), None
 
@@ -110,12 +111,38 @@ def matches(mutant: Mutant, failures: list) -> bool:
     return shown > 0
 
 
+def eta_used(traj: Trajectory, before: list[Array], got: list[Array]) -> float | None:
+    """The η a step used, when the student's θ is exactly a step of plain gradient descent from ``before`` at
+    some η (fitted by least squares over every θ⁽ˡ⁾, then checked entry by entry): None when no η gives it."""
+    gradients = traj.case.autograd_step(before).nabla_thetas
+    if any(g.shape != t.shape for g, t in zip(gradients, got)):
+        return None
+    norm = sum(float(np.sum(g * g)) for g in gradients)
+    if not norm:
+        return None
+    with np.errstate(all="ignore"):
+        eta = sum(float(np.sum((b - t) * g)) for b, t, g in zip(before, got, gradients)) / norm
+        fits = all(np.all(TOLERANCE.allows(t, b - eta * g)) for b, t, g in zip(before, got, gradients))
+    return float(f"{eta:.6g}") if fits and np.isfinite(eta) else None
+
+
+def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
+    """A step that ignores its η: at every failing step, a step of gradient descent at one same other η (the
+    twin's gradients, another η) — it passes where the case's η is that one, as the lab's is."""
+    used = {eta_used(traj, before, got) for traj, before, got in failures}
+    eta = used.pop() if len(used) == 1 else None
+    if eta is None or any(np.isclose(eta, traj.case.eta) for traj, _, _ in failures):
+        return None
+    given = ", ".join(sorted({f"{traj.case.eta:g}" for traj, _, _ in failures}))
+    return plain("step_eta_fixed", lang, used=f"{eta:g}", given=given)
+
+
 def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
     """The catalogue mistakes that give the student's θ at every failing step; several when a whole step
-    cannot tell them apart (θ + η∇ and y − a move θ alike)."""
+    cannot tell them apart (θ + η∇ and y − a move θ alike); else a step that ignores the η it is given."""
     found = [m for m in MUTANTS.values() if matches(m, failures)]
     if not found:
-        return None
+        return fixed_eta(failures, lang)
     described = [tr(lang, "check_diagnosis_step", name=m.name, description=m.describe(lang), wrong=m.wrong)
                  for m in found]
     return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
@@ -132,7 +159,7 @@ def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
     if change["index"] == UPDATES["step"]:
         return None, tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
     traj = mine[0]
-    return None, None, (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.name,
+    return None, None, (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.label,
                                                           function="step", argument=change["argument"])))
 
 

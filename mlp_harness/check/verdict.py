@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from manual_mlp.validation import sub
+
 from ..i18n import tr
 from ..teach.expression import format_number
 from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
@@ -22,7 +24,7 @@ from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta,
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
-from .mistakes import compute_or_none, mistakes_for
+from .mistakes import compute_or_none, failure_kind, failure_or_none, mistakes_for
 from .plan import Probe
 
 Array = np.ndarray
@@ -120,10 +122,15 @@ def compare_arrays(expected: Array, got: Array) -> tuple[float, tuple[int, ...] 
 
 
 def where_text(where: dict | None, lang: str) -> str:
-    """' (code cell 12, line 3, in delta_L)' — where in the submission an error happened."""
+    """' (code cell 12, line 3, in delta_L)' — where in the submission an error happened; a function defined in
+    a notebook's cell that check_lab ran is in "your cell [5]" (its execution count, as Jupyter shows it
+    beside the cell) or "your cell": its kernel's temporary file name is no place a student can find."""
     if not where:
         return ""
-    parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else where.get("file")]
+    kernel = where.get("kernel_cell")   # True, or the cell's execution count
+    parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else
+             tr(lang, "check_kernel_cell_number", number=kernel) if type(kernel) is int else
+             tr(lang, "check_kernel_cell") if kernel else where.get("file")]
     parts += [tr(lang, "check_line", line=where["line"])] if where.get("line") else []
     parts += [tr(lang, "check_in", function=where["function"])] if where.get("function") else []
     return " (" + ", ".join(p for p in parts if p) + ")"
@@ -194,9 +201,9 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     expected, case = probe.expected, probe.case.name
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
-    return Finding("fail", message=tr(lang, "check_shape", case=case, call=probe.call_text, got=tuple(shape),
-                                      target=probe.target, expected=expected.shape), mismatch=mismatch,
-                   got=got, expected=expected)
+    message = tr(lang, "check_shape", case=probe.case.label, call=probe.call_text, got=tuple(shape),
+                 target=probe.target, expected=expected.shape)
+    return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
 
 
 def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
@@ -210,25 +217,26 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
                 "expected": float(expected[index]), "got": float(got[index])}
     key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
-    message = tr(lang, key, case=case, target=probe.target, index=list(index), expected=format_number(expected[index]),
-                 got=format_number(got[index]), diff=f"{abs(got[index] - expected[index]):.2e}")
-    hint = tr(lang, f"{key}_hint", case=case, target=probe.target, index=list(index))
+    message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index),
+                 expected=format_number(expected[index]), got=format_number(got[index]),
+                 diff=f"{abs(got[index] - expected[index]):.2e}")
+    hint = tr(lang, f"{key}_hint", case=probe.case.label, target=probe.target, index=list(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
-        return Finding("error", message=tr(lang, "check_skipped", case=probe.case.name, call=probe.call_text,
+        return Finding("error", message=tr(lang, "check_skipped", case=probe.case.label, call=probe.call_text,
                                            function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
         key = "check_call_stopped" if is_timeout(outcome["error"]) else "check_raised"
-        raised = lambda numbers: tr(lang, key, case=probe.case.name, call=probe.call_text,  # noqa: E731
+        raised = lambda numbers: tr(lang, key, case=probe.case.label, call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
         none = "check_returned_none_update" if probe.formula in UPDATES else "check_returned_none"
         key = none if outcome["returned"] == "None" else "check_returned_other"
-        return Finding("fail", message=tr(lang, key, case=probe.case.name, call=probe.call_text,
+        return Finding("fail", message=tr(lang, key, case=probe.case.label, call=probe.call_text,
                                           type=outcome["returned"], function=probe.formula))
     if "value" not in outcome:   # too big to send back: only its shape came
         return shape_finding(probe, tuple(outcome["shape"]), None, lang)
@@ -236,13 +244,17 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
 
 
 def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
-    """The function did what the mistake computes on every call — the same numbers, or a shape error where
-    the mistake's formula does not fit the shapes — and that differs from the right answer somewhere."""
+    """The function did what the mistake computes on every call — the same numbers, or the same kind of shape
+    error (a product of matrices, an entry-by-entry operation) where the mistake's formula does not fit the
+    shapes — and that differs from the right answer somewhere: a mistake is never named on shape errors of
+    another kind, which some other slip (a θ read from the notebook, say) gives equally."""
     shown = False
     for probe in probes:
         outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args)
-        if wrong is None:   # the mistake cannot be computed here: the function must have failed on the shapes too
-            if (outcome.get("error") or {}).get("type") != "ValueError":
+        if wrong is None:   # the mistake cannot be computed here: the function must have failed the same way
+            error = outcome.get("error") or {}
+            if error.get("type") != "ValueError" or \
+                    failure_kind(error.get("message", "")) != failure_or_none(mistake, probe.args):
                 return False
             shown = True
             continue
@@ -273,10 +285,17 @@ def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
 def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
              reads: list[str] = ()) -> tuple[str | None, str | None]:
     """(mistake name, the mistake in plain words) for a failed formula, or (None, None). ``reads`` names the
-    notebook's arrays the function reads instead of its parameters."""
-    for mistake in mistakes_for(probes[0].signature if probes else formula):
-        if behaves_like(mistake, probes, outcomes):
-            return mistake.name, mistake.describe(lang)
+    notebook's arrays the function reads instead of its parameters: that comes first, as it explains any
+    shape error or number. A catalogue mistake is named only when no other fits equally; when several give
+    exactly what the function gave, all are named as possible."""
+    if reads:
+        return plain("global_variable", lang, names=", ".join(reads))
+    fitting = [m for m in mistakes_for(probes[0].signature if probes else formula) if behaves_like(m, probes, outcomes)]
+    if len(fitting) == 1:
+        return fitting[0].name, fitting[0].describe(lang)
+    if fitting:
+        return " / ".join(m.name for m in fitting), tr(lang, "check_diagnosis_either_call", options="; ".join(
+            m.describe(lang) for m in fitting))
     if single_precision(probes, outcomes):
         return plain("single_precision", lang)
     for probe in probes:
@@ -293,9 +312,40 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         if outcome.get("shape") and len(outcome["shape"]) == 2 and probe.expected.shape[1:] == (1,) and \
                 tuple(outcome["shape"]) == (probe.expected.shape[0],) * 2:
             return plain("broadcast", lang)
-    if reads:
-        return plain("global_variable", lang, names=", ".join(reads))
+    misfit = next((p for p in probes if shape_failed(p, outcomes[str(p.id)])), None)
+    if misfit is not None:
+        return plain("shape_mismatch", lang, shapes=shapes_text(misfit, lang))
     return None, None
+
+
+def shape_failed(probe: Probe, outcome: dict) -> bool:
+    """The call failed on shapes: NumPy's error for shapes that do not fit, or an answer of the wrong shape."""
+    error = outcome.get("error") or {}
+    if error.get("type") == "ValueError":
+        return failure_kind(error.get("message", "")) != "other"
+    return "shape" in outcome and tuple(outcome["shape"]) != probe.expected.shape
+
+
+def layer_shape(shape: str, probe: Probe) -> str:
+    """A signature's shape in symbols with the call's layers in place: '(N, nₗ₋₁)' at l = 2 is '(N, n₁)'; of
+    'θ | b' alternatives, the one of the call's target."""
+    options = [part.strip() for part in shape.split("|")]
+    shape = options[1] if len(options) > 1 and probe.target.startswith("b") else options[0]
+    l = probe.layer
+    for symbol, layer in (("nₗ₊₁", l + 1), ("nₗ₋₁", l - 1), ("nₗ", l), ("n_L", l)):
+        shape = shape.replace(symbol, f"n{sub(layer)}")
+    return shape
+
+
+def shapes_text(probe: Probe, lang: str) -> str:
+    """'δ⁽²⁾ is (N, n₂) = (5, 2), a⁽¹⁾ is (N, n₁) = (5, 4); ∂J/∂θ⁽²⁾ is (n₂, n₁) = (2, 4): BP4 …' — what met
+    in a call that failed on shapes, and what the formula needs, in the lab's notation."""
+    signature = CATALOGUE[probe.signature]
+    given = [tr(lang, "check_shape_of", symbol=name, shape=layer_shape(arg.shape, probe), actual=np.shape(value))
+             for name, arg, value in zip(probe.arg_names, signature.args, probe.args) if np.ndim(value)]
+    wanted = tr(lang, "check_shape_of", symbol=probe.target, shape=layer_shape(signature.returns.shape, probe),
+                actual=probe.expected.shape)
+    return tr(lang, "check_shapes_needed", given=", ".join(given), wanted=wanted, formula=signature.formula)
 
 
 def not_implemented(formula: str, errors: list[dict | None], lang: str) -> FormulaResult | None:
@@ -340,7 +390,7 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     if bad is None:   # every value right, but an argument changed in place: the chain gets it changed
         probe, argument = changed
         mistake, diagnosis = plain("changes_argument", lang, argument=argument)
-        return FormulaResult(formula, "fail", tr(lang, "check_changed", case=probe.case.name, function=formula,
+        return FormulaResult(formula, "fail", tr(lang, "check_changed", case=probe.case.label, function=formula,
                                                  argument=argument), largest, None, diagnosis, mistake,
                              calls=len(probes), warning=warning)
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)

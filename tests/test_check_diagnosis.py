@@ -1,0 +1,236 @@
+"""A diagnosis is given only when nothing else fits equally.
+
+For each entry of the lab's mistake catalogue (:mod:`mlp_harness.check.mistakes`) a tiny hand-in makes a
+*nearby but different* mistake — the same function, a slip that is not the entry's formula — and must not be
+given that entry's name; the entry's own hand-in still is, so each pair shows the test can tell them apart.
+The calls are made in this process, as the worker makes them, on the lab's plan (autograd's inputs).
+"""
+import functools
+import os
+import tempfile
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mlp_harness.check.api import judge, lab_plan, plan_for
+from mlp_harness.check.assignment import BUILT_IN, load_assignment
+from mlp_harness.check.execute import run_task
+from mlp_harness.check.mistakes import MISTAKES
+from mlp_harness.check.verdict import judge_formula
+
+#: each function's parameters, as a notebook writes them (the calls pass them by position)
+PARAMETERS = {"sigmoid": "z", "delta_L": "aL, Y", "delta_l": "delta_next, theta_next, al",
+              "gradient": "delta, a_prev", "optimize": "theta, gradient, eta", "tanh_prime": "a",
+              "tanh_prime_z": "z", "bias_gradient": "delta"}
+#: the assignment each catalogue signature is checked in, and the function that stands for it there
+#: ("tanh_z": lab2 with tanh′ handed z, written as a teacher's file would be)
+WHERE = {"sigmoid": ("lab1", "sigmoid"), "delta_L_sigmoid_half_sse": ("lab1", "delta_L"),
+         "delta_l_sigmoid": ("lab1", "delta_l"), "gradient": ("lab1", "gradient"), "sgd_update": ("lab1", "optimize"),
+         "tanh_prime_a": ("lab2", "tanh_prime"), "delta_L_softmax_cross_entropy": ("lab2", "delta_L"),
+         "delta_l_tanh": ("lab2", "delta_l"), "bias_gradient": ("lab2", "bias_gradient"),
+         "tanh_prime_z": ("tanh_z", "tanh_prime_z")}
+SIG = "(1 / (1 + np.exp(-{0})))"
+
+#: (catalogue entry, its signature — the lab's function for the lab's own —, the entry's own hand-in, a nearby
+#: different one)
+PAIRS = [
+    ("exp_sign", "sigmoid", "1 / (1 + np.exp(z))", "1 / (1 - np.exp(-z))"),
+    ("returns_derivative", "sigmoid", f"{SIG.format('z')} * (1 - {SIG.format('z')})",
+     f"{SIG.format('z')} * (1 + {SIG.format('z')})"),
+    ("missing_reciprocal", "sigmoid", "1 + np.exp(-z)", "1 - np.exp(-z)"),
+    ("tanh_for_sigmoid", "sigmoid", "np.tanh(z)", "np.tanh(z / 2)"),
+    ("residual_sign", "delta_L_sigmoid_half_sse", "(Y - aL) * aL * (1 - aL)", "(Y - aL) * (1 - aL)"),
+    ("half_dropped", "delta_L_sigmoid_half_sse", "2 * (aL - Y) * aL * (1 - aL)", "2 * (aL - Y) * (1 - aL)"),
+    ("no_sigma_prime", "delta_L_sigmoid_half_sse", "aL - Y", "(aL - Y) * aL"),
+    ("sigma_prime_of_a", "delta_L_sigmoid_half_sse", f"(aL - Y) * {SIG.format('aL')} * (1 - {SIG.format('aL')})",
+     f"(aL - Y) * {SIG.format('aL')}"),
+    # divides by the output's width: the lab's is 1, so only the seeded networks tell it from the batch's mean
+    ("mean_instead_of_sum", "delta_L_sigmoid_half_sse", "(aL - Y) * aL * (1 - aL) / aL.shape[0]",
+     "(aL - Y) * aL * (1 - aL) / aL.shape[1]"),
+    ("loss_instead_of_delta", "delta_L_sigmoid_half_sse", "0.5 * (Y - aL) ** 2", "(Y - aL) ** 2"),
+    ("hidden_no_sigma_prime", "delta_l_sigmoid", "delta_next @ theta_next", "(delta_next @ theta_next) * al"),
+    ("sigma_prime_of_a", "delta_l_sigmoid",
+     f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - {SIG.format('al')})",
+     f"(delta_next @ theta_next) * {SIG.format('al')} * (1 - al)"),
+    # issue 20's: the notebook's θ⁽²⁾ read with @ fails on every seeded network as a product of matrices, never
+    # as the entry-by-entry product fails
+    ("elementwise_product", "delta_l_sigmoid", "(delta_next * theta_next) * al * (1 - al)",
+     "(delta_next @ theta2) * al * (1 - al)"),
+    ("theta_transposed", "delta_l_sigmoid", "(delta_next @ theta_next.T) * al * (1 - al)",
+     "delta_next @ theta_next.T"),
+    ("transposed_gradient", "gradient", "a_prev.T @ delta", "a_prev.T @ delta / delta.shape[0]"),
+    ("missing_transpose", "gradient", "(a_prev.T @ delta).reshape(delta.shape[1], a_prev.shape[1])",
+     "delta @ a_prev"),
+    ("mean_instead_of_sum", "gradient", "delta.T @ a_prev / delta.shape[0]", "delta.T @ a_prev / a_prev.shape[1]"),
+    ("sign_flipped", "sgd_update", "theta + eta * gradient", "theta + gradient"),
+    ("eta_ignored", "sgd_update", "theta - gradient", "theta - 0.5 * gradient"),
+    ("eta_fixed", "sgd_update", "theta - 0.1 * gradient", "theta - 0.1 * eta * gradient"),
+    ("returns_change", "sgd_update", "-eta * gradient", "eta * gradient"),
+    ("tanh_of_a", "tanh_prime_a", "1 - np.tanh(a) ** 2", "1 - np.tanh(a)"),
+    ("sigma_prime_for_tanh", "tanh_prime_a", "a * (1 - a)", "a * (1 + a)"),
+    ("one_minus_z_squared", "tanh_prime_z", "1 - z * z", "1 - z"),
+    # δ⁽ᴸ⁾ of softmax with cross-entropy divides by the batch's N; these divide by nothing or by the classes
+    ("ce_not_averaged", "delta_L_softmax_cross_entropy", "aL - Y", "(aL - Y) / aL.shape[1]"),
+    ("ce_extra_fprime", "delta_L_softmax_cross_entropy", "(aL - Y) * aL * (1 - aL) / aL.shape[0]",
+     "(aL - Y) * aL / aL.shape[0]"),
+    ("residual_sign", "delta_L_softmax_cross_entropy", "(Y - aL) / aL.shape[0]", "Y - aL"),
+    ("hidden_no_tanh_prime", "delta_l_tanh", "delta_next @ theta_next", "(delta_next @ theta_next) * (1 - al)"),
+    ("bias_mean_instead_of_sum", "bias_gradient", "delta.mean(axis=0)", "delta.mean(axis=0) / 2"),
+    ("bias_not_summed", "bias_gradient", "delta", "delta.T"),
+    ("bias_keepdims", "bias_gradient", "delta.sum(axis=0, keepdims=True)", "delta.sum(axis=1, keepdims=True)"),
+]
+
+
+def hand_in(function: str, body: str, filename: str = "<hand-in>"):
+    """``def function(...): return body`` in a namespace of its own, with the notebook's θ⁽²⁾ beside it."""
+    space = {"np": np, "theta2": np.array([[0.7, -0.1, 0.2]])}
+    exec(compile(f"def {function}({PARAMETERS[function]}):\n    return {body}\n", filename, "exec"), space)
+    return space[function]
+
+
+@functools.cache
+def assignment(name: str):
+    """A built-in assignment, or "tanh_z": lab2 with tanh′ handed z (a teacher's file)."""
+    if name != "tanh_z":
+        return load_assignment(name)
+    text = (BUILT_IN / "lab2.toml").read_text(encoding="utf-8")
+    text = text.replace('tanh_prime = "tanh_prime_a"', 'tanh_prime_z = "tanh_prime_z"')
+    with tempfile.TemporaryDirectory() as folder:   # read once: the assignment keeps what it needs
+        path = Path(folder) / "tanh_z.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_assignment(str(path))
+
+
+def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None):
+    """The verdict on one hand-in of ``function`` (in the assignment of ``signature``; the lab's by default),
+    from its calls alone (no whole steps)."""
+    plan = plan_for(assignment(WHERE[signature][0] if signature else "lab1"))
+    probes = [p for p in plan.probes if p.formula == function]
+    task = plan.task({}, 5.0)
+    task |= {"probes": [s for s in task["probes"] if s["formula"] == function], "trajectories": []}
+    raw = run_task({function: hand_in(function, body, filename)}, task)
+    return judge_formula(function, probes, raw["probes"], raw["found"][function], "pt", raw["reads"][function])
+
+
+def test_every_catalogue_entry_has_a_pair():
+    assert {(m.name, m.formula) for m in MISTAKES} == {(name, signature) for name, signature, _, _ in PAIRS}
+
+
+@pytest.mark.parametrize("name, signature, own, nearby", PAIRS, ids=[f"{p[1]}-{p[0]}" for p in PAIRS])
+def test_an_entry_is_not_given_to_a_nearby_mistake(name, signature, own, nearby):
+    function = WHERE[signature][1]
+    assert diagnosis(function, own, signature=signature).mistake == name
+    near = diagnosis(function, nearby, signature=signature)
+    assert near.status != "pass" and name not in (near.mistake or "").split(" / ")
+
+
+# --- shape errors: which shapes met, what the formula needs, and where in the student's own cell ---------------
+
+@pytest.mark.parametrize("body", ["delta @ a_prev", "delta * a_prev", "np.mean(delta.T @ a_prev)"],
+                         ids=["transpose-forgotten", "entry-by-entry", "scalar"])
+def test_a_shape_error_names_the_shapes_and_the_formula(body):
+    f = diagnosis("gradient", body)
+    assert f.status != "pass" and f.mistake == "shape_mismatch"
+    # the lab's first call: δ⁽¹⁾ is (2, 3) and X is (2, 2), so ∂J/∂θ⁽¹⁾ must be (3, 2)
+    assert "δ⁽¹⁾ é (N, n₁) = (2, 3), X é (N, n₀) = (2, 2); ∂J/∂θ⁽¹⁾ é (n₁, n₀) = (3, 2)" in f.diagnosis
+    assert "δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾" in f.diagnosis
+
+
+def test_a_shape_error_of_a_later_layer_names_that_layer():
+    # right on the lab, where θ⁽²⁾ is (1, 3) and the product with δ⁽²⁾ (N, 1) fits either way round
+    f = diagnosis("delta_l", "(delta_next @ theta_next.T.T.T) * al * (1 - al)")
+    assert f.mistake == "theta_transposed"   # a catalogue entry fits: it is named, not the shapes
+    f = diagnosis("delta_l", "(theta_next @ delta_next) * al * (1 - al)")
+    assert f.mistake == "shape_mismatch"
+    assert "δ⁽²⁾ é (N, n₂) = (2, 1), θ⁽²⁾ é (n₂, n₁) = (1, 3), a⁽¹⁾ é (N, n₁) = (2, 3); δ⁽¹⁾ é (N, n₁) = (2, 3)" \
+        in f.diagnosis
+
+
+def test_an_error_in_a_notebook_cell_is_placed_in_the_cell_not_a_temporary_file():
+    kernel_file = os.path.join(tempfile.gettempdir(), "ipykernel_4242", "806922853.py")   # IPython's name for a cell
+    f = diagnosis("gradient", "delta @ a_prev", kernel_file)
+    assert "(a sua célula, linha 2, em gradient)" in f.message
+    assert "806922853" not in f.message and "ipykernel" not in f.message
+
+
+def test_a_notebook_cell_is_named_by_its_execution_count(monkeypatch):
+    """In the notebook's kernel (or a fork of it), IPython knows which cell it compiled into that file: In [7]."""
+    IPython = pytest.importorskip("IPython")
+    kernel_file = os.path.join(tempfile.gettempdir(), "ipykernel_4242", "806922853.py")
+    shell = types.SimpleNamespace(compile=types.SimpleNamespace(_filename_map={kernel_file: 7}))
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    f = diagnosis("gradient", "delta @ a_prev", kernel_file)
+    assert "(a sua célula [7], linha 2, em gradient)" in f.message
+
+
+# --- the case's network, N and η in every message; a step that ignores η ----------------------------------
+
+def lab_step(eta_used: str):
+    """The lab's step(X, Y, thetas, eta), right but for the η it steps with (``eta_used``, an expression)."""
+    space = {"np": np}
+    exec(f"""def step(X, Y, thetas, eta):
+    t1, t2 = thetas
+    a1 = 1 / (1 + np.exp(-X @ t1.T))
+    a2 = 1 / (1 + np.exp(-a1 @ t2.T))
+    d2 = (a2 - Y) * a2 * (1 - a2)
+    d1 = (d2 @ t2) * a1 * (1 - a1)
+    return [t1 - {eta_used} * d1.T @ X, t2 - {eta_used} * d2.T @ a1]
+""", space)
+    return space["step"]
+
+
+def step_verdict(eta_used: str):
+    plan = lab_plan()
+    raw = run_task({"step": lab_step(eta_used)}, plan.task({}, 5.0) | {"probes": []})
+    return judge(plan, raw, "pt")["step"]
+
+
+def test_a_message_names_the_case_network_n_and_eta():
+    f = diagnosis("delta_L", "(Y - aL) * aL * (1 - aL)")
+    assert f.message.startswith("caso lab (N = 2, η = 0.1): ")
+    f = diagnosis("delta_L", "(aL - Y) * aL * (1 - aL) / aL.shape[1]")   # right on the lab, whose n_L is 1
+    assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5): ")
+
+
+def test_a_step_that_ignores_eta_is_named():
+    f = step_verdict("0.1")   # the lab's η: it passes there and fails on the seeded networks' 0.5
+    assert f.status == "fail" and f.mistake == "step_eta_fixed"
+    assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5), passo 1: ")
+    assert "usa η = 0.1 em vez do eta que recebe (0.5 aqui)" in f.diagnosis
+    assert step_verdict("eta").ok
+
+
+def test_a_step_that_scales_eta_is_not_a_fixed_eta():
+    f = step_verdict("0.2 * eta")   # η' = 0.02 on the lab, 0.1 elsewhere: no one η gives every step
+    assert f.status == "fail" and f.mistake != "step_eta_fixed"
+
+
+def test_the_exercise_notebook_says_which_networks_are_tried_and_why():
+    import json
+    from pathlib import Path
+
+    from mlp_harness.check.cases import all_cases
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "lab1-exercicio.ipynb"
+    first = "".join(json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["source"])
+    seeded = [case for case in all_cases() if not case.name.startswith("lab")]
+    assert all(case.name in first for case in seeded)   # every network the check tries besides the lab's
+    assert {f"{case.eta:g}" for case in seeded} <= {"0.5"} and "\\eta = 0.5" in first
+    assert "transposição" in first and f"caso {seeded[0].label}" in first   # why, and how a message names one
+
+
+# --- check_lab's HTML: what Jupyter and Colab show ----------------------------------------------------------
+
+def test_the_html_shows_what_the_terminal_shows():
+    from mlp_harness.check import check_lab
+    wrong = check_lab(lang="pt", delta_L=hand_in("delta_L", "(Y - aL) * aL * (1 - aL)"))
+    page = wrong._repr_html_()
+    # autograd's matrix beside the student's, the differing entry marked, as in the terminal's lines
+    matrices = [line[4:] for line in wrong.text(100).splitlines() if "│" in line]
+    assert matrices and "◀" in page and all(line.replace("│", "") in page.replace("│", "") for line in matrices)
+    assert "white-space:nowrap" in page.split("BP1")[0].rsplit("<td", 1)[1]   # the formula's own cell
+    assert "text-align:left" in page.split("resultado")[0].rsplit("<th", 1)[1]   # the result column's head
+    assert "<p style='font-weight:bold;color:#cf222e'>FALHA" in page
+    right = check_lab(lang="pt", delta_L=hand_in("delta_L", "(aL - Y) * aL * (1 - aL)"))._repr_html_()
+    assert "<p style='font-weight:bold;color:#1a7f37'>OK" in right and "◀" not in right

@@ -9,7 +9,9 @@ a 2-core machine, most of it pip and torch imported by each run. The hand-in sea
 when there is nothing to check are tested in this process too, without the venv.
 """
 import importlib.metadata
+import inspect
 import json
+import os
 import shutil
 import stat
 import subprocess
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import background
+import exercise_solution
 from language import foreign_lines
 from student_env import student_environ, student_python
 from mlp_harness.check.assignment import load_assignment
@@ -28,6 +31,7 @@ from mlp_harness.cli import kit_cli
 from mlp_harness.i18n import tr
 from mlp_harness.kit import autograder
 from mlp_harness.kit import gradescope as gradescope_module
+from mlp_harness.kit.classroom import make_classroom
 from mlp_harness.kit.gradescope import make_gradescope
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +148,42 @@ def execute(tmp: Path) -> dict:
     found = {"names": bundle.names, "setup": (setup.returncode, setup.stdout + setup.stderr), "venv": python.parents[1],
              "package": Path(where.stdout.strip()).resolve() if where.returncode == 0 else None}
     found |= {case: grade(base, python, files) for case, files in HANDINS.items()}
+    found["classroom"] = classroom(tmp / "classroom", python.parents[1])
     return found
+
+
+#: the course's rubric for GitHub Classroom (whole points; optimize worth none, so it has no test)
+CLASSROOM_RUBRIC = "[points]\nsigmoid = 1\ndelta_L = 2\ndelta_l = 3\ngradient = 4\noptimize = 0\nstep = 5\n"
+#: the tests run in the starter repository (the first installs the wheel; the others are the same command)
+CLASSROOM_RUN = ("sigmoid", "delta_L", "gradient")
+
+
+def notebook_with(**replace: str) -> bytes:
+    """A hand-in notebook: the lab's solution, a cell per function, some replaced by wrong versions."""
+    sources = ["import numpy as np\n"] + [replace.get(n) or inspect.getsource(getattr(exercise_solution, n))
+                                          for n in ("sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")]
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": source}
+             for source in sources]
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}).encode()
+
+
+def classroom(tmp: Path, venv: Path) -> dict:
+    """The starter repository, its notebook replaced by a hand-in with delta_L wrong, and the tests of
+    CLASSROOM_RUN run in it as education/autograding runs them: setup, then run, in a shell, in the
+    repository, with the student's venv first on PATH (as actions/setup-python puts its Python)."""
+    (tmp.parent / "classroom-rubric.toml").write_text(CLASSROOM_RUBRIC)
+    starter = make_classroom(tmp, rubric=str(tmp.parent / "classroom-rubric.toml"), lang="pt")
+    (tmp / "lab1-exercicio.ipynb").write_bytes(notebook_with(delta_L=exercise_solution.MISTAKES["delta_L"][0]))
+    config = json.loads((tmp / ".github" / "classroom" / "autograding.json").read_text(encoding="utf-8"))
+    env = student_environ() | {"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
+    codes = {}
+    for test in (t for t in config["tests"] if t["name"] in CLASSROOM_RUN):
+        command = f"{test['setup']} && {test['run']}" if test["setup"] else test["run"]
+        done = subprocess.run(["bash", "-c", command], cwd=tmp, env=env, capture_output=True, text=True,
+                              timeout=RUN_TIMEOUT)
+        codes[test["name"]] = (done.returncode, done.stdout + done.stderr)
+    return {"names": starter.names, "config": config, "codes": codes,
+            "workflow": (tmp / ".github" / "workflows" / "classroom.yml").read_text(encoding="utf-8")}
 
 
 def _execute() -> dict:
@@ -273,8 +312,8 @@ def no_build(*args):
 
 
 @pytest.mark.parametrize("argv, said", [
-    (["--rubric", "r.toml"], "mlp-kit: error: --rubric sets how the autograder grades: give --gradescope too"),
-    ([], "mlp-kit: error: give the kit's folder, or --gradescope ZIP for Gradescope's autograder"),
+    (["--rubric", "r.toml"], "mlp-kit: error: --rubric sets how the autograder grades: give --gradescope or --classroom too"),
+    ([], "mlp-kit: error: give the kit's folder, --gradescope ZIP or --classroom FOLDER"),
     (["--gradescope", "a.tar"], "mlp-kit: error: --gradescope 'a.tar': Gradescope's autograder is a .zip file"),
     (["--gradescope", "a.zip", "--rubric", "r.toml"], "mlp-kit: error: --rubric r.toml: no such file"),
     (["--gradescope", "a.zip", "--assignment", "lab9"], "mlp-kit: error: unknown assignment 'lab9'"),
@@ -308,3 +347,43 @@ def test_the_bundle_carries_the_course_files_and_its_options(tmp_path, capsys):
                              '--rubric "$SOURCE/rubric.toml"')
     torch, numpy = (importlib.metadata.version(p).split("+")[0] for p in ("torch", "numpy"))
     assert [r for r in requirements if "==" in r] == [f"torch=={torch}", f"numpy=={numpy}"]
+
+
+# --- mlp-kit --classroom: GitHub Classroom's starter repository -----------------------------------------------
+
+#: the keys of a test in GitHub Classroom's autograding.json
+CLASSROOM_KEYS = {"name", "setup", "run", "input", "output", "comparison", "timeout", "points"}
+
+
+def test_the_starter_repository_has_one_test_per_function_with_its_points(runs):
+    found = runs["classroom"]
+    assert sorted(found["names"]) == sorted([".github/classroom/autograding.json", ".github/classroom/requirements.txt",
+                                             ".github/classroom/rubric.toml", ".github/workflows/classroom.yml",
+                                             "lab1-exercicio.ipynb", runs["names"][3]])   # the same wheel
+    tests = found["config"]["tests"]
+    assert [(t["name"], t["points"]) for t in tests] == [("sigmoid", 1), ("delta_L", 2), ("delta_l", 3),
+                                                         ("gradient", 4), ("step", 5)]   # optimize: 0, no test
+    assert all(set(t) == CLASSROOM_KEYS and t["comparison"] == "included" and t["output"] == "" for t in tests)
+    assert all(isinstance(t["timeout"], int) and 0 < t["timeout"] <= 360 for t in tests)   # minutes, at most 6 h
+    assert "uses: education/autograding@v1" in found["workflow"]
+
+
+def test_each_classroom_test_passes_when_its_function_earns_its_points(runs):
+    codes = runs["classroom"]["codes"]
+    assert {name: code for name, (code, _) in codes.items()} == {"sigmoid": 0, "delta_L": 1, "gradient": 0}, codes
+    log = codes["delta_L"][1]
+    assert "delta_L: 0 dos seus 2 pontos" in log and not foreign_lines(log.splitlines()[-1], "pt"), log
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_classroom_points_are_whole_numbers(tmp_path, capsys, monkeypatch, lang):
+    monkeypatch.setattr(gradescope_module, "build_wheel", no_build)
+    from mlp_harness.kit import classroom as classroom_module
+    monkeypatch.setattr(classroom_module, "build_wheel", no_build)
+    (tmp_path / "r.toml").write_text(RUBRIC)
+    assert kit_cli.main(["--classroom", str(tmp_path / "repo"), "--rubric", str(tmp_path / "r.toml"),
+                         "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    said = {"en": "GitHub Classroom's points are whole numbers: the rubric gives delta_l 2.5",
+            "pt": "os pontos do GitHub Classroom são números inteiros: a rubrica dá 2.5 a delta_l"}[lang]
+    assert said in err and len(err.splitlines()) == 1 and not (tmp_path / "repo").exists()

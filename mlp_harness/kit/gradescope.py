@@ -57,7 +57,8 @@ exec "${{AUTOGRADER_PYTHON:-python3}}" -I -m mlp_harness.kit.autograder {options
 """
 
 REQUIREMENTS = """\
-# Only these come from a package index (setup.sh): the versions the autograder was built with.
+# Only these come from a package index (manual-mlp is the wheel, installed with --no-index): the versions
+# the autograder was built with.
 # PyTorch's CPU build: PyPI's Linux wheel of torch is the CUDA build (several GB); remove the next line for it.
 --extra-index-url {index}
 torch=={torch}

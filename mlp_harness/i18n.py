@@ -558,7 +558,7 @@ TEXTS: dict[str, dict[str, str]] = {
                               "wheel, and the autograding, one test per function worth its points",
         "kit_classroom_written": "GitHub Classroom starter repository written to {folder}: push it and make it the "
                                  "assignment's template",
-        # the Gradescope autograder (kit/autograder.py): what results.json says when nothing was checked
+        # the Gradescope autograder (cli/autograder.py): what results.json says when nothing was checked
         "autograder_no_folder": "The submission folder {folder} does not exist: nothing was handed in.",
         "autograder_none": "No file to check: hand in your {suffixes} file.",
         "autograder_several": "{n} files to check ({names}): hand in only one .py or .ipynb file.",
@@ -1145,7 +1145,7 @@ TEXTS: dict[str, dict[str, str]] = {
                               ".whl e a correção automática, um teste por função com os seus pontos",
         "kit_classroom_written": "Repositório inicial do GitHub Classroom gravado em {folder}: publique-o e faça "
                                  "dele o modelo da tarefa",
-        # the Gradescope autograder (kit/autograder.py): what results.json says when nothing was checked
+        # the Gradescope autograder (cli/autograder.py): what results.json says when nothing was checked
         "autograder_no_folder": "A pasta da entrega {folder} não existe: nada foi entregue.",
         "autograder_none": "Nenhum arquivo para conferir: entregue o seu arquivo {suffixes}.",
         "autograder_several": "{n} arquivos para conferir ({names}): entregue um só arquivo .py ou .ipynb.",

@@ -27,9 +27,10 @@ from language import foreign_lines
 from student_env import student_environ, student_python
 from mlp_harness.check.assignment import load_assignment
 from mlp_harness.check.report import VISIBILITIES, md_escape
-from mlp_harness.cli import kit_cli
+from mlp_harness.check.rubric import load_rubric
+from mlp_harness.cli import autograder, kit_cli
 from mlp_harness.i18n import tr
-from mlp_harness.kit import autograder
+from mlp_harness.kit import classroom as classroom_module
 from mlp_harness.kit import gradescope as gradescope_module
 from mlp_harness.kit.classroom import make_classroom
 from mlp_harness.kit.gradescope import make_gradescope
@@ -172,7 +173,8 @@ def classroom(tmp: Path, venv: Path) -> dict:
     CLASSROOM_RUN run in it as education/autograding runs them: setup, then run, in a shell, in the
     repository, with the student's venv first on PATH (as actions/setup-python puts its Python)."""
     (tmp.parent / "classroom-rubric.toml").write_text(CLASSROOM_RUBRIC)
-    starter = make_classroom(tmp, rubric=str(tmp.parent / "classroom-rubric.toml"), lang="pt")
+    rubric = str(tmp.parent / "classroom-rubric.toml")
+    starter = make_classroom(tmp, load_rubric(rubric).points, rubric=rubric, lang="pt")
     (tmp / "lab1-exercicio.ipynb").write_bytes(notebook_with(delta_L=exercise_solution.MISTAKES["delta_L"][0]))
     config = json.loads((tmp / ".github" / "classroom" / "autograding.json").read_text(encoding="utf-8"))
     env = student_environ() | {"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -378,7 +380,6 @@ def test_each_classroom_test_passes_when_its_function_earns_its_points(runs):
 @pytest.mark.parametrize("lang", ["en", "pt"])
 def test_classroom_points_are_whole_numbers(tmp_path, capsys, monkeypatch, lang):
     monkeypatch.setattr(gradescope_module, "build_wheel", no_build)
-    from mlp_harness.kit import classroom as classroom_module
     monkeypatch.setattr(classroom_module, "build_wheel", no_build)
     (tmp_path / "r.toml").write_text(RUBRIC)
     assert kit_cli.main(["--classroom", str(tmp_path / "repo"), "--rubric", str(tmp_path / "r.toml"),

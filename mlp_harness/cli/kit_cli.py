@@ -13,7 +13,9 @@ import sys
 from manual_mlp.validation import InputError
 
 from ..i18n import tr
+from ..check.assignment import load_assignment
 from ..check.feedback import LEVELS
+from ..check.rubric import load_rubric, rubric_for
 from ..kit import Kit, make_kit
 from ..kit.classroom import Starter, make_classroom
 from ..kit.gradescope import Bundle, make_gradescope
@@ -65,16 +67,26 @@ def check_options(args) -> None:
         raise InputError("give the kit's folder, --gradescope ZIP or --classroom FOLDER")
 
 
+def grading_points(args) -> dict[str, float]:
+    """The points of each function the autograders grade: the assignment and the rubric read (and refused in
+    one line) before anything is built."""
+    assignment = load_assignment(args.assignment)
+    assignment.check_supported()
+    rubric = load_rubric(args.rubric, assignment.names) if args.rubric else rubric_for(assignment.names)
+    return rubric.points
+
+
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
     check_options(args)
+    points = grading_points(args) if args.gradescope or args.classroom else None
     lines = []
     if args.gradescope is not None:
         bundle = make_gradescope(args.gradescope, assignment=args.assignment, rubric=args.rubric,
                                  feedback=args.feedback, lang=args.lang)
         lines += bundle_lines(bundle, args.lang)
     if args.classroom is not None:
-        starter = make_classroom(args.classroom, assignment=args.assignment, rubric=args.rubric,
+        starter = make_classroom(args.classroom, points, assignment=args.assignment, rubric=args.rubric,
                                  feedback=args.feedback, lang=args.lang)
         lines += starter_lines(starter, args.lang)
     if args.folder is not None:

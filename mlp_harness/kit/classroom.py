@@ -3,7 +3,7 @@ package's wheel at its root (the notebook's first cell installs the wheel beside
 
 ``.github/classroom/autograding.json`` lists one test per function of the assignment worth points in the
 rubric, each worth those points (GitHub Classroom's points are whole numbers): its ``run`` is
-:mod:`mlp_harness.kit.function_test` on the notebook, passed on exit code 0 (no ``output`` to compare). The
+:mod:`mlp_harness.cli.function_test` on the notebook, passed on exit code 0 (no ``output`` to compare). The
 first test's ``setup`` installs torch and NumPy from the index (``requirements.txt``, as in the Gradescope
 bundle) and the wheel with ``--no-index --no-deps``. ``.github/workflows/classroom.yml`` is GitHub's
 autograding workflow: on each push, ``education/autograding`` runs those tests on a GitHub-hosted runner,
@@ -18,9 +18,6 @@ from pathlib import Path
 
 from manual_mlp.validation import InputError
 
-from ..check.assignment import load_assignment
-from ..check.feedback import check_level
-from ..check.rubric import load_rubric, rubric_for
 from ..verify.files import atomic_write
 from .gradescope import REQUIREMENTS, TORCH_CPU_INDEX, version
 from .kit import check_folder
@@ -74,7 +71,7 @@ def tests(points: dict[str, int], notebook: str, wheel: str, words: str) -> list
     install = (f"python -m pip install -r {(CLASSROOM / 'requirements.txt').as_posix()} && "
                f"python -m pip install --no-index --no-deps --force-reinstall {wheel}")
     return [{"name": name, "setup": install if i == 0 else "",
-             "run": f"python -m mlp_harness.kit.function_test {name} {notebook} {words}".rstrip(),
+             "run": f"python -m mlp_harness.cli.function_test {name} {notebook} {words}".rstrip(),
              "input": "", "output": "", "comparison": "included", "timeout": TEST_MINUTES, "points": value}
             for i, (name, value) in enumerate(points.items())]
 
@@ -98,15 +95,14 @@ def write(folder: Path, name: Path, data: bytes, what: str) -> None:
     atomic_write(str(folder / name), lambda f: f.write(data), what)
 
 
-def make_classroom(folder: str | Path, *, assignment: str | None = None, rubric: str | None = None,
-                   feedback: str = "full", lang: str = "en", checkout: Checkout | None = None) -> Starter:
-    """Write the starter repository into ``folder`` (created when missing); options checked before the build."""
+def make_classroom(folder: str | Path, points: dict[str, float], *, assignment: str | None = None,
+                   rubric: str | None = None, feedback: str = "full", lang: str = "en",
+                   checkout: Checkout | None = None) -> Starter:
+    """Write the starter repository into ``folder`` (created when missing): a test for each function of
+    ``points`` (the rubric's, checked by the caller: :func:`mlp_harness.cli.kit_cli.grading_points`)."""
     folder = Path(folder)
     check_folder(folder)
-    check_level(feedback)
-    loaded = load_assignment(assignment)
-    loaded.check_supported()
-    points = whole_points((load_rubric(rubric, loaded.names) if rubric else rubric_for(loaded.names)).points)
+    points = whole_points(points)
     words, files = course_files(assignment, rubric, feedback, lang)
     checkout = checkout or find_checkout()
     with tempfile.TemporaryDirectory(prefix="mlp-kit-") as tmp:

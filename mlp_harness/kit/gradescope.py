@@ -19,9 +19,6 @@ from pathlib import Path
 
 from manual_mlp.validation import InputError
 
-from ..check.assignment import load_assignment
-from ..check.feedback import check_level
-from ..check.rubric import load_rubric
 from ..verify.files import atomic_write, check_output_path
 from .source import Checkout, find_checkout
 from .wheel import build_wheel
@@ -53,7 +50,7 @@ RUN = """\
 export AUTOGRADER_ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 SOURCE="$AUTOGRADER_ROOT/source"
 cd "$SOURCE"
-exec "${{AUTOGRADER_PYTHON:-python3}}" -I -m mlp_harness.kit.autograder {options}
+exec "${{AUTOGRADER_PYTHON:-python3}}" -I -m mlp_harness.cli.autograder {options}
 """
 
 REQUIREMENTS = """\
@@ -102,15 +99,11 @@ def options(assignment: str | None, rubric: str | None, feedback: str, lang: str
 
 def make_gradescope(path: str | Path, *, assignment: str | None = None, rubric: str | None = None,
                     feedback: str = "full", lang: str = "en", checkout: Checkout | None = None) -> Bundle:
-    """Write the autograder zip at ``path``; the assignment and the rubric are checked before anything is built."""
+    """Write the autograder zip at ``path``, grading with ``assignment`` and ``rubric`` (files or a built-in
+    assignment's name, checked by the caller: :func:`mlp_harness.cli.kit_cli.grading_points`)."""
     check_output_path(str(path), "--gradescope")
     if Path(path).suffix.lower() != ".zip":
         raise InputError(f"--gradescope {str(path)!r}: Gradescope's autograder is a .zip file")
-    check_level(feedback)
-    loaded = load_assignment(assignment)
-    loaded.check_supported()
-    if rubric is not None:
-        load_rubric(rubric, loaded.names)
     words, course = options(assignment, rubric, feedback, lang)
     checkout = checkout or find_checkout()
     with tempfile.TemporaryDirectory(prefix="mlp-kit-") as tmp:

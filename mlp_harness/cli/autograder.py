@@ -1,5 +1,5 @@
 """Gradescope's ``run_autograder``, in Python: the hand-in found in the submission folder, checked by
-mlp-check, its ``results.json`` written (``python -m mlp_harness.kit.autograder``, which the bundle's
+mlp-check, its ``results.json`` written (``python -m mlp_harness.cli.autograder``, which the bundle's
 ``run_autograder`` runs).
 
 Gradescope's layout (its autograder specification): the bundle unpacked in ``/autograder/source``, the

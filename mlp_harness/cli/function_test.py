@@ -1,5 +1,5 @@
 """One function of a hand-in as one pass/fail test, for GitHub Classroom's autograding
-(``python -m mlp_harness.kit.function_test NAME FILE``, which the starter repository's
+(``python -m mlp_harness.cli.function_test NAME FILE``, which the starter repository's
 ``.github/classroom/autograding.json`` runs once per function, each worth its points in the rubric).
 
 The whole file is checked by mlp-check (in its own process, with its time limit) and the verdicts printed, as

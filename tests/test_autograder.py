@@ -91,9 +91,12 @@ def entry_errors(test) -> list[str]:
     errors = [f"unknown key {k!r}" for k in set(test) - TEST_KEYS]
     errors += [f"{k} is not a number" for k in ("score", "max_score") if k in test and not number(test[k])]
     errors += [f"{k} is not text" for k in ("name", "output") if k in test and not isinstance(test[k], str)]
-    errors += [f"status {test['status']!r}" for _ in [0] if "status" in test and test["status"] not in ("passed", "failed")]
-    errors += [f"output_format {test['output_format']!r}" for _ in [0] if test.get("output_format", "md") not in FORMATS]
-    errors += [f"visibility {test['visibility']!r}" for _ in [0] if test.get("visibility", "visible") not in VISIBILITIES]
+    if test.get("status", "passed") not in ("passed", "failed"):
+        errors.append(f"status {test['status']!r}")
+    if test.get("output_format", "md") not in FORMATS:
+        errors.append(f"output_format {test['output_format']!r}")
+    if test.get("visibility", "visible") not in VISIBILITIES:
+        errors.append(f"visibility {test['visibility']!r}")
     return errors
 
 
@@ -314,7 +317,8 @@ def no_build(*args):
 
 
 @pytest.mark.parametrize("argv, said", [
-    (["--rubric", "r.toml"], "mlp-kit: error: --rubric sets how the autograder grades: give --gradescope or --classroom too"),
+    (["--rubric", "r.toml"],
+     "mlp-kit: error: --rubric sets how the autograder grades: give --gradescope or --classroom too"),
     ([], "mlp-kit: error: give the kit's folder, --gradescope ZIP or --classroom FOLDER"),
     (["--gradescope", "a.tar"], "mlp-kit: error: --gradescope 'a.tar': Gradescope's autograder is a .zip file"),
     (["--gradescope", "a.zip", "--rubric", "r.toml"], "mlp-kit: error: --rubric r.toml: no such file"),
@@ -339,7 +343,8 @@ def test_the_bundle_carries_the_course_files_and_its_options(tmp_path, capsys):
             "--assignment", str(lab), "--feedback", "hint", "--lang", "pt"]
     assert kit_cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Corretor automático do Gradescope gravado em {tmp_path / 'ag.zip'}") and not foreign_lines(out, "pt")
+    assert out.startswith(f"Corretor automático do Gradescope gravado em {tmp_path / 'ag.zip'}")
+    assert not foreign_lines(out, "pt"), out
     with zipfile.ZipFile(tmp_path / "ag.zip") as archive:
         assert archive.read("assignment.toml") == lab.read_bytes()
         assert archive.read("rubric.toml") == (tmp_path / "rubrica.toml").read_bytes()

@@ -559,7 +559,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kit_classroom_written": "GitHub Classroom starter repository written to {folder}: push it and make it the "
                                  "assignment's template",
         # the Gradescope autograder (cli/autograder.py): what results.json says when nothing was checked
-        "autograder_no_folder": "The submission folder {folder} does not exist: nothing was handed in.",
+        "autograder_no_folder": "There is no submission folder {folder}: nothing was handed in.",
         "autograder_none": "No file to check: hand in your {suffixes} file.",
         "autograder_several": "{n} files to check ({names}): hand in only one .py or .ipynb file.",
         "autograder_not_file": "{name} is not a regular file (a folder or a link): hand in the file itself.",
@@ -1146,7 +1146,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "kit_classroom_written": "Repositório inicial do GitHub Classroom gravado em {folder}: publique-o e faça "
                                  "dele o modelo da tarefa",
         # the Gradescope autograder (cli/autograder.py): what results.json says when nothing was checked
-        "autograder_no_folder": "A pasta da entrega {folder} não existe: nada foi entregue.",
+        "autograder_no_folder": "Não há uma pasta da entrega {folder}: nada foi entregue.",
         "autograder_none": "Nenhum arquivo para conferir: entregue o seu arquivo {suffixes}.",
         "autograder_several": "{n} arquivos para conferir ({names}): entregue um só arquivo .py ou .ipynb.",
         "autograder_not_file": "{name} não é um arquivo comum (é uma pasta ou um atalho): entregue o próprio arquivo.",

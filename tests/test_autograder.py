@@ -271,6 +271,9 @@ def test_the_hand_in_is_the_one_py_or_ipynb_file_at_any_depth_whatever_its_name(
 def test_no_hand_in_several_or_one_that_is_not_a_file_is_said_in_one_line(tmp_path, lang):
     folder = tmp_path / "submission"
     assert autograder.find_handin(folder, lang) == (None, tr(lang, "autograder_no_folder", folder=folder))
+    folder.write_text("a file where the folder should be")
+    assert autograder.find_handin(folder, lang) == (None, tr(lang, "autograder_no_folder", folder=folder))
+    folder.unlink()
     folder.mkdir()
     (folder / "notes.txt").write_text("x")
     found, why = autograder.find_handin(folder, lang)

@@ -566,12 +566,31 @@ TEXTS: dict[str, dict[str, str]] = {
                            "same names already in the folder are replaced, and an older manual_mlp wheel is "
                            "removed. Exit codes: 0 written, 2 bad input or a build that failed.",
         "help_kit_folder": "the kit's folder (created if missing; the folder it goes in must exist)",
-        "help_lang_kit": "these lines (the kit itself is in Portuguese)",
+        "help_lang_kit": "these lines, and the autograder's verdicts with --gradescope (the kit itself is in "
+                         "Portuguese)",
         "kit_written": "Course kit written to {folder}: hand the notebook and the wheel to the students, together",
         "kit_notebook": "the exercise (in Portuguese)",
         "kit_wheel": "the package that the first cell installs, without torch and NumPy",
         "kit_leiame": "for the teacher, in Portuguese: handing it out, Jupyter, Colab, grading",
         "kit_removed": "older wheel removed from the folder: {name}",
+        "help_kit_gradescope": "also (or instead) write Gradescope's autograder, a .zip to upload: setup.sh installs "
+                               "the wheel inside it, run_autograder checks each hand-in with mlp-check",
+        "help_kit_rubric": "the autograder's rubric, a TOML file (see mlp-check --rubric; with --gradescope or --classroom)",
+        "help_kit_assignment": "the autograder's assignment: a built-in one's name or a TOML file (with --gradescope or --classroom)",
+        "help_kit_feedback": "how much the autograder's verdicts reveal (see mlp-check --feedback; with --gradescope or --classroom)",
+        "kit_gradescope_written": "Gradescope autograder written to {path}: upload it as the assignment's autograder",
+        "help_kit_classroom": "also (or instead) write a starter repository for GitHub Classroom: the notebook, the "
+                              "wheel, and the autograding, one test per function worth its points",
+        "kit_classroom_written": "GitHub Classroom starter repository written to {folder}: push it and make it the "
+                                 "assignment's template",
+        # the Gradescope autograder (cli/autograder.py): what results.json says when nothing was checked
+        "autograder_no_folder": "There is no submission folder {folder}: nothing was handed in.",
+        "autograder_none": "No file to check: hand in your {suffixes} file.",
+        "autograder_several": "{n} files to check ({names}): hand in only one .py or .ipynb file.",
+        "autograder_not_file": "{name} is not a regular file (a folder or a link): hand in the file itself.",
+        "autograder_broken": "The autograder could not grade this submission ({reason}): tell your teacher.",
+        "function_test_earned": "{name}: {points:g} points earned",
+        "function_test_lost": "{name}: 0 of its {points:g} points",
     },
     "pt": {
         "epoch": "Época",
@@ -1161,12 +1180,32 @@ TEXTS: dict[str, dict[str, str]] = {
                            "são substituídos, e um .whl mais antigo do manual_mlp é removido. Códigos de saída: 0 "
                            "gravado, 2 entrada inválida ou uma construção que falhou.",
         "help_kit_folder": "a pasta do kit (criada se não existir; a pasta onde ela fica deve existir)",
-        "help_lang_kit": "destas linhas (o kit em si é em português)",
+        "help_lang_kit": "destas linhas, e dos veredictos do corretor com --gradescope (o kit em si é em "
+                         "português)",
         "kit_written": "Kit da turma gravado em {folder}: entregue aos alunos o notebook e o pacote, juntos",
         "kit_notebook": "o exercício",
         "kit_wheel": "o pacote que a primeira célula instala, sem torch nem NumPy",
         "kit_leiame": "para o professor: como distribuir, Jupyter, Colab, correção",
         "kit_removed": "pacote mais antigo tirado da pasta: {name}",
+        "help_kit_gradescope": "grava também (ou só) o corretor automático do Gradescope, um .zip para enviar: o "
+                               "setup.sh instala o .whl que vai nele, o run_autograder confere cada entrega com o "
+                               "mlp-check",
+        "help_kit_rubric": "a rubrica do corretor, um arquivo TOML (veja mlp-check --rubric; com --gradescope ou --classroom)",
+        "help_kit_assignment": "a tarefa do corretor: o nome de uma embutida ou um arquivo TOML (com --gradescope ou --classroom)",
+        "help_kit_feedback": "quanto os veredictos do corretor revelam (veja mlp-check --feedback; com --gradescope ou --classroom)",
+        "kit_gradescope_written": "Corretor automático do Gradescope gravado em {path}: envie-o como o corretor da tarefa",
+        "help_kit_classroom": "grava também (ou só) um repositório inicial para o GitHub Classroom: o notebook, o "
+                              ".whl e a correção automática, um teste por função com os seus pontos",
+        "kit_classroom_written": "Repositório inicial do GitHub Classroom gravado em {folder}: publique-o e faça "
+                                 "dele o modelo da tarefa",
+        # the Gradescope autograder (cli/autograder.py): what results.json says when nothing was checked
+        "autograder_no_folder": "Não há uma pasta da entrega {folder}: nada foi entregue.",
+        "autograder_none": "Nenhum arquivo para conferir: entregue o seu arquivo {suffixes}.",
+        "autograder_several": "{n} arquivos para conferir ({names}): entregue um só arquivo .py ou .ipynb.",
+        "autograder_not_file": "{name} não é um arquivo comum (é uma pasta ou um atalho): entregue o próprio arquivo.",
+        "autograder_broken": "O corretor automático não conseguiu corrigir esta entrega ({reason}): avise o professor.",
+        "function_test_earned": "{name}: {points:g} pontos ganhos",
+        "function_test_lost": "{name}: 0 dos seus {points:g} pontos",
     },
 }
 
@@ -1651,6 +1690,16 @@ ERRORS_PT: list[tuple[str, str]] = [
      "não é possível remover da pasta do kit o .whl mais antigo {path} ({reason})"),
     ("the wheel", "o .whl"),
     ("the notebook", "o notebook"),
+    ("--gradescope {path}: Gradescope's autograder is a .zip file",
+     "--gradescope {path}: o corretor automático do Gradescope é um arquivo .zip"),
+    ("the autograder zip", "o .zip do corretor automático"),
+    ("{name} is not one of the assignment's functions ({names})", "{name} não é uma das funções da tarefa ({names})"),
+    ("GitHub Classroom's points are whole numbers: the rubric gives {name} {points}",
+     "os pontos do GitHub Classroom são números inteiros: a rubrica dá {points} a {name}"),
+    ("give the kit's folder, --gradescope ZIP or --classroom FOLDER",
+     "dê a pasta do kit, --gradescope ZIP ou --classroom PASTA"),
+    ("{option} sets how the autograder grades: give --gradescope or --classroom too",
+     "{option} diz como o corretor automático corrige: dê --gradescope ou --classroom também"),
     # torch_reference/device.py
     ("unknown device {name}: use 'cpu' or 'cuda'", "dispositivo desconhecido {name}: use 'cpu' ou 'cuda'"),
     ("the torch twin runs on 'cpu' or 'cuda', not {name}", "a implementação PyTorch roda em 'cpu' ou 'cuda', não "

@@ -1,15 +1,10 @@
 """mlp-kit: the folder a teacher hands out, and its notebook run from that folder as a student runs it.
 
-The student's Python is a fresh venv (made in a fraction of a second, without pip): torch, NumPy,
-matplotlib, ipykernel and pip come from this environment, at the versions installed here (constraints.txt
-pins them in CI) — a venv with torch installed fresh would take minutes and the network. The venv sees
-them through a folder of links to this environment's site-packages that leaves out manual-mlp's own
-entries and the .pth files. It is not made with --system-site-packages, which brings manual-mlp along:
-an editable install's finder, loaded by a .pth file there, makes this checkout importable (the cell put
-before the first one then prints "presente"), and a regular install's dist-info would make pip skip the
-kit's wheel as already installed. The kernel runs with -I and without PYTHONPATH, so neither the
-repository nor the user's site-packages is on its path; that cell shows ``import mlp_harness`` failing.
-pip runs with PIP_NO_INDEX (and no pip.conf): nothing is downloaded.
+The student's Python is a fresh venv that sees this environment's torch, NumPy, matplotlib, ipykernel and
+pip but not manual-mlp (student_env.py says how, and why not --system-site-packages). The kernel runs with
+-I and without PYTHONPATH, so neither the repository nor the user's site-packages is on its path; the cell
+put before the first one shows ``import mlp_harness`` failing. pip runs with PIP_NO_INDEX (and no
+pip.conf): nothing is downloaded.
 
 The kit is built once, and its notebook run twice in the student's venv — first from a folder without the
 wheel (the first cell stops "Executar tudo" with its Portuguese error), then from the kit's folder (the
@@ -18,16 +13,10 @@ it takes 6 to 14 s on a 2-core machine (more when the rest of the suite runs bes
 kernels starting, pip, and torch imported once.
 """
 import copy
-import importlib.metadata
 import inspect
 import json
-import os
 import shutil
-import site
-import subprocess
-import sys
 import tempfile
-import venv
 import zipfile
 from pathlib import Path
 
@@ -36,6 +25,7 @@ import pytest
 import background
 import exercise_solution
 from language import foreign_lines
+from student_env import student_environ, student_python
 from mlp_harness.cli import kit_cli
 from mlp_harness.kit import kit as kit_module
 from mlp_harness.kit import make_kit
@@ -55,44 +45,7 @@ CELL_TIMEOUT = 120
 COLAB = Path("/content")
 
 
-# --- the student's Python --------------------------------------------------------------------------------
-
-def own_entries() -> set[str]:
-    """The names manual-mlp installed in a site-packages (none when it is only on PYTHONPATH)."""
-    names = set(PACKAGES)
-    try:
-        files = importlib.metadata.distribution("manual-mlp").files or []
-    except importlib.metadata.PackageNotFoundError:
-        return names
-    return names | {f.parts[0] for f in files if f.parts and f.parts[0] != ".."}
-
-
-def environment_without_us(into: Path) -> list[Path]:
-    """For each site-packages of this Python, a folder of links to its entries but manual-mlp's and the .pth
-    files (a path listed in a .pth file is added to sys.path, but the .pth files inside it are not run)."""
-    dirs = [Path(p) for p in site.getsitepackages() + [site.getusersitepackages()] if p in sys.path]
-    leave_out, folders = own_entries(), []
-    for i, directory in enumerate(d for d in dirs if d.is_dir()):
-        folder = into / f"site-{i}"
-        folder.mkdir(parents=True)
-        for entry in directory.iterdir():
-            if entry.name not in leave_out and entry.suffix != ".pth":
-                (folder / entry.name).symlink_to(entry)
-        folders.append(folder)
-    return folders
-
-
-def student_python(tmp: Path) -> Path:
-    """A fresh venv seeing this environment's packages but manual-mlp; its python."""
-    env = tmp / "venv"
-    venv.EnvBuilder(with_pip=False, symlinks=True).create(env)
-    python = env / "bin" / "python"
-    purelib = subprocess.run([python, "-I", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                             capture_output=True, text=True, check=True).stdout.strip()
-    folders = environment_without_us(tmp / "environment")
-    (Path(purelib) / "environment.pth").write_text("".join(f"{f}\n" for f in folders))
-    return python
-
+# --- the student's Python (student_env.py) ----------------------------------------------------------------
 
 def kernel_manager(python: Path, tmp: Path):
     """A kernel of the student's python, with -I (no PYTHONPATH, no user site-packages, no script folder)."""
@@ -102,14 +55,6 @@ def kernel_manager(python: Path, tmp: Path):
     (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "student", "language": "python"}))
     specs = KernelSpecManager(kernel_dirs=[str(spec.parent)])
     return AsyncKernelManager(kernel_name="student", kernel_spec_manager=specs)
-
-
-def student_environ() -> dict[str, str]:
-    """This process's environment without what would show the repository, and pip kept offline."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    env.update(PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_CONFIG_FILE=os.devnull,
-               PYTHONNOUSERSITE="1")
-    return env
 
 
 # --- running the kit's notebook ---------------------------------------------------------------------------

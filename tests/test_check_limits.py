@@ -170,10 +170,11 @@ def test_several_workers_get_one_blas_thread_each(monkeypatch, tmp_path):
 
 
 def test_a_hand_in_that_forges_the_workers_messages_is_the_files_finding(tmp_path):
-    """A cell that writes a "ready" of its own to every descriptor it has: the checker reads no verdict from
-    it and does not crash; the file did not run as written."""
+    """A cell that writes a "ready" of its own to every descriptor it has (up to 1024: the worker's pipes have
+    the numbers they had in the parent, which has many open under pytest-xdist): the checker reads no verdict
+    from it and does not crash; the file did not run as written."""
     path = hand_in(tmp_path)
-    forge = ("import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'{\"ready\": {\"found\": {}, "
+    forge = ("import os\nfor fd in range(3, 1024):\n    try:\n        os.write(fd, b'{\"ready\": {\"found\": {}, "
              "\"cells\": 7}}\\n')\n    except OSError:\n        pass\n")
     path.write_text(forge + path.read_text(encoding="utf-8"), encoding="utf-8")
     result = check_file(path, timeout=LIMIT)
@@ -187,7 +188,7 @@ def test_an_answer_forged_during_a_call_touches_no_other_functions_verdict(tmp_p
     answer is read for a call it was not sent for."""
     forger = """
         def delta_L(aL, Y):
-            for fd in range(3, 64):
+            for fd in range(3, 1024):
                 for n in range(1, 401):
                     line = '{"result": {"value": [[0.0]], "shape": [1, 1], "seconds": 0}, "id": %d}\\n' % n
                     try:

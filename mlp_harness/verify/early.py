@@ -204,21 +204,20 @@ class LayerCheck:
 
     def __init__(self, weights: DeferredWeights, pairs: dict, floor: float):
         self.weights, self.floor = weights, floor
-        self.diff, self.accepted = {}, {}
+        #: |Δ| of each quantity, and the entries its threshold passes
+        self.diff, self.passed = {}, {}
         for name, pair in pairs.items():
             # |Δ| in the values' own type, as the comparison takes it
             diff = np.subtract(np.reshape(pair.v_np, -1), np.reshape(pair.v_pt, -1))
             np.abs(diff, out=diff)
             self.diff[name] = diff
-            self.accepted[name] = diff <= weights.threshold(name, pair.v_pt, floor)   # never a NaN difference
+            self.passed[name] = diff <= weights.threshold(name, pair.v_pt, floor)   # never a NaN difference
         size = next(iter(self.diff.values())).size
-        remaining = ~np.logical_and.reduce(list(self.accepted.values()))
-        if np.count_nonzero(remaining) * WHOLE_BELOW > size:
-            self.entries, E = np.arange(size), weights.whole()
-            self.accepted = {name: np.zeros(size, bool) for name in self.diff}
-        else:
-            self.entries = np.flatnonzero(remaining)
-            E = weights.exact(self.entries)
+        remaining = ~np.logical_and.reduce(list(self.passed.values()))
+        #: whether the layer's bounds were made whole (too many entries remained)
+        self.whole = np.count_nonzero(remaining) * WHOLE_BELOW > size
+        self.entries = np.arange(size) if self.whole else np.flatnonzero(remaining)
+        E = weights.whole() if self.whole else weights.exact(self.entries)
         self.ratios = {name: self.ratio(diff[self.entries], E[name]) for name, diff in self.diff.items()}
 
     def ratio(self, diff: Array, E: Array) -> Array:
@@ -230,11 +229,11 @@ class LayerCheck:
     def result(self, name: str) -> tuple[float, float, int]:
         """(max |Δ|, the largest ratio among the entries whose bound was made, entries accepted early) of the
         quantity; the ratio is NaN where a difference is not finite, as the comparison defines it."""
-        diff, accepted = self.diff[name], self.accepted[name]
+        diff, passed = self.diff[name], self.passed[name]
         largest = float(np.maximum.reduce(diff)) if diff.size else 0.0
         ratio = float(np.max(self.ratios[name], initial=0.0)) if np.isfinite(largest) else math.nan
-        # entries accepted here that the bound made anyway (another quantity of theirs remained) are not counted
-        early = int(np.count_nonzero(accepted)) - int(np.count_nonzero(accepted[self.entries]))
+        # entries that passed here but were bounded anyway (another quantity of theirs remained) are not counted
+        early = 0 if self.whole else int(np.count_nonzero(passed)) - int(np.count_nonzero(passed[self.entries]))
         return largest, ratio, early
 
     def failed(self, name: str) -> Array:

@@ -7,15 +7,20 @@ networks, mutants and entries placed just above and just below their bounds, bot
 for every quantity, the same first mismatch, the same max |Δ|, the same unbounded entries, and the same
 ratio wherever no entry was accepted early (over fewer entries where some were, so never a larger one).
 """
+import contextlib
+import io
+import json
 import math
 from fractions import Fraction
 
 import numpy as np
 import pytest
 
-from manual_mlp import random_parameters
+from manual_mlp import make_optimizer, random_parameters
+from manual_mlp.optimizers import OptimizerSettings
 from manual_mlp.record import StepRecord
 from mlp_harness import RunConfig, run_comparison
+from mlp_harness.cli.compare_cli import main as compare_main
 from mlp_harness.teach.mutants import MUTANTS
 from mlp_harness.verify import compare, early, error_bounds
 from mlp_harness.verify.compare import Pair, compare_records, differences, laid_differences
@@ -118,8 +123,7 @@ def test_every_mistake_is_caught_at_the_same_place(name, ways):
     mutant = MUTANTS[name].network(config, thetas, biases, N)
     twin = build_twins(config, thetas, biases)[2]
     start = step_start(mutant, {}, Y)
-    rec_np = mutant.train_step(X, Y, __import__("manual_mlp").make_optimizer(config.optimizer_settings),
-                               config.loss, 1)
+    rec_np = mutant.train_step(X, Y, make_optimizer(config.optimizer_settings), config.loss, 1)
     full, fast = ways(rec_np, twin.train_step(X, Y, 1), config.tolerance, start)
     assert_same_decisions(full, fast, rounding_of_sums("float64", N))
     assert (full[1].quantity, full[1].layer) == EXPECTED[name]
@@ -136,11 +140,12 @@ def near_bounds(config, seed):
     limits = config.tolerance.limits(rec_pt, start)
     tolerance = rounding_of_sums(config.dtype, N)
     rng = np.random.default_rng(seed)
+    torch_values = {name: value for name, layer, value in rec_pt.quantities() if layer == 1}
     for name, values in (("grad_theta", rec_np.nabla_thetas), ("theta", rec_np.thetas),
                          ("exp_avg(theta)", rec_np.optimizer_state.get("exp_avg", {}).get("theta"))):
         if values is None:
             continue
-        v_pt = np.asarray(rec_pt.get(name, 1) if name != "exp_avg(theta)" else rec_pt.optimizer_state["exp_avg"]["theta"][0])
+        v_pt = torch_values[name]
         allowed = limits.allowed(name, 1, v_pt)
         moved = values[0].copy()
         for i, target in zip(rng.choice(v_pt.size, 6, replace=False), (0.99, 0.999, 0.9999, 1.0001, 1.001, 1.01)):
@@ -185,12 +190,12 @@ def test_thresholds_are_never_above_the_allowed_difference():
     assert np.all(weights.threshold("grad_theta", v, ar.floor) <= allowed.reshape(-1))
 
 
-@pytest.mark.parametrize("settings", [dict(name="sgd", momentum=0.9, nesterov=True, weight_decay=0.1), dict(name="adam"),
-                                      dict(name="adamw", weight_decay=0.01)], ids=["sgd", "adam", "adamw"])
+@pytest.mark.parametrize("settings", [dict(name="sgd", momentum=0.9, nesterov=True, weight_decay=0.1),
+                                      dict(name="adam"), dict(name="adamw", weight_decay=0.01)],
+                         ids=["sgd", "adam", "adamw"])
 def test_update_bounds_never_decrease_with_the_gradients_bound(settings):
     """What the lower bound of an update's bound rests on: E(∂J/∂θ) = 0 gives at most what any E(∂J/∂θ) ≥ 0
     gives, entry by entry and to the last bit, over E(∂J/∂θ) from 0 to 1e30 times |g|."""
-    from manual_mlp.optimizers import OptimizerSettings
     s = OptimizerSettings(**{"lr": 0.01} | settings)
     ar, rng = Arithmetic.of("float32"), np.random.default_rng(8)
     theta, g = rng.normal(size=(2, 4000)).astype(np.float32)
@@ -249,7 +254,6 @@ def test_quantities_laid_end_to_end_give_each_ones_own_results(rule):
 
 def test_the_verdict_says_how_many_entries_were_accepted_early(monkeypatch, tmp_path):
     """In both languages, and in the JSON report; the ratio printed is over the entries bounded."""
-    from mlp_harness.cli.compare_cli import main
     monkeypatch.setattr(early, "DEFER_MIN_PRODUCT", 0)
     thetas, biases = random_parameters([6, 5, 2], seed=11, bias=True)
     X, Y = batch([6, 5, 2], "float64", 11)
@@ -262,14 +266,12 @@ def test_the_verdict_says_how_many_entries_were_accepted_early(monkeypatch, tmp_
     for lang in ("en", "pt"):
         args = ["--weights", str(tmp_path / "w.npz"), "--data", str(tmp_path / "d.npz"), "--lr", "0.05",
                 "--steps", "2", "--lang", lang, "--json", str(tmp_path / f"{lang}.json")]
-        import contextlib, io  # noqa: E401
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            assert main(args) == 0
+            assert compare_main(args) == 0
         outputs[lang] = out.getvalue()
     assert f"{accepted} entries were accepted early" in outputs["en"]
     assert f"{accepted} entradas foram aceitas antecipadamente" in outputs["pt"]
-    import json
     assert json.loads((tmp_path / "en.json").read_text())["tolerance"]["accepted_early_entries"] == accepted
 
 

@@ -161,16 +161,25 @@ def column_dots(ar: Arithmetic, left: Array, right: Array, top: float) -> Array:
 
 def _product(A: Array, B: Array) -> Array:
     """A·B as NumPy would promote them. A product big enough for threads goes through torch's BLAS where
-    torch is loaded (always, beside a PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about
-    0.1 s after a call, into the twins' next step, which then runs on a contested core (measured on
-    784-512-512-10: 97 ms instead of 71); torch's threads sleep within milliseconds (see
-    torch_reference/lockstep.py)."""
+    torch is loaded (always, beside a PyTorch twin) and NumPy's BLAS has more than one thread: NumPy's
+    OpenBLAS keeps its threads spinning for about 0.1 s after a call, into the twins' next step, which then
+    runs on a contested core (measured on 784-512-512-10: 97 ms instead of 71); torch's threads sleep within
+    milliseconds (see torch_reference/lockstep.py). On one thread OpenBLAS has no thread to leave spinning, and
+    it goes through NumPy: on the AMD EPYC of docs/performance.md its one thread multiplies at 80 GFLOP/s in
+    float64 where torch's MKL does 47."""
     torch = sys.modules.get("torch")
-    if torch is None or A.shape[0] * A.shape[1] * B.shape[1] < SINGLE_THREAD_PRODUCT:
+    if torch is None or A.shape[0] * A.shape[1] * B.shape[1] < SINGLE_THREAD_PRODUCT or _numpy_blas_alone():
         return A @ B
     dtype = np.result_type(A, B)
     return torch.matmul(torch.from_numpy(A.astype(dtype, copy=False)),
                         torch.from_numpy(B.astype(dtype, copy=False))).numpy()
+
+
+def _numpy_blas_alone() -> bool:
+    """Whether NumPy's BLAS runs on one thread (threadpoolctl says so; torch is loaded)."""
+    from torch_reference.lockstep import numpy_blas_pools
+    pools = numpy_blas_pools()
+    return bool(pools) and all(pool.get_num_threads() == 1 for pool in pools)
 
 
 # --- forward pass ------------------------------------------------------------------------------

@@ -498,7 +498,8 @@ def keyed(kind: str, l: int, bounds: dict[str, Array]) -> Bounds:
     return {(kind if name == "param" else f"{name}({kind})", l): E for name, E in bounds.items()}
 
 
-#: parameters of at most this many entries have their update bounded together (see :func:`joint_update_bounds`)
+#: parameters of at most this many entries have their update bounded together, in groups of at most this many
+#: entries (see :func:`joint_update_bounds`)
 JOINT_LIMIT = BLOCK
 
 
@@ -513,8 +514,14 @@ def update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_grads
         if E_g.size > JOINT_LIMIT:
             theta, g, old = update_operands(record, start, kind, l)
             out.update(keyed(kind, l, update_formula(ar, f, record.step, theta, g, E_g, old)))
-    if small:
-        joint_update_bounds(ar, f, record, start, small, out)
+    group, total = [], 0
+    for item in small + [None]:   # in groups of at most JOINT_LIMIT entries, whose temporaries stay small
+        if group and (item is None or total + item[2].size > JOINT_LIMIT):
+            joint_update_bounds(ar, f, record, start, group, out)
+            group, total = [], 0
+        if item is not None:
+            group.append(item)
+            total += item[2].size
 
 
 def joint_update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, items: list, out: Bounds) -> None:

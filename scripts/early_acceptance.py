@@ -6,8 +6,8 @@
 For each net, the steps of a verified run with every layer's ∂J/∂θ⁽ˡ⁾ and update bounded entry by entry
 (whatever their size; by default only layers of at least ``early.DEFER_MIN_PRODUCT`` multiply-adds are):
 per layer, the share of the entries of ∂J/∂θ⁽ˡ⁾ and of the new θ⁽ˡ⁾ (and its optimizer state) that are
-not accepted early (their threshold does not pass them), over all the steps; where more than 1/16 of a
-layer's entries remain, the comparison bounds the layer whole instead. "digits" is scikit-learn's data set with
+not accepted early (their threshold does not pass them), over all the steps. (Where more than 1/200 of a
+layer's entries remain, 1/100 with two products, the comparison bounds the layer whole instead.) "digits" is scikit-learn's data set with
 mlp-train's recipe for it (64-32-10, tanh, softmax, cross-entropy, Adam, η = 0.01), in batches of 64.
 """
 import argparse
@@ -46,14 +46,15 @@ def digits(dtype: str):
 def remaining(config, thetas, biases, X, Y, batch, steps: int) -> dict:
     """{(layer, quantity): [entries not accepted early, entries]} over ``steps`` verified steps."""
     counts = collections.defaultdict(lambda: [0, 0])
-    original, defer_from = early.LayerCheck.__init__, early.DEFER_MIN_PRODUCT
+    original, defer_from, whole_below = early.LayerCheck.__init__, early.DEFER_MIN_PRODUCT, early.WHOLE_BELOW
 
     def counting(check, weights, pairs, floor):
         original(check, weights, pairs, floor)
         for name, passed in check.passed.items():
             counts[weights.layer, name][0] += passed.size - int(np.count_nonzero(passed))
             counts[weights.layer, name][1] += passed.size
-    early.LayerCheck.__init__, early.DEFER_MIN_PRODUCT = counting, 0
+    # every layer through early acceptance, every threshold evaluated (no layer made whole for its count)
+    early.LayerCheck.__init__, early.DEFER_MIN_PRODUCT, early.WHOLE_BELOW = counting, 0, 1
     try:
         net, optimizer, twin = build_twins(config, thetas, biases)
         for step in range(1, steps + 1):
@@ -61,7 +62,7 @@ def remaining(config, thetas, biases, X, Y, batch, steps: int) -> dict:
             mismatch = compare_step(config, net, optimizer, twin, X[rows], Y[rows], step, config.tolerance)[1]
             assert mismatch is None, mismatch.describe()
     finally:
-        early.LayerCheck.__init__, early.DEFER_MIN_PRODUCT = original, defer_from
+        early.LayerCheck.__init__, early.DEFER_MIN_PRODUCT, early.WHOLE_BELOW = original, defer_from, whole_below
     return counts
 
 

@@ -37,17 +37,26 @@ N = 40
 ENTRYWISE = ("grad_theta", "theta", "momentum_buffer(theta)", "exp_avg(theta)", "exp_avg_sq(theta)")
 
 
+#: (layers from this many multiply-adds bounded entry by entry, made whole past entries·WHOLE_BELOW > size,
+#: quantities laid together up to, parameters updated together up to): the full comparison, and two fast ones
+#: (every layer entry by entry; every layer deferred but made whole where the default says so)
+SETTINGS = {"full": (math.inf, early.WHOLE_BELOW, 0, 0),
+            "entry by entry": (0, 1, compare.LAY_LIMIT, error_bounds.JOINT_LIMIT),
+            "whole past the default share": (0, early.WHOLE_BELOW, compare.LAY_LIMIT, error_bounds.JOINT_LIMIT)}
+
+
 @pytest.fixture
 def ways(monkeypatch):
-    """compare_records both ways on the same records: (full, fast), each (diffs, first mismatch)."""
+    """compare_records every way of SETTINGS on the same records: {way: (diffs, first mismatch)}."""
     def run(rec_np, rec_pt, tol, start):
-        out = []
-        for defer_from, lay, joint in ((math.inf, 0, 0), (0, compare.LAY_LIMIT, error_bounds.JOINT_LIMIT)):
+        out = {}
+        for way, (defer_from, whole_below, lay, joint) in SETTINGS.items():
             with monkeypatch.context() as m:
                 m.setattr(early, "DEFER_MIN_PRODUCT", defer_from)
+                m.setattr(early, "WHOLE_BELOW", whole_below)
                 m.setattr(compare, "LAY_LIMIT", lay)
                 m.setattr(error_bounds, "JOINT_LIMIT", joint)
-                out.append(compare_records(rec_np, rec_pt, tol, start))
+                out[way] = compare_records(rec_np, rec_pt, tol, start)
         return out
     return run
 
@@ -60,9 +69,15 @@ def rounding_of_sums(dtype: str, terms: int) -> float:
     return 4 * (terms + 2) * float(np.finfo(np.dtype(dtype)).eps)
 
 
-def assert_same_decisions(full, fast, tolerance: float) -> int:
-    """Same verdicts, first mismatch, max |Δ| and unbounded entries; ratios as the module says. Returns the
-    entries accepted early."""
+def assert_same_decisions(results: dict, tolerance: float) -> int:
+    """Every fast way as the full one: same verdicts, first mismatch, max |Δ| and unbounded entries; ratios as
+    the module says. Returns the entries accepted early entry by entry."""
+    for way in SETTINGS.keys() - {"full"}:
+        assert_decides_alike(results["full"], results[way], tolerance)
+    return sum(q.accepted_early for q in results["entry by entry"][0])
+
+
+def assert_decides_alike(full, fast, tolerance: float) -> None:
     (diffs_full, first_full), (diffs_fast, first_fast) = full, fast
     for d, q in zip(diffs_full, diffs_fast, strict=True):
         where = f"{d.label}: full ratio {d.ratio}, fast {q.ratio}"
@@ -76,7 +91,6 @@ def assert_same_decisions(full, fast, tolerance: float) -> int:
             assert q.ratio <= d.ratio * (1 + tolerance), where
     where = lambda m: None if m is None else (m.step, m.quantity, m.layer, m.index, m.diverged)  # noqa: E731
     assert where(first_fast) == where(first_full)
-    return sum(q.accepted_early for q in diffs_fast)
 
 
 def batch(sizes, dtype, seed):
@@ -108,8 +122,8 @@ def test_random_networks_get_the_full_comparisons_verdicts(run, ways):
     for step in (1, 2, 3):   # from step 2 the optimizer has state
         start = step_start(net, optimizer.state, Y)
         rec_np, rec_pt = net.train_step(X, Y, optimizer, config.loss, step), twin.train_step(X, Y, step)
-        full, fast = ways(rec_np, rec_pt, config.tolerance, start)
-        early_total += assert_same_decisions(full, fast, rounding_of_sums(config.dtype, N))
+        early_total += assert_same_decisions(ways(rec_np, rec_pt, config.tolerance, start),
+                                             rounding_of_sums(config.dtype, N))
         twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
     assert early_total > 0   # the early acceptance was exercised
 
@@ -124,9 +138,10 @@ def test_every_mistake_is_caught_at_the_same_place(name, ways):
     twin = build_twins(config, thetas, biases)[2]
     start = step_start(mutant, {}, Y)
     rec_np = mutant.train_step(X, Y, make_optimizer(config.optimizer_settings), config.loss, 1)
-    full, fast = ways(rec_np, twin.train_step(X, Y, 1), config.tolerance, start)
-    assert_same_decisions(full, fast, rounding_of_sums("float64", N))
-    assert (full[1].quantity, full[1].layer) == EXPECTED[name]
+    results = ways(rec_np, twin.train_step(X, Y, 1), config.tolerance, start)
+    assert_same_decisions(results, rounding_of_sums("float64", N))
+    first = results["full"][1]
+    assert (first.quantity, first.layer) == EXPECTED[name]
 
 
 def near_bounds(config, seed):
@@ -164,9 +179,10 @@ def test_entries_just_below_and_above_their_bound_get_the_full_verdicts(run, way
     config = RunConfig(**RUNS[run])
     for seed in (5, 6):
         rec_np, rec_pt, start = near_bounds(config, seed)
-        full, fast = ways(rec_np, rec_pt, config.tolerance, start)
-        assert_same_decisions(full, fast, rounding_of_sums(config.dtype, N))
-        assert full[1] is not None and full[1].quantity == "grad_theta"
+        results = ways(rec_np, rec_pt, config.tolerance, start)
+        assert_same_decisions(results, rounding_of_sums(config.dtype, N))
+        first = results["full"][1]
+        assert first is not None and first.quantity == "grad_theta"
 
 
 def test_thresholds_are_never_above_the_allowed_difference():
@@ -185,7 +201,7 @@ def test_thresholds_are_never_above_the_allowed_difference():
     start = StepStart([np.zeros((3, 4))], None, {}, np.zeros((samples, 3)))
     formulas = RunConfig().tolerance.formulas
     bounds = {("delta", 1): np.zeros((samples, 3))}
-    weights = early.DeferredWeights.of(ar, formulas, record, start, bounds, 1)
+    weights = early.DeferredWeights(ar, formulas, record, start, bounds, 1, {})
     allowed = 2 * weight_gradient_bound(ar, delta, bounds["delta", 1], a, None) + ar.floor
     assert np.all(weights.threshold("grad_theta", v, ar.floor) <= allowed.reshape(-1))
 
@@ -255,6 +271,7 @@ def test_quantities_laid_end_to_end_give_each_ones_own_results(rule):
 def test_the_verdict_says_how_many_entries_were_accepted_early(monkeypatch, tmp_path):
     """In both languages, and in the JSON report; the ratio printed is over the entries bounded."""
     monkeypatch.setattr(early, "DEFER_MIN_PRODUCT", 0)
+    monkeypatch.setattr(early, "WHOLE_BELOW", 1)
     thetas, biases = random_parameters([6, 5, 2], seed=11, bias=True)
     X, Y = batch([6, 5, 2], "float64", 11)
     np.savez(tmp_path / "w.npz", theta1=thetas[0], theta2=thetas[1], b1=biases[0], b2=biases[1])
@@ -286,6 +303,7 @@ def test_a_layer_whose_bounds_overflow_is_bounded_whole(monkeypatch, ways):
     start = step_start(net, optimizer.state, Y)
     with np.errstate(all="ignore"):
         rec_np, rec_pt = net.train_step(X, Y, optimizer, config.loss), twin.train_step(X, Y)
-    full, fast = ways(rec_np, rec_pt, config.tolerance, start)
-    assert_same_decisions(full, fast, 0.0)
-    assert sum(d.unbounded for d in fast[0]) == 29 and sum(d.accepted_early for d in fast[0]) == 0
+    results = ways(rec_np, rec_pt, config.tolerance, start)
+    assert_same_decisions(results, 0.0)
+    fast = results["entry by entry"][0]
+    assert sum(d.unbounded for d in fast) == 29 and sum(d.accepted_early for d in fast) == 0

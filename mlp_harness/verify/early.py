@@ -27,8 +27,8 @@ E(∂J/∂θ⁽ˡ⁾) at those entries alone, from the columns of δ, E(δ), a a
 (``error_bounds.column_dots``), then the update's formula there. So no entry the whole bound would fail
 passes, and none it would pass fails: the entries computed are held to the same formulas, their sums made
 in another order (within the bound's own rounding of the whole-matrix product, as one BLAS's product is
-within it of another's). Where more than 1/:data:`WHOLE_BELOW` of a layer's entries remain (a mistake that
-moves most of them), its bounds are made whole instead.
+within it of another's). Where too many of a layer's entries remain for that to pay (:class:`LayerCheck`),
+its bounds are made whole instead, as before.
 
 **Ratios.** An accepted entry's ratio |Δ|/(2E + floor) is not computed: it is at most |Δ|/T ≤ 1, but T is
 a lower bound 10–1000 times below E, and on 784-512-512-10 half of the entries' |Δ|/T exceed the largest
@@ -45,6 +45,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 
@@ -61,8 +63,13 @@ DEFER_MIN_PRODUCT = 2 ** 25
 #: the unit roundoff of float64, in which the bounds and the thresholds are evaluated
 U64 = 2.0 ** -53
 
-#: a layer's bounds are made whole where more than 1/WHOLE_BELOW of its entries remain (see :class:`LayerCheck`)
-WHOLE_BELOW = 16
+#: a layer's bounds are made whole where more than products/WHOLE_BELOW of its entries remain (see
+#: :class:`LayerCheck`): one entry made alone, its four columns of N gathered, cost about what 200 entries
+#: of the whole products do (784-512-512-10, one thread: 2,302 entries 7.3 ms, the whole layer's bounds 10.5)
+WHOLE_BELOW = 200
+
+#: entries of ∂J/∂θ⁽ˡ⁾ whose share of remaining ones tells, when plain, that a layer is to be bounded whole
+SAMPLE = 4096
 
 #: entries of δ, a gathered at once for the exact bounds of ∂J/∂θ (columns × N), bounding the temporaries
 GATHER_ENTRIES = 2 ** 18
@@ -75,30 +82,29 @@ def layers_to_defer(record) -> frozenset[int]:
 
 
 def defer(ar: Arithmetic, f: Formulas, record, start: StepStart, bounds: Bounds, layers: frozenset[int],
-          infinite: dict | None) -> dict[int, "DeferredWeights"]:
-    """A :class:`DeferredWeights` for each of ``layers`` that the certificate allows (see the module); the
-    others get their whole bounds into ``bounds`` (and ``infinite``), as ``step_bounds`` would have made them."""
-    deferred = {}
-    with np.errstate(all="ignore"):
-        for l in sorted(layers):
-            weights = DeferredWeights.of(ar, f, record, start, bounds, l)
-            if weights is not None:
-                deferred[l] = weights
-                continue
-            whole = weight_bounds(ar, f, record, start, bounds, l)
-            finite_bounds(whole, infinite)
-            bounds.update(whole)
-    return deferred
+          infinite: dict) -> dict[int, "DeferredWeights"]:
+    """A :class:`DeferredWeights` for each of ``layers``: their bounds are made by the comparison, entry by entry
+    or whole (see :class:`LayerCheck`), the counts of unbounded entries of whole ones into ``infinite``."""
+    return {l: DeferredWeights(ar, f, record, start, bounds, l, infinite) for l in sorted(layers)}
+
+
+class Scale(NamedTuple):
+    """The magnitudes a layer's entry-by-entry bounds need: the largest entry of each product's two operands
+    (as ``matmul`` takes it: it sets a float32 run's margin), and a number above every computed entry of
+    E(∂J/∂θ⁽ˡ⁾) (N terms of at most the operands' tops, roundings and float32's margin, a factor below 2 while
+    4·N·u < 1, included)."""
+
+    tops: tuple[float, float]
+    ceiling: float
 
 
 @dataclass
 class DeferredWeights:
-    """The bounds of layer l's ∂J/∂θ⁽ˡ⁾, new θ⁽ˡ⁾ and θ⁽ˡ⁾'s optimizer state, made entry by entry on demand.
+    """The bounds of layer l's ∂J/∂θ⁽ˡ⁾, new θ⁽ˡ⁾ and θ⁽ˡ⁾'s optimizer state, made when and where asked for.
 
-    Entries are numbered as in θ⁽ˡ⁾ flattened: entry i is (j, k) = divmod(i, n_{l−1}). ``lower`` holds, per
-    update quantity, its bound with E(∂J/∂θ⁽ˡ⁾) = 0 (a lower bound, see the module); ``tops``, the largest
-    entry of each of the two products' operands, which set a float32 run's margin as ``matmul`` sets it.
-    ``record``, ``start`` and ``bounds`` are the step's, as ``step_bounds`` had them.
+    Entries are numbered as in θ⁽ˡ⁾ flattened: entry i is (j, k) = divmod(i, n_{l−1}). ``record``, ``start``
+    and ``bounds`` are the step's, as ``step_bounds`` had them; :meth:`whole` counts the unbounded entries it
+    makes into ``infinite``.
     """
 
     ar: Arithmetic
@@ -107,40 +113,55 @@ class DeferredWeights:
     start: StepStart
     bounds: Bounds               # the step's other bounds: E(δ⁽ˡ⁾), E(a⁽ˡ⁻¹⁾)
     layer: int
-    tops: tuple[float, float]
-    abs_a: float                 # max |a⁽ˡ⁻¹⁾|
-    lower: Bounds
-
-    @classmethod
-    def of(cls, ar: Arithmetic, f: Formulas, record, start: StepStart, bounds: Bounds,
-           l: int) -> "DeferredWeights | None":
-        """Layer l of a step, from its other bounds; None where the certificate fails (see the module)."""
-        delta, E_delta, a_prev = record.deltas[l - 1], bounds["delta", l], record.activations[l - 1]
-        E_a_prev = bounds.get(("a", l - 1))
-        N = delta.shape[0]
-        abs_delta, abs_a = _largest_abs(delta), _largest_abs(a_prev)
-        first_left = _largest_sum(ar.gamma(N), delta, E_delta)
-        E_a_top = 0.0 if E_a_prev is None else float(np.max(E_a_prev))
-        tops = (max(first_left, abs_a), max(abs_delta, E_a_top))
-        # above every computed entry of E(∂J/∂θ⁽ˡ⁾): N terms of at most the operands' tops, roundings and
-        # float32's margin (a factor below 2 while 4·N·u < 1) included
-        ceiling = 8.0 * N * (first_left * abs_a + abs_delta * E_a_top) + N * 2.0 ** -140 * (max(tops) + 1)
-        if not (np.isfinite(ceiling) and 4 * N * ar.u < 1):
-            return None
-        theta, g, old = update_operands(record, start, "theta", l)
-        highest = update_formula(ar, f, record.step, theta, g, np.broadcast_to(ceiling, theta.shape), old)
-        if not all(np.isfinite(np.max(E)) for E in highest.values()):
-            return None
-        lower = update_formula(ar, f, record.step, theta, g, np.broadcast_to(0.0, theta.shape), old)
-        return cls(ar, f, record, start, bounds, l, tops, abs_a, keyed("theta", l, lower))
+    infinite: dict
 
     @property
     def quantities(self) -> tuple[tuple[str, int], ...]:
         """The (quantity, layer) keys bounded here: ∂J/∂θ⁽ˡ⁾, θ⁽ˡ⁾ and each optimizer state of θ⁽ˡ⁾."""
-        return (("grad_theta", self.layer),) + tuple(self.lower)
+        states = tuple((f"{name}(theta)", self.layer) for name in sorted(self.record.optimizer_state))
+        return (("grad_theta", self.layer), ("theta", self.layer)) + states
+
+    @property
+    def products(self) -> int:
+        """How many products make E(∂J/∂θ⁽ˡ⁾): one for the first layer (X is exact), else two."""
+        return 1 if self.bounds.get(("a", self.layer - 1)) is None else 2
+
+    @cached_property
+    def abs_a(self) -> float:
+        """max |a⁽ˡ⁻¹⁾|."""
+        return _largest_abs(self.record.activations[self.layer - 1])
+
+    @cached_property
+    def scale(self) -> Scale:
+        delta, E_delta = self.record.deltas[self.layer - 1], self.bounds["delta", self.layer]
+        E_a_prev = self.bounds.get(("a", self.layer - 1))
+        N, abs_a = delta.shape[0], self.abs_a
+        abs_delta = _largest_abs(delta)
+        first_left = _largest_sum(self.ar.gamma(N), delta, E_delta)
+        E_a_top = 0.0 if E_a_prev is None else float(np.max(E_a_prev))
+        tops = (max(first_left, abs_a), max(abs_delta, E_a_top))
+        ceiling = 8.0 * N * (first_left * abs_a + abs_delta * E_a_top) + N * 2.0 ** -140 * (max(tops) + 1)
+        return Scale(tops, ceiling if 4 * N * self.ar.u < 1 else math.inf)
+
+    @cached_property
+    def lower(self) -> Bounds | None:
+        """Per update quantity, its bound with E(∂J/∂θ⁽ˡ⁾) = 0 (a lower bound, see the module); None where the
+        certificate that no entry's bound overflows fails (a non-finite operand, or the update's formula not
+        finite everywhere at the ceiling of E(∂J/∂θ⁽ˡ⁾))."""
+        ceiling = self.scale.ceiling
+        if not np.isfinite(ceiling):
+            return None
+        theta, g, old = update_operands(self.record, self.start, "theta", self.layer)
+        evaluate = lambda E_g: update_formula(self.ar, self.formulas, self.record.step, theta, g,  # noqa: E731
+                                              np.broadcast_to(E_g, theta.shape), old)
+        with np.errstate(all="ignore"):
+            if not all(np.isfinite(np.max(E)) for E in evaluate(ceiling).values()):
+                return None
+            return keyed("theta", self.layer, evaluate(0.0))
 
     def threshold(self, name: str, torch_value: Array, floor: float) -> Array:
-        """T ≤ 2E + floor for every entry of quantity ``name`` (flattened): |Δ| ≤ T passes (see the module)."""
+        """T ≤ 2E + floor for every entry of quantity ``name`` (flattened): |Δ| ≤ T passes (see the module). The
+        update's quantities need the certificate (:attr:`lower` not None)."""
         if name != "grad_theta":
             return 2 * np.reshape(self.lower[name, self.layer], -1) + floor
         N, u = self.record.zs[0].shape[0], self.ar.u
@@ -152,7 +173,7 @@ class DeferredWeights:
         return np.maximum(T, 0.0, out=T)
 
     def exact(self, entries: Array) -> dict[str, Array]:
-        """E of every quantity of the layer at the flat indices ``entries``, by name."""
+        """E of every quantity of the layer at the flat indices ``entries``, by name (under the certificate)."""
         E_g = self.gradient_bound(entries)
         theta, g, old = update_operands(self.record, self.start, "theta", self.layer)
         pick = lambda array: np.reshape(array, -1)[entries]  # noqa: E731
@@ -161,8 +182,11 @@ class DeferredWeights:
         return {"grad_theta": E_g} | {name: E for (name, _), E in keyed("theta", self.layer, update).items()}
 
     def whole(self) -> dict[str, Array]:
-        """E of every quantity of the layer at every entry (flattened), by name: the products made whole."""
-        bounds = weight_bounds(self.ar, self.formulas, self.record, self.start, self.bounds, self.layer)
+        """E of every quantity of the layer at every entry (flattened), by name: the products made whole, as
+        ``step_bounds`` makes them, NaN made +∞ and the infinite entries counted."""
+        with np.errstate(all="ignore"):
+            bounds = weight_bounds(self.ar, self.formulas, self.record, self.start, self.bounds, self.layer)
+            finite_bounds(bounds, self.infinite)
         return {name: np.reshape(E, -1) for (name, _), E in bounds.items()}
 
     def gradient_bound(self, entries: Array) -> Array:
@@ -177,9 +201,9 @@ class DeferredWeights:
             # np.take along the columns: 7 times faster here than indexing x[:, j]
             d, a = np.take(delta, j, axis=1), np.take(a_prev, k, axis=1)
             left = self.ar.gamma(N) * np.abs(d) + np.take(E_delta, j, axis=1)
-            E = column_dots(self.ar, left, np.abs(a), self.tops[0])
+            E = column_dots(self.ar, left, np.abs(a), self.scale.tops[0])
             if E_a_prev is not None:
-                E += column_dots(self.ar, np.abs(d), np.take(E_a_prev, k, axis=1), self.tops[1])
+                E += column_dots(self.ar, np.abs(d), np.take(E_a_prev, k, axis=1), self.scale.tops[1])
             out[start:start + step] = E
         return out
 
@@ -198,27 +222,55 @@ def _largest_sum(gamma: float, delta: Array, E_delta: Array) -> float:
 
 class LayerCheck:
     """One step's comparison of a layer's entry-by-entry quantities (``pairs``: name → ``compare.Pair``): the
-    entries their thresholds accept, and the exact ratio of every other one (see the module). Where more than
-    1/:data:`WHOLE_BELOW` of the entries remain (a mistake that moves most of them, say), the layer's bounds
-    are made whole instead: gathering them entry by entry would cost more than the products."""
+    entries their thresholds pass, and the exact ratio of every other one (see the module).
+
+    Where more than products/:data:`WHOLE_BELOW` of the entries remain (more of ∂J/∂θ cancel as training goes
+    on; a mistake moves most of them), or the certificate fails, the layer's bounds are made whole instead, as
+    they were before early acceptance: gathering the entries one by one would cost more. A sample of every
+    k-th entry of ∂J/∂θ⁽ˡ⁾ (most of those that remain are its) decides first, then ∂J/∂θ⁽ˡ⁾'s whole
+    threshold, then the update's, which need the certificate and the update's formula over every entry.
+    Which way is taken changes the time, never a verdict."""
 
     def __init__(self, weights: DeferredWeights, pairs: dict, floor: float):
-        self.weights, self.floor = weights, floor
-        #: |Δ| of each quantity, and the entries its threshold passes
-        self.diff, self.passed = {}, {}
-        for name, pair in pairs.items():
-            # |Δ| in the values' own type, as the comparison takes it
-            diff = np.subtract(np.reshape(pair.v_np, -1), np.reshape(pair.v_pt, -1))
-            np.abs(diff, out=diff)
-            self.diff[name] = diff
-            self.passed[name] = diff <= weights.threshold(name, pair.v_pt, floor)   # never a NaN difference
-        size = next(iter(self.diff.values())).size
-        remaining = ~np.logical_and.reduce(list(self.passed.values()))
-        #: whether the layer's bounds were made whole (too many entries remained)
-        self.whole = np.count_nonzero(remaining) * WHOLE_BELOW > size
-        self.entries = np.arange(size) if self.whole else np.flatnonzero(remaining)
-        E = weights.whole() if self.whole else weights.exact(self.entries)
-        self.ratios = {name: self.ratio(diff[self.entries], E[name]) for name, diff in self.diff.items()}
+        self.weights, self.pairs, self.floor = weights, pairs, floor
+        size = pairs["grad_theta"].v_pt.size
+        budget = size * weights.products // WHOLE_BELOW
+        #: whether the layer's bounds were made whole
+        self.whole = self.sampled_share("grad_theta") > budget / size
+        if not self.whole:
+            self.diff = {name: self.difference(name) for name in pairs}
+            #: the entries each threshold passes (never a NaN difference), for the thresholds evaluated
+            self.passed = {"grad_theta": self.diff["grad_theta"] <= self.threshold("grad_theta")}
+            remaining = ~self.passed["grad_theta"]
+            self.whole = np.count_nonzero(remaining) > budget or weights.lower is None
+        if not self.whole:
+            for name in pairs.keys() - {"grad_theta"}:
+                self.passed[name] = self.diff[name] <= self.threshold(name)
+                remaining |= ~self.passed[name]
+            self.whole = np.count_nonzero(remaining) > budget
+        if self.whole:   # then compared as every other quantity is, by blocks (compare.differences)
+            #: the layer's bounds, flattened, by name (when made whole)
+            self.E = weights.whole()
+        else:
+            self.entries = np.flatnonzero(remaining)
+            E = weights.exact(self.entries)
+            self.ratios = {name: self.ratio(diff[self.entries], E[name]) for name, diff in self.diff.items()}
+
+    def difference(self, name: str, entries=slice(None)) -> Array:
+        """|Δ| of the quantity, flattened (at ``entries``), in the values' own type, as the comparison takes it."""
+        pair = self.pairs[name]
+        diff = np.subtract(np.reshape(pair.v_np, -1)[entries], np.reshape(pair.v_pt, -1)[entries])
+        return np.abs(diff, out=diff)
+
+    def threshold(self, name: str, entries=slice(None)) -> Array:
+        return self.weights.threshold(name, np.reshape(self.pairs[name].v_pt, -1)[entries], self.floor)
+
+    def sampled_share(self, name: str) -> float:
+        """The share of the quantity's entries that its threshold does not pass, on every k-th entry (about
+        :data:`SAMPLE` of them)."""
+        entries = slice(None, None, max(1, self.pairs[name].v_pt.size // SAMPLE))
+        diff = self.difference(name, entries)
+        return np.count_nonzero(~(diff <= self.threshold(name, entries))) / max(1, diff.size)
 
     def ratio(self, diff: Array, E: Array) -> Array:
         """|Δ|/(2E + floor), 0 where |Δ| = 0, as the comparison defines it."""
@@ -228,16 +280,19 @@ class LayerCheck:
 
     def result(self, name: str) -> tuple[float, float, int]:
         """(max |Δ|, the largest ratio among the entries whose bound was made, entries accepted early) of the
-        quantity; the ratio is NaN where a difference is not finite, as the comparison defines it."""
-        diff, passed = self.diff[name], self.passed[name]
+        quantity, bounded entry by entry; the ratio is NaN where a difference is not finite, as the comparison
+        defines it."""
+        diff = self.diff[name]
         largest = float(np.maximum.reduce(diff)) if diff.size else 0.0
         ratio = float(np.max(self.ratios[name], initial=0.0)) if np.isfinite(largest) else math.nan
         # entries that passed here but were bounded anyway (another quantity of theirs remained) are not counted
-        early = 0 if self.whole else int(np.count_nonzero(passed)) - int(np.count_nonzero(passed[self.entries]))
-        return largest, ratio, early
+        passed = self.passed[name]
+        return largest, ratio, int(np.count_nonzero(passed)) - int(np.count_nonzero(passed[self.entries]))
 
     def failed(self, name: str) -> Array:
         """The flat mask of the quantity's entries beyond their allowed difference (all among those bounded)."""
+        if self.whole:
+            return ~(self.difference(name) <= 2 * self.E[name] + self.floor)
         mask = np.zeros(self.diff[name].size, bool)
         mask[self.entries] = ~(self.ratios[name] <= 1)
         return mask

@@ -71,6 +71,10 @@ TEXTS: dict[str, dict[str, str]] = {
                               "accepted only because both twins' values there are finite",
         "unbounded_note_many": "; {count} entries had no finite bound (the bounds' own arithmetic overflowed): "
                                "accepted only because both twins' values there are finite",
+        "early_note_one": "; {count} entry was accepted early, below a lower bound of its allowed |Δ| (its share "
+                          "of the bound not computed)",
+        "early_note_many": "; {count} entries were accepted early, below a lower bound of their allowed |Δ| (their "
+                           "share of the bound not computed)",
         "summary_title": "Per-step summary",
         "summary_shown": " ({shown} of {total} steps shown; --json has all)",
         "step": "step",
@@ -652,6 +656,10 @@ TEXTS: dict[str, dict[str, str]] = {
                               "transbordou): aceito só porque os valores das duas implementações ali são finitos",
         "unbounded_note_many": "; {count} elementos ficaram sem limite finito (a aritmética dos próprios limites "
                                "transbordou): aceitos só porque os valores das duas implementações ali são finitos",
+        "early_note_one": "; {count} elemento foi aceito antecipadamente, abaixo de um limite inferior da sua |Δ| "
+                          "permitida (a sua parcela do limite não foi calculada)",
+        "early_note_many": "; {count} elementos foram aceitos antecipadamente, abaixo de um limite inferior da sua "
+                           "|Δ| permitida (a sua parcela do limite não foi calculada)",
         "summary_title": "Resumo por passo",
         "summary_shown": " ({shown} de {total} passos mostrados; --json tem todos)",
         "step": "passo",

@@ -15,8 +15,9 @@ from mlp_harness.bench.timing import median_times
 
 CASE_KEYS = {"net", "sizes", "batch", "dtype", "activation", "numpy_step", "torch_step", "harness_step",
              "harness_fixed_step", "numpy_matmuls", "torch_matmuls", "matmul_flops", "epochs_per_call", "numpy_epoch", "torch_epoch",
+             "both_epoch", "numpy_epoch_1t", "torch_epoch_1t", "both_epoch_1t",
              "memory", "harness_tally", "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls",
-             "epoch_over_matmuls", "epoch_ratio", "blas_ratio", "noise"}
+             "epoch_over_matmuls", "epoch_ratio", "train_ratio", "train_ratio_1t", "blas_ratio", "noise"}
 TIMING_KEYS = {"median", "q1", "q3", "rounds", "calls_per_round"}
 TINY = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64"]
 
@@ -61,6 +62,8 @@ def test_a_case_with_epochs_reports_them(monkeypatch):
     monkeypatch.setattr(bench, "epochs_per_call", lambda net: 2)
     case = bench.measure_case(bench.NETS[0], "float64", "sigmoid", settings)
     assert case.epoch_over_matmuls > 1 and case.epoch_ratio > 0 and case.memory is None
+    # mlp-train's cost of verification, with each library's threads and on one thread each
+    assert case.train_ratio > 0 and case.train_ratio_1t > 0
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="reads Linux's peak resident size")

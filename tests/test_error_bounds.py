@@ -167,3 +167,18 @@ def test_float32_products_outside_its_range_are_never_below_the_exact_ones(case)
     A, B = np.array(A), np.array(B)
     got = matmul(Arithmetic.of("float32"), A, B)
     assert np.all(np.isfinite(got)) and np.all(got >= A @ B)
+
+
+@pytest.mark.parametrize("threads,through_torch", [(1, False), (2, True)])
+def test_large_bound_products_go_through_torch_only_beside_numpy_blas_threads(threads, through_torch, monkeypatch):
+    """NumPy's OpenBLAS leaves its threads spinning after a product, so a bound's large product goes through
+    torch's BLAS; on one thread OpenBLAS has none to leave, and the product stays with NumPy (the faster of the
+    two on one thread on docs/performance.md's machine). The same numbers either way, to their rounding."""
+    import torch
+    from threadpoolctl import threadpool_limits
+    matmul_of_torch, calls = torch.matmul, []
+    monkeypatch.setattr(torch, "matmul", lambda *args: calls.append(args) or matmul_of_torch(*args))
+    A, B = np.full((64, 128), 0.5), np.full((128, 64), 2.0)   # 64·128·64 multiply-adds: enough for threads
+    with threadpool_limits(threads, user_api="blas"):
+        product = matmul(Arithmetic.of("float64"), A, B)
+    assert bool(calls) == through_torch and np.all(product == 128.0)

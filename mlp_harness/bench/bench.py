@@ -16,9 +16,14 @@ interleaved rounds (see :mod:`mlp_harness.bench.timing`):
   forward a⁽ˡ⁻¹⁾·θ⁽ˡ⁾ᵀ, backward δ⁽ˡ⁾·θ⁽ˡ⁾ for l ≥ 2 and δ⁽ˡ⁾ᵀ·a⁽ˡ⁻¹⁾, each
   (m×k)·(k×n) counted as 2·m·k·n flops. These are the floor of a step: a
   step can only be slower; how much slower is the cost of everything else;
-* training epochs as ``mlp-train --impl numpy`` and ``--impl torch`` run them
-  (:func:`~mlp_harness.train.training.train`, on a data set of one batch, so
-  one step an epoch, set-up included), to set against the same floor.
+* training epochs as ``mlp-train --impl numpy``, ``--impl torch`` and ``--impl both``
+  run them (:func:`~mlp_harness.train.training.train`, on a data set of one
+  batch, so one step an epoch, set-up included), to set against the same floor
+  and to give mlp-train's cost of verification, an epoch of ``both`` over one of
+  ``numpy`` plus one of ``torch``: with each library's own threads, and with
+  NumPy's BLAS and torch on one thread each, the setting of the goals (on a
+  machine of a few cores, one thread each is both the steadier and often the
+  faster, docs/performance.md).
 
 Then, in fresh interpreters, each case's peak memory over 10 verified steps
 (:mod:`mlp_harness.bench.memory`) and the start-up of ``mlp-compare`` against
@@ -43,8 +48,10 @@ import numpy as np
 
 from manual_mlp import ACTIVATIONS, lab, random_parameters
 from torch_reference.device import check_device
+from torch_reference.lockstep import numpy_blas_pools
 from torch_reference.twin import ACTIVATION_MODULES
 
+from .machine import thread_limit
 from .matmul_floor import matmul_flops, matmul_operands, numpy_matmuls, torch_matmuls
 from .memory import MemoryResult, measure_memory
 from ..train.training import train
@@ -178,9 +185,17 @@ def epochs_per_call(net: Net) -> int:
 
 def training_epochs(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,
                     impl: str, epochs: int) -> Callable[[], None]:
-    """``epochs`` epochs of mlp-train's loop on (X, Y), one twin alone."""
+    """``epochs`` epochs of mlp-train's loop on (X, Y) with ``impl`` ("numpy", "torch" or "both")."""
     config = dataclasses.replace(config, steps=epochs)
     return lambda: train(config, thetas, biases, X, Y, impl)
+
+
+def on_one_thread(fn: Callable[[], None]) -> Callable[[], None]:
+    """``fn`` with NumPy's BLAS and torch on one thread each."""
+    def run() -> None:
+        with thread_limit(1):
+            fn()
+    return run
 
 
 @dataclass
@@ -202,6 +217,11 @@ class CaseResult:
     epochs_per_call: int = 0
     numpy_epoch: Timing | None = None     # seconds per call of ``epochs_per_call`` epochs
     torch_epoch: Timing | None = None
+    both_epoch: Timing | None = None      # the same with --impl both: the twins in lockstep, compared
+    #: the three again with NumPy's BLAS and torch on one thread each
+    numpy_epoch_1t: Timing | None = None
+    torch_epoch_1t: Timing | None = None
+    both_epoch_1t: Timing | None = None
     memory: MemoryResult | None = None
     harness_tally: HarnessTally = dataclasses.field(default_factory=HarnessTally)
 
@@ -242,6 +262,16 @@ class CaseResult:
         return None if self.numpy_epoch is None else self.numpy_epoch.median / self.torch_epoch.median
 
     @property
+    def train_ratio(self) -> float | None:
+        """mlp-train's cost of verification: an epoch of --impl both / (one of --impl numpy + one of --impl torch)."""
+        return _over_sum(self.both_epoch, self.numpy_epoch, self.torch_epoch)
+
+    @property
+    def train_ratio_1t(self) -> float | None:
+        """The same, NumPy's BLAS and torch on one thread each."""
+        return _over_sum(self.both_epoch_1t, self.numpy_epoch_1t, self.torch_epoch_1t)
+
+    @property
     def blas_ratio(self) -> float:
         """NumPy's matmuls / torch's same matmuls: how much NumPy's BLAS loses (> 1) or wins (< 1)."""
         return self.numpy_matmuls.median / self.torch_matmuls.median
@@ -250,7 +280,8 @@ class CaseResult:
     def noise(self) -> float:
         """The largest interquartile range over median among the timings."""
         timings = (self.numpy_step, self.torch_step, self.harness_step, self.harness_fixed_step, self.numpy_matmuls,
-                   self.torch_matmuls, self.numpy_epoch, self.torch_epoch)
+                   self.torch_matmuls, self.numpy_epoch, self.torch_epoch, self.both_epoch, self.numpy_epoch_1t,
+                   self.torch_epoch_1t, self.both_epoch_1t)
         return max(t.spread for t in timings if t is not None)
 
     def to_json(self) -> dict:
@@ -258,8 +289,12 @@ class CaseResult:
         out["memory"] = self.memory.to_json() if self.memory else None
         out.update({name: getattr(self, name) for name in (
             "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls", "epoch_over_matmuls",
-            "epoch_ratio", "blas_ratio", "noise")})
+            "epoch_ratio", "train_ratio", "train_ratio_1t", "blas_ratio", "noise")})
         return out
+
+
+def _over_sum(both: Timing | None, numpy: Timing | None, torch: Timing | None) -> float | None:
+    return None if both is None or numpy is None or torch is None else both.median / (numpy.median + torch.median)
 
 
 def case_functions(net: Net, dtype: str, activation: str, settings: Settings,
@@ -277,8 +312,10 @@ def case_functions(net: Net, dtype: str, activation: str, settings: Settings,
            "numpy_matmuls": numpy_matmuls(pairs),
            "torch_matmuls": torch_matmuls(pairs, check_device(settings.device), settings.allow_tf32)}
     if settings.epochs:
-        for impl in ("numpy", "torch"):
+        for impl in ("numpy", "torch", "both"):
             fns[f"{impl}_epoch"] = training_epochs(config, thetas, biases, X, Y, impl, epochs_per_call(net))
+            if numpy_blas_pools():   # threadpoolctl sets NumPy's BLAS threads at run time
+                fns[f"{impl}_epoch_1t"] = on_one_thread(fns[f"{impl}_epoch"])
     return fns
 
 
@@ -293,6 +330,7 @@ def measure_case(net: Net, dtype: str, activation: str, settings: Settings) -> C
                       t["harness_step"], t["harness_fixed_step"], t["numpy_matmuls"], t["torch_matmuls"],
                       matmul_flops(pairs),
                       epochs_per_call(net) if settings.epochs else 0, t.get("numpy_epoch"), t.get("torch_epoch"),
+                      t.get("both_epoch"), t.get("numpy_epoch_1t"), t.get("torch_epoch_1t"), t.get("both_epoch_1t"),
                       memory, tally)
 
 

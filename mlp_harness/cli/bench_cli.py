@@ -38,8 +38,9 @@ BUSY_LOAD = 0.5
 
 #: the table's columns, each as (its English heading, its width); :func:`headings` gives them in a language
 COLUMNS = (("net", 15), ("N", 4), ("dtype", 7), ("hidden", 7), ("NumPy step", 10), ("torch step", 10),
-           ("harness", 10), ("h/(np+pt)", 9), ("fixed", 5), ("step/mm", 7), ("epoch/mm", 8), ("np/pt epoch", 11),
-           ("BLAS np/pt", 10), ("peak MB", 9), ("peak/arrays", 11), ("noise", 5))
+           ("harness", 10), ("h/(np+pt)", 9), ("fixed", 5), ("train", 5), ("1 thread", 8), ("step/mm", 7),
+           ("epoch/mm", 8), ("np/pt epoch", 11), ("BLAS np/pt", 10), ("peak MB", 9), ("peak/arrays", 11),
+           ("noise", 5))
 
 
 def headings(lang: str) -> list[str]:
@@ -98,7 +99,7 @@ def case_row(r: CaseResult, lang: str = "en") -> str:
     mem = r.memory
     cells = (r.net, str(r.batch), r.dtype, r.activation, duration(r.numpy_step.median),
              duration(r.torch_step.median), duration(r.harness_step.median), ratio(r.harness_ratio),
-             ratio(r.harness_fixed_ratio),
+             ratio(r.harness_fixed_ratio), ratio(r.train_ratio), ratio(r.train_ratio_1t),
              ratio(r.step_over_matmuls), ratio(r.epoch_over_matmuls), ratio(r.epoch_ratio), ratio(r.blas_ratio),
              "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
              f"{r.noise:.0%}")

@@ -46,8 +46,10 @@ def report_json(report: Report) -> dict:
                    "max_abs_diff": json_number(s.max_abs_diff), "max_ratio": json_number(s.max_ratio)}
                   for s in report.steps],
         "first_mismatch": None if report.ok else report.first_mismatch.to_json(),
-        "tolerance": report.tolerance.to_json() | {"largest_ratio": json_number(max(s.max_ratio for s in report.steps)),
-                                                   "unbounded_entries": sum(s.unbounded for s in report.steps)},
+        "tolerance": report.tolerance.to_json() | {
+            "largest_ratio": json_number(max(s.max_ratio for s in report.steps)),
+            "unbounded_entries": sum(s.unbounded for s in report.steps),
+            "accepted_early_entries": sum(s.accepted_early for s in report.steps)},
         "final": {"numpy": {k: json_array(v) for k, v in report.final_numpy.items()},
                   "torch": {k: json_array(v) for k, v in report.final_torch.items()}},
     }

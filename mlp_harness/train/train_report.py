@@ -62,7 +62,7 @@ def verdict(history: TrainingHistory, lang: str) -> str:
     tol = history.tolerance
     return tr_n(lang, "equal", history.completed, epochs=history.completed, rule=tol.describe(lang),
                 dtype=history.config.dtype, largest=max(history.max_abs_diff),
-                ratio=tol.ratio_note(history.max_ratio, lang, history.unbounded))
+                ratio=tol.ratio_note(history.max_ratio, lang, history.unbounded, history.accepted_early))
 
 
 def summary(history: TrainingHistory, lang: str) -> str:
@@ -100,7 +100,8 @@ def history_json(history: TrainingHistory, settings: dict) -> dict:
         "same_start_step": None if history.same_start is None else
         {"max_abs_diff": json_number(history.same_start.max_abs_diff), "ok": history.same_start.ok},
         "tolerance": history.tolerance.to_json() | {"largest_ratio": json_number(history.max_ratio),
-                                                    "unbounded_entries": history.unbounded},
+                                                    "unbounded_entries": history.unbounded,
+                                                    "accepted_early_entries": history.accepted_early},
         "epochs": epochs,
         # each twin's trained θ (and b), named as in a --weights file
         "final": {twin: {name: json_array(value) for name, value in weight_arrays(*weights).items()}

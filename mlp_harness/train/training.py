@@ -73,6 +73,8 @@ class TrainingHistory:
     max_ratio: float = 0.0
     #: entries compared so far with no finite allowed |Δ| (see ``QuantityDiff.unbounded``)
     unbounded: int = 0
+    #: entries compared so far that were accepted early, their ratios not computed (``QuantityDiff.accepted_early``)
+    accepted_early: int = 0
     #: the NumPy twin's optimizer state after the latest step: what the next step starts from
     optimizer_state: dict = field(default_factory=dict)
     mismatch: Mismatch | None = None             # first quantity out of tolerance (impl "both")
@@ -203,6 +205,7 @@ def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, h
             largest = max(largest, *(d.max_abs_diff for d in diffs))
             history.max_ratio = float(np.nanmax([history.max_ratio] + [d.ratio for d in diffs]))
             history.unbounded += sum(d.unbounded for d in diffs)
+            history.accepted_early += sum(d.accepted_early for d in diffs)
             history.mismatch = mismatch
             history.diverged = mismatch.diverged if mismatch else None
             if mismatch is not None and mismatch.diverged is None and history.config.free_running:

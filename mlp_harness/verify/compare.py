@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -14,6 +14,7 @@ from manual_mlp.validation import sup
 
 from .files import json_number
 from ..i18n import tr
+from .early import LayerCheck
 from .error_bounds import BLOCK, StepStart
 from .tolerance import ErrorBound, Tolerance
 
@@ -45,10 +46,14 @@ class QuantityDiff:
     torch_value: Array
     max_abs_diff: float
     ok: bool
-    #: max |Δ| / allowed |Δ| over the quantity's entries (≤ 1 passes; NaN when a value is non-finite)
+    #: max |Δ| / allowed |Δ| over the quantity's entries (≤ 1 passes; NaN when a value is non-finite), those
+    #: accepted early left out (``accepted_early``)
     ratio: float = 0.0
     #: entries with no finite allowed |Δ| (their bound overflowed to +∞): they pass only where |Δ| is finite
     unbounded: int = 0
+    #: entries accepted early, below a lower bound of their allowed |Δ| (verify/early.py): within it, their
+    #: ratio not computed and not in ``ratio``, which is over the other entries
+    accepted_early: int = 0
 
     #: with --gradcheck, on gradient rows: the finite-difference value and each twin's relative error
     fd_value: Array | None = None
@@ -188,8 +193,10 @@ def differences(v_np: Array, v_pt: Array, allowed: Callable[[slice], Array]) -> 
     return largest, ratio
 
 
-def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: Array, allowed: Array) -> Mismatch:
-    """Where a quantity that failed first differs: the first non-finite entry, else the first out of tolerance."""
+def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: Array,
+                   out_of_tolerance: Callable[[], Array]) -> Mismatch:
+    """Where a quantity that failed first differs: the first non-finite entry, else the first entry of the
+    mask ``out_of_tolerance()`` (asked for only where every value is finite)."""
     finite_np, finite_pt = np.isfinite(v_np), np.isfinite(v_pt)
     bad = ~(finite_np & finite_pt)
     diverged = None
@@ -197,7 +204,7 @@ def first_mismatch(step: int, name: str, layer: int | None, v_np: Array, v_pt: A
         diverged = "both" if (~finite_np).any() and (~finite_pt).any() else ("numpy" if (~finite_np).any() else "torch")
         idx = _first_bad_index(bad)
     else:
-        idx = _first_bad_index(~(np.abs(v_np - v_pt) <= allowed))
+        idx = _first_bad_index(out_of_tolerance())
     return Mismatch(step, name, layer, idx, float(v_np[idx]), float(v_pt[idx]), diverged)
 
 
@@ -208,6 +215,64 @@ def _check_alike(name: str, layer: int | None, v_np: Array, v_pt: Array) -> None
                              f"PyTorch {v_pt.dtype} of shape {v_pt.shape}")
 
 
+class Pair(NamedTuple):
+    """One quantity of a step on both sides."""
+
+    name: str
+    layer: int | None
+    v_np: Array
+    v_pt: Array
+
+
+def pairs_of(rec_np: StepRecord, rec_pt: StepRecord) -> list[Pair]:
+    """The two records' quantities side by side, in the order the math flows, checked alike."""
+    pairs = []
+    for (name, layer, v_np), (name_pt, layer_pt, v_pt) in zip(rec_np.quantities(), rec_pt.quantities(), strict=True):
+        assert (name, layer) == (name_pt, layer_pt), f"records disagree on order: {name}{layer} vs {name_pt}{layer_pt}"
+        pair = Pair(name, layer, np.asarray(v_np), np.asarray(v_pt))
+        _check_alike(*pair)
+        pairs.append(pair)
+    return pairs
+
+
+#: quantities of at most this many entries are compared together (:func:`laid_differences`), in groups of at
+#: most this many entries: temporaries of 64 KB in float64, reused by the allocator as the blocks of
+#: :func:`differences` are (whole groups of 784-128-10's 26,000 small entries, fresh pages every step, made
+#: its comparison 0.35 ms slower rather than faster)
+LAY_LIMIT = BLOCK
+
+
+def in_groups(sizes: list[int], limit: int) -> list[list[int]]:
+    """Consecutive positions of ``sizes`` grouped so that each group's sizes add up to at most ``limit`` (a
+    size above it alone)."""
+    groups, total = [], limit + 1
+    for i, size in enumerate(sizes):
+        if total + size > limit:
+            groups.append([])
+            total = 0
+        groups[-1].append(i)
+        total += size
+    return groups
+
+
+def laid_differences(pairs: list[Pair], limits) -> list[tuple[float, float]]:
+    """(max |Δ|, max |Δ|/allowed) of each of several quantities of one dtype at once, their entries laid end to
+    end in one array per twin: a dozen NumPy calls for all of them, where each quantity alone took about
+    twenty (the digits-shaped net has 23). Each entry's |Δ|, allowed and ratio are those of
+    :func:`differences` (the same elementwise arithmetic), and so are each quantity's maxima."""
+    starts = np.cumsum([0] + [p.v_pt.size for p in pairs[:-1]])
+    v_pt = np.concatenate([p.v_pt.reshape(-1) for p in pairs])
+    diff = np.subtract(np.concatenate([p.v_np.reshape(-1) for p in pairs]), v_pt)
+    np.abs(diff, out=diff)
+    largest = np.maximum.reduceat(diff, starts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.divide(diff, limits.allowed_laid([(p.name, p.layer) for p in pairs], v_pt))
+    ratios[diff == 0] = 0.0   # 0/0 where nothing is allowed and nothing differs: a match, as bound_ratio says
+    ratio = np.maximum.reduceat(ratios, starts)
+    ratio[~np.isfinite(largest)] = np.nan   # a non-finite difference: NaN, as the definition says
+    return list(zip(largest.tolist(), ratio.tolist()))
+
+
 def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance | ErrorBound,
                     start: StepStart | None = None) -> tuple[list[QuantityDiff], Mismatch | None]:
     """Every quantity of one step side by side, and the first that differs (or ``None``).
@@ -216,22 +281,59 @@ def compare_records(rec_np: StepRecord, rec_pt: StepRecord, tol: Tolerance | Err
     a non-finite value is never a match, whatever the other side holds. ``tol``
     is the run's rule; the error-bound rule needs the step's ``start`` (θ, b,
     optimizer state and Y before the step), from which it bounds each quantity.
+    Small quantities are compared together (:func:`laid_differences`), large ones
+    one by one in blocks (:func:`differences`), a large layer's θ⁽ˡ⁾ quantities
+    entry by entry where their lower bounds do not settle them (:mod:`.early`).
     """
-    diffs, first = [], None
     limits = tol.limits(rec_pt, start)
-    pairs = zip(rec_np.quantities(), rec_pt.quantities(), strict=True)
+    pairs = pairs_of(rec_np, rec_pt)
     # ∞ − ∞ and overflowing differences are expected on a diverged run: no warnings, the Mismatch says it.
+    diffs, first = [], None
     with np.errstate(invalid="ignore", over="ignore"):
-        for (name, layer, v_np), (name_pt, layer_pt, v_pt) in pairs:
-            assert (name, layer) == (name_pt, layer_pt), f"records disagree on order: {name}{layer} vs {name_pt}{layer_pt}"
-            v_np, v_pt = np.asarray(v_np), np.asarray(v_pt)
-            _check_alike(name, layer, v_np, v_pt)
-            largest, ratio = differences(v_np, v_pt, limits.allowed_in(name, layer, v_pt))
+        results, entrywise = measured(pairs, limits)
+        for i, pair in enumerate(pairs):
+            largest, ratio, early = results[i]
             ok = ratio <= 1
-            diffs.append(QuantityDiff(name, layer, v_np, v_pt, largest, ok, ratio, limits.unbounded(name, layer)))
+            diffs.append(QuantityDiff(pair.name, pair.layer, pair.v_np, pair.v_pt, largest, ok, ratio,
+                                      limits.unbounded(pair.name, pair.layer), early))
             if not ok and first is None:
-                first = first_mismatch(rec_np.step, name, layer, v_np, v_pt, limits.allowed(name, layer, v_pt))
+                first = first_mismatch(rec_np.step, *pair, beyond_allowed(pair, limits, entrywise.get(i)))
     return diffs, first
+
+
+def measured(pairs: list[Pair], limits) -> tuple[dict[int, tuple[float, float, int]], dict[int, LayerCheck]]:
+    """(max |Δ|, ratio, entries accepted early) of each quantity by its position in ``pairs``; and, for the
+    quantities bounded entry by entry (:mod:`.early`), their :class:`~.early.LayerCheck` (one per layer)."""
+    results, laid, layers = {}, {}, {}
+    for i, pair in enumerate(pairs):
+        if limits.deferral(pair.name, pair.layer) is not None:
+            layers.setdefault(pair.layer, {})[i] = pair
+        elif 0 < pair.v_pt.size <= LAY_LIMIT and pair.v_pt.ndim:
+            laid.setdefault(pair.v_pt.dtype, []).append(i)
+        else:
+            results[i] = (*differences(pair.v_np, pair.v_pt, limits.allowed_in(pair.name, pair.layer, pair.v_pt)), 0)
+    for positions in laid.values():
+        for group in in_groups([pairs[i].v_pt.size for i in positions], LAY_LIMIT):
+            group = [positions[g] for g in group]
+            results.update(zip(group, ((*r, 0) for r in laid_differences([pairs[i] for i in group], limits))))
+    entrywise = {}
+    for layer, named in layers.items():
+        check = LayerCheck(limits.deferred[layer], {pair.name: pair for pair in named.values()}, limits.floor)
+        for i, pair in named.items():
+            entrywise[i] = check
+            if check.whole:   # its bounds made whole: compared as the others are
+                E = check.E[pair.name]
+                results[i] = (*differences(pair.v_np, pair.v_pt, lambda block, E=E: 2 * E[block] + limits.floor), 0)
+            else:
+                results[i] = check.result(pair.name)
+    return results, entrywise
+
+
+def beyond_allowed(pair: Pair, limits, check: LayerCheck | None) -> Callable[[], Array]:
+    """The mask of the quantity's entries beyond their allowed difference, made when asked for."""
+    if check is not None:
+        return lambda: check.failed(pair.name).reshape(pair.v_pt.shape)
+    return lambda: ~(np.abs(pair.v_np - pair.v_pt) <= limits.allowed(pair.name, pair.layer, pair.v_pt))
 
 
 def relative_error(value: Array, reference: Array) -> float:

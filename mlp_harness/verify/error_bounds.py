@@ -128,27 +128,58 @@ def matmul(ar: Arithmetic, A: Array, B: Array) -> Array:
         return _product(A, B)
     K = A.shape[1]
     top = max(float(A.max(initial=0.0)), float(B.max(initial=0.0)))
-    if not top * top * K < FLOAT32_SAFE_SUM:
+    if not fits_float32(top, K):
         return _product(A.astype(np.float64, copy=False), B.astype(np.float64, copy=False))
-    C = _product(A.astype(np.float32, copy=False), B.astype(np.float32, copy=False))
+    return widened(_product(A.astype(np.float32, copy=False), B.astype(np.float32, copy=False)), K, top)
+
+
+def fits_float32(top: float, K: int) -> bool:
+    """Whether a float32 product of K terms, each operand at most ``top``, is safe from overflow (and NaN-free)."""
+    return top * top * K < FLOAT32_SAFE_SUM
+
+
+def widened(C: Array, K: int, top: float) -> Array:
+    """A float32 product of K-term sums (operands at most ``top``) in float64, made larger for its rounding
+    (see :func:`matmul`)."""
     factor = 1 + 2 * (K + 2) * float(np.finfo(np.float32).eps) / 2
     C = np.multiply(C, factor, dtype=np.float64)
     C += K * 2.0 ** -149 * (top + 1) * factor
     return C
 
 
+def column_dots(ar: Arithmetic, left: Array, right: Array, top: float) -> Array:
+    """Σₖ left[k, i]·right[k, i] for each column i: entries of a bound's product (:func:`matmul`) made one by
+    one, from the columns of its two operands that they need (K = ``left.shape[0]`` terms each). ``top`` is the
+    largest entry of the *whole* operands, which sets a float32 run's margin and arithmetic as in matmul; the
+    sums are the same, in another order, so each entry is matmul's to within the rounding of the bound's own
+    arithmetic (a relative (K + 2)·u of it), as one BLAS's product is to another's."""
+    K = left.shape[0]
+    if np.dtype(ar.dtype) == np.float64 or not fits_float32(top, K):
+        return np.einsum("ki,ki->i", left.astype(np.float64, copy=False), right.astype(np.float64, copy=False))
+    return widened(np.einsum("ki,ki->i", left.astype(np.float32), right.astype(np.float32)), K, top)
+
+
 def _product(A: Array, B: Array) -> Array:
     """A·B as NumPy would promote them. A product big enough for threads goes through torch's BLAS where
-    torch is loaded (always, beside a PyTorch twin): NumPy's OpenBLAS keeps its threads spinning for about
-    0.1 s after a call, into the twins' next step, which then runs on a contested core (measured on
-    784-512-512-10: 97 ms instead of 71); torch's threads sleep within milliseconds (see
-    torch_reference/lockstep.py)."""
+    torch is loaded (always, beside a PyTorch twin) and NumPy's BLAS has more than one thread: NumPy's
+    OpenBLAS keeps its threads spinning for about 0.1 s after a call, into the twins' next step, which then
+    runs on a contested core (measured on 784-512-512-10: 97 ms instead of 71); torch's threads sleep within
+    milliseconds (see torch_reference/lockstep.py). On one thread OpenBLAS has no thread to leave spinning, and
+    it goes through NumPy: on the AMD EPYC of docs/performance.md its one thread multiplies at 80 GFLOP/s in
+    float64 where torch's MKL does 47."""
     torch = sys.modules.get("torch")
-    if torch is None or A.shape[0] * A.shape[1] * B.shape[1] < SINGLE_THREAD_PRODUCT:
+    if torch is None or A.shape[0] * A.shape[1] * B.shape[1] < SINGLE_THREAD_PRODUCT or _numpy_blas_alone():
         return A @ B
     dtype = np.result_type(A, B)
     return torch.matmul(torch.from_numpy(A.astype(dtype, copy=False)),
                         torch.from_numpy(B.astype(dtype, copy=False))).numpy()
+
+
+def _numpy_blas_alone() -> bool:
+    """Whether NumPy's BLAS runs on one thread (threadpoolctl says so; torch is loaded)."""
+    from torch_reference.lockstep import numpy_blas_pools
+    pools = numpy_blas_pools()
+    return bool(pools) and all(pool.get_num_threads() == 1 for pool in pools)
 
 
 # --- forward pass ------------------------------------------------------------------------------
@@ -413,8 +444,9 @@ def forward_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, out: B
 
 
 def backward_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_z: list, E_a: list,
-                    out: Bounds) -> tuple[list, list]:
-    """E(J), E(δ⁽ˡ⁾) for l = L…1, E(∂J/∂θ⁽ˡ⁾) and E(∂J/∂b⁽ˡ⁾) into ``out``; returns the gradients' bounds."""
+                    out: Bounds, skip_weights: frozenset[int] = frozenset()) -> tuple[list, list]:
+    """E(J), E(δ⁽ˡ⁾) for l = L…1, E(∂J/∂θ⁽ˡ⁾) and E(∂J/∂b⁽ˡ⁾) into ``out``; returns the gradients' bounds
+    (E(∂J/∂θ⁽ˡ⁾) is None for the layers of ``skip_weights``)."""
     L, acts, zs = len(record.zs), record.activations, record.zs
     logits = get_loss(f.loss).on_logits
     out["loss", None] = np.asarray(loss_bound(ar, f.loss, zs[-1] if logits else acts[-1],
@@ -425,58 +457,132 @@ def backward_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_z: 
     for l in range(L - 1, 0, -1):
         E_delta[l - 1] = hidden_delta_bound(ar, f.activation, record.deltas[l], E_delta[l], start.thetas[l],
                                             zs[l - 1], E_z[l - 1], E_a[l], acts[l])
-    E_theta = [weight_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1], acts[l - 1], E_a[l - 1])
+    E_theta = [None if l in skip_weights else
+               weight_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1], acts[l - 1], E_a[l - 1])
                for l in range(1, L + 1)]
     E_b = None if start.biases is None else [bias_gradient_bound(ar, record.deltas[l - 1], E_delta[l - 1])
                                              for l in range(1, L + 1)]
     for l in range(1, L + 1):
-        out["delta", l], out["grad_theta", l] = E_delta[l - 1], E_theta[l - 1]
+        out["delta", l] = E_delta[l - 1]
+        if E_theta[l - 1] is not None:
+            out["grad_theta", l] = E_theta[l - 1]
         if E_b is not None:
             out["grad_b", l] = E_b[l - 1]
     return E_theta, E_b
 
 
+def update_operands(record, start: StepStart, kind: str, l: int) -> tuple[Array, Array, dict[str, Array]]:
+    """θ⁽ˡ⁾ (``kind`` "theta") or b⁽ˡ⁾ ("b") before the step, the twin's gradient of it, and the optimizer's state
+    of it before the step, by name (none at the first step)."""
+    params = {"theta": start.thetas, "b": start.biases}[kind]
+    grads = {"theta": record.nabla_thetas, "b": record.nabla_biases}[kind]
+    old = {name: per_kind[kind][l - 1] for name, per_kind in start.optimizer_state.items()
+           if len(per_kind.get(kind, [])) >= l}
+    return params[l - 1], grads[l - 1], old
+
+
+def update_formula(ar: Arithmetic, f: Formulas, t: int, theta: Array, g: Array, E_g: Array,
+                   old: dict[str, Array]) -> dict[str, Array]:
+    """The update's bounds for a parameter θ with gradient g off by E_g, at step t: "param" for the new θ, and
+    one per optimizer state (elementwise, evaluated by blocks)."""
+    s = f.optimizer
+    if s.name == "sgd":
+        return by_blocks(lambda *args: sgd_bounds(ar, s, *args), theta, g, E_g, old.get("momentum_buffer"))
+    return by_blocks(lambda *args: adam_bounds(ar, s, t, *args), theta, g, E_g, old.get("exp_avg"),
+                     old.get("exp_avg_sq"))
+
+
+def keyed(kind: str, l: int, bounds: dict[str, Array]) -> Bounds:
+    """The update's bounds of θ⁽ˡ⁾ or b⁽ˡ⁾ keyed as the record names the quantities: (kind, l) for the new
+    parameter, ("<state>(kind)", l) for its optimizer state."""
+    return {(kind if name == "param" else f"{name}({kind})", l): E for name, E in bounds.items()}
+
+
+#: parameters of at most this many entries have their update bounded together, in groups of at most this many
+#: entries (see :func:`joint_update_bounds`)
+JOINT_LIMIT = BLOCK
+
+
 def update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, E_grads: dict[str, list],
                   out: Bounds) -> None:
-    """E of every updated θ⁽ˡ⁾, b⁽ˡ⁾ and optimizer state into ``out``, keyed as the record names them."""
-    s, state = f.optimizer, start.optimizer_state
-    grads = {"theta": record.nabla_thetas, "b": record.nabla_biases}
-    params = {"theta": start.thetas, "b": start.biases}
-    for kind, E_list in E_grads.items():
-        for l, E_g in enumerate(E_list, start=1):
-            old = {name: per_kind[kind][l - 1] for name, per_kind in state.items()
-                   if len(per_kind.get(kind, [])) >= l}
-            theta, g = params[kind][l - 1], grads[kind][l - 1]
-            if s.name == "sgd":
-                bounds = by_blocks(lambda *args: sgd_bounds(ar, s, *args), theta, g, E_g,
-                                   old.get("momentum_buffer"))
-            else:
-                bounds = by_blocks(lambda *args: adam_bounds(ar, s, record.step, *args), theta, g, E_g,
-                                   old.get("exp_avg"), old.get("exp_avg_sq"))
-            out[kind, l] = bounds.pop("param")
-            for name, E in bounds.items():
-                out[f"{name}({kind})", l] = E
+    """E of every updated θ⁽ˡ⁾, b⁽ˡ⁾ and optimizer state into ``out``, keyed as the record names them; a
+    parameter whose E_g is None is left out."""
+    items = [(kind, l, E_g) for kind, E_list in E_grads.items() for l, E_g in enumerate(E_list, start=1)
+             if E_g is not None]
+    small = [item for item in items if item[2].size <= JOINT_LIMIT]
+    for kind, l, E_g in items:
+        if E_g.size > JOINT_LIMIT:
+            theta, g, old = update_operands(record, start, kind, l)
+            out.update(keyed(kind, l, update_formula(ar, f, record.step, theta, g, E_g, old)))
+    group, total = [], 0
+    for item in small + [None]:   # in groups of at most JOINT_LIMIT entries, whose temporaries stay small
+        if group and (item is None or total + item[2].size > JOINT_LIMIT):
+            joint_update_bounds(ar, f, record, start, group, out)
+            group, total = [], 0
+        if item is not None:
+            group.append(item)
+            total += item[2].size
+
+
+def joint_update_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, items: list, out: Bounds) -> None:
+    """The update's bounds of several parameters ``items`` ((kind, l, E_g) each) in one evaluation, their entries
+    laid end to end. The formulas are elementwise, so each entry gets the numbers a separate evaluation gives, to
+    the bit; one set of NumPy calls serves every small parameter (the digits-shaped net's four took 0.15 ms one
+    by one, about a third of its bounds). Parameters with different optimizer states are evaluated apart."""
+    operands = [update_operands(record, start, kind, l) for kind, l, _ in items]
+    names = set(operands[0][2])
+    if any(set(old) != names for *_, old in operands):
+        for (kind, l, E_g), (theta, g, old) in zip(items, operands):
+            out.update(keyed(kind, l, update_formula(ar, f, record.step, theta, g, E_g, old)))
+        return
+    laid = lambda arrays: np.concatenate([np.reshape(a, -1) for a in arrays])  # noqa: E731
+    bounds = update_formula(ar, f, record.step, laid([op[0] for op in operands]), laid([op[1] for op in operands]),
+                            laid([E_g for *_, E_g in items]), {name: laid([op[2][name] for op in operands])
+                                                               for name in names})
+    start_at = 0
+    for kind, l, E_g in items:
+        part = slice(start_at, start_at + E_g.size)
+        out.update(keyed(kind, l, {name: E[part].reshape(E_g.shape) for name, E in bounds.items()}))
+        start_at += E_g.size
+
+
+def weight_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart, bounds: Bounds, l: int) -> Bounds:
+    """E(∂J/∂θ⁽ˡ⁾), E of the new θ⁽ˡ⁾ and of θ⁽ˡ⁾'s optimizer state, from the step's other bounds (E(δ⁽ˡ⁾),
+    E(a⁽ˡ⁻¹⁾)): what :func:`step_bounds` leaves out for a layer of ``skip_weights``."""
+    E_g = weight_gradient_bound(ar, record.deltas[l - 1], bounds["delta", l], record.activations[l - 1],
+                                bounds.get(("a", l - 1)))
+    theta, g, old = update_operands(record, start, "theta", l)
+    return {("grad_theta", l): E_g} | keyed("theta", l, update_formula(ar, f, record.step, theta, g, E_g, old))
 
 
 def step_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart,
-                infinite: dict[tuple[str, int | None], int] | None = None) -> Bounds:
+                infinite: dict[tuple[str, int | None], int] | None = None,
+                skip_weights: frozenset[int] = frozenset()) -> Bounds:
     """E for every quantity of ``record`` (a step of the PyTorch twin), keyed (quantity, layer); never NaN.
 
     An entry is +∞ where its bound's own arithmetic overflowed (:func:`nan_to_infinity`); ``infinite``, when
-    given, receives the number of such entries of each quantity that has some.
+    given, receives the number of such entries of each quantity that has some. The layers of ``skip_weights``
+    have no bounds of ∂J/∂θ⁽ˡ⁾, of the new θ⁽ˡ⁾ or of its optimizer state here (:mod:`.early` bounds them
+    entry by entry, where a verdict needs it; :func:`weight_bounds` makes them whole).
     """
     out: Bounds = {}
     # a diverged step has inf/NaN values (the comparison fails it on those); a deep network's bounds may
     # overflow, which nan_to_infinity turns into +∞: no warnings for either
     with np.errstate(all="ignore"):
         E_z, E_a = forward_bounds(ar, f, record, start, out)
-        E_theta, E_b = backward_bounds(ar, f, record, start, E_z, E_a, out)
+        E_theta, E_b = backward_bounds(ar, f, record, start, E_z, E_a, out, skip_weights)
         update_bounds(ar, f, record, start, {"theta": E_theta} | ({} if E_b is None else {"b": E_b}), out)
-        for key, E in out.items():
-            out[key], count = nan_to_infinity(E)
-            if count and infinite is not None:
-                infinite[key] = count
+        finite_bounds(out, infinite)
     return out
+
+
+def finite_bounds(bounds: Bounds, infinite: dict | None) -> None:
+    """Each bound of ``bounds`` through :func:`nan_to_infinity`, in place; the counts of infinite entries into
+    ``infinite`` (when given) for the quantities that have some."""
+    for key, E in bounds.items():
+        bounds[key], count = nan_to_infinity(E)
+        if count and infinite is not None:
+            infinite[key] = count
 
 
 def nan_to_infinity(E: Array) -> tuple[Array, int]:

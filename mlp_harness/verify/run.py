@@ -118,6 +118,8 @@ class StepSummary:
     max_ratio: float = 0.0
     #: entries of the step with no finite allowed |Δ| (see ``QuantityDiff.unbounded``)
     unbounded: int = 0
+    #: entries of the step accepted early, their ratios not computed (see ``QuantityDiff.accepted_early``)
+    accepted_early: int = 0
 
 
 @dataclass
@@ -206,7 +208,8 @@ def compare_step(config: RunConfig, net: MLP, optimizer: Optimizer, twin: "Torch
         twin.load_state(rec_np.thetas, rec_np.biases, rec_np.optimizer_state)
     # np.max, not max(): a NaN difference must show as NaN whatever its position in the list
     largest, ratio = float(np.max([d.max_abs_diff for d in diffs])), float(np.max([d.ratio for d in diffs]))
-    return diffs, mismatch, StepSummary(step, rec_np.loss, rec_pt.loss, largest, ratio, sum(d.unbounded for d in diffs))
+    return diffs, mismatch, StepSummary(step, rec_np.loss, rec_pt.loss, largest, ratio, sum(d.unbounded for d in diffs),
+                                        sum(d.accepted_early for d in diffs))
 
 
 def run_comparison(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array, Y: Array,

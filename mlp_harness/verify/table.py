@@ -196,7 +196,8 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     witnesses = tr(lang, "witnesses_fd" if config.gradcheck else "witnesses")
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
-        ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang, sum(s.unbounded for s in report.steps))
+        ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang, sum(s.unbounded for s in report.steps),
+                               sum(s.accepted_early for s in report.steps))
         parts.append(tr_n(lang, "ok_line", len(report.steps), witnesses=witnesses, steps=len(report.steps),
                           rule=tol.describe(lang), dtype=config.dtype, largest=largest, ratio=ratio))
     else:

@@ -26,6 +26,7 @@ from typing import Callable
 import numpy as np
 
 from ..i18n import tr, tr_n
+from .early import DeferredWeights, defer, layers_to_defer
 from .error_bounds import Arithmetic, Formulas, StepStart, step_bounds
 
 RTOL_ULPS = 1e4
@@ -58,6 +59,15 @@ class Tolerance:
         flat = torch_value.reshape(-1)
         return lambda block: self.atol + self.rtol * np.abs(flat[block])
 
+    def allowed_laid(self, keys: list, torch_values: np.ndarray) -> np.ndarray:
+        """:meth:`allowed` of several quantities ``keys`` ((quantity, layer) each) whose PyTorch values lie end
+        to end, flattened, in ``torch_values``."""
+        return self.atol + self.rtol * np.abs(torch_values)
+
+    def deferral(self, quantity: str, layer: int | None) -> None:
+        """Whether the quantity's bounds are made entry by entry (:mod:`.early`): never under the fixed rule."""
+        return None
+
     def unbounded(self, quantity: str, layer: int | None) -> int:
         """Entries with no finite allowed difference: none under the fixed rule."""
         return 0
@@ -68,7 +78,7 @@ class Tolerance:
     def describe(self, lang: str = "en") -> str:
         return tr(lang, "rule_fixed", rtol=self.rtol, atol=self.atol)
 
-    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0) -> str:
+    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0, early: int = 0) -> str:
         return ""
 
 
@@ -82,8 +92,10 @@ class ErrorBound:
     def limits(self, record, start: StepStart) -> "StepLimits":
         """The allowed differences of one step of the PyTorch twin ``record`` that started from ``start``."""
         infinite: dict = {}
-        bounds = step_bounds(self.arithmetic, self.formulas, record, start, infinite)
-        return StepLimits(bounds, self.arithmetic.floor, infinite)
+        ar, f, skip = self.arithmetic, self.formulas, layers_to_defer(record)
+        bounds = step_bounds(ar, f, record, start, infinite, skip)
+        deferred = defer(ar, f, record, start, bounds, skip, infinite) if skip else {}
+        return StepLimits(bounds, ar.floor, infinite, deferred)
 
     def to_json(self) -> dict:
         ar = self.arithmetic
@@ -97,21 +109,31 @@ class ErrorBound:
         tf32 = tr(lang, "rule_tf32", u=ar.u_inputs) if ar.u_inputs else ""
         return tr(lang, "rule_bound", u=ar.u, tf32=tf32)
 
-    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0) -> str:
-        """', at most 0.13 of its bound': how close the closest quantity came to its bound; and how many entries
-        had no finite bound (its arithmetic overflowed, see ``error_bounds.nan_to_infinity``), when some had."""
+    def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0, early: int = 0) -> str:
+        """', at most 0.13 of its bound': how close the closest quantity came to its bound; how many entries
+        had no finite bound (its arithmetic overflowed, see ``error_bounds.nan_to_infinity``), when some had; and
+        how many were accepted early (:mod:`.early`), their share not computed, when some were."""
         note = tr(lang, "ratio_note", ratio=ratio)
-        return note + (tr_n(lang, "unbounded_note", unbounded, count=unbounded) if unbounded else "")
+        note += tr_n(lang, "unbounded_note", unbounded, count=unbounded) if unbounded else ""
+        return note + (tr_n(lang, "early_note", early, count=early) if early else "")
 
 
 @dataclass
 class StepLimits:
     """One step's bounds E per (quantity, layer); ``allowed`` is 2E (either twin may err either way).
-    ``infinite``: the number of entries whose E is +∞, per (quantity, layer) that has some."""
+    ``infinite``: the number of entries whose E is +∞, per (quantity, layer) that has some. ``deferred``: per
+    layer, the quantities of θ⁽ˡ⁾ whose bounds are made entry by entry where a verdict needs them
+    (:mod:`.early`); ``bounds`` has the others."""
 
     bounds: dict
     floor: float
     infinite: dict = field(default_factory=dict)
+    deferred: dict[int, DeferredWeights] = field(default_factory=dict)
+
+    def deferral(self, quantity: str, layer: int | None) -> DeferredWeights | None:
+        """The entry-by-entry bounds of the quantity, where it has them; None where ``bounds`` holds it."""
+        weights = self.deferred.get(layer)
+        return weights if weights is not None and (quantity, layer) in weights.quantities else None
 
     def unbounded(self, quantity: str, layer: int | None) -> int:
         """How many entries of the quantity have no finite allowed difference (their E overflowed to +∞)."""
@@ -124,6 +146,10 @@ class StepLimits:
         """:meth:`allowed` of a block of the flattened quantity, as the comparison asks for it."""
         flat = np.reshape(self.bounds[quantity, layer], -1)
         return lambda block: 2 * flat[block] + self.floor
+
+    def allowed_laid(self, keys: list, torch_values: np.ndarray) -> np.ndarray:
+        """:meth:`allowed` of several quantities ``keys`` ((quantity, layer) each), laid end to end, flattened."""
+        return 2 * np.concatenate([np.reshape(self.bounds[key], -1) for key in keys]) + self.floor
 
 
 #: finite differences against either twin (see manual_mlp/gradcheck.py): with h = ε^(1/3) the

@@ -500,13 +500,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "bench_col_6": "harness",
         "bench_col_7": "h/(np+pt)",
         "bench_col_8": "fixed",
-        "bench_col_9": "step/mm",
-        "bench_col_10": "epoch/mm",
-        "bench_col_11": "np/pt epoch",
-        "bench_col_12": "BLAS np/pt",
-        "bench_col_13": "peak MB",
-        "bench_col_14": "peak/arrays",
-        "bench_col_15": "noise",
+        "bench_col_9": "train",
+        "bench_col_10": "1 thread",
+        "bench_col_11": "step/mm",
+        "bench_col_12": "epoch/mm",
+        "bench_col_13": "np/pt epoch",
+        "bench_col_14": "BLAS np/pt",
+        "bench_col_15": "peak MB",
+        "bench_col_16": "peak/arrays",
+        "bench_col_17": "noise",
         "bench_cpu": "CPU: {cpu}, {cores} usable cores; Python {python}",
         "bench_numpy": "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})",
         "bench_torch": "PyTorch {version}: BLAS {blas} ({library}), kernel {kernel}, {threads}, {interop} inter-op",
@@ -542,7 +544,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "mlp-compare against a bare import torch.",
         "help_bench_epilog": "Columns: 'harness' is a verified step, h/(np+pt) it over the NumPy step plus the torch "
                              "step, each timed alone; 'fixed' the same ratio with the fixed tolerance rule "
-                             "(--rtol/--atol: no error bounds to compute); step/mm is the NumPy step over its "
+                             "(--rtol/--atol: no error bounds to compute); 'train' an epoch of mlp-train --impl both over "
+                             "--impl numpy plus --impl torch, each library with its own threads, and '1 thread' the same "
+                             "on one thread each; step/mm is the NumPy step over its "
                              "matmuls alone (1.0 = nothing but BLAS); epoch/mm the same for an epoch of mlp-train "
                              "--impl numpy (one step an epoch); np/pt epoch an epoch of --impl numpy over one of "
                              "--impl torch; 'BLAS np/pt' NumPy's matmuls over torch's same matmuls; 'peak MB' the "
@@ -1114,13 +1118,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "bench_col_6": "verificado",
         "bench_col_7": "v/(np+pt)",
         "bench_col_8": "fixa",
-        "bench_col_9": "passo/mm",
-        "bench_col_10": "época/mm",
-        "bench_col_11": "np/pt época",
-        "bench_col_12": "BLAS np/pt",
-        "bench_col_13": "pico MB",
-        "bench_col_14": "pico/arrays",
-        "bench_col_15": "ruído",
+        "bench_col_9": "treino",
+        "bench_col_10": "1 thread",
+        "bench_col_11": "passo/mm",
+        "bench_col_12": "época/mm",
+        "bench_col_13": "np/pt época",
+        "bench_col_14": "BLAS np/pt",
+        "bench_col_15": "pico MB",
+        "bench_col_16": "pico/arrays",
+        "bench_col_17": "ruído",
         "bench_cpu": "CPU: {cpu}, {cores} núcleos utilizáveis; Python {python}",
         "bench_numpy": "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})",
         "bench_torch": "PyTorch {version}: BLAS {blas} ({library}), kernel {kernel}, {threads}, {interop} entre operações",
@@ -1158,7 +1164,10 @@ TEXTS: dict[str, dict[str, str]] = {
                                   "mlp-compare comparado a um simples import torch.",
         "help_bench_epilog": "Colunas: 'verificado' é um passo verificado, 'v/(np+pt)' a razão dele para o passo "
                              "NumPy mais o passo torch, cada um medido sozinho; 'fixa' a mesma razão com a regra de "
-                             "tolerância fixa (--rtol/--atol: sem limites de erro a calcular); 'passo/mm' a razão do "
+                             "tolerância fixa (--rtol/--atol: sem limites de erro a calcular); 'treino' a razão de uma "
+                             "época do mlp-train com as duas implementações comparadas para uma só NumPy mais uma só "
+                             "torch, cada biblioteca com as suas threads, e '1 thread' o mesmo com uma thread cada; "
+                             "'passo/mm' a razão do "
                              "passo NumPy para suas multiplicações de matrizes sozinhas (1.0 = nada além do BLAS); "
                              "'época/mm' o mesmo para uma época de mlp-train --impl numpy (um passo por época); "
                              "'np/pt época' a razão de uma época de --impl numpy para uma de --impl torch; "

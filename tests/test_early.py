@@ -288,7 +288,7 @@ def test_the_verdict_says_how_many_entries_were_accepted_early(monkeypatch, tmp_
             assert compare_main(args) == 0
         outputs[lang] = out.getvalue()
     assert f"{accepted} entries were accepted early" in outputs["en"]
-    assert f"{accepted} entradas foram aceitas antecipadamente" in outputs["pt"]
+    assert f"{accepted} elementos foram aceitos antecipadamente" in outputs["pt"]
     assert json.loads((tmp_path / "en.json").read_text())["tolerance"]["accepted_early_entries"] == accepted
 
 

@@ -337,3 +337,15 @@ def test_a_cell_too_deep_to_compile_is_a_finding_not_a_crash(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err and "RecursionError" in captured.out
     assert "✓ sigmoid" in captured.out   # the cells after it still run, as Jupyter runs them
+
+
+def test_a_folder_that_cannot_be_searched_is_one_cannot_write_line(tmp_path, monkeypatch):
+    """Creating a file needs the folder's write and search (x) permissions; root has both whatever the mode,
+    so the operating system's answer is stood in for: a folder writable but not searchable."""
+    folder = tmp_path / "no_search"
+    folder.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: real_access(p, mode) and not (
+        str(p) == str(folder) and mode & os.X_OK))
+    with pytest.raises(InputError, match=r"cannot write the JSON report to .* \(permission denied\)"):
+        files.check_output_path(folder / "report.json", "the JSON report")

@@ -248,8 +248,8 @@ def check_output_path(path: str | Path, what: str) -> None:
     parent = path.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {what} to {str(path)!r}: the folder {str(parent)!r} does not exist")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputError(f"cannot write {what} to {str(path)!r} (permission denied)")
+    if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise InputError(f"cannot write {what} to {str(path)!r} (permission denied)")   # X: a folder's search
 
 
 def _same_file(a: str, b: str) -> bool:

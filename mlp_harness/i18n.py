@@ -1582,6 +1582,8 @@ ERRORS_PT: list[tuple[str, str]] = [
     # check/assignment.py
     ("unknown assignment {name}; the built-in ones are {names} (or give a .toml file)",
      "tarefa desconhecida {name}; as embutidas são {names} (ou dê um arquivo .toml)"),
+    ("{flag} needs Python 3.11 or newer, or the tomli package (pip install tomli)",
+     "{flag} precisa do Python 3.11 ou mais novo, ou do pacote tomli (pip install tomli)"),
     ("--assignment needs Python 3.11 or newer, or the tomli package (pip install tomli)",
      "--assignment precisa do Python 3.11 ou mais novo, ou do pacote tomli (pip install tomli)"),
     ("--assignment {path}: not TOML at line {line}, column {column} ({reason})",

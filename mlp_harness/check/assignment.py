@@ -53,7 +53,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,14 +62,7 @@ from manual_mlp.validation import InputError
 
 from ..i18n import tr
 from .catalogue import CATALOGUE, Signature
-
-try:
-    import tomllib
-except ModuleNotFoundError:   # Python 3.10: the same parser, published as tomli
-    try:
-        import tomli as tomllib
-    except ModuleNotFoundError:
-        tomllib = None
+from .tomlfile import read_toml as read_text_toml
 
 #: where the built-in assignments live (package data)
 BUILT_IN = Path(__file__).resolve().parent / "assignments"
@@ -178,23 +170,8 @@ def load_assignment(name_or_path: str | Path | Assignment | None = None) -> Assi
 
 def read_toml(path: Path, where: str) -> tuple[dict, str]:
     """(the parsed document, its hash)."""
-    if tomllib is None:
-        raise InputError("--assignment needs Python 3.11 or newer, or the tomli package (pip install tomli)")
-    if not path.is_file():
-        raise InputError(f"--assignment {where}: no such file" if not path.exists() else
-                         f"--assignment {where}: not a regular file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"--assignment {where}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        return tomllib.loads(text), hashlib.sha256(text.encode()).hexdigest()
-    except tomllib.TOMLDecodeError as exc:
-        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
-        if at is None:
-            raise InputError(f"--assignment {where}: not TOML ({str(exc)!r})") from None
-        raise InputError(f"--assignment {where}: not TOML at line {at[1]}, column {at[2]} "
-                         f"({str(exc)[:at.start()]!r})") from None
+    data, text = read_text_toml(path, "--assignment", where)
+    return data, hashlib.sha256(text.encode()).hexdigest()
 
 
 def bad(where: str, place: str, key: str, value, reason: str) -> InputError:

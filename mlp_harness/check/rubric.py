@@ -27,21 +27,14 @@ maximum is the rubric's total for every submission, whatever the submission offe
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from manual_mlp.validation import InputError
 
 from .execute import ALL_FUNCTIONS
+from .tomlfile import read_toml
 
-try:
-    import tomllib
-except ModuleNotFoundError:   # Python 3.10: the same parser, published as tomli
-    try:
-        import tomli as tomllib
-    except ModuleNotFoundError:
-        tomllib = None
 
 #: the values of [policy] step
 POLICIES = ("stands_in", "required")
@@ -92,29 +85,8 @@ def rubric_for(names: tuple[str, ...]) -> Rubric:
 
 def load_rubric(path: str | Path, functions: tuple[str, ...] = ALL_FUNCTIONS) -> Rubric:
     """The rubric in a TOML file; InputError (one line naming the file and the key) for anything else."""
-    if tomllib is None:
-        raise InputError("--rubric needs Python 3.11 or newer, or the tomli package (pip install tomli)")
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"--rubric {path}: no such file" if not path.exists() else
-                         f"--rubric {path}: not a regular file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"--rubric {path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(toml_error(str(path), str(exc))) from None
+    data, _ = read_toml(Path(path), "--rubric", str(path))
     return rubric_from(data, str(path), functions)
-
-
-def toml_error(where: str, message: str) -> str:
-    """The parser's "Invalid value (at line 3, column 11)" as the line and column, the parser's words quoted."""
-    at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
-    if at is None:
-        return f"--rubric {where}: not TOML ({message!r})"
-    return f"--rubric {where}: not TOML at line {at[1]}, column {at[2]} ({message[:at.start()]!r})"
 
 
 def rubric_from(data: dict, where: str, functions: tuple[str, ...] = ALL_FUNCTIONS) -> Rubric:

@@ -1,0 +1,41 @@
+"""A teacher's TOML file (a rubric, an assignment), read with every failure as one line naming the option and the
+file — the messages both kinds share, so both read alike and translate alike."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from manual_mlp.validation import InputError
+
+try:
+    import tomllib
+except ModuleNotFoundError:   # Python 3.10: the same parser, published as tomli
+    try:
+        import tomli as tomllib
+    except ModuleNotFoundError:
+        tomllib = None
+
+
+def read_toml(path: Path, flag: str, where: str) -> tuple[dict, str]:
+    """(the parsed document, its text); ``flag`` ("--rubric") and ``where`` (the name given) name the file in
+    errors."""
+    if tomllib is None:
+        raise InputError(f"{flag} needs Python 3.11 or newer, or the tomli package (pip install tomli)")
+    if not path.is_file():
+        raise InputError(f"{flag} {where}: no such file" if not path.exists() else f"{flag} {where}: not a regular file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{flag} {where}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(toml_error(flag, where, str(exc))) from None
+
+
+def toml_error(flag: str, where: str, message: str) -> str:
+    """The parser's "Invalid value (at line 3, column 11)" as the line and column, the parser's words quoted."""
+    at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
+    if at is None:
+        return f"{flag} {where}: not TOML ({message!r})"
+    return f"{flag} {where}: not TOML at line {at[1]}, column {at[2]} ({message[:at.start()]!r})"

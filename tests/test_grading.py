@@ -15,7 +15,7 @@ import pytest
 from language import foreign_lines
 from mlp_harness.check.api import check_names, lab_plan, result_of_run
 from mlp_harness.check.report import batch_line, gradescope_json
-from mlp_harness.check import rubric as rubric_module
+from mlp_harness.check import tomlfile
 from mlp_harness.check.rubric import DEFAULT_RUBRIC, Rubric
 from mlp_harness.check.verdict import Finding, verdict_diff
 from mlp_harness.check.worker import run_submission
@@ -278,7 +278,7 @@ def test_the_graders_texts_speak_portuguese(tmp_path, source):
 
 def test_without_a_toml_parser_the_rubric_says_so_in_one_line(tmp_path, capsys, monkeypatch):
     """Python 3.10 has no tomllib: without the tomli package, --rubric is one line, exit 2 (no traceback)."""
-    monkeypatch.setattr(rubric_module, "tomllib", None)
+    monkeypatch.setattr(tomlfile, "tomllib", None)
     assert main([write(tmp_path, "f.py", RIGHT), "--rubric", write(tmp_path, "r.toml", RUBRIC_FILE)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Python 3.11 or newer, or the tomli package" in err, err

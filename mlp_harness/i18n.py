@@ -1578,6 +1578,8 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--summary {path}: um relatório da turma é um arquivo .md ou .html"),
     ("{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)",
      "{path}: não é um notebook Jupyter (um .ipynb é JSON com uma lista de células)"),
+    ("{path}: a folder; give its files ({files}, or {each} for a folder per student)",
+     "{path}: é uma pasta; dê os arquivos dela ({files}, ou {each} para uma pasta por aluno)"),
     ("{path}: expected a .py file or a .ipynb notebook", "{path}: esperava um arquivo .py ou um notebook .ipynb"),
     # check/assignment.py
     ("unknown assignment {name}; the built-in ones are {names} (or give a .toml file)",

@@ -35,3 +35,11 @@ def test_a_step_that_diverges_to_nan_is_not_warned_of_changing_its_arguments():
         return [theta * np.nan for theta in thetas]
     result = check_lab(step=step, lang="en")
     assert result.formulas["step"].status == "fail" and result.formulas["step"].warning is None
+
+
+@pytest.mark.parametrize("lang,words", [("en", "a folder; give its files"), ("pt", "é uma pasta; dê os arquivos dela")])
+def test_a_folder_given_as_a_hand_in_says_how_to_give_its_files(tmp_path, capsys, lang, words):
+    from mlp_harness.cli.check_cli import main
+    assert main([str(tmp_path), "--lang", lang]) == 2
+    err = capsys.readouterr().err
+    assert words in err and f"{tmp_path}/*/*" in err and len(err.strip().splitlines()) == 1

@@ -76,6 +76,9 @@ def notebook_cells(path: Path, text: str) -> list[Cell]:
 def read_submission(path: str | Path) -> list[Cell]:
     """The code cells of a ``.py`` or ``.ipynb`` file; InputError (one line) for anything else."""
     path = Path(path)
+    if path.is_dir():   # a course's folder of hand-ins: the shell gives its files
+        raise InputError(f"{path}: a folder; give its files ({path}/*.py {path}/*.ipynb, or {path}/*/* for a folder "
+                         "per student)")
     if path.suffix not in SUFFIXES:
         raise InputError(f"{path}: expected a .py file or a .ipynb notebook")
     if not path.is_file():

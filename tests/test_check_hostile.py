@@ -14,6 +14,7 @@ import textwrap
 
 import pytest
 
+from handins import RIGHT, lab_source
 from mlp_harness.check import check_file, isolate
 from mlp_harness.check.api import lab_plan, result_of_run
 from mlp_harness.check.execute import MAX_RETURNED
@@ -22,21 +23,12 @@ from mlp_harness.check.worker import run_submission
 
 #: seconds per cell and call: no call here comes near it, except the ones stopped by their own alarm (1 s)
 LIMIT = 10.0
-#: the lab's functions, right; each test replaces some of them
-RIGHT = {
-    "sigmoid": "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n",
-    "delta_L": "def delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n",
-    "delta_l": "def delta_l(delta_next, theta_next, al):\n    return delta_next @ theta_next * al * (1 - al)\n",
-    "gradient": "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n",
-    "optimize": "def optimize(theta, grad, eta):\n    return theta - eta * grad\n",
-}
 
 
 def hand_in(*, head: str = "", tail: str = "", **replaced: str) -> str:
     """A hand-in: imports and ``head``, the lab's functions (right unless replaced), then ``tail``."""
-    functions = [textwrap.dedent(replaced.get(name, source)) for name, source in RIGHT.items()]
-    return "\n".join(["import os, signal, sys, time", "import numpy as np", textwrap.dedent(head)] + functions +
-                     [textwrap.dedent(tail)])
+    return "\n".join([lab_source("import os, signal, sys, time", "import numpy as np", textwrap.dedent(head),
+                                  **replaced), textwrap.dedent(tail)])
 
 
 def check_here(tmp_path, source: str):

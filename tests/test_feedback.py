@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from handins import DELTA_L, DELTA_l, GRADIENT, HEADER, OPTIMIZE, SIGMOID
 from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_names, lab_plan, result_of_run
@@ -30,12 +31,6 @@ SUBMISSIONS = Path(__file__).parent / "submissions"
 #: seconds per cell and per call (generous: see tests/test_check.py)
 LIMIT = 10.0
 
-HEADER = "import numpy as np\n\n"
-SIGMOID = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
-DELTA_L = "def delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n\n"
-DELTA_l = "def delta_l(delta_next, theta_next, al):\n    return delta_next @ theta_next * al * (1 - al)\n\n"
-GRADIENT = "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n\n"
-OPTIMIZE = "def optimize(theta, grad, eta):\n    return theta - eta * grad\n\n"
 RIGHT = HEADER + SIGMOID + DELTA_L + DELTA_l + GRADIENT + OPTIMIZE
 #: a mistake no catalogue names — σ′ without its (1 − a) — written twice, vectorized and as a loop (the two
 #: round differently: they must still be grouped), and another unnamed one

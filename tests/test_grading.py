@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from handins import DELTA_L, DELTA_l, GRADIENT, HEADER, OPTIMIZE, SIGMOID
 from language import foreign_lines
+from mlp_harness.check import tomlfile
 from mlp_harness.check.api import check_names, lab_plan, result_of_run
 from mlp_harness.check.report import batch_line, gradescope_json
-from mlp_harness.check import tomlfile
 from mlp_harness.check.rubric import DEFAULT_RUBRIC, Rubric
 from mlp_harness.check.verdict import Finding, verdict_diff
 from mlp_harness.check.worker import run_submission
@@ -26,12 +27,6 @@ SUBMISSIONS = Path(__file__).parent / "submissions"
 #: seconds per cell and per call (generous: see tests/test_check.py)
 LIMIT = 10.0
 
-HEADER = "import numpy as np\n\n"
-SIGMOID = "def sigmoid(z):\n    return 1 / (1 + np.exp(-z))\n\n"
-DELTA_L = "def delta_L(aL, Y):\n    return (aL - Y) * aL * (1 - aL)\n\n"
-DELTA_l = "def delta_l(delta_next, theta_next, al):\n    return delta_next @ theta_next * al * (1 - al)\n\n"
-GRADIENT = "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n\n"
-OPTIMIZE = "def optimize(theta, grad, eta):\n    return theta - eta * grad\n\n"
 STEP = ("def step(X, Y, thetas, eta):\n    t1, t2 = thetas\n    a1 = 1 / (1 + np.exp(-X @ t1.T))\n"
         "    a2 = 1 / (1 + np.exp(-a1 @ t2.T))\n    d2 = (a2 - Y) * a2 * (1 - a2)\n    d1 = d2 @ t2 * a1 * (1 - a1)\n"
         "    return [t1 - eta * d1.T @ X, t2 - eta * d2.T @ a1]\n\n")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from manual_mlp.validation import InputError
 
-from ..i18n import LANGS, default_lang, tr
+from ..i18n import LANGS, _, default_lang, tr
 from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
 from .execute import CHAIN_NEEDS, run_task
@@ -65,8 +65,7 @@ def check_names(names: dict[str, str] | None, functions: tuple[str, ...] | None 
     names = dict(names or {})
     unknown = sorted(set(names) - set(functions))
     if unknown:
-        raise InputError(f"unknown function {unknown[0]!r} in --name; the lab's functions are "
-                         f"{', '.join(functions)}")
+        raise InputError(_("unknown function {name!r} in --name; the lab's functions are {names}").format(name=unknown[0], names=', '.join(functions)))
     return names
 
 
@@ -145,7 +144,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
                          feedback=feedback)
     result.bad_input = missing_only(result.formulas)
     if result.bad_input:
-        result.error = tr(lang, "check_nothing", names=", ".join(known))
+        result.error = tr(lang, "nothing to check: none of {names} was given", names=", ".join(known))
     return result
 
 
@@ -194,11 +193,12 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     rubric = rubric or rubric_for(plan.assignment.names)
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw or "forged" in raw:
         where = raw.get("progress") or {}
-        at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
-              tr(lang, "check_in_function", function=where["function"]) if where.get("function") else "")
-        error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
-                 tr(lang, "check_forged", at=at) if "forged" in raw else
-                 tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
+        at = (tr(lang, " in code cell {cell}", cell=where["cell"]) if where.get("cell") else
+              tr(lang, " while {function} was running", function=where["function"]) if where.get("function") else "")
+        error = (tr(lang, "stopped after {seconds:g} s{at}: the file did not finish (an endless loop?)", seconds=raw["timeout"], at=at) if "timeout" in raw else
+                 tr(lang, "the file's process sent the checker a message that is not the checker's{at}: its own "
+                          "code wrote it, and nothing it says is judged", at=at) if "forged" in raw else
+                 tr(lang, "the file ended its own process (exit code {code}){at} {detail}", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])
         return CheckResult(path, {}, error=error, lang=lang, rubric=rubric)
@@ -207,10 +207,11 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     unfinished = next((c for c in raw["cells"] if c["status"] in ("syntax_error", "error", "timeout")), None)
     if unfinished:   # a function not found may be in a cell that stopped before defining it
         file = unfinished.get("file")   # a .py file, or else a notebook's cell ("in the cell", "in file.py")
-        where = file or tr(lang, "check_cell", cell=unfinished["number"])
+        where = file or tr(lang, "code cell {cell}", cell=unfinished["number"])
         for f in formulas.values():
             if f.status == "missing":
-                f.message = tr(lang, "check_missing_after_file" if file else "check_missing_after", where=where)
+                f.message = tr(lang, "not found (perhaps in {where}, which did not run)", ctx="a file" if file else None,
+                               where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
     hints = {} if unfinished else same_arity(raw.get("defined") or {}, raw["task"]["found"], formulas, names or {},
@@ -235,9 +236,11 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tup
     """'nothing to check' in a file, with the functions of the assignment's arities it does define, if any."""
     names = ", ".join(functions)
     if not hints:
-        return tr(lang, "check_nothing_in", file=path, names=names)
+        return tr(lang, "{file}: nothing to check: none of {names} is defined there (other names: --name "
+                        "delta_L=your_name)", file=path, names=names)
     first = next(iter(hints))
-    return tr(lang, "check_nothing_in_hint", file=path, names=names, example=f"{first}={hints[first][0]}",
+    return tr(lang, "{file}: nothing to check: none of {names} is defined there (functions of the same arity: "
+                    "{hints}; map one with --name, e.g. --name {example})", file=path, names=names, example=f"{first}={hints[first][0]}",
               hints="; ".join(f"{lab_name}: {', '.join(c)}" for lab_name, c in hints.items()))
 
 

@@ -60,7 +60,7 @@ from manual_mlp import ACTIVATIONS, LOSSES, OptimizerSettings
 from manual_mlp.losses import check_pairing, get_loss
 from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import N_, _, tr
 from .catalogue import CATALOGUE, Signature
 from .tomlfile import read_toml as read_text_toml
 
@@ -77,6 +77,27 @@ KEYS = {"assignment": ("title",), "network": ("activation", "output_activation",
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
         "case": ("lab", "layers", "samples", "seed", "name")}
 LAB_CASES = ("lab", "lab-v2")
+
+#: what each signature of the catalogue computes, in words
+SIGNATURE_WORDS = {"sigmoid": N_("the sigmoid, entry by entry"),
+                   "tanh": N_("the hyperbolic tangent, entry by entry"),
+                   "relu": N_("the rectifier, entry by entry"),
+                   "softmax": N_("softmax of each row, the row's largest z taken away first so that e^z cannot overflow"),
+                   "sigmoid_prime_a": N_("σ′ at z, written in a = σ(z): it is given a, not z"),
+                   "tanh_prime_a": N_("tanh′ at z, written in a = tanh(z): it is given a, not z"),
+                   "tanh_prime_z": N_("tanh′ at z, given z"),
+                   "relu_prime_z": N_("relu′ at z, given z"),
+                   "delta_L_sigmoid_half_sse": N_("the output error of a sigmoid output with J = ½Σ(y − a)²"),
+                   "delta_L_softmax_cross_entropy": N_("the output error of softmax with cross-entropy averaged over the N samples of the batch (torch's mean): the softmax Jacobian and the log cancel"),
+                   "delta_l_sigmoid": N_("the error of a hidden sigmoid layer, from the layer above (θ before its update)"),
+                   "delta_l_tanh": N_("the error of a hidden tanh layer, from the layer above (θ before its update)"),
+                   "delta_l_relu": N_("the error of a hidden relu layer, from the layer above; it is given z, not a"),
+                   "gradient": N_("the gradient of the weights: a sum over the samples of the batch"),
+                   "bias_gradient": N_("the gradient of the biases: δ summed over the samples of the batch, one number per unit"),
+                   "sgd_update": N_("one step of gradient descent, for θ and for b alike"),
+                   "momentum_update": N_("gradient descent with momentum in torch's convention; it returns the new θ and the new velocity"),
+                   "adam_update": N_("Adam with bias correction; t counts the steps from 1"),
+                   "step": N_("one whole training step of the lab's network, returning the list of new θ")}
 
 
 @dataclass(frozen=True)
@@ -145,9 +166,9 @@ class Assignment:
         if not left:
             return
         name, signature = left[0]
-        reason = signature.unsupported or f"networks in {self.network.dtype}"
-        raise InputError(f"assignment {self.name}: {name} ({signature.name}) cannot be checked yet, as "
-                         f"{reason} are not supported yet (mlp-check --assignment {self.name} --describe shows it)")
+        reason = signature.unsupported or _("networks in {dtype}").format(dtype=self.network.dtype)
+        raise InputError(_("assignment {name}: {function} ({signature}) cannot be checked yet, as {reason} are not "
+                           "supported yet (mlp-check --assignment {other} --describe shows it)").format(name=self.name, function=name, signature=signature.name, reason=reason, other=self.name))
 
 
 def builtin_names() -> list[str]:
@@ -163,8 +184,7 @@ def load_assignment(name_or_path: str | Path | Assignment | None = None) -> Assi
     if given in builtin_names():
         return parse_assignment(read_toml(BUILT_IN / f"{given}.toml", given), given)
     if not given.endswith(".toml"):
-        raise InputError(f"unknown assignment {given!r}; the built-in ones are {', '.join(builtin_names())} "
-                         "(or give a .toml file)")
+        raise InputError(_("unknown assignment {name!r}; the built-in ones are {names} (or give a .toml file)").format(name=given, names=', '.join(builtin_names())))
     return parse_assignment(read_toml(Path(given), given), given)
 
 
@@ -175,25 +195,25 @@ def read_toml(path: Path, where: str) -> tuple[dict, str]:
 
 
 def bad(where: str, place: str, key: str, value, reason: str) -> InputError:
-    return InputError(f"--assignment {where}: {place} {key} = {value!r}: {reason}")
+    return InputError(_("--assignment {path}: {place} {key} = {value!r}: {reason}").format(path=where, place=place, key=key, value=value, reason=reason))
 
 
 def table(data: dict, key: str, where: str, place: str, required: bool = True) -> dict:
     """The sub-table ``key``, its keys checked against KEYS."""
     value = data.get(key, None if required else {})
     if not isinstance(value, dict):
-        raise InputError(f"--assignment {where}: no {place} table" if value is None else
-                         f"--assignment {where}: {place} must be a table")
+        raise InputError(_("--assignment {path}: no {place} table").format(path=where, place=place) if value is None else
+                         _("--assignment {path}: {place} must be a table").format(path=where, place=place))
     allowed = KEYS.get(key, ())
     unknown = sorted(set(value) - set(allowed))
     if unknown and key != "functions":
-        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has {', '.join(allowed)}")
+        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(path=where, key=unknown[0], place=place, names=', '.join(allowed)))
     return value
 
 
 def choice(value, options, where: str, place: str, key: str) -> str:
     if value not in options:
-        raise bad(where, place, key, value, f"use one of {', '.join(options)}")
+        raise bad(where, place, key, value, _("use one of {names}").format(names=', '.join(options)))
     return value
 
 
@@ -201,13 +221,13 @@ def number(value, where: str, place: str, key: str, low: float = 0.0, strict: bo
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and (
         value > low if strict else value >= low)
     if not ok:
-        raise bad(where, place, key, value, f"a finite number {'>' if strict else '≥'} {low:g}")
+        raise bad(where, place, key, value, _("a finite number {op} {low:g}").format(op='>' if strict else '≥', low=low))
     return float(value)
 
 
 def whole(value, where: str, place: str, key: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise bad(where, place, key, value, f"a whole number from {low} to {high}")
+        raise bad(where, place, key, value, _("a whole number from {low} to {high}").format(low=low, high=high))
     return value
 
 
@@ -226,7 +246,7 @@ def parse_network(data: dict, where: str) -> dict:
     choice(net.get("reduction", reduction), [reduction], where, place, "reduction")
     bias = net.get("bias", False)
     if not isinstance(bias, bool):
-        raise bad(where, place, "bias", bias, "true or false")
+        raise bad(where, place, "bias", bias, _("true or false"))
     size = net.get("batch_size")
     size = None if size is None else whole(size, where, place, "batch_size", 1, MAX_SAMPLES)
     dtype = choice(net.get("dtype", "float64"), ["float64", "float32"], where, place, "dtype")
@@ -244,34 +264,33 @@ def parse_optimizer(data: dict, where: str) -> dict:
     betas = opt.get("betas", [0.9, 0.999])
     if not (isinstance(betas, list) and len(betas) == 2 and
             all(isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
-        raise bad(where, place, "betas", betas, "two numbers in [0, 1)")
+        raise bad(where, place, "betas", betas, _("two numbers in [0, 1)"))
     if name == "adam" and fields["momentum"]:
-        raise bad(where, place, "momentum", opt["momentum"], "Adam's momentum is betas")
+        raise bad(where, place, "momentum", opt["momentum"], _("Adam's momentum is betas"))
     return fields | {"betas": (float(betas[0]), float(betas[1]))}
 
 
 def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     place = f"[[cases]] {n}"
     if not isinstance(raw, dict):
-        raise InputError(f"--assignment {where}: {place} must be a table")
+        raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
     unknown = sorted(set(raw) - set(KEYS["case"]))
     if unknown:
-        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has "
-                         f"{', '.join(KEYS['case'])}")
+        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(path=where, key=unknown[0], place=place, names=', '.join(KEYS['case'])))
     if "lab" in raw:
         lab = choice(raw["lab"], LAB_CASES, where, place, "lab")
         if CATALOGUE["step"].fits(network) is not None or set(raw) - {"lab", "name"}:
-            raise bad(where, place, "lab", lab, "the lab's numbers are a lab network's alone (sigmoid, half_sse, "
-                                                "no biases, plain gradient descent, full batch)")
+            raise bad(where, place, "lab", lab, _("the lab's numbers are a lab network's alone (sigmoid, half_sse, "
+                                                  "no biases, plain gradient descent, full batch)"))
         return CaseSpec(lab, lab, (2, 3, 1), 2)   # the lab's 2-3-1 network, N = 2
     layers = raw.get("layers")
     if not (isinstance(layers, list) and 2 <= len(layers) <= MAX_LAYERS + 1 and
             all(type(n) is int and 1 <= n <= MAX_UNITS for n in layers)):
-        raise bad(where, place, "layers", layers, f"a list of 2 to {MAX_LAYERS + 1} whole numbers from 1 to "
-                                                  f"{MAX_UNITS}, the inputs first")
+        raise bad(where, place, "layers", layers, _("a list of {low} to {high} whole numbers from 1 to {units}, "
+                                                    "the inputs first").format(low="2", high=MAX_LAYERS + 1, units=MAX_UNITS))
     samples = whole(raw.get("samples"), where, place, "samples", 1, MAX_SAMPLES)
     if network.batch_size is not None and network.batch_size > samples:
-        raise bad(where, place, "samples", samples, f"fewer than the batch size {network.batch_size}")
+        raise bad(where, place, "samples", samples, _("fewer than the batch size {size}").format(size=network.batch_size))
     seed = whole(raw.get("seed", 0), where, place, "seed", 0, 2 ** 32 - 1)
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
@@ -282,32 +301,33 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
 def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
     raw = data.get("cases")
     if not isinstance(raw, list) or not raw:
-        raise InputError(f"--assignment {where}: no [[cases]] (one table per case)")
+        raise InputError(_("--assignment {path}: no [[cases]] (one table per case)").format(path=where))
     cases = tuple(parse_case(c, n, network, where) for n, c in enumerate(raw, start=1))
     names = [c.name for c in cases]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
-        raise InputError(f"--assignment {where}: two cases are named {twice!r}; give one a name")
+        raise InputError(_("--assignment {path}: two cases are named {name!r}; give one a name").format(path=where, name=twice))
     return cases
 
 
 def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], where: str) -> dict:
     funcs, place = table(data, "functions", where, "[functions]"), "[functions]"
     if not funcs:
-        raise InputError(f"--assignment {where}: [functions] is empty (one function = signature each)")
+        raise InputError(_("--assignment {path}: [functions] is empty (one function = signature each)").format(path=where))
     out = {}
     for name, signature in funcs.items():
         if not name.isidentifier():
-            raise bad(where, place, name, signature, "the function's name must be a Python name")
+            raise bad(where, place, name, signature, _("the function's name must be a Python name"))
         if signature not in CATALOGUE:
-            raise bad(where, place, name, signature, "not in the catalogue (mlp-check --assignment list names them)")
+            raise bad(where, place, name, signature, _("not in the catalogue (mlp-check --assignment list names "
+                                                       "them)"))
         why = CATALOGUE[signature].fits(network)
         if why is None and CATALOGUE[signature].kind == "delta_l" and all(len(c.layers) < 3 for c in cases):
-            why = "no case has a hidden layer"
+            why = _("no case has a hidden layer")
         if why is None and signature == "step" and name != "step":
-            why = "the whole step keeps the lab's name, step"
+            why = _("the whole step keeps the lab's name, step")
         if why is not None:
-            raise bad(where, place, name, signature, f"it does not fit the network: {why}")
+            raise bad(where, place, name, signature, _("it does not fit the network: {reason}").format(reason=why))
         out[name] = CATALOGUE[signature]
     return out
 
@@ -316,18 +336,18 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
     data, key = parsed
     unknown = sorted(set(data) - {"assignment", "network", "optimizer", "cases", "functions"})
     if unknown:
-        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r}; an assignment has [assignment], "
-                         "[network], [optimizer], [[cases]] and [functions]")
+        raise InputError(_("--assignment {path}: unknown key {key!r}; an assignment has [assignment], [network], "
+                           "[optimizer], [[cases]] and [functions]").format(path=where, key=unknown[0]))
     about = table(data, "assignment", where, "[assignment]")
     title = about.get("title")
     if not (isinstance(title, dict) and set(title) == {"en", "pt"} and all(isinstance(t, str) for t in title.values())):
-        raise InputError(f"--assignment {where}: [assignment] needs title.en and title.pt, a title in each language")
+        raise InputError(_("--assignment {path}: [assignment] needs title.en and title.pt, a title in each language").format(path=where))
     network = Network(**parse_network(data, where), **parse_optimizer(data, where))
     try:
         OptimizerSettings(network.optimizer, network.lr, network.momentum, False, network.weight_decay or None,
                           network.betas, network.eps).validate()
     except InputError as exc:
-        raise InputError(f"--assignment {where}: [optimizer]: {exc}") from None
+        raise InputError(_("--assignment {path}: [optimizer]: {reason}").format(path=where, reason=exc)) from None
     cases = parse_cases(data, network, where)
     return Assignment(where, dict(title), network, cases, parse_functions(data, network, cases, where), key)
 
@@ -336,11 +356,12 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
 
 def network_text(a: Assignment, lang: str) -> str:
     n = a.network
-    batch = tr(lang, "assign_batch", size=n.batch_size) if n.batch_size else tr(lang, "assign_batch_full")
+    batch = tr(lang, "mini-batches of {size} in a fixed order", size=n.batch_size) if n.batch_size else tr(lang, "the full batch")
     optimizer = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
         f" λ = {n.weight_decay:g}" if n.weight_decay else "")
-    return tr(lang, "assign_network", activation=n.activation, output=n.output_activation, loss=n.loss,
-              reduction=n.reduction, bias=tr(lang, "assign_bias_yes" if n.bias else "assign_bias_no"),
+    return tr(lang, "network: hidden layers {activation}, output {output}, loss {loss} ({reduction}), {bias}, "
+                    "optimizer {optimizer} (η = {lr}), {batch}, {dtype}", activation=n.activation, output=n.output_activation, loss=n.loss,
+              reduction=n.reduction, bias=tr(lang, "with biases" if n.bias else "no biases"),
               optimizer=optimizer, lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
 
 
@@ -349,18 +370,21 @@ def case_text(c: CaseSpec) -> str:
 
 
 def function_lines(name: str, s: Signature, lang: str) -> list[str]:
-    lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, f'sig_{s.name}')}"]
+    lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, SIGNATURE_WORDS[s.name])}"]
     lines += [f"      {arg.name}: {arg.symbol}, {arg.shape}" for arg in s.args]
     lines += [f"      → {s.returns.symbol}, {s.returns.shape}"]
     if s.probe is None and s.kind != "step":
-        lines.append("      " + tr(lang, "assign_not_yet", reason=tr(lang, "assign_state_later")))
+        lines.append("      " + tr(lang, "(not checkable yet: {reason})", reason=tr(lang, "optimizers with state are not "
+                                                                           "supported yet")))
     return lines
 
 
 def describe(a: Assignment, lang: str) -> str:
     """Each function's signature, shapes and formula: what ``--describe`` prints."""
     lines = [f"{a.name}: {a.title[lang]}", network_text(a, lang),
-             tr(lang, "assign_cases", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "assign_functions")]
+             tr(lang, "cases: {cases}", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "functions (the name in the file, its "
+                                                                                                "arguments, then its signature in the "
+                                                                                                "catalogue):")]
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang)
     return "\n".join(lines)
@@ -368,9 +392,9 @@ def describe(a: Assignment, lang: str) -> str:
 
 def listing(lang: str) -> str:
     """The built-in assignments and the catalogue's signatures: what ``--assignment list`` prints."""
-    lines = [tr(lang, "assign_list")]
+    lines = [tr(lang, "built-in assignments (mlp-check --assignment NAME --describe shows one):")]
     for name in builtin_names():
         lines.append(f"  {name:<6} {load_assignment(name).title[lang]}")
-    lines += ["", tr(lang, "assign_catalogue")]
+    lines += ["", tr(lang, "the catalogue of signatures (a teacher's file names them in [functions]):")]
     lines += [f"  {s.name:<31} {s.formula}" for s in CATALOGUE.values()]
     return "\n".join(lines)

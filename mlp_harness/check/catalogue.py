@@ -25,6 +25,7 @@ import numpy as np
 
 from manual_mlp import StepRecord
 from manual_mlp.validation import sup
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from .assignment import Network
@@ -86,13 +87,13 @@ def any_network(net: "Network") -> str | None:
 
 def layer_activation(name: str) -> Callable[["Network"], str | None]:
     def fits(net: "Network") -> str | None:
-        return None if name in (net.activation, net.output_activation) else f"no layer of the network is {name}"
+        return None if name in (net.activation, net.output_activation) else _("no layer of the network is {name}").format(name=name)
     return fits
 
 
 def hidden_activation(name: str) -> Callable[["Network"], str | None]:
     def fits(net: "Network") -> str | None:
-        return None if net.activation == name else f"the hidden layers are {net.activation}, not {name}"
+        return None if net.activation == name else _("the hidden layers are {name}, not {other}").format(name=net.activation, other=name)
     return fits
 
 
@@ -100,24 +101,24 @@ def output_and_loss(activation: str, loss: str) -> Callable[["Network"], str | N
     def fits(net: "Network") -> str | None:
         if (net.output_activation, net.loss) == (activation, loss):
             return None
-        return f"it is δ⁽ᴸ⁾ for a {activation} output with {loss}, not {net.output_activation} with {net.loss}"
+        return _("it is δ⁽ᴸ⁾ for a {output} output with {loss}, not {other} with {other_loss}").format(output=activation, loss=loss, other=net.output_activation, other_loss=net.loss)
     return fits
 
 
 def with_biases(net: "Network") -> str | None:
-    return None if net.bias else "the network has no biases (bias = false)"
+    return None if net.bias else _("the network {sizes}").format(sizes="has no biases (bias = false)")
 
 
 def plain_sgd(net: "Network") -> str | None:
     if net.optimizer == "sgd" and not net.momentum and not net.weight_decay:
         return None
-    return "it is plain gradient descent, and the optimizer is not"
+    return _("it is plain gradient descent, and the optimizer is not")
 
 
 def with_optimizer(name: str, momentum: bool) -> Callable[["Network"], str | None]:
     def fits(net: "Network") -> str | None:
         return None if net.optimizer == name and bool(net.momentum) == momentum else \
-            f"the optimizer is {net.optimizer} (momentum {net.momentum:g})"
+            _("the optimizer is {name} (momentum {value:g})").format(name=net.optimizer, value=net.momentum)
     return fits
 
 
@@ -126,7 +127,7 @@ def lab_network(net: "Network") -> str | None:
     lab = (net.activation, net.output_activation, net.loss, net.bias, net.batch_size) == \
         ("sigmoid", "sigmoid", "half_sse", False, None)
     return None if lab and plain_sgd(net) is None else \
-        "the whole step is the lab's: sigmoid, half_sse, no biases, plain gradient descent, full batch"
+        _("the whole step is the lab's: sigmoid, half_sse, no biases, plain gradient descent, full batch")
 
 
 # --- probes: the calls to make on one batch, from autograd's record --------------------------------------------
@@ -207,7 +208,7 @@ AL, ZL = Arg("al", "a⁽ˡ⁾", "(N, nₗ)"), Arg("zl", "z⁽ˡ⁾", "(N, nₗ)"
 DELTA_L = Arg("delta_L", "δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾", "(N, n_L)")
 DELTA_l = Arg("delta_l", "δ⁽ˡ⁾ = ∂J/∂z⁽ˡ⁾", "(N, nₗ)")
 OUTPUT_ARGS = (Arg("aL", "a⁽ᴸ⁾", "(N, n_L)"), Arg("Y", "Y", "(N, n_L)"))
-STATE_LATER = "optimizers with state (momentum's velocity; Adam's m, v and t)"
+STATE_LATER = N_("optimizers with state (momentum's velocity; Adam's m, v and t)")
 
 
 def _signatures() -> list[Signature]:

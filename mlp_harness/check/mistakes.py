@@ -17,10 +17,42 @@ from typing import Callable
 
 import numpy as np
 
-from ..i18n import TEXTS, tr
+from ..i18n import N_, tr
 from ..teach.mutants import MUTANTS
 
 Array = np.ndarray
+
+#: what each mistake does, in words (the ones --inject-bug shows too are the mutants' descriptions)
+MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
+                 "returns_derivative": N_("it returns σ′(z) instead of σ(z)"),
+                 "missing_reciprocal": N_("the 1 / (…) is missing"),
+                 "tanh_for_sigmoid": N_("it computes tanh instead of σ"),
+                 "loss_instead_of_delta": N_("it returns the loss of each sample instead of δ⁽ᴸ⁾"),
+                 "theta_transposed": N_("θ⁽ˡ⁺¹⁾ is transposed: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ only fits when the layers have the same size"),
+                 "transposed_gradient": N_("the product is taken the other way round, giving the transpose of ∂J/∂θ⁽ˡ⁾"),
+                 "eta_ignored": N_("the learning rate η is left out"),
+                 "eta_fixed": N_("η is fixed at the lab's 0.1 instead of using the eta argument"),
+                 "returns_change": N_("it returns the change −η∂J/∂θ instead of the new θ"),
+                 "undefined_name": N_("it uses {name!r}, which is not defined where the function runs (a notebook variable, or a typo for one of its parameters?)"),
+                 "math_on_array": N_("math.exp (or another function of math) takes one number; np.exp works on whole arrays"),
+                 "endless_loop": N_("it does not return: an endless loop?"),
+                 "shape_mismatch": N_("the shapes do not fit: {shapes}"),
+                 "step_eta_fixed": N_("the step uses η = {used} instead of the eta it is given ({given} here): it passes where η is {used} and fails with any other"),
+                 "elementwise_product": N_("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix product (@) belongs; the two agree only when layer l+1 has one unit, as in the lab"),
+                 "single_precision": N_("the values agree with autograd's to about 7 digits, not 16: the function computes in float32; keep the arrays in float64"),
+                 "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it answers for the notebook's data, not for the arrays it is given"),
+                 "missing_return": N_("the function computes its result but has no `return`, so Python returns None"),
+                 "broadcast": N_("an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and a both (N, 1)"),
+                 "tanh_of_a": N_("it is handed a = tanh(z) but applies tanh to it again, as if it were z"),
+                 "sigma_prime_for_tanh": N_("it uses σ′'s a(1 − a) where tanh′ is 1 − a²"),
+                 "one_minus_z_squared": N_("tanh² is tanh(z)², not z²: the tanh is missing"),
+                 "ce_not_averaged": N_("the division by N is missing: torch's cross-entropy is a mean over the batch"),
+                 "ce_extra_fprime": N_("softmax's derivative is multiplied in again: with cross-entropy the Jacobian and the log already cancel, δ⁽ᴸ⁾ = (a − y)/N"),
+                 "hidden_no_tanh_prime": N_("tanh′ = 1 − a⁽ˡ⁾² is missing: the error is only carried back through θ"),
+                 "bias_mean_instead_of_sum": N_("δ is averaged over the batch instead of summed (the 1/N is already in δ⁽ᴸ⁾)"),
+                 "bias_not_summed": N_("δ is returned without summing over the batch: one row per sample instead of one number per unit"),
+                 "bias_keepdims": N_("the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)"),
+                 "changes_argument": N_("it changes its argument {argument} in place ({argument} *= …, {argument}[…] = …), and a training step uses {argument} again after the call: compute a new array instead")}
 
 
 def _sigma(z: Array) -> Array:
@@ -36,9 +68,9 @@ class Mistake:
 
     def describe(self, lang: str = "en") -> str:
         """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists."""
-        key = f"mistake_{self.name}"
-        description = tr(lang, key) if key in TEXTS[lang] else MUTANTS[self.name].describe(lang)
-        return tr(lang, "check_diagnosis", name=self.name, description=description, wrong=self.wrong)
+        words = MISTAKE_WORDS.get(self.name)
+        description = tr(lang, words) if words else MUTANTS[self.name].describe(lang)
+        return tr(lang, "{name}: {description} (computes {wrong})", name=self.name, description=description, wrong=self.wrong)
 
 
 MISTAKES: list[Mistake] = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ..i18n import _
 
 TESTS = ("runs_as_written", "sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
 
@@ -81,7 +82,7 @@ def pytest_collection_modifyitems(session, config, items):
     for path in config.getoption("check_backprop"):
         path = Path(path).resolve()
         if not path.is_file():
-            raise pytest.UsageError(f"--check-backprop {path}: no such file")
+            raise pytest.UsageError(_("{path}: no such file").format(path=f"--check-backprop {path}"))
         from manual_mlp.validation import InputError
         from .submission import read_submission
         try:

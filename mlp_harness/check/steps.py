@@ -15,7 +15,7 @@ import numpy as np
 from manual_mlp import make_optimizer
 from manual_mlp.validation import InputError, sup
 
-from ..i18n import tr
+from ..i18n import N_, tr, tr_n
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
 from .execute import NONE_THETA, UPDATES
@@ -24,6 +24,9 @@ from .verdict import (TOLERANCE, Finding, FormulaResult, compare_arrays, error_t
                       verdict_diff)
 
 Array = np.ndarray
+
+#: a whole step that agrees, by who chained it
+PASSED = {"step": N_("your step() agrees with autograd for {steps} steps on {cases} networks"), "chain": N_("your functions, chained into a training step, agree with autograd for {steps} steps on {cases} networks")}
 
 
 def as_thetas(raw: list) -> list[Array]:
@@ -37,17 +40,19 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
     for l, (want, have) in enumerate(zip(expected, got), start=1):
         target = f"θ{sup(l)}"
         if have.shape != want.shape:
-            return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.label, step=k, target=target,
+            return Finding("fail", message=tr(lang, "case {case}, step {step}: the new {target} has shape {got}, "
+                                                    "but θ has shape {expected}", case=traj.case.label, step=k, target=target,
                                               got=have.shape, expected=want.shape))
         diff, index = compare_arrays(want, have)
         largest = max(largest, diff)
         if index is not None:
             mismatch = {"case": traj.case.name, "step": k, "target": target, "index": list(index),
                         "expected": float(want[index]), "got": float(have[index])}
-            message = tr(lang, "check_step_mismatch", case=traj.case.label, step=k, target=target, index=list(index),
+            message = tr(lang, "case {case}, step {step}: new {target}{index} — autograd {expected}, yours {got} "
+                               "(|Δ| = {diff})", case=traj.case.label, step=k, target=target, index=list(index),
                          expected=format_number(want[index]), got=format_number(have[index]),
                          diff=f"{abs(have[index] - want[index]):.2e}")
-            hint = tr(lang, "check_step_mismatch_hint", case=traj.case.label, step=k, target=target,
+            hint = tr(lang, "case {case}, step {step}: the new {target}{index} differs from autograd's", case=traj.case.label, step=k, target=target,
                       index=list(index))
             return Finding("fail", diff, message, hint, mismatch, expected=want, got=have)
     return Finding("pass", largest)
@@ -57,7 +62,8 @@ def shape_of_step(traj: Trajectory, k: int, shapes: list[list[int]], lang: str) 
     """Step k returned a θ far too big to send back (more entries than any θ has): its shape against θ's."""
     sizes = [int(np.prod(shape)) for shape in shapes]
     l = sizes.index(max(sizes))
-    return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.label, step=k, target=f"θ{sup(l + 1)}",
+    return Finding("fail", message=tr(lang, "case {case}, step {step}: the new {target} has shape {got}, but θ has "
+                                            "shape {expected}", case=traj.case.label, step=k, target=f"θ{sup(l + 1)}",
                                       got=tuple(shapes[l]), expected=traj.case.thetas[l].shape))
 
 
@@ -72,18 +78,20 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
-        key = "check_step_skipped_whole" if result["skipped"] == "step" else "check_step_skipped"
+        key = N_("case {case}: not run — an earlier step had already run out of its time limit") if result["skipped"] == "step" else N_("case {case}: not run — {function} had already run out of its time limit")
         return Finding("error", message=tr(lang, key, case=traj.case.label, function=result["skipped"])), None
     if result.get("returned") == NONE_THETA:
-        return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.label, step=k)), None
+        return Finding("fail", message=tr(lang, "case {case}, step {step}: a new θ is None — did optimize update θ "
+                                                "in place instead of returning it?", case=traj.case.label, step=k)), None
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
-        raised = lambda numbers: tr(lang, "check_step_raised", case=traj.case.label, step=k,  # noqa: E731
+        raised = lambda numbers: tr(lang, "case {case}, step {step}: {error}", case=traj.case.label, step=k,  # noqa: E731
                                     error=error_text(result["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False)), None
     if "returned" in result:
-        return Finding("fail", message=tr(lang, "check_step_returned", case=traj.case.label, step=k,
+        return Finding("fail", message=tr(lang, "case {case}, step {step}: the step returned {what}, not the list "
+                                                "of new θ", case=traj.case.label, step=k,
                                           what=result["returned"])), None
     return Finding("pass", largest), None
 
@@ -143,9 +151,9 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], 
     found = [m for m in MUTANTS.values() if matches(m, failures)]
     if not found:
         return fixed_eta(failures, lang)
-    described = [tr(lang, "check_diagnosis_step", name=m.name, description=m.describe(lang), wrong=m.wrong)
+    described = [tr(lang, "{name}: {description} ({wrong})", name=m.name, description=m.describe(lang), wrong=m.wrong)
                  for m in found]
-    return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
+    return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}", options="; ".join(described)) \
         if len(found) > 1 else described[0]
 
 def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
@@ -157,9 +165,12 @@ def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
     if change is None or change["function"] != "step":
         return change, None, None
     if change["index"] == UPDATES["step"]:
-        return None, tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
+        return None, tr(lang, "{function} changed its argument {argument} in place: the notebook's θ is "
+                              "overwritten too, so running the training cell again starts from the weights already "
+                              "trained; return a new array (θ − η·∇, not θ −= η·∇)", function="step", argument=change["argument"]), None
     traj = mine[0]
-    return None, None, (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.label,
+    return None, None, (traj, Finding("fail", largest, tr(lang, "case {case}: {function} changed its argument "
+                                                                "{argument} in place", case=traj.case.label,
                                                           function="step", argument=change["argument"])))
 
 
@@ -187,7 +198,7 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     change, warning, own = step_changes(mine, results, largest, lang)
     bad = bad or own
     if bad is None:
-        return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
+        return FormulaResult("step", "pass", tr(lang, PASSED[source], steps=steps, cases=len(main)),
                              largest, calls=steps, source=source, warning=warning)
     traj, finding = bad
     blamed = tuple(broken) if source == "chain" else ()
@@ -205,12 +216,15 @@ def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], change:
     """A failing step's message, with why: only with the submission's σ, a function already wrong, or — every
     function passing alone — the one that changed an argument in place."""
     if own_sigma:
-        return tr(lang, "check_chain_own_sigma", message=message)
+        return tr(lang, "{message} — only with your sigmoid in the forward pass (with NumPy's σ the chain agrees): "
+                        "see sigmoid", message=message)
     if blamed:
-        key = "check_chain_broken" if len(blamed) == 1 else "check_chain_broken_many"
-        return tr(lang, key, message=message, names=", ".join(blamed))
+        return tr_n(lang, "{message} — expected, since {names} already failed on its own",
+                    "{message} — expected, since {names} already failed on their own", len(blamed), message=message,
+                    names=", ".join(blamed))
     if change:
-        return tr(lang, "check_step_changed", message=message, function=change["function"],
+        return tr(lang, "{message} — {function} changed its argument {argument} in place, and the chain used the "
+                        "changed value", message=message, function=change["function"],
                   argument=change["argument"])
     return message
 

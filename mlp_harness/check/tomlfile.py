@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from manual_mlp.validation import InputError
+from ..i18n import _, os_reason
 
 try:
     import tomllib
@@ -20,13 +21,13 @@ def read_toml(path: Path, flag: str, where: str) -> tuple[dict, str]:
     """(the parsed document, its text); ``flag`` ("--rubric") and ``where`` (the name given) name the file in
     errors."""
     if tomllib is None:
-        raise InputError(f"{flag} needs Python 3.11 or newer, or the tomli package (pip install tomli)")
+        raise InputError(_("{flag} needs Python 3.11 or newer, or the tomli package (pip install tomli)").format(flag=flag))
     if not path.is_file():
-        raise InputError(f"{flag} {where}: no such file" if not path.exists() else f"{flag} {where}: not a regular file")
+        raise InputError(_("{path}: no such file").format(path=f"{flag} {where}") if not path.exists() else _("{path}: not a regular file").format(path=f"{flag} {where}"))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{flag} {where}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        raise InputError(_("{path}: cannot be read ({reason})").format(path=f"{flag} {where}", reason=os_reason(exc))) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

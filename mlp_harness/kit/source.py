@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manual_mlp.validation import InputError
+from ..i18n import _
 
 #: the exercise notebook, in the repository and in the kit
 NOTEBOOK = Path("notebooks") / "lab1-exercicio.ipynb"
@@ -49,6 +50,6 @@ def find_checkout(root: Path | None = None) -> Checkout:
     root = Path(__file__).resolve().parents[2] if root is None else Path(root)
     for name in (*PROJECT_FILES, str(NOTEBOOK), *PACKAGES):
         if not (root / name).exists():
-            raise InputError(f"a kit is built from a copy of the repository, but {str(root)!r} has no {name}: run "
-                             "mlp-kit from a clone installed with pip install -e")
+            raise InputError(_("a kit is built from a copy of the repository, but {path!r} has no {name}: run "
+                               "mlp-kit from a clone installed with pip install -e").format(path=str(root), name=name))
     return Checkout(root)

@@ -144,7 +144,7 @@ def check_targets(Y, N: int, n_out: int, dtype, loss: str = "half_sse") -> Array
         raise InputError(_("Y has shape {shape} but the output layer has n_L = {n}: J compares a⁽ᴸ⁾ of shape "
                            "{a_shape} with Y entry by entry, so Y must have shape {wanted}").format(shape=Y.shape, n=n_out, a_shape=f"({N}, {n_out})", wanted=f"({N}, {n_out})"))
     if loss in ("bce", "cross_entropy") and (Y.min() < 0 or Y.max() > 1):
-        what = "probabilities" if loss == "bce" else _("class probabilities (one-hot rows)")
+        what = _("probabilities") if loss == "bce" else _("class probabilities (one-hot rows)")
         raise InputError(_("{loss} needs targets Y in [0, 1] ({what}), got values from {low:g} to {high:g}").format(loss=loss, what=what, low=Y.min(), high=Y.max()))
     return Y
 

@@ -18,7 +18,7 @@ from mlp_harness.check.assignment import describe, load_assignment
 from mlp_harness.check.catalogue import CATALOGUE
 from mlp_harness.check.execute import call_order
 from mlp_harness.cli import check_cli
-from mlp_harness.i18n import translate
+from mlp_harness.i18n import language
 from manual_mlp.validation import InputError
 
 #: lab2's functions, right (the hand-in every test below breaks in one place)
@@ -149,7 +149,9 @@ def test_a_bad_file_is_one_line_naming_the_key(old, new, named, tmp_path):
         load_assignment(path)
     message = str(caught.value)
     assert message.startswith(f"--assignment {path}: ") and named in message and "\n" not in message
-    assert not foreign_lines(translate("pt", message), "pt"), translate("pt", message)
+    with language("pt"), pytest.raises(InputError) as caught:   # the same message, raised in Portuguese
+        load_assignment(path)
+    assert not foreign_lines(str(caught.value), "pt"), str(caught.value)
     code, out, err = run_cli(["--assignment", path, "x.py"])
     assert code == 2 and not out and err.count("\n") == 1 and "Traceback" not in err
 

@@ -12,14 +12,13 @@ from mlp_harness.bench import bench
 from mlp_harness.check import check_lab
 from mlp_harness.check.mistakes import MISTAKES
 from mlp_harness.cli import bench_cli, check_cli, compare_cli
-from mlp_harness.i18n import TEXTS
+from mlp_harness.check.mistakes import MISTAKE_WORDS
 from mlp_harness.teach.mutants import MUTANTS
 
 ROOT = Path(__file__).resolve().parents[1]
 #: every snake_case id a diagnosis can carry: the catalogues' and the mistakes known by their symptom
 #: (``broadcast`` is left out: it is also NumPy's word, in its own messages and the Portuguese description)
-IDS = {i for i in {m.name for m in MISTAKES} | set(MUTANTS) | {k[len("mistake_"):] for k in TEXTS["en"]
-                                                              if k.startswith("mistake_")} if "_" in i}
+IDS = {i for i in {m.name for m in MISTAKES} | set(MUTANTS) | set(MISTAKE_WORDS) if "_" in i}
 
 
 def residual_sign(aL, Y):

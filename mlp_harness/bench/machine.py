@@ -151,8 +151,8 @@ def thread_limit(threads: int | None) -> Iterator[None]:
         from threadpoolctl import threadpool_limits
     except ImportError:
         if os.environ.get("OPENBLAS_NUM_THREADS") != str(threads):
-            raise InputError(f"--threads {threads} needs threadpoolctl to set NumPy's BLAS threads "
-                             f"(pip install threadpoolctl), or start with OPENBLAS_NUM_THREADS={threads}") from None
+            raise InputError(_("--threads {n} needs threadpoolctl to set NumPy's BLAS threads (pip install "
+                               "threadpoolctl), or start with OPENBLAS_NUM_THREADS={n}").format(n=threads)) from None
         limiter = None
     else:
         limiter = threadpool_limits(limits=threads, user_api="blas")

@@ -294,7 +294,7 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     seed = whole(raw.get("seed", 0), where, place, "seed", 0, 2 ** 32 - 1)
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
-        raise bad(where, place, "name", name, "a text")
+        raise bad(where, place, "name", name, _("a text"))
     return CaseSpec(name, None, tuple(layers), samples, seed)
 
 
@@ -311,7 +311,7 @@ def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...
 
 
 def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], where: str) -> dict:
-    funcs, place = table(data, "functions", where, "[functions]"), "[functions]"
+    funcs, place = table(data, "functions", where, _("[functions]")), _("[functions]")
     if not funcs:
         raise InputError(_("--assignment {path}: [functions] is empty (one function = signature each)").format(path=where))
     out = {}

@@ -38,5 +38,6 @@ def toml_error(flag: str, where: str, message: str) -> str:
     """The parser's "Invalid value (at line 3, column 11)" as the line and column, the parser's words quoted."""
     at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
     if at is None:
-        return f"{flag} {where}: not TOML ({message!r})"
-    return f"{flag} {where}: not TOML at line {at[1]}, column {at[2]} ({message[:at.start()]!r})"
+        return _("{path}: not TOML ({reason!r})").format(path=f"{flag} {where}", reason=message)
+    return _("{path}: not TOML at line {line}, column {column} ({reason!r})").format(
+        path=f"{flag} {where}", line=at[1], column=at[2], reason=message[:at.start()])

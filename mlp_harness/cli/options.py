@@ -127,7 +127,8 @@ class ArgumentParser(argparse.ArgumentParser):
                   + tr(lang, "Try '{prog} --help' for the options.", prog=self.prog) + "\n")
 
     def parse_args(self, args=None, namespace=None):
-        parsed = super().parse_args(args, namespace)
+        with argparse_in(self.lang):
+            parsed = super().parse_args(args, namespace)
         for action in self._actions:
             if action.option_strings and getattr(parsed, action.dest, None) == "":
                 self.error(_("argument {arg}: {message}").format(arg=action.option_strings[-1], message=_("expected a value, got an empty string")))

@@ -49,8 +49,11 @@ class Mutant:
         reason = self.requires(sizes, biases is not None, n_samples)
         if reason:
             shown = ",".join(map(str, sizes))
-            raise InputError(f"the mistake {self.name!r} cannot show on this network (sizes {shown}, "
-                             f"{'with' if biases is not None else 'no'} biases, N = {n_samples}): {reason}")
+            message = (_("the mistake {name!r} cannot show on this network (sizes {sizes}, with biases, N = {n}): "
+                         "{reason}") if biases is not None else
+                       _("the mistake {name!r} cannot show on this network (sizes {sizes}, no biases, N = {n}): "
+                         "{reason}"))
+            raise InputError(message.format(name=self.name, sizes=shown, n=n_samples, reason=reason))
         return self.build(thetas, biases, config)
 
     def describe(self, lang: str = "en") -> str:

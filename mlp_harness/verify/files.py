@@ -148,7 +148,7 @@ def _read_arrays(path: Path, what: str) -> dict[str, Array]:
 def load_weights(path: str | Path, dtype: str | None = None) -> tuple[list[Array], list[Array] | None]:
     """θ⁽¹⁾…θ⁽ᴸ⁾ from arrays ``theta1``…``thetaL`` and, optionally, b⁽ˡ⁾ from ``b1``…``bL`` (in ``dtype``,
     when given: a value beyond its range is refused naming the file)."""
-    arrays = load_npz(path, "weights")
+    arrays = load_npz(path, _("weights"))
     where = f"weights file {str(path)!r}"
     pattern = re.compile(r"(theta|b)([1-9][0-9]*)")
     unknown = [name for name in arrays if not pattern.fullmatch(name)]
@@ -173,7 +173,7 @@ def load_weights(path: str | Path, dtype: str | None = None) -> tuple[list[Array
     try:
         return check_parameters(thetas, biases)
     except InputError as exc:
-        raise InputError(f"{where}: {exc}") from None
+        raise InputError(_("{where}: {error}").format(where=where, error=exc)) from None
 
 
 def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "half_sse",
@@ -186,7 +186,7 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
     """
     if sizes is not None:
         _check_run_fits(path, sizes, dtype)
-    arrays = load_npz(path, "data")
+    arrays = load_npz(path, _("data"))
     missing = [name for name in ("X", "Y") if name not in arrays]
     if missing:
         raise InputError(_("data file {path!r} is missing {names}; it has {have} (expected X of shape (N, n₀) and "
@@ -207,7 +207,7 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
 
 
 def _check_run_fits(path: str | Path, sizes: list[int], dtype: str | None) -> None:
-    headers = npz_headers(path, "data")
+    headers = npz_headers(path, _("data"))
     if "X" in headers and len(headers["X"][0]) == 2:
         samples = headers["X"][0][0]
         itemsize = np.dtype(dtype).itemsize if dtype else 8

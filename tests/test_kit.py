@@ -209,7 +209,7 @@ def test_a_build_that_fails_is_one_line_and_writes_nothing(broken, said, tmp_pat
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--lang", "pt"])
     assert said.format(repo=repo) in err
     assert not (tmp_path / "kit").exists() and sorted(p.name for p in repo.iterdir()) == sorted(
-        [*PACKAGES, "README.md", "notebooks", "pyproject.toml"])   # nothing built in the checkout either
+        [*PACKAGES, "README.md", "notebooks", "pyproject.toml", "setup.py"])   # nothing built in the checkout either
 
 
 # --- the kit's notebook, run as a student runs it ----------------------------------------------------------

@@ -14,15 +14,17 @@ the lab's (``lab1``) without it.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Callable
 
 from manual_mlp.validation import InputError
 
-from ..i18n import LANGS, _, default_lang, tr
+from ..i18n import LANGS, _, default_lang, language, tr
 from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
 from .execute import CHAIN_NEEDS, run_task
@@ -45,6 +47,17 @@ DEFAULT_TIMEOUT = 20.0
 
 #: each assignment's plan, by its file's hash: computed once per process
 _PLANS: dict[str, Plan] = {}
+
+
+def in_its_language(function: Callable) -> Callable:
+    """Run ``function`` with the packages' messages raised in its ``lang`` argument (the environment's when not
+    given), and the language before restored after."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        lang = kwargs.get("lang") or default_lang()
+        with language(lang if lang in LANGS else None):
+            return function(*args, **kwargs)
+    return wrapper
 
 
 def plan_for(assignment: Assignment) -> Plan:
@@ -111,6 +124,7 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict, known
     return lang
 
 
+@in_its_language
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, assignment: str | Assignment | None = None,
               feedback: str = "full", **functions) -> CheckResult:
@@ -244,6 +258,7 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tup
               hints="; ".join(f"{lab_name}: {', '.join(c)}" for lab_name, c in hints.items()))
 
 
+@in_its_language
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
                timeout: float = DEFAULT_TIMEOUT, rubric: Rubric | None = None,
                assignment: str | Assignment | None = None, feedback: str = "full",
@@ -267,6 +282,7 @@ def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | Non
     return None
 
 
+@in_its_language
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
                 rubric: Rubric | None = None, assignment: str | Assignment | None = None,

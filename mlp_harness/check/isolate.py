@@ -62,6 +62,8 @@ from typing import Callable
 
 import numpy as np
 
+from manual_mlp.messages import current_language
+
 from . import sandbox
 from .execute import ALL_FUNCTIONS, drive, trajectory_needs
 from .limits import DEFAULT, Limits, in_cgroup, pids_cgroup, remove_cgroup
@@ -316,7 +318,7 @@ class Session:
         self.path, self.task, self.limit, self.limits, self.tmp, self.wrap = path, task, limit, limits, tmp, wrap
         self.settings = {"functions": task.get("functions", {}), "names": task.get("names", list(ALL_FUNCTIONS)),
                          "limit": limit, "limits": limits.settings(),
-                         "threads": threads}
+                         "threads": threads, "lang": current_language()}
         self.worker: Worker | None = None
         self.starts = 0
         self.ended: dict[str, dict] = {}   # group -> the finding of the call its worker ended in

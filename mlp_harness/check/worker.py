@@ -35,6 +35,7 @@ import sys
 import types
 import warnings
 
+from manual_mlp.messages import set_language
 from manual_mlp.validation import InputError
 
 from . import forked
@@ -226,12 +227,14 @@ def serve_requests(channel: Channel, submission: str, namespace: dict, settings:
 
 
 def main(argv: list[str]) -> int:
-    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits", "threads"} (see
-    :func:`mlp_harness.check.limits.apply`; the threads are the parent's, in the environment)."""
+    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits", "threads", "lang"}
+    (see :func:`mlp_harness.check.limits.apply`; the threads are the parent's, in the environment; "lang" is the
+    language the parent raises its messages in, and so does the worker)."""
     global WORKER_PID
     submission, fd_in, fd_out, settings = argv
     WORKER_PID = os.getpid()
     settings = json.loads(settings)
+    set_language(settings.get("lang") or "en")
     channel = Channel(int(fd_in), int(fd_out))
     settle(submission)
     try:

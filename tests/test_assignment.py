@@ -163,12 +163,14 @@ def test_bias_gradient_needs_biases(tmp_path):
 
 
 def test_an_assignment_not_checkable_yet_is_one_line_never_a_pass(tmp_path):
-    (tmp_path / "h.py").write_text("def momentum_update(theta, grad, velocity, eta, mu):\n    return theta, velocity\n")
+    """A float32 network is described but not checked: one line, never a pass."""
+    path = teacher_file(tmp_path, 'bias = true', 'bias = true\ndtype = "float32"')
+    (tmp_path / "h.py").write_text("def derivada(z):\n    return 1 - z ** 2\n")
     for lang, words in (("en", "cannot be checked yet"), ("pt", "ainda não pode ser verificada")):
-        code, out, err = run_cli(["--assignment", "lab3", str(tmp_path / "h.py"), "--lang", lang])
-        assert code == 2 and not out and words in err and "momentum_update" in err
+        code, out, err = run_cli(["--assignment", path, str(tmp_path / "h.py"), "--lang", lang])
+        assert code == 2 and not out and words in err and "derivada" in err and "float32" in err
     with pytest.raises(InputError, match="cannot be checked yet"):
-        check_lab(assignment="lab3", momentum_update=lambda *a: a[0])
+        check_lab(assignment=path, derivada=lambda z: 1 - z ** 2)
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])

@@ -233,6 +233,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "δ is returned without summing over the batch: one row per sample instead of "
                                    "one number per unit",
         "mistake_bias_keepdims": "the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)",
+        "mistake_relu_for_relu_prime": "it returns relu(z) itself, not its derivative [z > 0]",
+        "mistake_softmax_no_row_max": "the row's largest z is not taken away before e^z: right while z is small, "
+                                      "e^z overflows to ∞ beyond z = 709 and ∞/∞ is NaN",
         "mistake_momentum_other_convention": "momentum in the other convention (v = μv − η∂J/∂θ; θ ← θ + v): it "
                                              "moves θ as torch's does only while η stays constant, its v being −η "
                                              "times torch's; this assignment asks for torch's convention (v = μv + "
@@ -863,6 +866,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "devolve δ sem somar sobre o lote: uma linha por amostra em vez de um número "
                                    "por unidade",
         "mistake_bias_keepdims": "a soma sobre o lote está certa mas ficou 2-D (keepdims): b⁽ˡ⁾ tem forma (nₗ,)",
+        "mistake_relu_for_relu_prime": "devolve a própria relu(z), não a sua derivada [z > 0]",
+        "mistake_softmax_no_row_max": "o maior z da linha não é subtraído antes de e^z: certo enquanto z é "
+                                      "pequeno, e^z estoura para ∞ acima de z = 709 e ∞/∞ é NaN",
         "mistake_momentum_other_convention": "momentum na outra convenção (v = μv − η∂J/∂θ; θ ← θ + v): move θ "
                                              "como a do torch só enquanto η fica constante, pois o seu v é −η vezes "
                                              "o do torch; esta tarefa pede a convenção do torch (v = μv + ∂J/∂θ; "

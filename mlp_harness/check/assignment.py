@@ -37,6 +37,8 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     samples = 10                      # N
     seed = 1
     name = "3-4-3"                    # optional: the layers joined by "-" unless given; unique
+    x_scale = 1.0                     # optional: X in [−x_scale, x_scale] (2000 on a layer without a hidden one
+                                      # gives z beyond 709, where e^z overflows: softmax must take the row max away)
 
     [functions]                       # the name in the submission = its signature in the catalogue
     tanh_prime = "tanh_prime_a"
@@ -82,7 +84,7 @@ MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
 KEYS = {"assignment": ("title",), "network": ("activation", "output_activation", "loss", "reduction", "bias",
                                               "batch_size", "dtype"),
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
-        "case": ("lab", "layers", "samples", "seed", "name")}
+        "case": ("lab", "layers", "samples", "seed", "name", "x_scale")}
 LAB_CASES = ("lab", "lab-v2")
 
 
@@ -119,6 +121,7 @@ class CaseSpec:
     layers: tuple[int, ...] = ()
     samples: int = 0
     seed: int = 0
+    x_scale: float = 1.0                 # X in [−x_scale, x_scale]
 
 
 @dataclass(frozen=True, eq=False)
@@ -313,7 +316,8 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
         raise bad(where, place, "name", name, "a text")
-    return CaseSpec(name, None, tuple(layers), samples, seed)
+    scale = number(raw.get("x_scale", 1.0), where, place, "x_scale", strict=True)
+    return CaseSpec(name, None, tuple(layers), samples, seed, scale)
 
 
 def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
@@ -385,7 +389,8 @@ def network_text(a: Assignment, lang: str) -> str:
 
 
 def case_text(c: CaseSpec) -> str:
-    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed})"
+    scale = f", |X| ≤ {c.x_scale:g}" if c.x_scale != 1 else ""
+    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed}{scale})"
 
 
 def function_lines(name: str, s: Signature, lang: str, own: Network | None = None) -> list[str]:

@@ -111,6 +111,11 @@ MISTAKES: list[Mistake] = [
     Mistake("residual_sign", "delta_L_softmax_cross_entropy", "(y − a⁽ᴸ⁾) / N", lambda a, y: (y - a) / a.shape[0]),
     # BP2 with a hidden tanh: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − a⁽ˡ⁾²)
     Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    # relu′(z) = [z > 0]
+    Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
+    # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
+    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ), overflowing beyond z = 709",
+            lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
     Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾ itself, shape (N, nₗ)", lambda d: d),

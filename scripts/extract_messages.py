@@ -44,44 +44,75 @@ def messages_of(path: Path) -> list[tuple[str | None, str, str | None]]:
     """(context, msgid, plural msgid) for each message marked in one file, in the order written."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call):
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        contexts = [None]
-        for kw in node.keywords:
-            if kw.arg == "ctx":
-                contexts = text_of(kw.value)
-        if name == "_" and node.args:
-            found += [(None, m, None) for m in text_of(node.args[0]) if m]
-        elif name == "N_" and node.args:
-            plural = text_of(node.args[1])[:1] if len(node.args) > 1 else [None]
-            found += [(c, m, plural[0]) for m in text_of(node.args[0]) if m for c in contexts]
-        elif name == "tr" and len(node.args) >= 2:
-            found += [(c, m, None) for m in text_of(node.args[1]) if m for c in contexts]
-        elif name == "tr_n" and len(node.args) >= 4:
-            singular, plural = text_of(node.args[1]), text_of(node.args[2])
-            found += [(c, s, p) for s, p in zip(singular, plural) if s for c in contexts]
+        if isinstance(node, ast.Call):
+            found += messages_in(node)
     return sorted(set(found), key=found.index)
 
 
-def extract(domain: str) -> list[tuple[tuple, str]]:
-    """((context, msgid, plural), the first file that has it) for every message of ``domain``."""
+def messages_in(node: ast.Call) -> list[tuple[str | None, str, str | None]]:
+    """(context, msgid, plural msgid) of the message one call marks, if it marks one."""
+    found = []
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+    contexts = [None]
+    for kw in node.keywords:
+        if kw.arg == "ctx":
+            contexts = text_of(kw.value)
+    if name == "_" and node.args:
+        found += [(None, m, None) for m in text_of(node.args[0]) if m]
+    elif name == "N_" and node.args:
+        plural = text_of(node.args[1])[:1] if len(node.args) > 1 else [None]
+        found += [(c, m, plural[0]) for m in text_of(node.args[0]) if m for c in contexts]
+    elif name == "tr" and len(node.args) >= 2:
+        found += [(c, m, None) for m in text_of(node.args[1]) if m for c in contexts]
+    elif name == "tr_n" and len(node.args) >= 4:
+        singular, plural = text_of(node.args[1]), text_of(node.args[2])
+        found += [(c, s, p) for s, p in zip(singular, plural) if s for c in contexts]
+    return found
+
+
+def notes_of(path: Path) -> dict[tuple, str]:
+    """The note for translators of each message marked in one file that has one: the comment block right above
+    the line where the message is marked, from its ``# Translators:`` on (as xgettext --add-comments does)."""
+    lines, notes = path.read_text(encoding="utf-8").splitlines(), {}
+    for node in ast.walk(ast.parse("\n".join(lines))):
+        if not isinstance(node, ast.Call):
+            continue
+        above = node.lineno - 2
+        block = []
+        while above >= 0 and lines[above].strip().startswith("#"):
+            block.insert(0, lines[above].strip().lstrip("#").strip())
+            above -= 1
+        start = next((i for i, line in enumerate(block) if line.startswith("Translators:")), None)
+        if start is not None:
+            for key in messages_in(node):
+                notes.setdefault(key, " ".join(block[start:]))
+    return notes
+
+
+def extract(domain: str) -> list[tuple[tuple, str, str | None]]:
+    """((context, msgid, plural), the first file that has it, its note for translators) for every message of
+    ``domain``."""
     folders, _locale = DOMAINS[domain]
     seen: dict[tuple, str] = {}
+    notes: dict[tuple, str] = {}
     for folder in folders:
         for path in sorted((ROOT / folder).rglob("*.py")):
             for key in messages_of(path):
                 seen.setdefault(key, path.relative_to(ROOT).as_posix())
-    return list(seen.items())
+            for key, note in notes_of(path).items():
+                notes.setdefault(key, note)
+    return [(key, where, notes.get(key)) for key, where in seen.items()]
 
 
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
-def entry_text(key: tuple, where: str | None, strings: dict[int, str] | None, flags: set[str] = frozenset()) -> str:
+def entry_text(key: tuple, where: str | None, strings: dict[int, str] | None, flags: set[str] = frozenset(),
+               note: str | None = None) -> str:
     context, msgid, plural = key
-    lines = [f"#: {where}"] if where else []
+    lines = [f"#. {note}"] if note else []
+    lines += [f"#: {where}"] if where else []
     shown = set(flags) | ({"python-brace-format"} if "{" in msgid else set())
     lines += [f"#, {', '.join(sorted(shown))}"] if shown else []
     lines += [f"msgctxt {quote(context)}"] if context is not None else []
@@ -96,7 +127,7 @@ def entry_text(key: tuple, where: str | None, strings: dict[int, str] | None, fl
 
 
 def template(domain: str) -> str:
-    return "\n".join([HEADER] + [entry_text(key, where, None) for key, where in extract(domain)])
+    return "\n".join([HEADER] + [entry_text(key, where, None, note=note) for key, where, note in extract(domain)])
 
 
 def updated(po_text: str, domain: str) -> str:
@@ -107,10 +138,10 @@ def updated(po_text: str, domain: str) -> str:
     head = 'msgid ""\nmsgstr ""\n' + "".join(f"{quote(line + chr(10))}\n" for line in
                                              (header.strings[0].splitlines() if header else []))
     body = []
-    for key, where in extract(domain):
+    for key, where, note in extract(domain):
         old = known.get(key)
         body.append(entry_text(key, where, old.strings if old else None, old.flags - {"python-brace-format"}
-                               if old else set()))
+                               if old else set(), note))
     return "\n".join([head] + body)
 
 

@@ -18,3 +18,28 @@ def lab_source(*lines: str, **replaced: str) -> str:
     """A hand-in: ``lines`` (its imports), then the lab's five functions, right unless ``replaced``."""
     functions = [textwrap.dedent(replaced.get(name, source)) for name, source in RIGHT.items()]
     return "\n".join(list(lines) + functions)
+
+
+#: lab3's two updates with their state, right, by their name in lab3 (torch's conventions: see --describe)
+LAB3_RIGHT = {
+    "momentum_update": """
+        def momentum_update(theta, grad, velocity, eta, mu):
+            velocity = mu * velocity + grad
+            return theta - eta * velocity, velocity
+        """,
+    "adam_update": """
+        def adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps):
+            t = t + 1
+            m = beta1 * m + (1 - beta1) * grad
+            v = beta2 * v + (1 - beta2) * grad ** 2
+            m_hat = m / (1 - beta1 ** t)
+            v_hat = v / (1 - beta2 ** t)
+            return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t
+        """,
+}
+
+
+def lab3_source(**replaced: str) -> str:
+    """A lab3 hand-in: NumPy's import, then lab3's functions, right unless ``replaced``."""
+    functions = [textwrap.dedent(replaced.get(name, source)).strip() + "\n" for name, source in LAB3_RIGHT.items()]
+    return "\n\n".join([HEADER.strip()] + functions)

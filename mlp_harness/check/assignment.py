@@ -17,13 +17,17 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     batch_size = 4                    # optional: mini-batches of this size in a fixed order; the full batch if absent
     dtype = "float64"                 # optional, float64 by default (float32 is not checkable yet)
 
-    [optimizer]
-    name = "sgd"                      # sgd or adam
+    [optimizer]                       # the network's: every function is checked with it, unless its own
+    name = "sgd"                      # sgd, adam or adamw
     lr = 0.5                          # η
     momentum = 0.0                    # optional (sgd): μ, torch's convention
-    weight_decay = 0.0                # optional
-    betas = [0.9, 0.999]              # optional (adam)
-    eps = 1e-8                        # optional (adam)
+    weight_decay = 0.0                # optional: λ (coupled for sgd and adam, decoupled for adamw)
+    betas = [0.9, 0.999]              # optional (adam, adamw)
+    eps = 1e-8                        # optional (adam, adamw)
+
+    [optimizers.adam_update]          # optional: a function's own optimizer, keyed by its name in
+    name = "adam"                     # [functions], the same keys as [optimizer]: one assignment can
+    lr = 0.01                         # ask for momentum and for Adam
 
     [[cases]]                         # one table per case, in the order they are checked
     lab = "lab"                       # the lab's own X, Y, θ and η ("lab" or "lab-v2"; lab networks only)
@@ -33,34 +37,39 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     samples = 10                      # N
     seed = 1
     name = "3-4-3"                    # optional: the layers joined by "-" unless given; unique
+    x_scale = 1.0                     # optional: X in [−x_scale, x_scale] (2000 on a layer without a hidden one
+                                      # gives z beyond 709, where e^z overflows: softmax must take the row max away)
 
     [functions]                       # the name in the submission = its signature in the catalogue
     tanh_prime = "tanh_prime_a"
     bias_gradient = "bias_gradient"
+    adam_update = "adam_update"
 
 The catalogue of signatures (:mod:`mlp_harness.check.catalogue`;
 ``mlp-check --assignment list`` names them) says what each function is called
 with and must return; a signature must fit the network (``bias_gradient``
 needs ``bias = true``). ``step`` keeps the lab's name and network. Every
 function is probed on every case, on every batch of one epoch, with
-autograd's own inputs.
+autograd's own inputs — an optimizer's update with torch.optim's own state
+before each batch (momentum's velocity, Adam's m, v and t), so the state's
+formulas show from the second batch on.
 
-A file that is not this is refused with one line naming the key. A function
-whose signature cannot be checked yet (the optimizers with state, for now)
-is described by ``--describe`` and refused, in one line, when a file is checked.
+A file that is not this is refused with one line naming the key. A network
+that cannot be checked yet (float32) is described by ``--describe`` and
+refused, in one line, when a file is checked.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from manual_mlp import ACTIVATIONS, LOSSES, OptimizerSettings
 from manual_mlp.losses import check_pairing, get_loss
 from manual_mlp.validation import InputError
 
-from ..i18n import N_, _, tr
+from ..i18n import LANGS, N_, _, tr
 from .catalogue import CATALOGUE, Signature
 from .tomlfile import read_toml as read_text_toml
 
@@ -75,7 +84,7 @@ MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
 KEYS = {"assignment": ("title",), "network": ("activation", "output_activation", "loss", "reduction", "bias",
                                               "batch_size", "dtype"),
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
-        "case": ("lab", "layers", "samples", "seed", "name")}
+        "case": ("lab", "layers", "samples", "seed", "name", "x_scale")}
 LAB_CASES = ("lab", "lab-v2")
 
 #: what each signature of the catalogue computes, in words
@@ -95,8 +104,14 @@ SIGNATURE_WORDS = {"sigmoid": N_("the sigmoid, entry by entry"),
                    "gradient": N_("the gradient of the weights: a sum over the samples of the batch"),
                    "bias_gradient": N_("the gradient of the biases: δ summed over the samples of the batch, one number per unit"),
                    "sgd_update": N_("one step of gradient descent, for θ and for b alike"),
-                   "momentum_update": N_("gradient descent with momentum in torch's convention; it returns the new θ and the new velocity"),
-                   "adam_update": N_("Adam with bias correction; t counts the steps from 1"),
+                   "momentum_update": N_("gradient descent with momentum in torch's convention (v = 0 is given "
+                                         "before the first step, so that v = ∂J/∂θ after it, as torch starts); it "
+                                         "returns the new θ and the new v, for θ and for b alike (g = ∂J/∂θ)"),
+                   "adam_update": N_("Adam with bias correction, as torch: t is given before its increment (0 before "
+                                     "the first step) and returned after it, m and v start at 0; it returns the new "
+                                     "θ, m, v and t (g = ∂J/∂θ)"),
+                   "adamw_update": N_("AdamW: Adam whose weight decay is decoupled (θ shrinks by ηλθ outside the "
+                                      "moments); t, m and v as Adam's"),
                    "step": N_("one whole training step of the lab's network, returning the list of new θ")}
 
 
@@ -123,7 +138,7 @@ class Network:
         """RunConfig's fields other than η (see :class:`mlp_harness.verify.run.RunConfig`)."""
         return dict(activation=self.activation, output_activation=self.output_activation, loss=self.loss,
                     optimizer=self.optimizer, dtype=self.dtype, momentum=self.momentum,
-                    weight_decay=self.weight_decay or None, betas=self.betas, eps=self.eps)
+                    weight_decay=self.weight_decay, betas=self.betas, eps=self.eps)
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,7 @@ class CaseSpec:
     layers: tuple[int, ...] = ()
     samples: int = 0
     seed: int = 0
+    x_scale: float = 1.0                 # X in [−x_scale, x_scale]
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,6 +159,11 @@ class Assignment:
     cases: tuple[CaseSpec, ...]
     functions: dict                      # the name in the submission -> its Signature, in the file's order
     key: str = ""                        # the file's contents' hash (a plan is computed once per assignment)
+    optimizers: dict = field(default_factory=dict)   # a function's own optimizer: its name -> its Network
+
+    def network_for(self, name: str) -> Network:
+        """The network a function is checked on: the assignment's, with the function's own optimizer if any."""
+        return self.optimizers.get(name, self.network)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -206,8 +227,9 @@ def table(data: dict, key: str, where: str, place: str, required: bool = True) -
                          _("--assignment {path}: {place} must be a table").format(path=where, place=place))
     allowed = KEYS.get(key, ())
     unknown = sorted(set(value) - set(allowed))
-    if unknown and key != "functions":
-        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(path=where, key=unknown[0], place=place, names=', '.join(allowed)))
+    if unknown and key not in ("functions", "optimizers"):   # tables keyed by the functions' names
+        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
+            path=where, key=unknown[0], place=place, names=", ".join(allowed)))
     return value
 
 
@@ -253,9 +275,9 @@ def parse_network(data: dict, where: str) -> dict:
     return fields | {"bias": bias, "batch_size": size, "dtype": dtype}
 
 
-def parse_optimizer(data: dict, where: str) -> dict:
-    opt, place = table(data, "optimizer", where, "[optimizer]"), "[optimizer]"
-    name = choice(opt.get("name"), ["sgd", "adam"], where, place, "name")
+def parse_optimizer(opt: dict, where: str, place: str) -> dict:
+    """An [optimizer] table's fields (Network's), each checked; torch's own checks last (OptimizerSettings)."""
+    name = choice(opt.get("name"), ["sgd", "adam", "adamw"], where, place, "name")
     lr = number(opt.get("lr"), where, place, "lr", strict=True)
     fields = {"optimizer": name, "lr": lr,
               "momentum": number(opt.get("momentum", 0.0), where, place, "momentum"),
@@ -265,9 +287,37 @@ def parse_optimizer(data: dict, where: str) -> dict:
     if not (isinstance(betas, list) and len(betas) == 2 and
             all(isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
         raise bad(where, place, "betas", betas, _("two numbers in [0, 1)"))
-    if name == "adam" and fields["momentum"]:
+    if name != "sgd" and fields["momentum"]:
         raise bad(where, place, "momentum", opt["momentum"], _("Adam's momentum is betas"))
-    return fields | {"betas": (float(betas[0]), float(betas[1]))}
+    fields |= {"betas": (float(betas[0]), float(betas[1]))}
+    try:
+        OptimizerSettings(name, lr, fields["momentum"], False, fields["weight_decay"], fields["betas"],
+                          fields["eps"]).validate()
+    except InputError as exc:
+        raise InputError(_("--assignment {path}: {place}: {reason}").format(path=where, place=place,
+                                                                            reason=exc)) from None
+    return fields
+
+
+def parse_optimizers(data: dict, network: Network, where: str) -> dict[str, Network]:
+    """[optimizers.NAME] tables: the function NAME's own optimizer (its network otherwise the assignment's)."""
+    tables, own = table(data, "optimizers", where, "[optimizers]", required=False), {}
+    functions = data.get("functions") if isinstance(data.get("functions"), dict) else {}
+    for name, opt in tables.items():
+        place = f"[optimizers.{name}]"
+        if name not in functions:
+            # Translators: [functions], [optimizers.NAME] and NAME are written in the file as they are here
+            raise InputError(_("--assignment {path}: {place} names no function of [functions]; a function's own "
+                               "optimizer is [optimizers.NAME], NAME as in [functions]").format(path=where,
+                                                                                                 place=place))
+        if not isinstance(opt, dict):
+            raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
+        unknown = sorted(set(opt) - set(KEYS["optimizer"]))
+        if unknown:
+            raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
+                path=where, key=unknown[0], place=place, names=", ".join(KEYS["optimizer"])))
+        own[name] = replace(network, **parse_optimizer(opt, where, place))
+    return own
 
 
 def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
@@ -295,7 +345,8 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
         raise bad(where, place, "name", name, _("a text"))
-    return CaseSpec(name, None, tuple(layers), samples, seed)
+    scale = number(raw.get("x_scale", 1.0), where, place, "x_scale", strict=True)
+    return CaseSpec(name, None, tuple(layers), samples, seed, scale)
 
 
 def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
@@ -310,7 +361,9 @@ def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...
     return cases
 
 
-def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], where: str) -> dict:
+def parse_functions(data: dict, networks: dict[str, Network], network: Network, cases: tuple[CaseSpec, ...],
+                    where: str) -> dict:
+    # Translators: the name of a table in the teacher's file, written as it is there
     funcs, place = table(data, "functions", where, _("[functions]")), _("[functions]")
     if not funcs:
         raise InputError(_("--assignment {path}: [functions] is empty (one function = signature each)").format(path=where))
@@ -321,7 +374,7 @@ def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], w
         if signature not in CATALOGUE:
             raise bad(where, place, name, signature, _("not in the catalogue (mlp-check --assignment list names "
                                                        "them)"))
-        why = CATALOGUE[signature].fits(network)
+        why = CATALOGUE[signature].fits(networks.get(name, network))
         if why is None and CATALOGUE[signature].kind == "delta_l" and all(len(c.layers) < 3 for c in cases):
             why = _("no case has a hidden layer")
         if why is None and signature == "step" and name != "step":
@@ -334,59 +387,75 @@ def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], w
 
 def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
     data, key = parsed
-    unknown = sorted(set(data) - {"assignment", "network", "optimizer", "cases", "functions"})
+    unknown = sorted(set(data) - {"assignment", "network", "optimizer", "optimizers", "cases", "functions"})
     if unknown:
+        # Translators: the names in brackets are tables of the teacher's file, written as they are there
         raise InputError(_("--assignment {path}: unknown key {key!r}; an assignment has [assignment], [network], "
-                           "[optimizer], [[cases]] and [functions]").format(path=where, key=unknown[0]))
+                           "[optimizer], [optimizers.NAME], [[cases]] and [functions]").format(path=where,
+                                                                                               key=unknown[0]))
     about = table(data, "assignment", where, "[assignment]")
     title = about.get("title")
-    if not (isinstance(title, dict) and set(title) == {"en", "pt"} and all(isinstance(t, str) for t in title.values())):
-        raise InputError(_("--assignment {path}: [assignment] needs title.en and title.pt, a title in each language").format(path=where))
-    network = Network(**parse_network(data, where), **parse_optimizer(data, where))
-    try:
-        OptimizerSettings(network.optimizer, network.lr, network.momentum, False, network.weight_decay or None,
-                          network.betas, network.eps).validate()
-    except InputError as exc:
-        raise InputError(_("--assignment {path}: [optimizer]: {reason}").format(path=where, reason=exc)) from None
+    if not (isinstance(title, dict) and {"en", "pt"} <= set(title) <= set(LANGS)
+            and all(isinstance(t, str) for t in title.values())):
+        raise InputError(_("--assignment {path}: [assignment] needs title.en and title.pt, a title in each "
+                           "language").format(path=where))
+    network = Network(**parse_network(data, where),
+                      **parse_optimizer(table(data, "optimizer", where, "[optimizer]"), where, "[optimizer]"))
+    own = parse_optimizers(data, network, where)
     cases = parse_cases(data, network, where)
-    return Assignment(where, dict(title), network, cases, parse_functions(data, network, cases, where), key)
+    return Assignment(where, dict(title), network, cases, parse_functions(data, own, network, cases, where), key, own)
 
 
 # --- what --describe and --assignment list print -------------------------------------------------------------
 
+def optimizer_words(n: Network) -> str:
+    """'sgd μ = 0.9', 'adam β₁ = 0.9 β₂ = 0.999 ε = 1e-08': an optimizer and its settings, in symbols."""
+    words = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
+        f" λ = {n.weight_decay:g}" if n.weight_decay else "")
+    return words + (f" β₁ = {n.betas[0]:g} β₂ = {n.betas[1]:g} ε = {n.eps:g}" if n.optimizer != "sgd" else "")
+
+
 def network_text(a: Assignment, lang: str) -> str:
     n = a.network
-    batch = tr(lang, "mini-batches of {size} in a fixed order", size=n.batch_size) if n.batch_size else tr(lang, "the full batch")
-    optimizer = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
-        f" λ = {n.weight_decay:g}" if n.weight_decay else "")
+    batch = (tr(lang, "mini-batches of {size} in a fixed order", size=n.batch_size) if n.batch_size
+             else tr(lang, "the full batch"))
     return tr(lang, "network: hidden layers {activation}, output {output}, loss {loss} ({reduction}), {bias}, "
-                    "optimizer {optimizer} (η = {lr}), {batch}, {dtype}", activation=n.activation, output=n.output_activation, loss=n.loss,
-              reduction=n.reduction, bias=tr(lang, "with biases" if n.bias else "no biases"),
-              optimizer=optimizer, lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
+                    "optimizer {optimizer} (η = {lr}), {batch}, {dtype}", activation=n.activation,
+              output=n.output_activation, loss=n.loss, reduction=n.reduction,
+              bias=tr(lang, "with biases" if n.bias else "no biases"), optimizer=optimizer_words(n),
+              lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
 
 
 def case_text(c: CaseSpec) -> str:
-    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed})"
+    scale = f", |X| ≤ {c.x_scale:g}" if c.x_scale != 1 else ""
+    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed}{scale})"
 
 
-def function_lines(name: str, s: Signature, lang: str) -> list[str]:
+def function_lines(name: str, s: Signature, lang: str, own: Network | None = None) -> list[str]:
+    """A function's call, formula, words, arguments and what it returns; its own optimizer when it has one."""
     lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, SIGNATURE_WORDS[s.name])}"]
+    if own is not None:
+        lines.append("      " + tr(lang, "checked with its own optimizer: {optimizer} (η = {lr})",
+                                   optimizer=optimizer_words(own), lr=f"{own.lr:g}"))
     lines += [f"      {arg.name}: {arg.symbol}, {arg.shape}" for arg in s.args]
     lines += [f"      → {s.returns.symbol}, {s.returns.shape}"]
-    if s.probe is None and s.kind != "step":
-        lines.append("      " + tr(lang, "(not checkable yet: {reason})", reason=tr(lang, "optimizers with state are not "
-                                                                           "supported yet")))
     return lines
+
+
+def title_in(a: Assignment, lang: str) -> str:
+    """The assignment's title in ``lang``: title.en and title.pt are required, another language's is optional
+    (English where it has none)."""
+    return a.title.get(lang, a.title["en"])
 
 
 def describe(a: Assignment, lang: str) -> str:
     """Each function's signature, shapes and formula: what ``--describe`` prints."""
-    lines = [f"{a.name}: {a.title[lang]}", network_text(a, lang),
+    lines = [f"{a.name}: {title_in(a, lang)}", network_text(a, lang),
              tr(lang, "cases: {cases}", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "functions (the name in the file, its "
                                                                                                 "arguments, then its signature in the "
                                                                                                 "catalogue):")]
     for name, signature in a.functions.items():
-        lines += function_lines(name, signature, lang)
+        lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)
 
 
@@ -394,7 +463,7 @@ def listing(lang: str) -> str:
     """The built-in assignments and the catalogue's signatures: what ``--assignment list`` prints."""
     lines = [tr(lang, "built-in assignments (mlp-check --assignment NAME --describe shows one):")]
     for name in builtin_names():
-        lines.append(f"  {name:<6} {load_assignment(name).title[lang]}")
+        lines.append(f"  {name:<6} {title_in(load_assignment(name), lang)}")
     lines += ["", tr(lang, "the catalogue of signatures (a teacher's file names them in [functions]):")]
     lines += [f"  {s.name:<31} {s.formula}" for s in CATALOGUE.values()]
     return "\n".join(lines)

@@ -28,31 +28,68 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "missing_reciprocal": N_("the 1 / (…) is missing"),
                  "tanh_for_sigmoid": N_("it computes tanh instead of σ"),
                  "loss_instead_of_delta": N_("it returns the loss of each sample instead of δ⁽ᴸ⁾"),
-                 "theta_transposed": N_("θ⁽ˡ⁺¹⁾ is transposed: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ only fits when the layers have the same size"),
-                 "transposed_gradient": N_("the product is taken the other way round, giving the transpose of ∂J/∂θ⁽ˡ⁾"),
+                 "theta_transposed": N_("θ⁽ˡ⁺¹⁾ is transposed: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ only fits when the layers have the "
+                                        "same size"),
+                 "transposed_gradient": N_("the product is taken the other way round, giving the transpose of "
+                                           "∂J/∂θ⁽ˡ⁾"),
                  "eta_ignored": N_("the learning rate η is left out"),
                  "eta_fixed": N_("η is fixed at the lab's 0.1 instead of using the eta argument"),
                  "returns_change": N_("it returns the change −η∂J/∂θ instead of the new θ"),
-                 "undefined_name": N_("it uses {name!r}, which is not defined where the function runs (a notebook variable, or a typo for one of its parameters?)"),
-                 "math_on_array": N_("math.exp (or another function of math) takes one number; np.exp works on whole arrays"),
+                 "undefined_name": N_("it uses {name!r}, which is not defined where the function runs (a notebook "
+                                      "variable, or a typo for one of its parameters?)"),
+                 "math_on_array": N_("math.exp (or another function of math) takes one number; np.exp works on "
+                                     "whole arrays"),
                  "endless_loop": N_("it does not return: an endless loop?"),
                  "shape_mismatch": N_("the shapes do not fit: {shapes}"),
-                 "step_eta_fixed": N_("the step uses η = {used} instead of the eta it is given ({given} here): it passes where η is {used} and fails with any other"),
-                 "elementwise_product": N_("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix product (@) belongs; the two agree only when layer l+1 has one unit, as in the lab"),
-                 "single_precision": N_("the values agree with autograd's to about 7 digits, not 16: the function computes in float32; keep the arrays in float64"),
-                 "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it answers for the notebook's data, not for the arrays it is given"),
+                 "step_eta_fixed": N_("the step uses η = {used} instead of the eta it is given ({given} here): it "
+                                      "passes where η is {used} and fails with any other"),
+                 "elementwise_product": N_("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
+                                           "product (@) belongs; the two agree only when layer l+1 has one unit, "
+                                           "as in the lab"),
+                 "single_precision": N_("the values agree with autograd's to about 7 digits, not 16: the function "
+                                        "computes in float32; keep the arrays in float64"),
+                 "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it "
+                                       "answers for the notebook's data, not for the arrays it is given"),
                  "missing_return": N_("the function computes its result but has no `return`, so Python returns None"),
-                 "broadcast": N_("an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and a both (N, 1)"),
+                 "broadcast": N_("an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and "
+                                 "a both (N, 1)"),
                  "tanh_of_a": N_("it is handed a = tanh(z) but applies tanh to it again, as if it were z"),
                  "sigma_prime_for_tanh": N_("it uses σ′'s a(1 − a) where tanh′ is 1 − a²"),
                  "one_minus_z_squared": N_("tanh² is tanh(z)², not z²: the tanh is missing"),
-                 "ce_not_averaged": N_("the division by N is missing: torch's cross-entropy is a mean over the batch"),
-                 "ce_extra_fprime": N_("softmax's derivative is multiplied in again: with cross-entropy the Jacobian and the log already cancel, δ⁽ᴸ⁾ = (a − y)/N"),
+                 "ce_not_averaged": N_("the division by N is missing: torch's cross-entropy is a mean over the "
+                                       "batch"),
+                 "ce_extra_fprime": N_("softmax's derivative is multiplied in again: with cross-entropy the "
+                                       "Jacobian and the log already cancel, δ⁽ᴸ⁾ = (a − y)/N"),
                  "hidden_no_tanh_prime": N_("tanh′ = 1 − a⁽ˡ⁾² is missing: the error is only carried back through θ"),
-                 "bias_mean_instead_of_sum": N_("δ is averaged over the batch instead of summed (the 1/N is already in δ⁽ᴸ⁾)"),
-                 "bias_not_summed": N_("δ is returned without summing over the batch: one row per sample instead of one number per unit"),
+                 "bias_mean_instead_of_sum": N_("δ is averaged over the batch instead of summed (the 1/N is "
+                                                "already in δ⁽ᴸ⁾)"),
+                 "bias_not_summed": N_("δ is returned without summing over the batch: one row per sample instead "
+                                       "of one number per unit"),
                  "bias_keepdims": N_("the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)"),
-                 "changes_argument": N_("it changes its argument {argument} in place ({argument} *= …, {argument}[…] = …), and a training step uses {argument} again after the call: compute a new array instead")}
+                 "relu_for_relu_prime": N_("it returns relu(z) itself, not its derivative [z > 0]"),
+                 "softmax_no_row_max": N_("the row's largest z is not taken away before e^z: right while z is "
+                                          "small, e^z overflows to ∞ beyond z = 709 and ∞/∞ is NaN"),
+                 "momentum_other_convention": N_("momentum in the other convention (v = μv − η∂J/∂θ; θ ← θ + v): "
+                                                 "it moves θ as torch's does only while η stays constant, its v "
+                                                 "being −η times torch's; this assignment asks for torch's "
+                                                 "convention (v = μv + ∂J/∂θ; θ ← θ − ηv), and the velocity it "
+                                                 "returns is not that one, so it fails"),
+                 "adam_no_bias_correction": N_("m and v are used without the bias correction m̂ = m/(1 − β₁ᵗ), v̂ "
+                                               "= v/(1 − β₂ᵗ): they start at 0, and without it the first steps "
+                                               "have the wrong size"),
+                 "adam_t_from_zero": N_("the bias correction uses t before its increment (t starting at 0): 1 − "
+                                        "β₁⁰ = 0 divides by zero on the first step, and every later correction is "
+                                        "one step behind"),
+                 "adam_eps_before_correction": N_("ε is added to √v before the bias correction (the Adam paper's "
+                                                  "faster form, the corrections in the step size): torch adds it "
+                                                  "to √v̂, after the correction, and the two differ most in the "
+                                                  "first steps"),
+                 "l2_for_decoupled": N_("the weight decay is L2, added to the gradient (∂J/∂θ + λθ), so it goes "
+                                        "through m and v as Adam's does; AdamW decouples it: θ ← θ(1 − ηλ), "
+                                        "outside the moments"),
+                 "changes_argument": N_("it changes its argument {argument} in place ({argument} *= …, "
+                                        "{argument}[…] = …), and a training step uses {argument} again after the "
+                                        "call: compute a new array instead")}
 
 
 def _sigma(z: Array) -> Array:
@@ -71,6 +108,31 @@ class Mistake:
         words = MISTAKE_WORDS.get(self.name)
         description = tr(lang, words) if words else MUTANTS[self.name].describe(lang)
         return tr(lang, "{name}: {description} (computes {wrong})", name=self.name, description=description, wrong=self.wrong)
+
+
+def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -> tuple[Array, Array]:
+    """Momentum written v ← μv − ηg; θ ← θ + v (the velocity holds −η times torch's)."""
+    v = mu * v - eta * g
+    return theta + v, v
+
+
+def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0):
+    """Adam with a slip: bias corrections at t + ``corrected_at`` (1 is right, 0 is t before its increment,
+    None leaves them out); ``l2`` added to g as coupled decay. Returns (θ, m, v, t + 1)."""
+    g = g + l2 * theta
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    if corrected_at is None:
+        m_hat, v_hat = m, v
+    else:
+        m_hat, v_hat = m / (1 - beta1 ** (t + corrected_at)), v / (1 - beta2 ** (t + corrected_at))
+    return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t + 1
+
+
+def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
+    """Adam in the paper's faster form: the corrections in the step size, ε added to √v before them."""
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    step = eta * np.sqrt(1 - beta2 ** (t + 1)) / (1 - beta1 ** (t + 1))
+    return theta - step * m / (np.sqrt(v) + eps), m, v, t + 1
 
 
 MISTAKES: list[Mistake] = [
@@ -118,11 +180,29 @@ MISTAKES: list[Mistake] = [
     Mistake("residual_sign", "delta_L_softmax_cross_entropy", "(y − a⁽ᴸ⁾) / N", lambda a, y: (y - a) / a.shape[0]),
     # BP2 with a hidden tanh: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − a⁽ˡ⁾²)
     Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    # relu′(z) = [z > 0]
+    Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
+    # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
+    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ), overflowing beyond z = 709",
+            lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
     Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾ itself, shape (N, nₗ)", lambda d: d),
     Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾ kept 2-D, shape (1, nₗ)",
             lambda d: d.sum(axis=0, keepdims=True)),
+    # momentum, torch's convention: v ← μv + ∂J/∂θ; θ ← θ − ηv
+    Mistake("momentum_other_convention", "momentum_update", "v ← μv − η∂J/∂θ; θ ← θ + v", _other_convention),
+    # Adam: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) after t ← t + 1; θ ← θ − η m̂/(√v̂ + ε)
+    Mistake("adam_no_bias_correction", "adam_update", "θ ← θ − η m/(√v + ε)",
+            lambda *args: _adam(*args, corrected_at=None)),
+    Mistake("adam_t_from_zero", "adam_update", "m̂ = m/(1 − β₁ᵗ⁻¹), v̂ = v/(1 − β₂ᵗ⁻¹)",
+            lambda *args: _adam(*args, corrected_at=0)),
+    Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
+            _adam_step_size),
+    # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
+    Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ, then Adam's m, v and θ",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,
+                                                                           eps, l2=decay)),
 ]
 
 
@@ -140,7 +220,7 @@ def failure_kind(message: str) -> str:
 
 def failure_or_none(mistake: Mistake, args: tuple) -> str | None:
     """The kind of shape error (:func:`failure_kind`) the wrong formula raises on ``args``, or None when it
-    computes."""
+    computes (a mistake in a function that returns several values computes them all at once)."""
     with np.errstate(all="ignore"):
         try:
             mistake.compute(*args)
@@ -151,10 +231,24 @@ def failure_or_none(mistake: Mistake, args: tuple) -> str | None:
     return None
 
 
-def compute_or_none(mistake: Mistake, args: tuple) -> Array | None:
-    """The wrong formula's output on ``args``, or None where it cannot be computed (shapes that do not fit)."""
+def compute_or_none(mistake: Mistake, args: tuple, pick: int | None = None) -> Array | None:
+    """The wrong formula's output on ``args`` — its value ``pick`` where it returns several — or None where it
+    cannot be computed (shapes that do not fit)."""
     with np.errstate(all="ignore"):
         try:
-            return np.asarray(mistake.compute(*args), dtype=np.float64)
+            value = mistake.compute(*args)
+            return np.asarray(value if pick is None else value[pick], dtype=np.float64)
         except (ValueError, ArithmeticError):
             return None
+
+
+def not_finite(mistake: Mistake, args: tuple) -> bool:
+    """The wrong formula gives ±∞ or NaN on ``args`` somewhere, in any of the values it returns (a division by
+    zero: Python's floats raise ZeroDivisionError where NumPy's give these)."""
+    with np.errstate(all="ignore"):
+        try:
+            value = mistake.compute(*args)
+        except (ValueError, ArithmeticError):
+            return False
+    parts = value if isinstance(value, tuple) else (value,)
+    return any(not np.all(np.isfinite(np.asarray(part, dtype=np.float64))) for part in parts)

@@ -183,7 +183,7 @@ def run(settings: Settings, args) -> int:
             t = case.harness_tally
             print(tr(lang, "note: {case}: {mismatches} of {steps} verified steps found a mismatch, the first: "
                            "{first}", case=f"{case.net} {case.dtype} {case.activation}",
-                     mismatches=t.mismatches, steps=t.steps, first=t.first if lang == "en" else t.first_pt))
+                     mismatches=t.mismatches, steps=t.steps, first=t.first_in.get(lang, t.first)))
     startup = measure_startup(settings.startup_runs) if settings.startup_runs else None
     print("\n" + (startup_line(startup, lang) if startup else tr(lang, "Start-up: not measured with --quick")))
     imports = measure_import(1 if args.quick else 7)

@@ -50,10 +50,10 @@ def lang_of(argv: list[str] | None) -> str:
 
 def add_lang_option(p: argparse.ArgumentParser, lang: str, what: str) -> None:
     """--lang; ``what`` is the key of the words that say what it translates (help_lang_compare…)."""
-    p.add_argument("--lang", choices=LANGS, default=default_lang(), help=tr(lang, "language of {what}: en or pt "
-                                                                                  "(default: pt when LC_ALL, LC_MESSAGES "
-                                                                                  "or LANG starts with pt, e.g. "
-                                                                                  "LANG=pt_BR.UTF-8; else en)", what=tr(lang, what)))
+    help_text = tr(lang, "language of {what}: {langs} (default: the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG "
+                         "that is set, when it names one of these, e.g. LANG=pt_BR.UTF-8 or LANGUAGE=es; else en)",
+                   what=tr(lang, what), langs=", ".join(LANGS))
+    p.add_argument("--lang", choices=LANGS, default=default_lang(), help=help_text)
 
 
 #: argparse's own words, which it asks gettext's default domain for: the tools' catalog has them, and
@@ -158,10 +158,10 @@ def non_negative_int(text: str) -> int:
     return value
 
 
-#: the activations' Portuguese names, accepted wherever an activation is named on the command line ("tangente"
-#: alone is not one: it is tan, not tanh)
+#: the activations' Portuguese (and Spanish) names, accepted wherever an activation is named on the command line
+#: ("tangente" alone is not one: it is tan, not tanh)
 ACTIVATION_ALIASES = {"sigmoide": "sigmoid", "sigmóide": "sigmoid", "tangente_hiperbolica": "tanh",
-                      "tangente_hiperbólica": "tanh", "identidade": "identity"}
+                      "tangente_hiperbólica": "tanh", "identidade": "identity", "identidad": "identity"}
 
 
 def activation_name(text: str) -> str:

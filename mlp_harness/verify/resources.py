@@ -60,5 +60,6 @@ def run_bytes(sizes: list[int], samples: int, itemsize: int = 8) -> int:
 def check_network(sizes: list[int], itemsize: int = 8, samples: int = 0) -> None:
     """Refuse a network (and batch) that cannot fit, before any of it is allocated."""
     shape = "-".join(str(n) for n in sizes)
-    what = _("the network {sizes}").format(sizes=shape[:60]) + (f" on {samples:,} samples" if samples else "")
+    what = (_("the network {sizes} on {n:,} samples").format(sizes=shape[:60], n=samples) if samples
+            else _("the network {sizes}").format(sizes=shape[:60]))
     check_fits(run_bytes(sizes, samples, itemsize) if samples else network_bytes(sizes, itemsize), what)

@@ -80,9 +80,9 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
                         help="where to write the picture (default docs/network-2-3-1.png, with --lang pt "
                              "docs/network-2-3-1-pt.png)")
-    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the labels: en or pt")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the labels: " + ", ".join(LANGS))
     args = parser.parse_args()
-    path = args.path or DEFAULT_PATHS[args.lang]
+    path = args.path or DEFAULT_PATHS.get(args.lang, DOCS / f"network-2-3-1-{args.lang}.png")
     draw_network(lang=args.lang).savefig(path, dpi=110)
     print(tr(args.lang, "Plot written to {path}", path=path))
 

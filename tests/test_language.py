@@ -1,7 +1,7 @@
 """Every line a user reads is in the language asked for: with --lang pt no English sentence, with --lang en no
-Portuguese one (tests/language.py says what counts as a word of each).
+Portuguese one, with --lang es neither (tests/language.py says what counts as a word of each).
 
-Three nets: every command path run in both languages (its output, its errors, its plot's labels); every
+Three nets: every command path run in every language (its output, its errors, its plot's labels); every
 message of bad input that the code can raise goes through gettext (``_()``); every translation in the
 catalogs. After new messages or new paths are added, this file finds the ones left in English: add a path to
 PATHS for a new option, and run scripts/extract_messages.py for a new message, then translate it.
@@ -95,10 +95,12 @@ PATHS = [
 ]
 
 
+#: every language the tools speak
+SPOKEN = TRANSLATED + ["en"]
 #: several files checked at once print one line each: in Portuguese only (each file costs a process; the
 #: English one-line verdicts are test_check.py's)
-RUNS = [(tool, argv, expected, lang) for tool, argv, expected in PATHS for lang in ("pt", "en")
-        if not (lang == "en" and tool == "mlp-check" and "--jobs" in argv)]
+RUNS = [(tool, argv, expected, lang) for tool, argv, expected in PATHS for lang in SPOKEN
+        if not (lang != "pt" and tool == "mlp-check" and "--jobs" in argv)]
 
 
 @pytest.mark.parametrize("tool, argv, expected, lang", RUNS, ids=[" ".join([t] + a[:3] + [l]) for t, a, _, l in RUNS])
@@ -112,10 +114,10 @@ def test_every_command_path_speaks_one_language(tool, argv, expected, lang, tmp_
     text = "\n".join([out, err] + labels)
     assert text.strip()
     assert not foreign_lines(text, lang), "\n".join(foreign_lines(text, lang))
-    assert lang == "en" or not ungrammatical(text), ungrammatical(text)
+    assert lang != "pt" or not ungrammatical(text), ungrammatical(text)
 
 
-@pytest.mark.parametrize("lang", ["pt", "en"])
+@pytest.mark.parametrize("lang", SPOKEN)
 def test_check_lab_in_a_notebook_speaks_one_language(lang):
     def sigmoid(z):
         raise NotImplementedError
@@ -142,6 +144,23 @@ def test_the_language_comes_from_the_environment_unless_lang_is_given(monkeypatc
     assert compare_cli.main(["--bogus"]) == 2 and "argumentos desconhecidos" in capsys.readouterr().err
 
 
+def test_language_then_lc_all_lc_messages_and_lang_pick_spanish(monkeypatch, capsys):
+    """GNU gettext's order: LANGUAGE (a list, by preference) first, then LC_ALL, LC_MESSAGES, LANG."""
+    assert default_lang({"LANGUAGE": "es"}) == "es" and default_lang({"LANG": "es_ES.UTF-8"}) == "es"
+    assert default_lang({"LANGUAGE": "es", "LC_ALL": "pt_BR.UTF-8"}) == "es"           # LANGUAGE is stronger
+    assert default_lang({"LANGUAGE": "fr:es:pt"}) == "es"                                # the first one spoken
+    assert default_lang({"LANGUAGE": "fr", "LANG": "es_MX.UTF-8"}) == "es"              # none spoken: next variable
+    assert default_lang({"LC_ALL": "es_AR.UTF-8", "LANG": "pt_BR.UTF-8"}) == "es"
+    assert default_lang({"LC_MESSAGES": "es_CL", "LANG": "en_GB"}) == "es"
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANGUAGE", "es")
+    assert compare_cli.main(["--layers", "3"]) == 2 and capsys.readouterr().err.startswith("mlp-compare: error:")
+    monkeypatch.delenv("LANGUAGE")
+    monkeypatch.setenv("LANG", "es_ES.UTF-8")
+    assert compare_cli.main(["--bogus"]) == 2 and "argumentos no reconocidos" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("tool", sorted(MAINS))
 def test_help_is_in_the_language_asked_for_with_the_same_flags(tool, monkeypatch):
     """argparse's own words too (the detector's lists hold neither "usage" nor "uso"); the flags are a contract."""
@@ -152,10 +171,13 @@ def test_help_is_in_the_language_asked_for_with_the_same_flags(tool, monkeypatch
     assert "show this help message and exit" in english
     assert portuguese.startswith(f"uso: {tool} ") and "\nopções:\n" in portuguese
     assert "mostra esta mensagem de ajuda e sai" in portuguese and "usage" not in portuguese
+    _, spanish, _, _ = run(tool, ["--help", "--lang", "es"])
+    assert spanish.startswith(f"uso: {tool} ") and "\nopciones:\n" in spanish and "muestra este mensaje" in spanish
+    assert "LANGUAGE" in spanish and "en, " in spanish and ", es" in spanish   # --lang's help: every language
     assert ("\nargumentos posicionais:\n" in portuguese) == ("\npositional arguments:\n" in english) == (
         tool in ("mlp-check", "mlp-kit"))
-    flags = {lang: [a.option_strings for a in PARSERS[tool](lang)._actions] for lang in ("en", "pt")}
-    assert flags["en"] == flags["pt"]
+    flags = {lang: [a.option_strings for a in PARSERS[tool](lang)._actions] for lang in SPOKEN}
+    assert all(flags[lang] == flags["en"] for lang in SPOKEN)
     monkeypatch.setenv("LANG", "pt_BR.UTF-8")   # the language of the environment, unless --lang is given
     assert run(tool, ["--help"])[1] == portuguese and run(tool, ["--help", "--lang", "en"])[1] == english
 
@@ -167,6 +189,17 @@ def test_singular_and_plural():
     assert "do passo concordam" in out and "(s)" not in out
     code, out, _, _ = run("mlp-train", ["--lang", "pt", "--epochs", "1", "--no-plot"])
     assert "ficaram iguais na 1 época" in out and "épocas" not in out
+
+
+def test_singular_and_plural_in_spanish():
+    """Spanish's Plural-Forms (n != 1): the singular for 1 only, as the catalog's header says."""
+    assert [tr_n("es", "{count} epoch", "{count} epochs", n, count=n) for n in (1, 2, 0)] == \
+        ["1 época", "2 épocas", "0 épocas"]
+    assert [tr_n("es", "{count} file", "{count} files", n, count=n) for n in (1, 3)] == ["1 archivo", "3 archivos"]
+    code, out, _, _ = run("mlp-train", ["--lang", "es", "--epochs", "1", "--no-plot"])
+    assert code == 0 and "siguieron iguales durante la 1 época" in out and "épocas" not in out
+    code, out, _, _ = run("mlp-train", ["--lang", "es", "--epochs", "2", "--no-plot"])
+    assert code == 0 and "durante las 2 épocas" in out
 
 
 # --- every message of bad input the code can raise ---------------------------------------------------------
@@ -228,4 +261,7 @@ def test_the_detector_sees_the_other_language():
     _, english, _, _ = run("mlp-compare", ["--lang", "en", "--inject-bug", "residual_sign"])
     _, portuguese, _, _ = run("mlp-compare", ["--lang", "pt", "--inject-bug", "residual_sign"])
     assert foreign_lines(english, "pt") and foreign_lines(portuguese, "en")
+    assert foreign_lines(english, "es") and foreign_lines(portuguese, "es")   # Spanish sees both
+    _, spanish, _, _ = run("mlp-compare", ["--lang", "es", "--inject-bug", "residual_sign"])
+    assert foreign_lines(spanish, "en") is not None and not foreign_lines(spanish, "es")
     assert not foreign_lines("delta_L (residual_sign) em 'arquivo.py', NumPy e PyTorch (autograd): θ⁽¹⁾", "pt")

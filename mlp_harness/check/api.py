@@ -137,7 +137,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
     a notebook can check each function in the cell after it. A function whose body is still
     ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
-    ``lang`` ("en" or "pt") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
+    ``lang`` (one of :data:`mlp_harness.i18n.LANGS`: "en", "pt", "es") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
     ``assignment`` (default ``"lab1"``, the lab's) names the functions and the network they are checked on.
     """
     assignment = load_assignment(assignment)

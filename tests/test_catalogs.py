@@ -64,6 +64,21 @@ def test_the_extractor_sees_a_new_message(tmp_path, monkeypatch):
     assert extract_messages.messages_of(module) == [(None, "a brand new message", None), (None, "Loss", None)]
 
 
+def test_a_note_for_translators_reaches_the_template(tmp_path):
+    """A comment from '# Translators:' on, right above the line that marks a message, is the entry's #. line
+    (xgettext's --add-comments): "[functions]" is a table's name, written as it is in the teacher's file."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import extract_messages
+    module = tmp_path / "new.py"
+    module.write_text('from mlp_harness.i18n import _\n# a comment for the code\n_("plain")\n# Translators: keep '
+                      '[points]\n# as written\nx = _("[points] is wrong")\n')
+    assert extract_messages.notes_of(module) == {(None, "[points] is wrong", None): "Translators: keep [points] as "
+                                                                                   "written"}
+    template = (ROOT / "mlp_harness" / "locale" / "mlp_harness.pot").read_text(encoding="utf-8")
+    assert ("#. Translators: the name of a table in the teacher's file, written as it is there\n"
+            '#: mlp_harness/check/assignment.py\nmsgid "[functions]"') in template
+
+
 def test_plural_forms_follow_the_catalog():
     one, many = "{count} epoch", "{count} epochs"
     assert [tr_n("pt", one, many, n, count=n) for n in (1, 2)] == ["1 época", "2 épocas"]

@@ -7,6 +7,7 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     [assignment]
     title.en = "Lab 2: biases, a hidden tanh, softmax with cross-entropy"   # what --describe prints
     title.pt = "Lab 2: vieses, uma tanh oculta, softmax com entropia cruzada"
+    title.es = "Lab 2: sesgos, una tanh oculta, softmax con entropía cruzada"   # optional, as any other language's
 
     [network]
     activation = "tanh"               # every hidden layer: sigmoid, tanh, relu, leaky_relu, identity
@@ -91,18 +92,23 @@ LAB_CASES = ("lab", "lab-v2")
 SIGNATURE_WORDS = {"sigmoid": N_("the sigmoid, entry by entry"),
                    "tanh": N_("the hyperbolic tangent, entry by entry"),
                    "relu": N_("the rectifier, entry by entry"),
-                   "softmax": N_("softmax of each row, the row's largest z taken away first so that e^z cannot overflow"),
+                   "softmax": N_("softmax of each row, the row's largest z taken away first so that e^z cannot "
+                                 "overflow"),
                    "sigmoid_prime_a": N_("σ′ at z, written in a = σ(z): it is given a, not z"),
                    "tanh_prime_a": N_("tanh′ at z, written in a = tanh(z): it is given a, not z"),
                    "tanh_prime_z": N_("tanh′ at z, given z"),
                    "relu_prime_z": N_("relu′ at z, given z"),
                    "delta_L_sigmoid_half_sse": N_("the output error of a sigmoid output with J = ½Σ(y − a)²"),
-                   "delta_L_softmax_cross_entropy": N_("the output error of softmax with cross-entropy averaged over the N samples of the batch (torch's mean): the softmax Jacobian and the log cancel"),
-                   "delta_l_sigmoid": N_("the error of a hidden sigmoid layer, from the layer above (θ before its update)"),
+                   "delta_L_softmax_cross_entropy": N_("the output error of softmax with cross-entropy averaged over "
+                                                       "the N samples of the batch (torch's mean): the softmax "
+                                                       "Jacobian and the log cancel"),
+                   "delta_l_sigmoid": N_("the error of a hidden sigmoid layer, from the layer above (θ before its "
+                                         "update)"),
                    "delta_l_tanh": N_("the error of a hidden tanh layer, from the layer above (θ before its update)"),
                    "delta_l_relu": N_("the error of a hidden relu layer, from the layer above; it is given z, not a"),
                    "gradient": N_("the gradient of the weights: a sum over the samples of the batch"),
-                   "bias_gradient": N_("the gradient of the biases: δ summed over the samples of the batch, one number per unit"),
+                   "bias_gradient": N_("the gradient of the biases: δ summed over the samples of the batch, one "
+                                       "number per unit"),
                    "sgd_update": N_("one step of gradient descent, for θ and for b alike"),
                    "momentum_update": N_("gradient descent with momentum in torch's convention (v = 0 is given "
                                          "before the first step, so that v = ∂J/∂θ after it, as torch starts); it "
@@ -154,7 +160,7 @@ class CaseSpec:
 @dataclass(frozen=True, eq=False)
 class Assignment:
     name: str                            # "lab1", or the file as given
-    title: dict                          # {"en": …, "pt": …}
+    title: dict                          # {"en": …, "pt": …} and any other language's (title_in)
     network: Network
     cases: tuple[CaseSpec, ...]
     functions: dict                      # the name in the submission -> its Signature, in the file's order
@@ -189,7 +195,8 @@ class Assignment:
         name, signature = left[0]
         reason = signature.unsupported or _("networks in {dtype}").format(dtype=self.network.dtype)
         raise InputError(_("assignment {name}: {function} ({signature}) cannot be checked yet, as {reason} are not "
-                           "supported yet (mlp-check --assignment {other} --describe shows it)").format(name=self.name, function=name, signature=signature.name, reason=reason, other=self.name))
+                           "supported yet (mlp-check --assignment {other} --describe shows it)").format(
+            name=self.name, function=name, signature=signature.name, reason=reason, other=self.name))
 
 
 def builtin_names() -> list[str]:
@@ -205,7 +212,8 @@ def load_assignment(name_or_path: str | Path | Assignment | None = None) -> Assi
     if given in builtin_names():
         return parse_assignment(read_toml(BUILT_IN / f"{given}.toml", given), given)
     if not given.endswith(".toml"):
-        raise InputError(_("unknown assignment {name!r}; the built-in ones are {names} (or give a .toml file)").format(name=given, names=', '.join(builtin_names())))
+        raise InputError(_("unknown assignment {name!r}; the built-in ones are {names} (or give a .toml "
+                           "file)").format(name=given, names=", ".join(builtin_names())))
     return parse_assignment(read_toml(Path(given), given), given)
 
 
@@ -216,15 +224,16 @@ def read_toml(path: Path, where: str) -> tuple[dict, str]:
 
 
 def bad(where: str, place: str, key: str, value, reason: str) -> InputError:
-    return InputError(_("--assignment {path}: {place} {key} = {value!r}: {reason}").format(path=where, place=place, key=key, value=value, reason=reason))
+    return InputError(_("--assignment {path}: {place} {key} = {value!r}: {reason}").format(
+        path=where, place=place, key=key, value=value, reason=reason))
 
 
 def table(data: dict, key: str, where: str, place: str, required: bool = True) -> dict:
     """The sub-table ``key``, its keys checked against KEYS."""
     value = data.get(key, None if required else {})
     if not isinstance(value, dict):
-        raise InputError(_("--assignment {path}: no {place} table").format(path=where, place=place) if value is None else
-                         _("--assignment {path}: {place} must be a table").format(path=where, place=place))
+        raise InputError(_("--assignment {path}: no {place} table").format(path=where, place=place) if value is None
+                         else _("--assignment {path}: {place} must be a table").format(path=where, place=place))
     allowed = KEYS.get(key, ())
     unknown = sorted(set(value) - set(allowed))
     if unknown and key not in ("functions", "optimizers"):   # tables keyed by the functions' names
@@ -243,7 +252,8 @@ def number(value, where: str, place: str, key: str, low: float = 0.0, strict: bo
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and (
         value > low if strict else value >= low)
     if not ok:
-        raise bad(where, place, key, value, _("a finite number {op} {low:g}").format(op='>' if strict else '≥', low=low))
+        raise bad(where, place, key, value, _("a finite number {op} {low:g}").format(op=">" if strict else "≥",
+                                                                                     low=low))
     return float(value)
 
 
@@ -326,7 +336,8 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
         raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
     unknown = sorted(set(raw) - set(KEYS["case"]))
     if unknown:
-        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(path=where, key=unknown[0], place=place, names=', '.join(KEYS['case'])))
+        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
+            path=where, key=unknown[0], place=place, names=", ".join(KEYS["case"])))
     if "lab" in raw:
         lab = choice(raw["lab"], LAB_CASES, where, place, "lab")
         if CATALOGUE["step"].fits(network) is not None or set(raw) - {"lab", "name"}:
@@ -337,10 +348,12 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     if not (isinstance(layers, list) and 2 <= len(layers) <= MAX_LAYERS + 1 and
             all(type(n) is int and 1 <= n <= MAX_UNITS for n in layers)):
         raise bad(where, place, "layers", layers, _("a list of {low} to {high} whole numbers from 1 to {units}, "
-                                                    "the inputs first").format(low="2", high=MAX_LAYERS + 1, units=MAX_UNITS))
+                                                    "the inputs first").format(low="2", high=MAX_LAYERS + 1,
+                                                                               units=MAX_UNITS))
     samples = whole(raw.get("samples"), where, place, "samples", 1, MAX_SAMPLES)
     if network.batch_size is not None and network.batch_size > samples:
-        raise bad(where, place, "samples", samples, _("fewer than the batch size {size}").format(size=network.batch_size))
+        raise bad(where, place, "samples", samples,
+                  _("fewer than the batch size {size}").format(size=network.batch_size))
     seed = whole(raw.get("seed", 0), where, place, "seed", 0, 2 ** 32 - 1)
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
@@ -357,7 +370,8 @@ def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...
     names = [c.name for c in cases]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
-        raise InputError(_("--assignment {path}: two cases are named {name!r}; give one a name").format(path=where, name=twice))
+        raise InputError(_("--assignment {path}: two cases are named {name!r}; give one a name").format(
+            path=where, name=twice))
     return cases
 
 
@@ -366,7 +380,8 @@ def parse_functions(data: dict, networks: dict[str, Network], network: Network, 
     # Translators: the name of a table in the teacher's file, written as it is there
     funcs, place = table(data, "functions", where, _("[functions]")), _("[functions]")
     if not funcs:
-        raise InputError(_("--assignment {path}: [functions] is empty (one function = signature each)").format(path=where))
+        raise InputError(_("--assignment {path}: [functions] is empty (one function = signature "
+                           "each)").format(path=where))
     out = {}
     for name, signature in funcs.items():
         if not name.isidentifier():
@@ -451,9 +466,8 @@ def title_in(a: Assignment, lang: str) -> str:
 def describe(a: Assignment, lang: str) -> str:
     """Each function's signature, shapes and formula: what ``--describe`` prints."""
     lines = [f"{a.name}: {title_in(a, lang)}", network_text(a, lang),
-             tr(lang, "cases: {cases}", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "functions (the name in the file, its "
-                                                                                                "arguments, then its signature in the "
-                                                                                                "catalogue):")]
+             tr(lang, "cases: {cases}", cases="; ".join(case_text(c) for c in a.cases)),
+             tr(lang, "functions (the name in the file, its arguments, then its signature in the catalogue):")]
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)

@@ -11,6 +11,7 @@ import io
 import numpy as np
 import pytest
 
+from handins import LAB2_BODIES, lab2_function
 from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, lab_plan, plan_for
@@ -21,22 +22,9 @@ from mlp_harness.cli import check_cli
 from mlp_harness.i18n import translate
 from manual_mlp.validation import InputError
 
-#: lab2's functions, right (the hand-in every test below breaks in one place)
-LAB2_RIGHT = {
-    "tanh": "return np.tanh(z)",
-    "tanh_prime": "return 1 - a ** 2",
-    "delta_L": "return (aL - Y) / aL.shape[0]",
-    "delta_l": "return (delta_next @ theta_next) * (1 - al ** 2)",
-    "gradient": "return delta.T @ a_prev",
-    "bias_gradient": "return delta.sum(axis=0)",
-    "optimize": "return theta - eta * grad",
-}
-ARGS = {name: ", ".join(a.name for a in sig.args) for name, sig in load_assignment("lab2").functions.items()}
-
-
 def hand_in(tmp_path, **broken) -> str:
     """lab2's functions as a .py file, those in ``broken`` replaced by their wrong body."""
-    body = "\n".join(f"def {name}({ARGS[name]}):\n    {broken.get(name, right)}\n" for name, right in LAB2_RIGHT.items())
+    body = "\n".join(lab2_function(name, broken.get(name)) for name in LAB2_BODIES)
     path = tmp_path / "entrega.py"
     path.write_text("import numpy as np\n\n" + body, encoding="utf-8")
     return str(path)
@@ -60,8 +48,8 @@ def test_lab1_is_the_default_and_runs_through_its_file():
 
 def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
     result = check_file(hand_in(tmp_path), assignment="lab2")
-    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in LAB2_RIGHT}
-    assert result.ok and result.score == result.max_score == len(LAB2_RIGHT)
+    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in LAB2_BODIES}
+    assert result.ok and result.score == result.max_score == len(LAB2_BODIES)
     # every batch of every case is a call: 3 cases, batches of 4, 4, 2 (N = 10) or 4, 4 (N = 8)
     assert result.formulas["delta_L"].calls == 8
 

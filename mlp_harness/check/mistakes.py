@@ -88,8 +88,8 @@ MISTAKES: list[Mistake] = [
     Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
-    Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾ itself, shape (N, nₗ)", lambda d: d),
-    Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾ kept 2-D, shape (1, nₗ)",
+    Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾, (N, nₗ)", lambda d: d),
+    Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :], (1, nₗ)",
             lambda d: d.sum(axis=0, keepdims=True)),
 ]
 

@@ -584,7 +584,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "help_kit_gradescope": "also (or instead) write Gradescope's autograder, a .zip to upload: setup.sh installs "
                                "the wheel inside it, run_autograder checks each hand-in with mlp-check",
         "help_kit_rubric": "the autograder's rubric, a TOML file (see mlp-check --rubric; with --gradescope or --classroom)",
-        "help_kit_assignment": "the autograder's assignment: a built-in one's name or a TOML file (with --gradescope or --classroom)",
+        "help_kit_assignment": "the assignment: its exercise notebook goes in the kit's folder and the starter "
+                               "repository (lab1's by default); the autograder's, a built-in one's name or a TOML file",
         "help_kit_feedback": "how much the autograder's verdicts reveal (see mlp-check --feedback; with --gradescope or --classroom)",
         "kit_gradescope_written": "Gradescope autograder written to {path}: upload it as the assignment's autograder",
         "help_kit_classroom": "also (or instead) write a starter repository for GitHub Classroom: the notebook, the "
@@ -1208,7 +1209,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                "setup.sh instala o .whl que vai nele, o run_autograder confere cada entrega com o "
                                "mlp-check",
         "help_kit_rubric": "a rubrica do corretor, um arquivo TOML (veja mlp-check --rubric; com --gradescope ou --classroom)",
-        "help_kit_assignment": "a tarefa do corretor: o nome de uma embutida ou um arquivo TOML (com --gradescope ou --classroom)",
+        "help_kit_assignment": "a tarefa: o seu notebook de exercício vai na pasta do kit e no repositório inicial "
+                               "(o do lab1, se omitida); a do corretor, o nome de uma embutida ou um arquivo TOML",
         "help_kit_feedback": "quanto os veredictos do corretor revelam (veja mlp-check --feedback; com --gradescope ou --classroom)",
         "kit_gradescope_written": "Corretor automático do Gradescope gravado em {path}: envie-o como o corretor da tarefa",
         "help_kit_classroom": "grava também (ou só) um repositório inicial para o GitHub Classroom: o notebook, o "
@@ -1721,6 +1723,10 @@ ERRORS_PT: list[tuple[str, str]] = [
      "dê a pasta do kit, --gradescope ZIP ou --classroom PASTA"),
     ("{option} sets how the autograder grades: give --gradescope or --classroom too",
      "{option} diz como o corretor automático corrige: dê --gradescope ou --classroom também"),
+    ("--assignment {name}: no exercise notebook to hand out (the built-in assignments with one: {names}); a "
+     "teacher's own assignment is graded with --gradescope",
+     "--assignment {name}: não há notebook de exercício para entregar (as tarefas embutidas que têm um: {names}); "
+     "uma tarefa do próprio professor é corrigida com --gradescope"),
     # torch_reference/device.py
     ("unknown device {name}: use 'cpu' or 'cuda'", "dispositivo desconhecido {name}: use 'cpu' ou 'cuda'"),
     ("the torch twin runs on 'cpu' or 'cuda', not {name}", "a implementação PyTorch roda em 'cpu' ou 'cuda', não "

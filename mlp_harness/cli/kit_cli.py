@@ -18,6 +18,7 @@ from ..check.feedback import LEVELS
 from ..check.rubric import load_rubric, rubric_for
 from ..kit import Kit, make_kit
 from ..kit.classroom import Starter, make_classroom
+from ..kit.source import find_checkout
 from ..kit.gradescope import Bundle, make_gradescope
 from .options import ArgumentParser, add_lang_option, guarded, lang_of
 
@@ -58,8 +59,9 @@ def starter_lines(starter: Starter, lang: str) -> list[str]:
 
 
 def check_options(args) -> None:
-    """Something to write, and the grading options only with an autograder that uses them."""
-    given = [f"--{name}" for name in ("rubric", "assignment") if getattr(args, name) is not None]
+    """Something to write, and the grading options only with an autograder that uses them (``--assignment`` also
+    picks the notebook of the kit's folder)."""
+    given = ["--rubric"] if args.rubric is not None else []
     given += ["--feedback"] if args.feedback != "full" else []
     if given and args.gradescope is None and args.classroom is None:
         raise InputError(f"{given[0]} sets how the autograder grades: give --gradescope or --classroom too")
@@ -80,6 +82,8 @@ def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
     check_options(args)
     points = grading_points(args) if args.gradescope or args.classroom else None
+    if args.folder is not None or args.classroom is not None:   # the notebook they carry, before anything is written
+        find_checkout().exercise(load_assignment(args.assignment).name)
     lines = []
     if args.gradescope is not None:
         bundle = make_gradescope(args.gradescope, assignment=args.assignment, rubric=args.rubric,
@@ -90,7 +94,7 @@ def _main(argv: list[str] | None = None) -> int:
                                  feedback=args.feedback, lang=args.lang)
         lines += starter_lines(starter, args.lang)
     if args.folder is not None:
-        lines += kit_lines(make_kit(args.folder), args.lang)
+        lines += kit_lines(make_kit(args.folder, assignment=args.assignment), args.lang)
     print("\n".join(lines))
     return 0
 

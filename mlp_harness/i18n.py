@@ -131,6 +131,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_raised": "case {case}: {call} raised {error}",
         "check_returned_none": "case {case}: {call} returned None",
         "check_returned_other": "case {case}: {call} returned a {type}, not an array of numbers",
+        "check_returned_parts": "case {case}: {call} returned {type}; it must return {returns}",
         "check_shape": "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
         "check_mismatch": "case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff})",
         "check_nonfinite": "case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)",
@@ -232,6 +233,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "δ is returned without summing over the batch: one row per sample instead of "
                                    "one number per unit",
         "mistake_bias_keepdims": "the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)",
+        "mistake_relu_for_relu_prime": "it returns relu(z) itself, not its derivative [z > 0]",
+        "mistake_softmax_no_row_max": "the row's largest z is not taken away before e^z: right while z is small, "
+                                      "e^z overflows to ∞ beyond z = 709 and ∞/∞ is NaN",
+        "mistake_momentum_other_convention": "momentum in the other convention (v = μv − η∂J/∂θ; θ ← θ + v): it "
+                                             "moves θ as torch's does only while η stays constant, its v being −η "
+                                             "times torch's; this assignment asks for torch's convention (v = μv + "
+                                             "∂J/∂θ; θ ← θ − ηv), and the velocity it returns is not that one, so it "
+                                             "fails",
+        "mistake_adam_no_bias_correction": "m and v are used without the bias correction m̂ = m/(1 − β₁ᵗ), v̂ = "
+                                           "v/(1 − β₂ᵗ): they start at 0, and without it the first steps have the "
+                                           "wrong size",
+        "mistake_adam_t_from_zero": "the bias correction uses t before its increment (t starting at 0): 1 − β₁⁰ = 0 "
+                                    "divides by zero on the first step, and every later correction is one step "
+                                    "behind",
+        "mistake_adam_eps_before_correction": "ε is added to √v before the bias correction (the Adam paper's "
+                                              "faster form, the corrections in the step size): torch adds it to "
+                                              "√v̂, after the correction, and the two differ most in the first "
+                                              "steps",
+        "mistake_l2_for_decoupled": "the weight decay is L2, added to the gradient (∂J/∂θ + λθ), so it goes through "
+                                    "m and v as Adam's does; AdamW decouples it: θ ← θ(1 − ηλ), outside the moments",
         "mistake_changes_argument": "it changes its argument {argument} in place ({argument} *= …, "
                                     "{argument}[…] = …), and a training step uses {argument} again after the call: "
                                     "compute a new array instead",
@@ -282,8 +303,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "assign_batch_full": "the full batch",
         "assign_cases": "cases: {cases}",
         "assign_functions": "functions (the name in the file, its arguments, then its signature in the catalogue):",
-        "assign_not_yet": "(not checkable yet: {reason})",
-        "assign_state_later": "optimizers with state are not supported yet",
+        "assign_own_optimizer": "checked with its own optimizer: {optimizer} (η = {lr})",
         "assign_list": "built-in assignments (mlp-check --assignment NAME --describe shows one):",
         "assign_catalogue": "the catalogue of signatures (a teacher's file names them in [functions]):",
         "sig_sigmoid": "the sigmoid, entry by entry",
@@ -305,9 +325,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "sig_bias_gradient": "the gradient of the biases: δ summed over the samples of the batch, one number per "
                              "unit",
         "sig_sgd_update": "one step of gradient descent, for θ and for b alike",
-        "sig_momentum_update": "gradient descent with momentum in torch's convention; it returns the new θ and the "
-                               "new velocity",
-        "sig_adam_update": "Adam with bias correction; t counts the steps from 1",
+        "sig_momentum_update": "gradient descent with momentum in torch's convention (v = 0 is given before the "
+                               "first step, so that v = ∂J/∂θ after it, as torch starts); it returns the new θ and "
+                               "the new v, for θ and for b alike (g = ∂J/∂θ)",
+        "sig_adam_update": "Adam with bias correction, as torch: t is given before its increment (0 before the first "
+                           "step) and returned after it, m and v start at 0; it returns the new θ, m, v and t "
+                           "(g = ∂J/∂θ)",
+        "sig_adamw_update": "AdamW: Adam whose weight decay is decoupled (θ shrinks by ηλθ outside the moments); t, m "
+                            "and v as Adam's",
         "sig_step": "one whole training step of the lab's network, returning the list of new θ",
         # mlp-check --summary: the class report
         "class_title": "mlp-check: class report",
@@ -740,6 +765,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "check_raised": "caso {case}: {call} gerou {error}",
         "check_returned_none": "caso {case}: {call} devolveu None",
         "check_returned_other": "caso {case}: {call} devolveu um {type}, não um array de números",
+        "check_returned_parts": "caso {case}: {call} devolveu {type}; deve devolver {returns}",
         "check_shape": "caso {case}: {call} devolveu a forma {got}, mas o {target} do autograd tem forma {expected}",
         "check_mismatch": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (|Δ| = {diff})",
         "check_nonfinite": "caso {case}: {target}{index} — autograd {expected}, o seu {got} (não é um número finito)",
@@ -841,6 +867,26 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "devolve δ sem somar sobre o lote: uma linha por amostra em vez de um número "
                                    "por unidade",
         "mistake_bias_keepdims": "a soma sobre o lote está certa mas ficou 2-D (keepdims): b⁽ˡ⁾ tem forma (nₗ,)",
+        "mistake_relu_for_relu_prime": "devolve a própria relu(z), não a sua derivada [z > 0]",
+        "mistake_softmax_no_row_max": "o maior z da linha não é subtraído antes de e^z: certo enquanto z é "
+                                      "pequeno, e^z estoura para ∞ acima de z = 709 e ∞/∞ é NaN",
+        "mistake_momentum_other_convention": "momentum na outra convenção (v = μv − η∂J/∂θ; θ ← θ + v): move θ "
+                                             "como a do torch só enquanto η fica constante, pois o seu v é −η vezes "
+                                             "o do torch; esta tarefa pede a convenção do torch (v = μv + ∂J/∂θ; "
+                                             "θ ← θ − ηv), e a velocidade que devolve não é essa, por isso falha",
+        "mistake_adam_no_bias_correction": "m e v são usados sem a correção de viés m̂ = m/(1 − β₁ᵗ), v̂ = "
+                                           "v/(1 − β₂ᵗ): começam em 0, e sem ela os primeiros passos têm o tamanho "
+                                           "errado",
+        "mistake_adam_t_from_zero": "a correção de viés usa t antes do incremento (t começando em 0): 1 − β₁⁰ = 0 "
+                                    "divide por zero no primeiro passo, e cada correção seguinte fica um passo "
+                                    "atrasada",
+        "mistake_adam_eps_before_correction": "ε é somado a √v antes da correção de viés (a forma mais rápida do "
+                                              "artigo do Adam, com as correções no tamanho do passo): o torch o "
+                                              "soma a √v̂, depois da correção, e as duas diferem mais nos primeiros "
+                                              "passos",
+        "mistake_l2_for_decoupled": "o decaimento de pesos é L2, somado ao gradiente (∂J/∂θ + λθ), e assim passa "
+                                    "por m e v, como no Adam; o AdamW o desacopla: θ ← θ(1 − ηλ), fora dos "
+                                    "momentos",
         "mistake_changes_argument": "altera o argumento {argument} no lugar ({argument} *= …, "
                                     "{argument}[…] = …), e o passo de treinamento usa {argument} de novo depois "
                                     "da chamada: calcule um novo array",
@@ -891,8 +937,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "assign_batch_full": "o lote inteiro",
         "assign_cases": "casos: {cases}",
         "assign_functions": "funções (o nome no arquivo, os seus argumentos, depois a sua assinatura no catálogo):",
-        "assign_not_yet": "(ainda não verificável: {reason})",
-        "assign_state_later": "otimizadores com estado ainda não são suportados",
+        "assign_own_optimizer": "verificada com um otimizador próprio: {optimizer} (η = {lr})",
         "assign_list": "tarefas embutidas (mlp-check --assignment NOME --describe mostra uma):",
         "assign_catalogue": "o catálogo de assinaturas (o arquivo de um professor as nomeia em `[functions]`):",
         "sig_sigmoid": "a sigmoide, elemento a elemento",
@@ -914,9 +959,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "sig_gradient": "o gradiente dos pesos: uma soma sobre as amostras do lote",
         "sig_bias_gradient": "o gradiente dos vieses: δ somado sobre as amostras do lote, um número por unidade",
         "sig_sgd_update": "um passo de gradiente descendente, igual para θ e para b",
-        "sig_momentum_update": "gradiente descendente com momentum na convenção do torch; devolve o novo θ e a nova "
-                               "velocidade",
-        "sig_adam_update": "Adam com correção de viés; t conta os passos a partir de 1",
+        "sig_momentum_update": "gradiente descendente com momentum na convenção do torch (recebe v = 0 antes do "
+                               "primeiro passo, e assim v = ∂J/∂θ depois dele, como o torch começa); devolve o novo θ "
+                               "e o novo v, para θ e para b (g = ∂J/∂θ)",
+        "sig_adam_update": "Adam com correção de viés, como o torch: t chega antes do incremento (0 antes do primeiro "
+                           "passo) e volta depois dele, m e v começam em 0; devolve os novos θ, m, v e t "
+                           "(g = ∂J/∂θ)",
+        "sig_adamw_update": "AdamW: Adam com decaimento de pesos desacoplado (θ encolhe ηλθ fora dos momentos); t, m "
+                            "e v como no Adam",
         "sig_step": "um passo de treinamento inteiro da rede do lab, devolvendo a lista dos novos θ",
         # mlp-check --summary: o relatório da turma
         "class_title": "mlp-check: relatório da turma",
@@ -1593,9 +1643,14 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("--assignment {path}: not TOML at line {line}, column {column} ({reason})",
      "--assignment {path}: não é TOML na linha {line}, coluna {column} ({reason})"),
     ("--assignment {path}: not TOML ({reason})", "--assignment {path}: não é TOML ({reason})"),
-    ("--assignment {path}: unknown key {key}; an assignment has [assignment], [network], [optimizer], [[cases]] and "
-     "[functions]", "--assignment {path}: chave desconhecida {key}; uma tarefa tem `[assignment]`, "
-                    "`[network]`, `[optimizer]`, `[[cases]]` e `[functions]`"),
+    ("--assignment {path}: unknown key {key}; an assignment has [assignment], [network], [optimizer], "
+     "[optimizers.NAME], [[cases]] and [functions]",
+     "--assignment {path}: chave desconhecida {key}; uma tarefa tem `[assignment]`, `[network]`, `[optimizer]`, "
+     "`[optimizers.NAME]`, `[[cases]]` e `[functions]`"),
+    ("--assignment {path}: {place} names no function of [functions]; a function's own optimizer is "
+     "[optimizers.NAME], NAME as in [functions]",
+     "--assignment {path}: {place} não nomeia nenhuma função de `[functions]`; o otimizador próprio de uma função "
+     "é `[optimizers.NAME]`, NAME como em `[functions]`"),
     ("--assignment {path}: unknown key {key} in {place}; it has {names}",
      "--assignment {path}: chave desconhecida {key} em {place}; as chaves são `{names}`"),
     ("--assignment {path}: [assignment] needs title.en and title.pt, a title in each language",
@@ -1610,6 +1665,7 @@ ERRORS_PT: list[tuple[str, str]] = [
      "--assignment {path}: `[functions]` está vazia (uma função = assinatura por linha)"),
     ("[functions]", "`[functions]`"),
     ("--assignment {path}: [optimizer]: {reason}", "--assignment {path}: [optimizer]: {reason}"),
+    ("--assignment {path}: [optimizers.{name}]: {reason}", "--assignment {path}: [optimizers.{name}]: {reason}"),
     ("--assignment {path}: {place} {key} = {value}: {reason}",
      "--assignment {path}: {place} `{key}` = {value}: {reason}"),
     ("use one of {names}", "use um de {names}"),
@@ -1638,15 +1694,13 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("the network has no biases (bias = false)", "a rede não tem vieses (bias = false)"),
     ("it is plain gradient descent, and the optimizer is not",
      "é o gradiente descendente simples, e o otimizador não é"),
-    ("the optimizer is {name} (momentum {value})", "o otimizador é {name} (momentum {value})"),
+    ("it needs the optimizer {name}, and this one is {other}", "precisa do otimizador {name}, e este é {other}"),
     ("the whole step is the lab's: sigmoid, half_sse, no biases, plain gradient descent, full batch",
      "o passo inteiro é o do lab: sigmoide, half_sse, sem vieses, gradiente descendente simples, lote inteiro"),
     ("assignment {name}: {function} ({signature}) cannot be checked yet, as {reason} are not supported yet "
      "(mlp-check --assignment {other} --describe shows it)",
      "tarefa {name}: {function} ({signature}) ainda não pode ser verificada, pois {reason} ainda não são "
      "suportados (mlp-check --assignment {other} --describe a mostra)"),
-    ("optimizers with state (momentum's velocity; Adam's m, v and t)",
-     "otimizadores com estado (a velocidade do momentum; m, v e t do Adam)"),
     ("networks in {dtype}", "redes em {dtype}"),
     # check/rubric.py
     ("--rubric needs Python 3.11 or newer, or the tomli package (pip install tomli)",

@@ -25,6 +25,7 @@ def lab_source(*lines: str, **replaced: str) -> str:
 #: lab2's functions (mlp-check --assignment lab2), right: each one's body, by its name in lab2.toml
 LAB2_BODIES = {
     "tanh": "return np.tanh(z)",
+    "softmax": "e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
     "tanh_prime": "return 1 - a ** 2",
     "delta_L": "return (aL - Y) / aL.shape[0]",
     "delta_l": "return (delta_next @ theta_next) * (1 - al ** 2)",
@@ -35,7 +36,32 @@ LAB2_BODIES = {
 
 
 def lab2_function(name: str, body: str | None = None) -> str:
-    """One of lab2's functions as source, under its catalogue signature's argument names, with ``body`` (one
-    line; the right one by default)."""
+    """One of lab2's functions as source, under its catalogue signature's argument names, with ``body`` (its
+    lines after the first indented by four spaces; the right one by default)."""
     args = ", ".join(arg.name for arg in load_assignment("lab2").functions[name].args)
     return f"def {name}({args}):\n    {body or LAB2_BODIES[name]}\n"
+
+
+#: lab3's two updates with their state, right, by their name in lab3 (torch's conventions: see --describe)
+LAB3_RIGHT = {
+    "momentum_update": """
+        def momentum_update(theta, grad, velocity, eta, mu):
+            velocity = mu * velocity + grad
+            return theta - eta * velocity, velocity
+        """,
+    "adam_update": """
+        def adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps):
+            t = t + 1
+            m = beta1 * m + (1 - beta1) * grad
+            v = beta2 * v + (1 - beta2) * grad ** 2
+            m_hat = m / (1 - beta1 ** t)
+            v_hat = v / (1 - beta2 ** t)
+            return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t
+        """,
+}
+
+
+def lab3_source(**replaced: str) -> str:
+    """A lab3 hand-in: NumPy's import, then lab3's functions, right unless ``replaced``."""
+    functions = [textwrap.dedent(replaced.get(name, source)).strip() + "\n" for name, source in LAB3_RIGHT.items()]
+    return "\n\n".join([HEADER.strip()] + functions)

@@ -50,8 +50,8 @@ def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
     result = check_file(hand_in(tmp_path), assignment="lab2")
     assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in LAB2_BODIES}
     assert result.ok and result.score == result.max_score == len(LAB2_BODIES)
-    # every batch of every case is a call: 3 cases, batches of 4, 4, 2 (N = 10) or 4, 4 (N = 8)
-    assert result.formulas["delta_L"].calls == 8
+    # every batch of every case is a call: 4 cases, batches of 4, 4, 2 (N = 10), 4, 4 (N = 8) or 4 (large-z)
+    assert result.formulas["delta_L"].calls == 9
 
 
 @pytest.mark.parametrize("function, body, mistake", [
@@ -63,6 +63,7 @@ def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
     ("delta_L", "return aL - Y", "ce_not_averaged"),
     ("delta_L", "return (aL - Y) * aL * (1 - aL) / len(aL)", "ce_extra_fprime"),
     ("delta_l", "return delta_next @ theta_next", "hidden_no_tanh_prime"),
+    ("softmax", "return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)", "softmax_no_row_max"),
 ])
 def test_each_lab2_mistake_is_caught_at_its_function_and_named(function, body, mistake, tmp_path):
     result = check_file(hand_in(tmp_path, **{function: body}), assignment="lab2")
@@ -151,12 +152,14 @@ def test_bias_gradient_needs_biases(tmp_path):
 
 
 def test_an_assignment_not_checkable_yet_is_one_line_never_a_pass(tmp_path):
-    (tmp_path / "h.py").write_text("def momentum_update(theta, grad, velocity, eta, mu):\n    return theta, velocity\n")
+    """A float32 network is described but not checked: one line, never a pass."""
+    path = teacher_file(tmp_path, 'bias = true', 'bias = true\ndtype = "float32"')
+    (tmp_path / "h.py").write_text("def derivada(z):\n    return 1 - z ** 2\n")
     for lang, words in (("en", "cannot be checked yet"), ("pt", "ainda não pode ser verificada")):
-        code, out, err = run_cli(["--assignment", "lab3", str(tmp_path / "h.py"), "--lang", lang])
-        assert code == 2 and not out and words in err and "momentum_update" in err
+        code, out, err = run_cli(["--assignment", path, str(tmp_path / "h.py"), "--lang", lang])
+        assert code == 2 and not out and words in err and "derivada" in err and "float32" in err
     with pytest.raises(InputError, match="cannot be checked yet"):
-        check_lab(assignment="lab3", momentum_update=lambda *a: a[0])
+        check_lab(assignment=path, derivada=lambda z: 1 - z ** 2)
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])
@@ -174,7 +177,7 @@ def test_every_probe_holds_autograds_own_inputs_and_answers():
     """Each lab2 call's answer is the twin's, on the twin's own batch: δ⁽ᴸ⁾ = (a − y)/N for that batch's N."""
     plan = plan_for(load_assignment("lab2"))
     deltas = [p for p in plan.probes if p.formula == "delta_L"]
-    assert [p.args[0].shape[0] for p in deltas] == [4, 4, 2, 4, 4, 2, 4, 4]
+    assert [p.args[0].shape[0] for p in deltas] == [4, 4, 2, 4, 4, 2, 4, 4, 4]
     for p in deltas:   # 1e-15: a division and a subtraction's rounding, against torch's own
         np.testing.assert_allclose(p.expected, (p.args[0] - p.args[1]) / p.args[0].shape[0], rtol=0, atol=1e-15)
 
@@ -195,3 +198,36 @@ def test_no_call_is_handed_an_answer_before_the_call_that_computes_it(name):
         held = [a for a in sent.get(probe.expected.shape, ())
                 if np.allclose(a, probe.expected, rtol=1e-9, atol=1e-12)]
         assert not held, f"{probe.call_text} is handed its answer before it answers"
+
+
+def test_softmax_without_the_row_max_passes_small_z_and_is_caught_where_e_z_overflows():
+    """lab2's large-z case (|X| ≤ 2000, no hidden layer) has z⁽ᴸ⁾ beyond 709: e^z alone is ∞ there, ∞/∞ NaN."""
+    plan = plan_for(load_assignment("lab2"))
+    large = [p for p in plan.probes if p.formula == "softmax" and p.case.name == "large-z"]
+    assert large and all(np.max(p.args[0]) > 709 and np.all(np.isfinite(p.expected)) for p in large)
+    naive = check_lab(softmax=lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True),
+                      assignment="lab2").formulas["softmax"]
+    assert naive.status == "fail" and naive.mistake == "softmax_no_row_max" and "large-z" in naive.message
+
+
+RELU = TEACHER.replace('activation = "tanh"', 'activation = "relu"').replace(
+    'derivada = "tanh_prime_z"', 'derivada = "relu_prime_z"\ndelta_l = "delta_l_relu"')
+
+
+@pytest.mark.parametrize("prime, status, mistake", [
+    ("(z > 0).astype(float)", "pass", None),
+    ("(np.maximum(z, 0) > 0) * 1.0", "pass", None),   # from a = relu(z): the same numbers, so nothing to name
+    ("np.maximum(z, 0)", "fail", "relu_for_relu_prime"),
+])
+def test_relu_prime_from_a_where_z_is_given_is_equal_and_not_misnamed(prime, status, mistake, tmp_path):
+    """A hidden relu (a teacher's file): relu′ is handed z; written from a = relu(z) it is the same function,
+    so it passes and no mistake is named; relu itself returned is named."""
+    (tmp_path / "relu.toml").write_text(RELU, encoding="utf-8")
+    source = f"import numpy as np\ndef derivada(z):\n    return {prime}\n" \
+             "def delta_l(delta_next, theta_next, zl):\n    return (delta_next @ theta_next) * derivada(zl)\n"
+    space: dict = {}
+    exec(source, space)   # noqa: S102 — the test's own hand-in
+    result = check_lab(space, assignment=str(tmp_path / "relu.toml"))
+    assert (result.formulas["derivada"].status, result.formulas["derivada"].mistake) == (status, mistake)
+    assert result.formulas["delta_l"].status == status and result.formulas["delta_l"].mistake is None
+

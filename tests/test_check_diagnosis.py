@@ -23,15 +23,27 @@ from mlp_harness.check.verdict import judge_formula
 #: each function's parameters, as a notebook writes them (the calls pass them by position)
 PARAMETERS = {"sigmoid": "z", "delta_L": "aL, Y", "delta_l": "delta_next, theta_next, al",
               "gradient": "delta, a_prev", "optimize": "theta, gradient, eta", "tanh_prime": "a",
-              "tanh_prime_z": "z", "bias_gradient": "delta"}
+              "tanh_prime_z": "z", "bias_gradient": "delta", "softmax": "z", "relu_prime_z": "z", "momentum_update": "theta, grad, velocity, eta, mu",
+              "adam_update": "theta, grad, m, v, t, eta, beta1, beta2, eps",
+              "adamw_update": "theta, grad, m, v, t, eta, beta1, beta2, eps, weight_decay"}
 #: the assignment each catalogue signature is checked in, and the function that stands for it there
 #: ("tanh_z": lab2 with tanh′ handed z, written as a teacher's file would be)
 WHERE = {"sigmoid": ("lab1", "sigmoid"), "delta_L_sigmoid_half_sse": ("lab1", "delta_L"),
          "delta_l_sigmoid": ("lab1", "delta_l"), "gradient": ("lab1", "gradient"), "sgd_update": ("lab1", "optimize"),
          "tanh_prime_a": ("lab2", "tanh_prime"), "delta_L_softmax_cross_entropy": ("lab2", "delta_L"),
          "delta_l_tanh": ("lab2", "delta_l"), "bias_gradient": ("lab2", "bias_gradient"),
-         "tanh_prime_z": ("tanh_z", "tanh_prime_z")}
+         "tanh_prime_z": ("tanh_z", "tanh_prime_z"), "momentum_update": ("lab3", "momentum_update"),
+         "adam_update": ("lab3", "adam_update"), "adamw_update": ("adamw", "adamw_update"),
+         "softmax": ("lab2", "softmax"), "relu_prime_z": ("relu", "relu_prime_z")}
 SIG = "(1 / (1 + np.exp(-{0})))"
+#: Adam's new m and v ({0}: the gradient), and its update of θ ({1}: the bias corrections' t, {2}: where ε goes)
+M, V = "(beta1 * m + (1 - beta1) * {0})", "(beta2 * v + (1 - beta2) * {0} ** 2)"
+UNCORRECTED = "/ (1 - beta1 ** (0))"   # adam(t="0")'s correction of m, a division by zero: taken out
+
+
+def adam(g: str = "grad", t: str = "t + 1", root: str = "np.sqrt({v} / (1 - beta2 ** ({t}))) + eps") -> str:
+    m, v = M.format(g), V.format(g)
+    return (f"(theta - eta * {m} / (1 - beta1 ** ({t})) / ({root.format(v=v, t=t)}), {m}, {v}, t + 1)")
 
 #: (catalogue entry, its signature — the lab's function for the lab's own —, the entry's own hand-in, a nearby
 #: different one)
@@ -80,6 +92,21 @@ PAIRS = [
     ("bias_mean_instead_of_sum", "bias_gradient", "delta.mean(axis=0)", "delta.mean(axis=0) / 2"),
     ("bias_not_summed", "bias_gradient", "delta", "delta.T"),
     ("bias_keepdims", "bias_gradient", "delta.sum(axis=0, keepdims=True)", "delta.sum(axis=1, keepdims=True)"),
+    # softmax without the row max: right but on lab2's large-z case; the nearby slip takes the whole batch's max
+    ("softmax_no_row_max", "softmax", "np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)",
+     "np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)"),
+    ("relu_for_relu_prime", "relu_prime_z", "np.maximum(z, 0)", "np.maximum(z, 0) * 2"),
+    # the updates with their state: θ and v (θ, m, v and t) as one tuple; the nearby slip moves θ otherwise
+    ("momentum_other_convention", "momentum_update",
+     "(theta + mu * velocity - eta * grad, mu * velocity - eta * grad)",
+     "(theta - mu * velocity - eta * grad, mu * velocity - eta * grad)"),
+    ("adam_no_bias_correction", "adam_update", adam(t="0", root="np.sqrt({v}) + eps").replace(UNCORRECTED, ""),
+     adam(t="0", root="np.sqrt({v} + eps)").replace(UNCORRECTED, "")),
+    ("adam_t_from_zero", "adam_update", adam(t="t"), adam(t="t + 2")),
+    ("adam_eps_before_correction", "adam_update", adam(root="(np.sqrt({v}) + eps) / np.sqrt(1 - beta2 ** ({t}))"),
+     adam(root="np.sqrt({v}) + eps")),
+    ("l2_for_decoupled", "adamw_update", adam(g="(grad + weight_decay * theta)"),
+     adam(g="(grad + 2 * weight_decay * theta)")),
 ]
 
 
@@ -92,13 +119,21 @@ def hand_in(function: str, body: str, filename: str = "<hand-in>"):
 
 @functools.cache
 def assignment(name: str):
-    """A built-in assignment, or "tanh_z": lab2 with tanh′ handed z (a teacher's file)."""
-    if name != "tanh_z":
+    """A built-in assignment, or "tanh_z": lab2 with tanh′ handed z, "relu": lab2 with a hidden relu, or
+    "adamw": lab3 with AdamW (teachers' files)."""
+    if name not in ("tanh_z", "adamw", "relu"):
         return load_assignment(name)
-    text = (BUILT_IN / "lab2.toml").read_text(encoding="utf-8")
-    text = text.replace('tanh_prime = "tanh_prime_a"', 'tanh_prime_z = "tanh_prime_z"')
+    text = (BUILT_IN / f"{'lab3' if name == 'adamw' else 'lab2'}.toml").read_text(encoding="utf-8")
+    relu = 'relu_prime_z = "relu_prime_z"' if name == "relu" else 'tanh_prime_z = "tanh_prime_z"'
+    if name == "relu":   # a hidden relu: its relu′ and nothing of tanh's
+        text = text.replace('activation = "tanh"', 'activation = "relu"').replace('tanh = "tanh"\n', "").replace(
+            'delta_l = "delta_l_tanh"', 'delta_l = "delta_l_relu"')
+    text = text.replace('tanh_prime = "tanh_prime_a"', relu).replace(
+        'name = "adam"\n', 'name = "adamw"\nweight_decay = 0.1\n').replace(
+        "[optimizers.adam_update]", "[optimizers.adamw_update]").replace(
+        'adam_update = "adam_update"', 'adamw_update = "adamw_update"')
     with tempfile.TemporaryDirectory() as folder:   # read once: the assignment keeps what it needs
-        path = Path(folder) / "tanh_z.toml"
+        path = Path(folder) / f"{name}.toml"
         path.write_text(text, encoding="utf-8")
         return load_assignment(str(path))
 

@@ -17,13 +17,17 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     batch_size = 4                    # optional: mini-batches of this size in a fixed order; the full batch if absent
     dtype = "float64"                 # optional, float64 by default (float32 is not checkable yet)
 
-    [optimizer]
-    name = "sgd"                      # sgd or adam
+    [optimizer]                       # the network's: every function is checked with it, unless its own
+    name = "sgd"                      # sgd, adam or adamw
     lr = 0.5                          # η
     momentum = 0.0                    # optional (sgd): μ, torch's convention
-    weight_decay = 0.0                # optional
-    betas = [0.9, 0.999]              # optional (adam)
-    eps = 1e-8                        # optional (adam)
+    weight_decay = 0.0                # optional: λ (coupled for sgd and adam, decoupled for adamw)
+    betas = [0.9, 0.999]              # optional (adam, adamw)
+    eps = 1e-8                        # optional (adam, adamw)
+
+    [optimizers.adam_update]          # optional: a function's own optimizer, keyed by its name in
+    name = "adam"                     # [functions], the same keys as [optimizer]: one assignment can
+    lr = 0.01                         # ask for momentum and for Adam
 
     [[cases]]                         # one table per case, in the order they are checked
     lab = "lab"                       # the lab's own X, Y, θ and η ("lab" or "lab-v2"; lab networks only)
@@ -33,27 +37,32 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     samples = 10                      # N
     seed = 1
     name = "3-4-3"                    # optional: the layers joined by "-" unless given; unique
+    x_scale = 1.0                     # optional: X in [−x_scale, x_scale] (2000 on a layer without a hidden one
+                                      # gives z beyond 709, where e^z overflows: softmax must take the row max away)
 
     [functions]                       # the name in the submission = its signature in the catalogue
     tanh_prime = "tanh_prime_a"
     bias_gradient = "bias_gradient"
+    adam_update = "adam_update"
 
 The catalogue of signatures (:mod:`mlp_harness.check.catalogue`;
 ``mlp-check --assignment list`` names them) says what each function is called
 with and must return; a signature must fit the network (``bias_gradient``
 needs ``bias = true``). ``step`` keeps the lab's name and network. Every
 function is probed on every case, on every batch of one epoch, with
-autograd's own inputs.
+autograd's own inputs — an optimizer's update with torch.optim's own state
+before each batch (momentum's velocity, Adam's m, v and t), so the state's
+formulas show from the second batch on.
 
-A file that is not this is refused with one line naming the key. A function
-whose signature cannot be checked yet (the optimizers with state, for now)
-is described by ``--describe`` and refused, in one line, when a file is checked.
+A file that is not this is refused with one line naming the key. A network
+that cannot be checked yet (float32) is described by ``--describe`` and
+refused, in one line, when a file is checked.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from manual_mlp import ACTIVATIONS, LOSSES, OptimizerSettings
@@ -75,7 +84,7 @@ MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
 KEYS = {"assignment": ("title",), "network": ("activation", "output_activation", "loss", "reduction", "bias",
                                               "batch_size", "dtype"),
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
-        "case": ("lab", "layers", "samples", "seed", "name")}
+        "case": ("lab", "layers", "samples", "seed", "name", "x_scale")}
 LAB_CASES = ("lab", "lab-v2")
 
 
@@ -102,7 +111,7 @@ class Network:
         """RunConfig's fields other than η (see :class:`mlp_harness.verify.run.RunConfig`)."""
         return dict(activation=self.activation, output_activation=self.output_activation, loss=self.loss,
                     optimizer=self.optimizer, dtype=self.dtype, momentum=self.momentum,
-                    weight_decay=self.weight_decay or None, betas=self.betas, eps=self.eps)
+                    weight_decay=self.weight_decay, betas=self.betas, eps=self.eps)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,7 @@ class CaseSpec:
     layers: tuple[int, ...] = ()
     samples: int = 0
     seed: int = 0
+    x_scale: float = 1.0                 # X in [−x_scale, x_scale]
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,6 +132,11 @@ class Assignment:
     cases: tuple[CaseSpec, ...]
     functions: dict                      # the name in the submission -> its Signature, in the file's order
     key: str = ""                        # the file's contents' hash (a plan is computed once per assignment)
+    optimizers: dict = field(default_factory=dict)   # a function's own optimizer: its name -> its Network
+
+    def network_for(self, name: str) -> Network:
+        """The network a function is checked on: the assignment's, with the function's own optimizer if any."""
+        return self.optimizers.get(name, self.network)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -186,7 +201,7 @@ def table(data: dict, key: str, where: str, place: str, required: bool = True) -
                          f"--assignment {where}: {place} must be a table")
     allowed = KEYS.get(key, ())
     unknown = sorted(set(value) - set(allowed))
-    if unknown and key != "functions":
+    if unknown and key not in ("functions", "optimizers"):   # tables keyed by the functions' names
         raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has {', '.join(allowed)}")
     return value
 
@@ -233,9 +248,9 @@ def parse_network(data: dict, where: str) -> dict:
     return fields | {"bias": bias, "batch_size": size, "dtype": dtype}
 
 
-def parse_optimizer(data: dict, where: str) -> dict:
-    opt, place = table(data, "optimizer", where, "[optimizer]"), "[optimizer]"
-    name = choice(opt.get("name"), ["sgd", "adam"], where, place, "name")
+def parse_optimizer(opt: dict, where: str, place: str) -> dict:
+    """An [optimizer] table's fields (Network's), each checked; torch's own checks last (OptimizerSettings)."""
+    name = choice(opt.get("name"), ["sgd", "adam", "adamw"], where, place, "name")
     lr = number(opt.get("lr"), where, place, "lr", strict=True)
     fields = {"optimizer": name, "lr": lr,
               "momentum": number(opt.get("momentum", 0.0), where, place, "momentum"),
@@ -245,9 +260,34 @@ def parse_optimizer(data: dict, where: str) -> dict:
     if not (isinstance(betas, list) and len(betas) == 2 and
             all(isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
         raise bad(where, place, "betas", betas, "two numbers in [0, 1)")
-    if name == "adam" and fields["momentum"]:
+    if name != "sgd" and fields["momentum"]:
         raise bad(where, place, "momentum", opt["momentum"], "Adam's momentum is betas")
-    return fields | {"betas": (float(betas[0]), float(betas[1]))}
+    fields |= {"betas": (float(betas[0]), float(betas[1]))}
+    try:
+        OptimizerSettings(name, lr, fields["momentum"], False, fields["weight_decay"], fields["betas"],
+                          fields["eps"]).validate()
+    except InputError as exc:
+        raise InputError(f"--assignment {where}: {place}: {exc}") from None
+    return fields
+
+
+def parse_optimizers(data: dict, network: Network, where: str) -> dict[str, Network]:
+    """[optimizers.NAME] tables: the function NAME's own optimizer (its network otherwise the assignment's)."""
+    tables, own = table(data, "optimizers", where, "[optimizers]", required=False), {}
+    functions = data.get("functions") if isinstance(data.get("functions"), dict) else {}
+    for name, opt in tables.items():
+        place = f"[optimizers.{name}]"
+        if name not in functions:
+            raise InputError(f"--assignment {where}: {place} names no function of [functions]; a function's own "
+                             f"optimizer is [optimizers.NAME], NAME as in [functions]")
+        if not isinstance(opt, dict):
+            raise InputError(f"--assignment {where}: {place} must be a table")
+        unknown = sorted(set(opt) - set(KEYS["optimizer"]))
+        if unknown:
+            raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has "
+                             f"{', '.join(KEYS['optimizer'])}")
+        own[name] = replace(network, **parse_optimizer(opt, where, place))
+    return own
 
 
 def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
@@ -276,7 +316,8 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
         raise bad(where, place, "name", name, "a text")
-    return CaseSpec(name, None, tuple(layers), samples, seed)
+    scale = number(raw.get("x_scale", 1.0), where, place, "x_scale", strict=True)
+    return CaseSpec(name, None, tuple(layers), samples, seed, scale)
 
 
 def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
@@ -291,7 +332,8 @@ def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...
     return cases
 
 
-def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], where: str) -> dict:
+def parse_functions(data: dict, networks: dict[str, Network], network: Network, cases: tuple[CaseSpec, ...],
+                    where: str) -> dict:
     funcs, place = table(data, "functions", where, "[functions]"), "[functions]"
     if not funcs:
         raise InputError(f"--assignment {where}: [functions] is empty (one function = signature each)")
@@ -301,7 +343,7 @@ def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], w
             raise bad(where, place, name, signature, "the function's name must be a Python name")
         if signature not in CATALOGUE:
             raise bad(where, place, name, signature, "not in the catalogue (mlp-check --assignment list names them)")
-        why = CATALOGUE[signature].fits(network)
+        why = CATALOGUE[signature].fits(networks.get(name, network))
         if why is None and CATALOGUE[signature].kind == "delta_l" and all(len(c.layers) < 3 for c in cases):
             why = "no case has a hidden layer"
         if why is None and signature == "step" and name != "step":
@@ -314,46 +356,50 @@ def parse_functions(data: dict, network: Network, cases: tuple[CaseSpec, ...], w
 
 def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
     data, key = parsed
-    unknown = sorted(set(data) - {"assignment", "network", "optimizer", "cases", "functions"})
+    unknown = sorted(set(data) - {"assignment", "network", "optimizer", "optimizers", "cases", "functions"})
     if unknown:
         raise InputError(f"--assignment {where}: unknown key {unknown[0]!r}; an assignment has [assignment], "
-                         "[network], [optimizer], [[cases]] and [functions]")
+                         "[network], [optimizer], [optimizers.NAME], [[cases]] and [functions]")
     about = table(data, "assignment", where, "[assignment]")
     title = about.get("title")
     if not (isinstance(title, dict) and set(title) == {"en", "pt"} and all(isinstance(t, str) for t in title.values())):
         raise InputError(f"--assignment {where}: [assignment] needs title.en and title.pt, a title in each language")
-    network = Network(**parse_network(data, where), **parse_optimizer(data, where))
-    try:
-        OptimizerSettings(network.optimizer, network.lr, network.momentum, False, network.weight_decay or None,
-                          network.betas, network.eps).validate()
-    except InputError as exc:
-        raise InputError(f"--assignment {where}: [optimizer]: {exc}") from None
+    network = Network(**parse_network(data, where),
+                      **parse_optimizer(table(data, "optimizer", where, "[optimizer]"), where, "[optimizer]"))
+    own = parse_optimizers(data, network, where)
     cases = parse_cases(data, network, where)
-    return Assignment(where, dict(title), network, cases, parse_functions(data, network, cases, where), key)
+    return Assignment(where, dict(title), network, cases, parse_functions(data, own, network, cases, where), key, own)
 
 
 # --- what --describe and --assignment list print -------------------------------------------------------------
 
+def optimizer_words(n: Network) -> str:
+    """'sgd μ = 0.9', 'adam β₁ = 0.9 β₂ = 0.999 ε = 1e-08': an optimizer and its settings, in symbols."""
+    words = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
+        f" λ = {n.weight_decay:g}" if n.weight_decay else "")
+    return words + (f" β₁ = {n.betas[0]:g} β₂ = {n.betas[1]:g} ε = {n.eps:g}" if n.optimizer != "sgd" else "")
+
+
 def network_text(a: Assignment, lang: str) -> str:
     n = a.network
     batch = tr(lang, "assign_batch", size=n.batch_size) if n.batch_size else tr(lang, "assign_batch_full")
-    optimizer = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
-        f" λ = {n.weight_decay:g}" if n.weight_decay else "")
     return tr(lang, "assign_network", activation=n.activation, output=n.output_activation, loss=n.loss,
               reduction=n.reduction, bias=tr(lang, "assign_bias_yes" if n.bias else "assign_bias_no"),
-              optimizer=optimizer, lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
+              optimizer=optimizer_words(n), lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
 
 
 def case_text(c: CaseSpec) -> str:
-    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed})"
+    scale = f", |X| ≤ {c.x_scale:g}" if c.x_scale != 1 else ""
+    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed}{scale})"
 
 
-def function_lines(name: str, s: Signature, lang: str) -> list[str]:
+def function_lines(name: str, s: Signature, lang: str, own: Network | None = None) -> list[str]:
+    """A function's call, formula, words, arguments and what it returns; its own optimizer when it has one."""
     lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, f'sig_{s.name}')}"]
+    if own is not None:
+        lines.append("      " + tr(lang, "assign_own_optimizer", optimizer=optimizer_words(own), lr=f"{own.lr:g}"))
     lines += [f"      {arg.name}: {arg.symbol}, {arg.shape}" for arg in s.args]
     lines += [f"      → {s.returns.symbol}, {s.returns.shape}"]
-    if s.probe is None and s.kind != "step":
-        lines.append("      " + tr(lang, "assign_not_yet", reason=tr(lang, "assign_state_later")))
     return lines
 
 
@@ -362,7 +408,7 @@ def describe(a: Assignment, lang: str) -> str:
     lines = [f"{a.name}: {a.title[lang]}", network_text(a, lang),
              tr(lang, "assign_cases", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "assign_functions")]
     for name, signature in a.functions.items():
-        lines += function_lines(name, signature, lang)
+        lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ optimizer), seeded the same way, and probed on every batch of one epoch.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -77,16 +77,16 @@ class Case:
         return self._twin.train_step(self.X, self.Y)
 
     def batches(self) -> list[Batch]:
-        """Autograd's step on every batch of one epoch (in a fixed order), each from the θ and b the step
-        before it produced: the inputs and answers of the probes."""
+        """Autograd's step on every batch of one epoch (in a fixed order), each from the θ, b and optimizer
+        state the step before it produced: the inputs and answers of the probes. A twin of its own, so the
+        optimizer's state (momentum's velocity, Adam's m, v and t) starts from nothing: batch k is step k."""
         thetas, biases = list(self.thetas), None if self.biases is None else list(self.biases)
-        self._twin.load_state(thetas, biases, {})
-        out = []
+        twin, state, out = build_torch_twin(self.config, thetas, biases), {}, []
         for number, rows in enumerate(epoch_slices(len(self.X), self.batch_size), start=1):
-            record = self._twin.train_step(self.X[rows], self.Y[rows], number)
+            record = twin.train_step(self.X[rows], self.Y[rows], number)
             out.append(Batch(self, number, self.X[rows], self.Y[rows], tuple(thetas),
-                             None if biases is None else tuple(biases), record))
-            thetas, biases = record.thetas, record.biases
+                             None if biases is None else tuple(biases), record, state))
+            thetas, biases, state = record.thetas, record.biases, record.optimizer_state
         return out
 
 def seeded_case(sizes: list[int], n: int, seed: int) -> Case:
@@ -122,10 +122,15 @@ def assignment_case(spec, network) -> Case:
                     network.batch_size)
     rng = np.random.default_rng(spec.seed)
     thetas, biases = random_parameters(list(spec.layers), seed=spec.seed, bias=network.bias)
-    X = rng.uniform(-1, 1, size=(spec.samples, spec.layers[0]))
+    X = spec.x_scale * rng.uniform(-1, 1, size=(spec.samples, spec.layers[0]))
     Y = seeded_targets(rng, spec.samples, spec.layers[-1], network.loss)
     return Case(spec.name, tuple(thetas), X, Y, network.lr, None if biases is None else tuple(biases), settings,
                 network.batch_size)
+
+
+def with_network(case: Case, network) -> Case:
+    """The same case (θ, b, X, Y) trained with another network's optimizer and η (a function's own)."""
+    return replace(case, eta=network.lr, settings=tuple(network.run_settings().items()))
 
 
 def assignment_cases(assignment) -> list[Case]:

@@ -18,7 +18,7 @@ refused with one line saying so, never passed in silence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
@@ -51,10 +51,22 @@ class Batch:
     thetas: tuple[Array, ...]    # θ before the step
     biases: tuple[Array, ...] | None
     record: StepRecord
+    #: the optimizer's state before the step, as torch.optim kept it after the steps before (a step record's
+    #: ``optimizer_state`` layout; empty before the first step)
+    state: dict = field(default_factory=dict)
+
+    def before(self, name: str, kind: str, l: int) -> Array:
+        """State ``name`` ("momentum_buffer", "exp_avg", …) of θ⁽ˡ⁾ (``kind`` "theta") or b⁽ˡ⁾ ("b") before the
+        step: zeros before the first step (torch starts every state at zero, or at the gradient itself for
+        momentum, which μ·0 + g is)."""
+        if name in self.state:
+            return self.state[name][kind][l - 1]
+        return np.zeros_like((self.thetas if kind == "theta" else self.biases)[l - 1])
 
 
-#: one call a probe makes: (layer, arguments, their symbols, autograd's answer, the quantity's symbol)
-Call = tuple[int, tuple, tuple[str, ...], Array, str]
+#: one call a probe makes: (layer, arguments, their symbols, autograd's answer, the quantity's symbol); a
+#: function that returns several values (an update with its state) has a tuple of answers and one of symbols
+Call = tuple[int, tuple, tuple[str, ...], "Array | tuple[Array, ...]", "str | tuple[str, ...]"]
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,11 @@ class Signature:
     probe: Callable[[Batch], list[Call]] | None = None   # None: not checkable yet
     unsupported: str = ""              # what is not supported yet, when probe is None
     explain: str | None = None         # the --explain line to show for a wrong entry (see verdict.explain_probe)
+    parts: tuple[Arg, ...] = ()        # the values it returns, when several (a tuple, in this order)
+    updates: tuple[int, ...] = ()      # the θ it returns anew: changing it in place is a warning (the value may
+    #                                    be right, the caller's θ is overwritten), any other argument a failure …
+    state: tuple[int, ...] = ()        # … but the optimizer's state it returns anew (v; m and v), which the
+    #                                    caller replaces with what is returned: changing it in place is harmless
 
     def text(self, function: str) -> str:
         """'bias_gradient(delta) -> ∂J/∂b⁽ˡ⁾': the call as the submission's ``function`` is written."""
@@ -114,10 +131,20 @@ def plain_sgd(net: "Network") -> str | None:
     return "it is plain gradient descent, and the optimizer is not"
 
 
-def with_optimizer(name: str, momentum: bool) -> Callable[["Network"], str | None]:
+def optimizer_text(net: "Network") -> str:
+    """'sgd, μ = 0.9', 'adamw, λ = 0.01': the optimizer a function is checked with."""
+    return net.optimizer + (f", μ = {net.momentum:g}" if net.momentum else "") + (
+        f", λ = {net.weight_decay:g}" if net.weight_decay else "")
+
+
+def with_optimizer(name: str, momentum: bool = False, decay: bool = False) -> Callable[["Network"], str | None]:
+    """The optimizer ``name``, with momentum μ > 0 or not, with weight decay λ > 0 or not (the signature's
+    formula has no λ where ``decay`` is False)."""
     def fits(net: "Network") -> str | None:
-        return None if net.optimizer == name and bool(net.momentum) == momentum else \
-            f"the optimizer is {net.optimizer} (momentum {net.momentum:g})"
+        if (net.optimizer, bool(net.momentum), bool(net.weight_decay)) == (name, momentum, decay):
+            return None
+        wanted = name + ("μ > 0, " if momentum else "").join((" (", "")) + ("λ > 0)" if decay else "λ = 0)")
+        return f"it needs the optimizer {wanted}, and this one is {optimizer_text(net)}"
     return fits
 
 
@@ -199,6 +226,53 @@ def sgd_probe(b: Batch) -> list[Call]:
     return calls
 
 
+def parameter_steps(b: Batch) -> list[tuple[str, int, Array, Array, Array]]:
+    """(kind, l, the parameter before the step, its gradient, autograd's after) for every θ⁽ˡ⁾, then every
+    b⁽ˡ⁾ when the network has biases: kind is "theta" or "b", as in a step record's optimizer state."""
+    r = b.record
+    steps = [("theta", l, b.thetas[l - 1], r.nabla_thetas[l - 1], r.thetas[l - 1]) for l in range(1, r.depth + 1)]
+    if b.biases is not None:
+        steps += [("b", l, b.biases[l - 1], r.nabla_biases[l - 1], r.biases[l - 1]) for l in range(1, r.depth + 1)]
+    return steps
+
+
+def parameter_symbols(kind: str, l: int) -> tuple[str, str]:
+    """('θ⁽ˡ⁾', '∂J/∂θ⁽ˡ⁾') or ('b⁽ˡ⁾', '∂J/∂b⁽ˡ⁾')."""
+    p = "θ" if kind == "theta" else "b"
+    return sym(p, l), sym(f"∂J/∂{p}", l)
+
+
+def momentum_probe(b: Batch) -> list[Call]:
+    """torch's momentum on every θ⁽ˡ⁾ and b⁽ˡ⁾: handed torch.optim.SGD's velocity before the step (zero before
+    the first), its answer the new θ and velocity — so from the second batch on the velocity shows."""
+    c, state = b.case.config, b.record.optimizer_state
+    calls = []
+    for kind, l, before, g, after in parameter_steps(b):
+        p, grad = parameter_symbols(kind, l)
+        calls.append((l, (before, g, b.before("momentum_buffer", kind, l), c.lr, c.momentum),
+                      (p, grad, f"v({p})", "η", "μ"), (after, state["momentum_buffer"][kind][l - 1]),
+                      (p, f"v({p})")))
+    return calls
+
+
+def adam_probe(decoupled: bool) -> Callable[[Batch], list[Call]]:
+    """torch's Adam (AdamW when ``decoupled``) on every θ⁽ˡ⁾ and b⁽ˡ⁾: handed torch.optim's m and v before the
+    step and t, the number of steps before it (0 on the first batch); its answer the new θ, m, v and t."""
+    def probe(b: Batch) -> list[Call]:
+        c, state, t = b.case.config, b.record.optimizer_state, b.number - 1
+        decay = (c.weight_decay,) if decoupled else ()
+        calls = []
+        for kind, l, before, g, after in parameter_steps(b):
+            p, grad = parameter_symbols(kind, l)
+            args = (before, g, b.before("exp_avg", kind, l), b.before("exp_avg_sq", kind, l), t, c.lr,
+                    *c.betas, c.eps, *decay)
+            names = (p, grad, f"m({p})", f"v({p})", "t", "η", "β₁", "β₂", "ε") + (("λ",) if decoupled else ())
+            calls.append((l, args, names, (after, state["exp_avg"][kind][l - 1], state["exp_avg_sq"][kind][l - 1],
+                                           np.asarray(float(t + 1))), (p, f"m({p})", f"v({p})", "t")))
+        return calls
+    return probe
+
+
 # --- the catalogue ---------------------------------------------------------------------------------------------
 
 Z, A = Arg("z", "z⁽ˡ⁾", "(N, nₗ)"), Arg("a", "a⁽ˡ⁾", "(N, nₗ)")
@@ -207,7 +281,23 @@ AL, ZL = Arg("al", "a⁽ˡ⁾", "(N, nₗ)"), Arg("zl", "z⁽ˡ⁾", "(N, nₗ)"
 DELTA_L = Arg("delta_L", "δ⁽ᴸ⁾ = ∂J/∂z⁽ᴸ⁾", "(N, n_L)")
 DELTA_l = Arg("delta_l", "δ⁽ˡ⁾ = ∂J/∂z⁽ˡ⁾", "(N, nₗ)")
 OUTPUT_ARGS = (Arg("aL", "a⁽ᴸ⁾", "(N, n_L)"), Arg("Y", "Y", "(N, n_L)"))
-STATE_LATER = "optimizers with state (momentum's velocity; Adam's m, v and t)"
+PARAM = Arg("theta", "θ⁽ˡ⁾ | b⁽ˡ⁾", "(nₗ, nₗ₋₁) | (nₗ,)")
+GRAD, ETA = Arg("grad", "∂J/∂θ⁽ˡ⁾ | ∂J/∂b⁽ˡ⁾", PARAM.shape), Arg("eta", "η", "()")
+NEW = Arg("new", "θ⁽ˡ⁾ | b⁽ˡ⁾", PARAM.shape)
+ADAM_MOMENTS = "t ← t + 1; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²"
+ADAM_HATS = "m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ)"
+
+
+def adam(name: str, formula: str, decoupled: bool) -> Signature:
+    """Adam's update with its state in and out; t is handed in before its increment and returned after it."""
+    m, v, t = Arg("m", "m", PARAM.shape), Arg("v", "v", PARAM.shape), Arg("t", "t", "()")
+    args = (PARAM, GRAD, m, v, t, ETA, Arg("beta1", "β₁", "()"), Arg("beta2", "β₂", "()"), Arg("eps", "ε", "()"))
+    args += (Arg("weight_decay", "λ", "()"),) if decoupled else ()
+    parts = (NEW, m, v, t)
+    return Signature(name, "update", args, Arg("(theta, m, v, t)", "(θ, m, v, t)",
+                                               f"({PARAM.shape}, {PARAM.shape}, {PARAM.shape}, ())"),
+                     formula, with_optimizer("adamw" if decoupled else "adam", decay=decoupled), adam_probe(decoupled),
+                     parts=parts, updates=(0,), state=(2, 3))
 
 
 def _signatures() -> list[Signature]:
@@ -247,22 +337,15 @@ def _signatures() -> list[Signature]:
         Signature("bias_gradient", "bias_gradient", (Arg("delta", "δ⁽ˡ⁾", "(N, nₗ)"),),
                   Arg("grad_b", "∂J/∂b⁽ˡ⁾", "(nₗ,)"), "BP3  ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]",
                   with_biases, bias_gradient_probe),
-        Signature("sgd_update", "update", (Arg("theta", "θ⁽ˡ⁾ | b⁽ˡ⁾", "(nₗ, nₗ₋₁) | (nₗ,)"),
-                                           Arg("grad", "∂J/∂θ⁽ˡ⁾ | ∂J/∂b⁽ˡ⁾", "(nₗ, nₗ₋₁) | (nₗ,)"),
-                                           Arg("eta", "η", "()")),
-                  Arg("new", "θ⁽ˡ⁾ | b⁽ˡ⁾", "(nₗ, nₗ₋₁) | (nₗ,)"), "θ ← θ − η ∂J/∂θ", plain_sgd, sgd_probe,
-                  explain="update"),
+        Signature("sgd_update", "update", (PARAM, GRAD, ETA), NEW, "θ ← θ − η ∂J/∂θ", plain_sgd, sgd_probe,
+                  explain="update", updates=(0,)),
         Signature("momentum_update", "update",
-                  (Arg("theta", "θ", "(nₗ, nₗ₋₁)"), Arg("grad", "∂J/∂θ", "(nₗ, nₗ₋₁)"), Arg("velocity", "v", "(nₗ, nₗ₋₁)"),
-                   Arg("eta", "η", "()"), Arg("mu", "μ", "()")),
-                  Arg("(theta, velocity)", "(θ, v)", "((nₗ, nₗ₋₁), (nₗ, nₗ₋₁))"), "v ← μv + ∂J/∂θ; θ ← θ − ηv",
-                  with_optimizer("sgd", True), unsupported=STATE_LATER),
-        Signature("adam_update", "update",
-                  (Arg("theta", "θ", "(nₗ, nₗ₋₁)"), Arg("grad", "∂J/∂θ", "(nₗ, nₗ₋₁)"), Arg("m", "m", "(nₗ, nₗ₋₁)"),
-                   Arg("v", "v", "(nₗ, nₗ₋₁)"), Arg("t", "t", "()"), Arg("eta", "η", "()")),
-                  Arg("(theta, m, v, t)", "(θ, m, v, t)", "((nₗ, nₗ₋₁), (nₗ, nₗ₋₁), (nₗ, nₗ₋₁), ())"),
-                  "t ← t + 1; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; θ ← θ − η m̂ / (√v̂ + ε)",
-                  with_optimizer("adam", False), unsupported=STATE_LATER),
+                  (PARAM, GRAD, Arg("velocity", "v", PARAM.shape), ETA, Arg("mu", "μ", "()")),
+                  Arg("(theta, velocity)", "(θ, v)", f"({PARAM.shape}, {PARAM.shape})"),
+                  "v ← μv + g; θ ← θ − ηv", with_optimizer("sgd", momentum=True), momentum_probe,
+                  parts=(NEW, Arg("velocity", "v", PARAM.shape)), updates=(0,), state=(2,)),
+        adam("adam_update", f"{ADAM_MOMENTS}; θ ← θ − η m̂/(√v̂ + ε), {ADAM_HATS}", False),
+        adam("adamw_update", f"{ADAM_MOMENTS}; θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), {ADAM_HATS}", True),
         Signature("step", "step", (Arg("X", "X", "(N, n₀)"), Arg("Y", "Y", "(N, n_L)"),
                                    Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), Arg("eta", "η", "()")),
                   Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), "θ⁽ˡ⁾ ← θ⁽ˡ⁾ − η ∂J/∂θ⁽ˡ⁾, l = 1 … L", lab_network),

@@ -18,7 +18,8 @@ Task layout (all arrays as nested lists)::
      "functions": {"delta_L": "delta_L", ...},          # the lab's name -> the name in the submission
      "limit": 20.0,                                     # seconds per call
      "probes": [{"id": 3, "formula": "delta_L", "layer": 2, "rank": 1,   # rank: see plan.call_ranks
-                 "args": [{"array": [[...]]}, {"array": ...}]}, ...],
+                 "args": [{"array": [[...]]}, {"array": ...}],
+                 "pick": 1, "parts": 2}, ...],     # optional: value 1 of the 2 the function returns
      "trajectories": [{"id": 0, "kind": "step" | "chain", "sigma": "own" | "reference",
                        "X": ..., "Y": ..., "thetas": [...], "eta": 0.1, "steps": 10}, ...]}
 """
@@ -299,7 +300,7 @@ def parameter_names(fn: Callable, lab_name: str) -> list[str]:
         return lab
     code = fn.__code__
     own = [n for n in code.co_varnames[:code.co_argcount] if type(n) is str]
-    return own[:len(lab)] + lab[len(own):]
+    return own[:len(lab)] + lab[len(own):] if lab else own
 
 
 def changes(changed: list[int], names: list[str]) -> dict:
@@ -308,10 +309,26 @@ def changes(changed: list[int], names: list[str]) -> dict:
         if changed else {}
 
 
-def probe_result(fn: Callable, args: list, limit: float | None, names: list[str]) -> dict:
+def as_part(pick: int, parts: int) -> Callable[[object], dict]:
+    """:func:`as_result` of value ``pick`` of a function that returns ``parts`` values (a tuple or a list);
+    {"returned": what it is} when it is no tuple or list of that length ('ndarray', 'tuple (3)')."""
+    def read(value) -> dict:
+        if value is None:
+            return {"returned": "None"}
+        if not isinstance(value, (tuple, list)):
+            return {"returned": type_name(value)}
+        if len(value) != parts:
+            return {"returned": f"{type_name(value)} ({len(value)})"}
+        return as_result(value[pick])
+    return read
+
+
+def probe_result(fn: Callable, args: list, limit: float | None, names: list[str], pick: int | None = None,
+                 parts: int = 1) -> dict:
     """One call as data: {"value", "shape"} or {"shape"} (too big) or {"returned"} or {"error"}, and "seconds";
-    "changed" (see :func:`changes`) when it changed an argument in place."""
-    value, error, seconds, changed = call(fn, args, limit, as_result)
+    "changed" (see :func:`changes`) when it changed an argument in place. ``pick``: the call's value of that
+    place, of a function that returns ``parts`` values."""
+    value, error, seconds, changed = call(fn, args, limit, as_result if pick is None else as_part(pick, parts))
     return ({"error": error} if error else value) | {"seconds": seconds} | changes(changed, names)
 
 
@@ -406,7 +423,8 @@ def serve(fns: dict[str, Callable], request: dict, limit: float | None) -> dict:
         return step_result(fns, request, limit)
     name = request["formula"]
     names = quietly(lambda: parameter_names(fns[name], name), limit, list(PARAMETERS.get(name, ())))
-    return probe_result(fns[name], decode(request["args"]), limit, names)
+    return probe_result(fns[name], decode(request["args"]), limit, names, request.get("pick"),
+                        request.get("parts", 1))
 
 
 def call_order(probes: list[dict]) -> list[dict]:
@@ -456,7 +474,9 @@ def drive(task: dict, found: dict[str, str], ask: Callable[[dict, str], dict], e
         if name in stopped:
             probes[str(probe["id"])] = {"skipped": name}
             continue
-        probes[str(probe["id"])] = outcome = ask({"call": "probe", "formula": name, "args": probe["args"]}, name)
+        picks = {key: probe[key] for key in ("pick", "parts") if key in probe}
+        probes[str(probe["id"])] = outcome = ask({"call": "probe", "formula": name, "args": probe["args"]} | picks,
+                                                 name)
         if stopped_by_limit(outcome.get("error")) or name in ended:
             stopped.add(name)
     trajectories = {}

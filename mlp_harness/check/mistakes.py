@@ -41,6 +41,31 @@ class Mistake:
         return tr(lang, "check_diagnosis", name=self.name, description=description, wrong=self.wrong)
 
 
+def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -> tuple[Array, Array]:
+    """Momentum written v ← μv − ηg; θ ← θ + v (the velocity holds −η times torch's)."""
+    v = mu * v - eta * g
+    return theta + v, v
+
+
+def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0):
+    """Adam with a slip: bias corrections at t + ``corrected_at`` (1 is right, 0 is t before its increment,
+    None leaves them out); ``l2`` added to g as coupled decay. Returns (θ, m, v, t + 1)."""
+    g = g + l2 * theta
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    if corrected_at is None:
+        m_hat, v_hat = m, v
+    else:
+        m_hat, v_hat = m / (1 - beta1 ** (t + corrected_at)), v / (1 - beta2 ** (t + corrected_at))
+    return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t + 1
+
+
+def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
+    """Adam in the paper's faster form: the corrections in the step size, ε added to √v before them."""
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    step = eta * np.sqrt(1 - beta2 ** (t + 1)) / (1 - beta1 ** (t + 1))
+    return theta - step * m / (np.sqrt(v) + eps), m, v, t + 1
+
+
 MISTAKES: list[Mistake] = [
     # σ(z) = 1 / (1 + e^(−z))
     Mistake("exp_sign", "sigmoid", "1 / (1 + eᶻ) = σ(−z)", lambda z: 1.0 / (1.0 + np.exp(z))),
@@ -86,11 +111,29 @@ MISTAKES: list[Mistake] = [
     Mistake("residual_sign", "delta_L_softmax_cross_entropy", "(y − a⁽ᴸ⁾) / N", lambda a, y: (y - a) / a.shape[0]),
     # BP2 with a hidden tanh: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − a⁽ˡ⁾²)
     Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    # relu′(z) = [z > 0]
+    Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
+    # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
+    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ), overflowing beyond z = 709",
+            lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
     Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾, (N, nₗ)", lambda d: d),
     Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :], (1, nₗ)",
             lambda d: d.sum(axis=0, keepdims=True)),
+    # momentum, torch's convention: v ← μv + ∂J/∂θ; θ ← θ − ηv
+    Mistake("momentum_other_convention", "momentum_update", "v ← μv − η∂J/∂θ; θ ← θ + v", _other_convention),
+    # Adam: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) after t ← t + 1; θ ← θ − η m̂/(√v̂ + ε)
+    Mistake("adam_no_bias_correction", "adam_update", "θ ← θ − η m/(√v + ε)",
+            lambda *args: _adam(*args, corrected_at=None)),
+    Mistake("adam_t_from_zero", "adam_update", "m̂ = m/(1 − β₁ᵗ⁻¹), v̂ = v/(1 − β₂ᵗ⁻¹)",
+            lambda *args: _adam(*args, corrected_at=0)),
+    Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
+            _adam_step_size),
+    # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
+    Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ, then Adam's m, v and θ",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,
+                                                                           eps, l2=decay)),
 ]
 
 
@@ -108,7 +151,7 @@ def failure_kind(message: str) -> str:
 
 def failure_or_none(mistake: Mistake, args: tuple) -> str | None:
     """The kind of shape error (:func:`failure_kind`) the wrong formula raises on ``args``, or None when it
-    computes."""
+    computes (a mistake in a function that returns several values computes them all at once)."""
     with np.errstate(all="ignore"):
         try:
             mistake.compute(*args)
@@ -119,10 +162,24 @@ def failure_or_none(mistake: Mistake, args: tuple) -> str | None:
     return None
 
 
-def compute_or_none(mistake: Mistake, args: tuple) -> Array | None:
-    """The wrong formula's output on ``args``, or None where it cannot be computed (shapes that do not fit)."""
+def compute_or_none(mistake: Mistake, args: tuple, pick: int | None = None) -> Array | None:
+    """The wrong formula's output on ``args`` — its value ``pick`` where it returns several — or None where it
+    cannot be computed (shapes that do not fit)."""
     with np.errstate(all="ignore"):
         try:
-            return np.asarray(mistake.compute(*args), dtype=np.float64)
+            value = mistake.compute(*args)
+            return np.asarray(value if pick is None else value[pick], dtype=np.float64)
         except (ValueError, ArithmeticError):
             return None
+
+
+def not_finite(mistake: Mistake, args: tuple) -> bool:
+    """The wrong formula gives ±∞ or NaN on ``args`` somewhere, in any of the values it returns (a division by
+    zero: Python's floats raise ZeroDivisionError where NumPy's give these)."""
+    with np.errstate(all="ignore"):
+        try:
+            value = mistake.compute(*args)
+        except (ValueError, ArithmeticError):
+            return False
+    parts = value if isinstance(value, tuple) else (value,)
+    return any(not np.all(np.isfinite(np.asarray(part, dtype=np.float64))) for part in parts)

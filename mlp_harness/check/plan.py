@@ -32,8 +32,8 @@ import numpy as np
 from manual_mlp import StepRecord
 
 from .assignment import Assignment
-from .catalogue import Batch, Signature
-from .cases import Case, two_layer
+from .catalogue import CATALOGUE, Batch, Signature
+from .cases import Case, two_layer, with_network
 from .execute import encode
 
 Array = np.ndarray
@@ -58,6 +58,8 @@ class Probe:
     target: str = ""           # the quantity the call computes, in the lab's symbols: 'δ⁽²⁾', '∂J/∂θ⁽¹⁾', …
     signature: str = ""        # its signature in the catalogue (mlp_harness.check.catalogue)
     batch: Batch | None = None   # the batch the inputs come from (targets, θ and b before the step)
+    pick: int | None = None      # a function that returns several values: which one this probe judges (the
+    #                              function is called once per value, with the same inputs)
 
     @property
     def call_text(self) -> str:
@@ -90,8 +92,10 @@ def batch_probes(functions: dict[str, Signature], batch: Batch, first_id: int) -
         if signature.probe is None:
             continue
         for layer, args, arg_names, expected, target in signature.probe(batch):
-            probes.append(Probe(first_id + len(probes), name, batch.case, batch.record, layer, args, arg_names,
-                                expected, target, signature.name, batch))
+            parts = enumerate(zip(expected, target)) if isinstance(expected, tuple) else [(None, (expected, target))]
+            for pick, (answer, symbol) in parts:
+                probes.append(Probe(first_id + len(probes), name, batch.case, batch.record, layer, args, arg_names,
+                                    answer, symbol, signature.name, batch, pick))
     return probes
 
 
@@ -111,8 +115,15 @@ class Plan:
         names = {"names": list(self.assignment.functions)} if self.assignment else {}
         return names | {"functions": functions, "limit": limit,
                 "probes": [{"id": p.id, "formula": p.formula, "layer": p.layer, "rank": rank,
-                            "args": encode(list(p.args))} for p, rank in zip(self.probes, self.ranks)],
+                            "args": encode(list(p.args))} | picked(p) for p, rank in zip(self.probes, self.ranks)],
                 "trajectories": [t.spec() for t in self.trajectories]}
+
+
+def picked(probe: Probe) -> dict:
+    """{"pick": i, "parts": n} for a probe of one of the n values a function returns, else {}."""
+    if probe.pick is None:
+        return {}
+    return {"pick": probe.pick, "parts": len(CATALOGUE[probe.signature].parts)}
 
 
 def array_key(value: Array) -> tuple:
@@ -146,9 +157,15 @@ def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
     """Autograd's steps on every case, the probes built from them, and the trajectories to run (the lab's
     ``step()`` and chain, for an assignment whose network is the lab's and whose functions carry the lab's names)."""
     probes: list[Probe] = []
+    groups: dict[int, tuple] = {}   # the functions checked with each optimizer (a function may have its own)
+    for name, signature in assignment.functions.items():
+        network = assignment.network_for(name)
+        groups.setdefault(id(network), (network, {}))[1][name] = signature
     for case in cases:
-        for batch in case.batches():
-            probes += batch_probes(assignment.functions, batch, len(probes))
+        for network, functions in groups.values():
+            variant = case if network is assignment.network else with_network(case, network)
+            for batch in variant.batches():
+                probes += batch_probes(functions, batch, len(probes))
     runs = []
     if "step" in assignment.functions:
         runs += [("step", case, "own", STEP_STEPS) for case in two_layer(cases)]

@@ -24,7 +24,7 @@ from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta,
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
-from .mistakes import compute_or_none, failure_kind, failure_or_none, mistakes_for
+from .mistakes import compute_or_none, failure_kind, failure_or_none, mistakes_for, not_finite
 from .plan import Probe
 
 Array = np.ndarray
@@ -234,10 +234,13 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
-        none = "check_returned_none_update" if probe.formula in UPDATES else "check_returned_none"
-        key = none if outcome["returned"] == "None" else "check_returned_other"
+        update = CATALOGUE[probe.signature].kind == "update" if probe.signature else probe.formula in UPDATES
+        none = "check_returned_none_update" if update and probe.pick is None else "check_returned_none"
+        other = "check_returned_other" if probe.pick is None else "check_returned_parts"
+        key = none if outcome["returned"] == "None" else other
+        returns = CATALOGUE[probe.signature].returns.symbol if probe.signature else ""
         return Finding("fail", message=tr(lang, key, case=probe.case.label, call=probe.call_text,
-                                          type=outcome["returned"], function=probe.formula))
+                                          type=outcome["returned"], function=probe.formula, returns=returns))
     if "value" not in outcome:   # too big to send back: only its shape came
         return shape_finding(probe, tuple(outcome["shape"]), None, lang)
     return judge_value(probe, np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"]), lang)
@@ -250,7 +253,11 @@ def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
     another kind, which some other slip (a θ read from the notebook, say) gives equally."""
     shown = False
     for probe in probes:
-        outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args)
+        outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args, probe.pick)
+        if (outcome.get("error") or {}).get("type") in ("ZeroDivisionError", "FloatingPointError") and \
+                not_finite(mistake, probe.args):   # a division by zero, raised in Python's floats
+            shown = True
+            continue
         if wrong is None:   # the mistake cannot be computed here: the function must have failed the same way
             error = outcome.get("error") or {}
             if error.get("type") != "ValueError" or \
@@ -261,10 +268,21 @@ def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
         if "value" not in outcome:
             return False
         got = np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
-        if got.shape != wrong.shape or not np.all(TOLERANCE.allows(got, wrong)):
+        if not same_as_wrong(got, wrong):
             return False
         shown = shown or wrong.shape != probe.expected.shape or not np.all(TOLERANCE.allows(wrong, probe.expected))
     return shown
+
+
+def same_as_wrong(got: Array, wrong: Array) -> bool:
+    """What a function gave is what a wrong formula gives: the same shape, every finite entry within the
+    tolerance, and not finite wherever the wrong formula is not (a division by zero gives ±∞ or NaN, as the
+    order of its operations has it)."""
+    if got.shape != wrong.shape:
+        return False
+    finite = np.isfinite(wrong)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return bool(np.all(np.where(finite, TOLERANCE.allows(got, wrong), ~np.isfinite(got))))
 
 
 def single_precision(probes: list[Probe], outcomes: dict) -> bool:
@@ -330,7 +348,8 @@ def layer_shape(shape: str, probe: Probe) -> str:
     """A signature's shape in symbols with the call's layers in place: '(N, nₗ₋₁)' at l = 2 is '(N, n₁)'; of
     'θ | b' alternatives, the one of the call's target."""
     options = [part.strip() for part in shape.split("|")]
-    shape = options[1] if len(options) > 1 and probe.target.startswith("b") else options[0]
+    bias = probe.target.startswith("b") or "(b" in probe.target   # b⁽ˡ⁾, or its state: v(b⁽ˡ⁾)
+    shape = options[1] if len(options) > 1 and bias else options[0]
     l = probe.layer
     for symbol, layer in (("nₗ₊₁", l + 1), ("nₗ₋₁", l - 1), ("nₗ", l), ("n_L", l)):
         shape = shape.replace(symbol, f"n{sub(layer)}")
@@ -343,7 +362,8 @@ def shapes_text(probe: Probe, lang: str) -> str:
     signature = CATALOGUE[probe.signature]
     given = [tr(lang, "check_shape_of", symbol=name, shape=layer_shape(arg.shape, probe), actual=np.shape(value))
              for name, arg, value in zip(probe.arg_names, signature.args, probe.args) if np.ndim(value)]
-    wanted = tr(lang, "check_shape_of", symbol=probe.target, shape=layer_shape(signature.returns.shape, probe),
+    returns = signature.returns if probe.pick is None else signature.parts[probe.pick]
+    wanted = tr(lang, "check_shape_of", symbol=probe.target, shape=layer_shape(returns.shape, probe),
                 actual=probe.expected.shape)
     return tr(lang, "check_shapes_needed", given=", ".join(given), wanted=wanted, formula=signature.formula)
 
@@ -440,8 +460,12 @@ def changed_in_place(formula: str, probes: list[Probe], outcomes: dict,
     training step uses it again after the call."""
     changed, warning = None, None
     for probe in probes:
+        signature = CATALOGUE.get(probe.signature)
+        updated, state = (signature.updates, signature.state) if signature else ((UPDATES.get(formula),), ())
         for argument in outcomes[str(probe.id)].get("changed", []):
-            if argument["index"] == UPDATES.get(formula):
+            if argument["index"] in state:
+                continue
+            if argument["index"] in updated:
                 warning = warning or tr(lang, "check_changed_warning", function=formula, argument=argument["name"])
             elif changed is None:
                 changed = (probe, argument["name"])

@@ -6,6 +6,11 @@ def tanh(z):
     return np.tanh(z)
 
 
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def tanh_prime(a):
     return 1 - a ** 2
 

@@ -131,7 +131,7 @@ MISTAKES: list[Mistake] = [
     Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
             _adam_step_size),
     # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
-    Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ, then Adam's m, v and θ",
+    Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ; m, v, θ ← Adam(θ, g)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,
                                                                            eps, l2=decay)),
 ]

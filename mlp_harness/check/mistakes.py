@@ -114,7 +114,7 @@ MISTAKES: list[Mistake] = [
     # relu′(z) = [z > 0]
     Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
     # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
-    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ), overflowing beyond z = 709",
+    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ)",
             lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),

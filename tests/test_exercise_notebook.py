@@ -277,7 +277,7 @@ def test_lab2_names_the_networks_and_batches_it_is_checked_on():
     assignment = load_assignment("lab2")
     size = assignment.network.batch_size
     for text in (notebook.cells[0].source, notebook.cells[-2].source):
-        named = set(re.findall(r"\b(\d+(?:-\d+)+) \(N = (\d+)", text))
+        named = set(re.findall(r"([\w-]+)`? \(N = (\d+)", text))
         assert named == {(c.name, str(c.samples)) for c in assignment.cases}, text
     uneven = {c.samples for c in assignment.cases if c.samples % size}
     assert uneven == {10} and size == 4 and "4, 4 e 2" in notebook.cells[0].source

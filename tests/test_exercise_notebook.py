@@ -1,7 +1,7 @@
 """The exercise notebooks students get, notebooks/labN-exercicio.ipynb: each runs to the end as shipped (every
 check says "ainda não implementada"), every check shows ✓ once filled with its solution (tests/exercise_solution.py
-for lab1, tests/exercise_solution_lab2.py for lab2), and a typical mistake shows ✗ at its own formula with the
-mistake named, in Portuguese.
+for lab1, tests/exercise_solution_labN.py for the others), and a typical mistake shows ✗ at its own formula with
+the mistake named, in Portuguese.
 
 All the runs share one kernel (starting one and importing torch costs seconds): for each notebook, the notebook as
 shipped, then its cells again with the solution in place of the blanks, then one mistake and its check; then
@@ -22,6 +22,7 @@ import pytest
 import background
 import exercise_solution
 import exercise_solution_lab2
+import exercise_solution_lab3
 from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import lab_plan
@@ -41,7 +42,7 @@ class Exercise:
     assignment: str       # the built-in assignment its checks name
     solution: dict        # function -> its source, right
     mistakes: dict        # function -> (a wrong source, the mistake's id)
-    shown: str            # the notebook's mistake: the function and its diagnosis in Portuguese
+    shown: tuple          # the notebook's mistake: (its function, its diagnosis's words in Portuguese)
     missing: str          # what the training cell prints as shipped
     argument: str = ""    # what the check cells add to check_lab's arguments
 
@@ -60,10 +61,13 @@ class Exercise:
 EXERCISES = {
     "lab1": Exercise("lab1", {name: inspect.getsource(getattr(exercise_solution, name))
                               for name in load_assignment("lab1").names}, exercise_solution.MISTAKES,
-                     "delta_L o resíduo é tomado ao contrário", "Falta escrever sigmoid ou step"),
+                     ("delta_L", "o resíduo é tomado ao contrário"), "Falta escrever sigmoid ou step"),
     "lab2": Exercise("lab2", exercise_solution_lab2.SOLUTION, exercise_solution_lab2.MISTAKES,
-                     "delta_L falta a divisão por N", "Falta escrever uma das funções acima",
+                     ("delta_L", "falta a divisão por N"), "Falta escrever uma das funções acima",
                      ', assignment="lab2"'),
+    "lab3": Exercise("lab3", exercise_solution_lab3.SOLUTION, exercise_solution_lab3.MISTAKES,
+                     ("momentum_update", "momentum na outra convenção"), "Falta escrever a atualização do momentum",
+                     ', assignment="lab3"'),
 }
 
 
@@ -95,8 +99,9 @@ def runs_of(exercise: Exercise) -> tuple[list, dict]:
         for name in exercise.functions:
             if defines(cell, name):
                 cell.source = exercise.solution[name]
-    wrong, _ = exercise.mistakes["delta_L"]
-    extra = [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(exercise.check_call("delta_L=delta_L")),
+    function = exercise.shown[0]
+    wrong, _ = exercise.mistakes[function]
+    extra = [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(exercise.check_call(f"{function}={function}")),
              nbformat.v4.new_code_cell("import mlp_harness; print(mlp_harness.__file__)")]
     n, m = len(shipped.cells), len(filled)
     return shipped.cells + filled + extra, {"shipped": slice(0, n), "filled": slice(n, n + m),
@@ -190,9 +195,7 @@ def test_lab2_filled_trains_as_the_numpy_twin_does(executed):
     have 6 decimals: they agree within 1e-6 (half the last digit, 5e-7, and the float64 rounding of 400 steps,
     below 1e-12); a training cell that left a bias, a layer or the last smaller batch out is off by far more."""
     from manual_mlp import MLP, SGD, epoch_batches
-    notebook = nbformat.read(EXERCISES["lab2"].notebook, as_version=4)
-    space = {}
-    exec(next(c.source for c in notebook.cells if c.source.startswith("import numpy")), space)
+    space = data_cell(EXERCISES["lab2"])
     X, Y = space["X"], space["Y"]
     net = MLP([space["theta1"], space["theta2"]], [space["b1"], space["b2"]], "tanh", "softmax")
     losses = [net.loss(X, Y, "cross_entropy")]
@@ -208,9 +211,57 @@ def test_lab2_filled_trains_as_the_numpy_twin_does(executed):
     assert f"Acurácia: {right.mean() * 100:.1f}% ({right.sum()} de {len(X)} amostras)" in text
 
 
+def data_cell(exercise: Exercise) -> dict:
+    """The names the notebook's data cell defines (X, Y, θ, b, …), run here."""
+    space = {}
+    notebook = nbformat.read(exercise.notebook, as_version=4)
+    exec(next(c.source for c in notebook.cells if c.source.startswith("import numpy")), space)
+    return space
+
+
+def test_lab3_filled_trains_as_torch_optims_twins_do(executed):
+    """The training cell, with the solution, against manual_mlp's optimizers (torch.optim's semantics, tested
+    against torch elsewhere) from the notebook's own data cell: 30 epochs each of SGD (η = 0.1), momentum
+    (η = 0.1, μ = 0.9) and Adam (η = 0.01). The printed losses have 6 decimals: they agree within 1e-6 (half
+    the last digit, 5e-7, and the float64 rounding of 240 steps, below 1e-12); a velocity or a moment not
+    carried from one step to the next, or mixed between parameters, is off by far more."""
+    from manual_mlp import MLP, OptimizerSettings, epoch_batches, make_optimizer
+    space = data_cell(EXERCISES["lab3"])
+    X, Y = space["X"], space["Y"]
+    text = printed(executed["lab3"]["filled"])
+    for name, settings in [("gradiente descendente", OptimizerSettings("sgd", 0.1)),
+                           ("momentum", OptimizerSettings("sgd", 0.1, 0.9)), ("Adam", OptimizerSettings("adam", 0.01))]:
+        net = MLP([space["theta1"], space["theta2"]], [space["b1"], space["b2"]], "tanh", "softmax")
+        optimizer, first = make_optimizer(settings), net.loss(X, Y, "cross_entropy")
+        for _ in range(30):
+            for rows in epoch_batches(len(X), 4):
+                net.train_step(X[rows], Y[rows], optimizer, "cross_entropy")
+        pattern = rf"{name}: Loss inicial = ([\d.]+), Loss final = ([\d.]+)"
+        shown = re.findall(pattern, text)
+        assert len(shown) == 1, (pattern, text)
+        assert abs(float(shown[0][0]) - first) <= 1e-6 and abs(float(shown[0][1]) - net.loss(X, Y, "cross_entropy")) \
+            <= 1e-6, (name, shown)
+
+
+def test_lab3_names_the_networks_and_optimizers_it_is_checked_on():
+    """lab3's text names each of the assignment's cases with its N, and the η, μ, β₁, β₂ and ε each update is
+    checked with, as the assignment has them."""
+    notebook = nbformat.read(EXERCISES["lab3"].notebook, as_version=4)
+    assignment = load_assignment("lab3")
+    for text in (notebook.cells[0].source, notebook.cells[-2].source):
+        named = set(re.findall(r"([\w-]+)`? \(N = (\d+)", text))
+        assert named == {(c.name, str(c.samples)) for c in assignment.cases}, text
+    momentum, adam = assignment.network_for("momentum_update"), assignment.network_for("adam_update")
+    assert (momentum.optimizer, adam.optimizer) == ("sgd", "adam")
+    said = (f"verificado com $\\eta = {momentum.lr:g}$ e $\\mu = {momentum.momentum:g}$; o Adam com "
+            f"$\\eta = {adam.lr:g}$, $\\beta_1 = {adam.betas[0]:g}$, $\\beta_2 = {adam.betas[1]:g}$ e")
+    assert said in " ".join(notebook.cells[0].source.split()), said
+    assert f"$\\epsilon = 10^{{{int(np.log10(adam.eps))}}}$" in notebook.cells[0].source
+
+
 def test_a_mistake_shows_a_cross_at_its_formula_in_portuguese(exercise, executed):
     shown = html(executed[exercise.assignment]["mistake"][1])
-    function, diagnosis = exercise.shown.split(" ", 1)
+    function, diagnosis = exercise.shown
     assert "✗" in shown and function in shown and "provável erro" in shown and diagnosis in shown
     assert printed(executed[exercise.assignment]["mistake"][2:]).startswith(str(ROOT))   # this checkout's packages
 
@@ -234,11 +285,12 @@ def solution_namespace(exercise: Exercise, **replace: str) -> dict:
 def test_three_typical_mistakes_each_shown_at_its_own_formula(key, name):
     exercise = EXERCISES[key]
     source, mistake = exercise.mistakes[name]
-    result = check_lab(solution_namespace(exercise, **{name: source}), assignment=key, lang="pt")
+    function = name.split(",")[0]   # "adam_update, ε before the correction": a second mistake of one function
+    result = check_lab(solution_namespace(exercise, **{function: source}), assignment=key, lang="pt")
     wrong = [n for n, f in result.formulas.items() if f.status != "pass"]
     inherits = ["step"] if "step" in exercise.functions else []   # lab1's step inherits it
-    assert wrong == [name] + inherits and result.formulas[name].mistake == mistake
-    assert f"✗ {name}" in result.text(100) and "provável erro" in result.text(100)
+    assert wrong == [function] + inherits and result.formulas[function].mistake == mistake
+    assert f"✗ {function}" in result.text(100) and "provável erro" in result.text(100)
     assert check_lab(solution_namespace(exercise), assignment=key, lang="pt").ok
 
 

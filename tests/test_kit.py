@@ -234,6 +234,12 @@ def test_a_kit_for_lab2_carries_lab2s_notebook_and_grades_with_its_assignment(tm
     assert not foreign_lines(page, "pt"), "\n".join(foreign_lines(page, "pt"))
 
 
+def test_every_exercise_notebook_has_its_own_page_for_teachers():
+    """LEIAME.md says what each kit's notebook holds: every notebooks/*-exercicio.ipynb has its entry."""
+    from mlp_harness.kit.leiame import ASSIGNMENTS
+    assert set(ASSIGNMENTS) == {p.name.split("-")[0] for p in (ROOT / "notebooks").glob("*-exercicio.ipynb")}
+
+
 @pytest.mark.parametrize("lang", ["en", "pt"])
 def test_an_assignment_without_an_exercise_notebook_is_refused_in_one_line_before_the_build(tmp_path, capsys,
                                                                                            monkeypatch, lang):
@@ -241,8 +247,8 @@ def test_an_assignment_without_an_exercise_notebook_is_refused_in_one_line_befor
     own = tmp_path / "lab4.toml"
     shutil.copy(ROOT / "mlp_harness" / "check" / "assignments" / "lab2.toml", own)
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", str(own), "--lang", lang])
-    said = {"en": "no exercise notebook to hand out (the built-in assignments with one: lab1, lab2",
-            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2"}[lang]
+    said = {"en": "no exercise notebook to hand out (the built-in assignments with one: lab1, lab2, lab3)",
+            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2, lab3)"}[lang]
     assert f"--assignment {own}: {said}" in err and "--gradescope" in err
     assert not foreign_lines(err, lang), err
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", "lab9", "--lang", lang])

@@ -70,6 +70,9 @@ ASSIGNMENTS = {
              "uma célula para cada função da tarefa lab2 (a tanh e a sua derivada, BP1 da softmax com entropia "
              f"cruzada, BP2, BP4, BP3 dos vieses, a atualização de θ e b), {CHECKED}, e o laço de treinamento "
              "com minilotes"),
+    "lab3": ("Lab 3 — otimizadores com estado: momentum e Adam",
+             "uma célula para cada atualização da tarefa lab3 (o momentum na convenção do PyTorch e o Adam, com o "
+             f"seu estado), {CHECKED}, e o treinamento comparando o gradiente descendente, o momentum e o Adam"),
 }
 
 

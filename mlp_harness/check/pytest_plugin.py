@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+#: the lab's (lab1's); another assignment's are "runs_as_written" and its own functions
 TESTS = ("runs_as_written", "sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
 
 
@@ -24,6 +25,9 @@ def pytest_addoption(parser):
     group.addoption("--check-backprop-lang", default="en", choices=("en", "pt"), help="language of the verdicts")
     group.addoption("--check-backprop-timeout", type=float, default=None, metavar="SECONDS",
                     help="time limit of one cell or call (default: mlp-check's)")
+    group.addoption("--check-backprop-assignment", default=None, metavar="NAME|FILE.toml",
+                    help="the assignment: lab1 (the lab's, the default), lab2, lab3 or a teacher's TOML file; one "
+                         "test per function it names")
 
 
 class BackpropFailure(Exception):
@@ -39,11 +43,14 @@ class Submission(pytest.File):
         if self._result is None:
             from .api import DEFAULT_TIMEOUT, check_file
             timeout = self.config.getoption("check_backprop_timeout") or DEFAULT_TIMEOUT
-            self._result = check_file(self.path, lang=self.config.getoption("check_backprop_lang"), timeout=timeout)
+            self._result = check_file(self.path, lang=self.config.getoption("check_backprop_lang"), timeout=timeout,
+                                      assignment=self.config.getoption("check_backprop_assignment"))
         return self._result
 
     def collect(self):
-        for name in TESTS:
+        from .assignment import load_assignment
+        names = load_assignment(self.config.getoption("check_backprop_assignment")).names
+        for name in TESTS[:1] + names:
             yield FormulaTest.from_parent(self, name=name)
 
 
@@ -83,8 +90,10 @@ def pytest_collection_modifyitems(session, config, items):
         if not path.is_file():
             raise pytest.UsageError(f"--check-backprop {path}: no such file")
         from manual_mlp.validation import InputError
+        from .assignment import load_assignment
         from .submission import read_submission
         try:
+            load_assignment(config.getoption("check_backprop_assignment"))
             read_submission(path)   # not a notebook, not .py, not UTF-8: one line, not a traceback per test
         except InputError as exc:
             raise pytest.UsageError(f"--check-backprop {exc}") from None

@@ -117,18 +117,20 @@ class ClassSummary:
     mean: float | None
     median: float | None
     scores: list[tuple[float, int]]          # (score, files with it), highest first
-    tallies: list[Tally]                     # the lab's functions, in order
+    tallies: list[Tally]                     # the assignment's functions (the lab's by default), in order
     not_run: list[CheckResult]               # files that did not run as written, or had nothing to check
 
 
 def summarize(results: list[CheckResult]) -> ClassSummary:
     """The class report's numbers for a batch (every result graded by the same rubric)."""
     scores = [r.score for r in results]
+    assignment = next((r.assignment for r in results if r.assignment is not None), None)
+    names = assignment.names if assignment is not None else ALL_FUNCTIONS
     counted = sorted({s: scores.count(s) for s in scores}.items(), reverse=True)
     return ClassSummary(len(results), results[0].max_score if results else 0, sum(r.full_marks for r in results),
                         whole(round(statistics.fmean(scores), 2)) if scores else None,
                         whole(statistics.median(scores)) if scores else None, counted,
-                        [tally(results, name) for name in ALL_FUNCTIONS],
+                        [tally(results, name) for name in names],
                         [r for r in results if r.error or r.bad_input])
 
 

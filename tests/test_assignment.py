@@ -208,6 +208,8 @@ def test_softmax_without_the_row_max_passes_small_z_and_is_caught_where_e_z_over
     naive = check_lab(softmax=lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True),
                       assignment="lab2").formulas["softmax"]
     assert naive.status == "fail" and naive.mistake == "softmax_no_row_max" and "large-z" in naive.message
+    # the right formula shown beside it takes the row's max out too: its worked example is finite, not nan
+    assert naive.explanation and "maxₖ" in naive.explanation and "nan" not in naive.explanation
 
 
 RELU = TEACHER.replace('activation = "tanh"', 'activation = "relu"').replace(

@@ -109,6 +109,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # mlp-check and check_lab: someone's own functions against autograd
         "check_formula_step": "your step(X, Y, thetas, eta), step by step",
         "check_formula_chain": "your functions chained into a training step",
+        "check_formula_step_biases": "your step(X, Y, thetas, biases, eta), batch by batch",
         "check_autograd": "autograd {target}",
         "check_yours": "yours",
         "check_right": "right:",
@@ -151,8 +152,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                "(|Δ| = {diff})",
         "check_step_raised": "case {case}, step {step}: {error}",
         "check_step_returned": "case {case}, step {step}: the step returned {what}, not the list of new θ",
+        "check_step_returned_pair": "case {case}, step {step}: the step returned {what}, not the pair (thetas, "
+                                    "biases) of the new θ and b lists",
+        "check_step_shape_b": "case {case}, step {step}: the new {target} has shape {got}, but b has shape "
+                              "{expected}",
         "check_chain_own_sigma": "{message} — only with your sigmoid in the forward pass (with NumPy's σ the chain "
                                  "agrees): see sigmoid",
+        "check_chain_own_forward": "{message} — only with your {names} in the forward pass (with NumPy's the "
+                                   "chain agrees): see {names}",
         "check_chain_broken": "{message} — expected, since {names} already failed on its own",
         "check_diagnosis": "{name}: {description} (computes {wrong})",
         "check_diagnosis_plain": "{name}: {description}",
@@ -233,6 +240,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "δ is returned without summing over the batch: one row per sample instead of "
                                    "one number per unit",
         "mistake_bias_keepdims": "the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)",
+        "mistake_bias_not_updated": "the biases are not updated: the step returns each b⁽ˡ⁾ as it was given",
         "mistake_relu_for_relu_prime": "it returns relu(z) itself, not its derivative [z > 0]",
         "mistake_softmax_no_row_max": "the row's largest z is not taken away before e^z: right while z is small, "
                                       "e^z overflows to ∞ beyond z = 709 and ∞/∞ is NaN",
@@ -334,6 +342,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "sig_adamw_update": "AdamW: Adam whose weight decay is decoupled (θ shrinks by ηλθ outside the moments); t, m "
                             "and v as Adam's",
         "sig_step": "one whole training step of the lab's network, returning the list of new θ",
+        "sig_step_biases": "one whole training step on one mini-batch, returning the new θ and b; the checker "
+                           "hands it the batches in their fixed order, batch k at step k, each from the θ and b "
+                           "your step before it returned",
         # mlp-check --summary: the class report
         "class_title": "mlp-check: class report",
         "class_files_one": "{count} file",
@@ -743,6 +754,7 @@ TEXTS: dict[str, dict[str, str]] = {
         # mlp-check e check_lab: as funções de alguém contra o autograd
         "check_formula_step": "o seu step(X, Y, thetas, eta), passo a passo",
         "check_formula_chain": "as suas funções encadeadas num passo de treinamento",
+        "check_formula_step_biases": "o seu step(X, Y, thetas, biases, eta), lote a lote",
         "check_autograd": "autograd {target}",
         "check_yours": "o seu",
         "check_right": "certo:",
@@ -786,8 +798,14 @@ TEXTS: dict[str, dict[str, str]] = {
                                "(|Δ| = {diff})",
         "check_step_raised": "caso {case}, passo {step}: {error}",
         "check_step_returned": "caso {case}, passo {step}: o passo devolveu {what}, não a lista dos novos θ",
+        "check_step_returned_pair": "caso {case}, passo {step}: o passo devolveu {what}, não o par (thetas, "
+                                    "biases) das listas dos novos θ e b",
+        "check_step_shape_b": "caso {case}, passo {step}: o novo {target} tem forma {got}, mas b tem forma "
+                              "{expected}",
         "check_chain_own_sigma": "{message} — só com a sua sigmoid no forward pass (com a σ do NumPy o "
                                  "encadeamento concorda): veja sigmoid",
+        "check_chain_own_forward": "{message} — só com as suas funções {names} no forward pass (com as do NumPy o "
+                                   "encadeamento concorda): veja {names}",
         "check_chain_broken": "{message} — esperado, pois {names} já falhou sozinha",
         "check_diagnosis": "{description} (calcula {wrong})",
         "check_diagnosis_either": "um destes, que dão o mesmo passo aqui: {options}",
@@ -867,6 +885,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_bias_not_summed": "devolve δ sem somar sobre o lote: uma linha por amostra em vez de um número "
                                    "por unidade",
         "mistake_bias_keepdims": "a soma sobre o lote está certa mas ficou 2-D (keepdims): b⁽ˡ⁾ tem forma (nₗ,)",
+        "mistake_bias_not_updated": "os vieses não são atualizados: o passo devolve cada b⁽ˡ⁾ como o recebeu",
         "mistake_relu_for_relu_prime": "devolve a própria relu(z), não a sua derivada [z > 0]",
         "mistake_softmax_no_row_max": "o maior z da linha não é subtraído antes de e^z: certo enquanto z é "
                                       "pequeno, e^z estoura para ∞ acima de z = 709 e ∞/∞ é NaN",
@@ -968,6 +987,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "sig_adamw_update": "AdamW: Adam com decaimento de pesos desacoplado (θ encolhe ηλθ fora dos momentos); t, m "
                             "e v como no Adam",
         "sig_step": "um passo de treinamento inteiro da rede do lab, devolvendo a lista dos novos θ",
+        "sig_step_biases": "um passo de treinamento inteiro num minilote, devolvendo os novos θ e b; o "
+                           "verificador entrega os lotes na ordem fixa, o lote k no passo k, cada um a partir dos "
+                           "θ e b que o seu passo anterior devolveu",
         # mlp-check --summary: o relatório da turma
         "class_title": "mlp-check: relatório da turma",
         "class_files_one": "{count} arquivo",

@@ -12,13 +12,15 @@ tool made it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 
+from manual_mlp import Forward, Gradients
+
 from ..i18n import TEXTS, tr
-from ..teach.mutants import MUTANTS
+from ..teach.mutants import MUTANTS, Mutant, WrongGradients
 
 Array = np.ndarray
 
@@ -135,6 +137,59 @@ MISTAKES: list[Mistake] = [
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,
                                                                            eps, l2=decay)),
 ]
+
+
+# --- whole steps on a network with biases: the right backward pass, its gradients gathered wrongly ---------------
+
+class StepMistake(Mutant):
+    """A mistake in a whole step on a network with biases, named as the same mistake in its own function is
+    (its words under ``mistake_NAME``)."""
+
+    def __init__(self, name: str, wrong: str, rewrite: Callable[[Gradients, Forward], Gradients]):
+        super().__init__(name, "", "", wrong, self.build_with(rewrite), self.needs_biases)
+
+    @staticmethod
+    def build_with(rewrite: Callable[[Gradients, Forward], Gradients]) -> Callable:
+        return lambda thetas, biases, config: WrongGradients(thetas, biases, config.activation,
+                                                             config.output_activation, rewrite=rewrite)
+
+    @staticmethod
+    def needs_biases(sizes, bias, n) -> str | None:
+        return None if bias else "it is in b, so the network needs biases"
+
+    def describe(self, lang: str = "en") -> str:
+        return tr(lang, f"mistake_{self.name}")
+
+
+def _times(grads: Gradients, theta: float, b: float) -> Gradients:
+    """Every ∂J/∂θ times ``theta`` and every ∂J/∂b times ``b``."""
+    return replace(grads, nabla_thetas=[g * theta for g in grads.nabla_thetas],
+                   nabla_biases=[g * b for g in grads.nabla_biases])
+
+
+def _batch_size(grads: Gradients) -> int:
+    return grads.deltas[0].shape[0]
+
+
+STEP_MISTAKES = [
+    StepMistake("bias_not_updated", "b⁽ˡ⁾ ← b⁽ˡ⁾", lambda g, fwd: _times(g, 1.0, 0.0)),
+    StepMistake("bias_mean_instead_of_sum", "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :] / N",
+                lambda g, fwd: _times(g, 1.0, 1.0 / _batch_size(g))),
+    StepMistake("ce_not_averaged", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y: every ∂J/∂θ⁽ˡ⁾ and ∂J/∂b⁽ˡ⁾ N times the right one",
+                lambda g, fwd: _times(g, _batch_size(g), _batch_size(g))),
+]
+#: the step mistakes that belong to one loss (their words say so): the others may happen with any
+STEP_MISTAKE_LOSS = {"ce_not_averaged": "cross_entropy"}
+#: the mistakes of mlp-compare --inject-bug that a whole step with biases can show, in any network's words
+STEP_MUTANTS = ("sign_flipped", "hidden_no_sigma_prime", "theta_l_in_hidden_delta", "missing_transpose",
+                "bias_grad_first_sample", "updated_theta_in_backward")
+
+
+def step_mistakes(loss: str) -> list[Mutant]:
+    """The mistakes a whole step on a network with biases and ``loss`` is diagnosed with (see
+    mlp_harness.check.steps)."""
+    own = [m for m in STEP_MISTAKES if STEP_MISTAKE_LOSS.get(m.name, loss) == loss]
+    return own + [MUTANTS[name] for name in STEP_MUTANTS]
 
 
 def mistakes_for(signature: str) -> list[Mistake]:

@@ -19,6 +19,7 @@ import numpy as np
 from ..i18n import tr, tr_n
 from ..verify.table import format_scalar
 from ..verify.width import output_width
+from .catalogue import CATALOGUE
 from .execute import ALL_FUNCTIONS
 from .result import CheckResult, missing_hint, printable
 from .verdict import FormulaResult
@@ -39,6 +40,8 @@ def terminal_width(width: int | None = None) -> int:
 def formula_of(f: FormulaResult, lang: str) -> str:
     if f.name != "step":
         return f.formula or FORMULAS[f.name]
+    if f.source == "step" and f.formula == CATALOGUE["step_biases"].formula:   # on one mini-batch, with b
+        return tr(lang, "check_formula_step_biases")
     return tr(lang, "check_formula_step" if f.source == "step" else "check_formula_chain")
 
 

@@ -1,5 +1,7 @@
-"""The lab's five functions, right, as source a test writes into a hand-in (and replaces some of them)."""
+"""The lab's five functions, right, as source a test writes into a hand-in (and replaces some of them); lab2's too."""
 import textwrap
+
+from mlp_harness.check.assignment import load_assignment
 
 #: each function's source, right, by the lab's name
 RIGHT = {
@@ -18,6 +20,26 @@ def lab_source(*lines: str, **replaced: str) -> str:
     """A hand-in: ``lines`` (its imports), then the lab's five functions, right unless ``replaced``."""
     functions = [textwrap.dedent(replaced.get(name, source)) for name, source in RIGHT.items()]
     return "\n".join(list(lines) + functions)
+
+
+#: lab2's functions (mlp-check --assignment lab2), right: each one's body, by its name in lab2.toml
+LAB2_BODIES = {
+    "tanh": "return np.tanh(z)",
+    "softmax": "e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
+    "tanh_prime": "return 1 - a ** 2",
+    "delta_L": "return (aL - Y) / aL.shape[0]",
+    "delta_l": "return (delta_next @ theta_next) * (1 - al ** 2)",
+    "gradient": "return delta.T @ a_prev",
+    "bias_gradient": "return delta.sum(axis=0)",
+    "optimize": "return theta - eta * grad",
+}
+
+
+def lab2_function(name: str, body: str | None = None) -> str:
+    """One of lab2's functions as source, under its catalogue signature's argument names, with ``body`` (its
+    lines after the first indented by four spaces; the right one by default)."""
+    args = ", ".join(arg.name for arg in load_assignment("lab2").functions[name].args)
+    return f"def {name}({args}):\n    {body or LAB2_BODIES[name]}\n"
 
 
 #: lab3's two updates with their state, right, by their name in lab3 (torch's conventions: see --describe)

@@ -11,6 +11,7 @@ import io
 import numpy as np
 import pytest
 
+from handins import LAB2_BODIES, lab2_function
 from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, lab_plan, plan_for
@@ -21,23 +22,9 @@ from mlp_harness.cli import check_cli
 from mlp_harness.i18n import language
 from manual_mlp.validation import InputError
 
-#: lab2's functions, right (the hand-in every test below breaks in one place)
-LAB2_RIGHT = {
-    "tanh": "return np.tanh(z)",
-    "softmax": "e = np.exp(z - z.max(axis=1, keepdims=True))\n    return e / e.sum(axis=1, keepdims=True)",
-    "tanh_prime": "return 1 - a ** 2",
-    "delta_L": "return (aL - Y) / aL.shape[0]",
-    "delta_l": "return (delta_next @ theta_next) * (1 - al ** 2)",
-    "gradient": "return delta.T @ a_prev",
-    "bias_gradient": "return delta.sum(axis=0)",
-    "optimize": "return theta - eta * grad",
-}
-ARGS = {name: ", ".join(a.name for a in sig.args) for name, sig in load_assignment("lab2").functions.items()}
-
-
 def hand_in(tmp_path, **broken) -> str:
     """lab2's functions as a .py file, those in ``broken`` replaced by their wrong body."""
-    body = "\n".join(f"def {name}({ARGS[name]}):\n    {broken.get(name, right)}\n" for name, right in LAB2_RIGHT.items())
+    body = "\n".join(lab2_function(name, broken.get(name)) for name in LAB2_BODIES)
     path = tmp_path / "entrega.py"
     path.write_text("import numpy as np\n\n" + body, encoding="utf-8")
     return str(path)
@@ -61,8 +48,10 @@ def test_lab1_is_the_default_and_runs_through_its_file():
 
 def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
     result = check_file(hand_in(tmp_path), assignment="lab2")
-    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in LAB2_RIGHT}
-    assert result.ok and result.score == result.max_score == len(LAB2_RIGHT)
+    # no step() of its own: its functions, chained into one, stand for lab2's step
+    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in [*LAB2_BODIES, "step"]}
+    assert result.formulas["step"].source == "chain"
+    assert result.ok and result.score == result.max_score == len(LAB2_BODIES) + 1
     # every batch of every case is a call: 4 cases, batches of 4, 4, 2 (N = 10), 4, 4 (N = 8) or 4 (large-z)
     assert result.formulas["delta_L"].calls == 9
 
@@ -80,7 +69,9 @@ def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
 ])
 def test_each_lab2_mistake_is_caught_at_its_function_and_named(function, body, mistake, tmp_path):
     result = check_file(hand_in(tmp_path, **{function: body}), assignment="lab2")
-    assert {n for n, f in result.formulas.items() if f.status != "pass"} == {function}
+    # the chained step fails too where the function is in the chain (blamed on it), or the forward pass
+    chained = function not in ("tanh_prime", "tanh") and not (function == "softmax" and "max" in body)
+    assert {n for n, f in result.formulas.items() if f.status != "pass"} == {function} | ({"step"} if chained else set())
     assert result.formulas[function].mistake == mistake
 
 
@@ -223,6 +214,8 @@ def test_softmax_without_the_row_max_passes_small_z_and_is_caught_where_e_z_over
     naive = check_lab(softmax=lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True),
                       assignment="lab2").formulas["softmax"]
     assert naive.status == "fail" and naive.mistake == "softmax_no_row_max" and "large-z" in naive.message
+    # the right formula shown beside it takes the row's max out too: its worked example is finite, not nan
+    assert naive.explanation and "maxₖ" in naive.explanation and "nan" not in naive.explanation
 
 
 RELU = TEACHER.replace('activation = "tanh"', 'activation = "relu"').replace(

@@ -389,6 +389,22 @@ def test_each_classroom_test_passes_when_its_function_earns_its_points(runs):
     assert "delta_L: 0 dos seus 2 pontos" in log and not foreign_lines(log.splitlines()[-1], "pt"), log
 
 
+def test_a_lab2_starter_repository_carries_lab2s_notebook_and_tests_it_as_lab2(tmp_path, monkeypatch):
+    def fake_wheel(root, out):   # the real build is tested in the starter repository above
+        (out / "manual_mlp-0.1.0-py3-none-any.whl").write_bytes(b"a wheel")
+        return out / "manual_mlp-0.1.0-py3-none-any.whl"
+    monkeypatch.setattr(classroom_module, "build_wheel", fake_wheel)
+    names = load_assignment("lab2").names
+    assert kit_cli.main(["--classroom", str(tmp_path / "repo"), "--assignment", "lab2", "--lang", "pt"]) == 0
+    notebook = tmp_path / "repo" / "lab2-exercicio.ipynb"
+    assert notebook.read_bytes() == (ROOT / "notebooks" / "lab2-exercicio.ipynb").read_bytes()
+    assert not (tmp_path / "repo" / "lab1-exercicio.ipynb").exists()
+    tests = json.loads((tmp_path / "repo" / ".github" / "classroom" / "autograding.json").read_text())["tests"]
+    assert [t["name"] for t in tests] == list(names)
+    assert all(t["run"] == f"python -m mlp_harness.cli.function_test {t['name']} lab2-exercicio.ipynb --feedback full "
+                          "--lang pt --assignment lab2" for t in tests)
+
+
 @pytest.mark.parametrize("lang", ["en", "pt"])
 def test_classroom_points_are_whole_numbers(tmp_path, capsys, monkeypatch, lang):
     monkeypatch.setattr(gradescope_module, "build_wheel", no_build)

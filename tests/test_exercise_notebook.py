@@ -1,9 +1,11 @@
-"""notebooks/lab1-exercicio.ipynb, the exercise students get: it runs to the end as shipped (every check says
-"ainda não implementada"), every check shows ✓ once filled with the solution in tests/exercise_solution.py,
-and a typical mistake shows ✗ at its own formula with the mistake named, in Portuguese.
+"""The exercise notebooks students get, notebooks/labN-exercicio.ipynb: each runs to the end as shipped (every
+check says "ainda não implementada"), every check shows ✓ once filled with its solution (tests/exercise_solution.py
+for lab1, tests/exercise_solution_labN.py for the others), and a typical mistake shows ✗ at its own formula with
+the mistake named, in Portuguese.
 
-The three runs share one kernel (starting one and importing torch costs seconds): the notebook as shipped,
-then its cells again with the solution in place of the blanks, then one mistake and its check.
+All the runs share one kernel (starting one and importing torch costs seconds): for each notebook, the notebook as
+shipped, then its cells again with the solution in place of the blanks, then one mistake and its check; then
+``%reset -f`` empties the namespace before the next notebook (the modules stay imported).
 """
 import copy
 import inspect
@@ -11,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -18,9 +21,12 @@ import pytest
 
 import background
 import exercise_solution
+import exercise_solution_lab2
+import exercise_solution_lab3
 from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import lab_plan
+from mlp_harness.check.assignment import load_assignment
 from mlp_harness.check.cases import all_cases, two_layer
 from mlp_harness.check.plan import STEP_STEPS
 
@@ -28,9 +34,41 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "lab1-exercicio.ipynb"
-FUNCTIONS = ("sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
 CELL_TIMEOUT = 120
+
+
+@dataclass(frozen=True)
+class Exercise:
+    assignment: str       # the built-in assignment its checks name
+    solution: dict        # function -> its source, right
+    mistakes: dict        # function -> (a wrong source, the mistake's id)
+    shown: tuple          # the notebook's mistake: (its function, its diagnosis's words in Portuguese)
+    missing: str          # what the training cell prints as shipped
+    argument: str = ""    # what the check cells add to check_lab's arguments
+
+    @property
+    def notebook(self) -> Path:
+        return ROOT / "notebooks" / f"{self.assignment}-exercicio.ipynb"
+
+    @property
+    def functions(self) -> tuple[str, ...]:
+        return load_assignment(self.assignment).names
+
+    def check_call(self, arguments: str) -> str:
+        return f'check_lab({arguments}{self.argument}, lang="pt")'
+
+
+EXERCISES = {
+    "lab1": Exercise("lab1", {name: inspect.getsource(getattr(exercise_solution, name))
+                              for name in load_assignment("lab1").names}, exercise_solution.MISTAKES,
+                     ("delta_L", "o resíduo é tomado ao contrário"), "Falta escrever sigmoid ou step"),
+    "lab2": Exercise("lab2", exercise_solution_lab2.SOLUTION, exercise_solution_lab2.MISTAKES,
+                     ("delta_L", "falta a divisão por N"), "Falta escrever uma das funções acima",
+                     ', assignment="lab2"'),
+    "lab3": Exercise("lab3", exercise_solution_lab3.SOLUTION, exercise_solution_lab3.MISTAKES,
+                     ("momentum_update", "momentum na outra convenção"), "Falta escrever a atualização do momentum",
+                     ', assignment="lab3"'),
+}
 
 
 def code_cells(notebook) -> list:
@@ -53,19 +91,32 @@ def printed(cells) -> str:
     return "".join(o.text for c in cells if c.cell_type == "code" for o in c.outputs if o.output_type == "stream")
 
 
-def execute():
-    shipped = nbformat.read(NOTEBOOK, as_version=4)
-    n = len(shipped.cells)
+def runs_of(exercise: Exercise) -> tuple[list, dict]:
+    """The cells that run ``exercise``'s notebook three times over, and where each run's cells are in them."""
+    shipped = nbformat.read(exercise.notebook, as_version=4)
     filled = copy.deepcopy(shipped.cells[2:])   # not the title nor the install cell
     for cell in filled:
-        for name in FUNCTIONS:
+        for name in exercise.functions:
             if defines(cell, name):
-                cell.source = inspect.getsource(getattr(exercise_solution, name))
-    wrong, _ = exercise_solution.MISTAKES["delta_L"]
-    extra = [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell('check_lab(delta_L=delta_L, lang="pt")'),
+                cell.source = exercise.solution[name]
+    function = exercise.shown[0]
+    wrong, _ = exercise.mistakes[function]
+    extra = [nbformat.v4.new_code_cell(wrong), nbformat.v4.new_code_cell(exercise.check_call(f"{function}={function}")),
              nbformat.v4.new_code_cell("import mlp_harness; print(mlp_harness.__file__)")]
-    notebook = copy.deepcopy(shipped)
-    notebook.cells = shipped.cells + filled + extra
+    n, m = len(shipped.cells), len(filled)
+    return shipped.cells + filled + extra, {"shipped": slice(0, n), "filled": slice(n, n + m),
+                                            "mistake": slice(n + m, n + m + 3)}
+
+
+def execute() -> dict:
+    cells, places = [], {}
+    for key, exercise in EXERCISES.items():
+        own, where = runs_of(exercise)
+        places[key] = {run: slice(len(cells) + s.start, len(cells) + s.stop) for run, s in where.items()}
+        cells += own + [nbformat.v4.new_code_cell("%reset -f")]
+    for number, cell in enumerate(cells):   # the filled copies would repeat the shipped cells' ids
+        cell.id = f"cell-{number}"
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=nbformat.read(EXERCISES["lab1"].notebook, 4).metadata)
     saved = {k: os.environ.get(k) for k in ("PIP_NO_INDEX", "PIP_DISABLE_PIP_VERSION_CHECK")}
     os.environ.update(PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")   # no network, should pip ever start
     try:
@@ -75,79 +126,173 @@ def execute():
     finally:
         for k, v in saved.items():
             os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-    cells = notebook.cells
-    return {"shipped": cells[:n], "filled": cells[n:n + len(filled)], "mistake": cells[-3:]}
+    return {key: {run: notebook.cells[s] for run, s in where.items()} for key, where in places.items()}
 
 
-EXECUTION = background.start("lab1-exercicio.ipynb", execute)   # runs beside the other tests
+EXECUTION = background.start("exercise notebooks", execute)   # runs beside the other tests
 
 
 @pytest.fixture(scope="module")
-def runs():
+def executed():
     return EXECUTION.result()
 
 
-def test_stored_without_outputs_and_with_a_blank_for_each_function():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+@pytest.fixture(params=list(EXERCISES))
+def exercise(request) -> Exercise:
+    return EXERCISES[request.param]
+
+
+def test_stored_without_outputs_and_with_a_blank_for_each_function(exercise):
+    notebook = nbformat.read(exercise.notebook, as_version=4)
     assert all(not c.outputs and c.execution_count is None for c in code_cells(notebook))
-    for name in FUNCTIONS:
+    blanks = [c for c in notebook.cells if any(defines(c, name) for name in exercise.functions)]
+    assert [c.source.split("(")[0][len("def "):] for c in blanks] == list(exercise.functions)   # the assignment's order
+    for name in exercise.functions:
         cell = next(c for c in notebook.cells if defines(c, name))
         assert "raise NotImplementedError" in cell.source
+        assert cell.source.splitlines()[0] == exercise.solution[name].splitlines()[0]   # the solution's signature
         following = notebook.cells[notebook.cells.index(cell) + 1]
-        assert following.source == f'check_lab({name}={name}, lang="pt")'
+        assert following.source == exercise.check_call(f"{name}={name}")
+    assert notebook.cells[-1].source == exercise.check_call("globals()")
 
 
-def test_as_shipped_it_runs_to_the_end_and_every_check_says_not_implemented(runs):
-    cells = runs["shipped"]
+def test_as_shipped_it_runs_to_the_end_and_every_check_says_not_implemented(exercise, executed):
+    cells = executed[exercise.assignment]["shipped"]
     assert all(c.execution_count for c in code_cells(nbformat.v4.new_notebook(cells=cells)))
     assert not printed(cells[:2]), "the install cell acted where the package is importable"
+    assert len(checks(cells)) == len(exercise.functions) + 1
     for cell in checks(cells):
         assert "ainda não implementada" in html(cell) and "✗" not in html(cell) and "✓" not in html(cell)
-    assert "Falta escrever sigmoid ou step" in printed(cells)
+    assert exercise.missing in printed(cells)
 
 
-def test_filled_with_the_solution_every_check_is_a_tick_and_it_trains(runs):
-    cells = runs["filled"]
+def test_filled_with_the_solution_every_check_is_a_tick(exercise, executed):
+    cells = executed[exercise.assignment]["filled"]
     for cell in checks(cells):
         assert "✓" in html(cell) and "✗" not in html(cell) and "não implementada" not in html(cell), cell.source
-    assert html(checks(cells)[-1]).count("✓") == 6   # the five functions and the step
+    assert html(checks(cells)[-1]).count("✓") == len(exercise.functions)   # every function (lab1: and the step)
+    assert any("image/png" in o.get("data", {}) for c in cells if c.cell_type == "code" for o in c.outputs)
+
+
+def test_lab1_filled_trains_as_the_lab_does(executed):
     from manual_mlp import MLP, SGD, lab
     net, losses = MLP(lab.lab_thetas()), []
     for _ in range(1000):
         losses.append(net.train_step(lab.X, lab.Y, SGD(0.1)).loss)
-    text = printed(cells)
+    text = printed(executed["lab1"]["filled"])
     assert f"Loss inicial: {losses[0]:.6f}" in text and f"Loss final: {losses[-1]:.6f}" in text
-    assert any("image/png" in o.get("data", {}) for c in cells if c.cell_type == "code" for o in c.outputs)
 
 
-def test_a_mistake_shows_a_cross_at_its_formula_in_portuguese(runs):
-    shown = html(runs["mistake"][1])
-    assert "✗" in shown and "delta_L" in shown and "provável erro" in shown and "o resíduo é tomado ao contrário" in shown
-    assert printed(runs["mistake"][2:]).startswith(str(ROOT))   # the kernel ran this checkout's packages
+def printed_number(text: str, pattern: str) -> float:
+    found = re.findall(pattern, text)
+    assert len(found) == 1, (pattern, text)
+    return float(found[0])
 
 
-def test_every_line_the_notebook_prints_is_portuguese(runs):
+def test_lab2_filled_trains_as_the_numpy_twin_does(executed):
+    """The training cell, with the solution, against manual_mlp's network of the same kind (tanh, softmax with
+    cross-entropy, biases, batches of 4 in order, η = 0.5) from the notebook's own data cell. The printed losses
+    have 6 decimals: they agree within 1e-6 (half the last digit, 5e-7, and the float64 rounding of 400 steps,
+    below 1e-12); a training cell that left a bias, a layer or the last smaller batch out is off by far more."""
+    from manual_mlp import MLP, SGD, epoch_batches
+    space = data_cell(EXERCISES["lab2"])
+    X, Y = space["X"], space["Y"]
+    net = MLP([space["theta1"], space["theta2"]], [space["b1"], space["b2"]], "tanh", "softmax")
+    losses = [net.loss(X, Y, "cross_entropy")]
+    for _ in range(50):
+        for rows in epoch_batches(len(X), 4):
+            net.train_step(X[rows], Y[rows], SGD(0.5), "cross_entropy")
+        losses.append(net.loss(X, Y, "cross_entropy"))
+    text = printed(executed["lab2"]["filled"])
+    for pattern, expected in [(r"Loss inicial: ([\d.]+)", losses[0]), (r"Época 10: Loss = ([\d.]+)", losses[10]),
+                              (r"Loss final: ([\d.]+)", losses[-1])]:
+        assert abs(printed_number(text, pattern) - expected) <= 1e-6, pattern
+    right = np.argmax(net.forward(X).activations[-1], axis=1) == space["classes"]
+    assert f"Acurácia: {right.mean() * 100:.1f}% ({right.sum()} de {len(X)} amostras)" in text
+
+
+def data_cell(exercise: Exercise) -> dict:
+    """The names the notebook's data cell defines (X, Y, θ, b, …), run here."""
+    space = {}
+    notebook = nbformat.read(exercise.notebook, as_version=4)
+    exec(next(c.source for c in notebook.cells if c.source.startswith("import numpy")), space)
+    return space
+
+
+def test_lab3_filled_trains_as_torch_optims_twins_do(executed):
+    """The training cell, with the solution, against manual_mlp's optimizers (torch.optim's semantics, tested
+    against torch elsewhere) from the notebook's own data cell: 30 epochs each of SGD (η = 0.1), momentum
+    (η = 0.1, μ = 0.9) and Adam (η = 0.01). The printed losses have 6 decimals: they agree within 1e-6 (half
+    the last digit, 5e-7, and the float64 rounding of 240 steps, below 1e-12); a velocity or a moment not
+    carried from one step to the next, or mixed between parameters, is off by far more."""
+    from manual_mlp import MLP, OptimizerSettings, epoch_batches, make_optimizer
+    space = data_cell(EXERCISES["lab3"])
+    X, Y = space["X"], space["Y"]
+    text = printed(executed["lab3"]["filled"])
+    for name, settings in [("gradiente descendente", OptimizerSettings("sgd", 0.1)),
+                           ("momentum", OptimizerSettings("sgd", 0.1, 0.9)), ("Adam", OptimizerSettings("adam", 0.01))]:
+        net = MLP([space["theta1"], space["theta2"]], [space["b1"], space["b2"]], "tanh", "softmax")
+        optimizer, first = make_optimizer(settings), net.loss(X, Y, "cross_entropy")
+        for _ in range(30):
+            for rows in epoch_batches(len(X), 4):
+                net.train_step(X[rows], Y[rows], optimizer, "cross_entropy")
+        pattern = rf"{name}: Loss inicial = ([\d.]+), Loss final = ([\d.]+)"
+        shown = re.findall(pattern, text)
+        assert len(shown) == 1, (pattern, text)
+        assert abs(float(shown[0][0]) - first) <= 1e-6 and abs(float(shown[0][1]) - net.loss(X, Y, "cross_entropy")) \
+            <= 1e-6, (name, shown)
+
+
+def test_lab3_names_the_networks_and_optimizers_it_is_checked_on():
+    """lab3's text names each of the assignment's cases with its N, and the η, μ, β₁, β₂ and ε each update is
+    checked with, as the assignment has them."""
+    notebook = nbformat.read(EXERCISES["lab3"].notebook, as_version=4)
+    assignment = load_assignment("lab3")
+    for text in (notebook.cells[0].source, notebook.cells[-2].source):
+        named = set(re.findall(r"([\w-]+)`? \(N = (\d+)", text))
+        assert named == {(c.name, str(c.samples)) for c in assignment.cases}, text
+    momentum, adam = assignment.network_for("momentum_update"), assignment.network_for("adam_update")
+    assert (momentum.optimizer, adam.optimizer) == ("sgd", "adam")
+    said = (f"verificado com $\\eta = {momentum.lr:g}$ e $\\mu = {momentum.momentum:g}$; o Adam com "
+            f"$\\eta = {adam.lr:g}$, $\\beta_1 = {adam.betas[0]:g}$, $\\beta_2 = {adam.betas[1]:g}$ e")
+    assert said in " ".join(notebook.cells[0].source.split()), said
+    assert f"$\\epsilon = 10^{{{int(np.log10(adam.eps))}}}$" in notebook.cells[0].source
+
+
+def test_a_mistake_shows_a_cross_at_its_formula_in_portuguese(exercise, executed):
+    shown = html(executed[exercise.assignment]["mistake"][1])
+    function, diagnosis = exercise.shown
+    assert "✗" in shown and function in shown and "provável erro" in shown and diagnosis in shown
+    assert printed(executed[exercise.assignment]["mistake"][2:]).startswith(str(ROOT))   # this checkout's packages
+
+
+def test_every_line_the_notebook_prints_is_portuguese(exercise, executed):
+    runs = executed[exercise.assignment]
     cells = runs["shipped"] + runs["filled"] + runs["mistake"][:2]
     text = printed(cells) + "".join(html(c) for c in checks(cells))
     assert not foreign_lines(text, "pt"), "\n".join(foreign_lines(text, "pt"))
 
 
-def solution_namespace(**replace: str) -> dict:
+def solution_namespace(exercise: Exercise, **replace: str) -> dict:
     """The solution's functions defined in one namespace, as in the notebook (step calls the others by name)."""
     space = {"np": np}
-    for name in FUNCTIONS:
-        exec(replace.get(name) or inspect.getsource(getattr(exercise_solution, name)), space)
+    for name in exercise.functions:
+        exec(replace.get(name) or exercise.solution[name], space)
     return space
 
 
-@pytest.mark.parametrize("name", list(exercise_solution.MISTAKES))
-def test_three_typical_mistakes_each_shown_at_its_own_formula(name):
-    source, mistake = exercise_solution.MISTAKES[name]
-    result = check_lab(solution_namespace(**{name: source}), lang="pt")
+@pytest.mark.parametrize("key, name", [(key, name) for key, e in EXERCISES.items() for name in e.mistakes])
+def test_three_typical_mistakes_each_shown_at_its_own_formula(key, name):
+    exercise = EXERCISES[key]
+    source, mistake = exercise.mistakes[name]
+    function = name.split(",")[0]   # "adam_update, ε before the correction": a second mistake of one function
+    result = check_lab(solution_namespace(exercise, **{function: source}), assignment=key, lang="pt")
     wrong = [n for n, f in result.formulas.items() if f.status != "pass"]
-    assert wrong == [name, "step"] and result.formulas[name].mistake == mistake   # the step inherits it
-    assert f"✗ {name}" in result.text(100) and "provável erro" in result.text(100)
-    assert check_lab(solution_namespace(), lang="pt").ok
+    uses = re.search(rf"\b{function}\(", exercise.solution.get("step", ""))
+    inherits = ["step"] if uses else []   # a step made of the wrong function inherits its mistake
+    assert wrong == [function] + inherits and result.formulas[function].mistake == mistake
+    assert f"✗ {function}" in result.text(100) and "provável erro" in result.text(100)
+    assert check_lab(solution_namespace(exercise), assignment=key, lang="pt").ok
 
 
 def network(case) -> str:
@@ -158,7 +303,7 @@ def network(case) -> str:
 def test_the_last_cell_promises_what_check_lab_globals_checks():
     """The markdown above ``check_lab(globals())`` says which networks each function and the step are checked
     on, and how many steps: the same as the checker's plan, and the step judged is the notebook's own."""
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    cells = nbformat.read(EXERCISES["lab1"].notebook, as_version=4).cells
     assert cells[-1].source == 'check_lab(globals(), lang="pt")'
     promise = cells[-2].source
     functions, step = (next((item for item in promise.split("\n* ") if mark in item), "")
@@ -169,13 +314,34 @@ def test_the_last_cell_promises_what_check_lab_globals_checks():
     assert all(network(c) in functions for c in cases)
     assert {"duas camadas", "três camadas"} <= set(re.findall(r"\w+ camadas", functions))
     assert {c.depth for c in cases} == {2, 3}
-    result = check_lab(solution_namespace(), lang="pt").formulas["step"]
+    result = check_lab(solution_namespace(EXERCISES["lab1"]), lang="pt").formulas["step"]
     ran = {t.case.name for t in plan.trajectories if t.kind == result.source}
     assert result.source == "step" and ran == {c.name for c in two_layer(cases)}   # the notebook's step, not a chain
     assert result.calls == STEP_STEPS * len(ran) and f"{STEP_STEPS} passos seguidos" in step
     assert all(network(c) in step for c in two_layer(cases)) and "dois Y" in step
     assert not any(network(c) in step for c in cases if c.depth > 2)
     assert "encadead" not in promise   # the chain of the functions is not what this cell judges
+
+
+def test_lab2_names_the_networks_and_batches_it_is_checked_on():
+    """lab2's text (its introduction and the cell above ``check_lab(globals())``) names each of the assignment's
+    cases with its N, and the batches of the epoch when N is not a multiple of the batch size, as checked."""
+    notebook = nbformat.read(EXERCISES["lab2"].notebook, as_version=4)
+    assignment = load_assignment("lab2")
+    size = assignment.network.batch_size
+    for text in (notebook.cells[0].source, notebook.cells[-2].source):
+        named = set(re.findall(r"([\w-]+)`? \(N = (\d+)", text))
+        assert named == {(c.name, str(c.samples)) for c in assignment.cases}, text
+    uneven = {c.samples for c in assignment.cases if c.samples % size}
+    assert uneven == {10} and size == 4 and "4, 4 e 2" in notebook.cells[0].source
+    assert f"minilotes de {size}" in notebook.cells[-2].source.replace("minilote de", "minilotes de")
+    assert f"$\\eta = {assignment.network.lr:g}$" in notebook.cells[0].source
+
+
+def test_every_exercise_has_lab1s_install_cell():
+    """The install cell's tests below run lab1's: the other notebooks carry the same cell."""
+    for exercise in EXERCISES.values():
+        assert install_cell(exercise.notebook) == install_cell(EXERCISES["lab1"].notebook)
 
 
 # --- the install cell: harmless where installed; else the REPOSITORIO, a kit's wheel, a clone, or a clear stop ------
@@ -212,7 +378,7 @@ def run_install_cell(source: str, where: Path, monkeypatch, repositorio: str = "
 
 
 WHEEL = "manual_mlp-0.1.0-py3-none-any.whl"
-EXERCISE_CELL = ROOT / "notebooks" / "lab1-exercicio.ipynb"
+EXERCISE_CELL = EXERCISES["lab1"].notebook
 
 
 def test_the_install_cell_does_nothing_where_the_package_is_installed(monkeypatch, tmp_path, capsys):

@@ -212,6 +212,51 @@ def test_a_build_that_fails_is_one_line_and_writes_nothing(broken, said, tmp_pat
         [*PACKAGES, "README.md", "notebooks", "pyproject.toml", "setup.py"])   # nothing built in the checkout either
 
 
+def fake_wheel(root: Path, out: Path) -> Path:
+    """build_wheel's result, without building it (the real build is tested below, once)."""
+    wheel = out / "manual_mlp-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"a wheel")
+    return wheel
+
+
+def test_a_kit_for_lab2_carries_lab2s_notebook_and_grades_with_its_assignment(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(kit_module, "build_wheel", fake_wheel)
+    folder = tmp_path / "kit-lab2"
+    assert kit_cli.main([str(folder), "--assignment", "lab2", "--lang", "pt"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    notebook = "lab2-exercicio.ipynb"
+    assert sorted(p.name for p in folder.iterdir()) == ["LEIAME.md", notebook, "manual_mlp-0.1.0-py3-none-any.whl"]
+    assert (folder / notebook).read_bytes() == (ROOT / "notebooks" / notebook).read_bytes()
+    assert out[1].split()[0] == notebook
+    page = (folder / "LEIAME.md").read_text(encoding="utf-8")
+    assert page.startswith("# Kit do Lab 2") and f"lab2-venv/bin/jupyter lab {notebook}" in page
+    assert "    mlp-check --assignment lab2 --lang pt entregas/*.ipynb --csv notas.csv\n" in page
+    assert "lab1" not in page and NOTEBOOK.name not in page
+    assert not foreign_lines(page, "pt"), "\n".join(foreign_lines(page, "pt"))
+
+
+def test_every_exercise_notebook_has_its_own_page_for_teachers():
+    """LEIAME.md says what each kit's notebook holds: every notebooks/*-exercicio.ipynb has its entry."""
+    from mlp_harness.kit.leiame import ASSIGNMENTS
+    assert set(ASSIGNMENTS) == {p.name.split("-")[0] for p in (ROOT / "notebooks").glob("*-exercicio.ipynb")}
+
+
+@pytest.mark.parametrize("lang", ["en", "pt"])
+def test_an_assignment_without_an_exercise_notebook_is_refused_in_one_line_before_the_build(tmp_path, capsys,
+                                                                                           monkeypatch, lang):
+    monkeypatch.setattr(kit_module, "build_wheel", no_build)
+    own = tmp_path / "lab4.toml"
+    shutil.copy(ROOT / "mlp_harness" / "check" / "assignments" / "lab2.toml", own)
+    err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", str(own), "--lang", lang])
+    said = {"en": "no exercise notebook to hand out (the built-in assignments with one: lab1, lab2, lab3)",
+            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2, lab3)"}[lang]
+    assert f"--assignment {own}: {said}" in err and "--gradescope" in err
+    assert not foreign_lines(err, lang), err
+    err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", "lab9", "--lang", lang])
+    assert "'lab9'" in err and "lab2" in err
+    assert not (tmp_path / "kit").exists()
+
+
 # --- the kit's notebook, run as a student runs it ----------------------------------------------------------
 
 def prefix(cell) -> Path | None:

@@ -47,6 +47,12 @@ def test_a_diagnosis_names_its_mistake_by_id_in_english_only(lang):
             assert {"residual_sign", "elementwise_product", "mean_instead_of_sum"} <= shown
 
 
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: f"{m.formula}-{m.name}")
+def test_every_mistake_reads_in_portuguese_with_the_formula_it_computes(mistake):
+    """The wrong formula (calcula …) is printed in both languages as written: symbols only, no English words."""
+    assert not foreign_lines(mistake.describe("pt"), "pt"), mistake.describe("pt")
+
+
 def test_the_activations_portuguese_names_are_the_same_activations():
     parse = lambda *argv: compare_cli.build_parser("pt").parse_args(list(argv))  # noqa: E731
     assert parse("--activation", "sigmoide").activation == "sigmoid"

@@ -27,7 +27,8 @@ from manual_mlp.validation import InputError
 from ..i18n import LANGS, _, default_lang, language, tr
 from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
-from .execute import CHAIN_NEEDS, run_task
+from .catalogue import CATALOGUE
+from .execute import run_task
 from .feedback import check_level
 from .forked import can_fork, run_forked
 from .isolate import STOPPING, run_isolated, stop_all
@@ -95,11 +96,14 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     if not plan.trajectories:   # no whole step to run (an assignment whose network is not the lab's)
         return formulas
     written = lambda n: found[n] == "function" and not formulas[n].pending  # noqa: E731
+    needs = plan.assignment.chain_needs
     source = "step" if found.get("step") == "function" else (
-        "chain" if plan.assignment.chains and all(written(n) for n in CHAIN_NEEDS) else None)
+        "chain" if needs and all(written(n) for n in needs) else None)
     if source:
-        broken = [n for n in CHAIN_NEEDS if formulas[n].status in ("fail", "error")]
+        broken = [n for n in needs if formulas[n].status in ("fail", "error")]
         formulas["step"] = judge_steps(plan.trajectories, raw["trajectories"], source, broken, lang)
+        if functions.get("step") is CATALOGUE["step_biases"]:
+            formulas["step"].formula = functions["step"].formula
     return formulas   # a `step` that is no function (a loop variable, say) is not offered: no row
 
 

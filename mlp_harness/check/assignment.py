@@ -49,7 +49,13 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
 The catalogue of signatures (:mod:`mlp_harness.check.catalogue`;
 ``mlp-check --assignment list`` names them) says what each function is called
 with and must return; a signature must fit the network (``bias_gradient``
-needs ``bias = true``). ``step`` keeps the lab's name and network. Every
+needs ``bias = true``). A whole step keeps the name ``step``: the lab's
+(``step``, its network) or, on a network with biases and plain gradient
+descent, ``step_biases`` — ``step(X, Y, thetas, biases, eta) -> (thetas,
+biases)`` on one mini-batch, handed the case's batches in their fixed order
+for two epochs (see :mod:`mlp_harness.check.steps`); without it, the functions
+``delta_L``, ``delta_l``, ``gradient``, ``bias_gradient`` and ``optimize`` are
+chained into that step (:data:`BIAS_CHAIN`). Every
 function is probed on every case, on every batch of one epoch, with
 autograd's own inputs — an optimizer's update with torch.optim's own state
 before each batch (momentum's velocity, Adam's m, v and t), so the state's
@@ -72,6 +78,7 @@ from manual_mlp.validation import InputError
 
 from ..i18n import LANGS, N_, _, tr
 from .catalogue import CATALOGUE, Signature
+from .execute import CHAIN_NEEDS, REFERENCE
 from .tomlfile import read_toml as read_text_toml
 
 #: where the built-in assignments live (package data)
@@ -87,6 +94,9 @@ KEYS = {"assignment": ("title",), "network": ("activation", "output_activation",
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
         "case": ("lab", "layers", "samples", "seed", "name", "x_scale")}
 LAB_CASES = ("lab", "lab-v2")
+#: a network with biases: the functions chained into a step on one mini-batch, by their names, and each one's kind
+BIAS_CHAIN = {"delta_L": "delta_L", "delta_l": "delta_l", "gradient": "gradient", "bias_gradient": "bias_gradient",
+              "optimize": "update"}
 
 #: what each signature of the catalogue computes, in words
 SIGNATURE_WORDS = {"sigmoid": N_("the sigmoid, entry by entry"),
@@ -118,7 +128,10 @@ SIGNATURE_WORDS = {"sigmoid": N_("the sigmoid, entry by entry"),
                                      "θ, m, v and t (g = ∂J/∂θ)"),
                    "adamw_update": N_("AdamW: Adam whose weight decay is decoupled (θ shrinks by ηλθ outside the "
                                       "moments); t, m and v as Adam's"),
-                   "step": N_("one whole training step of the lab's network, returning the list of new θ")}
+                   "step": N_("one whole training step of the lab's network, returning the list of new θ"),
+                   "step_biases": N_("one whole training step on one mini-batch, returning the new θ and b; the "
+                                     "checker hands it the batches in their fixed order, batch k at step k, each "
+                                     "from the θ and b your step before it returned")}
 
 
 @dataclass(frozen=True)
@@ -180,6 +193,36 @@ class Assignment:
         """The lab's functions can be chained into the lab's step (its network, its names)."""
         lab = CATALOGUE["step"].fits(self.network) is None
         return lab and all(self.functions.get(n) is CATALOGUE[s] for n, s in LAB_SIGNATURES.items())
+
+    @property
+    def bias_chain(self) -> tuple[str, ...]:
+        """The functions chained into a step on one mini-batch (see :data:`BIAS_CHAIN`), when the network has
+        biases and plain gradient descent and the assignment asks for each by its name there; else ()."""
+        net = self.network
+        if CATALOGUE["step_biases"].fits(net) is not None or any(n in self.optimizers for n in BIAS_CHAIN) or \
+                not {net.activation, net.output_activation} <= set(REFERENCE):
+            return ()
+        hidden = any(len(c.layers) > 2 for c in self.cases)
+        needs = tuple(n for n in BIAS_CHAIN if hidden or n != "delta_l")
+        kinds = {n: s.kind for n, s in self.functions.items()}
+        fit = all(kinds.get(n) == BIAS_CHAIN[n] for n in needs) and self.functions["gradient"].name == "gradient" \
+            and self.functions["optimize"].name == "sgd_update"
+        if not fit:
+            return ()
+        return needs if "delta_l" not in needs or self.functions["delta_l"].args[2].name == "al" else ()
+
+    @property
+    def chain_needs(self) -> tuple[str, ...]:
+        """The functions a chained step is made of: the lab's, the bias chain's, or () when there is none."""
+        return CHAIN_NEEDS if self.chains else self.bias_chain
+
+    def forward_names(self) -> tuple[str, str] | None:
+        """The names of the submission's own activations for the chain's forward pass (hidden, output), when the
+        assignment asks for both (a network without hidden layer needs the output's only); else None."""
+        named = {s.name: n for n, s in self.functions.items() if s.kind == "activation"}
+        hidden = named.get(self.network.activation) if any(len(c.layers) > 2 for c in self.cases) else ""
+        output = named.get(self.network.output_activation)
+        return None if hidden is None or output is None else (hidden or output, output)
 
     def unsupported(self) -> list[tuple[str, Signature]]:
         """The functions that cannot be checked yet: (name, signature)."""
@@ -392,7 +435,7 @@ def parse_functions(data: dict, networks: dict[str, Network], network: Network, 
         why = CATALOGUE[signature].fits(networks.get(name, network))
         if why is None and CATALOGUE[signature].kind == "delta_l" and all(len(c.layers) < 3 for c in cases):
             why = _("no case has a hidden layer")
-        if why is None and signature == "step" and name != "step":
+        if why is None and CATALOGUE[signature].kind == "step" and name != "step":
             why = _("the whole step keeps the lab's name, step")
         if why is not None:
             raise bad(where, place, name, signature, _("it does not fit the network: {reason}").format(reason=why))

@@ -155,6 +155,13 @@ def with_optimizer(name: str, momentum: bool = False, decay: bool = False) -> Ca
     return fits
 
 
+def minibatch_network(net: "Network") -> str | None:
+    """A step(X, Y, thetas, biases, eta) on one mini-batch: a network with biases, plain gradient descent."""
+    if not net.bias:
+        return _("the network has no biases (bias = false): its whole step is step, step(X, Y, thetas, eta)")
+    return plain_sgd(net)
+
+
 def lab_network(net: "Network") -> str | None:
     """The lab's step(X, Y, thetas, eta): sigmoid, ½Σ(y − a)², no biases, plain gradient descent, full batch."""
     lab = (net.activation, net.output_activation, net.loss, net.bias, net.batch_size) == \
@@ -356,6 +363,12 @@ def _signatures() -> list[Signature]:
         Signature("step", "step", (Arg("X", "X", "(N, n₀)"), Arg("Y", "Y", "(N, n_L)"),
                                    Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), Arg("eta", "η", "()")),
                   Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), "θ⁽ˡ⁾ ← θ⁽ˡ⁾ − η ∂J/∂θ⁽ˡ⁾, l = 1 … L", lab_network),
+        Signature("step_biases", "step", (Arg("X", "X", "(N, n₀)"), Arg("Y", "Y", "(N, n_L)"),
+                                          Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), Arg("biases", "[b⁽¹⁾, …, b⁽ᴸ⁾]", "[L]"),
+                                          Arg("eta", "η", "()")),
+                  Arg("(thetas, biases)", "([θ⁽¹⁾, …, θ⁽ᴸ⁾], [b⁽¹⁾, …, b⁽ᴸ⁾])", "([L], [L])"),
+                  "θ⁽ˡ⁾ ← θ⁽ˡ⁾ − η ∂J/∂θ⁽ˡ⁾, b⁽ˡ⁾ ← b⁽ˡ⁾ − η ∂J/∂b⁽ˡ⁾, l = 1 … L",
+                  minibatch_network),
     ]
 
 

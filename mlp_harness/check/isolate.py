@@ -286,7 +286,11 @@ def plain_answer(result: dict, request: dict) -> dict | None:
     if request["call"] == "step":
         thetas, shapes = result.get("thetas"), result.get("shapes")
         if isinstance(thetas, list) and all(numbers(theta) for theta in thetas):
-            return {"thetas": thetas}
+            if "biases" not in request:
+                return {"thetas": thetas}
+            biases = result.get("biases")   # a step on a network with biases
+            ok = isinstance(biases, list) and all(numbers(b) for b in biases)
+            return {"thetas": thetas, "biases": biases} if ok else None
         return {"shapes": shapes} if isinstance(shapes, list) and all(whole_numbers(s) for s in shapes) else None
     if "value" in result:
         return {"value": result["value"], "shape": result.get("shape")} | seconds \

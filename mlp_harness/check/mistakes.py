@@ -12,13 +12,15 @@ tool made it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 
-from ..i18n import N_, tr
-from ..teach.mutants import MUTANTS
+from manual_mlp import Forward, Gradients
+
+from ..i18n import N_, _, tr
+from ..teach.mutants import MUTANTS, Mutant, WrongGradients
 
 Array = np.ndarray
 
@@ -65,6 +67,8 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                                 "already in δ⁽ᴸ⁾)"),
                  "bias_not_summed": N_("δ is returned without summing over the batch: one row per sample instead "
                                        "of one number per unit"),
+                 "bias_not_updated": N_("the biases are not updated: the step returns each b⁽ˡ⁾ as it was "
+                                        "given"),
                  "bias_keepdims": N_("the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)"),
                  "relu_for_relu_prime": N_("it returns relu(z) itself, not its derivative [z > 0]"),
                  "softmax_no_row_max": N_("the row's largest z is not taken away before e^z: right while z is "
@@ -183,12 +187,12 @@ MISTAKES: list[Mistake] = [
     # relu′(z) = [z > 0]
     Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
     # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
-    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ), overflowing beyond z = 709",
+    Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ)",
             lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
-    Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾ itself, shape (N, nₗ)", lambda d: d),
-    Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾ kept 2-D, shape (1, nₗ)",
+    Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾, (N, nₗ)", lambda d: d),
+    Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :], (1, nₗ)",
             lambda d: d.sum(axis=0, keepdims=True)),
     # momentum, torch's convention: v ← μv + ∂J/∂θ; θ ← θ − ηv
     Mistake("momentum_other_convention", "momentum_update", "v ← μv − η∂J/∂θ; θ ← θ + v", _other_convention),
@@ -200,10 +204,63 @@ MISTAKES: list[Mistake] = [
     Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
             _adam_step_size),
     # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
-    Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ, then Adam's m, v and θ",
+    Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ; m, v, θ ← Adam(θ, g)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,
                                                                            eps, l2=decay)),
 ]
+
+
+# --- whole steps on a network with biases: the right backward pass, its gradients gathered wrongly ---------------
+
+class StepMistake(Mutant):
+    """A mistake in a whole step on a network with biases, named as the same mistake in its own function is
+    (its words in :data:`MISTAKE_WORDS`)."""
+
+    def __init__(self, name: str, wrong: str, rewrite: Callable[[Gradients, Forward], Gradients]):
+        super().__init__(name, "", "", wrong, self.build_with(rewrite), self.needs_biases)
+
+    @staticmethod
+    def build_with(rewrite: Callable[[Gradients, Forward], Gradients]) -> Callable:
+        return lambda thetas, biases, config: WrongGradients(thetas, biases, config.activation,
+                                                             config.output_activation, rewrite=rewrite)
+
+    @staticmethod
+    def needs_biases(sizes, bias, n) -> str | None:
+        return None if bias else _("it is in b, so the network needs biases")
+
+    def describe(self, lang: str = "en") -> str:
+        return tr(lang, MISTAKE_WORDS[self.name])
+
+
+def _times(grads: Gradients, theta: float, b: float) -> Gradients:
+    """Every ∂J/∂θ times ``theta`` and every ∂J/∂b times ``b``."""
+    return replace(grads, nabla_thetas=[g * theta for g in grads.nabla_thetas],
+                   nabla_biases=[g * b for g in grads.nabla_biases])
+
+
+def _batch_size(grads: Gradients) -> int:
+    return grads.deltas[0].shape[0]
+
+
+STEP_MISTAKES = [
+    StepMistake("bias_not_updated", "b⁽ˡ⁾ ← b⁽ˡ⁾", lambda g, fwd: _times(g, 1.0, 0.0)),
+    StepMistake("bias_mean_instead_of_sum", "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :] / N",
+                lambda g, fwd: _times(g, 1.0, 1.0 / _batch_size(g))),
+    StepMistake("ce_not_averaged", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y: every ∂J/∂θ⁽ˡ⁾ and ∂J/∂b⁽ˡ⁾ N times the right one",
+                lambda g, fwd: _times(g, _batch_size(g), _batch_size(g))),
+]
+#: the step mistakes that belong to one loss (their words say so): the others may happen with any
+STEP_MISTAKE_LOSS = {"ce_not_averaged": "cross_entropy"}
+#: the mistakes of mlp-compare --inject-bug that a whole step with biases can show, in any network's words
+STEP_MUTANTS = ("sign_flipped", "hidden_no_sigma_prime", "theta_l_in_hidden_delta", "missing_transpose",
+                "bias_grad_first_sample", "updated_theta_in_backward")
+
+
+def step_mistakes(loss: str) -> list[Mutant]:
+    """The mistakes a whole step on a network with biases and ``loss`` is diagnosed with (see
+    mlp_harness.check.steps)."""
+    own = [m for m in STEP_MISTAKES if STEP_MISTAKE_LOSS.get(m.name, loss) == loss]
+    return own + [MUTANTS[name] for name in STEP_MUTANTS]
 
 
 def mistakes_for(signature: str) -> list[Mistake]:

@@ -19,6 +19,7 @@ import numpy as np
 from ..i18n import _, tr, tr_n
 from ..verify.table import format_scalar
 from ..verify.width import output_width
+from .catalogue import CATALOGUE
 from .execute import ALL_FUNCTIONS
 from .feedback import LINE_WORDS
 from .result import CheckResult, missing_hint, printable
@@ -40,7 +41,11 @@ def terminal_width(width: int | None = None) -> int:
 def formula_of(f: FormulaResult, lang: str) -> str:
     if f.name != "step":
         return f.formula or FORMULAS[f.name]
-    return tr(lang, "your step(X, Y, thetas, eta), step by step" if f.source == "step" else "your functions chained into a training step")
+    if f.source == "step" and f.formula == CATALOGUE["step_biases"].formula:   # on one mini-batch, with b
+        return tr(lang, "your step(X, Y, thetas, biases, eta), batch by batch")
+    if f.source == "step":
+        return tr(lang, "your step(X, Y, thetas, eta), step by step")
+    return tr(lang, "your functions chained into a training step")
 
 
 def matrix_lines(m: np.ndarray, mark: tuple[int, ...] | None = None) -> list[str]:

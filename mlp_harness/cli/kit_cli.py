@@ -18,6 +18,7 @@ from ..check.feedback import LEVELS
 from ..check.rubric import load_rubric, rubric_for
 from ..kit import Kit, make_kit
 from ..kit.classroom import Starter, make_classroom
+from ..kit.source import find_checkout
 from ..kit.gradescope import Bundle, make_gradescope
 from .options import ArgumentParser, add_lang_option, guarded, lang_of
 
@@ -49,9 +50,10 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                                                                  "worth its points"))
     p.add_argument("--rubric", metavar=path, help=tr(lang, "the autograder's rubric, a TOML file (see mlp-check "
                                                            "--rubric; with --gradescope or --classroom)"))
-    p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"), help=tr(lang, "the autograder's assignment: a "
-                                                                                      "built-in one's name or a TOML file "
-                                                                                      "(with --gradescope or --classroom)"))
+    p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"),
+                   help=tr(lang, "the assignment: its exercise notebook goes in the kit's folder and the starter "
+                                 "repository (lab1's by default); the autograder's, a built-in one's name or a TOML "
+                                 "file"))
     p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "how much the autograder's verdicts "
                                                                                "reveal (see mlp-check --feedback; "
                                                                                "with --gradescope or --classroom)"))
@@ -82,8 +84,9 @@ def starter_lines(starter: Starter, lang: str) -> list[str]:
 
 
 def check_options(args) -> None:
-    """Something to write, and the grading options only with an autograder that uses them."""
-    given = [f"--{name}" for name in ("rubric", "assignment") if getattr(args, name) is not None]
+    """Something to write, and the grading options only with an autograder that uses them (``--assignment`` also
+    picks the notebook of the kit's folder)."""
+    given = ["--rubric"] if args.rubric is not None else []
     given += ["--feedback"] if args.feedback != "full" else []
     if given and args.gradescope is None and args.classroom is None:
         raise InputError(_("{option} sets how the autograder grades: give --gradescope or --classroom too").format(option=given[0]))
@@ -104,6 +107,8 @@ def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
     check_options(args)
     points = grading_points(args) if args.gradescope or args.classroom else None
+    if args.folder is not None or args.classroom is not None:   # the notebook they carry, before anything is written
+        find_checkout().exercise(load_assignment(args.assignment).name)
     lines = []
     if args.gradescope is not None:
         bundle = make_gradescope(args.gradescope, assignment=args.assignment, rubric=args.rubric,
@@ -114,7 +119,7 @@ def _main(argv: list[str] | None = None) -> int:
                                  feedback=args.feedback, lang=args.lang)
         lines += starter_lines(starter, args.lang)
     if args.folder is not None:
-        lines += kit_lines(make_kit(args.folder), args.lang)
+        lines += kit_lines(make_kit(args.folder, assignment=args.assignment), args.lang)
     print("\n".join(lines))
     return 0
 

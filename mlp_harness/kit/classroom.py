@@ -106,11 +106,12 @@ def make_classroom(folder: str | Path, points: dict[str, float], *, assignment: 
     points = whole_points(points)
     words, files = course_files(assignment, rubric, feedback, lang)
     checkout = checkout or find_checkout()
+    exercise = checkout.exercise(assignment)   # refused, in one line, before the build
     with tempfile.TemporaryDirectory(prefix="mlp-kit-") as tmp:
         wheel = build_wheel(checkout.root, Path(tmp))
         files[Path(wheel.name)] = wheel.read_bytes()
-    notebook = checkout.notebook.name
-    files[Path(notebook)] = checkout.notebook.read_bytes()
+    notebook = exercise.name
+    files[Path(notebook)] = exercise.read_bytes()
     files[CLASSROOM / "requirements.txt"] = REQUIREMENTS.format(index=TORCH_CPU_INDEX, torch=version("torch"),
                                                                 numpy=version("numpy")).encode()
     autograding = {"tests": tests(points, notebook, wheel.name, words)}

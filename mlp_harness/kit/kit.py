@@ -52,21 +52,24 @@ def copy_into(source: Path, folder: Path, what: str) -> Path:
     return target
 
 
-def make_kit(folder: str | Path, checkout: Checkout | None = None) -> Kit:
-    """Write the kit into ``folder`` (created when missing) from ``checkout`` (default: this package's)."""
+def make_kit(folder: str | Path, checkout: Checkout | None = None, assignment: str | None = None) -> Kit:
+    """Write the kit of ``assignment`` (a built-in one with an exercise notebook; lab1 by default) into
+    ``folder`` (created when missing) from ``checkout`` (default: this package's)."""
     folder = Path(folder)
     check_folder(folder)
     checkout = checkout or find_checkout()
+    exercise = checkout.exercise(assignment)   # refused, in one line, before the build
     with tempfile.TemporaryDirectory(prefix="mlp-kit-") as tmp:
         built = build_wheel(checkout.root, Path(tmp))
         try:
             folder.mkdir(exist_ok=True)
         except OSError as exc:
-            raise InputError(_("cannot create the kit's folder {path!r} ({reason})").format(path=str(folder), reason=os_reason(exc))) from None
+            raise InputError(_("cannot create the kit's folder {path!r} ({reason})").format(
+                path=str(folder), reason=os_reason(exc))) from None
         wheel = copy_into(built, folder, _("the wheel"))
-    notebook = copy_into(checkout.notebook, folder, _("the notebook"))
+    notebook = copy_into(exercise, folder, _("the notebook"))
     kit = Kit(folder, notebook, wheel, folder / "LEIAME.md")
-    text = leiame(kit.version, wheel.name, notebook.name, checkout.revision())
+    text = leiame(kit.version, wheel.name, notebook.name, checkout.revision(), assignment)
     atomic_write(kit.leiame, lambda f: f.write(text.encode("utf-8")), "LEIAME.md")
     for path in sorted(folder.glob(WHEELS)):
         if path.name != wheel.name:

@@ -6,13 +6,13 @@ What it says of the first cell is what the cell does: tests/test_kit.py runs the
 from __future__ import annotations
 
 TEMPLATE = """\
-# Kit do Lab 1 — backpropagation à mão
+# Kit do {title}
 
 Gerado pelo `mlp-kit` a partir do manual-mlp {version}{revision}. Esta pasta tem:
 
 | arquivo | o que é |
 |---|---|
-| `{notebook}` | o exercício: uma célula para cada fórmula do lab (a sigmoide, BP1, BP2, BP4, a atualização de θ e um passo de treinamento), cada uma seguida de uma verificação contra o autograd do PyTorch |
+| `{notebook}` | o exercício: {cells} |
 | `{wheel}` | o pacote das verificações, que a primeira célula do notebook instala |
 | `LEIAME.md` | este arquivo, para o professor |
 
@@ -32,9 +32,9 @@ tudo. A primeira célula instala o pacote do `.whl` (uma vez; depois ela não fa
 que recusa o pip ("externally-managed-environment", no Debian e no Ubuntu recentes), a célula diz para usar um
 ambiente virtual:
 
-    python3 -m venv lab1-venv
-    lab1-venv/bin/pip install jupyterlab numpy torch matplotlib
-    lab1-venv/bin/jupyter lab {notebook}
+    python3 -m venv {lab}-venv
+    {lab}-venv/bin/pip install jupyterlab numpy torch matplotlib
+    {lab}-venv/bin/jupyter lab {notebook}
 
 **No Google Colab.** *Arquivo → Fazer upload de notebook*, com o `{notebook}`; depois, no painel *Arquivos*
 (o ícone de pasta, à esquerda), *Fazer upload para o armazenamento da sessão*, com o `.whl`, que vai para
@@ -54,16 +54,37 @@ Sem o `.whl` em nenhum desses lugares, a primeira célula para com um erro que d
 Com o pacote instalado no seu computador (`pip install {wheel}`), o `mlp-check` confere os notebooks
 entregues, cada um num processo separado, com limite de tempo, e dá uma nota por função:
 
-    mlp-check --lang pt entregas/*.ipynb --csv notas.csv
+    mlp-check {assignment}--lang pt entregas/*.ipynb --csv notas.csv
 
 `mlp-check --help --lang pt` lista as opções (a rubrica, o relatório do Gradescope, o tempo limite).
 """
 
 
-def leiame(version: str, wheel: str, notebook: str, revision: tuple[str, bool] | None) -> str:
-    """The page for a kit of manual-mlp ``version``; ``revision`` as :meth:`Checkout.revision` gives it."""
+#: what each check cell follows
+CHECKED = "cada uma seguida de uma verificação contra o autograd do PyTorch"
+#: each assignment with an exercise notebook: (the page's title, what the notebook holds)
+ASSIGNMENTS = {
+    "lab1": ("Lab 1 — backpropagation à mão", "uma célula para cada fórmula do lab (a sigmoide, BP1, BP2, BP4, a "
+                                              f"atualização de θ e um passo de treinamento), {CHECKED}"),
+    "lab2": ("Lab 2 — vieses, tanh, softmax com entropia cruzada, minilotes",
+             "uma célula para cada função da tarefa lab2 (a tanh e a sua derivada, BP1 da softmax com entropia "
+             f"cruzada, BP2, BP4, BP3 dos vieses, a atualização de θ e b), {CHECKED}, e o laço de treinamento "
+             "com minilotes"),
+    "lab3": ("Lab 3 — otimizadores com estado: momentum e Adam",
+             "uma célula para cada atualização da tarefa lab3 (o momentum na convenção do PyTorch e o Adam, com o "
+             f"seu estado), {CHECKED}, e o treinamento comparando o gradiente descendente, o momentum e o Adam"),
+}
+
+
+def leiame(version: str, wheel: str, notebook: str, revision: tuple[str, bool] | None,
+           assignment: str | None = None) -> str:
+    """The page for a kit of manual-mlp ``version`` and ``assignment`` (lab1 by default: ``mlp-check`` grades it
+    without ``--assignment``); ``revision`` as :meth:`Checkout.revision` gives it."""
     where = ""
     if revision is not None:
         commit, changed = revision
         where = f" (commit {commit}{', com alterações ainda sem commit' if changed else ''})"
-    return TEMPLATE.format(version=version, revision=where, wheel=wheel, notebook=notebook)
+    lab = assignment or "lab1"
+    title, cells = ASSIGNMENTS.get(lab, (f"{lab}", f"uma célula para cada função da tarefa {lab}, {CHECKED}"))
+    return TEMPLATE.format(version=version, revision=where, wheel=wheel, notebook=notebook, title=title,
+                           cells=cells, lab=lab, assignment="" if lab == "lab1" else f"--assignment {lab} ")

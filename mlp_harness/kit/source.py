@@ -12,8 +12,10 @@ from pathlib import Path
 from manual_mlp.validation import InputError
 from ..i18n import _
 
-#: the exercise notebook, in the repository and in the kit
+#: the exercise notebook, in the repository and in the kit (lab1's, the default assignment's)
 NOTEBOOK = Path("notebooks") / "lab1-exercicio.ipynb"
+#: a built-in assignment's exercise notebook: notebooks/lab2-exercicio.ipynb for lab2
+EXERCISE = "notebooks/{assignment}-exercicio.ipynb"
 #: the packages the wheel holds (pyproject.toml's [tool.setuptools.packages.find])
 PACKAGES = ("manual_mlp", "torch_reference", "mlp_harness")
 #: what a wheel is built from, besides the packages (README.md is the package's description); setup.py compiles the catalogs
@@ -29,6 +31,18 @@ class Checkout:
     @property
     def notebook(self) -> Path:
         return self.root / NOTEBOOK
+
+    def exercise(self, assignment: str | None = None) -> Path:
+        """The exercise notebook of ``assignment`` (a built-in one's name; lab1's when None), or InputError in
+        one line: a teacher's TOML file, or a built-in assignment without a notebook, has none to hand out."""
+        name = assignment or "lab1"
+        path = self.root / EXERCISE.format(assignment=name)
+        if not (name.isidentifier() and path.is_file()):
+            have = sorted(p.name.split("-")[0] for p in (self.root / NOTEBOOK.parent).glob("*-exercicio.ipynb"))
+            raise InputError(_("--assignment {name}: no exercise notebook to hand out (the built-in assignments "
+                               "with one: {names}); a teacher's own assignment is graded with --gradescope").format(
+                                   name=name, names=", ".join(have)))
+        return path
 
     def revision(self) -> tuple[str, bool] | None:
         """(the commit's short hash, whether the packages differ from it), or None outside git."""

@@ -187,10 +187,17 @@ def explain_z(ctx: Context, l: int) -> Explanation:
 
 
 def softmax_entry(ctx: Context, l: int, n: int, j: int) -> Expr:
-    """softmax(z⁽ˡ⁾)[n, j] = exp(z[n, j]) / Σₖ exp(z[n, k])."""
+    """softmax(z⁽ˡ⁾)[n, j] = exp(z[n, j] − m) / Σₖ exp(z[n, k] − m), m = maxₖ z[n, k]: the row's max taken out,
+    as the twins and torch compute it, so that no exp overflows where z is large (exp(710) is ∞ in float64)."""
     z = lambda k: ctx.rec("z", l, (n, k), f"z{sup(l)}" if k == j else f"z{sup(l)}[{n}, {k}]")  # noqa: E731
-    width = ctx.record.zs[l - 1].shape[1]
-    return Call("exp", z(j)) / total([Call("exp", z(k)) for k in range(width)], f"Σₖ exp(z{sup(l)}[{n}, k])", ATOM)
+    width, m = ctx.record.zs[l - 1].shape[1], row_max(ctx, l, n)
+    shifted = lambda k: Call("exp", z(k) - m)  # noqa: E731
+    return shifted(j) / total([shifted(k) for k in range(width)], f"Σₖ exp(z{sup(l)}[{n}, k] − {m.symbol})", ATOM)
+
+
+def row_max(ctx: Context, l: int, n: int) -> Num:
+    """maxₖ z⁽ˡ⁾[n, k], the number softmax and log-softmax take out of row n before any exp."""
+    return Num(float(ctx.record.zs[l - 1][n].max()), f"maxₖ z{sup(l)}[{n}, k]")
 
 
 def activation_expr(ctx: Context, l: int, at: Index = FIRST) -> Expr:
@@ -212,13 +219,16 @@ def explain_a(ctx: Context, l: int, at: Index = FIRST) -> Explanation:
 
 
 def log_output(ctx: Context, n: int, j: int) -> Expr:
-    """log softmax(z⁽ᴸ⁾)[n, j]: log a⁽ᴸ⁾ with a softmax output, else z − log Σₖ exp(z) from the logits."""
+    """log softmax(z⁽ᴸ⁾)[n, j]: log a⁽ᴸ⁾ with a softmax output, else z − m − log Σₖ exp(z − m) from the logits,
+    m = maxₖ z[n, k] (taken out so that no exp overflows, as torch's log_softmax does)."""
     L = ctx.L
     if ctx.config.output_activation == "softmax":
         return Call("log", ctx.rec("a", L, (n, j), f"a{sup(L)}"))
     width = ctx.record.zs[-1].shape[1]
     z = lambda k: ctx.rec("z", L, (n, k), f"z{sup(L)}")  # noqa: E731
-    return z(j) - Call("log", total([Call("exp", z(k)) for k in range(width)], f"Σₖ exp(z{sup(L)}[n, k])"))
+    m = row_max(ctx, L, n)
+    return z(j) - m - Call("log", total([Call("exp", z(k) - m) for k in range(width)],
+                                        f"Σₖ exp(z{sup(L)}[n, k] − {m.symbol})"))
 
 
 def clamped_log(x: Expr) -> Expr:

@@ -129,4 +129,5 @@ def get_activation(name_or_activation: str | Activation) -> Activation:
         return ACTIVATIONS[name_or_activation]
     except KeyError:
         known = ", ".join(ACTIVATIONS)
-        raise InputError(_("unknown activation {name!r}; choose one of: {known}").format(name=name_or_activation, known=known)) from None
+        raise InputError(_("unknown activation {name!r}; choose one of: {known}").format(
+            name=name_or_activation, known=known)) from None

@@ -19,7 +19,8 @@ def check_batch_size(batch_size: int | None, n_samples: int) -> int:
     if batch_size is None:
         return n_samples
     if not 1 <= batch_size <= n_samples:
-        raise InputError(_("batch size must be between 1 and the number of samples N = {n}, got {value}").format(n=n_samples, value=batch_size))
+        raise InputError(_("batch size must be between 1 and the number of samples N = {n}, got {value}").format(
+            n=n_samples, value=batch_size))
     return batch_size
 
 

@@ -18,7 +18,8 @@ def random_parameters(sizes: list[int], seed: int = 0, bias: bool = False,
     from these same arrays whatever library draws nothing.
     """
     if len(sizes) < 2:
-        raise InputError(_("layer sizes need at least two entries (inputs and outputs), got {sizes}").format(sizes=list(sizes)))
+        raise InputError(_("layer sizes need at least two entries (inputs and outputs), got {sizes}").format(
+            sizes=list(sizes)))
     if any(int(n) < 1 for n in sizes):
         raise InputError(_("every layer size must be at least 1, got {sizes}").format(sizes=list(sizes)))
     rng = np.random.default_rng(seed)

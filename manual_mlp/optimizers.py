@@ -46,16 +46,21 @@ class OptimizerSettings:
 
     def validate(self) -> None:
         if self.name not in OPTIMIZERS:
-            raise InputError(_("unknown optimizer {name!r}; choose one of: {known}").format(name=self.name, known=', '.join(OPTIMIZERS)))
+            raise InputError(_("unknown optimizer {name!r}; choose one of: {known}").format(
+                name=self.name, known=', '.join(OPTIMIZERS)))
         if not (np.isfinite(self.lr) and self.lr > 0):
-            raise InputError(_("the learning rate η (--lr) must be a finite number > 0, got {value!r}").format(value=self.lr))
+            raise InputError(_("the learning rate η (--lr) must be a finite number > 0, got {value!r}").format(
+                value=self.lr))
         if not (0 <= self.momentum < np.inf) or (self.nesterov and self.momentum == 0):
             raise InputError(_("momentum (--momentum) must be a finite number ≥ 0 (and > 0 with --nesterov), got "
                                "{value}").format(value=self.momentum))
         if self.name != "sgd" and (self.momentum or self.nesterov):
-            raise InputError(_("--momentum and --nesterov belong to sgd, not {name} (Adam's momentum is --betas)").format(name=self.name))
+            raise InputError(_(
+                "--momentum and --nesterov belong to sgd, not {name} (Adam's momentum is --betas)").format(
+                    name=self.name))
         if not 0 <= self.decay < np.inf:
-            raise InputError(_("weight decay (--weight-decay) must be a finite number ≥ 0, got {value}").format(value=self.decay))
+            raise InputError(_("weight decay (--weight-decay) must be a finite number ≥ 0, got {value}").format(
+                value=self.decay))
         if not all(0 <= beta < 1 for beta in self.betas) or len(self.betas) != 2:
             raise InputError(_("--betas takes two numbers in [0, 1), got {value}").format(value=self.betas))
         if not 0 < self.eps < np.inf:

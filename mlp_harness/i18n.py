@@ -18,8 +18,8 @@ from pathlib import Path
 
 from manual_mlp.messages import N_, current_language, language, languages, set_language, translation
 
-__all__ = ["LANGS", "LANG_VARIABLES", "N_", "_", "current_language", "default_lang", "language", "os_reason", "set_language",
-           "tr", "tr_n"]
+__all__ = ["LANGS", "LANG_VARIABLES", "N_", "_", "current_language", "default_lang", "language", "os_reason",
+           "set_language", "tr", "tr_n"]
 
 LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "mlp_harness"

@@ -67,7 +67,8 @@ def draw_network(thetas=lab.THETAS, lang: str = "en") -> Figure:
     bottom = min(layer[:, 1].min() for layer in where) - 0.7
     for layer, caption in zip(where, captions):
         ax.text(layer[0, 0], bottom, caption, fontsize=10, ha="center", va="top")
-    ax.set_title(tr(lang, "The lab's 2-3-1 network: each edge carries its weight, θ⁽¹⁾ (blue) and θ⁽²⁾ (orange)"), fontsize=10)
+    ax.set_title(tr(lang, "The lab's 2-3-1 network: each edge carries its weight, θ⁽¹⁾ (blue) and θ⁽²⁾ (orange)"),
+                 fontsize=10)
     ax.set_xlim(-0.8, 3.5 * (len(sizes) - 1) + 0.8)
     ax.set_ylim(bottom - 0.9, max(layer[:, 1].max() for layer in where) + 0.6)
     ax.set_aspect("equal")
@@ -80,7 +81,8 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
                         help="where to write the picture (default docs/network-2-3-1.png, with --lang pt "
                              "docs/network-2-3-1-pt.png)")
-    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the labels: " + ", ".join(LANGS))
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(),
+                        help="language of the labels: " + ", ".join(LANGS))
     args = parser.parse_args()
     path = args.path or DEFAULT_PATHS.get(args.lang, DOCS / f"network-2-3-1-{args.lang}.png")
     draw_network(lang=args.lang).savefig(path, dpi=110)

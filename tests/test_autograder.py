@@ -249,7 +249,8 @@ def test_a_notebook_with_a_syntax_error_scores_0_and_says_so_in_portuguese(runs)
 def test_an_empty_submission_scores_0_and_says_what_to_hand_in(runs):
     results = runs["empty"]["results"]
     assert results["score"] == 0 and set(scores(results).values()) == {0}
-    assert results["output"] == md_escape(tr("pt", "No file to check: hand in your {suffixes} file.", suffixes=".py / .ipynb"))
+    assert results["output"] == md_escape(tr("pt", "No file to check: hand in your {suffixes} file.",
+                                             suffixes=".py / .ipynb"))
 
 
 # --- the hand-in, and results.json when there is nothing to check (in this process) --------------------------
@@ -290,7 +291,8 @@ def test_no_hand_in_several_or_one_that_is_not_a_file_is_said_in_one_line(tmp_pa
                                                                    "link): hand in the file itself.", name="lab.py"))
     (folder / "b.ipynb").write_text("{}")
     found, why = autograder.find_handin(folder, lang)
-    assert found is None and why == tr(lang, "{n} files to check ({names}): hand in only one .py or .ipynb file.", n=2, names="b.ipynb, lab.py")
+    assert found is None and why == tr(lang, "{n} files to check ({names}): hand in only one .py or .ipynb file.", n=2,
+                                       names="b.ipynb, lab.py")
     assert not foreign_lines(why, lang)
 
 

@@ -249,7 +249,8 @@ def test_an_assignment_without_an_exercise_notebook_is_refused_in_one_line_befor
     shutil.copy(ROOT / "mlp_harness" / "check" / "assignments" / "lab2.toml", own)
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", str(own), "--lang", lang])
     said = {"en": "no exercise notebook to hand out (the built-in assignments with one: lab1, lab2, lab3)",
-            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2, lab3)"}[lang]
+            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2, "
+                  "lab3)"}[lang]
     assert f"--assignment {own}: {said}" in err and "--gradescope" in err
     assert not foreign_lines(err, lang), err
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", "lab9", "--lang", lang])

@@ -183,8 +183,10 @@ def test_help_is_in_the_language_asked_for_with_the_same_flags(tool, monkeypatch
 
 
 def test_singular_and_plural():
-    assert tr_n("pt", "{count} epoch", "{count} epochs", 1, count=1) == "1 época" and tr_n("pt", "{count} epoch", "{count} epochs", 2, count=2) == "2 épocas"
-    assert tr_n("en", "{count} epoch", "{count} epochs", 1, count=1) == "1 epoch" and tr_n("en", "{count} epoch", "{count} epochs", 0, count=0) == "0 epochs"
+    assert tr_n("pt", "{count} epoch", "{count} epochs", 1,
+                count=1) == "1 época" and tr_n("pt", "{count} epoch", "{count} epochs", 2, count=2) == "2 épocas"
+    assert tr_n("en", "{count} epoch", "{count} epochs", 1,
+                count=1) == "1 epoch" and tr_n("en", "{count} epoch", "{count} epochs", 0, count=0) == "0 epochs"
     code, out, _, _ = run("mlp-compare", ["--lang", "pt"])
     assert "do passo concordam" in out and "(s)" not in out
     code, out, _, _ = run("mlp-train", ["--lang", "pt", "--epochs", "1", "--no-plot"])

@@ -38,10 +38,14 @@ def check_device(device: str | torch.device) -> torch.device:
     if dev.type != "cuda":
         raise InputError(_("the torch twin runs on 'cpu' or 'cuda', not {name!r}").format(name=str(device)))
     if not torch.cuda.is_available():
-        built = _("built with CUDA {cuda}").format(cuda=torch.version.cuda) if torch.version.cuda else _("built without CUDA")
-        raise InputError(_("--device cuda: PyTorch {version} ({built}) finds no CUDA GPU here; use --device cpu").format(version=torch.__version__, built=built))
+        built = _("built with CUDA {cuda}").format(cuda=torch.version.cuda) if torch.version.cuda else \
+            _("built without CUDA")
+        raise InputError(_(
+            "--device cuda: PyTorch {version} ({built}) finds no CUDA GPU here; use --device cpu").format(
+                version=torch.__version__, built=built))
     if dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise InputError(_("--device {device}: torch.cuda.device_count() is {n}").format(device=dev, n=torch.cuda.device_count()))
+        raise InputError(_("--device {device}: torch.cuda.device_count() is {n}").format(
+            device=dev, n=torch.cuda.device_count()))
     return dev
 
 

@@ -96,7 +96,8 @@ class Lockstep:
     def describe(self) -> str:
         at_once = _("at the same time when a step has ≥ 10^{n:.0f} matmul flops").format(n=math.log10(CONCURRENT_FLOPS))
         how = at_once if self.concurrent else _("one after the other")
-        return _("threads: NumPy's BLAS {numpy}, torch {torch}; steps {how}").format(numpy=self.numpy_threads, torch=self.torch_threads, how=how)
+        return _("threads: NumPy's BLAS {numpy}, torch {torch}; steps {how}").format(
+            numpy=self.numpy_threads, torch=self.torch_threads, how=how)
 
     def run(self, numpy_step: Callable[[], A], torch_step: Callable[[], B], flops: float) -> tuple[A, B]:
         """``numpy_step()`` on this thread and ``torch_step()``, together when ``flops`` is large enough."""

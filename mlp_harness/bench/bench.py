@@ -289,8 +289,8 @@ class CaseResult:
         out = asdict(self)
         out["memory"] = self.memory.to_json() if self.memory else None
         out.update({name: getattr(self, name) for name in (
-            "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls", "epoch_over_matmuls",
-            "epoch_ratio", "train_ratio", "train_ratio_1t", "blas_ratio", "noise")})
+            "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls",
+            "epoch_over_matmuls", "epoch_ratio", "train_ratio", "train_ratio_1t", "blas_ratio", "noise")})
         return out
 
 

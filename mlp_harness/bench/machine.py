@@ -110,9 +110,12 @@ def threads(n: int | None, lang: str = "en") -> str:
 def machine_lines(info: dict, lang: str = "en") -> list[str]:
     """The machine, in a few lines for the top of the benchmark's table (in ``lang``)."""
     npb, ptb = info["numpy"], info["torch"]
-    lines = [tr(lang, "CPU: {cpu}, {cores} usable cores; Python {python}", cpu=info["cpu"], cores=info["cores"], python=info["python"]),
-             tr(lang, "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})", version=npb["version"], blas=npb["blas"], blas_version=npb["blas_version"],
-                kernel=npb.get("kernel", tr(lang, "not reported (needs threadpoolctl)")), threads=threads(npb.get("threads"), lang),
+    lines = [tr(lang, "CPU: {cpu}, {cores} usable cores; Python {python}", cpu=info["cpu"], cores=info["cores"],
+                python=info["python"]),
+             tr(lang, "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})",
+                version=npb["version"], blas=npb["blas"], blas_version=npb["blas_version"],
+                kernel=npb.get("kernel", tr(lang, "not reported (needs threadpoolctl)")),
+                threads=threads(npb.get("threads"), lang),
                 source=npb.get("threads_source", tr(lang, "not reported")))]
     lines.append(tr(lang, "PyTorch {version}: BLAS {blas} ({library}), kernel {kernel}, {threads}, {interop} "
                           "inter-op", version=ptb["version"], blas=ptb["blas"],
@@ -120,8 +123,8 @@ def machine_lines(info: dict, lang: str = "en") -> list[str]:
                     threads=threads(ptb["threads"], lang), interop=ptb["interop_threads"]))
     lines.append(tr(lang, "In lockstep: {how}", how=info["lockstep"]))
     forced = ", ".join(f"{k}={v}" for k, v in info["kernel_variables"].items())
-    lines.append(tr(lang, "Kernels forced by the environment: {forced}", forced=forced) if forced else tr(lang, "Kernels: each library's own choice "
-                                                                                         "for this CPU (no variable forces one)"))
+    lines.append(tr(lang, "Kernels forced by the environment: {forced}", forced=forced) if forced else
+                 tr(lang, "Kernels: each library's own choice for this CPU (no variable forces one)"))
     if info["thread_variables"]:
         lines.append(tr(lang, "Thread settings from the environment: {variables}",
                         variables=", ".join(f"{k}={v}" for k, v in info["thread_variables"].items())))

@@ -79,7 +79,8 @@ def check_names(names: dict[str, str] | None, functions: tuple[str, ...] | None 
     names = dict(names or {})
     unknown = sorted(set(names) - set(functions))
     if unknown:
-        raise InputError(_("unknown function {name!r} in --name; the lab's functions are {names}").format(name=unknown[0], names=', '.join(functions)))
+        raise InputError(_("unknown function {name!r} in --name; the lab's functions are {names}").format(
+            name=unknown[0], names=', '.join(functions)))
     return names
 
 
@@ -141,7 +142,8 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
     a notebook can check each function in the cell after it. A function whose body is still
     ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
-    ``lang`` (one of :data:`mlp_harness.i18n.LANGS`: "en", "pt", "es") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
+    ``lang`` (one of :data:`mlp_harness.i18n.LANGS`: "en", "pt", "es") defaults to the environment's (see
+    :func:`mlp_harness.i18n.default_lang`).
     ``assignment`` (default ``"lab1"``, the lab's) names the functions and the network they are checked on.
     """
     assignment = load_assignment(assignment)
@@ -213,10 +215,12 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
         where = raw.get("progress") or {}
         at = (tr(lang, " in code cell {cell}", cell=where["cell"]) if where.get("cell") else
               tr(lang, " while {function} was running", function=where["function"]) if where.get("function") else "")
-        error = (tr(lang, "stopped after {seconds:g} s{at}: the file did not finish (an endless loop?)", seconds=raw["timeout"], at=at) if "timeout" in raw else
+        error = (tr(lang, "stopped after {seconds:g} s{at}: the file did not finish (an endless loop?)",
+                    seconds=raw["timeout"], at=at) if "timeout" in raw else
                  tr(lang, "the file's process sent the checker a message that is not the checker's{at}: its own "
                           "code wrote it, and nothing it says is judged", at=at) if "forged" in raw else
-                 tr(lang, "the file ended its own process (exit code {code}){at} {detail}", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
+                 tr(lang, "the file ended its own process (exit code {code}){at} {detail}", code=raw.get("crashed"),
+                    at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])
         return CheckResult(path, {}, error=error, lang=lang, rubric=rubric)
@@ -228,7 +232,8 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
         where = file or tr(lang, "code cell {cell}", cell=unfinished["number"])
         for f in formulas.values():
             if f.status == "missing":
-                f.message = tr(lang, "not found (perhaps in {where}, which did not run)", ctx="a file" if file else None,
+                f.message = tr(lang, "not found (perhaps in {where}, which did not run)",
+                               ctx="a file" if file else None,
                                where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
@@ -258,7 +263,8 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tup
                         "delta_L=your_name)", file=path, names=names)
     first = next(iter(hints))
     return tr(lang, "{file}: nothing to check: none of {names} is defined there (functions of the same arity: "
-                    "{hints}; map one with --name, e.g. --name {example})", file=path, names=names, example=f"{first}={hints[first][0]}",
+                    "{hints}; map one with --name, e.g. --name {example})", file=path, names=names,
+              example=f"{first}={hints[first][0]}",
               hints="; ".join(f"{lab_name}: {', '.join(c)}" for lab_name, c in hints.items()))
 
 

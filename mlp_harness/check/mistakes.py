@@ -111,7 +111,8 @@ class Mistake:
         """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists."""
         words = MISTAKE_WORDS.get(self.name)
         description = tr(lang, words) if words else MUTANTS[self.name].describe(lang)
-        return tr(lang, "{name}: {description} (computes {wrong})", name=self.name, description=description, wrong=self.wrong)
+        return tr(lang, "{name}: {description} (computes {wrong})", name=self.name, description=description,
+                  wrong=self.wrong)
 
 
 def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -> tuple[Array, Array]:
@@ -146,8 +147,10 @@ MISTAKES: list[Mistake] = [
     Mistake("missing_reciprocal", "sigmoid", "1 + e^(−z)", lambda z: 1.0 + np.exp(-z)),
     Mistake("tanh_for_sigmoid", "sigmoid", "tanh(z)", lambda z: np.tanh(z)),
     # BP1: δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)
-    Mistake("residual_sign", "delta_L_sigmoid_half_sse", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: (y - a) * a * (1 - a)),
-    Mistake("half_dropped", "delta_L_sigmoid_half_sse", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: 2 * (a - y) * a * (1 - a)),
+    Mistake("residual_sign", "delta_L_sigmoid_half_sse", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)",
+            lambda a, y: (y - a) * a * (1 - a)),
+    Mistake("half_dropped", "delta_L_sigmoid_half_sse", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)",
+            lambda a, y: 2 * (a - y) * a * (1 - a)),
     Mistake("no_sigma_prime", "delta_L_sigmoid_half_sse", "a⁽ᴸ⁾ − y", lambda a, y: a - y),
     Mistake("sigma_prime_of_a", "delta_L_sigmoid_half_sse", "(a⁽ᴸ⁾ − y) ⊙ σ(a⁽ᴸ⁾)(1 − σ(a⁽ᴸ⁾))",
             lambda a, y: (a - y) * _sigma(a) * (1 - _sigma(a))),

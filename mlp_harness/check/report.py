@@ -98,16 +98,20 @@ def verdict_line(result: CheckResult, lang: str) -> str:
     wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error")]
     pending = [n for n, f in result.formulas.items() if f.status == "missing" and f.pending]
     missing = [n for n, f in result.formulas.items() if f.status == "missing" and not f.pending]
-    tail = tr_n(lang, "; not implemented yet: {names}", "; not implemented yet: {names}", len(pending), names=", ".join(pending)) if pending else ""
+    tail = tr_n(lang, "; not implemented yet: {names}", "; not implemented yet: {names}", len(pending),
+                names=", ".join(pending)) if pending else ""
     if result.ok:
         line = tr(lang, "OK: every function found agrees with autograd")
     elif wrong:
-        line = tr(lang, "FAIL: {names} differ from autograd" if len(wrong) > 1 else "FAIL: {names} differs from autograd", names=", ".join(wrong))
+        line = tr(lang, "FAIL: {names} differ from autograd" if len(
+            wrong) > 1 else "FAIL: {names} differs from autograd", names=", ".join(wrong))
     elif pending and result.error is None:
-        line, tail = tr_n(lang, "not implemented yet: {names}", "not implemented yet: {names}", len(pending), names=", ".join(pending)), ""
+        line, tail = tr_n(lang, "not implemented yet: {names}", "not implemented yet: {names}", len(pending),
+                          names=", ".join(pending)), ""
     else:
         line = tr(lang, "FAIL: the file did not run as written")
-    return line + tail + (tr_n(lang, "; not found: {names}", "; not found: {names}", len(missing), names=", ".join(missing)) if missing else "")
+    return line + tail + (tr_n(lang, "; not found: {names}", "; not found: {names}", len(missing),
+                               names=", ".join(missing)) if missing else "")
 
 
 def uses_line(result: CheckResult) -> str:
@@ -156,10 +160,12 @@ def missing_items(result: CheckResult) -> list[str]:
     pending = [n for n in lost if n in formulas and formulas[n].pending]
     hinted = [n for n in lost if n in result.hints]
     absent = [n for n in lost if n not in pending and n not in hinted]
-    items = [(absent[0], tr_n(lang, "{names}: not found", "{names}: not found", len(absent), names=", ".join(absent)))] if absent else []
+    items = [(absent[0], tr_n(lang, "{names}: not found", "{names}: not found", len(absent),
+                              names=", ".join(absent)))] if absent else []
     items += [(n, f"{n}: {missing_hint(lang, n, result.hints[n])}") for n in hinted]
     if pending:
-        items.append((pending[0], tr_n(lang, "{names}: not implemented yet", "{names}: not implemented yet", len(pending), names=", ".join(pending))))
+        items.append((pending[0], tr_n(lang, "{names}: not implemented yet", "{names}: not implemented yet",
+                                       len(pending), names=", ".join(pending))))
     return [text for _, text in sorted(items, key=lambda item: list(points).index(item[0]))]   # the lab's order
 
 
@@ -174,7 +180,8 @@ def batch_line(result: CheckResult) -> str:
     items += [tr(result.lang, "uses {names}", names=", ".join(result.uses))] if result.uses else []
     detail = without_file("; ".join(items), result.file)
     score = f"{result.score:g}/{result.max_score:g}"
-    return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))   # a file may be named anything
+    # a file may be named anything
+    return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))
 
 
 def without_file(text: str, file: str) -> str:
@@ -268,15 +275,16 @@ def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: boo
     """One function as a Gradescope test: its points under the rubric, and why (Markdown)."""
     lang, f = result.lang, result.shown.get(name)
     if f is None:   # no row: a step neither written nor chained, or a file that did not run
-        label, output = (tr(lang, "your step(X, Y, thetas, eta), step by step"), tr(lang, "not found: no step(X, Y, thetas, eta), and not "
-                                                                  "all four of delta_L, delta_l, gradient, "
-                                                                  "optimize to chain into one")) if name == "step" else (
+        label, output = (tr(lang, "your step(X, Y, thetas, eta), step by step"),
+                         tr(lang, "not found: no step(X, Y, thetas, eta), and not all four of delta_L, delta_l, "
+                                  "gradient, optimize to chain into one")) if name == "step" else (
             FORMULAS[name] if result.assignment is None else result.assignment.functions[name].formula,
             tr(lang, "not found"))
         output = md_escape(missing_hint(lang, name, result.hints[name]) if name in result.hints else output)
     else:
         label, output = formula_of(f, lang), verdict_markdown(f, lang)
-    output = md_escape(tr(lang, "not found, but your step() agrees with autograd, which earns its points")) if stood_in else output
+    if stood_in:
+        output = md_escape(tr(lang, "not found, but your step() agrees with autograd, which earns its points"))
     passed = stood_in or f is not None and f.ok
     return {"name": f"{name}: {label}", "score": earned, "max_score": result.rubric.points[name],
             "status": "passed" if passed else "failed", "output": output, "output_format": "md",

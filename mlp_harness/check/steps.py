@@ -27,7 +27,8 @@ from .verdict import (TOLERANCE, Finding, FormulaResult, compare_arrays, error_t
 Array = np.ndarray
 
 #: a whole step that agrees, by who chained it
-PASSED = {"step": N_("your step() agrees with autograd for {steps} steps on {cases} networks"), "chain": N_("your functions, chained into a training step, agree with autograd for {steps} steps on {cases} networks")}
+PASSED = {"step": N_("your step() agrees with autograd for {steps} steps on {cases} networks"), "chain": N_(
+    "your functions, chained into a training step, agree with autograd for {steps} steps on {cases} networks")}
 
 
 def as_thetas(raw: list) -> list[Array]:
@@ -72,7 +73,8 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
                                "(|Δ| = {diff})", case=traj.case.label, step=k, target=target, index=list(index),
                          expected=format_number(want[index]), got=format_number(have[index]),
                          diff=f"{abs(have[index] - want[index]):.2e}")
-            hint = tr(lang, "case {case}, step {step}: the new {target}{index} differs from autograd's", case=traj.case.label, step=k, target=target,
+            hint = tr(lang, "case {case}, step {step}: the new {target}{index} differs from autograd's",
+                      case=traj.case.label, step=k, target=target,
                       index=list(index))
             return Finding("fail", diff, message, hint, mismatch, expected=want, got=have)
     return Finding("pass", largest)
@@ -104,16 +106,20 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
-        key = N_("case {case}: not run — an earlier step had already run out of its time limit") if result["skipped"] == "step" else N_("case {case}: not run — {function} had already run out of its time limit")
+        key = N_("case {case}: not run — an earlier step had already run out of its time limit") \
+            if result["skipped"] == "step" else N_("case {case}: not run — {function} had already run out of its "
+                                                   "time limit")
         return Finding("error", message=tr(lang, key, case=traj.case.label, function=result["skipped"])), None
     if result.get("returned") == NONE_THETA:
         return Finding("fail", message=tr(lang, "case {case}, step {step}: a new θ is None — did optimize update θ "
-                                                "in place instead of returning it?", case=traj.case.label, step=k)), None
+                                                "in place instead of returning it?",
+                                          case=traj.case.label, step=k)), None
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
-        raised = lambda numbers: tr(lang, "case {case}, step {step}: {error}", case=traj.case.label, step=k,  # noqa: E731
-                                    error=error_text(result["error"], lang, numbers))
+        def raised(numbers: bool) -> str:
+            return tr(lang, "case {case}, step {step}: {error}", case=traj.case.label, step=k,
+                      error=error_text(result["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False)), None
     if "returned" in result:
         return Finding("fail", message=tr(lang, "case {case}, step {step}: the step returned {what}, not the pair "
@@ -190,7 +196,8 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], in
         return fixed_eta(failures, lang)
     described = [tr(lang, "{name}: {description} ({wrong})", name=m.name, description=m.describe(lang), wrong=m.wrong)
                  for m in found]
-    return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}", options="; ".join(described)) \
+    return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",
+                                                 options="; ".join(described)) \
         if len(found) > 1 else described[0]
 
 def step_changes(mine: list[Trajectory], results: dict, largest: float | None,

@@ -30,7 +30,8 @@ def files_text(lang: str, files: list[str]) -> str:
 def overview(s: ClassSummary, lang: str) -> str:
     if not s.files:
         return tr(lang, "No files.")
-    return tr(lang, "{files}; {full} with full marks ({total} points); mean score {mean}; median {median}", files=tr_n(lang, "{count} file", "{count} files", s.files, count=s.files),
+    return tr(lang, "{files}; {full} with full marks ({total} points); mean score {mean}; median {median}",
+              files=tr_n(lang, "{count} file", "{count} files", s.files, count=s.files),
               full=s.full_marks, mean=f"{s.mean:g}", median=f"{s.median:g}", total=f"{s.max_score:g}")
 
 
@@ -48,7 +49,8 @@ def function_table(s: ClassSummary, lang: str) -> tuple:
 def diagnosis_blocks(s: ClassSummary, lang: str) -> list[tuple]:
     blocks = [("h2", tr(lang, "Diagnoses"))]
     for t in (t for t in s.tallies if t.diagnoses):
-        blocks += [("h3", t.name), ("items", [(d.label(lang), tr(lang, "— {files}: {text} — {names}", files=files_text(lang, d.files),
+        blocks += [("h3", t.name), ("items", [(d.label(lang), tr(lang, "— {files}: {text} — {names}",
+                                                                 files=files_text(lang, d.files),
                                                               text=d.text, names=", ".join(d.files)))
                                               for d in t.diagnoses])]
     return blocks if len(blocks) > 1 else blocks + [("p", tr(lang, "No function failed with a catalogued mistake."))]
@@ -61,20 +63,23 @@ def example(group: Group, lang: str, level: str) -> str:
 
 
 def group_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
-    blocks = [("h2", tr(lang, "Failures no catalogued mistake explains")), ("p", tr(lang, "Grouped by identical outputs on every call: "
+    blocks = [("h2", tr(lang, "Failures no catalogued mistake explains")),
+              ("p", tr(lang, "Grouped by identical outputs on every call: "
                                                                     "the files of one group compute the same wrong "
                                                                     "thing, a mistake worth naming."))]
     for t in (t for t in s.tallies if t.groups or t.blamed):
         items = [(files_text(lang, g.files), f"{', '.join(g.files)} — {example(g, lang, level)}") for g in t.groups]
         items += [(files_text(lang, t.blamed), tr(lang, "{names}: the chained step failed only through a function "
-                                                        "already wrong (not grouped)", names=", ".join(t.blamed)))] if t.blamed else []
+                                                        "already wrong (not grouped)",
+                                                  names=", ".join(t.blamed)))] if t.blamed else []
         blocks += [("h3", t.name), ("items", items)]
     return blocks if len(blocks) > 2 else blocks + [("p", tr(lang, "None."))]
 
 
 def not_run_blocks(s: ClassSummary, lang: str) -> list[tuple]:
     items = [(r.file, without_file(r.error or "", r.file)) for r in s.not_run]
-    return [("h2", tr(lang, "Time-outs and files that did not run as written")), ("items", items) if items else ("p", tr(lang, "None: every file ran as written."))]
+    return [("h2", tr(lang, "Time-outs and files that did not run as written")),
+            ("items", items) if items else ("p", tr(lang, "None: every file ran as written."))]
 
 
 def page_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:

@@ -21,13 +21,17 @@ def read_toml(path: Path, flag: str, where: str) -> tuple[dict, str]:
     """(the parsed document, its text); ``flag`` ("--rubric") and ``where`` (the name given) name the file in
     errors."""
     if tomllib is None:
-        raise InputError(_("{flag} needs Python 3.11 or newer, or the tomli package (pip install tomli)").format(flag=flag))
+        raise InputError(_("{flag} needs Python 3.11 or newer, or the tomli package (pip install "
+                           "tomli)").format(flag=flag))
     if not path.is_file():
-        raise InputError(_("{path}: no such file").format(path=f"{flag} {where}") if not path.exists() else _("{path}: not a regular file").format(path=f"{flag} {where}"))
+        shown = f"{flag} {where}"
+        raise InputError(_("{path}: no such file").format(path=shown) if not path.exists() else
+                         _("{path}: not a regular file").format(path=shown))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(_("{path}: cannot be read ({reason})").format(path=f"{flag} {where}", reason=os_reason(exc))) from None
+        raise InputError(_("{path}: cannot be read ({reason})").format(path=f"{flag} {where}",
+                                                                       reason=os_reason(exc))) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

@@ -144,7 +144,8 @@ def where_text(where: dict | None, lang: str) -> str:
 
 def message_text(error: dict, lang: str) -> str:
     """The message of what a submission raised (a placeholder when its ``__str__`` failed)."""
-    return tr(lang, "(a message that cannot be shown: its __str__ failed)") if error.get("unreadable_message") else error["message"]
+    return tr(lang, "(a message that cannot be shown: its __str__ failed)") if error.get(
+        "unreadable_message") else error["message"]
 
 
 #: a number written with a point or an exponent (0.0226, -2.3e-05, 1e3): what an array's repr is made of
@@ -208,7 +209,8 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     expected, case = probe.expected, probe.case.name
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
-    message = tr(lang, "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}", case=probe.case.label, call=probe.call_text, got=tuple(shape),
+    message = tr(lang, "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
+                 case=probe.case.label, call=probe.call_text, got=tuple(shape),
                  target=probe.target, expected=expected.shape)
     return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
 
@@ -237,10 +239,11 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
         return Finding("error", message=tr(lang, "case {case}: {call} was not called — {function} had already run "
-                                                 "out of its time limit on an earlier call", case=probe.case.label, call=probe.call_text,
-                                           function=probe.formula))
+                                                 "out of its time limit on an earlier call", case=probe.case.label,
+                                           call=probe.call_text, function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
-        key = N_("case {case}: {call} {error}") if is_timeout(outcome["error"]) else N_("case {case}: {call} raised {error}")
+        key = N_("case {case}: {call} {error}") if is_timeout(outcome["error"]) else N_(
+            "case {case}: {call} raised {error}")
         raised = lambda numbers: tr(lang, key, case=probe.case.label, call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
@@ -374,7 +377,8 @@ def shapes_text(probe: Probe, lang: str) -> str:
     """'δ⁽²⁾ is (N, n₂) = (5, 2), a⁽¹⁾ is (N, n₁) = (5, 4); ∂J/∂θ⁽²⁾ is (n₂, n₁) = (2, 4): BP4 …' — what met
     in a call that failed on shapes, and what the formula needs, in the lab's notation."""
     signature = CATALOGUE[probe.signature]
-    given = [tr(lang, "{symbol} is {shape} = {actual}", symbol=name, shape=layer_shape(arg.shape, probe), actual=np.shape(value))
+    given = [tr(lang, "{symbol} is {shape} = {actual}", symbol=name, shape=layer_shape(arg.shape, probe),
+                actual=np.shape(value))
              for name, arg, value in zip(probe.arg_names, signature.args, probe.args) if np.ndim(value)]
     returns = signature.returns if probe.pick is None else signature.parts[probe.pick]
     wanted = tr(lang, "{symbol} is {shape} = {actual}", symbol=probe.target, shape=layer_shape(returns.shape, probe),
@@ -390,7 +394,8 @@ def not_implemented(formula: str, errors: list[dict | None], lang: str) -> Formu
     if not errors or not all(e and e["type"] == "NotImplementedError" for e in errors):
         return None
     inside = (errors[0].get("where") or {}).get("function")
-    message = (tr(lang, "calls {function}, which is not implemented yet", function=inside) if inside and inside != formula
+    message = (tr(lang, "calls {function}, which is not implemented yet",
+                  function=inside) if inside and inside != formula
                else tr(lang, "not implemented yet: write it, then run its cell again"))
     return FormulaResult(formula, "missing", message, pending=True)
 
@@ -420,7 +425,8 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     bad = first_failed(findings, [outcomes[str(p.id)] for p in probes])
     changed, warning = changed_in_place(formula, probes, outcomes, lang)
     if bad is None and changed is None:
-        return FormulaResult(formula, "pass", tr(lang, "all {calls} calls agree with autograd", calls=len(probes)), largest, calls=len(probes),
+        return FormulaResult(formula, "pass", tr(lang, "all {calls} calls agree with autograd", calls=len(probes)),
+                             largest, calls=len(probes),
                              warning=warning)
     if bad is None:   # every value right, but an argument changed in place: the chain gets it changed
         probe, argument = changed

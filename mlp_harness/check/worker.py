@@ -39,8 +39,8 @@ from manual_mlp.messages import set_language
 from manual_mlp.validation import InputError
 
 from . import forked
-from .execute import (ALL_FUNCTIONS, LIMITS, error_data, find_functions, is_timeout, isolated, reads_of, run_task, serve,
-                      stops_the_check, time_limit)
+from .execute import (ALL_FUNCTIONS, LIMITS, error_data, find_functions, is_timeout, isolated, reads_of,
+                      run_task, serve, stops_the_check, time_limit)
 from .limits import apply as apply_limits
 from .submission import Cell, read_submission, uses_of
 

@@ -60,10 +60,12 @@ def find_handin(folder: Path, lang: str) -> tuple[Path | None, str | None]:
     if not found:
         return None, tr(lang, "No file to check: hand in your {suffixes} file.", suffixes=" / ".join(SUFFIXES))
     if len(found) > 1:
-        return None, tr(lang, "{n} files to check ({names}): hand in only one .py or .ipynb file.", n=len(found), names=shown(found))
+        return None, tr(lang, "{n} files to check ({names}): hand in only one .py or .ipynb file.", n=len(found),
+                        names=shown(found))
     mode = os.lstat(found[0]).st_mode
     if not stat.S_ISREG(mode):
-        return None, tr(lang, "{name} is not a regular file (a folder or a link): hand in the file itself.", name=shown(found))
+        return None, tr(lang, "{name} is not a regular file (a folder or a link): hand in the file itself.",
+                        name=shown(found))
     return found[0], None
 
 
@@ -102,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 def broken(args, exc: BaseException) -> dict:
     """results.json when the autograder itself failed: score 0, the reason, for the teacher to see."""
     reason = str(exc).splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-    message = tr(args.lang, "The autograder could not grade this submission ({reason}): tell your teacher.", reason=reason)
+    message = tr(args.lang, "The autograder could not grade this submission ({reason}): tell your teacher.",
+                 reason=reason)
     return {"score": 0, "output": message, "output_format": "text", "visibility": args.visibility,
             "stdout_visibility": "hidden", "tests": []}
 

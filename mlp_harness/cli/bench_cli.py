@@ -43,7 +43,9 @@ COLUMNS = (("net", 15), ("N", 4), ("dtype", 7), ("hidden", 7), ("NumPy step", 10
            ("noise", 5))
 
 #: the columns' headings, in COLUMNS' order
-HEADINGS = (N_("net"), N_("N"), N_("dtype"), N_("hidden"), N_("NumPy step"), N_("torch step"), N_("harness"), N_("h/(np+pt)"), N_("fixed"), N_("train"), N_("1 thread"), N_("step/mm"), N_("epoch/mm"), N_("np/pt epoch"), N_("BLAS np/pt"), N_("peak MB"), N_("peak/arrays"), N_("noise"))
+HEADINGS = (N_("net"), N_("N"), N_("dtype"), N_("hidden"), N_("NumPy step"), N_("torch step"), N_("harness"), N_(
+    "h/(np+pt)"), N_("fixed"), N_("train"), N_("1 thread"), N_("step/mm"), N_("epoch/mm"), N_("np/pt epoch"),
+            N_("BLAS np/pt"), N_("peak MB"), N_("peak/arrays"), N_("noise"))
 
 
 def headings(lang: str) -> list[str]:
@@ -88,7 +90,8 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                                                  "float64 and sigmoid, fewer and shorter rounds, "
                                                                  "no epochs, memory probes or start-up runs"))
     g.add_argument("--budget", type=float, metavar=tr(lang, "SECONDS"),
-                   help=tr(lang, "seconds of timed rounds per case (default {default}, {quick} with --quick)", default=Settings.budget_s, quick=QUICK["budget_s"]))
+                   help=tr(lang, "seconds of timed rounds per case (default {default}, {quick} with --quick)",
+                           default=Settings.budget_s, quick=QUICK["budget_s"]))
     g.add_argument("--threads", type=int, metavar="N", help=tr(lang, "threads for NumPy's BLAS and for torch alike "
                                                                      "(default: each library's own choice); 1 "
                                                                      "gives steadier numbers on a machine busy "
@@ -104,11 +107,13 @@ def settings_from(args) -> Settings:
     activations = args.activations or settings.activations or default_activations()
     unknown = [name for name in activations if name not in available_activations()]
     if unknown:
-        raise InputError(_("--activations: {names} not available in both twins; choose from {known}").format(names=', '.join(unknown), known=', '.join(available_activations())))
+        raise InputError(_("--activations: {names} not available in both twins; choose from {known}").format(
+            names=', '.join(unknown), known=', '.join(available_activations())))
     if args.json:
         check_json_path(args.json)
     if args.budget is not None and not 0 < args.budget <= MAX_BUDGET_S:
-        raise InputError(_("--budget must be > 0 and at most {limit:g} seconds per case, got {value}").format(limit=MAX_BUDGET_S, value=args.budget))
+        raise InputError(_("--budget must be > 0 and at most {limit:g} seconds per case, got {value}").format(
+            limit=MAX_BUDGET_S, value=args.budget))
     if args.threads is not None and not 1 <= args.threads <= 4096:
         raise InputError(_("--threads must be between 1 and 4096, got {value}").format(value=args.threads))
     return replace(settings, nets=tuple(args.nets or settings.nets), dtypes=tuple(args.dtypes or settings.dtypes),
@@ -130,7 +135,8 @@ def case_row(r: CaseResult, lang: str = "en") -> str:
              duration(r.torch_step.median), duration(r.harness_step.median), ratio(r.harness_ratio),
              ratio(r.harness_fixed_ratio), ratio(r.train_ratio), ratio(r.train_ratio_1t),
              ratio(r.step_over_matmuls), ratio(r.epoch_over_matmuls), ratio(r.epoch_ratio), ratio(r.blas_ratio),
-             "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}", ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
+             "–" if mem is None else f"{mem.peak_above_imports / 2 ** 20:.1f}",
+             ratio(mem.ratio if mem and mem.arrays >= 2 ** 20 else None),
              f"{r.noise:.0%}")
     return row(cells, lang)
 
@@ -145,7 +151,8 @@ def row(cells, lang: str = "en") -> str:
 def startup_line(s: StartupResult, lang: str = "en") -> str:
     return tr(lang, "Start-up over a bare import torch ({torch:.2f} s): mlp-compare (the lab, one step) "
                     "{compare:.2f} s, {compare_ratio:.2f}×; mlp-check (one function) {check:.2f} s, "
-                    "{check_ratio:.2f}× (medians of {runs} fresh interpreters each, in turns)", torch=s.import_torch_s, compare=s.compare_s, compare_ratio=s.compare_ratio,
+                    "{check_ratio:.2f}× (medians of {runs} fresh interpreters each, in turns)", torch=s.import_torch_s,
+              compare=s.compare_s, compare_ratio=s.compare_ratio,
               check=s.check_s, check_ratio=s.check_ratio, runs=s.runs)
 
 
@@ -160,7 +167,8 @@ def header(settings: Settings, machine: dict, load: float, threads: int | None, 
     """The machine, where the torch twin runs, and whether other work is running."""
     lines = machine_lines(machine, lang)
     tf32 = tr(lang, ", TF32 allowed" if settings.allow_tf32 else ", TF32 off") if settings.device != "cpu" else ""
-    lines += [tr(lang, "torch twin on {device}{tf32}", device=settings.device, tf32=tf32), tr(lang, "load average before: {load:.2f}", load=load)]
+    lines += [tr(lang, "torch twin on {device}{tf32}", device=settings.device, tf32=tf32),
+              tr(lang, "load average before: {load:.2f}", load=load)]
     if load > BUSY_LOAD and threads != 1:
         lines.append(tr(lang, "note: other work is running; with more than one thread per library, timings will be "
                               "unsteady (--threads 1 gives steadier ones)"))

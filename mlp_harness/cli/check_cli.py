@@ -66,10 +66,9 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                                            "whether a right step() stands in for the formula "
                                                            "functions not written (default: 1 point each, it "
                                                            "stands in); see docs/checking.md"))
-    p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"), default=None, help=tr(lang, "the assignment to check: lab1 (the "
-                                                                                                    "lab's, the default), lab2, lab3, a "
-                                                                                                    "teacher's TOML file, or list to name "
-                                                                                                    "them and the catalogue of formulas"))
+    p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"), default=None,
+                   help=tr(lang, "the assignment to check: lab1 (the lab's, the default), lab2, lab3, a teacher's "
+                                 "TOML file, or list to name them and the catalogue of formulas"))
     p.add_argument("--describe", action="store_true", help=tr(lang, "print each of the assignment's functions "
                                                                     "(signature, shapes, formula) and check nothing"))
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
@@ -77,9 +76,11 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                  "{default}); a call that runs {seconds} + 10 is stopped from outside, and the "
                                  "file's other functions go on", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
     p.add_argument("--memory", type=float, default=DEFAULT_LIMITS.memory / GB, metavar="GB",
-                   help=tr(lang, "memory each worker process may use, in GB (default {default}); more is a finding", default=f"{DEFAULT_LIMITS.memory / GB:g}"))
+                   help=tr(lang, "memory each worker process may use, in GB (default {default}); more is a finding",
+                           default=f"{DEFAULT_LIMITS.memory / GB:g}"))
     p.add_argument("--cpu-seconds", type=int, default=DEFAULT_LIMITS.cpu_seconds, metavar=seconds,
-                   help=tr(lang, "CPU seconds each worker process may use (default {default}); more is a finding", default=DEFAULT_LIMITS.cpu_seconds))
+                   help=tr(lang, "CPU seconds each worker process may use (default {default}); more is a finding",
+                           default=DEFAULT_LIMITS.cpu_seconds))
     p.add_argument("--sandbox", action="store_true", help=tr(lang, "run each file under bubblewrap (bwrap): no "
                                                                    "network, a read-only file system, no view of "
                                                                    "other hand-ins; refused where bwrap cannot run"))
@@ -99,12 +100,12 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                                                                "(✓/✗ per function)"))
     p.add_argument("--gradescope-visibility", choices=VISIBILITIES, default=None,
                    help=tr(lang, "when students see the --gradescope results (default: visible)"))
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help=tr(lang, "files checked at once, each in its "
-                                                                                               "own process (default: the number of "
-                                                                                               "CPUs)"))
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help=tr(lang, "files checked at once, each in its own process (default: the number of CPUs)"))
     p.add_argument("--details", action="store_true", help=tr(lang, "with several files, print every table, not one "
                                                                    "line each"))
-    p.add_argument("--width", type=int, default=None, metavar="N", help=tr(lang, "line width (default: the terminal's)"))
+    p.add_argument("--width", type=int, default=None, metavar="N", help=tr(lang,
+                                                                           "line width (default: the terminal's)"))
     add_lang_option(p, lang, N_("the verdicts"))
     return p
 
@@ -114,7 +115,8 @@ def parse_names(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         lab_name, sep, theirs = pair.partition("=")
         if not sep or not lab_name or not theirs.isidentifier():
-            raise InputError(_("--name expects LAB=THEIRS with a Python name on the right, got {value!r}").format(value=pair))
+            raise InputError(_("--name expects LAB=THEIRS with a Python name on the right, got {value!r}").format(
+                value=pair))
         names[lab_name] = theirs
     return names
 
@@ -181,13 +183,16 @@ def _main(argv: list[str] | None = None) -> int:
     assignment.check_supported()
     names = parse_names(args.name)
     if not 0.01 <= args.timeout <= 3600:
-        raise InputError(_("--timeout must be a number of seconds from 0.01 to 3600, got {value:g}").format(value=args.timeout))
+        raise InputError(_("--timeout must be a number of seconds from 0.01 to 3600, got {value:g}").format(
+            value=args.timeout))
     if args.width is not None and args.width < 40:
         raise InputError(_("--width must be at least {n} columns, got {value}").format(n="40", value=args.width))
     if not 0.25 <= args.memory <= 4096:
-        raise InputError(_("--memory must be a number of GB from 0.25 to 4096, got {value:g}").format(value=args.memory))
+        raise InputError(_("--memory must be a number of GB from 0.25 to 4096, got {value:g}").format(
+            value=args.memory))
     if not 1 <= args.cpu_seconds <= 86400:
-        raise InputError(_("--cpu-seconds must be a whole number of seconds from 1 to 86400, got {value}").format(value=args.cpu_seconds))
+        raise InputError(_("--cpu-seconds must be a whole number of seconds from 1 to 86400, got {value}").format(
+            value=args.cpu_seconds))
     if args.jobs < 1:
         raise InputError(_("--jobs must be at least 1, got {value}").format(value=args.jobs))
     if args.gradescope and len(args.files) > 1:

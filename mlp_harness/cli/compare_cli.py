@@ -98,7 +98,8 @@ def _main(argv: list[str] | None = None) -> int:
         print(mutant.explain(args.lang))
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
             print(tr(args.lang, "It went unnoticed: its effect stayed within {rule} ({dtype}); try --dtype float64 "
-                                "or a network where it shows more.", rule=report.tolerance.describe(args.lang), dtype=config.dtype))
+                                "or a network where it shows more.", rule=report.tolerance.describe(args.lang),
+                     dtype=config.dtype))
     if args.json:
         write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1

@@ -39,12 +39,14 @@ def earns(args) -> bool:
     assignment.check_supported()
     rubric = load_rubric(args.rubric, assignment.names) if args.rubric else rubric_for(assignment.names)
     if args.name not in rubric.points:
-        raise InputError(_("{name!r} is not one of the assignment's functions ({names})").format(name=args.name, names=', '.join(rubric.points)))
+        raise InputError(_("{name!r} is not one of the assignment's functions ({names})").format(
+            name=args.name, names=', '.join(rubric.points)))
     result, = check_files([args.file], lang=args.lang, timeout=args.timeout, rubric=rubric, assignment=assignment,
                           feedback=args.feedback)
     print(result.text(100))
     earned = result.points[args.name] == rubric.points[args.name]
-    print(tr(args.lang, "{name}: {points:g} points earned" if earned else "{name}: 0 of its {points:g} points", name=args.name,
+    print(tr(args.lang, "{name}: {points:g} points earned" if earned else "{name}: 0 of its {points:g} points",
+             name=args.name,
              points=rubric.points[args.name]))
     return earned
 

@@ -37,17 +37,15 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                        "replaced, and an older manual_mlp wheel is removed. Exit codes: 0 written, "
                                        "2 bad input or a build that failed."))
     path = tr(lang, "PATH")
-    p.add_argument("folder", nargs="?", metavar=tr(lang, "FOLDER"), help=tr(lang, "the kit's folder (created if missing; "
-                                                                                       "the folder it goes in must exist)"))
+    p.add_argument("folder", nargs="?", metavar=tr(lang, "FOLDER"),
+                   help=tr(lang, "the kit's folder (created if missing; the folder it goes in must exist)"))
     p.add_argument("--gradescope", metavar=path, help=tr(lang, "also (or instead) write Gradescope's autograder, a "
                                                                ".zip to upload: setup.sh installs the wheel inside "
                                                                "it, run_autograder checks each hand-in with "
                                                                "mlp-check"))
-    p.add_argument("--classroom", metavar=tr(lang, "FOLDER"), help=tr(lang, "also (or instead) write a starter "
-                                                                                 "repository for GitHub Classroom: the "
-                                                                                 "notebook, the wheel, and the "
-                                                                                 "autograding, one test per function "
-                                                                                 "worth its points"))
+    p.add_argument("--classroom", metavar=tr(lang, "FOLDER"),
+                   help=tr(lang, "also (or instead) write a starter repository for GitHub Classroom: the notebook, "
+                                 "the wheel, and the autograding, one test per function worth its points"))
     p.add_argument("--rubric", metavar=path, help=tr(lang, "the autograder's rubric, a TOML file (see mlp-check "
                                                            "--rubric; with --gradescope or --classroom)"))
     p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"),
@@ -57,24 +55,27 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "how much the autograder's verdicts "
                                                                                "reveal (see mlp-check --feedback; "
                                                                                "with --gradescope or --classroom)"))
-    add_lang_option(p, lang, N_("these lines, and the autograder's verdicts with --gradescope (the kit itself is in Portuguese)"))
+    add_lang_option(p, lang, N_("these lines, and the autograder's verdicts with --gradescope (the kit itself is in "
+                                "Portuguese)"))
     return p
 
 
 def kit_lines(kit: Kit, lang: str) -> list[str]:
     """What was written, a file a line, and the older wheels removed."""
-    rows = [(kit.notebook.name, tr(lang, "the exercise (in Portuguese)")), (kit.wheel.name, tr(lang, "the package that the first cell "
-                                                                                     "installs, without torch and NumPy")),
+    rows = [(kit.notebook.name, tr(lang, "the exercise (in Portuguese)")),
+            (kit.wheel.name, tr(lang, "the package that the first cell installs, without torch and NumPy")),
             (kit.leiame.name, tr(lang, "for the teacher, in Portuguese: handing it out, Jupyter, Colab, grading"))]
     width = max(len(name) for name, _ in rows)
-    lines = [tr(lang, "Course kit written to {folder}: hand the notebook and the wheel to the students, together", folder=kit.folder)]
+    lines = [tr(lang, "Course kit written to {folder}: hand the notebook and the wheel to the students, together",
+                folder=kit.folder)]
     lines += [f"  {name:<{width}}  {what}" for name, what in rows]
     return lines + [tr(lang, "older wheel removed from the folder: {name}", name=name) for name in kit.removed]
 
 
 def bundle_lines(bundle: Bundle, lang: str) -> list[str]:
     """The zip written, and the files in it."""
-    return [tr(lang, "Gradescope autograder written to {path}: upload it as the assignment's autograder", path=bundle.path)] + [f"  {name}" for name in bundle.names]
+    return [tr(lang, "Gradescope autograder written to {path}: upload it as the assignment's autograder",
+               path=bundle.path)] + [f"  {name}" for name in bundle.names]
 
 
 def starter_lines(starter: Starter, lang: str) -> list[str]:
@@ -89,7 +90,8 @@ def check_options(args) -> None:
     given = ["--rubric"] if args.rubric is not None else []
     given += ["--feedback"] if args.feedback != "full" else []
     if given and args.gradescope is None and args.classroom is None:
-        raise InputError(_("{option} sets how the autograder grades: give --gradescope or --classroom too").format(option=given[0]))
+        raise InputError(_("{option} sets how the autograder grades: give --gradescope or --classroom too").format(
+            option=given[0]))
     if args.folder is None and args.gradescope is None and args.classroom is None:
         raise InputError(_("give the kit's folder, --gradescope ZIP or --classroom FOLDER"))
 

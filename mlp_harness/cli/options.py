@@ -107,7 +107,8 @@ class ArgumentParser(argparse.ArgumentParser):
         self.lang = lang
         self._positionals.title = tr(lang, "positional arguments")   # argparse's own groups, titled in English
         self._optionals.title = tr(lang, "options")
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=tr(lang, "show this help message and exit"))
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=tr(lang, "show this help message and exit"))
 
     def parse_known_args(self, args=None, namespace=None):
         with argparse_in(self.lang):
@@ -131,7 +132,8 @@ class ArgumentParser(argparse.ArgumentParser):
             parsed = super().parse_args(args, namespace)
         for action in self._actions:
             if action.option_strings and getattr(parsed, action.dest, None) == "":
-                self.error(_("argument {arg}: {message}").format(arg=action.option_strings[-1], message=_("expected a value, got an empty string")))
+                self.error(_("argument {arg}: {message}").format(arg=action.option_strings[-1],
+                                                                 message=_("expected a value, got an empty string")))
         return parsed
 
 
@@ -177,7 +179,8 @@ def add_model_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
     npz = f"{tr(lang, 'FILE')}.npz"
     g = p.add_argument_group(tr(lang, "network and data (default: the lab's 2-3-1 network, X, Y and θ)"))
     g.add_argument("--layers", metavar="N0,N1,...", help=tr(lang, "layer sizes for random weights, e.g. 2,3,1"))
-    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N", help=tr(lang, "seed of the random weights (default 0)"))
+    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N",
+                   help=tr(lang, "seed of the random weights (default 0)"))
     g.add_argument("--bias", action="store_true", help=tr(lang, "random weights with biases b⁽ˡ⁾ (with --layers)"))
     g.add_argument("--weights", metavar=npz, help=tr(lang, "arrays theta1…thetaL of shape (out, in), optional b1…bL"))
     g.add_argument("--data", metavar=npz, help=tr(lang, "arrays X (N, n0) and Y (N, nL); with cross_entropy Y may "
@@ -190,23 +193,26 @@ def add_model_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
     g.add_argument("--output-activation", choices=list(ACTIVATIONS), type=activation_name, default="sigmoid",
                    help=tr(lang, "output layer's activation (default sigmoid; softmax goes with --loss "
                                  "cross_entropy); Portuguese names as for --activation"))
-    g.add_argument("--loss", choices=list(LOSSES), default="half_sse", help=tr(lang, "half_sse = the lab's ½Σ(y−a)² "
-                                                                                     "(default); mse, bce, cross_entropy as "
-                                                                                     "torch.nn's"))
+    g.add_argument("--loss", choices=list(LOSSES), default="half_sse",
+                   help=tr(lang, "half_sse = the lab's ½Σ(y−a)² (default); mse, bce, cross_entropy as torch.nn's"))
 
 
 def add_run_options(p: argparse.ArgumentParser, lang: str = "en", steps_name: str = "--steps",
                     steps_default: int = 1) -> None:
     g = p.add_argument_group(tr(lang, "training and comparison"))
-    g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=tr(lang, "learning rate η (default {default})", default=lab.ETA))
+    g.add_argument("--lr", type=float, default=lab.ETA, metavar="η",
+                   help=tr(lang, "learning rate η (default {default})", default=lab.ETA))
     g.add_argument(steps_name, type=int, default=steps_default, metavar="N",
-                   help=tr(lang, "number of training epochs (passes over the data) (default {default})" if steps_name == "--epochs" else "number of training steps (default "
-                                                                                "{default})", default=steps_default))
-    g.add_argument("--batch-size", type=int, default=None, metavar="B", help=tr(lang, "samples per step (default: all of "
+                   help=tr(lang, "number of training epochs (passes over the data) (default {default})"
+                           if steps_name == "--epochs" else "number of training steps (default {default})",
+                           default=steps_default))
+    g.add_argument("--batch-size", type=int, default=None, metavar="B", help=tr(lang,
+                                                                                "samples per step (default: all of "
                                                                                       "them, as in the lab)"))
     g.add_argument("--shuffle-seed", type=non_negative_int, default=None, metavar="N",
                    help=tr(lang, "shuffle the samples every epoch with this seed (default: fixed order)"))
-    g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help=tr(lang, "precision of both twins"))
+    g.add_argument("--dtype", choices=("float64", "float32"), default="float64",
+                   help=tr(lang, "precision of both twins"))
     g.add_argument("--rtol", type=float, default=None, help=tr(lang, "relative tolerance (default: derived from "
                                                                      "--dtype)"))
     g.add_argument("--atol", type=float, default=None, help=tr(lang, "absolute tolerance (default: derived from "
@@ -222,9 +228,9 @@ def add_run_options(p: argparse.ArgumentParser, lang: str = "en", steps_name: st
 
 def add_device_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
     g = p.add_argument_group(tr(lang, "device (the PyTorch twin's; the NumPy twin always runs on the CPU)"))
-    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help=tr(lang, "where the PyTorch twin runs (default "
-                                                                                     "cpu); records always come back as "
-                                                                                     "NumPy arrays"))
+    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help=tr(lang, "where the PyTorch twin runs (default cpu); records always come back as NumPy "
+                                 "arrays"))
     g.add_argument("--allow-tf32", action="store_true", help=tr(lang, "on CUDA, let float32 matmuls use TF32 "
                                                                       "(10-bit mantissa): faster, and visibly less "
                                                                       "exact; off by default"))
@@ -237,11 +243,11 @@ def add_optimizer_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
     g.add_argument("--momentum", type=float, default=0.0, metavar="μ", help=tr(lang, "sgd momentum (default 0)"))
     g.add_argument("--nesterov", action="store_true", help=tr(lang, "sgd with Nesterov momentum (needs --momentum "
                                                                     "> 0)"))
-    g.add_argument("--weight-decay", type=float, default=None, metavar="λ", help=tr(lang, "L2 penalty: coupled for sgd/adam, "
-                                                                                           "decoupled for adamw (default: "
-                                                                                           "torch's, 0 or 0.01 for adamw)"))
-    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2", help=tr(lang, "Adam's moment decay rates (default "
-                                                                                                     "0.9,0.999)"))
+    g.add_argument("--weight-decay", type=float, default=None, metavar="λ",
+                   help=tr(lang, "L2 penalty: coupled for sgd/adam, decoupled for adamw (default: torch's, 0 or "
+                                 "0.01 for adamw)"))
+    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2",
+                   help=tr(lang, "Adam's moment decay rates (default 0.9,0.999)"))
     g.add_argument("--eps", type=float, default=1e-8, metavar="ε", help=tr(lang, "Adam's ε (default 1e-8)"))
 
 
@@ -249,7 +255,8 @@ def parse_betas(text: str) -> tuple[float, float]:
     try:
         beta1, beta2 = (float(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(_("--betas takes two numbers such as 0.9,0.999, got {value!r}").format(value=text)) from None
+        raise argparse.ArgumentTypeError(_("--betas takes two numbers such as 0.9,0.999, got {value!r}").format(
+            value=text)) from None
     return beta1, beta2
 
 
@@ -257,11 +264,13 @@ def parse_layers(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
-        raise InputError(_("--layers takes comma-separated whole numbers such as 2,3,1, got {value!r}").format(value=text)) from None
+        raise InputError(_("--layers takes comma-separated whole numbers such as 2,3,1, got {value!r}").format(
+            value=text)) from None
     if len(sizes) < 2:
         raise InputError(_("--layers needs at least two sizes (inputs and outputs), got {value!r}").format(value=text))
     if min(sizes) < 1:
-        raise InputError(_("--layers: every layer needs at least 1 unit, got {value!r} (a size of {size})").format(value=text, size=min(sizes)))
+        raise InputError(_("--layers: every layer needs at least 1 unit, got {value!r} (a size of {size})").format(
+            value=text, size=min(sizes)))
     check_network(sizes)
     return sizes
 
@@ -359,7 +368,8 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
             return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         except KeyboardInterrupt as exc:
             terminated = isinstance(exc, Terminated)
-            print(tr(lang, "{prog}: stopped (SIGTERM); its workers were stopped too" if terminated else "{prog}: interrupted", prog=prog), file=sys.stderr)
+            print(tr(lang, "{prog}: stopped (SIGTERM); its workers were stopped too" if terminated else
+                     "{prog}: interrupted", prog=prog), file=sys.stderr)
             return 143 if terminated else 130
         except BrokenPipeError:
             silence_stdout()
@@ -433,4 +443,5 @@ def plain_symbols_if_needed(prog: str, lang: str = "en") -> None:
                 stream.reconfigure(errors="backslashreplace")
     if switched:
         print(tr(lang, "{prog}: note: the output's encoding ({encoding}) cannot show symbols such as Delta and "
-                       "theta: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)", prog=prog, encoding=switched[0]), file=sys.stderr)
+                       "theta: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)", prog=prog,
+                 encoding=switched[0]), file=sys.stderr)

@@ -60,24 +60,21 @@ def build_parser(lang: str = "en") -> ArgumentParser:
     add_optimizer_options(p, lang)
     add_run_options(p, lang, steps_name="--epochs", steps_default=1000)
     g = p.add_argument_group(tr(lang, "data sets"))
-    g.add_argument("--dataset", choices=list(DATASETS), default=None, help=tr(lang, "lab (default) and lab-v2 use the "
-                                                                                    "lab's weights; xor, moons and spirals "
-                                                                                    "are generated, iris and digits are "
-                                                                                    "scikit-learn's (pip install -e "
-                                                                                    "\".[data]\"); they train random weights "
-                                                                                    "(--layers, or the data set's default "
-                                                                                    "architecture)"))
-    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N", help=tr(lang, "seed of moons and spirals (default 0)"))
+    g.add_argument("--dataset", choices=list(DATASETS), default=None,
+                   help=tr(lang, "lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are "
+                                 "generated, iris and digits are scikit-learn's (pip install -e \".[data]\"); they "
+                                 "train random weights (--layers, or the data set's default architecture)"))
+    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N",
+                   help=tr(lang, "seed of moons and spirals (default 0)"))
     recipe_defaults(p, lang)
     g = p.add_argument_group(tr(lang, "training output"))
     g.add_argument("--impl", choices=IMPLS, default="both", help=tr(lang, "train both twins and compare them "
                                                                           "(default), or one alone (numpy never "
                                                                           "imports torch)"))
-    g.add_argument("--print-every", type=int, default=None, metavar="N", help=tr(lang, "print the loss every N epochs "
-                                                                                       "(default: a tenth of the epochs, 100 "
-                                                                                       "for the lab)"))
-    g.add_argument("--save", metavar=f"{tr(lang, 'FILE')}.npz", help=tr(lang, "write the trained θ (and b) in the "
-                                                                                   "format --weights reads"))
+    g.add_argument("--print-every", type=int, default=None, metavar="N",
+                   help=tr(lang, "print the loss every N epochs (default: a tenth of the epochs, 100 for the lab)"))
+    g.add_argument("--save", metavar=f"{tr(lang, 'FILE')}.npz",
+                   help=tr(lang, "write the trained θ (and b) in the format --weights reads"))
     g.add_argument("--width", type=int, metavar="N", help=tr(lang, "columns to fit the lines in (default: the "
                                                                    "terminal's, COLUMNS, or 100)"))
     g.add_argument("--plot", metavar=tr(lang, "PATH"), default=DEFAULT_PLOT,
@@ -133,7 +130,8 @@ def check_plot_path(path: str) -> None:
     path = Path(path)
     formats = Figure().canvas.get_supported_filetypes()
     if not path.suffix:
-        raise InputError(_("--plot {path!r} has no extension to say the file type: give a name ending in .png").format(path=str(path)))
+        raise InputError(_("--plot {path!r} has no extension to say the file type: give a name ending in .png").format(
+            path=str(path)))
     if path.suffix.lstrip(".").lower() not in formats:
         raise InputError(_("--plot {path!r}: cannot write a {suffix!r} file; give a name ending in .png (or .pdf, "
                            ".svg)").format(path=str(path), suffix=path.suffix))
@@ -142,7 +140,8 @@ def check_plot_path(path: str) -> None:
 
 def check_boundary(dataset: Dataset) -> None:
     if dataset.X.shape[1] != 2:
-        raise InputError(_("--plot-boundary draws the plane of 2 inputs, but {name} has {n} (X {shape})").format(name=dataset.name, n=dataset.X.shape[1], shape=dataset.X.shape))
+        raise InputError(_("--plot-boundary draws the plane of 2 inputs, but {name} has {n} (X {shape})").format(
+            name=dataset.name, n=dataset.X.shape[1], shape=dataset.X.shape))
 
 
 def resolve_dataset(args: argparse.Namespace) -> Dataset:
@@ -169,10 +168,15 @@ def resolve_network(args: argparse.Namespace, dataset: Dataset):
     n0, nL = thetas[0].shape[1], thetas[-1].shape[0]
     d0, dL = dataset.sizes
     if dL is None and n0 != d0:  # class labels: their range is checked against n_L with the batch
-        raise InputError(_("{name} has n₀ = {d0} (X {shape}), but {source} has n₀ = {n0}: use --layers {layers}").format(name=dataset.name, d0=d0, shape=dataset.X.shape, source=source, n0=n0, layers=f"{d0},…,{nL}"))
+        raise InputError(_(
+            "{name} has n₀ = {d0} (X {shape}), but {source} has n₀ = {n0}: use --layers {layers}").format(
+                name=dataset.name, d0=d0, shape=dataset.X.shape, source=source, n0=n0, layers=f"{d0},…,{nL}"))
     if dL is not None and (n0, nL) != (d0, dL):
         raise InputError(_("{name} has n₀ = {d0} and n_L = {dL} (X {shape}, Y {y_shape}), but {source} has n₀ = "
-                           "{n0} and n_L = {nL}: use --layers {layers}").format(name=dataset.name, d0=d0, dL=dL, shape=dataset.X.shape, y_shape=dataset.Y.shape, source=source, n0=n0, nL=nL, layers=f"{d0},…,{dL}"))
+                           "{n0} and n_L = {nL}: use --layers {layers}").format(
+                               name=dataset.name, d0=d0, dL=dL, shape=dataset.X.shape, y_shape=dataset.Y.shape,
+                                                                                source=source, n0=n0, nL=nL,
+                                                                                layers=f"{d0},…,{dL}"))
     return thetas, biases
 
 
@@ -232,10 +236,12 @@ def write_weights(args: argparse.Namespace, history: TrainingHistory) -> None:
     thetas, biases = history.final_weights[twin]
     finite = all(np.isfinite(w).all() for w in thetas + (biases or []))
     if not (history.ok and finite):
-        print(tr(args.lang, "--save: nothing written to {path}: training did not end with finite, agreeing weights", path=args.save))
+        print(tr(args.lang, "--save: nothing written to {path}: training did not end with finite, agreeing weights",
+                 path=args.save))
         return
     save_weights(args.save, thetas, biases)
-    print(tr(args.lang, "Trained weights (the {twin} twin's) written to {path}: use them with --weights {path}", twin=TWIN_NAMES[twin], path=args.save))
+    print(tr(args.lang, "Trained weights (the {twin} twin's) written to {path}: use them with --weights {path}",
+             twin=TWIN_NAMES[twin], path=args.save))
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -63,7 +63,9 @@ def whole_points(points: dict[str, float]) -> dict[str, int]:
     """The rubric's points as Classroom's whole numbers (functions worth 0 have no test)."""
     for name, value in points.items():
         if float(value) != int(value):
-            raise InputError(_("GitHub Classroom's points are whole numbers: the rubric gives {name} {points:g}").format(name=name, points=value))
+            raise InputError(_(
+                "GitHub Classroom's points are whole numbers: the rubric gives {name} {points:g}").format(
+                    name=name, points=value))
     return {name: int(value) for name, value in points.items() if value > 0}
 
 

@@ -42,7 +42,8 @@ def check_folder(folder: Path) -> None:
         raise InputError(_("{path!r} is a file, not a folder: give a folder for the kit").format(path=str(folder)))
     parent = folder.parent
     if not folder.exists() and not parent.is_dir():
-        raise InputError(_("cannot create the kit's folder {path!r}: the folder {parent!r} does not exist").format(path=str(folder), parent=str(parent)))
+        raise InputError(_("cannot create the kit's folder {path!r}: the folder {parent!r} does not exist").format(
+            path=str(folder), parent=str(parent)))
 
 
 def copy_into(source: Path, folder: Path, what: str) -> Path:
@@ -76,6 +77,7 @@ def make_kit(folder: str | Path, checkout: Checkout | None = None, assignment: s
             try:
                 path.unlink()
             except OSError as exc:
-                raise InputError(_("cannot remove the older wheel {path!r} from the kit's folder ({reason})").format(path=str(path), reason=os_reason(exc))) from None
+                raise InputError(_("cannot remove the older wheel {path!r} from the kit's folder ({reason})").format(
+                    path=str(path), reason=os_reason(exc))) from None
             kit.removed.append(path.name)
     return kit

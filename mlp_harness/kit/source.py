@@ -18,7 +18,8 @@ NOTEBOOK = Path("notebooks") / "lab1-exercicio.ipynb"
 EXERCISE = "notebooks/{assignment}-exercicio.ipynb"
 #: the packages the wheel holds (pyproject.toml's [tool.setuptools.packages.find])
 PACKAGES = ("manual_mlp", "torch_reference", "mlp_harness")
-#: what a wheel is built from, besides the packages (README.md is the package's description); setup.py compiles the catalogs
+#: what a wheel is built from, besides the packages (README.md is the package's description); setup.py compiles
+#: the catalogs
 PROJECT_FILES = ("pyproject.toml", "setup.py", "README.md")
 #: seconds git may take to say which commit the checkout is at (it is only mentioned in LEIAME.md)
 GIT_TIMEOUT = 10

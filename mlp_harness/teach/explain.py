@@ -51,7 +51,9 @@ TAGS = ("forward", "loss", "BP1", "BP2", "BP3", "BP4", "update", "state")
 FIRST = (0, 0)
 
 #: the tag that names each row's step of the algorithm
-TAGS = {"forward": N_("forward pass"), "loss": N_("loss"), "BP1": N_("BP1 output error"), "BP2": N_("BP2 hidden error"), "BP3": N_("BP3 bias gradient"), "BP4": N_("BP4 weight gradient"), "update": N_("update"), "state": N_("optimizer state")}
+TAGS = {"forward": N_("forward pass"), "loss": N_("loss"), "BP1": N_("BP1 output error"), "BP2": N_(
+    "BP2 hidden error"), "BP3": N_("BP3 bias gradient"), "BP4": N_("BP4 weight gradient"), "update": N_("update"),
+        "state": N_("optimizer state")}
 
 
 @dataclass
@@ -440,7 +442,8 @@ def too_big(before: StepInputs, record: StepRecord, limit: int = EXPLAIN_LIMIT, 
     arrays += [(quantity_label(q, l), np.asarray(v)) for q, l, v in record.quantities()]
     for label, value in arrays:
         if value.size > limit:
-            return tr(lang, "{label} has {size} entries (shape {shape})", label=label, size=value.size, shape=value.shape)
+            return tr(lang, "{label} has {size} entries (shape {shape})", label=label, size=value.size,
+                      shape=value.shape)
     return None
 
 
@@ -452,7 +455,8 @@ def explanation_notes(recorder: StepRecorder, config: RunConfig, lang: str = "en
     if reason:
         return [tr(lang, "--explain: not shown, the network is too big to follow by hand: {reason}; explanations "
                          "need every matrix to have at most {limit} entries, so that the table prints each one "
-                         "whole (use fewer samples with --batch-size, or smaller --layers)", reason=reason, limit=EXPLAIN_LIMIT)], None
+                         "whole (use fewer samples with --batch-size, or smaller --layers)", reason=reason,
+                   limit=EXPLAIN_LIMIT)], None
     explained = {step: explain_step(config, *kept) for step, kept in recorder.steps.items()}
     tolerance = config.fixed_tolerance   # a formula's entry against the record: the same twin, another order
 

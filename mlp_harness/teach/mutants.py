@@ -66,7 +66,8 @@ class Mutant:
 
     def explain(self, lang: str = "en") -> str:
         """The mistake in one sentence, in ``lang`` (the formulas read the same in every language)."""
-        return tr(lang, "Injected mistake {name!r}: {description}. Right: {right}; injected: {wrong}.", name=self.name, description=self.describe(lang), right=self.right_in(lang),
+        return tr(lang, "Injected mistake {name!r}: {description}. Right: {right}; injected: {wrong}.", name=self.name,
+                  description=self.describe(lang), right=self.right_in(lang),
                   wrong=self.wrong)
 
 
@@ -266,7 +267,8 @@ _CATALOGUE = [
            "∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y", "∂J/∂a⁽ᴸ⁾ = y − a⁽ᴸ⁾", _loss_mutant(-1.0)),
     Mutant("sign_flipped", N_("the update climbs the gradient instead of descending it"),
            "θ ← θ − η∂J/∂θ", "θ ← θ + η∂J/∂θ", _ascent),
-    Mutant("bias_grad_first_sample", N_("the bias gradient takes the first sample's δ instead of summing over the batch"),
+    Mutant("bias_grad_first_sample",
+           N_("the bias gradient takes the first sample's δ instead of summing over the batch"),
            "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ", "∂J/∂b⁽ˡ⁾ = δ⁽ˡ⁾₁", _gradient_mutant(_first_sample_bias), _bias_batch),
     Mutant("mean_instead_of_sum", N_("every gradient is averaged over the batch, but J = ½Σ sums over it"),
            "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N; ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ / N",

@@ -166,5 +166,6 @@ def get_dataset(name: str, seed: int = 0, lang: str = "en") -> Dataset:
     try:
         make = DATASETS[name]
     except KeyError:
-        raise InputError(_("unknown --dataset {name!r}; choose one of: {names}").format(name=name, names=', '.join(DATASETS))) from None
+        raise InputError(_("unknown --dataset {name!r}; choose one of: {names}").format(
+            name=name, names=", ".join(DATASETS))) from None
     return make(seed, lang) if name in NEEDS_EXTRA else make(seed)

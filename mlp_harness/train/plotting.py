@@ -89,10 +89,13 @@ def diff_panel(ax, history: TrainingHistory, lang: str) -> None:
         # x in data coordinates, y in axes coordinates: a row of marks just above the bottom edge
         ax.plot(epochs[zeros], np.full(zeros.sum(), 0.03), transform=ax.get_xaxis_transform(), linestyle="none",
                 marker="|", color="tab:green", label=tr_n(lang, "|Δ| = 0 exactly ({count} epoch, drawn on the axis "
-                                                                "floor)", "|Δ| = 0 exactly ({count} epochs, drawn on the "
-                                                                "axis floor)", int(zeros.sum()), count=int(zeros.sum())))
+                                                                "floor)",
+                                                          "|Δ| = 0 exactly ({count} epochs, drawn on the "
+                                                                "axis floor)", int(zeros.sum()),
+                                                          count=int(zeros.sum())))
     if atol is not None:
-        ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance: atol = {atol:.1e} (+ "
+        ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang,
+                                                                                 "tolerance: atol = {atol:.1e} (+ "
                                                                                        "rtol·|value|)", atol=atol))
     ax.set_title(tr(lang, "Largest difference between the twins, per epoch"), fontsize=13)
     ax.set_ylabel("max |Δ|", fontsize=11)
@@ -125,7 +128,8 @@ def boundary_panel(fig: Figure, ax, boundary: Boundary, lang: str) -> None:
     handles = []
     if single:
         ax.contour(xx, yy, surface, levels=[0.5], colors="black", linewidths=1.5)
-        handles.append(Line2D([], [], color="black", linewidth=1.5, label=tr(lang, "a⁽ᴸ⁾ = 0.5: the decision boundary")))
+        handles.append(Line2D([], [], color="black", linewidth=1.5, label=tr(lang,
+                                                                             "a⁽ᴸ⁾ = 0.5: the decision boundary")))
     fig.colorbar(filled, ax=ax, label=tr(lang, "network output a⁽ᴸ⁾" if single else "predicted class: argmax of a⁽ᴸ⁾"),
                  ticks=None if single else range(out.shape[1]))
     cmap = filled.get_cmap()
@@ -172,5 +176,6 @@ def save_figure(fig: Figure, path: str | Path) -> None:
     extension names."""
     kind = Path(path).suffix.lstrip(".").lower()
     if kind not in fig.canvas.get_supported_filetypes():   # e.g. plot.xyz: matplotlib has no writer for it
-        raise InputError(_("cannot write the plot to {path!r}: no writer for {kind!r}; use a name ending in .png").format(path=str(path), kind=kind))
+        raise InputError(_("cannot write the plot to {path!r}: no writer for {kind!r}; use a name ending in "
+                           ".png").format(path=str(path), kind=kind))
     atomic_write(path, lambda f: fig.savefig(f, dpi=110, format=kind), _("the plot"))

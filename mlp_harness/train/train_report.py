@@ -47,7 +47,8 @@ def reduction(initial: float, final: float) -> str:
 def verdict(history: TrainingHistory, lang: str) -> str:
     """Whether the twins stayed equal, differed, or one diverged."""
     if history.impl != "both" and history.ok:
-        return tr(lang, "Only the {twin} twin was trained (--impl {impl}): nothing to compare", twin=TWIN_NAMES[history.impl], impl=history.impl)
+        return tr(lang, "Only the {twin} twin was trained (--impl {impl}): nothing to compare",
+                  twin=TWIN_NAMES[history.impl], impl=history.impl)
     stopped = "" if history.completed == history.epochs else \
         f" ({tr(lang, 'stopped after epoch {epoch} of {epochs}', epoch=history.completed, epochs=history.epochs)})"
     if history.mismatch is not None and history.same_start is not None:
@@ -58,16 +59,19 @@ def verdict(history: TrainingHistory, lang: str) -> str:
                               "them). Wider --rtol/--atol let the run go on only while the difference stays below "
                               "them." if check.ok else "The same step redone by both twins from identical "
                                                                "weights differs too (max |Δ| = {diff:.1e}): the "
-                                                               "twins compute different steps.", diff=check.max_abs_diff)
+                                                               "twins compute different steps.",
+                        diff=check.max_abs_diff)
         return tr(lang, "Twins differed: {what}", what=history.mismatch.describe(lang)) + stopped + "\n" + same_start
     if history.mismatch is not None:
         return tr(lang, "Twins differed: {what}", what=history.mismatch.describe(lang)) + stopped
     if history.diverged is not None:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
-        return tr(lang, "Training diverged at epoch {epoch}: the {twin} twin's loss or weights became non-finite", epoch=history.completed, twin=twin)
+        return tr(lang, "Training diverged at epoch {epoch}: the {twin} twin's loss or weights became non-finite",
+                  epoch=history.completed, twin=twin)
     tol = history.tolerance
     return tr_n(lang, "Twins stayed equal for the {epochs} epoch ({rule}, {dtype}); largest |Δ| = "
-                      "{largest:.1e}{ratio}", "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); largest |Δ| = "
+                      "{largest:.1e}{ratio}",
+                "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); largest |Δ| = "
                       "{largest:.1e}{ratio}", history.completed, epochs=history.completed, rule=tol.describe(lang),
                 dtype=history.config.dtype, largest=max(history.max_abs_diff),
                 ratio=tol.ratio_note(history.max_ratio, lang, history.unbounded, history.accepted_early))

@@ -122,7 +122,8 @@ class Mismatch:
                             "{numpy!r}, PyTorch {torch!r})", twins=tr(lang, TWINS[self.diverged]), **fields)
         if self.fd_disagrees_with:
             return tr(lang, "mismatch at step {step}: {where} — finite differences give {fd!r} but {twins} "
-                            "disagree (NumPy {numpy!r}, PyTorch {torch!r})", twins=tr(lang, TWINS[self.fd_disagrees_with]), fd=self.fd_value,
+                            "disagree (NumPy {numpy!r}, PyTorch {torch!r})",
+                      twins=tr(lang, TWINS[self.fd_disagrees_with]), fd=self.fd_value,
                       **fields)
         return tr(lang, "mismatch at step {step}: {where} differs — NumPy {numpy!r}, PyTorch {torch!r}, |Δ| = "
                         "{diff:.3e}", diff=abs(self.numpy_value - self.torch_value), **fields)

@@ -57,7 +57,8 @@ def _check_archive(path: Path, what: str) -> None:
     except FileNotFoundError:
         raise InputError(_("{what} file {path!r} does not exist").format(what=what, path=str(path))) from None
     except OSError as exc:
-        raise InputError(_("{what} file {path!r} cannot be read ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("{what} file {path!r} cannot be read ({reason})").format(what=what, path=str(path),
+                                                                                    reason=os_reason(exc))) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(_("{what} file {path!r} is a directory, not an .npz file").format(what=what, path=str(path)))
     if not stat.S_ISREG(info.st_mode):
@@ -67,14 +68,18 @@ def _check_archive(path: Path, what: str) -> None:
         with path.open("rb") as f:
             head = f.read(len(NPY_MAGIC))
     except PermissionError:
-        raise InputError(_("{what} file {path!r} cannot be read (permission denied)").format(what=what, path=str(path))) from None
+        raise InputError(_("{what} file {path!r} cannot be read (permission denied)").format(
+            what=what, path=str(path))) from None
     except OSError as exc:
-        raise InputError(_("{what} file {path!r} cannot be read ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("{what} file {path!r} cannot be read ({reason})").format(what=what, path=str(path),
+                                                                                    reason=os_reason(exc))) from None
     if head == NPY_MAGIC:
         raise InputError(_("{what} file {path!r} holds a single array (numpy.save): write named arrays with "
                            "numpy.savez instead").format(what=what, path=str(path)))
     if not zipfile.is_zipfile(path):
-        raise InputError(_("{what} file {path!r} is not an .npz archive (numpy.savez writes a zip of named arrays)").format(what=what, path=str(path)))
+        raise InputError(_(
+            "{what} file {path!r} is not an .npz archive (numpy.savez writes a zip of named arrays)").format(
+                what=what, path=str(path)))
 
 
 def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
@@ -92,10 +97,12 @@ def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> dict[str, t
         data_bytes = math.prod(shape) * dtype.itemsize
         if not dtype.hasobject and data_bytes > info.file_size:
             raise InputError(_("array {name!r} of {what} file {path!r} claims shape {shape} ({dtype}), more data "
-                               "than the archive holds for it: the file is damaged").format(name=info.filename[:40], what=what, path=str(path), shape=shape, dtype=dtype))
+                               "than the archive holds for it: the file is damaged").format(
+                                   name=info.filename[:40], what=what, path=str(path), shape=shape, dtype=dtype))
         header_total += data_bytes
         members[info.filename.removesuffix(".npy")] = (shape, dtype)
-    check_fits(max(directory_total, header_total), _("the arrays of {what} file {path!r} (unpacked)").format(what=what, path=str(path)))
+    check_fits(max(directory_total, header_total),
+               _("the arrays of {what} file {path!r} (unpacked)").format(what=what, path=str(path)))
     return members
 
 
@@ -129,7 +136,8 @@ def _guarded(path: Path, what: str, read):
         raise InputError(_("{what} file {path!r} does not fit in memory").format(what=what, path=str(path))) from None
     except Exception as exc:   # a malformed header, a bad deflate stream, an encrypted member, …: one line
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InputError(_("{what} file {path!r} is not a readable .npz archive ({reason})").format(what=what, path=str(path), reason=reason)) from None
+        raise InputError(_("{what} file {path!r} is not a readable .npz archive ({reason})").format(what=what, path=str(
+            path), reason=reason)) from None
 
 
 def _read_arrays(path: Path, what: str) -> dict[str, Array]:
@@ -141,7 +149,8 @@ def _read_arrays(path: Path, what: str) -> dict[str, Array]:
             except ValueError as exc:
                 if "allow_pickle" not in str(exc):
                     raise
-                raise InputError(_("array {name!r} in {what} file {path!r} holds Python objects, not numbers").format(name=name[:40], what=what, path=str(path))) from None
+                raise InputError(_("array {name!r} in {what} file {path!r} holds Python objects, not numbers").format(
+                    name=name[:40], what=what, path=str(path))) from None
     return arrays
 
 
@@ -157,17 +166,21 @@ def load_weights(path: str | Path, dtype: str | None = None) -> tuple[list[Array
                            "(layers are numbered from 1)").format(where=where, names=listed(unknown)))
     layers = sorted(int(name[5:]) for name in arrays if name.startswith("theta"))
     if not layers:
-        raise InputError(_("{where} has no theta1 (it has {names}): expected arrays theta1…thetaL").format(where=where, names=listed(arrays)))
+        raise InputError(_("{where} has no theta1 (it has {names}): expected arrays theta1…thetaL").format(
+            where=where, names=listed(arrays)))
     L = layers[-1]
     if layers != list(range(1, len(layers) + 1)):   # never walks 1…L: L may be theta99999999999999999999
         present = set(layers)
         missing = [f"theta{l}" for l in range(1, len(layers) + 2) if l not in present]
-        raise InputError(_("{where} has theta{L} but is missing {names}: layers must be 1…L without gaps").format(where=where, L=str(L)[:20], names=listed(missing, 5)))
+        raise InputError(_("{where} has theta{L} but is missing {names}: layers must be 1…L without gaps").format(
+            where=where, L=str(L)[:20], names=listed(missing, 5)))
     bias_layers = sorted(int(name[1:]) for name in arrays if name.startswith("b"))
     if bias_layers and bias_layers != list(range(1, L + 1)):
         have = [f"b{l}" for l in bias_layers]
-        raise InputError(_("{where} has theta1…theta{L} and biases {names}: give all of b1…b{last} or none").format(where=where, L=L, names=listed(have), last=L))
-    thetas = [as_float_array(arrays[f"theta{l}"], _("theta{num} in {where}").format(num=l, where=where), dtype) for l in range(1, L + 1)]
+        raise InputError(_("{where} has theta1…theta{L} and biases {names}: give all of b1…b{last} or none").format(
+            where=where, L=L, names=listed(have), last=L))
+    thetas = [as_float_array(arrays[f"theta{l}"], _("theta{num} in {where}").format(num=l, where=where),
+                             dtype) for l in range(1, L + 1)]
     biases = [as_float_array(arrays[f"b{l}"], _("b{num} in {where}").format(num=l, where=where), dtype)
               for l in range(1, L + 1)] if bias_layers else None
     try:
@@ -193,7 +206,8 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
                            "Y of shape (N, n_L))").format(path=str(path), names=missing, have=listed(arrays)))
     extra = sorted(set(arrays) - {"X", "Y"})
     if extra:
-        raise InputError(_("data file {path!r} has unexpected arrays {names}; expected exactly X and Y").format(path=str(path), names=listed(extra)))
+        raise InputError(_("data file {path!r} has unexpected arrays {names}; expected exactly X and Y").format(
+            path=str(path), names=listed(extra)))
     X = as_float_array(arrays["X"], _("X in {where!r}").format(where=str(path)), dtype)
     Y = arrays["Y"]
     if not (Y.ndim == 1 and Y.dtype.kind in "iu"):  # integer class labels stay integers (cross_entropy)
@@ -212,7 +226,8 @@ def _check_run_fits(path: str | Path, sizes: list[int], dtype: str | None) -> No
         samples = headers["X"][0][0]
         itemsize = np.dtype(dtype).itemsize if dtype else 8
         check_fits(run_bytes(sizes, samples, itemsize), _("the network {sizes} on {n:,} samples of data file "
-                                                          "{path!r}").format(sizes='-'.join(map(str, sizes))[:60], n=samples, path=str(path)))
+                                                          "{path!r}").format(sizes='-'.join(map(str, sizes))[:60],
+                                                                             n=samples, path=str(path)))
 
 
 def json_number(x: float) -> float | None:
@@ -237,7 +252,8 @@ def check_output_path(path: str | Path, what: str) -> None:
     try:
         path.exists()   # False for a missing file or folder; raises for a name too long
     except OSError as exc:   # a name too long for the file system, a folder that cannot be searched
-        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
     if path.is_dir():
         raise InputError(_("cannot write {what} to {path!r}: it is a directory").format(what=what, path=str(path)))
     if own_descriptor(path) is not None or (path.exists() and not path.is_file()):
@@ -246,9 +262,11 @@ def check_output_path(path: str | Path, what: str) -> None:
         return   # a stream or a device: written directly (atomic_write)
     parent = path.parent
     if not parent.is_dir():
-        raise InputError(_("cannot write {what} to {path!r}: the folder {folder!r} does not exist").format(what=what, path=str(path), folder=str(parent)))
+        raise InputError(_("cannot write {what} to {path!r}: the folder {folder!r} does not exist").format(
+            what=what, path=str(path), folder=str(parent)))
     if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputError(_("cannot write {what} to {path!r} (permission denied)").format(what=what, path=str(path)))   # X: a folder's search
+        raise InputError(_("cannot write {what} to {path!r} (permission denied)").format(what=what, path=str(
+            path)))   # X: a folder's search
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -273,11 +291,13 @@ def check_outputs(inputs: dict[str, str | None], outputs: dict[str, str | None])
         for in_flag, in_path in given_inputs.items():
             if _same_file(path, in_path):
                 raise InputError(_("{flag} {path!r} is the input file of {in_flag} {in_path!r}: writing it would "
-                                   "destroy the input; give another name").format(flag=flag, path=path, in_flag=in_flag, in_path=in_path))
+                                   "destroy the input; give another name").format(
+                                       flag=flag, path=path, in_flag=in_flag, in_path=in_path))
         for other_flag, other in given_outputs[:i]:
             if _same_file(path, other):
                 raise InputError(_("{flag} {path!r} and {other_flag} {other!r} are the same file: one output would "
-                                   "replace the other; give two names").format(flag=flag, path=path, other_flag=other_flag, other=other))
+                                   "replace the other; give two names").format(flag=flag, path=path,
+                                                                               other_flag=other_flag, other=other))
 
 
 def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str) -> None:
@@ -296,7 +316,8 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str)
     try:
         fd, temporary = tempfile.mkstemp(prefix=".mlp-", suffix=".part", dir=os.path.dirname(target))
     except OSError as exc:
-        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -306,7 +327,8 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str)
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+            raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                    reason=os_reason(exc))) from None
         raise
 
 
@@ -333,7 +355,8 @@ def _write_to_descriptor(descriptor: int, write: Callable[[BinaryIO], None], wha
         with os.fdopen(os.dup(descriptor), "wb") as f:
             write(f)
     except OSError as exc:
-        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
 
 
 def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, path) -> None:
@@ -342,15 +365,18 @@ def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, p
         fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
     except OSError as exc:
         if exc.errno == errno.ENXIO:
-            raise InputError(_("cannot write {what} to {path!r}: it is a FIFO that no process is reading").format(what=what, path=str(path))) \
+            raise InputError(_("cannot write {what} to {path!r}: it is a FIFO that no process is reading").format(
+                what=what, path=str(path))) \
                 from None
-        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
     try:
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         with os.fdopen(fd, "wb") as f:
             write(f)
     except OSError as exc:
-        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path), reason=os_reason(exc))) from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
 
 
 def _umask() -> int:
@@ -376,7 +402,8 @@ def check_save_path(path: str | Path) -> None:
     """Refuse a ``--save`` path before training: a name not ending in .npz, or one that cannot be written.
     (That it is none of the run's inputs or other outputs is :func:`check_outputs`'s to say.)"""
     if Path(path).suffix != ".npz":
-        raise InputError(_("--save {path!r}: give a name ending in .npz (the format --weights reads)").format(path=str(path)))
+        raise InputError(_("--save {path!r}: give a name ending in .npz (the format --weights reads)").format(
+            path=str(path)))
     check_output_path(path, _("the weights"))
 
 

@@ -43,7 +43,8 @@ def check_fits(n_bytes: float, what: str) -> None:
     """Refuse ``what`` when it needs more memory than is available, saying both."""
     have = available_memory()
     if n_bytes > have:
-        raise InputError(_("{what} needs about {size} of memory, but this machine has {have} available").format(what=what, size=gigabytes(n_bytes), have=gigabytes(have)))
+        raise InputError(_("{what} needs about {size} of memory, but this machine has {have} available").format(
+            what=what, size=gigabytes(n_bytes), have=gigabytes(have)))
 
 
 def network_bytes(sizes: list[int], itemsize: int = 8) -> int:

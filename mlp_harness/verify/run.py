@@ -79,7 +79,8 @@ class RunConfig:
         if not _is_real(self.lr):
             raise InputTypeError(_("the learning rate η (--lr) must be a number, got {value!r}").format(value=self.lr))
         if not _is_whole(self.steps):
-            raise InputTypeError(_("the number of steps must be a whole number, got {value!r}").format(value=self.steps))
+            raise InputTypeError(_("the number of steps must be a whole number, got {value!r}").format(
+                value=self.steps))
         if self.steps < 1:
             raise InputError(_("the number of steps must be at least 1, got {value!r}").format(value=self.steps))
         check_fits(self.steps * STEP_SUMMARY_BYTES, _("{n:,} steps (a summary of each is kept)").format(n=self.steps))
@@ -88,9 +89,12 @@ class RunConfig:
         for name in ("rtol", "atol"):
             value = getattr(self, name)
             if value is not None and not _is_real(value):
-                raise InputTypeError(_("the tolerance {name} (--{option}) must be a number, got {value!r}").format(name=name, option=name, value=value))
+                raise InputTypeError(_("the tolerance {name} (--{option}) must be a number, got {value!r}").format(
+                    name=name, option=name, value=value))
             if value is not None and not (math.isfinite(value) and value >= 0):
-                raise InputError(_("the tolerance {name} (--{option}) must be a finite number ≥ 0, got {value!r}").format(name=name, option=name, value=value))
+                raise InputError(_(
+                    "the tolerance {name} (--{option}) must be a finite number ≥ 0, got {value!r}").format(
+                        name=name, option=name, value=value))
         get_activation(self.activation), get_activation(self.output_activation)
         check_pairing(self.output_activation, get_loss(self.loss))
         self.optimizer_settings.validate()

@@ -143,7 +143,8 @@ def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, c
     """
     config = config or RunConfig()
     gradcheck = any(d.fd_value is not None for d in diffs)
-    keys = (N_("quantity"), N_("formula"), N_("NumPy (by hand)"), N_("PyTorch (autograd)"), N_("max |Δ|")) + ((N_("finite differences"), N_("rel. err NumPy / PyTorch")) if gradcheck
+    keys = (N_("quantity"), N_("formula"), N_("NumPy (by hand)"), N_("PyTorch (autograd)"),
+            N_("max |Δ|")) + ((N_("finite differences"), N_("rel. err NumPy / PyTorch")) if gradcheck
                                                                    else ())
     make_row = lambda d, precision=8, line_width=60: _row(  # noqa: E731
         d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first, lang, precision, line_width)
@@ -185,7 +186,8 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     config, m = report.config, report.first_mismatch
     first_at = lambda step: None if m is None or m.step != step else (m.quantity, m.layer)  # noqa: E731
     notes_of = lambda step: None if notes is None else lambda d: notes(step, d)  # noqa: E731
-    parts = [render_step(report.first_diffs, L, has_bias, tr(lang, "Step {step} of {steps}", step=1, steps=config.steps), config,
+    parts = [render_step(report.first_diffs, L, has_bias, tr(lang, "Step {step} of {steps}", step=1,
+                                                             steps=config.steps), config,
                          first_at(1), lang, notes_of(1), width)]
     if len(report.steps) > 1:
         last = report.steps[-1].step
@@ -199,9 +201,12 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
         ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang, sum(s.unbounded for s in report.steps),
                                sum(s.accepted_early for s in report.steps))
         parts.append(tr_n(lang, "OK ({witnesses}): every quantity of the step agrees within {rule} ({dtype}); "
-                                "largest |Δ| = {largest:.1e}{ratio}", "OK ({witnesses}): every quantity of all {steps} steps agrees within {rule} "
-                                "({dtype}); largest |Δ| = {largest:.1e}{ratio}", len(report.steps), witnesses=witnesses, steps=len(report.steps),
+                                "largest |Δ| = {largest:.1e}{ratio}",
+                          "OK ({witnesses}): every quantity of all {steps} steps agrees within {rule} "
+                                "({dtype}); largest |Δ| = {largest:.1e}{ratio}", len(report.steps), witnesses=witnesses,
+                          steps=len(report.steps),
                           rule=tol.describe(lang), dtype=config.dtype, largest=largest, ratio=ratio))
     else:
-        parts.append(tr(lang, "FAIL: {what} ({rule})", what=report.first_mismatch.describe(lang), rule=tol.describe(lang)))
+        parts.append(tr(lang, "FAIL: {what} ({rule})", what=report.first_mismatch.describe(lang),
+                        rule=tol.describe(lang)))
     return "\n\n".join(parts)

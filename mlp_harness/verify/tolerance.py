@@ -115,10 +115,13 @@ class ErrorBound:
         how many were accepted early (:mod:`.early`), their share not computed, when some were."""
         note = tr(lang, ", at most {ratio:.2g} of its bound", ratio=ratio)
         note += tr_n(lang, "; {count} entry had no finite bound (the bound's own arithmetic overflowed): accepted "
-                           "only because both twins' values there are finite", "; {count} entries had no finite bound (the bounds' own arithmetic overflowed): "
-                           "accepted only because both twins' values there are finite", unbounded, count=unbounded) if unbounded else ""
+                           "only because both twins' values there are finite",
+                     "; {count} entries had no finite bound (the bounds' own arithmetic overflowed): "
+                           "accepted only because both twins' values there are finite", unbounded,
+                     count=unbounded) if unbounded else ""
         return note + (tr_n(lang, "; {count} entry was accepted early, below a lower bound of its allowed |Δ| (its "
-                                  "share of the bound not computed)", "; {count} entries were accepted early, below a lower bound of their allowed |Δ| "
+                                  "share of the bound not computed)",
+                            "; {count} entries were accepted early, below a lower bound of their allowed |Δ| "
                                   "(their share of the bound not computed)", early, count=early) if early else "")
 
 

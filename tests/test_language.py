@@ -1,24 +1,31 @@
 """Every line a user reads is in the language asked for: with --lang pt no English sentence, with --lang en no
 Portuguese one, with --lang es neither (tests/language.py says what counts as a word of each).
 
-Three nets: every command path run in every language (its output, its errors, its plot's labels); every
+Four nets: every command path run in every language (its output, its errors, its plot's labels); every
 message of bad input that the code can raise goes through gettext (``_()``); every translation in the
-catalogs. After new messages or new paths are added, this file finds the ones left in English: add a path to
+catalogs; the parts written elsewhere that a translated message is filled with (a signature's reason not to
+fit, a mistake's requirement, a mistake's wrong formula). After new messages or new paths are added, this file finds the ones left in English: add a path to
 PATHS for a new option, and run scripts/extract_messages.py for a new message, then translate it.
 """
 import ast
 import contextlib
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import matplotlib.text
 import pytest
 
 from language import foreign_lines, ungrammatical
+from manual_mlp.messages import language
 from mlp_harness.check import check_lab
+from mlp_harness.check.assignment import load_assignment
+from mlp_harness.check.catalogue import CATALOGUE
+from mlp_harness.check.mistakes import MISTAKES, STEP_MISTAKES
 from mlp_harness.cli import bench_cli, check_cli, compare_cli, kit_cli, train_cli
 from catalogs import TRANSLATED, translations
 from mlp_harness.i18n import default_lang, tr_n
+from mlp_harness.teach.mutants import MUTANTS
 from mlp_harness.train import plotting
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -267,3 +274,43 @@ def test_the_detector_sees_the_other_language():
     _, spanish, _, _ = run("mlp-compare", ["--lang", "es", "--inject-bug", "residual_sign"])
     assert foreign_lines(spanish, "en") is not None and not foreign_lines(spanish, "es")
     assert not foreign_lines("delta_L (residual_sign) em 'arquivo.py', NumPy e PyTorch (autograd): θ⁽¹⁾", "pt")
+
+
+# --- the parts a message is filled with: written elsewhere, read inside a translated sentence ---------------
+# (the with_biases reason once read "a rede has no biases": a translated template around an English field)
+
+#: networks on which every signature's fit and every requirement of a mistake says why not
+NETWORKS = [replace(load_assignment(lab).network, **change) for lab in ("lab1", "lab2", "lab3")
+            for change in ({}, {"bias": not load_assignment(lab).network.bias}, {"optimizer": "adam"},
+                           {"activation": "relu", "output_activation": "softmax", "loss": "cross_entropy"})]
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_reason_a_signature_does_not_fit_is_in_the_language(lang):
+    """What fills "it does not fit the network: {reason}" (catalogue.py's fits), on every network above."""
+    with language(lang):
+        reasons = {why for s in CATALOGUE.values() for net in NETWORKS if (why := s.fits(net))}
+    assert len(reasons) >= 8   # the networks above make most reasons show
+    bad = [why for why in reasons if foreign_lines(why, lang)]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_requirement_of_a_mistake_is_in_the_language(lang):
+    """What fills "the mistake … cannot show on this network (…): {reason}", for --inject-bug's mistakes and a
+    whole step's."""
+    mistakes = list(MUTANTS.values()) + STEP_MISTAKES
+    with language(lang):
+        reasons = {why for m in mistakes for sizes, bias, n in (([2, 1], False, 1), ([3, 3, 3], True, 1))
+                   if (why := m.requires(sizes, bias, n))}
+    assert len(reasons) >= 4
+    bad = [why for why in reasons if foreign_lines(why, lang)]
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+@pytest.mark.parametrize("mistake", MISTAKES + STEP_MISTAKES, ids=lambda m: m.name)
+def test_every_mistake_and_the_formula_it_computes_read_in_the_language(mistake, lang):
+    """A diagnosis is the mistake's words and its wrong formula, printed as written: symbols only."""
+    text = f"{mistake.describe(lang)} ({mistake.wrong})"
+    assert not foreign_lines(text, lang), foreign_lines(text, lang)

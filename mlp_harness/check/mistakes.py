@@ -249,7 +249,7 @@ STEP_MISTAKES = [
     StepMistake("bias_not_updated", "b⁽ˡ⁾ ← b⁽ˡ⁾", lambda g, fwd: _times(g, 1.0, 0.0)),
     StepMistake("bias_mean_instead_of_sum", "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :] / N",
                 lambda g, fwd: _times(g, 1.0, 1.0 / _batch_size(g))),
-    StepMistake("ce_not_averaged", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y: every ∂J/∂θ⁽ˡ⁾ and ∂J/∂b⁽ˡ⁾ N times the right one",
+    StepMistake("ce_not_averaged", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y; N·∂J/∂θ⁽ˡ⁾, N·∂J/∂b⁽ˡ⁾",
                 lambda g, fwd: _times(g, _batch_size(g), _batch_size(g))),
 ]
 #: the step mistakes that belong to one loss (their words say so): the others may happen with any

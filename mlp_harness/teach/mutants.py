@@ -96,8 +96,8 @@ def _equal_sizes(sizes, bias, n):
 
 def _non_vector_layer(sizes, bias, n):
     if all(min(n_in, n_out) == 1 for n_in, n_out in zip(sizes[:-1], sizes[1:])):
-        return ("when every θ⁽ˡ⁾ is a row or a column, reshape and transpose give the same matrix: "
-                "some layer needs ≥ 2 inputs and ≥ 2 outputs")
+        return _("when every θ⁽ˡ⁾ is a row or a column, reshape and transpose give the same matrix: "
+                 "some layer needs ≥ 2 inputs and ≥ 2 outputs")
     return None
 
 

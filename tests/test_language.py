@@ -4,8 +4,9 @@ Portuguese one, with --lang es neither (tests/language.py says what counts as a 
 Four nets: every command path run in every language (its output, its errors, its plot's labels); every
 message of bad input that the code can raise goes through gettext (``_()``); every translation in the
 catalogs; the parts written elsewhere that a translated message is filled with (a signature's reason not to
-fit, a mistake's requirement, a mistake's wrong formula). After new messages or new paths are added, this file finds the ones left in English: add a path to
-PATHS for a new option, and run scripts/extract_messages.py for a new message, then translate it.
+fit, a mistake's requirement, a mistake's wrong formula). After new messages or new paths are added, this
+file finds the ones left in English: add a path to PATHS for a new option, and run
+scripts/extract_messages.py for a new message, then translate it.
 """
 import ast
 import contextlib

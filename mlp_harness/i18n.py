@@ -1677,6 +1677,7 @@ ERRORS_PT: list[tuple[str, str]] = [
     ("Permission denied", "permissão negada"),
     ("No such file or directory", "arquivo ou pasta inexistente"),
     ("Is a directory", "é uma pasta"),
+    ("Cannot allocate memory", "memória insuficiente"),
     # mlp-bench (cli/bench_cli.py, bench/machine.py), and torch_reference/lockstep.py's description in its header
     ("--activations: {names} not available in both twins; choose from {known}",
      "--activations: {names} não existe nas duas implementações; escolha entre {known}"),

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from manual_mlp.validation import InputError
 
-from ..i18n import LANGS, default_lang, tr
+from ..i18n import LANGS, default_lang, tr, translate
 from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
 from .execute import CHAIN_NEEDS, run_task
@@ -260,7 +260,7 @@ def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | Non
     try:
         read_submission(path)
     except InputError as exc:
-        return CheckResult(str(path), {}, error=str(exc), lang=lang, bad_input=True, rubric=rubric)
+        return CheckResult(str(path), {}, error=translate(lang, str(exc)), lang=lang, bad_input=True, rubric=rubric)
     return None
 
 

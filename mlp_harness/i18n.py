@@ -71,7 +71,7 @@ def default_lang(environ: dict[str, str] | None = None) -> str:
 
 #: the operating system's reasons a file cannot be read or written, by errno (its own words are English)
 OS_REASONS = {errno.EACCES: N_("Permission denied"), errno.ENOENT: N_("No such file or directory"),
-              errno.EISDIR: N_("Is a directory")}
+              errno.EISDIR: N_("Is a directory"), errno.ENOMEM: N_("Cannot allocate memory")}
 
 
 def os_reason(exc: BaseException) -> str:

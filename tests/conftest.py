@@ -35,3 +35,14 @@ WIDE = "250"
 @pytest.fixture(autouse=True)
 def wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", WIDE)
+
+
+#: the fixtures that wait for work started in the background when their module is collected (tests/background.py)
+WAITING = {"runs", "executed"}
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that wait for background work run last, in the order collected: the work (a venv's pip, a
+    Jupyter kernel) then overlaps the whole suite instead of the few modules collected before its own, and no
+    test waits for it (items.sort is stable: every other test keeps its place)."""
+    items.sort(key=lambda item: bool(WAITING & set(getattr(item, "fixturenames", ()))))

@@ -11,12 +11,13 @@ import json
 import subprocess
 import sys
 import textwrap
+import tracemalloc
 
 import pytest
 
 from handins import RIGHT, lab_source
-from mlp_harness.check import check_file, isolate
-from mlp_harness.check.api import lab_plan, result_of_run
+from mlp_harness.check import check_file, isolate, submission
+from mlp_harness.check.api import check_files, lab_plan, result_of_run
 from mlp_harness.check.execute import MAX_RETURNED
 from mlp_harness.check.report import csv_text
 from mlp_harness.check.worker import run_submission
@@ -268,3 +269,49 @@ def test_a_step_that_returns_huge_arrays_sends_back_only_their_shapes(tmp_path):
     result = result_of_run(path.name, raw, plan, "en", LIMIT)
     assert result.formulas["step"].status == "fail" and "θ⁽¹⁾ has shape (500, 500)" in result.formulas["step"].message
     assert all(result.formulas[n].ok for n in RIGHT)
+
+
+# --- what this process does with a hand-in: read it, never run or compile it ---------------------------------
+
+def notebook(path, *sources: str) -> None:
+    cells = [{"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None}
+             for source in sources]
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+
+
+def test_reading_a_notebook_never_folds_its_constants(tmp_path):
+    """Compiling folds constants: 'a' * 4096 + 'a' * 4096 + … (500 terms, 6.5 kB of source) becomes a 2 MB
+    string, each term's a copy of the one before (2,000 terms took 12 s). Reading a cell (to replace its
+    magics) parses it: what that allocates is bounded by the source's own size."""
+    fold = "x = " + " + ".join(["'a' * 4096"] * 500)
+    notebook(tmp_path / "dobra.ipynb", "%matplotlib inline", fold)
+    tracemalloc.start()
+    try:
+        cells = submission.read_submission(tmp_path / "dobra.ipynb")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [cell.source for cell in cells] == ["pass  # matplotlib inline", fold]   # magics replaced, as before
+    # 1,000 bytes per byte of source: reading and parsing it took 180 (1.1 MB, measured); compiling it took
+    # 80,000 (515 MB: the folded strings, each term's copy of the one before)
+    assert peak < 1000 * len(fold), peak
+
+
+def test_a_file_this_process_has_no_memory_to_read_is_its_own_row(tmp_path, monkeypatch):
+    """Reading a notebook too big for the checker's memory (its JSON decoded here, before any worker) is that
+    file's finding — 'cannot be read', naming it — and the other files of the batch are still checked."""
+    notebook(tmp_path / "enorme.ipynb", lab_source("import numpy as np"))
+    (tmp_path / "certa.py").write_text(lab_source("import numpy as np"))
+    real = submission.json.loads
+
+    def loads(text, **options):   # this process runs out of memory decoding the notebook (and only that)
+        if isinstance(text, str) and "def sigmoid" in text:
+            raise MemoryError
+        return real(text, **options)
+    monkeypatch.setattr(submission.json, "loads", loads)
+    files = [str(tmp_path / "enorme.ipynb"), str(tmp_path / "certa.py")]
+    big, right = check_files(files, timeout=LIMIT)
+    assert big.bad_input and big.error == f"{files[0]}: cannot be read (Cannot allocate memory)"
+    assert right.full_marks
+    big, = check_files(files[:1], lang="pt", timeout=LIMIT)
+    assert big.error == f"{files[0]}: não pode ser lido (memória insuficiente)"

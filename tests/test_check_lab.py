@@ -257,3 +257,23 @@ def test_a_function_that_ends_its_process_is_its_finding_and_the_others_are_stil
     result = check_lab(**(right() | {"delta_L": delta_L}))
     assert result.formulas["delta_L"].status == "error" and "os._exit(3)" in result.formulas["delta_L"].message
     assert all(result.formulas[n].ok for n in ("sigmoid", "delta_l", "gradient", "optimize"))
+
+
+def test_a_function_past_the_memory_limit_is_its_finding_and_the_notebook_keeps_its_own(monkeypatch):
+    """A sigmoid computing 2**2**2**2**2**2 (no memory holds it): the child's memory limit stops it (made 32 MB
+    beyond the notebook's size here: 0.4 s, far within the time limit; without it, the child took 20 GB), its
+    MemoryError is sigmoid's finding, the others are judged, and the notebook's own process has no new limit."""
+    import resource
+    monkeypatch.setattr(forked, "MEMORY", 32 * 2**20)
+    before = resource.getrlimit(resource.RLIMIT_AS)
+    calls = []
+
+    def sigmoid(z):
+        if not calls:   # once per child: its later calls are quick
+            calls.append(z)
+            return 2**2**2**2**2**2
+        return 1 / (1 + np.exp(-z))
+    result = check_lab(**(right() | {"sigmoid": sigmoid}), timeout=5)
+    assert result.formulas["sigmoid"].status == "error" and "raised MemoryError" in result.formulas["sigmoid"].message
+    assert all(result.formulas[n].ok for n in ("delta_L", "delta_l", "gradient", "optimize"))
+    assert resource.getrlimit(resource.RLIMIT_AS) == before and not calls

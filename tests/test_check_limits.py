@@ -4,12 +4,15 @@ other verdicts, and the process running a hand-in never holds an autograd answer
 Each test runs a real worker (these are properties of the process), with a small memory limit and short
 deadlines, so no test allocates much or waits long.
 """
+import json
 
 import numpy as np
 
 from handins import lab_source
 from mlp_harness.check import check_file, isolate
+from mlp_harness.cli import check_cli
 from mlp_harness.check.limits import GB, Limits
+from mlp_harness.check.result import cell_problems
 
 #: seconds per cell and call: the right functions take milliseconds, so only the calls made to hang reach it
 LIMIT = 5.0
@@ -228,3 +231,59 @@ def test_arguments_changed_in_place_in_the_worker_are_findings(tmp_path):
     assert f.status == "fail" and f.mistake == "changes_argument" and "argument al in place" in f.message
     assert result.formulas["optimize"].ok and "theta in place" in result.formulas["optimize"].warning
     assert result.formulas["step"].status == "fail" and "delta_l" in result.formulas["step"].message
+
+
+# --- a power tower (2**2**2**2**2**2): what runs out of memory is its file's or its cell's finding ----------
+
+#: fills the worker's address space up to 32 MB short of the limit it runs under (a bytearray's zero pages cost
+#: nothing until written), so the tower after it reaches the limit in a fraction of a second on any machine (the
+#: worker's own size varies with its BLAS threads); `del ballast` gives the room back
+BALLAST = """\
+import resource
+with open("/proc/self/status") as status:
+    held = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+ballast = bytearray(resource.getrlimit(resource.RLIMIT_AS)[0] - held - 32 * 2**20)
+"""
+#: 2**(2**65536): repeated squaring, each square twice the size of the last, until no memory holds one
+TOWER = "tower = 2**2**2**2**2**2\n"
+
+
+def test_a_power_tower_past_the_memory_limit_is_its_files_finding_and_the_batch_goes_on(tmp_path, capsys):
+    """A .py that computes the tower as it starts, then a notebook that computes it in a cell, in one batch:
+    the .py's line names it and the limit; the batch goes on to the notebook, whose cell has the finding and
+    whose functions, in the cells after it, are still judged."""
+    right = lab_source("import numpy as np")
+    (tmp_path / "torre.py").write_text(BALLAST + TOWER + right, encoding="utf-8")
+    cells = [BALLAST + TOWER, "del ballast", right]
+    (tmp_path / "torre.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None}
+        for source in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8")
+    files = [str(tmp_path / name) for name in ("torre.py", "torre.ipynb")]
+    report = tmp_path / "report.json"
+    code = check_cli.main(files + ["--memory", "1", "--timeout", str(LIMIT), "--jobs", "2", "--json", str(report)])
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1 and len(lines) == 2, lines   # one line per file
+    assert lines[0].startswith(f"✗ 0/6 {files[0]}  MemoryError") and "(torre.py, line 5)" in lines[0]
+    assert "used more than 1 GB of memory, the limit (--memory)" in lines[0]
+    assert lines[1] == f"✓ 6/6 {files[1]}"
+    notebook = json.loads(report.read_text())[1]
+    assert [cell["number"] for cell in notebook["cells"]] == [1]
+    assert notebook["cells"][0]["message"].startswith("code cell 1 (import resource): MemoryError")
+    assert notebook["cells"][0]["message"].endswith("— used more than 1 GB of memory, the limit (--memory)")
+
+
+UNCOMPILABLE = {"en": "Python cannot compile it", "pt": "o Python não consegue compilá-la"}
+
+
+def test_a_cell_the_memory_limit_leaves_uncompilable_names_the_limit():
+    """Compiling folds constants (in the worker, under its limits): a cell whose folding runs out of memory is
+    reported as uncompilable, with the limit it hit — as the worker reports it."""
+    where = {"cell": 3, "file": None, "line": None, "function": None}
+    cell = {"number": 3, "first_line": "x = 'a' * 4096 + 'a' * 4096", "status": "syntax_error", "file": None,
+            "error": {"type": "MemoryError", "message": "MemoryError", "where": where, "text": "",
+                      "resource": {"memory": 1 * GB}}}
+    for lang, limit in (("en", "used more than 1 GB of memory, the limit (--memory)"),
+                        ("pt", "usou mais de 1 GB de memória, o limite (--memory)")):
+        (problem,), fatal = cell_problems([cell], lang)
+        assert problem["message"] == fatal and fatal.startswith("code cell 3" if lang == "en" else "célula")
+        assert fatal.endswith(f"MemoryError: MemoryError ({UNCOMPILABLE[lang]}) — {limit}")

@@ -10,6 +10,7 @@ import json
 import os
 import struct
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -48,6 +49,15 @@ def one_line_error(capsys, code: int) -> str:
 def npz_with_member(path, name: str, payload: bytes, **zip_options) -> None:
     with zipfile.ZipFile(path, "w", **zip_options) as archive:
         archive.writestr(name, payload)
+
+
+def claiming(path, shapes: dict[str, tuple]) -> None:
+    """An archive whose members' headers claim ``shapes`` and hold 16 bytes of data each."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, shape in shapes.items():
+            header = io.BytesIO()
+            np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": shape})
+            archive.writestr(f"{name}.npy", b"\x93NUMPY\x01\x00" + header.getvalue()[8:] + bytes(16))
 
 
 def npy_bytes(array) -> bytes:
@@ -175,6 +185,14 @@ def npz_files(draw) -> bytes:
         with np.errstate(all="ignore"):
             arrays[name.replace("/", "_").replace("\x00", "_")] = np.full(shape, values).astype(dtype)
     np.savez(buffer, **arrays)
+    claims = draw(st.sampled_from([None, (10**12, 2), (2**40,), (10**6, 10**6)]))
+    if claims:   # a member whose header claims more than any memory holds, and 16 bytes of data
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": claims})
+        with zipfile.ZipFile(buffer, "a") as archive, warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # a name already there: two members of one name, hostile too
+            archive.writestr(f"{draw(NAMES).replace('/', '_')}.npy",
+                             b"\x93NUMPY\x01\x00" + header.getvalue()[8:] + bytes(16))
     raw = bytearray(buffer.getvalue())
     for offset, byte in draw(st.lists(st.tuples(st.integers(0, max(len(raw) - 1, 0)), st.integers(0, 255)),
                                       max_size=3)):
@@ -202,11 +220,16 @@ def test_fuzzed_archives(tmp_path_factory, payload, flag):
         json.loads((folder / "out.json").read_text())
 
 
+#: names of files in the fuzzed run's folder: an archive whose header claims terabytes, a FIFO nobody reads, a
+#: name that is not UTF-8 (caf\xe9, as Latin-1 writes é), a link to /dev/full
+SPECIAL = ["claims.npz", "fifo.json", os.fsdecode(b"caf\xe9.npz"), "full.json"]
 VALUES = st.sampled_from(["", "0", "-1", "1", "2", "inf", "nan", "1e309", "3,0", "2,3,1", "x", "float16",
-                          "/dev/zero", "in.npz", "out.json", "out.png", "99999999999999999999"])
+                          "/dev/zero", "/dev/full", "in.npz", "out.json", "out.png", "out.npz",
+                          "99999999999999999999"] + SPECIAL)
 FLAGS = st.sampled_from(["--layers", "--lr", "--steps", "--dtype", "--rtol", "--atol", "--batch-size",
-                         "--data", "--weights", "--json", "--loss", "--activation", "--output-activation",
-                         "--optimizer", "--momentum", "--betas", "--eps", "--init-seed", "--inject-bug", "--lang"])
+                         "--data", "--weights", "--json", "--save", "--plot", "--loss", "--activation",
+                         "--output-activation", "--optimizer", "--momentum", "--betas", "--eps", "--init-seed",
+                         "--inject-bug", "--lang"])
 ARGUMENTS = st.lists(st.tuples(FLAGS, VALUES), max_size=4).map(lambda pairs: [x for pair in pairs for x in pair])
 
 
@@ -216,13 +239,17 @@ def test_fuzzed_arguments(tmp_path_factory, monkeypatch, argv, tool):
     folder = tmp_path_factory.mktemp("args")
     np.savez(folder / "in.npz", X=lab.X, Y=lab.Y)
     before = digest(folder / "in.npz")
+    claiming(folder / "claims.npz", {"X": (10**12, 2), "Y": (10**12, 1)})
+    os.mkfifo(folder / "fifo.json")
+    np.savez(folder / SPECIAL[2], X=lab.X, Y=lab.Y)
+    (folder / "full.json").symlink_to("/dev/full")
     monkeypatch.chdir(folder)
     monkeypatch.setattr(bench_cli, "run", lambda settings, args: 0)   # the settings are checked, nothing timed
     module = {"compare": compare_cli, "train": train_cli, "bench": bench_cli}[tool]
     extra = ["--epochs", "2", "--no-plot"] if tool == "train" else []
     run_tool(module, [a for a in argv if tool != "bench" or a not in ("--layers",)] + extra, folder)
     read = {value for flag, value in zip(argv, argv[1:]) if flag in ("--data", "--weights")}
-    written = {value for flag, value in zip(argv, argv[1:]) if flag == "--json"}
+    written = {value for flag, value in zip(argv, argv[1:]) if flag in ("--json", "--save", "--plot")}
     if "in.npz" in read or "in.npz" not in written:   # an input, or a file the run was not told to write
         assert digest(folder / "in.npz") == before
 
@@ -349,3 +376,92 @@ def test_a_folder_that_cannot_be_searched_is_one_cannot_write_line(tmp_path, mon
         str(p) == str(folder) and mode & os.X_OK))
     with pytest.raises(InputError, match=r"cannot write the JSON report to .* \(permission denied\)"):
         files.check_output_path(folder / "report.json", "the JSON report")
+
+
+# --- mlp-compare and mlp-train get the hostile inputs and outputs mlp-check gets ---------------------------
+
+#: each tool at its cheapest run
+TOOLS = {"compare": (compare_cli, []), "train": (train_cli, ["--epochs", "2", "--no-plot"])}
+#: every file each tool may write: the option that names it, and the ending its name needs
+OUTPUTS = [("compare", "--json", ".json"), ("train", "--json", ".json"), ("train", "--save", ".npz"),
+           ("train", "--plot", ".png")]
+
+
+def run_with_output(tool: str, flag: str, path) -> int:
+    module, argv = TOOLS[tool]
+    return module.main([a for a in argv if flag != "--plot" or a != "--no-plot"] + [flag, str(path)])
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_archives_claiming_more_than_they_hold_are_refused_from_their_headers(tool, tmp_path, monkeypatch, capsys):
+    """Headers claiming terabytes, in a data file and in a weights file, and two arrays that fit one at a time
+    but not together: one line each, before any array is unpacked."""
+    monkeypatch.setattr(files, "_read_arrays", lambda *a: pytest.fail("arrays unpacked before the check"))
+    module, argv = TOOLS[tool]
+    claiming(tmp_path / "data.npz", {"X": (10**12, 2), "Y": (10**12, 1)})
+    claiming(tmp_path / "weights.npz", {"theta1": (10**6, 10**6)})
+    for flag, name in (("--data", "data.npz"), ("--weights", "weights.npz")):
+        line = one_line_error(capsys, module.main(argv + [flag, str(tmp_path / name)]))
+        assert f"{tmp_path / name}" in line and "claims shape" in line, line
+    (tmp_path / "two.npz").write_bytes(npz_bytes({"X": np.zeros((1000, 8)), "Y": np.zeros((1000, 8))}))
+    monkeypatch.setattr(resources, "available_memory", lambda: 100_000)   # 64 kB each: one fits, not both
+    line = one_line_error(capsys, module.main(argv + ["--data", str(tmp_path / "two.npz")]))
+    assert "the arrays of data file" in line and "needs about" in line, line
+
+
+@pytest.mark.parametrize("tool, flag, ending", OUTPUTS)
+def test_outputs_to_special_files_are_one_line_or_reach_their_stream(tool, flag, ending, tmp_path, monkeypatch,
+                                                                    capsys):
+    """/dev/full (as named, and through a link of the right ending): one line; a FIFO no process reads and a
+    folder that cannot be searched: refused before the run (never a hang, nothing printed); /dev/fd/N of a log
+    opened for appending: the JSON report added after the log's lines (--save and --plot need a name with
+    their ending: one line saying so)."""
+    line = one_line_error(capsys, run_with_output(tool, flag, "/dev/full"))
+    assert "/dev/full" in line and ("No space left on device" in line or f"ending in {ending}" in line), line
+    (tmp_path / f"full{ending}").symlink_to("/dev/full")
+    line = one_line_error(capsys, run_with_output(tool, flag, tmp_path / f"full{ending}"))
+    assert f"full{ending}" in line and "No space left on device" in line, line
+    os.mkfifo(tmp_path / f"out{ending}")
+    line = one_line_error(capsys, run_with_output(tool, flag, tmp_path / f"out{ending}"))
+    assert "FIFO that no process is reading" in line and capsys.readouterr().out == ""
+    log = tmp_path / "grading.log"
+    log.write_bytes(b"earlier line\n")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:
+        code = run_with_output(tool, flag, f"/dev/fd/{fd}")
+    finally:
+        os.close(fd)
+    if flag == "--json":
+        assert code == 0 and json.loads(log.read_text().removeprefix("earlier line\n"))["ok"] is True
+    else:
+        assert f"ending in {ending}" in one_line_error(capsys, code)
+    folder = tmp_path / "no_search"
+    folder.mkdir()
+    real_access = os.access   # root may search any folder: the operating system's answer is stood in for
+    monkeypatch.setattr(os, "access", lambda p, mode: real_access(p, mode) and not (
+        str(p) == str(folder) and mode & os.X_OK))
+    line = one_line_error(capsys, run_with_output(tool, flag, folder / f"out{ending}"))
+    assert "cannot write" in line and "(permission denied)" in line and capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_file_names_that_are_not_utf8_are_read_written_and_named(tool, tmp_path, capsys):
+    """caf\\xe9 (Latin-1's é): read as data, written as the JSON report, and named as an escape when missing."""
+    module, argv = TOOLS[tool]
+    named = lambda name: os.fsdecode(os.path.join(os.fsencode(tmp_path), name))  # noqa: E731
+    np.savez(named(b"caf\xe9.npz"), X=lab.X, Y=lab.Y)
+    assert module.main(argv + ["--data", named(b"caf\xe9.npz"), "--json", named(b"r\xe9.json")]) == 0
+    assert json.loads(open(named(b"r\xe9.json"), "rb").read())["ok"] is True
+    line = one_line_error(capsys, module.main(argv + ["--data", named(b"n\xe9o.npz")]))
+    assert "n\\udce9o.npz" in line and "does not exist" in line, line
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_columns_below_40_give_the_40_column_layout(tool, monkeypatch, capsys):
+    module, argv = TOOLS[tool]
+    outputs = {}
+    for columns in ("5", "39", "40", "100"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert module.main(argv) == 0
+        outputs[columns] = capsys.readouterr().out
+    assert outputs["5"] == outputs["39"] == outputs["40"] != outputs["100"]

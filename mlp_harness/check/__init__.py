@@ -6,9 +6,25 @@ steps), known mistakes (mistakes), the result (result), how much it reveals
 (feedback), what each function is worth (rubric), graders' reports (report), a
 class report of a batch (summary, summary_page, summary_charts), and the pytest
 plugin (pytest_plugin).
-"""
-from .api import DEFAULT_TIMEOUT, check_file, check_lab
-from .result import CheckResult
-from .verdict import FormulaResult
 
-__all__ = ["DEFAULT_TIMEOUT", "check_file", "check_lab", "CheckResult", "FormulaResult"]
+Every name is imported on first use, as the package's own (:mod:`mlp_harness`): the worker process, which
+imports :mod:`mlp_harness.check.worker`, then loads only what runs next to a submission, not the checker's
+side (autograd's cases, the verdicts) — a third of its start-up.
+"""
+import importlib
+
+#: each public name and the module it lives in
+_WHERE = {"DEFAULT_TIMEOUT": ".api", "check_file": ".api", "check_lab": ".api", "CheckResult": ".result",
+          "FormulaResult": ".verdict"}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(importlib.import_module(_WHERE[name], __name__), name)
+    raise AttributeError(f"module 'mlp_harness.check' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_WHERE))

@@ -1,8 +1,9 @@
 """check_lab's calls in a child process: the student's functions live in the notebook's memory, so the
 child is a fork of the notebook's process, and the notebook's own process runs none of their code.
 
-The child makes the calls with the per-call limit (:func:`mlp_harness.check.execute.run_task`) and tells
-this side, through a pipe, which function it is about to call, then the data of every call. This side
+The child makes the calls with the per-call limit (:func:`mlp_harness.check.execute.run_task`), under a
+memory limit (:data:`MEMORY`), and tells this side, through a pipe, which function it is about to call,
+then the data of every call. This side
 only waits: a child that is still in the same function ``GRACE`` seconds after that function's limit (a
 loop that catches the limit's exception, an ``__array__`` that never returns, a C routine) is ended with
 its process group, and so is one that ends itself; that function is then that error's finding, and a
@@ -26,6 +27,7 @@ import sys
 import time
 import warnings
 
+from . import limits
 from .execute import isolated, run_task, timeout_error
 
 #: seconds a child may stay in one function past that function's limit before it is ended from outside
@@ -36,6 +38,10 @@ START = 10.0
 #: child (a check_lab called by a function being checked) nor in mlp-check's worker: there the group the
 #: process is in is the one its parent ends, and a group of its own would escape that
 OWN_GROUP = True
+#: bytes of address space a child may take beyond what the notebook's process holds when it forks (the limit
+#: of mlp-check's workers): past it an allocation fails, and the MemoryError is that call's finding — never
+#: the machine's memory running out under the notebook
+MEMORY = limits.DEFAULT.memory
 
 
 def can_fork() -> bool:
@@ -52,6 +58,24 @@ class Discard(io.TextIOBase):
         return len(text)
 
 
+def address_space() -> int | None:
+    """This process's address space now, in bytes (Linux's /proc/self/status); None where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as f:
+            sizes = [line.split()[1:2] for line in f if line.startswith("VmSize:")]
+        return int(sizes[0][0]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def limit_memory() -> None:
+    """Hold the child to :data:`MEMORY` beyond what it holds now (where the system says how much that is)."""
+    size = address_space()
+    if size is not None and limits.resource is not None:
+        with contextlib.suppress(ValueError, OSError):
+            limits.lower(limits.resource.RLIMIT_AS, size + MEMORY)
+
+
 def child(space: dict, task: dict, ended: dict, fd: int) -> None:
     """The child's whole life: the calls, their data down the pipe, then ``os._exit`` — never a return into
     the notebook's code, whatever happens."""
@@ -62,6 +86,7 @@ def child(space: dict, task: dict, ended: dict, fd: int) -> None:
             os.setpgid(0, 0)   # its own group: whatever it starts is ended with it
         OWN_GROUP = False
         isolated()
+        limit_memory()
         sys.stdin = io.StringIO("")
         sys.stdout = sys.stderr = Discard()   # a notebook's output channel belongs to the parent
         with os.fdopen(fd, "w", encoding="utf-8") as pipe:

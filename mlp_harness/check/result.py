@@ -157,6 +157,7 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
         elif cell["status"] == "syntax_error" and error["where"].get("line") is None:   # too deep, too big
             message = tr(lang, "{where}: {type}: {message} (Python cannot compile it)", where=where, type=error["type"],
                          message=error["message"])
+            message += limit_suffix(error, lang)
         elif cell["status"] == "syntax_error":
             message = tr(lang, "{where}: {type}: {message} (line {line}: {text})", where=where, type=error["type"],
                          message=error["message"],
@@ -165,12 +166,17 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
             inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
             message = tr(lang, "{where}: {type}: {message}{at}", where=where, type=error.get("type"),
                          message=message_text(error, lang), at=where_text(inside, lang))
-            limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
-            message += f" — {limit}" if limit else ""
+            message += limit_suffix(error, lang)
         problems.append({"number": cell["number"], "status": cell["status"], "message": message})
         if fatal is None and cell["status"] in ("syntax_error", "timeout"):
             fatal = message
     return problems, fatal
+
+
+def limit_suffix(error: dict, lang: str) -> str:
+    """' — used more than 4 GB of memory, the limit (--memory)' for an error that hit a worker's limit, else ''."""
+    limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
+    return f" — {limit}" if limit else ""
 
 
 def missing_only(formulas: dict[str, FormulaResult]) -> bool:

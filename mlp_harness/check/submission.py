@@ -9,7 +9,9 @@ interpreter could run it. Nothing here runs the code.
 from __future__ import annotations
 
 import ast
+import errno
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,9 +40,11 @@ class Cell:
 
 def without_magics(source: str) -> str:
     """Line magics and shell lines as ``pass`` (same indentation, same line count) — only where the cell is
-    not Python as it stands: a continuation line may begin with ``%`` or ``!=`` too."""
+    not Python as it stands: a continuation line may begin with ``%`` or ``!=`` too. The cell is parsed, never
+    compiled: compiling folds constants (``'a' * 4096 + 'a' * 4096 + …`` takes this process minutes and
+    gigabytes), and only the worker, under its limits, may spend that."""
     try:
-        compile(source, "<cell>", "exec")
+        ast.parse(source)
         return source
     except (SyntaxError, ValueError, RecursionError, MemoryError):   # too deep to compile: the worker says so
         pass
@@ -88,11 +92,14 @@ def read_submission(path: str | Path) -> list[Cell]:
             "{path}: not a regular file").format(path=path))
     try:
         text = path.read_text(encoding="utf-8-sig")   # a byte-order mark, as Windows editors write, is no code
+        if path.suffix == ".py":
+            return [Cell(1, text, path.name)]   # a .py file is Python: no magics to replace
+        return notebook_cells(path, text)
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(_("{path}: cannot be read ({reason})").format(path=path, reason=os_reason(exc))) from None
-    if path.suffix == ".py":
-        return [Cell(1, text, path.name)]   # a .py file is Python: no magics to replace
-    return notebook_cells(path, text)
+    except MemoryError:   # a file too big for this process: that file's finding, never the whole run's
+        reason = os_reason(OSError(errno.ENOMEM, os.strerror(errno.ENOMEM)))
+        raise InputError(_("{path}: cannot be read ({reason})").format(path=path, reason=reason)) from None
 
 
 #: modules that compute gradients (or hold this checker's answers): a hand-in importing one is flagged with

@@ -40,7 +40,7 @@ from manual_mlp.validation import InputError
 
 from . import forked
 from .execute import (ALL_FUNCTIONS, LIMITS, error_data, find_functions, is_timeout, isolated, reads_of,
-                      run_task, serve, stops_the_check, time_limit)
+                      resource_hit, run_task, serve, stops_the_check, time_limit)
 from .limits import apply as apply_limits
 from .submission import Cell, read_submission, uses_of
 
@@ -88,7 +88,8 @@ def run_cell(cell: Cell, namespace: dict, limit: float | None) -> dict:
         message = exc.msg if isinstance(exc, SyntaxError) else str(exc) or type(exc).__name__
         text = (getattr(exc, "text", None) or "").strip()[:80]
         return out | {"status": "syntax_error", "error": {"type": type(exc).__name__, "message": message,
-                                                          "where": where, "text": text}}
+                                                          "where": where, "text": text,
+                                                          "resource": resource_hit(exc)}}
     try:
         with time_limit(limit):
             exec(code, namespace)

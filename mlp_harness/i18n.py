@@ -199,7 +199,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "same size",
         "mistake_transposed_gradient": "the product is taken the other way round, giving the transpose of ∂J/∂θ⁽ˡ⁾",
         "mistake_eta_ignored": "the learning rate η is left out",
-        "mistake_eta_fixed": "η is fixed at the lab's 0.1 instead of using the eta argument",
+        "mistake_hyperparameter_fixed": "the function uses fixed numbers ({values}) instead of its arguments "
+                                        "{args}: right only where the check uses those values",
         "mistake_returns_change": "it returns the change −η∂J/∂θ instead of the new θ",
         "mistake_undefined_name": "it uses {name!r}, which is not defined where the function runs (a notebook "
                                   "variable, or a typo for one of its parameters?)",
@@ -834,7 +835,8 @@ TEXTS: dict[str, dict[str, str]] = {
                                     "camadas têm o mesmo tamanho",
         "mistake_transposed_gradient": "o produto está na ordem inversa e dá a transposta de ∂J/∂θ⁽ˡ⁾",
         "mistake_eta_ignored": "a taxa de aprendizado η ficou de fora",
-        "mistake_eta_fixed": "η está fixo no 0.1 do lab em vez de usar o argumento eta",
+        "mistake_hyperparameter_fixed": "a função usa números fixos ({values}) em vez dos seus argumentos "
+                                        "{args}: certo só onde a verificação usa esses valores",
         "mistake_returns_change": "devolve a variação −η∂J/∂θ em vez do novo θ",
         "mistake_undefined_name": "usa {name!r}, que não está definido onde a função roda (uma variável do "
                                   "notebook, ou um erro de digitação num dos parâmetros?)",

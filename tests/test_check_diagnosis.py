@@ -78,7 +78,6 @@ PAIRS = [
     ("mean_instead_of_sum", "gradient", "delta.T @ a_prev / delta.shape[0]", "delta.T @ a_prev / a_prev.shape[1]"),
     ("sign_flipped", "sgd_update", "theta + eta * gradient", "theta + gradient"),
     ("eta_ignored", "sgd_update", "theta - gradient", "theta - 0.5 * gradient"),
-    ("eta_fixed", "sgd_update", "theta - 0.1 * gradient", "theta - 0.1 * eta * gradient"),
     ("returns_change", "sgd_update", "-eta * gradient", "eta * gradient"),
     ("tanh_of_a", "tanh_prime_a", "1 - np.tanh(a) ** 2", "1 - np.tanh(a)"),
     ("sigma_prime_for_tanh", "tanh_prime_a", "a * (1 - a)", "a * (1 + a)"),
@@ -138,10 +137,11 @@ def assignment(name: str):
         return load_assignment(str(path))
 
 
-def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None):
-    """The verdict on one hand-in of ``function`` (in the assignment of ``signature``; the lab's by default),
-    from its calls alone (no whole steps)."""
-    plan = plan_for(assignment(WHERE[signature][0] if signature else "lab1"))
+def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None,
+              place: str | None = None):
+    """The verdict on one hand-in of ``function`` (in the assignment ``place``, else the one of ``signature``;
+    the lab's by default), from its calls alone (no whole steps)."""
+    plan = plan_for(assignment(place or (WHERE[signature][0] if signature else "lab1")))
     probes = [p for p in plan.probes if p.formula == function]
     task = plan.task({}, 5.0)
     task |= {"probes": [s for s in task["probes"] if s["formula"] == function], "trajectories": []}
@@ -159,6 +159,49 @@ def test_an_entry_is_not_given_to_a_nearby_mistake(name, signature, own, nearby)
     assert diagnosis(function, own, signature=signature).mistake == name
     near = diagnosis(function, nearby, signature=signature)
     assert near.status != "pass" and name not in (near.mistake or "").split(" / ")
+
+
+#: an update's hyper-parameters written as numbers, in each assignment (lab1's η varies over its cases; lab2's
+#: and lab3's are varied by the check): (assignment, function, the hand-in, the mistake and the numbers it names,
+#: a nearby hand-in that is not that — a number somewhere else, or in one place of two — never named so)
+MOMENTUM = "(theta - {eta} * ({mu} * velocity + grad), {mu2} * velocity + grad)"
+ADAM_FIXED = ("(theta - {eta} * {m} / (1 - {b1} ** (t + 1)) / (np.sqrt({v} / (1 - {b2} ** (t + 1))) + {eps}), "
+              "{m}, {v}, t + 1)")
+
+
+def adam_fixed(eta="eta", b1="beta1", b2="beta2", eps="eps", b2_in_v="beta2") -> str:
+    m, v = f"({b1} * m + (1 - {b1}) * grad)", f"({b2_in_v} * v + (1 - {b2_in_v}) * grad ** 2)"
+    return ADAM_FIXED.format(eta=eta, m=m, v=v, b1=b1, b2=b2, eps=eps)
+
+
+FIXED = [
+    ("lab1", "optimize", "theta - 0.1 * gradient", ("eta_fixed", "η = 0.1"), "theta - 0.1 * eta * gradient"),
+    ("lab2", "optimize", "theta - 0.5 * gradient", ("eta_fixed", "η = 0.5"), "theta - 0.501 * gradient"),
+    ("lab3", "momentum_update", MOMENTUM.format(eta="eta", mu="0.9", mu2="0.9"), ("hyperparameter_fixed", "μ = 0.9"),
+     MOMENTUM.format(eta="eta", mu="0.9", mu2="mu")),
+    ("lab3", "momentum_update", MOMENTUM.format(eta="0.1", mu="0.9", mu2="0.9"),
+     ("hyperparameter_fixed", "η = 0.1, μ = 0.9"), MOMENTUM.format(eta="0.1", mu="mu", mu2="0.9")),
+    ("lab3", "adam_update", adam_fixed(eta="0.01"), ("eta_fixed", "η = 0.01"), adam_fixed(eta="0.011")),
+    ("lab3", "adam_update", adam_fixed(b1="0.9"), ("hyperparameter_fixed", "β₁ = 0.9"), adam_fixed(b1="0.8")),
+    ("lab3", "adam_update", adam_fixed(b2="0.999", b2_in_v="0.999"), ("hyperparameter_fixed", "β₂ = 0.999"),
+     adam_fixed(b2="0.999")),
+    ("lab3", "adam_update", adam_fixed(eps="1e-8"), ("hyperparameter_fixed", "ε = 1e-08"), adam_fixed(eps="1e-7")),
+    ("lab3", "adam_update", adam_fixed("0.01", "0.9", "0.999", "1e-8", "0.999"),
+     ("hyperparameter_fixed", "η = 0.01, β₁ = 0.9, β₂ = 0.999, ε = 1e-08"),
+     adam_fixed("0.01", "0.9", "0.999", "1e-8", "beta2")),
+]
+
+
+@pytest.mark.parametrize("place, function, own, named, nearby", FIXED,
+                         ids=[f"{f[0]}-{f[3][1]}" for f in FIXED])
+def test_a_hyperparameter_written_as_a_number_fails_and_is_named(place, function, own, named, nearby):
+    """Each fails (lab2's and lab3's check every update at a second value of each hyper-parameter, whose answer
+    is torch.optim's) and is named with the numbers it uses; a nearby slip is not given that name."""
+    mistake, values = named
+    f = diagnosis(function, own, place=place)
+    assert f.status == "fail" and f.mistake == mistake and f"({values})" in f.diagnosis, f.diagnosis
+    near = diagnosis(function, nearby, place=place)
+    assert near.status != "pass" and near.mistake not in ("eta_fixed", "hyperparameter_fixed")
 
 
 # --- shape errors: which shapes met, what the formula needs, and where in the student's own cell ---------------

@@ -33,11 +33,16 @@ class Mistake:
     formula: str                  # the signature it is a mistake in (mlp_harness.check.catalogue)
     wrong: str                    # the formula it computes
     compute: Callable[..., Array]  # the lab's arguments -> the wrong output
+    key: str = ""                 # its words' key, when not mistake_NAME …
+    words: tuple[tuple[str, str], ...] = ()   # … and the fields they are filled with
 
-    def describe(self, lang: str = "en") -> str:
-        """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists."""
-        key = f"mistake_{self.name}"
-        description = tr(lang, key) if key in TEXTS[lang] else MUTANTS[self.name].describe(lang)
+    def describe(self, lang: str = "en", loss: str = "half_sse") -> str:
+        """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists.
+        ``loss``: the assignment's, where the words differ for a mean loss (mistake_NAME_mean_loss)."""
+        key = self.key or f"mistake_{self.name}"
+        if loss != "half_sse" and f"{key}_mean_loss" in TEXTS[lang]:
+            key = f"{key}_mean_loss"
+        description = tr(lang, key, **dict(self.words)) if key in TEXTS[lang] else MUTANTS[self.name].describe(lang)
         return tr(lang, "check_diagnosis", name=self.name, description=description, wrong=self.wrong)
 
 
@@ -64,6 +69,43 @@ def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
     m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
     step = eta * np.sqrt(1 - beta2 ** (t + 1)) / (1 - beta1 ** (t + 1))
     return theta - step * m / (np.sqrt(v) + eps), m, v, t + 1
+
+
+def _sgd(theta, g, eta):
+    return theta - eta * g
+
+
+def _momentum(theta, g, v, eta, mu):
+    v = mu * v + g
+    return theta - eta * v, v
+
+
+def _adamw(theta, g, m, v, t, eta, beta1, beta2, eps, decay):
+    return _adam(theta * (1 - eta * decay), g, m, v, t, eta, beta1, beta2, eps)
+
+
+#: each update's formula as its signature asks it: a mistake that writes a hyper-parameter as a number is this
+#: formula with that number in the argument's place (:func:`fixed_hyperparameters`)
+UPDATE_FORMULAS = {"sgd_update": _sgd, "momentum_update": _momentum, "adam_update": _adam, "adamw_update": _adamw}
+
+
+def fixed_hyperparameters(signature: str, formula: str, fixed: dict[int, tuple[str, str, float]]) -> Mistake:
+    """The update ``signature`` with the hyper-parameters of ``fixed`` ({argument's place: (its name, its
+    symbol, the number)}) written as numbers: what ``return theta - 0.5 * grad`` or Adam with 0.9 and 0.999
+    computes. Named eta_fixed when η alone is fixed, hyperparameter_fixed otherwise; its wrong formula is the
+    right one (``formula``) with the numbers in the symbols' place."""
+    right = UPDATE_FORMULAS[signature]
+
+    def compute(*args):
+        return right(*(fixed[i][2] if i in fixed else arg for i, arg in enumerate(args)))
+    wrong = formula
+    for _, symbol, value in fixed.values():
+        wrong = wrong.replace(symbol, f"{value:g}")
+    names = [fixed[i] for i in sorted(fixed)]
+    words = (("values", ", ".join(f"{symbol} = {value:g}" for _, symbol, value in names)),
+             ("args", ", ".join(name for name, _, _ in names)))
+    name = "eta_fixed" if [n for n, _, _ in names] == ["eta"] else "hyperparameter_fixed"
+    return Mistake(name, signature, wrong, compute, "mistake_hyperparameter_fixed", words)
 
 
 MISTAKES: list[Mistake] = [
@@ -97,7 +139,6 @@ MISTAKES: list[Mistake] = [
     # update: θ ← θ − η ∂J/∂θ
     Mistake("sign_flipped", "sgd_update", "θ + η ∂J/∂θ", lambda theta, g, eta: theta + eta * g),
     Mistake("eta_ignored", "sgd_update", "θ − ∂J/∂θ", lambda theta, g, eta: theta - g),
-    Mistake("eta_fixed", "sgd_update", "θ − 0.1 ∂J/∂θ", lambda theta, g, eta: theta - 0.1 * g),
     Mistake("returns_change", "sgd_update", "−η ∂J/∂θ", lambda theta, g, eta: -eta * g),
     # tanh′ given a: 1 − a²
     Mistake("tanh_of_a", "tanh_prime_a", "1 − tanh²(a⁽ˡ⁾)", lambda a: 1 - np.tanh(a) ** 2),

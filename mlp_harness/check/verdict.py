@@ -24,7 +24,9 @@ from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta,
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
-from .mistakes import compute_or_none, failure_kind, failure_or_none, mistakes_for, not_finite
+from .cases import HYPER
+from .mistakes import (UPDATE_FORMULAS, Mistake, compute_or_none, failure_kind, failure_or_none,
+                       fixed_hyperparameters, mistakes_for, not_finite)
 from .plan import Probe
 
 Array = np.ndarray
@@ -285,6 +287,26 @@ def same_as_wrong(got: Array, wrong: Array) -> bool:
         return bool(np.all(np.where(finite, TOLERANCE.allows(got, wrong), ~np.isfinite(got))))
 
 
+def fixed_mistake(probes: list[Probe], outcomes: dict) -> Mistake | None:
+    """An update with some of its hyper-parameters written as numbers (:func:`fixed_hyperparameters`) that gives
+    what the function gave on every call, or None. Each hyper-parameter is tried at each value the assignment's
+    own calls hand it, on those calls and the calls that vary it alone (where the others are the assignment's),
+    so several fixed at once are found one by one; the whole set must then give every call."""
+    signature = CATALOGUE.get(probes[0].signature) if probes else None
+    if signature is None or signature.name not in UPDATE_FORMULAS:
+        return None
+    fixed = {}
+    for i, arg in ((i, a.name) for i, a in enumerate(signature.args) if a.name in HYPER):
+        calls = [p for p in probes if p.varied in ("", arg)]
+        for value in sorted({float(p.args[i]) for p in probes if not p.varied}):
+            one = {i: (arg, HYPER[arg][0], value)}
+            if behaves_like(fixed_hyperparameters(signature.name, signature.formula, one), calls, outcomes):
+                fixed |= one
+                break
+    mistake = fixed_hyperparameters(signature.name, signature.formula, fixed) if fixed else None
+    return mistake if mistake and behaves_like(mistake, probes, outcomes) else None
+
+
 def single_precision(probes: list[Probe], outcomes: dict) -> bool:
     """Every value returned agrees with autograd's to float32's precision, though not to float64's."""
     values = [(p, outcomes[str(p.id)]) for p in probes]
@@ -309,11 +331,13 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
     if reads:
         return plain("global_variable", lang, names=", ".join(reads))
     fitting = [m for m in mistakes_for(probes[0].signature if probes else formula) if behaves_like(m, probes, outcomes)]
+    fitting += [m for m in (fixed_mistake(probes, outcomes),) if m is not None]
+    loss = probes[0].case.config.loss if probes else "half_sse"
     if len(fitting) == 1:
-        return fitting[0].name, fitting[0].describe(lang)
+        return fitting[0].name, fitting[0].describe(lang, loss)
     if fitting:
         return " / ".join(m.name for m in fitting), tr(lang, "check_diagnosis_either_call", options="; ".join(
-            m.describe(lang) for m in fitting))
+            m.describe(lang, loss) for m in fitting))
     if single_precision(probes, outcomes):
         return plain("single_precision", lang)
     for probe in probes:

@@ -217,6 +217,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                        "in the lab",
         "mistake_single_precision": "the values agree with autograd's to about 7 digits, not 16: the function "
                                     "computes in float32; keep the arrays in float64",
+        "mistake_small_difference": "the values differ from autograd's by a small, systematic amount (about {size} "
+                                    "relative), and they are not float32 numbers: a small constant added (an ε), "
+                                    "a clip or an approximation?",
         "mistake_global_variable": "it reads {names} from the notebook instead of its parameters, so it "
                                    "answers for the notebook's data, not for the arrays it is given",
         "mistake_missing_return": "the function computes its result but has no `return`, so Python returns None",
@@ -245,6 +248,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_adam_no_bias_correction": "m and v are used without the bias correction m̂ = m/(1 − β₁ᵗ), v̂ = "
                                            "v/(1 − β₂ᵗ): they start at 0, and without it the first steps have the "
                                            "wrong size",
+        "mistake_adam_no_eps": "ε is left out of the denominator: torch divides by √v̂ + ε",
+        "mistake_adam_eps_in_sqrt": "ε is added inside the root, √(v̂ + ε): torch adds it after the root, √v̂ + ε",
         "mistake_adam_t_from_zero": "the bias correction uses t before its increment (t starting at 0): 1 − β₁⁰ = 0 "
                                     "divides by zero on the first step, and every later correction is one step "
                                     "behind",
@@ -853,6 +858,9 @@ TEXTS: dict[str, dict[str, str]] = {
                                        "uma unidade, como no lab",
         "mistake_single_precision": "os valores concordam com os do autograd em cerca de 7 dígitos, não 16: a "
                                     "função calcula em float32; mantenha os arrays em float64",
+        "mistake_small_difference": "os valores diferem dos do autograd por uma quantidade pequena e sistemática "
+                                    "(cerca de {size} relativa), e não são números float32: uma pequena constante "
+                                    "somada (um ε), um corte (clip) ou uma aproximação?",
         "mistake_global_variable": "lê {names} do notebook em vez dos seus parâmetros, e por isso responde "
                                    "pelos dados do notebook, não pelos arrays que recebe",
         "mistake_missing_return": "a função calcula o resultado mas não tem `return`, então o Python devolve None",
@@ -879,6 +887,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_adam_no_bias_correction": "m e v são usados sem a correção de viés m̂ = m/(1 − β₁ᵗ), v̂ = "
                                            "v/(1 − β₂ᵗ): começam em 0, e sem ela os primeiros passos têm o tamanho "
                                            "errado",
+        "mistake_adam_no_eps": "falta o ε no denominador: o torch divide por √v̂ + ε",
+        "mistake_adam_eps_in_sqrt": "ε é somado dentro da raiz, √(v̂ + ε): o torch o soma depois da raiz, √v̂ + ε",
         "mistake_adam_t_from_zero": "a correção de viés usa t antes do incremento (t começando em 0): 1 − β₁⁰ = 0 "
                                     "divide por zero no primeiro passo, e cada correção seguinte fica um passo "
                                     "atrasada",

@@ -23,7 +23,7 @@ from mlp_harness.check.verdict import judge_formula
 #: each function's parameters, as a notebook writes them (the calls pass them by position)
 PARAMETERS = {"sigmoid": "z", "delta_L": "aL, Y", "delta_l": "delta_next, theta_next, al",
               "gradient": "delta, a_prev", "optimize": "theta, gradient, eta", "tanh_prime": "a",
-              "tanh_prime_z": "z", "bias_gradient": "delta", "softmax": "z", "relu_prime_z": "z", "momentum_update": "theta, grad, velocity, eta, mu",
+              "tanh_prime_z": "z", "bias_gradient": "delta", "softmax": "z", "tanh": "z", "relu_prime_z": "z", "momentum_update": "theta, grad, velocity, eta, mu",
               "adam_update": "theta, grad, m, v, t, eta, beta1, beta2, eps",
               "adamw_update": "theta, grad, m, v, t, eta, beta1, beta2, eps, weight_decay"}
 #: the assignment each catalogue signature is checked in, and the function that stands for it there
@@ -104,6 +104,11 @@ PAIRS = [
     ("adam_t_from_zero", "adam_update", adam(t="t"), adam(t="t + 2")),
     ("adam_eps_before_correction", "adam_update", adam(root="(np.sqrt({v}) + eps) / np.sqrt(1 - beta2 ** ({t}))"),
      adam(root="np.sqrt({v}) + eps")),
+    # ε left out, or put under the root: the nearby slips put it elsewhere (squared, after the correction of m)
+    ("adam_no_eps", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})))"),
+     adam(root="np.sqrt({v} / (1 - beta2 ** ({t}))) + eps ** 2")),
+    ("adam_eps_in_sqrt", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + eps)"),
+     adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + 2 * eps)")),
     ("l2_for_decoupled", "adamw_update", adam(g="(grad + weight_decay * theta)"),
      adam(g="(grad + 2 * weight_decay * theta)")),
 ]
@@ -202,6 +207,27 @@ def test_a_hyperparameter_written_as_a_number_fails_and_is_named(place, function
     assert f.status == "fail" and f.mistake == mistake and f"({values})" in f.diagnosis, f.diagnosis
     near = diagnosis(function, nearby, place=place)
     assert near.status != "pass" and near.mistake not in ("eta_fixed", "hyperparameter_fixed")
+
+
+#: (signature, a body near the right one, the diagnosis): float32 is named only where the values returned are
+#: float32 numbers; a float64 answer a little off (an ε, a clip, a factor) is a small difference, never float32
+NEAR = [
+    ("softmax", "(lambda e: (e / e.sum(axis=1, keepdims=True)).astype(np.float32))(np.exp(z - z.max(axis=1, "
+                "keepdims=True)))", "single_precision"),
+    ("softmax", "(lambda e: e / e.sum(axis=1, keepdims=True))(np.exp((z - z.max(axis=1, keepdims=True))"
+                ".astype(np.float32))).astype(np.float64)", "single_precision"),
+    ("softmax", "(lambda e: e / (e.sum(axis=1, keepdims=True) + 1e-8))(np.exp(z - z.max(axis=1, keepdims=True)))",
+     "small_difference"),
+    ("tanh_prime_a", "(1 - a ** 2) * (1 - 1e-9)", "small_difference"),
+    ("delta_L_softmax_cross_entropy", "(np.clip(aL, 1e-7, 1 - 1e-7) - Y) / aL.shape[0]", "small_difference"),
+]
+
+
+@pytest.mark.parametrize("signature, body, named", NEAR, ids=[f"{n[0]}-{n[2]}-{i}" for i, n in enumerate(NEAR)])
+def test_float32_is_named_only_for_float32_numbers(signature, body, named):
+    f = diagnosis(WHERE[signature][1], body, signature=signature)
+    assert f.status == "fail" and f.mistake == named, (f.mistake, f.diagnosis)
+    assert ("calcula em float32" in f.diagnosis) == (named == "single_precision")
 
 
 # --- shape errors: which shapes met, what the formula needs, and where in the student's own cell ---------------

@@ -90,6 +90,16 @@ def test_the_other_momentum_convention_is_said_plainly_as_a_fail():
         assert not foreign_lines(formula.diagnosis + "\n" + formula.message, lang)
 
 
+def test_a_difference_below_the_eighth_decimal_is_printed_with_the_digits_that_show_it():
+    """ε inside the root changes θ by ~1e-8: the failing line's two numbers differ as printed (they read the same
+    at the table's 8 decimals), and the slip is named."""
+    body = LAB3_RIGHT["adam_update"].replace("(np.sqrt(v_hat) + eps)", "np.sqrt(v_hat + eps)")
+    formula = check_lab(namespace(lab3_source(adam_update=body)), assignment="lab3").formulas["adam_update"]
+    assert formula.status == "fail" and formula.mistake == "adam_eps_in_sqrt"
+    expected, got = formula.message.split("autograd ")[1].split(" (|Δ|")[0].split(", yours ")
+    assert expected != got and len(expected) > len("0.02365043"), formula.message
+
+
 def test_a_division_by_zero_raised_is_named_too():
     """t from 0 written with Python's floats raises ZeroDivisionError on the first step instead of a NaN."""
     body = """

@@ -52,16 +52,17 @@ def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -
     return theta + v, v
 
 
-def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0):
+def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, under_root=0.0):
     """Adam with a slip: bias corrections at t + ``corrected_at`` (1 is right, 0 is t before its increment,
-    None leaves them out); ``l2`` added to g as coupled decay. Returns (θ, m, v, t + 1)."""
+    None leaves them out); ``l2`` added to g as coupled decay; ``under_root`` added to v̂ inside the √.
+    Returns (θ, m, v, t + 1)."""
     g = g + l2 * theta
     m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
     if corrected_at is None:
         m_hat, v_hat = m, v
     else:
         m_hat, v_hat = m / (1 - beta1 ** (t + corrected_at)), v / (1 - beta2 ** (t + corrected_at))
-    return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t + 1
+    return theta - eta * m_hat / (np.sqrt(v_hat + under_root) + eps), m, v, t + 1
 
 
 def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
@@ -171,6 +172,11 @@ MISTAKES: list[Mistake] = [
             lambda *args: _adam(*args, corrected_at=0)),
     Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
             _adam_step_size),
+    Mistake("adam_no_eps", "adam_update", "θ ← θ − η m̂/√v̂",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0)),
+    Mistake("adam_eps_in_sqrt", "adam_update", "θ ← θ − η m̂/√(v̂ + ε)",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0,
+                                                                    under_root=eps)),
     # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
     Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ; m, v, θ ← Adam(θ, g)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,

@@ -208,6 +208,17 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
 
 
+def distinct_numbers(expected: float, got: float) -> tuple[str, str]:
+    """The two numbers as the table writes them (8 decimals), or with as many significant digits as it takes
+    (up to 17, float64's) to tell them apart when they differ beyond the tolerance below the 8th decimal."""
+    a, b = format_number(expected), format_number(got)
+    digits = 9
+    while a == b and digits <= 17 and expected != got:
+        a, b = (f"{x:.{digits}g}".replace("-", "−") for x in (float(expected), float(got)))
+        digits += 1
+    return a, b
+
+
 def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     """A returned array against autograd's: shape, finiteness, then every entry."""
     expected, case = probe.expected, probe.case.name
@@ -219,8 +230,9 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
                 "expected": float(expected[index]), "got": float(got[index])}
     key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
+    shown_expected, shown_got = distinct_numbers(expected[index], got[index])
     message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index),
-                 expected=format_number(expected[index]), got=format_number(got[index]),
+                 expected=shown_expected, got=shown_got,
                  diff=f"{abs(got[index] - expected[index]):.2e}")
     hint = tr(lang, f"{key}_hint", case=probe.case.label, target=probe.target, index=list(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
@@ -307,13 +319,31 @@ def fixed_mistake(probes: list[Probe], outcomes: dict) -> Mistake | None:
     return mistake if mistake and behaves_like(mistake, probes, outcomes) else None
 
 
-def single_precision(probes: list[Probe], outcomes: dict) -> bool:
-    """Every value returned agrees with autograd's to float32's precision, though not to float64's."""
+def near_values(probes: list[Probe], outcomes: dict) -> list[Array] | None:
+    """Every value returned, when each agrees with autograd's to float32's precision (SINGLE), else None."""
     values = [(p, outcomes[str(p.id)]) for p in probes]
     if not all("value" in o and tuple(o["shape"]) == p.expected.shape for p, o in values):
-        return False
+        return None
     got = [np.asarray(o["value"], dtype=np.float64).reshape(o["shape"]) for _, o in values]
-    return all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values))
+    return got if all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values)) else None
+
+
+def single_precision(probes: list[Probe], outcomes: dict) -> bool:
+    """Every value returned agrees with autograd's to float32's precision, though not to float64's, and is a
+    float32 number (float32's rounding explains the difference): a float32 or float16 array, or float64 values
+    cast from one. A float64 answer a little off — an ε added, a clip — is no float32 computation."""
+    got = near_values(probes, outcomes)
+    return got is not None and all(np.array_equal(g, g.astype(np.float32).astype(np.float64)) for g in got)
+
+
+def small_difference(probes: list[Probe], outcomes: dict) -> float | None:
+    """The largest difference relative to the call's largest |answer|, when every value returned agrees with
+    autograd's to float32's precision but is no float32 number: a small systematic change, not rounding."""
+    got = near_values(probes, outcomes)
+    if got is None:
+        return None
+    return max(float(np.max(np.abs(g - p.expected)) / max(float(np.max(np.abs(p.expected))), 1e-300))
+               for g, p in zip(got, probes) if g.size)
 
 
 def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
@@ -340,6 +370,9 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
             m.describe(lang, loss) for m in fitting))
     if single_precision(probes, outcomes):
         return plain("single_precision", lang)
+    small = small_difference(probes, outcomes)
+    if small is not None:
+        return plain("small_difference", lang, size=f"{small:.0e}")
     for probe in probes:
         outcome = outcomes[str(probe.id)]
         error = outcome.get("error")

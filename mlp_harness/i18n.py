@@ -248,6 +248,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_adam_no_bias_correction": "m and v are used without the bias correction m̂ = m/(1 − β₁ᵗ), v̂ = "
                                            "v/(1 − β₂ᵗ): they start at 0, and without it the first steps have the "
                                            "wrong size",
+        "mistake_mean_instead_of_sum_mean_loss": "the gradient is divided by N again: with a mean loss the 1/N is "
+                                                 "already in δ⁽ᴸ⁾, so ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ sums over the batch",
         "mistake_adam_no_eps": "ε is left out of the denominator: torch divides by √v̂ + ε",
         "mistake_adam_eps_in_sqrt": "ε is added inside the root, √(v̂ + ε): torch adds it after the root, √v̂ + ε",
         "mistake_adam_t_from_zero": "the bias correction uses t before its increment (t starting at 0): 1 − β₁⁰ = 0 "
@@ -887,6 +889,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "mistake_adam_no_bias_correction": "m e v são usados sem a correção de viés m̂ = m/(1 − β₁ᵗ), v̂ = "
                                            "v/(1 − β₂ᵗ): começam em 0, e sem ela os primeiros passos têm o tamanho "
                                            "errado",
+        "mistake_mean_instead_of_sum_mean_loss": "o gradiente é dividido por N de novo: com uma loss média o 1/N "
+                                                 "já está em δ⁽ᴸ⁾, e ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ soma sobre o lote",
         "mistake_adam_no_eps": "falta o ε no denominador: o torch divide por √v̂ + ε",
         "mistake_adam_eps_in_sqrt": "ε é somado dentro da raiz, √(v̂ + ε): o torch o soma depois da raiz, √v̂ + ε",
         "mistake_adam_t_from_zero": "a correção de viés usa t antes do incremento (t começando em 0): 1 − β₁⁰ = 0 "

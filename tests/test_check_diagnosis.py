@@ -230,6 +230,14 @@ def test_float32_is_named_only_for_float32_numbers(signature, body, named):
     assert ("calcula em float32" in f.diagnosis) == (named == "single_precision")
 
 
+@pytest.mark.parametrize("place, said, unsaid", [("lab1", "J = ½Σ(y − a)² soma", "já está em δ⁽ᴸ⁾"),
+                                                  ("lab2", "o 1/N já está em δ⁽ᴸ⁾", "½Σ")])
+def test_a_gradient_divided_by_n_is_explained_by_the_assignments_loss(place, said, unsaid):
+    """lab1's J sums over the batch; lab2's cross-entropy is a mean whose 1/N δ⁽ᴸ⁾ already holds."""
+    f = diagnosis("gradient", "delta.T @ a_prev / delta.shape[0]", place=place)
+    assert f.mistake == "mean_instead_of_sum" and said in f.diagnosis and unsaid not in f.diagnosis, f.diagnosis
+
+
 # --- shape errors: which shapes met, what the formula needs, and where in the student's own cell ---------------
 
 @pytest.mark.parametrize("body", ["delta @ a_prev", "delta * a_prev", "np.mean(delta.T @ a_prev)"],

@@ -72,6 +72,38 @@ def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
     return theta - step * m / (np.sqrt(v) + eps), m, v, t + 1
 
 
+def _adam_state_slip(theta, g, m, v, t, eta, beta1, beta2, eps, hats=False, v_corrected=True, counted=True):
+    """Adam with a slip in its state: m̂, v̂ returned in place of m, v (``hats``), v left uncorrected in the step,
+    or t returned as it came (not ``counted``). Returns (θ, m, v, t)."""
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
+    new = theta - eta * m_hat / (np.sqrt(v_hat if v_corrected else v) + eps)
+    return new, m_hat if hats else m, v_hat if hats else v, t + 1 if counted else t
+
+
+def _momentum_slip(theta, g, v, eta, mu, dampening=0.0, nesterov=False, old=False, eta_in_v=False, swapped=False):
+    """Momentum with a slip: (1 − μ)g (``dampening`` = μ), Nesterov's step, θ stepped with the old v, ηg in v
+    with θ ← θ − v, or (v, θ) returned the other way round."""
+    new_v = mu * v + (1 - dampening) * (eta * g if eta_in_v else g)
+    step = eta * v if old else new_v if eta_in_v else eta * (g + mu * new_v) if nesterov else eta * new_v
+    return (new_v, theta - step) if swapped else (theta - step, new_v)
+
+
+def _softmax_axis0(z):
+    e = np.exp(z - z.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+def _softmax_global_max(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_no_keepdims(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1)
+
+
 def _sgd(theta, g, eta):
     return theta - eta * g
 
@@ -153,18 +185,45 @@ MISTAKES: list[Mistake] = [
     Mistake("residual_sign", "delta_L_softmax_cross_entropy", "(y − a⁽ᴸ⁾) / N", lambda a, y: (y - a) / a.shape[0]),
     # BP2 with a hidden tanh: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − a⁽ˡ⁾²)
     Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    Mistake("tanh_of_a", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − tanh²(a⁽ˡ⁾))",
+            lambda d, theta, a: (d @ theta) * (1 - np.tanh(a) ** 2)),
+    Mistake("sigma_prime_for_tanh", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
+            lambda d, theta, a: (d @ theta) * a * (1 - a)),
+    Mistake("theta_transposed", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ ⊙ (1 − a⁽ˡ⁾²)",
+            lambda d, theta, a: (d @ theta.T) * (1 - a * a)),
+    # δ⁽ᴸ⁾ divided by something other than this batch's N
+    Mistake("ce_averaged_twice", "delta_L_softmax_cross_entropy", "(a⁽ᴸ⁾ − y) / N²",
+            lambda a, y: (a - y) / a.shape[0] ** 2),
+    Mistake("ce_divided_by_size", "delta_L_softmax_cross_entropy", "(a⁽ᴸ⁾ − y) / (N·n_L)",
+            lambda a, y: (a - y) / a.size),
     # relu′(z) = [z > 0]
     Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
     # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
     Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ)",
             lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
+    Mistake("softmax_axis0", "softmax", "e^(zₙⱼ − maxₙ zₙⱼ) / Σₙ e^(zₙⱼ − maxₙ zₙⱼ)", _softmax_axis0),
+    Mistake("softmax_global_max", "softmax", "e^(zₙⱼ − maxₙₖ zₙₖ) / Σₖ e^(zₙₖ − maxₙₖ zₙₖ)",
+            _softmax_global_max),
+    Mistake("softmax_no_keepdims", "softmax", "e^(z − m) (N, n_L) / Σₖ e^(zₖ − m) (N,)", _softmax_no_keepdims),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
+    Mistake("bias_sum_over_units", "bias_gradient", "Σⱼ δ⁽ˡ⁾[:, j], (N,)", lambda d: d.sum(axis=1)),
+    Mistake("bias_sum_all", "bias_gradient", "Σₙⱼ δ⁽ˡ⁾[n, j], ()", lambda d: d.sum()),
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
     Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾, (N, nₗ)", lambda d: d),
     Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :], (1, nₗ)",
             lambda d: d.sum(axis=0, keepdims=True)),
     # momentum, torch's convention: v ← μv + ∂J/∂θ; θ ← θ − ηv
     Mistake("momentum_other_convention", "momentum_update", "v ← μv − η∂J/∂θ; θ ← θ + v", _other_convention),
+    Mistake("momentum_dampening", "momentum_update", "v ← μv + (1 − μ)∂J/∂θ; θ ← θ − ηv",
+            lambda theta, g, v, eta, mu: _momentum_slip(theta, g, v, eta, mu, dampening=mu)),
+    Mistake("momentum_nesterov", "momentum_update", "v ← μv + ∂J/∂θ; θ ← θ − η(∂J/∂θ + μv)",
+            lambda *args: _momentum_slip(*args, nesterov=True)),
+    Mistake("momentum_old_velocity", "momentum_update", "θ ← θ − ηv; v ← μv + ∂J/∂θ",
+            lambda *args: _momentum_slip(*args, old=True)),
+    Mistake("momentum_eta_in_velocity", "momentum_update", "v ← μv + η∂J/∂θ; θ ← θ − v",
+            lambda *args: _momentum_slip(*args, eta_in_v=True)),
+    Mistake("momentum_swapped", "momentum_update", "(v, θ)",
+            lambda *args: _momentum_slip(*args, swapped=True)),
     # Adam: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) after t ← t + 1; θ ← θ − η m̂/(√v̂ + ε)
     Mistake("adam_no_bias_correction", "adam_update", "θ ← θ − η m/(√v + ε)",
             lambda *args: _adam(*args, corrected_at=None)),
@@ -177,6 +236,12 @@ MISTAKES: list[Mistake] = [
     Mistake("adam_eps_in_sqrt", "adam_update", "θ ← θ − η m̂/√(v̂ + ε)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0,
                                                                     under_root=eps)),
+    Mistake("adam_returns_corrected", "adam_update", "(θ, m̂, v̂, t + 1)",
+            lambda *args: _adam_state_slip(*args, hats=True)),
+    Mistake("adam_only_m_corrected", "adam_update", "θ ← θ − η m̂/(√v + ε)",
+            lambda *args: _adam_state_slip(*args, v_corrected=False)),
+    Mistake("adam_t_not_counted", "adam_update", "(θ, m, v, t)",
+            lambda *args: _adam_state_slip(*args, counted=False)),
     # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
     Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ; m, v, θ ← Adam(θ, g)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,

@@ -24,6 +24,8 @@ from typing import Callable
 import numpy as np
 
 from .validation import InputError
+from .messages import _
+from .messages import _
 
 Array = np.ndarray
 
@@ -127,4 +129,5 @@ def get_activation(name_or_activation: str | Activation) -> Activation:
         return ACTIVATIONS[name_or_activation]
     except KeyError:
         known = ", ".join(ACTIVATIONS)
-        raise InputError(f"unknown activation {name_or_activation!r}; choose one of: {known}") from None
+        raise InputError(_("unknown activation {name!r}; choose one of: {known}").format(
+            name=name_or_activation, known=known)) from None

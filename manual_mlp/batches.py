@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .validation import InputError
+from .messages import _
+from .messages import _
 
 
 def check_batch_size(batch_size: int | None, n_samples: int) -> int:
@@ -17,7 +19,8 @@ def check_batch_size(batch_size: int | None, n_samples: int) -> int:
     if batch_size is None:
         return n_samples
     if not 1 <= batch_size <= n_samples:
-        raise InputError(f"batch size must be between 1 and the number of samples N = {n_samples}, got {batch_size}")
+        raise InputError(_("batch size must be between 1 and the number of samples N = {n}, got {value}").format(
+            n=n_samples, value=batch_size))
     return batch_size
 
 
@@ -26,7 +29,7 @@ def epoch_batches(n_samples: int, batch_size: int | None = None, shuffle_seed: i
     """Index arrays of every batch of epoch ``epoch`` (0-based)."""
     size = check_batch_size(batch_size, n_samples)
     if shuffle_seed is not None and not shuffle_seed >= 0:
-        raise InputError(f"the shuffle seed must be a whole number ≥ 0, got {shuffle_seed}")
+        raise InputError(_("the shuffle seed must be a whole number ≥ 0, got {value}").format(value=shuffle_seed))
     if shuffle_seed is None:
         order = np.arange(n_samples)
     else:

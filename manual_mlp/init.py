@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .validation import InputError
+from .messages import _
+from .messages import _
 
 Array = np.ndarray
 
@@ -16,9 +18,10 @@ def random_parameters(sizes: list[int], seed: int = 0, bias: bool = False,
     from these same arrays whatever library draws nothing.
     """
     if len(sizes) < 2:
-        raise InputError(f"layer sizes need at least two entries (inputs and outputs), got {list(sizes)}")
+        raise InputError(_("layer sizes need at least two entries (inputs and outputs), got {sizes}").format(
+            sizes=list(sizes)))
     if any(int(n) < 1 for n in sizes):
-        raise InputError(f"every layer size must be at least 1, got {list(sizes)}")
+        raise InputError(_("every layer size must be at least 1, got {sizes}").format(sizes=list(sizes)))
     rng = np.random.default_rng(seed)
     thetas, biases = [], []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):

@@ -21,6 +21,8 @@ from typing import Callable
 import numpy as np
 
 from .validation import InputError
+from .messages import _
+from .messages import _
 
 Array = np.ndarray
 
@@ -114,7 +116,8 @@ def get_loss(name_or_loss: str | Loss) -> Loss:
         return LOSSES[name_or_loss]
     except KeyError:
         known = ", ".join(LOSSES)
-        raise InputError(f"unknown loss {name_or_loss!r}; choose one of: {known}") from None
+        raise InputError(_("unknown loss {name!r}; choose one of: {known}").format(name=name_or_loss,
+                                                                                   known=known)) from None
 
 
 def targets_matrix(Y: Array, n_outputs: int, dtype) -> Array:
@@ -130,10 +133,12 @@ def check_pairing(output_activation: str, loss: Loss) -> None:
     """Refuse an output activation that the loss cannot take."""
     allowed = OUTPUTS_FOR_LOSS.get(loss.name)
     if allowed and output_activation not in allowed:
-        raise InputError(f"{loss.name} is computed from the logits z⁽ᴸ⁾ and applies softmax itself: use "
-                         f"--output-activation softmax (or identity), not {output_activation}")
+        raise InputError(_("{name} is computed from the logits z⁽ᴸ⁾ and applies softmax itself: use "
+                           "--output-activation softmax (or identity), not {other}").format(
+                               name=loss.name, other=output_activation))
     if loss.name == "bce" and output_activation != "sigmoid":
-        raise InputError(f"bce takes probabilities: log a and log(1 − a) need every output in [0, 1], which "
-                         f"--output-activation sigmoid gives and {output_activation} does not")
+        raise InputError(_("bce takes probabilities: log a and log(1 − a) need every output in [0, 1], which "
+                           "--output-activation sigmoid gives and {name} does not").format(name=output_activation))
     if output_activation == "softmax" and not loss.on_logits:
-        raise InputError(f"a softmax output goes with --loss cross_entropy (δ⁽ᴸ⁾ = (a − y)/N), not {loss.name}")
+        raise InputError(_("a softmax output goes with --loss cross_entropy (δ⁽ᴸ⁾ = (a − y)/N), not {name}").format(
+            name=loss.name))

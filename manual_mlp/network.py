@@ -17,6 +17,8 @@ from .losses import Loss, check_pairing, get_loss, targets_matrix
 from .optimizers import Optimizer
 from .record import StepRecord
 from .validation import InputError, check_batch, check_inputs, check_parameters
+from .messages import _
+from .messages import _
 
 Array = np.ndarray
 
@@ -45,8 +47,8 @@ class MLP:
         self.activation = get_activation(activation)
         self.output_activation = get_activation(output_activation)
         if self.activation.output_only and self.depth > 1:
-            raise InputError(f"{self.activation.name} can only be the output activation (--output-activation), "
-                             "not a hidden layer's")
+            raise InputError(_("{name} can only be the output activation (--output-activation), not a hidden "
+                               "layer's").format(name=self.activation.name))
 
     @property
     def depth(self) -> int:

@@ -18,6 +18,8 @@ import numpy as np
 
 from .backprop import gradient_descent
 from .validation import InputError
+from .messages import _
+from .messages import _
 
 Array = np.ndarray
 Params = dict[str, list[Array]]
@@ -44,20 +46,25 @@ class OptimizerSettings:
 
     def validate(self) -> None:
         if self.name not in OPTIMIZERS:
-            raise InputError(f"unknown optimizer {self.name!r}; choose one of: {', '.join(OPTIMIZERS)}")
+            raise InputError(_("unknown optimizer {name!r}; choose one of: {known}").format(
+                name=self.name, known=', '.join(OPTIMIZERS)))
         if not (np.isfinite(self.lr) and self.lr > 0):
-            raise InputError(f"the learning rate η (--lr) must be a finite number > 0, got {self.lr!r}")
+            raise InputError(_("the learning rate η (--lr) must be a finite number > 0, got {value!r}").format(
+                value=self.lr))
         if not (0 <= self.momentum < np.inf) or (self.nesterov and self.momentum == 0):
-            raise InputError(f"momentum (--momentum) must be a finite number ≥ 0 (and > 0 with --nesterov), "
-                             f"got {self.momentum}")
+            raise InputError(_("momentum (--momentum) must be a finite number ≥ 0 (and > 0 with --nesterov), got "
+                               "{value}").format(value=self.momentum))
         if self.name != "sgd" and (self.momentum or self.nesterov):
-            raise InputError(f"--momentum and --nesterov belong to sgd, not {self.name} (Adam's momentum is --betas)")
+            raise InputError(_(
+                "--momentum and --nesterov belong to sgd, not {name} (Adam's momentum is --betas)").format(
+                    name=self.name))
         if not 0 <= self.decay < np.inf:
-            raise InputError(f"weight decay (--weight-decay) must be a finite number ≥ 0, got {self.decay}")
+            raise InputError(_("weight decay (--weight-decay) must be a finite number ≥ 0, got {value}").format(
+                value=self.decay))
         if not all(0 <= beta < 1 for beta in self.betas) or len(self.betas) != 2:
-            raise InputError(f"--betas takes two numbers in [0, 1), got {self.betas}")
+            raise InputError(_("--betas takes two numbers in [0, 1), got {value}").format(value=self.betas))
         if not 0 < self.eps < np.inf:
-            raise InputError(f"Adam's ε (--eps) must be a finite number > 0, got {self.eps}")
+            raise InputError(_("Adam's ε (--eps) must be a finite number > 0, got {value}").format(value=self.eps))
 
 
 def _each(params: Params, grads: Params):

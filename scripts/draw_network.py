@@ -62,12 +62,13 @@ def draw_network(thetas=lab.THETAS, lang: str = "en") -> Figure:
         for (x, y), name in zip(layer, names):
             ax.add_patch(Circle((x, y), 0.42, facecolor="#f4f4f4", edgecolor="black", linewidth=1.2, zorder=4))
             ax.text(x, y, name, fontsize=13, ha="center", va="center", zorder=5)
-    captions = [tr(lang, "network_inputs"), tr(lang, "network_hidden") + "\na⁽¹⁾ = σ(Xθ⁽¹⁾ᵀ)",
-                tr(lang, "network_output") + "\na⁽²⁾ = σ(a⁽¹⁾θ⁽²⁾ᵀ) = ŷ"]
+    captions = [tr(lang, "inputs X"), tr(lang, "hidden layer") + "\na⁽¹⁾ = σ(Xθ⁽¹⁾ᵀ)",
+                tr(lang, "output") + "\na⁽²⁾ = σ(a⁽¹⁾θ⁽²⁾ᵀ) = ŷ"]
     bottom = min(layer[:, 1].min() for layer in where) - 0.7
     for layer, caption in zip(where, captions):
         ax.text(layer[0, 0], bottom, caption, fontsize=10, ha="center", va="top")
-    ax.set_title(tr(lang, "network_title"), fontsize=10)
+    ax.set_title(tr(lang, "The lab's 2-3-1 network: each edge carries its weight, θ⁽¹⁾ (blue) and θ⁽²⁾ (orange)"),
+                 fontsize=10)
     ax.set_xlim(-0.8, 3.5 * (len(sizes) - 1) + 0.8)
     ax.set_ylim(bottom - 0.9, max(layer[:, 1].max() for layer in where) + 0.6)
     ax.set_aspect("equal")
@@ -80,11 +81,12 @@ def main() -> None:
     parser.add_argument("path", nargs="?", type=Path, default=None,
                         help="where to write the picture (default docs/network-2-3-1.png, with --lang pt "
                              "docs/network-2-3-1-pt.png)")
-    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help="language of the labels: en or pt")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(),
+                        help="language of the labels: " + ", ".join(LANGS))
     args = parser.parse_args()
-    path = args.path or DEFAULT_PATHS[args.lang]
+    path = args.path or DEFAULT_PATHS.get(args.lang, DOCS / f"network-2-3-1-{args.lang}.png")
     draw_network(lang=args.lang).savefig(path, dpi=110)
-    print(tr(args.lang, "plot_written", path=path))
+    print(tr(args.lang, "Plot written to {path}", path=path))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,10 @@ import pytest
 
 from manual_mlp import lab
 
-# The tools take their default language from LC_ALL / LC_MESSAGES / LANG (pt_BR.UTF-8 → Portuguese): the
+# The tools take their default language from LANGUAGE / LC_ALL / LC_MESSAGES / LANG (pt_BR.UTF-8 → Portuguese): the
 # suite must not depend on the machine it runs on, so it runs in a neutral locale, and tests that want
 # Portuguese say so with --lang pt or by setting these themselves. Subprocesses inherit it.
-for _name in ("LC_ALL", "LC_MESSAGES"):
+for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_name, None)
 os.environ["LANG"] = "C.UTF-8"
 

@@ -1,11 +1,13 @@
-"""Finding English in Portuguese output, and Portuguese in English output.
+"""Finding English in Portuguese or Spanish output, Portuguese in English or Spanish output.
 
 Text is first stripped of what reads the same in both languages: quoted and back-quoted
 spans, options (--lang), program names (mlp-check), file paths, identifiers (delta_L,
 residual_sign, float64), calls (step(…)), numbers and formulas. Python's own exception
 messages quoted from a student's run ("SyntaxError: invalid syntax") are stripped too.
-What remains is split into words; a word of the other language's list is a finding.
-The lists hold words that are not also words (or shared terms) of the language checked.
+What remains is split into words; a word of another language's list is a finding.
+The lists hold words that are not also words (or shared terms) of the language checked;
+Spanish shares many words with Portuguese (caso, época, fórmula, inicial…) and one with
+English (error), and those are left out of the lists when Spanish is checked.
 """
 from __future__ import annotations
 
@@ -49,10 +51,18 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+", text.lower())
 
 
+#: words of the lists above that are Spanish words too
+SPANISH_TOO = set("""
+error caso época épocas fórmula célula gráfico inicial entrada entradas oculta para que dos nos das mas está
+encontrada encontradas salvo precisa pasta grandeza pelo pela camada rode
+""".split())
+#: for each language, the words of the others that are not its own
+OTHERS = {"pt": ENGLISH, "en": PORTUGUESE, "es": (ENGLISH | PORTUGUESE) - SPANISH_TOO}
+
+
 def foreign(text: str, lang: str) -> list[str]:
-    """Words of the other language in text meant to be in ``lang`` ("pt" or "en")."""
-    other = ENGLISH if lang == "pt" else PORTUGUESE
-    return [w for w in words(text) if w in other]
+    """Words of another language in text meant to be in ``lang`` ("pt", "en" or "es")."""
+    return [w for w in words(text) if w in OTHERS[lang]]
 
 
 #: a preposition left beside the article it contracts with in Portuguese ("dentro de o limite" is "dentro do

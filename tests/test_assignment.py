@@ -19,7 +19,7 @@ from mlp_harness.check.assignment import describe, load_assignment
 from mlp_harness.check.catalogue import CATALOGUE
 from mlp_harness.check.execute import call_order
 from mlp_harness.cli import check_cli
-from mlp_harness.i18n import translate
+from mlp_harness.i18n import language
 from manual_mlp.validation import InputError
 
 def hand_in(tmp_path, **broken) -> str:
@@ -48,8 +48,10 @@ def test_lab1_is_the_default_and_runs_through_its_file():
 
 def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
     result = check_file(hand_in(tmp_path), assignment="lab2")
-    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in LAB2_BODIES}
-    assert result.ok and result.score == result.max_score == len(LAB2_BODIES)
+    # no step() of its own: its functions, chained into one, stand for lab2's step
+    assert {n: f.status for n, f in result.formulas.items()} == {n: "pass" for n in [*LAB2_BODIES, "step"]}
+    assert result.formulas["step"].source == "chain"
+    assert result.ok and result.score == result.max_score == len(LAB2_BODIES) + 1
     # every batch of every case is a call: 4 cases, batches of 4, 4, 2 (N = 10), 4, 4 (N = 8) or 4 (large-z)
     assert result.formulas["delta_L"].calls == 9
 
@@ -67,7 +69,10 @@ def test_a_right_lab2_hand_in_passes_every_function(tmp_path):
 ])
 def test_each_lab2_mistake_is_caught_at_its_function_and_named(function, body, mistake, tmp_path):
     result = check_file(hand_in(tmp_path, **{function: body}), assignment="lab2")
-    assert {n for n, f in result.formulas.items() if f.status != "pass"} == {function}
+    # the chained step fails too where the function is in the chain (blamed on it), or the forward pass
+    chained = function not in ("tanh_prime", "tanh") and not (function == "softmax" and "max" in body)
+    failed = {n for n, f in result.formulas.items() if f.status != "pass"}
+    assert failed == {function} | ({"step"} if chained else set())
     assert result.formulas[function].mistake == mistake
 
 
@@ -138,7 +143,9 @@ def test_a_bad_file_is_one_line_naming_the_key(old, new, named, tmp_path):
         load_assignment(path)
     message = str(caught.value)
     assert message.startswith(f"--assignment {path}: ") and named in message and "\n" not in message
-    assert not foreign_lines(translate("pt", message), "pt"), translate("pt", message)
+    with language("pt"), pytest.raises(InputError) as caught:   # the same message, raised in Portuguese
+        load_assignment(path)
+    assert not foreign_lines(str(caught.value), "pt"), str(caught.value)
     code, out, err = run_cli(["--assignment", path, "x.py"])
     assert code == 2 and not out and err.count("\n") == 1 and "Traceback" not in err
 

@@ -65,20 +65,23 @@ def test_lab2_gradescope_and_check_lab(tmp_path):
     assert main([str(tmp_path / "entrega.py"), "--assignment", "lab2", "--gradescope", str(out)]) == 1
     tests = {t["name"].split(":")[0]: t for t in json.loads(out.read_text(encoding="utf-8"))["tests"]}
     assert set(tests) == {"tanh", "softmax", "tanh_prime", "delta_L", "delta_l", "gradient", "bias_gradient",
-                          "optimize"}
+                          "optimize", "step"}
     assert tests["bias_gradient"]["score"] == 0 and "bias_mean_instead_of_sum" in tests["bias_gradient"]["output"]
-    assert all(t["score"] == 1 for n, t in tests.items() if n != "bias_gradient")
+    # the step: its functions chained, wrong where bias_gradient is (said so), so 0 too
+    assert tests["step"]["score"] == 0 and "bias_gradient" in tests["step"]["output"]
+    assert all(t["score"] == 1 for n, t in tests.items() if n not in ("bias_gradient", "step"))
     space: dict = {}
     exec(source, space)   # noqa: S102 — the same hand-in, in a notebook's namespace
     result = check_lab(space, assignment="lab2", feedback="verdict")
-    assert [n for n, f in result.formulas.items() if not f.ok] == ["bias_gradient"]
+    assert [n for n, f in result.formulas.items() if not f.ok] == ["bias_gradient", "step"]
     shown = result.to_json()["formulas"]["bias_gradient"]   # feedback="verdict": ✓/✗ and two words, no name
     assert shown["status"] == "fail" and shown["mistake"] is None and "0.229" not in shown["message"]
 
 
-@pytest.mark.parametrize("assignment, passed, failed", [("lab3", 2, 1), ("lab2", 8, 1)])
+@pytest.mark.parametrize("assignment, passed, failed", [("lab3", 2, 1), ("lab2", 8, 2)])
 def test_the_pytest_plugin_runs_one_test_per_function_of_the_assignment(assignment, passed, failed, pytester):
-    """runs_as_written, then each of the assignment's functions: lab3's two (momentum fails), lab2's seven."""
+    """runs_as_written, then each of the assignment's functions: lab3's two (momentum fails), lab2's eight and
+    its step (bias_gradient fails, and the step its functions are chained into)."""
     name = {"lab3": "lab3_momentum_other.py", "lab2": "lab2_bias_mean.py"}[assignment]
     shutil.copy(SUBMISSIONS / name, pytester.path / name)
     result = pytester.runpytest_inprocess("--check-backprop", name, "--check-backprop-assignment", assignment,

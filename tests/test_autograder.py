@@ -249,7 +249,8 @@ def test_a_notebook_with_a_syntax_error_scores_0_and_says_so_in_portuguese(runs)
 def test_an_empty_submission_scores_0_and_says_what_to_hand_in(runs):
     results = runs["empty"]["results"]
     assert results["score"] == 0 and set(scores(results).values()) == {0}
-    assert results["output"] == md_escape(tr("pt", "autograder_none", suffixes=".py / .ipynb"))
+    assert results["output"] == md_escape(tr("pt", "No file to check: hand in your {suffixes} file.",
+                                             suffixes=".py / .ipynb"))
 
 
 # --- the hand-in, and results.json when there is nothing to check (in this process) --------------------------
@@ -270,23 +271,28 @@ def test_the_hand_in_is_the_one_py_or_ipynb_file_at_any_depth_whatever_its_name(
 @pytest.mark.parametrize("lang", ["en", "pt"])
 def test_no_hand_in_several_or_one_that_is_not_a_file_is_said_in_one_line(tmp_path, lang):
     folder = tmp_path / "submission"
-    assert autograder.find_handin(folder, lang) == (None, tr(lang, "autograder_no_folder", folder=folder))
+    assert autograder.find_handin(folder, lang) == (None, tr(lang, "There is no submission folder {folder}: "
+                                                                   "nothing was handed in.", folder=folder))
     folder.write_text("a file where the folder should be")
-    assert autograder.find_handin(folder, lang) == (None, tr(lang, "autograder_no_folder", folder=folder))
+    assert autograder.find_handin(folder, lang) == (None, tr(lang, "There is no submission folder {folder}: "
+                                                                   "nothing was handed in.", folder=folder))
     folder.unlink()
     folder.mkdir()
     (folder / "notes.txt").write_text("x")
     found, why = autograder.find_handin(folder, lang)
-    assert found is None and why == tr(lang, "autograder_none", suffixes=".py / .ipynb")
+    assert found is None and why == tr(lang, "No file to check: hand in your {suffixes} file.", suffixes=".py / .ipynb")
     (folder / "lab.py").mkdir()   # a folder named like a hand-in
     found, why = autograder.find_handin(folder, lang)
-    assert found is None and why == tr(lang, "autograder_not_file", name="lab.py")
+    assert found is None and why == tr(lang, "{name} is not a regular file (a folder or a link): hand in the file "
+                                             "itself.", name="lab.py")
     (folder / "lab.py").rmdir()
     (folder / "lab.py").symlink_to(SUBMISSIONS / "correct_loops.py")   # a link, never followed
-    assert autograder.find_handin(folder, lang) == (None, tr(lang, "autograder_not_file", name="lab.py"))
+    assert autograder.find_handin(folder, lang) == (None, tr(lang, "{name} is not a regular file (a folder or a "
+                                                                   "link): hand in the file itself.", name="lab.py"))
     (folder / "b.ipynb").write_text("{}")
     found, why = autograder.find_handin(folder, lang)
-    assert found is None and why == tr(lang, "autograder_several", n=2, names="b.ipynb, lab.py")
+    assert found is None and why == tr(lang, "{n} files to check ({names}): hand in only one .py or .ipynb file.", n=2,
+                                       names="b.ipynb, lab.py")
     assert not foreign_lines(why, lang)
 
 

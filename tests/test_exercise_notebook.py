@@ -288,7 +288,8 @@ def test_three_typical_mistakes_each_shown_at_its_own_formula(key, name):
     function = name.split(",")[0]   # "adam_update, ε before the correction": a second mistake of one function
     result = check_lab(solution_namespace(exercise, **{function: source}), assignment=key, lang="pt")
     wrong = [n for n, f in result.formulas.items() if f.status != "pass"]
-    inherits = ["step"] if "step" in exercise.functions else []   # lab1's step inherits it
+    uses = re.search(rf"\b{function}\(", exercise.solution.get("step", ""))
+    inherits = ["step"] if uses else []   # a step made of the wrong function inherits its mistake
     assert wrong == [function] + inherits and result.formulas[function].mistake == mistake
     assert f"✗ {function}" in result.text(100) and "provável erro" in result.text(100)
     assert check_lab(solution_namespace(exercise), assignment=key, lang="pt").ok

@@ -26,6 +26,7 @@ import background
 import exercise_solution
 from language import foreign_lines
 from student_env import student_environ, student_python
+from mlp_harness.i18n import LANGS
 from mlp_harness.cli import kit_cli
 from mlp_harness.kit import kit as kit_module
 from mlp_harness.kit import make_kit
@@ -199,7 +200,7 @@ def test_without_a_checkout_to_build_from_it_says_so(tmp_path, capsys, monkeypat
 def test_a_build_that_fails_is_one_line_and_writes_nothing(broken, said, tmp_path, capsys, monkeypatch):
     repo = tmp_path / "repo"
     repo.mkdir()
-    for name in (*PACKAGES, "README.md", "notebooks"):
+    for name in (*PACKAGES, "README.md", "setup.py", "notebooks"):
         (repo / name).symlink_to(ROOT / name)
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'version = "0.1.0"' in pyproject
@@ -208,7 +209,7 @@ def test_a_build_that_fails_is_one_line_and_writes_nothing(broken, said, tmp_pat
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--lang", "pt"])
     assert said.format(repo=repo) in err
     assert not (tmp_path / "kit").exists() and sorted(p.name for p in repo.iterdir()) == sorted(
-        [*PACKAGES, "README.md", "notebooks", "pyproject.toml"])   # nothing built in the checkout either
+        [*PACKAGES, "README.md", "notebooks", "pyproject.toml", "setup.py"])   # nothing built in the checkout either
 
 
 def fake_wheel(root: Path, out: Path) -> Path:
@@ -248,7 +249,8 @@ def test_an_assignment_without_an_exercise_notebook_is_refused_in_one_line_befor
     shutil.copy(ROOT / "mlp_harness" / "check" / "assignments" / "lab2.toml", own)
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", str(own), "--lang", lang])
     said = {"en": "no exercise notebook to hand out (the built-in assignments with one: lab1, lab2, lab3)",
-            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2, lab3)"}[lang]
+            "pt": "não há notebook de exercício para entregar (as tarefas embutidas que têm um: lab1, lab2, "
+                  "lab3)"}[lang]
     assert f"--assignment {own}: {said}" in err and "--gradescope" in err
     assert not foreign_lines(err, lang), err
     err = one_line_error(capsys, [str(tmp_path / "kit"), "--assignment", "lab9", "--lang", lang])
@@ -267,10 +269,13 @@ def prefix(cell) -> Path | None:
 def test_the_kit_holds_the_notebook_the_wheel_of_this_checkout_and_a_page_for_teachers(runs):
     assert runs["files"] == sorted(["LEIAME.md", runs["wheel"], NOTEBOOK.name])
     assert runs["notebook"] == (ROOT / NOTEBOOK).read_bytes()
-    sources = {p.relative_to(ROOT).as_posix() for package in PACKAGES for pattern in ("*.py", "assignments/*.toml")
+    sources = {p.relative_to(ROOT).as_posix() for package in PACKAGES
+               for pattern in ("*.py", "assignments/*.toml", "locale/*.pot", "locale/*/LC_MESSAGES/*.po")
                for p in (ROOT / package).rglob(pattern) if "__pycache__" not in p.parts}   # modules and package data
+    compiled = {name[:-3] + ".mo" for name in sources if name.endswith(".po")}   # each catalog built by setup.py
+    assert len(compiled) >= 2 * (len(LANGS) - 1)   # two domains per language besides English
     metadata = f"manual_mlp-{runs['version']}.dist-info/"
-    assert {n for n in runs["in_wheel"] if not n.startswith(metadata)} == sources   # every module, nothing else
+    assert {n for n in runs["in_wheel"] if not n.startswith(metadata)} == sources | compiled   # nothing else
     assert "mlp-check = mlp_harness.cli.entry:check" in runs["scripts"]
     assert "mlp-kit = mlp_harness.cli.entry:kit" in runs["scripts"]
     page = runs["leiame"]

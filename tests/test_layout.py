@@ -23,7 +23,7 @@ ALLOWED = {
                           "mlp_harness.train"},
     "mlp_harness.check": {"manual_mlp", "torch_reference", "mlp_harness.i18n", "mlp_harness.verify",
                           "mlp_harness.teach"},
-    "mlp_harness.kit": {"manual_mlp", "mlp_harness.verify"},
+    "mlp_harness.kit": {"manual_mlp", "mlp_harness.i18n", "mlp_harness.verify"},
     "mlp_harness.cli": {"manual_mlp", "torch_reference", "mlp_harness.i18n", "mlp_harness.verify",
                         "mlp_harness.teach", "mlp_harness.train", "mlp_harness.bench", "mlp_harness.check",
                         "mlp_harness.kit"},

@@ -115,6 +115,7 @@ def test_activation_mistakes_also_run_with_softmax_and_cross_entropy():
 
 @pytest.mark.parametrize("name", sorted(MUTANTS))
 def test_every_mistake_is_described_in_portuguese_too(name):
-    from mlp_harness.i18n import TEXTS
-    assert f"mutant_{name}" in TEXTS["pt"]
-    assert MUTANTS[name].explain("pt").startswith(f"Erro injetado (--inject-bug {name}): {TEXTS['pt'][f'mutant_{name}']}.")
+    from mlp_harness.i18n import tr
+    portuguese = tr("pt", MUTANTS[name].description)
+    assert portuguese != MUTANTS[name].description
+    assert MUTANTS[name].explain("pt").startswith(f"Erro injetado (--inject-bug {name}): {portuguese}.")

@@ -23,6 +23,8 @@ from typing import Iterator
 import torch
 
 from manual_mlp.validation import InputError
+from manual_mlp.messages import _
+from manual_mlp.messages import _
 
 
 def check_device(device: str | torch.device) -> torch.device:
@@ -30,17 +32,20 @@ def check_device(device: str | torch.device) -> torch.device:
     try:
         dev = torch.device(device)
     except (RuntimeError, TypeError):
-        raise InputError(f"unknown device {str(device)!r}: use 'cpu' or 'cuda'") from None
+        raise InputError(_("unknown device {name!r}: use 'cpu' or 'cuda'").format(name=str(device))) from None
     if dev.type == "cpu":
         return dev
     if dev.type != "cuda":
-        raise InputError(f"the torch twin runs on 'cpu' or 'cuda', not {str(device)!r}")
+        raise InputError(_("the torch twin runs on 'cpu' or 'cuda', not {name!r}").format(name=str(device)))
     if not torch.cuda.is_available():
-        built = f"built with CUDA {torch.version.cuda}" if torch.version.cuda else "built without CUDA"
-        raise InputError(f"--device cuda: PyTorch {torch.__version__} ({built}) finds no CUDA GPU here; "
-                         "use --device cpu")
+        built = _("built with CUDA {cuda}").format(cuda=torch.version.cuda) if torch.version.cuda else \
+            _("built without CUDA")
+        raise InputError(_(
+            "--device cuda: PyTorch {version} ({built}) finds no CUDA GPU here; use --device cpu").format(
+                version=torch.__version__, built=built))
     if dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise InputError(f"--device {dev}: torch.cuda.device_count() is {torch.cuda.device_count()}")
+        raise InputError(_("--device {device}: torch.cuda.device_count() is {n}").format(
+            device=dev, n=torch.cuda.device_count()))
     return dev
 
 

@@ -36,6 +36,8 @@ from functools import lru_cache
 from typing import Callable, Iterator, TypeVar
 
 import torch
+from manual_mlp.messages import _
+from manual_mlp.messages import _
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -92,9 +94,10 @@ class Lockstep:
         self._worker: ThreadPoolExecutor | None = None
 
     def describe(self) -> str:
-        at_once = f"at the same time when a step has ≥ 10^{math.log10(CONCURRENT_FLOPS):.0f} matmul flops"
-        how = at_once if self.concurrent else "one after the other"
-        return f"threads: NumPy's BLAS {self.numpy_threads}, torch {self.torch_threads}; steps {how}"
+        at_once = _("at the same time when a step has ≥ 10^{n:.0f} matmul flops").format(n=math.log10(CONCURRENT_FLOPS))
+        how = at_once if self.concurrent else _("one after the other")
+        return _("threads: NumPy's BLAS {numpy}, torch {torch}; steps {how}").format(
+            numpy=self.numpy_threads, torch=self.torch_threads, how=how)
 
     def run(self, numpy_step: Callable[[], A], torch_step: Callable[[], B], flops: float) -> tuple[A, B]:
         """``numpy_step()`` on this thread and ``torch_step()``, together when ``flops`` is large enough."""

@@ -54,6 +54,7 @@ from torch_reference.twin import ACTIVATION_MODULES
 from .machine import thread_limit
 from .matmul_floor import matmul_flops, matmul_operands, numpy_matmuls, torch_matmuls
 from .memory import MemoryResult, measure_memory
+from ..i18n import LANGS
 from ..train.training import train
 from ..verify.run import RunConfig, build_twins, compare_step
 from .timing import Timing, median_times
@@ -145,7 +146,7 @@ class HarnessTally:
     steps: int = 0
     mismatches: int = 0
     first: str | None = None
-    first_pt: str | None = None   # the same, in Portuguese (mlp-bench --lang pt)
+    first_in: dict[str, str] = dataclasses.field(default_factory=dict)   # the same in each language (--lang)
 
 
 def verified_step(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X: Array,
@@ -164,7 +165,7 @@ def verified_step(config: RunConfig, thetas: list[Array], biases: list[Array] | 
         if mismatch is not None:
             tally.mismatches += 1
             tally.first = tally.first or mismatch.describe()
-            tally.first_pt = tally.first_pt or mismatch.describe("pt")
+            tally.first_in = tally.first_in or {lang: mismatch.describe(lang) for lang in LANGS}
     return step
 
 
@@ -288,8 +289,8 @@ class CaseResult:
         out = asdict(self)
         out["memory"] = self.memory.to_json() if self.memory else None
         out.update({name: getattr(self, name) for name in (
-            "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls", "epoch_over_matmuls",
-            "epoch_ratio", "train_ratio", "train_ratio_1t", "blas_ratio", "noise")})
+            "numpy_over_torch", "harness_ratio", "harness_fixed_ratio", "numpy_gflops", "step_over_matmuls",
+            "epoch_over_matmuls", "epoch_ratio", "train_ratio", "train_ratio_1t", "blas_ratio", "noise")})
         return out
 
 

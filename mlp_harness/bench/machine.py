@@ -26,7 +26,7 @@ import torch
 from manual_mlp.validation import InputError
 from torch_reference.lockstep import Lockstep, usable_cores
 
-from ..i18n import tr, tr_n, translate
+from ..i18n import _, tr, tr_n
 
 #: variables that choose a library's kernel (instruction set, cache sizes) instead of letting it detect the CPU
 KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "MKL_ENABLE_INSTRUCTIONS", "MKL_CBWR",
@@ -104,24 +104,29 @@ def describe_machine(device: str = "cpu") -> dict:
 
 
 def threads(n: int | None, lang: str = "en") -> str:
-    return "? threads" if n is None else tr_n(lang, "bench_threads", n, n=n)
+    return "? threads" if n is None else tr_n(lang, "{n} thread", "{n} threads", n, n=n)
 
 
 def machine_lines(info: dict, lang: str = "en") -> list[str]:
     """The machine, in a few lines for the top of the benchmark's table (in ``lang``)."""
     npb, ptb = info["numpy"], info["torch"]
-    lines = [tr(lang, "bench_cpu", cpu=info["cpu"], cores=info["cores"], python=info["python"]),
-             tr(lang, "bench_numpy", version=npb["version"], blas=npb["blas"], blas_version=npb["blas_version"],
-                kernel=npb.get("kernel", tr(lang, "bench_kernel_unknown")), threads=threads(npb.get("threads"), lang),
-                source=npb.get("threads_source", tr(lang, "bench_not_reported")))]
-    lines.append(tr(lang, "bench_torch", version=ptb["version"], blas=ptb["blas"],
-                    library=ptb["blas_library"] or tr(lang, "bench_no_details"), kernel=ptb["kernel"],
+    lines = [tr(lang, "CPU: {cpu}, {cores} usable cores; Python {python}", cpu=info["cpu"], cores=info["cores"],
+                python=info["python"]),
+             tr(lang, "NumPy {version}: BLAS {blas} {blas_version}, kernel {kernel}, {threads} ({source})",
+                version=npb["version"], blas=npb["blas"], blas_version=npb["blas_version"],
+                kernel=npb.get("kernel", tr(lang, "not reported (needs threadpoolctl)")),
+                threads=threads(npb.get("threads"), lang),
+                source=npb.get("threads_source", tr(lang, "not reported")))]
+    lines.append(tr(lang, "PyTorch {version}: BLAS {blas} ({library}), kernel {kernel}, {threads}, {interop} "
+                          "inter-op", version=ptb["version"], blas=ptb["blas"],
+                    library=ptb["blas_library"] or tr(lang, "no details"), kernel=ptb["kernel"],
                     threads=threads(ptb["threads"], lang), interop=ptb["interop_threads"]))
-    lines.append(tr(lang, "bench_lockstep", how=translate(lang, info["lockstep"])))
+    lines.append(tr(lang, "In lockstep: {how}", how=info["lockstep"]))
     forced = ", ".join(f"{k}={v}" for k, v in info["kernel_variables"].items())
-    lines.append(tr(lang, "bench_kernels_forced", forced=forced) if forced else tr(lang, "bench_kernels_own"))
+    lines.append(tr(lang, "Kernels forced by the environment: {forced}", forced=forced) if forced else
+                 tr(lang, "Kernels: each library's own choice for this CPU (no variable forces one)"))
     if info["thread_variables"]:
-        lines.append(tr(lang, "bench_thread_variables",
+        lines.append(tr(lang, "Thread settings from the environment: {variables}",
                         variables=", ".join(f"{k}={v}" for k, v in info["thread_variables"].items())))
     if info.get("cuda"):
         c = info["cuda"]
@@ -143,14 +148,14 @@ def thread_limit(threads: int | None) -> Iterator[None]:
         yield
         return
     if threads < 1:
-        raise InputError(f"--threads must be at least 1, got {threads}")
+        raise InputError(_("--threads must be at least 1, got {value}").format(value=threads))
     saved = torch.get_num_threads()
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
         if os.environ.get("OPENBLAS_NUM_THREADS") != str(threads):
-            raise InputError(f"--threads {threads} needs threadpoolctl to set NumPy's BLAS threads "
-                             f"(pip install threadpoolctl), or start with OPENBLAS_NUM_THREADS={threads}") from None
+            raise InputError(_("--threads {n} needs threadpoolctl to set NumPy's BLAS threads (pip install "
+                               "threadpoolctl), or start with OPENBLAS_NUM_THREADS={n}").format(n=threads)) from None
         limiter = None
     else:
         limiter = threadpool_limits(limits=threads, user_api="blas")

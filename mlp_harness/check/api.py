@@ -14,18 +14,21 @@ the lab's (``lab1``) without it.
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Mapping
 from difflib import SequenceMatcher
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Callable
 
 from manual_mlp.validation import InputError
 
-from ..i18n import LANGS, default_lang, tr
+from ..i18n import LANGS, _, default_lang, language, tr
 from .assignment import Assignment, load_assignment
 from .cases import assignment_cases
-from .execute import CHAIN_NEEDS, run_task
+from .catalogue import CATALOGUE
+from .execute import run_task
 from .feedback import check_level
 from .forked import can_fork, run_forked
 from .isolate import STOPPING, run_isolated, stop_all
@@ -47,6 +50,17 @@ DEFAULT_TIMEOUT = 20.0
 _PLANS: dict[str, Plan] = {}
 
 
+def in_its_language(function: Callable) -> Callable:
+    """Run ``function`` with the packages' messages raised in its ``lang`` argument (the environment's when not
+    given), and the language before restored after."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        lang = kwargs.get("lang") or default_lang()
+        with language(lang if lang in LANGS else None):
+            return function(*args, **kwargs)
+    return wrapper
+
+
 def plan_for(assignment: Assignment) -> Plan:
     """The calls every submission of ``assignment`` gets, with autograd's answers (computed once per process)."""
     if assignment.key not in _PLANS:
@@ -65,8 +79,8 @@ def check_names(names: dict[str, str] | None, functions: tuple[str, ...] | None 
     names = dict(names or {})
     unknown = sorted(set(names) - set(functions))
     if unknown:
-        raise InputError(f"unknown function {unknown[0]!r} in --name; the lab's functions are "
-                         f"{', '.join(functions)}")
+        raise InputError(_("unknown function {name!r} in --name; the lab's functions are {names}").format(
+            name=unknown[0], names=', '.join(functions)))
     return names
 
 
@@ -83,11 +97,14 @@ def judge(plan: Plan, raw: dict, lang: str) -> dict[str, FormulaResult]:
     if not plan.trajectories:   # no whole step to run (an assignment whose network is not the lab's)
         return formulas
     written = lambda n: found[n] == "function" and not formulas[n].pending  # noqa: E731
+    needs = plan.assignment.chain_needs
     source = "step" if found.get("step") == "function" else (
-        "chain" if plan.assignment.chains and all(written(n) for n in CHAIN_NEEDS) else None)
+        "chain" if needs and all(written(n) for n in needs) else None)
     if source:
-        broken = [n for n in CHAIN_NEEDS if formulas[n].status in ("fail", "error")]
+        broken = [n for n in needs if formulas[n].status in ("fail", "error")]
         formulas["step"] = judge_steps(plan.trajectories, raw["trajectories"], source, broken, lang)
+        if functions.get("step") is CATALOGUE["step_biases"]:
+            formulas["step"].formula = functions["step"].formula
     return formulas   # a `step` that is no function (a loop variable, say) is not offered: no row
 
 
@@ -112,6 +129,7 @@ def check_arguments(namespace, lang: str, names, timeout, functions: dict, known
     return lang
 
 
+@in_its_language
 def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: dict[str, str] | None = None,
               timeout: float | None = DEFAULT_TIMEOUT, assignment: str | Assignment | None = None,
               feedback: str = "full", **functions) -> CheckResult:
@@ -124,7 +142,8 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
     Given by name alone (``check_lab(delta_L=delta_L)``), the result has a row for those functions only, so
     a notebook can check each function in the cell after it. A function whose body is still
     ``raise NotImplementedError`` is "missing", with the message "not implemented yet".
-    ``lang`` ("en" or "pt") defaults to the environment's (see :func:`mlp_harness.i18n.default_lang`).
+    ``lang`` (one of :data:`mlp_harness.i18n.LANGS`: "en", "pt", "es") defaults to the environment's (see
+    :func:`mlp_harness.i18n.default_lang`).
     ``assignment`` (default ``"lab1"``, the lab's) names the functions and the network they are checked on.
     """
     assignment = load_assignment(assignment)
@@ -145,7 +164,7 @@ def check_lab(namespace: dict | None = None, *, lang: str | None = None, names: 
                          feedback=feedback)
     result.bad_input = missing_only(result.formulas)
     if result.bad_input:
-        result.error = tr(lang, "check_nothing", names=", ".join(known))
+        result.error = tr(lang, "nothing to check: none of {names} was given", names=", ".join(known))
     return result
 
 
@@ -194,11 +213,14 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     rubric = rubric or rubric_for(plan.assignment.names)
     if "timeout" in raw or "crashed" in raw or "worker_error" in raw or "forged" in raw:
         where = raw.get("progress") or {}
-        at = (tr(lang, "check_at_cell", cell=where["cell"]) if where.get("cell") else
-              tr(lang, "check_in_function", function=where["function"]) if where.get("function") else "")
-        error = (tr(lang, "check_file_timeout", seconds=raw["timeout"], at=at) if "timeout" in raw else
-                 tr(lang, "check_forged", at=at) if "forged" in raw else
-                 tr(lang, "check_crashed", code=raw.get("crashed"), at=at, detail=raw.get("stderr", "")).strip()
+        at = (tr(lang, " in code cell {cell}", cell=where["cell"]) if where.get("cell") else
+              tr(lang, " while {function} was running", function=where["function"]) if where.get("function") else "")
+        error = (tr(lang, "stopped after {seconds:g} s{at}: the file did not finish (an endless loop?)",
+                    seconds=raw["timeout"], at=at) if "timeout" in raw else
+                 tr(lang, "the file's process sent the checker a message that is not the checker's{at}: its own "
+                          "code wrote it, and nothing it says is judged", at=at) if "forged" in raw else
+                 tr(lang, "the file ended its own process (exit code {code}){at} {detail}", code=raw.get("crashed"),
+                    at=at, detail=raw.get("stderr", "")).strip()
                  if "crashed" in raw
                  else raw["worker_error"])
         return CheckResult(path, {}, error=error, lang=lang, rubric=rubric)
@@ -207,10 +229,12 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
     unfinished = next((c for c in raw["cells"] if c["status"] in ("syntax_error", "error", "timeout")), None)
     if unfinished:   # a function not found may be in a cell that stopped before defining it
         file = unfinished.get("file")   # a .py file, or else a notebook's cell ("in the cell", "in file.py")
-        where = file or tr(lang, "check_cell", cell=unfinished["number"])
+        where = file or tr(lang, "code cell {cell}", cell=unfinished["number"])
         for f in formulas.values():
             if f.status == "missing":
-                f.message = tr(lang, "check_missing_after_file" if file else "check_missing_after", where=where)
+                f.message = tr(lang, "not found (perhaps in {where}, which did not run)",
+                               ctx="a file" if file else None,
+                               where=where)
     if unfinished and fatal is None and missing_only(formulas):   # it stopped before defining anything
         fatal = next(c["message"] for c in cells if c["status"] != "skipped")
     hints = {} if unfinished else same_arity(raw.get("defined") or {}, raw["task"]["found"], formulas, names or {},
@@ -235,12 +259,16 @@ def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tup
     """'nothing to check' in a file, with the functions of the assignment's arities it does define, if any."""
     names = ", ".join(functions)
     if not hints:
-        return tr(lang, "check_nothing_in", file=path, names=names)
+        return tr(lang, "{file}: nothing to check: none of {names} is defined there (other names: --name "
+                        "delta_L=your_name)", file=path, names=names)
     first = next(iter(hints))
-    return tr(lang, "check_nothing_in_hint", file=path, names=names, example=f"{first}={hints[first][0]}",
+    return tr(lang, "{file}: nothing to check: none of {names} is defined there (functions of the same arity: "
+                    "{hints}; map one with --name, e.g. --name {example})", file=path, names=names,
+              example=f"{first}={hints[first][0]}",
               hints="; ".join(f"{lab_name}: {', '.join(c)}" for lab_name, c in hints.items()))
 
 
+@in_its_language
 def check_file(path: str | Path, *, lang: str = "en", names: dict[str, str] | None = None,
                timeout: float = DEFAULT_TIMEOUT, rubric: Rubric | None = None,
                assignment: str | Assignment | None = None, feedback: str = "full",
@@ -264,6 +292,7 @@ def unreadable(path: str | Path, lang: str, rubric: Rubric) -> CheckResult | Non
     return None
 
 
+@in_its_language
 def check_files(paths: list[str], *, lang: str = "en", names: dict[str, str] | None = None,
                 timeout: float = DEFAULT_TIMEOUT, jobs: int = 1, on_done=None,
                 rubric: Rubric | None = None, assignment: str | Assignment | None = None,

@@ -7,6 +7,7 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     [assignment]
     title.en = "Lab 2: biases, a hidden tanh, softmax with cross-entropy"   # what --describe prints
     title.pt = "Lab 2: vieses, uma tanh oculta, softmax com entropia cruzada"
+    title.es = "Lab 2: sesgos, una tanh oculta, softmax con entropía cruzada"   # optional, as any other language's
 
     [network]
     activation = "tanh"               # every hidden layer: sigmoid, tanh, relu, leaky_relu, identity
@@ -48,7 +49,13 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
 The catalogue of signatures (:mod:`mlp_harness.check.catalogue`;
 ``mlp-check --assignment list`` names them) says what each function is called
 with and must return; a signature must fit the network (``bias_gradient``
-needs ``bias = true``). ``step`` keeps the lab's name and network. Every
+needs ``bias = true``). A whole step keeps the name ``step``: the lab's
+(``step``, its network) or, on a network with biases and plain gradient
+descent, ``step_biases`` — ``step(X, Y, thetas, biases, eta) -> (thetas,
+biases)`` on one mini-batch, handed the case's batches in their fixed order
+for two epochs (see :mod:`mlp_harness.check.steps`); without it, the functions
+``delta_L``, ``delta_l``, ``gradient``, ``bias_gradient`` and ``optimize`` are
+chained into that step (:data:`BIAS_CHAIN`). Every
 function is probed on every case, on every batch of one epoch, with
 autograd's own inputs — an optimizer's update with torch.optim's own state
 before each batch (momentum's velocity, Adam's m, v and t), so the state's
@@ -69,8 +76,9 @@ from manual_mlp import ACTIVATIONS, LOSSES, OptimizerSettings
 from manual_mlp.losses import check_pairing, get_loss
 from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import LANGS, N_, _, tr
 from .catalogue import CATALOGUE, Signature
+from .execute import CHAIN_NEEDS, REFERENCE
 from .tomlfile import read_toml as read_text_toml
 
 #: where the built-in assignments live (package data)
@@ -86,6 +94,44 @@ KEYS = {"assignment": ("title",), "network": ("activation", "output_activation",
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
         "case": ("lab", "layers", "samples", "seed", "name", "x_scale")}
 LAB_CASES = ("lab", "lab-v2")
+#: a network with biases: the functions chained into a step on one mini-batch, by their names, and each one's kind
+BIAS_CHAIN = {"delta_L": "delta_L", "delta_l": "delta_l", "gradient": "gradient", "bias_gradient": "bias_gradient",
+              "optimize": "update"}
+
+#: what each signature of the catalogue computes, in words
+SIGNATURE_WORDS = {"sigmoid": N_("the sigmoid, entry by entry"),
+                   "tanh": N_("the hyperbolic tangent, entry by entry"),
+                   "relu": N_("the rectifier, entry by entry"),
+                   "softmax": N_("softmax of each row, the row's largest z taken away first so that e^z cannot "
+                                 "overflow"),
+                   "sigmoid_prime_a": N_("σ′ at z, written in a = σ(z): it is given a, not z"),
+                   "tanh_prime_a": N_("tanh′ at z, written in a = tanh(z): it is given a, not z"),
+                   "tanh_prime_z": N_("tanh′ at z, given z"),
+                   "relu_prime_z": N_("relu′ at z, given z"),
+                   "delta_L_sigmoid_half_sse": N_("the output error of a sigmoid output with J = ½Σ(y − a)²"),
+                   "delta_L_softmax_cross_entropy": N_("the output error of softmax with cross-entropy averaged over "
+                                                       "the N samples of the batch (torch's mean): the softmax "
+                                                       "Jacobian and the log cancel"),
+                   "delta_l_sigmoid": N_("the error of a hidden sigmoid layer, from the layer above (θ before its "
+                                         "update)"),
+                   "delta_l_tanh": N_("the error of a hidden tanh layer, from the layer above (θ before its update)"),
+                   "delta_l_relu": N_("the error of a hidden relu layer, from the layer above; it is given z, not a"),
+                   "gradient": N_("the gradient of the weights: a sum over the samples of the batch"),
+                   "bias_gradient": N_("the gradient of the biases: δ summed over the samples of the batch, one "
+                                       "number per unit"),
+                   "sgd_update": N_("one step of gradient descent, for θ and for b alike"),
+                   "momentum_update": N_("gradient descent with momentum in torch's convention (v = 0 is given "
+                                         "before the first step, so that v = ∂J/∂θ after it, as torch starts); it "
+                                         "returns the new θ and the new v, for θ and for b alike (g = ∂J/∂θ)"),
+                   "adam_update": N_("Adam with bias correction, as torch: t is given before its increment (0 before "
+                                     "the first step) and returned after it, m and v start at 0; it returns the new "
+                                     "θ, m, v and t (g = ∂J/∂θ)"),
+                   "adamw_update": N_("AdamW: Adam whose weight decay is decoupled (θ shrinks by ηλθ outside the "
+                                      "moments); t, m and v as Adam's"),
+                   "step": N_("one whole training step of the lab's network, returning the list of new θ"),
+                   "step_biases": N_("one whole training step on one mini-batch, returning the new θ and b; the "
+                                     "checker hands it the batches in their fixed order, batch k at step k, each "
+                                     "from the θ and b your step before it returned")}
 
 
 @dataclass(frozen=True)
@@ -127,7 +173,7 @@ class CaseSpec:
 @dataclass(frozen=True, eq=False)
 class Assignment:
     name: str                            # "lab1", or the file as given
-    title: dict                          # {"en": …, "pt": …}
+    title: dict                          # {"en": …, "pt": …} and any other language's (title_in)
     network: Network
     cases: tuple[CaseSpec, ...]
     functions: dict                      # the name in the submission -> its Signature, in the file's order
@@ -148,6 +194,36 @@ class Assignment:
         lab = CATALOGUE["step"].fits(self.network) is None
         return lab and all(self.functions.get(n) is CATALOGUE[s] for n, s in LAB_SIGNATURES.items())
 
+    @property
+    def bias_chain(self) -> tuple[str, ...]:
+        """The functions chained into a step on one mini-batch (see :data:`BIAS_CHAIN`), when the network has
+        biases and plain gradient descent and the assignment asks for each by its name there; else ()."""
+        net = self.network
+        if CATALOGUE["step_biases"].fits(net) is not None or any(n in self.optimizers for n in BIAS_CHAIN) or \
+                not {net.activation, net.output_activation} <= set(REFERENCE):
+            return ()
+        hidden = any(len(c.layers) > 2 for c in self.cases)
+        needs = tuple(n for n in BIAS_CHAIN if hidden or n != "delta_l")
+        kinds = {n: s.kind for n, s in self.functions.items()}
+        fit = all(kinds.get(n) == BIAS_CHAIN[n] for n in needs) and self.functions["gradient"].name == "gradient" \
+            and self.functions["optimize"].name == "sgd_update"
+        if not fit:
+            return ()
+        return needs if "delta_l" not in needs or self.functions["delta_l"].args[2].name == "al" else ()
+
+    @property
+    def chain_needs(self) -> tuple[str, ...]:
+        """The functions a chained step is made of: the lab's, the bias chain's, or () when there is none."""
+        return CHAIN_NEEDS if self.chains else self.bias_chain
+
+    def forward_names(self) -> tuple[str, str] | None:
+        """The names of the submission's own activations for the chain's forward pass (hidden, output), when the
+        assignment asks for both (a network without hidden layer needs the output's only); else None."""
+        named = {s.name: n for n, s in self.functions.items() if s.kind == "activation"}
+        hidden = named.get(self.network.activation) if any(len(c.layers) > 2 for c in self.cases) else ""
+        output = named.get(self.network.output_activation)
+        return None if hidden is None or output is None else (hidden or output, output)
+
     def unsupported(self) -> list[tuple[str, Signature]]:
         """The functions that cannot be checked yet: (name, signature)."""
         if self.network.dtype != "float64":
@@ -160,9 +236,10 @@ class Assignment:
         if not left:
             return
         name, signature = left[0]
-        reason = signature.unsupported or f"networks in {self.network.dtype}"
-        raise InputError(f"assignment {self.name}: {name} ({signature.name}) cannot be checked yet, as "
-                         f"{reason} are not supported yet (mlp-check --assignment {self.name} --describe shows it)")
+        reason = signature.unsupported or _("networks in {dtype}").format(dtype=self.network.dtype)
+        raise InputError(_("assignment {name}: {function} ({signature}) cannot be checked yet, as {reason} are not "
+                           "supported yet (mlp-check --assignment {other} --describe shows it)").format(
+            name=self.name, function=name, signature=signature.name, reason=reason, other=self.name))
 
 
 def builtin_names() -> list[str]:
@@ -178,8 +255,8 @@ def load_assignment(name_or_path: str | Path | Assignment | None = None) -> Assi
     if given in builtin_names():
         return parse_assignment(read_toml(BUILT_IN / f"{given}.toml", given), given)
     if not given.endswith(".toml"):
-        raise InputError(f"unknown assignment {given!r}; the built-in ones are {', '.join(builtin_names())} "
-                         "(or give a .toml file)")
+        raise InputError(_("unknown assignment {name!r}; the built-in ones are {names} (or give a .toml "
+                           "file)").format(name=given, names=", ".join(builtin_names())))
     return parse_assignment(read_toml(Path(given), given), given)
 
 
@@ -190,25 +267,27 @@ def read_toml(path: Path, where: str) -> tuple[dict, str]:
 
 
 def bad(where: str, place: str, key: str, value, reason: str) -> InputError:
-    return InputError(f"--assignment {where}: {place} {key} = {value!r}: {reason}")
+    return InputError(_("--assignment {path}: {place} {key} = {value!r}: {reason}").format(
+        path=where, place=place, key=key, value=value, reason=reason))
 
 
 def table(data: dict, key: str, where: str, place: str, required: bool = True) -> dict:
     """The sub-table ``key``, its keys checked against KEYS."""
     value = data.get(key, None if required else {})
     if not isinstance(value, dict):
-        raise InputError(f"--assignment {where}: no {place} table" if value is None else
-                         f"--assignment {where}: {place} must be a table")
+        raise InputError(_("--assignment {path}: no {place} table").format(path=where, place=place) if value is None
+                         else _("--assignment {path}: {place} must be a table").format(path=where, place=place))
     allowed = KEYS.get(key, ())
     unknown = sorted(set(value) - set(allowed))
     if unknown and key not in ("functions", "optimizers"):   # tables keyed by the functions' names
-        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has {', '.join(allowed)}")
+        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
+            path=where, key=unknown[0], place=place, names=", ".join(allowed)))
     return value
 
 
 def choice(value, options, where: str, place: str, key: str) -> str:
     if value not in options:
-        raise bad(where, place, key, value, f"use one of {', '.join(options)}")
+        raise bad(where, place, key, value, _("use one of {names}").format(names=', '.join(options)))
     return value
 
 
@@ -216,13 +295,14 @@ def number(value, where: str, place: str, key: str, low: float = 0.0, strict: bo
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and (
         value > low if strict else value >= low)
     if not ok:
-        raise bad(where, place, key, value, f"a finite number {'>' if strict else '≥'} {low:g}")
+        raise bad(where, place, key, value, _("a finite number {op} {low:g}").format(op=">" if strict else "≥",
+                                                                                     low=low))
     return float(value)
 
 
 def whole(value, where: str, place: str, key: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise bad(where, place, key, value, f"a whole number from {low} to {high}")
+        raise bad(where, place, key, value, _("a whole number from {low} to {high}").format(low=low, high=high))
     return value
 
 
@@ -241,7 +321,7 @@ def parse_network(data: dict, where: str) -> dict:
     choice(net.get("reduction", reduction), [reduction], where, place, "reduction")
     bias = net.get("bias", False)
     if not isinstance(bias, bool):
-        raise bad(where, place, "bias", bias, "true or false")
+        raise bad(where, place, "bias", bias, _("true or false"))
     size = net.get("batch_size")
     size = None if size is None else whole(size, where, place, "batch_size", 1, MAX_SAMPLES)
     dtype = choice(net.get("dtype", "float64"), ["float64", "float32"], where, place, "dtype")
@@ -259,15 +339,16 @@ def parse_optimizer(opt: dict, where: str, place: str) -> dict:
     betas = opt.get("betas", [0.9, 0.999])
     if not (isinstance(betas, list) and len(betas) == 2 and
             all(isinstance(b, (int, float)) and not isinstance(b, bool) and 0 <= b < 1 for b in betas)):
-        raise bad(where, place, "betas", betas, "two numbers in [0, 1)")
+        raise bad(where, place, "betas", betas, _("two numbers in [0, 1)"))
     if name != "sgd" and fields["momentum"]:
-        raise bad(where, place, "momentum", opt["momentum"], "Adam's momentum is betas")
+        raise bad(where, place, "momentum", opt["momentum"], _("Adam's momentum is betas"))
     fields |= {"betas": (float(betas[0]), float(betas[1]))}
     try:
         OptimizerSettings(name, lr, fields["momentum"], False, fields["weight_decay"], fields["betas"],
                           fields["eps"]).validate()
     except InputError as exc:
-        raise InputError(f"--assignment {where}: {place}: {exc}") from None
+        raise InputError(_("--assignment {path}: {place}: {reason}").format(path=where, place=place,
+                                                                            reason=exc)) from None
     return fields
 
 
@@ -278,14 +359,16 @@ def parse_optimizers(data: dict, network: Network, where: str) -> dict[str, Netw
     for name, opt in tables.items():
         place = f"[optimizers.{name}]"
         if name not in functions:
-            raise InputError(f"--assignment {where}: {place} names no function of [functions]; a function's own "
-                             f"optimizer is [optimizers.NAME], NAME as in [functions]")
+            # Translators: [functions], [optimizers.NAME] and NAME are written in the file as they are here
+            raise InputError(_("--assignment {path}: {place} names no function of [functions]; a function's own "
+                               "optimizer is [optimizers.NAME], NAME as in [functions]").format(path=where,
+                                                                                                 place=place))
         if not isinstance(opt, dict):
-            raise InputError(f"--assignment {where}: {place} must be a table")
+            raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
         unknown = sorted(set(opt) - set(KEYS["optimizer"]))
         if unknown:
-            raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has "
-                             f"{', '.join(KEYS['optimizer'])}")
+            raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
+                path=where, key=unknown[0], place=place, names=", ".join(KEYS["optimizer"])))
         own[name] = replace(network, **parse_optimizer(opt, where, place))
     return own
 
@@ -293,29 +376,31 @@ def parse_optimizers(data: dict, network: Network, where: str) -> dict[str, Netw
 def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     place = f"[[cases]] {n}"
     if not isinstance(raw, dict):
-        raise InputError(f"--assignment {where}: {place} must be a table")
+        raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
     unknown = sorted(set(raw) - set(KEYS["case"]))
     if unknown:
-        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r} in {place}; it has "
-                         f"{', '.join(KEYS['case'])}")
+        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
+            path=where, key=unknown[0], place=place, names=", ".join(KEYS["case"])))
     if "lab" in raw:
         lab = choice(raw["lab"], LAB_CASES, where, place, "lab")
         if CATALOGUE["step"].fits(network) is not None or set(raw) - {"lab", "name"}:
-            raise bad(where, place, "lab", lab, "the lab's numbers are a lab network's alone (sigmoid, half_sse, "
-                                                "no biases, plain gradient descent, full batch)")
+            raise bad(where, place, "lab", lab, _("the lab's numbers are a lab network's alone (sigmoid, half_sse, "
+                                                  "no biases, plain gradient descent, full batch)"))
         return CaseSpec(lab, lab, (2, 3, 1), 2)   # the lab's 2-3-1 network, N = 2
     layers = raw.get("layers")
     if not (isinstance(layers, list) and 2 <= len(layers) <= MAX_LAYERS + 1 and
             all(type(n) is int and 1 <= n <= MAX_UNITS for n in layers)):
-        raise bad(where, place, "layers", layers, f"a list of 2 to {MAX_LAYERS + 1} whole numbers from 1 to "
-                                                  f"{MAX_UNITS}, the inputs first")
+        raise bad(where, place, "layers", layers, _("a list of {low} to {high} whole numbers from 1 to {units}, "
+                                                    "the inputs first").format(low="2", high=MAX_LAYERS + 1,
+                                                                               units=MAX_UNITS))
     samples = whole(raw.get("samples"), where, place, "samples", 1, MAX_SAMPLES)
     if network.batch_size is not None and network.batch_size > samples:
-        raise bad(where, place, "samples", samples, f"fewer than the batch size {network.batch_size}")
+        raise bad(where, place, "samples", samples,
+                  _("fewer than the batch size {size}").format(size=network.batch_size))
     seed = whole(raw.get("seed", 0), where, place, "seed", 0, 2 ** 32 - 1)
     name = raw.get("name", "-".join(map(str, layers)))
     if not isinstance(name, str) or not name:
-        raise bad(where, place, "name", name, "a text")
+        raise bad(where, place, "name", name, _("a text"))
     scale = number(raw.get("x_scale", 1.0), where, place, "x_scale", strict=True)
     return CaseSpec(name, None, tuple(layers), samples, seed, scale)
 
@@ -323,33 +408,37 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
 def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
     raw = data.get("cases")
     if not isinstance(raw, list) or not raw:
-        raise InputError(f"--assignment {where}: no [[cases]] (one table per case)")
+        raise InputError(_("--assignment {path}: no [[cases]] (one table per case)").format(path=where))
     cases = tuple(parse_case(c, n, network, where) for n, c in enumerate(raw, start=1))
     names = [c.name for c in cases]
     twice = next((n for n in names if names.count(n) > 1), None)
     if twice:
-        raise InputError(f"--assignment {where}: two cases are named {twice!r}; give one a name")
+        raise InputError(_("--assignment {path}: two cases are named {name!r}; give one a name").format(
+            path=where, name=twice))
     return cases
 
 
 def parse_functions(data: dict, networks: dict[str, Network], network: Network, cases: tuple[CaseSpec, ...],
                     where: str) -> dict:
-    funcs, place = table(data, "functions", where, "[functions]"), "[functions]"
+    # Translators: the name of a table in the teacher's file, written as it is there
+    funcs, place = table(data, "functions", where, _("[functions]")), _("[functions]")
     if not funcs:
-        raise InputError(f"--assignment {where}: [functions] is empty (one function = signature each)")
+        raise InputError(_("--assignment {path}: [functions] is empty (one function = signature "
+                           "each)").format(path=where))
     out = {}
     for name, signature in funcs.items():
         if not name.isidentifier():
-            raise bad(where, place, name, signature, "the function's name must be a Python name")
+            raise bad(where, place, name, signature, _("the function's name must be a Python name"))
         if signature not in CATALOGUE:
-            raise bad(where, place, name, signature, "not in the catalogue (mlp-check --assignment list names them)")
+            raise bad(where, place, name, signature, _("not in the catalogue (mlp-check --assignment list names "
+                                                       "them)"))
         why = CATALOGUE[signature].fits(networks.get(name, network))
         if why is None and CATALOGUE[signature].kind == "delta_l" and all(len(c.layers) < 3 for c in cases):
-            why = "no case has a hidden layer"
-        if why is None and signature == "step" and name != "step":
-            why = "the whole step keeps the lab's name, step"
+            why = _("no case has a hidden layer")
+        if why is None and CATALOGUE[signature].kind == "step" and name != "step":
+            why = _("the whole step keeps the lab's name, step")
         if why is not None:
-            raise bad(where, place, name, signature, f"it does not fit the network: {why}")
+            raise bad(where, place, name, signature, _("it does not fit the network: {reason}").format(reason=why))
         out[name] = CATALOGUE[signature]
     return out
 
@@ -358,12 +447,16 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
     data, key = parsed
     unknown = sorted(set(data) - {"assignment", "network", "optimizer", "optimizers", "cases", "functions"})
     if unknown:
-        raise InputError(f"--assignment {where}: unknown key {unknown[0]!r}; an assignment has [assignment], "
-                         "[network], [optimizer], [optimizers.NAME], [[cases]] and [functions]")
+        # Translators: the names in brackets are tables of the teacher's file, written as they are there
+        raise InputError(_("--assignment {path}: unknown key {key!r}; an assignment has [assignment], [network], "
+                           "[optimizer], [optimizers.NAME], [[cases]] and [functions]").format(path=where,
+                                                                                               key=unknown[0]))
     about = table(data, "assignment", where, "[assignment]")
     title = about.get("title")
-    if not (isinstance(title, dict) and set(title) == {"en", "pt"} and all(isinstance(t, str) for t in title.values())):
-        raise InputError(f"--assignment {where}: [assignment] needs title.en and title.pt, a title in each language")
+    if not (isinstance(title, dict) and {"en", "pt"} <= set(title) <= set(LANGS)
+            and all(isinstance(t, str) for t in title.values())):
+        raise InputError(_("--assignment {path}: [assignment] needs title.en and title.pt, a title in each "
+                           "language").format(path=where))
     network = Network(**parse_network(data, where),
                       **parse_optimizer(table(data, "optimizer", where, "[optimizer]"), where, "[optimizer]"))
     own = parse_optimizers(data, network, where)
@@ -382,10 +475,13 @@ def optimizer_words(n: Network) -> str:
 
 def network_text(a: Assignment, lang: str) -> str:
     n = a.network
-    batch = tr(lang, "assign_batch", size=n.batch_size) if n.batch_size else tr(lang, "assign_batch_full")
-    return tr(lang, "assign_network", activation=n.activation, output=n.output_activation, loss=n.loss,
-              reduction=n.reduction, bias=tr(lang, "assign_bias_yes" if n.bias else "assign_bias_no"),
-              optimizer=optimizer_words(n), lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
+    batch = (tr(lang, "mini-batches of {size} in a fixed order", size=n.batch_size) if n.batch_size
+             else tr(lang, "the full batch"))
+    return tr(lang, "network: hidden layers {activation}, output {output}, loss {loss} ({reduction}), {bias}, "
+                    "optimizer {optimizer} (η = {lr}), {batch}, {dtype}", activation=n.activation,
+              output=n.output_activation, loss=n.loss, reduction=n.reduction,
+              bias=tr(lang, "with biases" if n.bias else "no biases"), optimizer=optimizer_words(n),
+              lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
 
 
 def case_text(c: CaseSpec) -> str:
@@ -395,18 +491,26 @@ def case_text(c: CaseSpec) -> str:
 
 def function_lines(name: str, s: Signature, lang: str, own: Network | None = None) -> list[str]:
     """A function's call, formula, words, arguments and what it returns; its own optimizer when it has one."""
-    lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, f'sig_{s.name}')}"]
+    lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, SIGNATURE_WORDS[s.name])}"]
     if own is not None:
-        lines.append("      " + tr(lang, "assign_own_optimizer", optimizer=optimizer_words(own), lr=f"{own.lr:g}"))
+        lines.append("      " + tr(lang, "checked with its own optimizer: {optimizer} (η = {lr})",
+                                   optimizer=optimizer_words(own), lr=f"{own.lr:g}"))
     lines += [f"      {arg.name}: {arg.symbol}, {arg.shape}" for arg in s.args]
     lines += [f"      → {s.returns.symbol}, {s.returns.shape}"]
     return lines
 
 
+def title_in(a: Assignment, lang: str) -> str:
+    """The assignment's title in ``lang``: title.en and title.pt are required, another language's is optional
+    (English where it has none)."""
+    return a.title.get(lang, a.title["en"])
+
+
 def describe(a: Assignment, lang: str) -> str:
     """Each function's signature, shapes and formula: what ``--describe`` prints."""
-    lines = [f"{a.name}: {a.title[lang]}", network_text(a, lang),
-             tr(lang, "assign_cases", cases="; ".join(case_text(c) for c in a.cases)), tr(lang, "assign_functions")]
+    lines = [f"{a.name}: {title_in(a, lang)}", network_text(a, lang),
+             tr(lang, "cases: {cases}", cases="; ".join(case_text(c) for c in a.cases)),
+             tr(lang, "functions (the name in the file, its arguments, then its signature in the catalogue):")]
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)
@@ -414,9 +518,9 @@ def describe(a: Assignment, lang: str) -> str:
 
 def listing(lang: str) -> str:
     """The built-in assignments and the catalogue's signatures: what ``--assignment list`` prints."""
-    lines = [tr(lang, "assign_list")]
+    lines = [tr(lang, "built-in assignments (mlp-check --assignment NAME --describe shows one):")]
     for name in builtin_names():
-        lines.append(f"  {name:<6} {load_assignment(name).title[lang]}")
-    lines += ["", tr(lang, "assign_catalogue")]
+        lines.append(f"  {name:<6} {title_in(load_assignment(name), lang)}")
+    lines += ["", tr(lang, "the catalogue of signatures (a teacher's file names them in [functions]):")]
     lines += [f"  {s.name:<31} {s.formula}" for s in CATALOGUE.values()]
     return "\n".join(lines)

@@ -72,11 +72,14 @@ class Case:
     def _twin(self):
         return build_torch_twin(self.config, list(self.thetas), None if self.biases is None else list(self.biases))
 
-    def autograd_step(self, thetas: list[Array] | None = None) -> StepRecord:
-        """One step of the PyTorch twin from ``thetas`` (default: the case's): autograd's z, a, J, δ = ∂J/∂z,
-        ∂J/∂θ and torch.optim.SGD's new θ."""
-        self._twin.load_state(list(self.thetas if thetas is None else thetas), None, {})
-        return self._twin.train_step(self.X, self.Y)
+    def autograd_step(self, thetas: list[Array] | None = None, biases: list[Array] | None = None,
+                      rows: slice | None = None) -> StepRecord:
+        """One step of the PyTorch twin from ``thetas`` (default: the case's) and ``biases`` (a network with
+        biases), on the rows ``rows`` of X and Y (default: all): autograd's z, a, J, δ = ∂J/∂z, ∂J/∂θ and
+        torch.optim.SGD's new θ (and b). The optimizer starts with no state: plain gradient descent has none."""
+        self._twin.load_state(list(self.thetas if thetas is None else thetas), biases, {})
+        rows = slice(None) if rows is None else rows
+        return self._twin.train_step(self.X[rows], self.Y[rows])
 
     def batches_rows(self) -> list:
         """The rows of each batch of one epoch, in their fixed order."""

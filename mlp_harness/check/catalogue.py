@@ -25,6 +25,7 @@ import numpy as np
 
 from manual_mlp import StepRecord
 from manual_mlp.validation import sup
+from ..i18n import _
 
 if TYPE_CHECKING:
     from .assignment import Network
@@ -103,13 +104,17 @@ def any_network(net: "Network") -> str | None:
 
 def layer_activation(name: str) -> Callable[["Network"], str | None]:
     def fits(net: "Network") -> str | None:
-        return None if name in (net.activation, net.output_activation) else f"no layer of the network is {name}"
+        if name in (net.activation, net.output_activation):
+            return None
+        return _("no layer of the network is {name}").format(name=name)
     return fits
 
 
 def hidden_activation(name: str) -> Callable[["Network"], str | None]:
     def fits(net: "Network") -> str | None:
-        return None if net.activation == name else f"the hidden layers are {net.activation}, not {name}"
+        if net.activation == name:
+            return None
+        return _("the hidden layers are {name}, not {other}").format(name=net.activation, other=name)
     return fits
 
 
@@ -117,18 +122,19 @@ def output_and_loss(activation: str, loss: str) -> Callable[["Network"], str | N
     def fits(net: "Network") -> str | None:
         if (net.output_activation, net.loss) == (activation, loss):
             return None
-        return f"it is δ⁽ᴸ⁾ for a {activation} output with {loss}, not {net.output_activation} with {net.loss}"
+        return _("it is δ⁽ᴸ⁾ for a {output} output with {loss}, not {other} with {other_loss}").format(
+            output=activation, loss=loss, other=net.output_activation, other_loss=net.loss)
     return fits
 
 
 def with_biases(net: "Network") -> str | None:
-    return None if net.bias else "the network has no biases (bias = false)"
+    return None if net.bias else _("the network has no biases (bias = false)")
 
 
 def plain_sgd(net: "Network") -> str | None:
     if net.optimizer == "sgd" and not net.momentum and not net.weight_decay:
         return None
-    return "it is plain gradient descent, and the optimizer is not"
+    return _("it is plain gradient descent, and the optimizer is not")
 
 
 def optimizer_text(net: "Network") -> str:
@@ -144,8 +150,16 @@ def with_optimizer(name: str, momentum: bool = False, decay: bool = False) -> Ca
         if (net.optimizer, bool(net.momentum), bool(net.weight_decay)) == (name, momentum, decay):
             return None
         wanted = name + ("μ > 0, " if momentum else "").join((" (", "")) + ("λ > 0)" if decay else "λ = 0)")
-        return f"it needs the optimizer {wanted}, and this one is {optimizer_text(net)}"
+        return _("it needs the optimizer {name}, and this one is {other}").format(name=wanted,
+                                                                                 other=optimizer_text(net))
     return fits
+
+
+def minibatch_network(net: "Network") -> str | None:
+    """A step(X, Y, thetas, biases, eta) on one mini-batch: a network with biases, plain gradient descent."""
+    if not net.bias:
+        return _("the network has no biases (bias = false): its whole step is step, step(X, Y, thetas, eta)")
+    return plain_sgd(net)
 
 
 def lab_network(net: "Network") -> str | None:
@@ -153,7 +167,7 @@ def lab_network(net: "Network") -> str | None:
     lab = (net.activation, net.output_activation, net.loss, net.bias, net.batch_size) == \
         ("sigmoid", "sigmoid", "half_sse", False, None)
     return None if lab and plain_sgd(net) is None else \
-        "the whole step is the lab's: sigmoid, half_sse, no biases, plain gradient descent, full batch"
+        _("the whole step is the lab's: sigmoid, half_sse, no biases, plain gradient descent, full batch")
 
 
 # --- probes: the calls to make on one batch, from autograd's record --------------------------------------------
@@ -349,6 +363,13 @@ def _signatures() -> list[Signature]:
         Signature("step", "step", (Arg("X", "X", "(N, n₀)"), Arg("Y", "Y", "(N, n_L)"),
                                    Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), Arg("eta", "η", "()")),
                   Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"), "θ⁽ˡ⁾ ← θ⁽ˡ⁾ − η ∂J/∂θ⁽ˡ⁾, l = 1 … L", lab_network),
+        Signature("step_biases", "step", (Arg("X", "X", "(N, n₀)"), Arg("Y", "Y", "(N, n_L)"),
+                                          Arg("thetas", "[θ⁽¹⁾, …, θ⁽ᴸ⁾]", "[L]"),
+                                          Arg("biases", "[b⁽¹⁾, …, b⁽ᴸ⁾]", "[L]"),
+                                          Arg("eta", "η", "()")),
+                  Arg("(thetas, biases)", "([θ⁽¹⁾, …, θ⁽ᴸ⁾], [b⁽¹⁾, …, b⁽ᴸ⁾])", "([L], [L])"),
+                  "θ⁽ˡ⁾ ← θ⁽ˡ⁾ − η ∂J/∂θ⁽ˡ⁾, b⁽ˡ⁾ ← b⁽ˡ⁾ − η ∂J/∂b⁽ˡ⁾, l = 1 … L",
+                  minibatch_network),
     ]
 
 

@@ -340,6 +340,15 @@ def _sigma(z: Array) -> Array:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def _softmax(z: Array) -> Array:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+#: NumPy's activations, by name, for a chain's forward pass made with the reference's (see :func:`bias_chain_step`)
+REFERENCE = {"sigmoid": _sigma, "tanh": np.tanh, "softmax": _softmax}
+
+
 def watched(fns: dict[str, Callable], name: str, seen: dict, *args):
     """``fns[name](*args)``; the first argument a function of the chain changes in place goes into ``seen``
     ({"function": "delta_l", "argument": "al", "index": 2}): the chain passes it on to the functions after it.
@@ -368,6 +377,24 @@ def chain_step(fns: dict[str, Callable], X: Array, Y: Array, thetas: list[Array]
     return [watched(fns, "optimize", seen, thetas[l], grads[l], eta) for l in range(L)]
 
 
+def bias_chain_step(fns: dict[str, Callable], X: Array, Y: Array, thetas: list[Array], biases: list[Array],
+                    eta: float, forward: tuple[Callable, Callable], seen: dict) -> tuple[list, list]:
+    """One training step on one mini-batch made of the functions of a network with biases (see
+    :data:`mlp_harness.check.assignment.BIAS_CHAIN`): ``forward`` is (the hidden layers' activation, the
+    output's); z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ + b⁽ˡ⁾. Returns (the new θ's, the new b's); ``seen`` as in :func:`chain_step`."""
+    L, activations = len(thetas), [X]
+    for l, (theta, b) in enumerate(zip(thetas, biases), start=1):
+        activations.append(as_floats((forward[1] if l == L else forward[0])(activations[-1] @ theta.T + b)))
+    deltas = [None] * L
+    deltas[L - 1] = watched(fns, "delta_L", seen, activations[L], Y)
+    for l in range(L - 1, 0, -1):
+        deltas[l - 1] = watched(fns, "delta_l", seen, deltas[l], thetas[l], activations[l])
+    grads = [watched(fns, "gradient", seen, deltas[l], activations[l]) for l in range(L)]
+    bias_grads = [watched(fns, "bias_gradient", seen, deltas[l]) for l in range(L)]
+    return ([watched(fns, "optimize", seen, thetas[l], grads[l], eta) for l in range(L)],
+            [watched(fns, "optimize", seen, biases[l], bias_grads[l], eta) for l in range(L)])
+
+
 #: what a step returned when a new θ in its list is None (an optimize that updated θ in place, returning nothing)
 NONE_THETA = "None among the new thetas"
 
@@ -392,11 +419,28 @@ def thetas_of(value, depth: int) -> list[Array] | dict | str:
     return arrays
 
 
+def params_of(value, depth: int) -> tuple[list[Array], list[Array]] | dict | str:
+    """The (new θ's, new b's) a step on a network with biases returned (see :func:`thetas_of`), or why they are
+    not that."""
+    if value is None:
+        return "None"
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        return type_name(value) + (f" ({len(value)})" if isinstance(value, (list, tuple)) else "")
+    thetas, biases = (thetas_of(part, depth) for part in value)
+    for part in (thetas, biases):
+        if not isinstance(part, list):
+            return part
+    return thetas, biases
+
+
 def step_function(fns: dict[str, Callable], spec: dict, seen: dict) -> Callable:
     """The student's step(), or the chain of their functions (with their σ or NumPy's), as one step; ``seen``
     gets the first argument a function of the chain changes in place (see :func:`watched`)."""
     if spec["kind"] == "step":
         return fns["step"]
+    if "biases" in spec:
+        forward = tuple(fns[n] if spec["sigma"] == "own" else REFERENCE[n] for n in spec["forward"])
+        return lambda X, Y, thetas, biases, eta: bias_chain_step(fns, X, Y, thetas, biases, eta, forward, seen)
     sigma = fns["sigmoid"] if spec["sigma"] == "own" else _sigma
     return lambda X, Y, thetas, eta: chain_step(fns, X, Y, thetas, eta, sigma, seen)
 
@@ -405,15 +449,19 @@ def step_result(fns: dict[str, Callable], spec: dict, limit: float | None) -> di
     """One step from the θ's ``spec`` gives: {"thetas": the new θ's as lists}, or {"error"}, {"returned"} or
     {"shapes"} (a θ too big to send back); "changed" ({"function", "argument", "index"}) when step() or a
     function of the chain changed an argument in place."""
-    thetas, seen = decode(spec["thetas"]), {}
-    args = [decode(spec["X"]), decode(spec["Y"]), thetas, spec["eta"]]
+    thetas, seen, biased = decode(spec["thetas"]), {}, "biases" in spec
+    args = [decode(spec["X"]), decode(spec["Y"]), thetas] + ([decode(spec["biases"])] if biased else []) + [spec["eta"]]
     one = step_function(fns, spec, seen)
-    new, error, _, changed = call(one, args, limit, lambda value: thetas_of(value, len(thetas)))
+    read = (lambda value: params_of(value, len(thetas))) if biased else (lambda value: thetas_of(value, len(thetas)))
+    new, error, _, changed = call(one, args, limit, read)
     if changed and not seen and spec["kind"] == "step":
         names = quietly(lambda: parameter_names(one, "step"), limit, list(PARAMETERS["step"]))
+        names += [f"#{i + 1}" for i in range(len(names), len(args))]
         seen.update(function="step", argument=names[changed[0]], index=changed[0])
     end = {"error": error} if error else {"returned": new} if isinstance(new, str) else new \
-        if isinstance(new, dict) else {"thetas": [theta.tolist() for theta in new]}
+        if isinstance(new, dict) else {"thetas": [theta.tolist() for theta in new[0]],
+                                       "biases": [b.tolist() for b in new[1]]} \
+        if biased else {"thetas": [theta.tolist() for theta in new]}
     return end | ({"changed": seen} if seen else {})
 
 
@@ -439,23 +487,38 @@ def trajectory_needs(spec: dict) -> list[str]:
     """The lab's functions a trajectory (or one of its steps) calls."""
     if spec["kind"] == "step":
         return ["step"]
+    if "needs" in spec:   # a network with biases: its chain and, with its own activations, those
+        return list(spec["needs"]) + (list(dict.fromkeys(spec["forward"])) if spec["sigma"] == "own" else [])
     return list(CHAIN_NEEDS) + (["sigmoid"] if spec["sigma"] == "own" else [])
 
 
+def batch_of(spec: dict, k: int) -> dict:
+    """Step k's X and Y (k from 0): the whole of them, or the rows of its mini-batch (``spec["rows"]``)."""
+    if "rows" not in spec:
+        return {"X": spec["X"], "Y": spec["Y"]}
+    start, stop = spec["rows"][k]
+    return {key: {"array": spec[key]["array"][start:stop]} for key in ("X", "Y")}
+
+
 def walk(spec: dict, ask: Callable[[dict, str], dict]) -> dict:
-    """Up to ``spec["steps"]`` steps, each asked for on its own from the θ's the previous one returned:
-    {"thetas": [...per step], "error"?, "returned"?, "shapes"?, "skipped"?, "changed"?} ("changed": the first
-    step's that changed an argument in place)."""
+    """Up to ``spec["steps"]`` steps, each asked for on its own from the θ's (and b's) the previous one returned:
+    {"thetas": [...per step], "biases"?: [...per step], "error"?, "returned"?, "shapes"?, "skipped"?,
+    "changed"?} ("changed": the first step's that changed an argument in place)."""
     steps, thetas, changed = [], spec["thetas"], None
-    request = {"call": "step"} | {key: spec[key] for key in ("kind", "sigma", "X", "Y", "eta")}
-    for _ in range(spec["steps"]):
-        outcome = ask(request | {"thetas": thetas}, "step" if spec["kind"] == "step" else "chain")
+    biases, kept = spec.get("biases"), ({"biases": []} if "biases" in spec else {})
+    request = {"call": "step"} | {key: spec[key] for key in ("kind", "sigma", "eta", "forward", "needs") if key in spec}
+    for k in range(spec["steps"]):
+        given = {"thetas": thetas} | ({"biases": biases} if kept else {})
+        outcome = ask(request | batch_of(spec, k) | given, "step" if spec["kind"] == "step" else "chain")
         changed = changed or outcome.get("changed")
         if "thetas" not in outcome:
-            return {"thetas": steps} | outcome | ({"changed": changed} if changed else {})
+            return {"thetas": steps} | kept | outcome | ({"changed": changed} if changed else {})
         steps.append(outcome["thetas"])
         thetas = [{"array": theta} for theta in outcome["thetas"]]
-    return {"thetas": steps} | ({"changed": changed} if changed else {})
+        if kept:
+            kept["biases"].append(outcome["biases"])
+            biases = [{"array": b} for b in outcome["biases"]]
+    return {"thetas": steps} | kept | ({"changed": changed} if changed else {})
 
 
 def drive(task: dict, found: dict[str, str], ask: Callable[[dict, str], dict], ended: Collection[str] = ()) -> dict:

@@ -20,12 +20,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from .verdict import FormulaResult
 
 LEVELS = ("full", "hint", "verdict")
 #: what a hint keeps of the first differing entry: where it is, never its values
 WHERE_KEYS = ("case", "call", "step", "target", "index", "expected_shape", "got_shape")
+
+#: a function's line in a one-line verdict, by its status
+LINE_WORDS = {"fail": N_("differs from autograd"), "error": N_("raised an error")}
 
 
 def check_level(level: str) -> str:
@@ -46,5 +49,5 @@ def shown(f: FormulaResult, level: str, lang: str) -> FormulaResult:
     hidden = dict(explanation=None, max_abs_diff=None, expected=None, got=None, outputs=None)
     if level == "hint":
         return replace(f, message=f.hint or f.message, first_mismatch=where_only(f.first_mismatch), **hidden)
-    return replace(f, message=tr(lang, f"check_line_{f.status}"), hint=None, first_mismatch=None, diagnosis=None,
+    return replace(f, message=tr(lang, LINE_WORDS[f.status]), hint=None, first_mismatch=None, diagnosis=None,
                    mistake=None, **hidden)

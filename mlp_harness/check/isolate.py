@@ -62,6 +62,8 @@ from typing import Callable
 
 import numpy as np
 
+from manual_mlp.messages import current_language
+
 from . import sandbox
 from .execute import ALL_FUNCTIONS, drive, trajectory_needs
 from .limits import DEFAULT, Limits, in_cgroup, pids_cgroup, remove_cgroup
@@ -284,7 +286,11 @@ def plain_answer(result: dict, request: dict) -> dict | None:
     if request["call"] == "step":
         thetas, shapes = result.get("thetas"), result.get("shapes")
         if isinstance(thetas, list) and all(numbers(theta) for theta in thetas):
-            return {"thetas": thetas}
+            if "biases" not in request:
+                return {"thetas": thetas}
+            biases = result.get("biases")   # a step on a network with biases
+            ok = isinstance(biases, list) and all(numbers(b) for b in biases)
+            return {"thetas": thetas, "biases": biases} if ok else None
         return {"shapes": shapes} if isinstance(shapes, list) and all(whole_numbers(s) for s in shapes) else None
     if "value" in result:
         return {"value": result["value"], "shape": result.get("shape")} | seconds \
@@ -316,7 +322,7 @@ class Session:
         self.path, self.task, self.limit, self.limits, self.tmp, self.wrap = path, task, limit, limits, tmp, wrap
         self.settings = {"functions": task.get("functions", {}), "names": task.get("names", list(ALL_FUNCTIONS)),
                          "limit": limit, "limits": limits.settings(),
-                         "threads": threads}
+                         "threads": threads, "lang": current_language()}
         self.worker: Worker | None = None
         self.starts = 0
         self.ended: dict[str, dict] = {}   # group -> the finding of the call its worker ended in

@@ -12,15 +12,127 @@ tool made it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
 
-from ..i18n import TEXTS, tr
-from ..teach.mutants import MUTANTS
+from manual_mlp import Forward, Gradients
+
+from ..i18n import N_, _, tr
+from ..teach.mutants import MUTANTS, Mutant, WrongGradients
 
 Array = np.ndarray
+
+#: what each mistake does, in words (the ones --inject-bug shows too are the mutants' descriptions)
+MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
+                 "returns_derivative": N_("it returns σ′(z) instead of σ(z)"),
+                 "missing_reciprocal": N_("the 1 / (…) is missing"),
+                 "tanh_for_sigmoid": N_("it computes tanh instead of σ"),
+                 "loss_instead_of_delta": N_("it returns the loss of each sample instead of δ⁽ᴸ⁾"),
+                 "theta_transposed": N_("θ⁽ˡ⁺¹⁾ is transposed: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ only fits when the layers have the "
+                                        "same size"),
+                 "transposed_gradient": N_("the product is taken the other way round, giving the transpose of "
+                                           "∂J/∂θ⁽ˡ⁾"),
+                 "eta_ignored": N_("the learning rate η is left out"),
+                 "hyperparameter_fixed": N_("the function uses fixed numbers ({values}) instead of its arguments "
+                                            "{args}: right only where the check uses those values"),
+                 "returns_change": N_("it returns the change −η∂J/∂θ instead of the new θ"),
+                 "undefined_name": N_("it uses {name!r}, which is not defined where the function runs (a notebook "
+                                      "variable, or a typo for one of its parameters?)"),
+                 "math_on_array": N_("math.exp (or another function of math) takes one number; np.exp works on "
+                                     "whole arrays"),
+                 "endless_loop": N_("it does not return: an endless loop?"),
+                 "shape_mismatch": N_("the shapes do not fit: {shapes}"),
+                 "step_eta_fixed": N_("the step uses η = {used} instead of the eta it is given ({given} here): it "
+                                      "passes where η is {used} and fails with any other"),
+                 "elementwise_product": N_("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
+                                           "product (@) belongs; the two agree only when layer l+1 has one unit, "
+                                           "as in the lab"),
+                 "single_precision": N_("the values agree with autograd's to about 7 digits, not 16: the function "
+                                        "computes in float32; keep the arrays in float64"),
+                 "small_difference": N_("the values differ from autograd's by a small, systematic amount (about "
+                                        "{size} relative), and they are not float32 numbers: a small constant added "
+                                        "(an ε), a clip or an approximation?"),
+                 "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it "
+                                       "answers for the notebook's data, not for the arrays it is given"),
+                 "missing_return": N_("the function computes its result but has no `return`, so Python returns None"),
+                 "broadcast": N_("an (N,) array met an (N, 1) array and NumPy broadcast them to (N, N): keep y and "
+                                 "a both (N, 1)"),
+                 "tanh_of_a": N_("it is handed a = tanh(z) but applies tanh to it again, as if it were z"),
+                 "sigma_prime_for_tanh": N_("it uses σ′'s a(1 − a) where tanh′ is 1 − a²"),
+                 "one_minus_z_squared": N_("tanh² is tanh(z)², not z²: the tanh is missing"),
+                 "ce_not_averaged": N_("the division by N is missing: torch's cross-entropy is a mean over the "
+                                       "batch"),
+                 "ce_extra_fprime": N_("softmax's derivative is multiplied in again: with cross-entropy the "
+                                       "Jacobian and the log already cancel, δ⁽ᴸ⁾ = (a − y)/N"),
+                 "hidden_no_tanh_prime": N_("tanh′ = 1 − a⁽ˡ⁾² is missing: the error is only carried back through θ"),
+                 "bias_mean_instead_of_sum": N_("δ is averaged over the batch instead of summed (the 1/N is "
+                                                "already in δ⁽ᴸ⁾)"),
+                 "bias_not_summed": N_("δ is returned without summing over the batch: one row per sample instead "
+                                       "of one number per unit"),
+                 "bias_not_updated": N_("the biases are not updated: the step returns each b⁽ˡ⁾ as it was "
+                                        "given"),
+                 "bias_keepdims": N_("the sum over the batch is right but kept 2-D (keepdims): b⁽ˡ⁾ has shape (nₗ,)"),
+                 "relu_for_relu_prime": N_("it returns relu(z) itself, not its derivative [z > 0]"),
+                 "softmax_no_row_max": N_("the row's largest z is not taken away before e^z: right while z is "
+                                          "small, e^z overflows to ∞ beyond z = 709 and ∞/∞ is NaN"),
+                 "momentum_other_convention": N_("momentum in the other convention (v = μv − η∂J/∂θ; θ ← θ + v): "
+                                                 "it moves θ as torch's does only while η stays constant, its v "
+                                                 "being −η times torch's; this assignment asks for torch's "
+                                                 "convention (v = μv + ∂J/∂θ; θ ← θ − ηv), and the velocity it "
+                                                 "returns is not that one, so it fails"),
+                 "adam_no_bias_correction": N_("m and v are used without the bias correction m̂ = m/(1 − β₁ᵗ), v̂ "
+                                               "= v/(1 − β₂ᵗ): they start at 0, and without it the first steps "
+                                               "have the wrong size"),
+                 "ce_averaged_twice": N_("δ⁽ᴸ⁾ is divided by N twice: once is torch's mean"),
+                 "ce_divided_by_size": N_("δ⁽ᴸ⁾ is divided by every entry's count (N·n_L, Y.size) instead of the "
+                                          "samples N: torch's cross-entropy is a mean over the samples alone"),
+                 "softmax_axis0": N_("the max and the sum run over the samples (`axis=0`) instead of over each row's "
+                                     "classes (`axis=1`)"),
+                 "softmax_global_max": N_("the max is the whole batch's, not each row's: right while z is small, but "
+                                          "on a row far below the batch's max every e^z underflows to 0 and 0/0 gives "
+                                          "NaN"),
+                 "softmax_no_keepdims": N_("a row's max or sum is taken without keepdims=True: its shape (N,) does "
+                                           "not broadcast against z's (N, n_L); keep it (N, 1)"),
+                 "bias_sum_over_units": N_("δ is summed over the units (`axis=1`), not over the samples (`axis=0`)"),
+                 "bias_sum_all": N_("every entry of δ is summed into one number (`np.sum(delta)`): sum over the "
+                                    "samples alone, `axis=0`"),
+                 "momentum_dampening": N_("the gradient enters the velocity as (1 − μ)∂J/∂θ (dampening): torch's SGD "
+                                          "adds ∂J/∂θ itself"),
+                 "momentum_nesterov": N_("it is Nesterov's momentum (θ ← θ − η(∂J/∂θ + μv)): the assignment asks for "
+                                         "the plain one, θ ← θ − ηv"),
+                 "momentum_old_velocity": N_("θ steps with the velocity it was given, before the update v ← μv + "
+                                             "∂J/∂θ"),
+                 "momentum_eta_in_velocity": N_("η goes into the velocity (v ← μv + η∂J/∂θ; θ ← θ − v): θ moves as "
+                                                "torch's does while η stays constant, but the velocity is η times "
+                                                "torch's"),
+                 "momentum_swapped": N_("it returns (v, θ): the order is (θ, v)"),
+                 "adam_returns_corrected": N_("it returns m̂ and v̂ as the state: the state is m and v, uncorrected "
+                                              "(the correction is made anew at every step)"),
+                 "adam_only_m_corrected": N_("only m is corrected: v̂ = v/(1 − β₂ᵗ) is missing in the denominator"),
+                 "adam_t_not_counted": N_("the t it returns is the one it was given: return t + 1, the steps made so "
+                                          "far"),
+                 "adam_no_eps": N_("ε is left out of the denominator: torch divides by √v̂ + ε"),
+                 "adam_eps_in_sqrt": N_("ε is added inside the root, √(v̂ + ε): torch adds it after the root, √v̂ + ε"),
+                 "adam_t_from_zero": N_("the bias correction uses t before its increment (t starting at 0): 1 − "
+                                        "β₁⁰ = 0 divides by zero on the first step, and every later correction is "
+                                        "one step behind"),
+                 "adam_eps_before_correction": N_("ε is added to √v before the bias correction (the Adam paper's "
+                                                  "faster form, the corrections in the step size): torch adds it "
+                                                  "to √v̂, after the correction, and the two differ most in the "
+                                                  "first steps"),
+                 "l2_for_decoupled": N_("the weight decay is L2, added to the gradient (∂J/∂θ + λθ), so it goes "
+                                        "through m and v as Adam's does; AdamW decouples it: θ ← θ(1 − ηλ), "
+                                        "outside the moments"),
+                 "changes_argument": N_("it changes its argument {argument} in place ({argument} *= …, "
+                                        "{argument}[…] = …), and a training step uses {argument} again after the "
+                                        "call: compute a new array instead")}
+
+#: a mistake's words where the assignment's loss is a mean (cross-entropy), in place of MISTAKE_WORDS' (or the
+#: mutant's, written for lab1's J = ½Σ, which sums over the batch)
+MEAN_LOSS_WORDS = {"mean_instead_of_sum": N_("the gradient is divided by N again: with a mean loss the 1/N is "
+                                             "already in δ⁽ᴸ⁾, so ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ sums over the batch")}
 
 
 def _sigma(z: Array) -> Array:
@@ -33,17 +145,18 @@ class Mistake:
     formula: str                  # the signature it is a mistake in (mlp_harness.check.catalogue)
     wrong: str                    # the formula it computes
     compute: Callable[..., Array]  # the lab's arguments -> the wrong output
-    key: str = ""                 # its words' key, when not mistake_NAME …
+    key: str = ""                 # its words' key in MISTAKE_WORDS, when not its name …
     words: tuple[tuple[str, str], ...] = ()   # … and the fields they are filled with
 
     def describe(self, lang: str = "en", loss: str = "half_sse") -> str:
         """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists.
-        ``loss``: the assignment's, where the words differ for a mean loss (mistake_NAME_mean_loss)."""
-        key = self.key or f"mistake_{self.name}"
-        if loss != "half_sse" and f"{key}_mean_loss" in TEXTS[lang]:
-            key = f"{key}_mean_loss"
-        description = tr(lang, key, **dict(self.words)) if key in TEXTS[lang] else MUTANTS[self.name].describe(lang)
-        return tr(lang, "check_diagnosis", name=self.name, description=description, wrong=self.wrong)
+        ``loss``: the assignment's, where the words differ for a mean loss (:data:`MEAN_LOSS_WORDS`)."""
+        key = self.key or self.name
+        words = MEAN_LOSS_WORDS.get(key) if loss != "half_sse" else None
+        words = words or MISTAKE_WORDS.get(key)
+        description = tr(lang, words, **dict(self.words)) if words else MUTANTS[self.name].describe(lang)
+        return tr(lang, "{name}: {description} (computes {wrong})", name=self.name, description=description,
+                  wrong=self.wrong)
 
 
 def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -> tuple[Array, Array]:
@@ -138,7 +251,7 @@ def fixed_hyperparameters(signature: str, formula: str, fixed: dict[int, tuple[s
     words = (("values", ", ".join(f"{symbol} = {value:g}" for _, symbol, value in names)),
              ("args", ", ".join(name for name, _, _ in names)))
     name = "eta_fixed" if [n for n, _, _ in names] == ["eta"] else "hyperparameter_fixed"
-    return Mistake(name, signature, wrong, compute, "mistake_hyperparameter_fixed", words)
+    return Mistake(name, signature, wrong, compute, "hyperparameter_fixed", words)
 
 
 MISTAKES: list[Mistake] = [
@@ -148,8 +261,10 @@ MISTAKES: list[Mistake] = [
     Mistake("missing_reciprocal", "sigmoid", "1 + e^(−z)", lambda z: 1.0 + np.exp(-z)),
     Mistake("tanh_for_sigmoid", "sigmoid", "tanh(z)", lambda z: np.tanh(z)),
     # BP1: δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)
-    Mistake("residual_sign", "delta_L_sigmoid_half_sse", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: (y - a) * a * (1 - a)),
-    Mistake("half_dropped", "delta_L_sigmoid_half_sse", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)", lambda a, y: 2 * (a - y) * a * (1 - a)),
+    Mistake("residual_sign", "delta_L_sigmoid_half_sse", "(y − a⁽ᴸ⁾) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)",
+            lambda a, y: (y - a) * a * (1 - a)),
+    Mistake("half_dropped", "delta_L_sigmoid_half_sse", "2(a⁽ᴸ⁾ − y) ⊙ a⁽ᴸ⁾(1 − a⁽ᴸ⁾)",
+            lambda a, y: 2 * (a - y) * a * (1 - a)),
     Mistake("no_sigma_prime", "delta_L_sigmoid_half_sse", "a⁽ᴸ⁾ − y", lambda a, y: a - y),
     Mistake("sigma_prime_of_a", "delta_L_sigmoid_half_sse", "(a⁽ᴸ⁾ − y) ⊙ σ(a⁽ᴸ⁾)(1 − σ(a⁽ᴸ⁾))",
             lambda a, y: (a - y) * _sigma(a) * (1 - _sigma(a))),
@@ -247,6 +362,59 @@ MISTAKES: list[Mistake] = [
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,
                                                                            eps, l2=decay)),
 ]
+
+
+# --- whole steps on a network with biases: the right backward pass, its gradients gathered wrongly ---------------
+
+class StepMistake(Mutant):
+    """A mistake in a whole step on a network with biases, named as the same mistake in its own function is
+    (its words in :data:`MISTAKE_WORDS`)."""
+
+    def __init__(self, name: str, wrong: str, rewrite: Callable[[Gradients, Forward], Gradients]):
+        super().__init__(name, "", "", wrong, self.build_with(rewrite), self.needs_biases)
+
+    @staticmethod
+    def build_with(rewrite: Callable[[Gradients, Forward], Gradients]) -> Callable:
+        return lambda thetas, biases, config: WrongGradients(thetas, biases, config.activation,
+                                                             config.output_activation, rewrite=rewrite)
+
+    @staticmethod
+    def needs_biases(sizes, bias, n) -> str | None:
+        return None if bias else _("it is in b, so the network needs biases")
+
+    def describe(self, lang: str = "en") -> str:
+        return tr(lang, MISTAKE_WORDS[self.name])
+
+
+def _times(grads: Gradients, theta: float, b: float) -> Gradients:
+    """Every ∂J/∂θ times ``theta`` and every ∂J/∂b times ``b``."""
+    return replace(grads, nabla_thetas=[g * theta for g in grads.nabla_thetas],
+                   nabla_biases=[g * b for g in grads.nabla_biases])
+
+
+def _batch_size(grads: Gradients) -> int:
+    return grads.deltas[0].shape[0]
+
+
+STEP_MISTAKES = [
+    StepMistake("bias_not_updated", "b⁽ˡ⁾ ← b⁽ˡ⁾", lambda g, fwd: _times(g, 1.0, 0.0)),
+    StepMistake("bias_mean_instead_of_sum", "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :] / N",
+                lambda g, fwd: _times(g, 1.0, 1.0 / _batch_size(g))),
+    StepMistake("ce_not_averaged", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y; N·∂J/∂θ⁽ˡ⁾, N·∂J/∂b⁽ˡ⁾",
+                lambda g, fwd: _times(g, _batch_size(g), _batch_size(g))),
+]
+#: the step mistakes that belong to one loss (their words say so): the others may happen with any
+STEP_MISTAKE_LOSS = {"ce_not_averaged": "cross_entropy"}
+#: the mistakes of mlp-compare --inject-bug that a whole step with biases can show, in any network's words
+STEP_MUTANTS = ("sign_flipped", "hidden_no_sigma_prime", "theta_l_in_hidden_delta", "missing_transpose",
+                "bias_grad_first_sample", "updated_theta_in_backward")
+
+
+def step_mistakes(loss: str) -> list[Mutant]:
+    """The mistakes a whole step on a network with biases and ``loss`` is diagnosed with (see
+    mlp_harness.check.steps)."""
+    own = [m for m in STEP_MISTAKES if STEP_MISTAKE_LOSS.get(m.name, loss) == loss]
+    return own + [MUTANTS[name] for name in STEP_MUTANTS]
 
 
 def mistakes_for(signature: str) -> list[Mistake]:

@@ -30,6 +30,7 @@ from functools import cached_property
 import numpy as np
 
 from manual_mlp import StepRecord
+from manual_mlp.batches import epoch_slices
 
 from .assignment import Assignment
 from .catalogue import CATALOGUE, Batch, Signature
@@ -41,6 +42,8 @@ Array = np.ndarray
 #: steps of the student's step() and of the chain of their functions, on each case
 STEP_STEPS = 20
 CHAIN_STEPS = 10
+#: a network with biases: epochs of mini-batches its step() and chain run on each case (step k on batch k)
+BATCH_EPOCHS = 2
 
 
 @dataclass(frozen=True)
@@ -73,18 +76,34 @@ class Probe:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """Several steps on one case: of the student's step() ("step") or of their functions chained ("chain")."""
+    """Several steps on one case: of the student's step() ("step") or of their functions chained ("chain").
+
+    With biases (``rows`` given) step k is on one mini-batch, the rows ``rows[k − 1]`` of X and Y, and takes
+    and returns b as well as θ; the chain's forward pass is ``forward`` (hidden, output): the submission's
+    own activations ("own") or NumPy's of those names ("reference")."""
 
     id: int
     kind: str          # "step" or "chain"
     case: Case
     sigma: str         # "reference" (NumPy's σ) or "own" (the student's sigmoid), for the chain's forward pass
     steps: int
+    rows: tuple[slice, ...] = ()           # each step's batch (a network with biases); () is the lab's full batch
+    forward: tuple[str, str] = ("sigmoid", "sigmoid")
+    needs: tuple[str, ...] = ()            # the functions a chain with biases is made of
+
+    @property
+    def biases(self) -> bool:
+        return bool(self.rows)
 
     def spec(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "sigma": self.sigma, "steps": self.steps,
+        spec = {"id": self.id, "kind": self.kind, "sigma": self.sigma, "steps": self.steps,
                 "X": encode(self.case.X), "Y": encode(self.case.Y), "thetas": encode(list(self.case.thetas)),
                 "eta": self.case.eta}
+        if not self.biases:
+            return spec
+        return spec | {"biases": encode(list(self.case.biases)), "forward": list(self.forward),
+                       "rows": [[r.start, r.stop] for r in self.rows]} | (
+                           {"needs": list(self.needs)} if self.kind == "chain" else {})
 
 
 def batch_probes(functions: dict[str, Signature], batch: Batch, first_id: int, varied: str = "") -> list[Probe]:
@@ -195,8 +214,31 @@ def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
         for batch in with_network(longest, network, shown).batches():
             probes += batch_probes(functions, batch, len(probes), arg)
     runs = []
-    if "step" in assignment.functions:
+    if "step" in assignment.functions and assignment.functions["step"].name == "step":
         runs += [("step", case, "own", STEP_STEPS) for case in two_layer(cases)]
     if assignment.chains:
         runs += [("chain", case, sigma, CHAIN_STEPS) for sigma in ("reference", "own") for case in cases]
-    return Plan(probes, [Trajectory(i, *run) for i, run in enumerate(runs)], assignment)
+    trajectories = [Trajectory(i, *run) for i, run in enumerate(runs)]
+    return Plan(probes, trajectories + batch_trajectories(cases, assignment, len(trajectories)), assignment)
+
+
+def epochs_of(case: Case) -> tuple[slice, ...]:
+    """The batches of BATCH_EPOCHS epochs, in the fixed order: step k is on batch k."""
+    return tuple(epoch_slices(len(case.X), case.batch_size)) * BATCH_EPOCHS
+
+
+def batch_trajectories(cases: list[Case], assignment: Assignment, first_id: int) -> list[Trajectory]:
+    """A network with biases: the student's step(X, Y, thetas, biases, eta) on every case, or else their
+    functions chained into one (with NumPy's activations, then with their own when the assignment asks for
+    them), each for BATCH_EPOCHS epochs of mini-batches."""
+    runs = []
+    net = assignment.network
+    reference = (net.activation, net.output_activation)
+    if "step" in assignment.functions and assignment.functions["step"].name == "step_biases":
+        runs += [("step", case, "own", reference) for case in cases]
+    if assignment.bias_chain:
+        own = assignment.forward_names()
+        runs += [("chain", case, sigma, forward) for sigma, forward in (("reference", reference), ("own", own))
+                 if forward is not None for case in cases]
+    return [Trajectory(first_id + i, kind, case, sigma, len(epochs_of(case)), epochs_of(case), forward,
+                       assignment.bias_chain) for i, (kind, case, sigma, forward) in enumerate(runs)]

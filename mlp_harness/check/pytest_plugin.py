@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ..i18n import LANGS, _
 
 #: the lab's (lab1's); another assignment's are "runs_as_written" and its own functions
 TESTS = ("runs_as_written", "sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
@@ -22,7 +23,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("mlp-check", "checking someone's backprop against autograd")
     group.addoption("--check-backprop", action="append", default=[], metavar="FILE",
                     help="check the lab's functions in FILE (.py or .ipynb) against autograd, one test each")
-    group.addoption("--check-backprop-lang", default="en", choices=("en", "pt"), help="language of the verdicts")
+    group.addoption("--check-backprop-lang", default="en", choices=LANGS, help="language of the verdicts")
     group.addoption("--check-backprop-timeout", type=float, default=None, metavar="SECONDS",
                     help="time limit of one cell or call (default: mlp-check's)")
     group.addoption("--check-backprop-assignment", default=None, metavar="NAME|FILE.toml",
@@ -88,7 +89,7 @@ def pytest_collection_modifyitems(session, config, items):
     for path in config.getoption("check_backprop"):
         path = Path(path).resolve()
         if not path.is_file():
-            raise pytest.UsageError(f"--check-backprop {path}: no such file")
+            raise pytest.UsageError(_("{path}: no such file").format(path=f"--check-backprop {path}"))
         from manual_mlp.validation import InputError
         from .assignment import load_assignment
         from .submission import read_submission

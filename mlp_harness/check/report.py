@@ -16,10 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..i18n import tr, tr_n
+from ..i18n import _, tr, tr_n
 from ..verify.table import format_scalar
 from ..verify.width import output_width
+from .catalogue import CATALOGUE
 from .execute import ALL_FUNCTIONS
+from .feedback import LINE_WORDS
 from .result import CheckResult, missing_hint, printable
 from .verdict import FormulaResult
 
@@ -39,7 +41,11 @@ def terminal_width(width: int | None = None) -> int:
 def formula_of(f: FormulaResult, lang: str) -> str:
     if f.name != "step":
         return f.formula or FORMULAS[f.name]
-    return tr(lang, "check_formula_step" if f.source == "step" else "check_formula_chain")
+    if f.source == "step" and f.formula == CATALOGUE["step_biases"].formula:   # on one mini-batch, with b
+        return tr(lang, "your step(X, Y, thetas, biases, eta), batch by batch")
+    if f.source == "step":
+        return tr(lang, "your step(X, Y, thetas, eta), step by step")
+    return tr(lang, "your functions chained into a training step")
 
 
 def matrix_lines(m: np.ndarray, mark: tuple[int, ...] | None = None) -> list[str]:
@@ -60,8 +66,8 @@ def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
         return []
     mark = tuple(f.first_mismatch["index"]) if f.first_mismatch and f.first_mismatch.get("index") else None
     target = (f.first_mismatch or {}).get("target", "")
-    left = [tr(lang, "check_autograd", target=target)] + matrix_lines(f.expected)
-    right = [tr(lang, "check_yours")] + matrix_lines(f.got, mark)
+    left = [tr(lang, "autograd {target}", target=target)] + matrix_lines(f.expected)
+    right = [tr(lang, "yours")] + matrix_lines(f.got, mark)
     pad = max(len(line) for line in left)
     if 4 + pad + 3 + max(len(line) for line in right) > width:
         return ["    " + line for line in left + right]
@@ -77,36 +83,41 @@ def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0, level: 
     head = f"{MARKS[f.status]} {f.name:<9} {formula_of(f, lang).ljust(pad)}"
     wrap = lambda text, label="": textwrap.wrap(label + text, width, initial_indent="    ",  # noqa: E731
                                                 subsequent_indent="      ")
-    warning = wrap(f.warning, tr(lang, "check_warning") + " ") if f.warning else []
+    warning = wrap(f.warning, tr(lang, "warning:") + " ") if f.warning else []
     if f.status in ("pass", "missing"):
-        tail = f"{tr(lang, 'max_diff')} {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
+        tail = f"{tr(lang, 'max |Δ|')} {f.max_abs_diff:.1e}" if f.max_abs_diff is not None else ""
         return [(head + "  " + (tail if f.status == "pass" else f.message)).rstrip()] + warning
     lines = [head.rstrip()] + wrap(f.message)
     if f.explanation:
-        lines += wrap(f.explanation, tr(lang, "check_right") + " ")
+        lines += wrap(f.explanation, tr(lang, "right:") + " ")
     if f.diagnosis:
-        lines += wrap(f.diagnosis, tr(lang, "check_probably") + " ")
+        lines += wrap(f.diagnosis, tr(lang, "probably:") + " ")
     return lines + warning + side_by_side(f, lang, width)
 
 def verdict_line(result: CheckResult, lang: str) -> str:
     wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error")]
     pending = [n for n, f in result.formulas.items() if f.status == "missing" and f.pending]
     missing = [n for n, f in result.formulas.items() if f.status == "missing" and not f.pending]
-    tail = tr_n(lang, "check_verdict_pending_tail", len(pending), names=", ".join(pending)) if pending else ""
+    tail = tr_n(lang, "; not implemented yet: {names}", "; not implemented yet: {names}", len(pending),
+                names=", ".join(pending)) if pending else ""
     if result.ok:
-        line = tr(lang, "check_verdict_ok")
+        line = tr(lang, "OK: every function found agrees with autograd")
     elif wrong:
-        line = tr(lang, "check_verdict_wrong" if len(wrong) > 1 else "check_verdict_wrong_one", names=", ".join(wrong))
+        line = tr(lang, "FAIL: {names} differ from autograd" if len(
+            wrong) > 1 else "FAIL: {names} differs from autograd", names=", ".join(wrong))
     elif pending and result.error is None:
-        line, tail = tr_n(lang, "check_verdict_pending", len(pending), names=", ".join(pending)), ""
+        line, tail = tr_n(lang, "not implemented yet: {names}", "not implemented yet: {names}", len(pending),
+                          names=", ".join(pending)), ""
     else:
-        line = tr(lang, "check_verdict_not_run")
-    return line + tail + (tr_n(lang, "check_verdict_missing", len(missing), names=", ".join(missing)) if missing else "")
+        line = tr(lang, "FAIL: the file did not run as written")
+    return line + tail + (tr_n(lang, "; not found: {names}", "; not found: {names}", len(missing),
+                               names=", ".join(missing)) if missing else "")
 
 
 def uses_line(result: CheckResult) -> str:
     """'uses torch: …' — a module that computes gradients, named; the verdict stays the numbers'."""
-    return tr(result.lang, "check_uses", names=", ".join(result.uses))
+    return tr(result.lang, "uses {names}: it may compute the answers with autograd instead of the formulas (the "
+                           "verdict is the numbers'; the teacher decides)", names=", ".join(result.uses))
 
 
 def render_text(result: CheckResult, width: int | None = None) -> str:
@@ -114,7 +125,7 @@ def render_text(result: CheckResult, width: int | None = None) -> str:
     lines = [f"mlp-check: {printable(result.file)}"] if result.file else []
     if result.bad_input:
         return "\n".join(lines + [result.error])
-    lines += [tr(lang, "check_file_error", error=result.error)] if result.error else []
+    lines += [tr(lang, "the file did not run as written: {error}", error=result.error)] if result.error else []
     lines += [uses_line(result)] if result.uses else []
     lines += [f"  {c['message']}" for c in result.cells if c["message"] != result.error]
     pad = max((len(formula_of(f, lang)) for f in result.formulas.values()), default=0)
@@ -136,7 +147,7 @@ def wrong_items(result: CheckResult) -> list[str]:
 def mistake_label(f: FormulaResult, lang: str) -> str:
     """A wrong function in a batch's line: the catalogue's id in English (a teacher's short label; the JSON's
     ``mistake``), the plain verdict in Portuguese, whose text never shows the ids (--details describes it)."""
-    return f.mistake if f.mistake and lang == "en" else tr(lang, f"check_line_{f.status}")
+    return f.mistake if f.mistake and lang == "en" else tr(lang, LINE_WORDS[f.status])
 
 
 def missing_items(result: CheckResult) -> list[str]:
@@ -149,10 +160,12 @@ def missing_items(result: CheckResult) -> list[str]:
     pending = [n for n in lost if n in formulas and formulas[n].pending]
     hinted = [n for n in lost if n in result.hints]
     absent = [n for n in lost if n not in pending and n not in hinted]
-    items = [(absent[0], tr_n(lang, "check_line_missing", len(absent), names=", ".join(absent)))] if absent else []
+    items = [(absent[0], tr_n(lang, "{names}: not found", "{names}: not found", len(absent),
+                              names=", ".join(absent)))] if absent else []
     items += [(n, f"{n}: {missing_hint(lang, n, result.hints[n])}") for n in hinted]
     if pending:
-        items.append((pending[0], tr_n(lang, "check_line_pending", len(pending), names=", ".join(pending))))
+        items.append((pending[0], tr_n(lang, "{names}: not implemented yet", "{names}: not implemented yet",
+                                       len(pending), names=", ".join(pending))))
     return [text for _, text in sorted(items, key=lambda item: list(points).index(item[0]))]   # the lab's order
 
 
@@ -164,10 +177,11 @@ def batch_line(result: CheckResult) -> str:
     items = [result.error] if result.error else []
     if result.formulas and not result.bad_input:   # (a file that did not run at all has no functions to list)
         items += wrong + missing_items(result)
-    items += [tr(result.lang, "check_uses_short", names=", ".join(result.uses))] if result.uses else []
+    items += [tr(result.lang, "uses {names}", names=", ".join(result.uses))] if result.uses else []
     detail = without_file("; ".join(items), result.file)
     score = f"{result.score:g}/{result.max_score:g}"
-    return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))   # a file may be named anything
+    # a file may be named anything
+    return printable(f"{mark} {score} {result.file}" + (f"  {detail}" if detail else ""))
 
 
 def without_file(text: str, file: str) -> str:
@@ -192,9 +206,9 @@ def html_details(f: FormulaResult, lang: str) -> str:
     and autograd's matrix beside the returned one with the differing entry marked ◀ (what the terminal shows)."""
     esc = html.escape
     details = [esc(f.message)] if f.status != "pass" else []
-    details += [f"{esc(tr(lang, 'check_right'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
-    details += [f"<b>{esc(tr(lang, 'check_probably'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
-    details += [f"<b>{esc(tr(lang, 'check_warning'))}</b> {esc(f.warning)}"] if f.warning else []
+    details += [f"{esc(tr(lang, 'right:'))} <code>{esc(f.explanation)}</code>"] if f.explanation else []
+    details += [f"<b>{esc(tr(lang, 'probably:'))}</b> {esc(f.diagnosis)}"] if f.diagnosis else []
+    details += [f"<b>{esc(tr(lang, 'warning:'))}</b> {esc(f.warning)}"] if f.warning else []
     matrices = side_by_side(f, lang, HTML_WIDTH)
     text = "<br>".join(details) or esc(f.message)
     return text + (f"<pre style='{MATRIX}'>{esc(chr(10).join(line[4:] for line in matrices))}</pre>"
@@ -215,11 +229,11 @@ def render_html(result: CheckResult) -> str:
     error = f"<p style='color:#cf222e'>{esc(result.error)}</p>" if result.error else ""
     error += f"<p>{esc(uses_line(result))}</p>" if result.uses else ""
     head = lambda text: f"<th style='{CELL}'>{esc(text)}</th>"  # noqa: E731
-    formula = head(tr(lang, "check_col_formula")) if level != "verdict" else ""
+    formula = head(tr(lang, "formula")) if level != "verdict" else ""
     wrong = any(f.status in ("fail", "error") for f in result.formulas.values()) or result.error
     verdict = "#1a7f37" if result.ok else "#cf222e" if wrong else "#6e7781"   # grey: blanks still to write
-    return (f"{error}<table><tr><th style='{CELL}'></th>{head(tr(lang, 'check_col_function'))}"
-            f"{formula}{head(tr(lang, 'check_col_result'))}</tr>"
+    return (f"{error}<table><tr><th style='{CELL}'></th>{head(tr(lang, 'function'))}"
+            f"{formula}{head(tr(lang, 'result'))}</tr>"
             f"{''.join(rows)}</table><p style='font-weight:bold;color:{verdict}'>{esc(verdict_line(result, lang))}</p>")
 
 
@@ -243,9 +257,9 @@ def verdict_markdown(f: FormulaResult, lang: str) -> str:
     """A verdict in Markdown: its message, the right formula, the probable mistake (one paragraph each) and
     autograd's matrix beside the submission's, in a code block — what ``f`` holds at its feedback level."""
     parts = [md_escape(f.message)]
-    parts += [f"**{md_escape(tr(lang, 'check_right'))}** {md_escape(f.explanation)}"] if f.explanation else []
-    parts += [f"**{md_escape(tr(lang, 'check_probably'))}** {md_escape(f.diagnosis)}"] if f.diagnosis else []
-    parts += [f"**{md_escape(tr(lang, 'check_warning'))}** {md_escape(f.warning)}"] if f.warning else []
+    parts += [f"**{md_escape(tr(lang, 'right:'))}** {md_escape(f.explanation)}"] if f.explanation else []
+    parts += [f"**{md_escape(tr(lang, 'probably:'))}** {md_escape(f.diagnosis)}"] if f.diagnosis else []
+    parts += [f"**{md_escape(tr(lang, 'warning:'))}** {md_escape(f.warning)}"] if f.warning else []
     matrices = side_by_side(f, lang, GRADESCOPE_WIDTH)
     parts += ["```text\n" + "\n".join(line[4:] for line in matrices) + "\n```"] if matrices else []
     return "\n\n".join(parts)
@@ -261,13 +275,16 @@ def gradescope_test(result: CheckResult, name: str, earned: float, stood_in: boo
     """One function as a Gradescope test: its points under the rubric, and why (Markdown)."""
     lang, f = result.lang, result.shown.get(name)
     if f is None:   # no row: a step neither written nor chained, or a file that did not run
-        label, output = (tr(lang, "check_formula_step"), tr(lang, "check_no_step")) if name == "step" else (
+        label, output = (tr(lang, "your step(X, Y, thetas, eta), step by step"),
+                         tr(lang, "not found: no step(X, Y, thetas, eta), and not all four of delta_L, delta_l, "
+                                  "gradient, optimize to chain into one")) if name == "step" else (
             FORMULAS[name] if result.assignment is None else result.assignment.functions[name].formula,
-            tr(lang, "check_missing"))
+            tr(lang, "not found"))
         output = md_escape(missing_hint(lang, name, result.hints[name]) if name in result.hints else output)
     else:
         label, output = formula_of(f, lang), verdict_markdown(f, lang)
-    output = md_escape(tr(lang, "check_stands_in")) if stood_in else output
+    if stood_in:
+        output = md_escape(tr(lang, "not found, but your step() agrees with autograd, which earns its points"))
     passed = stood_in or f is not None and f.ok
     return {"name": f"{name}: {label}", "score": earned, "max_score": result.rubric.points[name],
             "status": "passed" if passed else "failed", "output": output, "output_format": "md",

@@ -143,22 +143,27 @@ def cell_problems(cells: list[dict], lang: str) -> tuple[list[dict], str | None]
         if cell["status"] == "ok":
             continue
         error = cell.get("error") or {}
-        where = cell.get("file") or (tr(lang, "check_cell", cell=cell["number"]) +
+        where = cell.get("file") or (tr(lang, "code cell {cell}", cell=cell["number"]) +
                                      (f" ({cell['first_line']})" if cell["first_line"] else ""))
         if cell["status"] == "skipped":
-            message = tr(lang, "check_cell_skipped", where=where)
+            message = tr(lang, "{where}: a cell magic (%%), not run", where=where)
         elif cell["status"] == "timeout" and error.get("early") is not None:   # its own alarm, not the limit
-            message = tr(lang, "check_cell_alarm", where=where, seconds=error["early"], limit=error.get("limit"))
+            message = tr(lang, "{where}: stopped by a SIGALRM after {seconds:.1f} s, before its {limit:g} s limit "
+                               "(a signal.alarm of its own?)", where=where, seconds=error["early"],
+                         limit=error.get("limit"))
         elif cell["status"] == "timeout":
-            message = tr(lang, "check_cell_timeout", where=where, limit=error.get("limit"))
+            message = tr(lang, "{where}: still running after {limit:g} s, interrupted", where=where,
+                         limit=error.get("limit"))
         elif cell["status"] == "syntax_error" and error["where"].get("line") is None:   # too deep, too big
-            message = tr(lang, "check_cell_uncompilable", where=where, type=error["type"], message=error["message"])
+            message = tr(lang, "{where}: {type}: {message} (Python cannot compile it)", where=where, type=error["type"],
+                         message=error["message"])
         elif cell["status"] == "syntax_error":
-            message = tr(lang, "check_cell_syntax", where=where, type=error["type"], message=error["message"],
+            message = tr(lang, "{where}: {type}: {message} (line {line}: {text})", where=where, type=error["type"],
+                         message=error["message"],
                          line=error["where"]["line"], text=error.get("text", ""))
         else:
             inside = {k: v for k, v in (error.get("where") or {}).items() if k != "cell"}
-            message = tr(lang, "check_cell_error", where=where, type=error.get("type"),
+            message = tr(lang, "{where}: {type}: {message}{at}", where=where, type=error.get("type"),
                          message=message_text(error, lang), at=where_text(inside, lang))
             limit = limit_text(error["resource"], lang) if isinstance(error.get("resource"), dict) else ""
             message += f" — {limit}" if limit else ""
@@ -180,4 +185,5 @@ HINT_NAMES = 5
 def missing_hint(lang: str, name: str, candidates: list[str]) -> str:
     """'not found (same arity: delta_saida — try --name delta_L=delta_saida)'."""
     shown = ", ".join(candidates[:HINT_NAMES]) + (", …" if len(candidates) > HINT_NAMES else "")
-    return tr(lang, "check_missing_hint", candidates=shown, option=f"--name {name}={candidates[0]}")
+    return tr(lang, "not found (same arity: {candidates} — try {option})", candidates=shown,
+              option=f"--name {name}={candidates[0]}")

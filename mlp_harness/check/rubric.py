@@ -34,6 +34,7 @@ from manual_mlp.validation import InputError
 
 from .execute import ALL_FUNCTIONS
 from .tomlfile import read_toml
+from ..i18n import _
 
 
 #: the values of [policy] step
@@ -93,40 +94,46 @@ def rubric_from(data: dict, where: str, functions: tuple[str, ...] = ALL_FUNCTIO
     """The rubric a parsed TOML document describes (``where`` names it in messages)."""
     unknown = sorted(set(data) - {"points", "policy"})
     if unknown:
-        raise InputError(f"--rubric {where}: unknown key {unknown[0]!r}; a rubric has [points] and [policy]")
+        raise InputError(_("--rubric {path}: unknown key {key!r}; a rubric has [points] and [policy]").format(
+            path=where, key=unknown[0]))
     return Rubric(read_points(data.get("points"), where, functions), read_policy(data.get("policy", {}), where))
 
 
 def read_points(table, where: str, functions: tuple[str, ...] = ALL_FUNCTIONS) -> dict[str, float]:
     names = ", ".join(functions)
     if not isinstance(table, dict):
-        raise InputError(f"--rubric {where}: no [points] table (one key for each of {names})")
+        raise InputError(_("--rubric {path}: no [points] table (one key for each of {names})").format(
+            path=where, names=names))
     unknown = sorted(set(table) - set(functions))
     if unknown:
-        raise InputError(f"--rubric {where}: unknown key {unknown[0]!r} in [points]; the lab's functions are "
-                         f"{names}")
+        raise InputError(_("--rubric {path}: unknown key {key!r} in [points]; the lab's functions are {names}").format(
+            path=where, key=unknown[0], names=names))
     points = {}
     for name in functions:
         if name not in table:
-            raise InputError(f"--rubric {where}: [points] has no {name!r} (give each of {names} its points, "
-                             "0 for none)")
+            raise InputError(_("--rubric {path}: [points] has no {key!r} (give each of {names} its points, 0 for "
+                               "none)").format(path=where, key=name, names=names))
         value = table[name]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-            raise InputError(f"--rubric {where}: [points] {name} = {value!r}: points are a number ≥ 0")
+            raise InputError(_("--rubric {path}: [points] {key} = {value!r}: points are a number ≥ 0").format(
+                path=where, key=name, value=value))
         points[name] = value
     if math.fsum(points.values()) == 0:
-        raise InputError(f"--rubric {where}: [points] are all 0: nothing to grade")
+        raise InputError(_("--rubric {path}: [points] are all 0: nothing to grade").format(path=where))
     return points
 
 
 def read_policy(table, where: str) -> bool:
     """Whether a right step() stands in for the formula functions not offered."""
     if not isinstance(table, dict):
-        raise InputError(f"--rubric {where}: policy must be a table ([policy] with step = \"stands_in\")")
+        raise InputError(_("--rubric {path}: policy must be a table ([policy] with step = {value})").format(
+            path=where, value="\"stands_in\""))
     unknown = sorted(set(table) - {"step"})
     if unknown:
-        raise InputError(f"--rubric {where}: unknown key {unknown[0]!r} in [policy]; it has step only")
+        raise InputError(_("--rubric {path}: unknown key {key!r} in [policy]; it has step only").format(
+            path=where, key=unknown[0]))
     value = table.get("step", "stands_in")
     if value not in POLICIES:
-        raise InputError(f"--rubric {where}: [policy] step = {value!r}: use \"stands_in\" or \"required\"")
+        raise InputError(_("--rubric {path}: [policy] step = {value!r}: use {a} or {b}").format(
+            path=where, value=value, a="\"stands_in\"", b="\"required\""))
     return value == "stands_in"

@@ -27,6 +27,7 @@ import sys
 from pathlib import Path
 
 from manual_mlp.validation import InputError
+from ..i18n import _
 
 #: the system's folders a Python process may need (those that exist are bound read-only)
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
@@ -56,9 +57,9 @@ def require() -> None:
     """--sandbox where it cannot run: one clear line (InputError), never a run without it."""
     reason = unusable()
     if reason == "missing":
-        raise InputError("--sandbox needs bwrap (the bubblewrap package), which this machine does not have")
+        raise InputError(_("--sandbox needs bwrap (the bubblewrap package), which this machine does not have"))
     if reason:
-        raise InputError(f"--sandbox: bwrap cannot run here: {reason}")
+        raise InputError(_("--sandbox: bwrap cannot run here: {value}").format(value=reason))
 
 
 def read_only() -> list[str]:

@@ -15,39 +15,66 @@ import numpy as np
 from manual_mlp import make_optimizer
 from manual_mlp.validation import InputError, sup
 
-from ..i18n import tr
+from ..i18n import N_, tr, tr_n
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
 from .execute import NONE_THETA, UPDATES
+from .mistakes import step_mistakes
 from .plan import Trajectory
 from .verdict import (TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, plain,
                       verdict_diff)
 
 Array = np.ndarray
 
+#: a whole step that agrees, by who chained it
+PASSED = {"step": N_("your step() agrees with autograd for {steps} steps on {cases} networks"), "chain": N_(
+    "your functions, chained into a training step, agree with autograd for {steps} steps on {cases} networks")}
+
 
 def as_thetas(raw: list) -> list[Array]:
     return [np.asarray(theta, dtype=np.float64) for theta in raw]
 
 
+def targets(traj: Trajectory) -> list[str]:
+    """The parameters a step returns, in the order they are judged: θ⁽¹⁾ … θ⁽ᴸ⁾, then b⁽¹⁾ … b⁽ᴸ⁾ with biases."""
+    depth = traj.case.depth
+    return [f"θ{sup(l)}" for l in range(1, depth + 1)] + [f"b{sup(l)}" for l in range(1, depth + 1) if traj.biases]
+
+
+def split(traj: Trajectory, params: list[Array]) -> tuple[list[Array], list[Array] | None]:
+    """(the θ's, the b's or None): a step's parameters as one list (see :func:`targets`) taken apart."""
+    depth = traj.case.depth
+    return list(params[:depth]), list(params[depth:]) if traj.biases else None
+
+
+def twin_step(traj: Trajectory, k: int, before: list[Array]) -> list[Array]:
+    """The twin's θ's (and b's) after step k of the trajectory, from ``before`` (on step k's batch)."""
+    thetas, biases = split(traj, before)
+    record = traj.case.autograd_step(thetas, biases, traj.rows[k - 1] if traj.biases else None)
+    return list(record.thetas) + (list(record.biases) if traj.biases else [])
+
+
 def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], lang: str) -> Finding:
-    """Step k of a trajectory: every new θ⁽ˡ⁾ against the twin's step from ``before``."""
-    expected = traj.case.autograd_step(before).thetas
+    """Step k of a trajectory: every new θ⁽ˡ⁾ (then b⁽ˡ⁾) against the twin's step from ``before``."""
     largest = 0.0
-    for l, (want, have) in enumerate(zip(expected, got), start=1):
-        target = f"θ{sup(l)}"
+    for want, have, target in zip(twin_step(traj, k, before), got, targets(traj)):
         if have.shape != want.shape:
-            return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.label, step=k, target=target,
-                                              got=have.shape, expected=want.shape))
+            return Finding("fail", message=tr(lang, "case {case}, step {step}: the new {target} has shape {got}, "
+                                                    "but θ has shape {expected}" if target.startswith("θ") else
+                                                    "case {case}, step {step}: the new {target} has shape {got}, "
+                                                    "but b has shape {expected}", case=traj.case.label, step=k,
+                                              target=target, got=have.shape, expected=want.shape))
         diff, index = compare_arrays(want, have)
         largest = max(largest, diff)
         if index is not None:
             mismatch = {"case": traj.case.name, "step": k, "target": target, "index": list(index),
                         "expected": float(want[index]), "got": float(have[index])}
-            message = tr(lang, "check_step_mismatch", case=traj.case.label, step=k, target=target, index=list(index),
+            message = tr(lang, "case {case}, step {step}: new {target}{index} — autograd {expected}, yours {got} "
+                               "(|Δ| = {diff})", case=traj.case.label, step=k, target=target, index=list(index),
                          expected=format_number(want[index]), got=format_number(have[index]),
                          diff=f"{abs(have[index] - want[index]):.2e}")
-            hint = tr(lang, "check_step_mismatch_hint", case=traj.case.label, step=k, target=target,
+            hint = tr(lang, "case {case}, step {step}: the new {target}{index} differs from autograd's",
+                      case=traj.case.label, step=k, target=target,
                       index=list(index))
             return Finding("fail", diff, message, hint, mismatch, expected=want, got=have)
     return Finding("pass", largest)
@@ -57,52 +84,71 @@ def shape_of_step(traj: Trajectory, k: int, shapes: list[list[int]], lang: str) 
     """Step k returned a θ far too big to send back (more entries than any θ has): its shape against θ's."""
     sizes = [int(np.prod(shape)) for shape in shapes]
     l = sizes.index(max(sizes))
-    return Finding("fail", message=tr(lang, "check_step_shape", case=traj.case.label, step=k, target=f"θ{sup(l + 1)}",
+    return Finding("fail", message=tr(lang, "case {case}, step {step}: the new {target} has shape {got}, but θ has "
+                                            "shape {expected}", case=traj.case.label, step=k, target=f"θ{sup(l + 1)}",
                                       got=tuple(shapes[l]), expected=traj.case.thetas[l].shape))
 
 
+def steps_of(traj: Trajectory, result: dict) -> list[list[Array]]:
+    """Each step's parameters as one list (see :func:`targets`), as the trajectory's result holds them."""
+    biases = result.get("biases", []) if traj.biases else [[]] * len(result["thetas"])
+    return [as_thetas(thetas) + as_thetas(b) for thetas, b in zip(result["thetas"], biases)]
+
+
 def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding, tuple | None]:
-    """(the first failing step's finding, or a pass; (θ before it, the student's θ after it) when it failed)."""
-    before, largest = list(traj.case.thetas), 0.0
-    for k, raw in enumerate(result["thetas"], start=1):
-        got = as_thetas(raw)
+    """(the first failing step's finding, or a pass; (θ before it, the student's θ after it, the step's
+    number) when it failed). With biases, θ stands for the θ's and b's together (see :func:`targets`)."""
+    before, largest = list(traj.case.thetas) + (list(traj.case.biases) if traj.biases else []), 0.0
+    for k, got in enumerate(steps_of(traj, result), start=1):
         finding = judge_step(traj, k, before, got, lang)
         if finding.status != "pass":
-            return finding, (before, got)
+            return finding, (before, got, k)
         largest, before = max(largest, finding.max_abs_diff), got
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
-        key = "check_step_skipped_whole" if result["skipped"] == "step" else "check_step_skipped"
+        key = N_("case {case}: not run — an earlier step had already run out of its time limit") \
+            if result["skipped"] == "step" else N_("case {case}: not run — {function} had already run out of its "
+                                                   "time limit")
         return Finding("error", message=tr(lang, key, case=traj.case.label, function=result["skipped"])), None
     if result.get("returned") == NONE_THETA:
-        return Finding("fail", message=tr(lang, "check_step_none_theta", case=traj.case.label, step=k)), None
+        return Finding("fail", message=tr(lang, "case {case}, step {step}: a new θ is None — did optimize update θ "
+                                                "in place instead of returning it?",
+                                          case=traj.case.label, step=k)), None
     if "shapes" in result:   # a θ too big to send back: only the shapes came
         return shape_of_step(traj, k, result["shapes"], lang), None
     if "error" in result:
-        raised = lambda numbers: tr(lang, "check_step_raised", case=traj.case.label, step=k,  # noqa: E731
-                                    error=error_text(result["error"], lang, numbers))
+        def raised(numbers: bool) -> str:
+            return tr(lang, "case {case}, step {step}: {error}", case=traj.case.label, step=k,
+                      error=error_text(result["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False)), None
     if "returned" in result:
-        return Finding("fail", message=tr(lang, "check_step_returned", case=traj.case.label, step=k,
+        return Finding("fail", message=tr(lang, "case {case}, step {step}: the step returned {what}, not the pair "
+                                                "(thetas, biases) of the new θ and b lists" if traj.biases else
+                                                "case {case}, step {step}: the step returned {what}, not the list "
+                                                "of new θ", case=traj.case.label, step=k,
                                           what=result["returned"])), None
     return Finding("pass", largest), None
 
-def mutant_step(mutant: Mutant, traj: Trajectory, before: list[Array]) -> list[Array] | None:
-    """The broken network's θ after one step from ``before``, or None where the mistake cannot show."""
-    case = traj.case
+
+def mutant_step(mutant: Mutant, traj: Trajectory, before: list[Array], k: int) -> list[Array] | None:
+    """The broken network's θ (and b) after step k from ``before``, or None where the mistake cannot show."""
+    case, (thetas, biases) = traj.case, split(traj, before)
+    rows = traj.rows[k - 1] if traj.biases else slice(None)
+    X, Y = case.X[rows], case.Y[rows]
     try:
-        net = mutant.network(case.config, before, None, case.X.shape[0])
+        net = mutant.network(case.config, thetas, biases, X.shape[0])
     except InputError:
         return None
     with np.errstate(all="ignore"):
-        return net.train_step(case.X, case.Y, make_optimizer(case.config.optimizer_settings), "half_sse").thetas
+        record = net.train_step(X, Y, make_optimizer(case.config.optimizer_settings), case.config.loss)
+    return list(record.thetas) + (list(record.biases) if traj.biases else [])
 
 
 def matches(mutant: Mutant, failures: list) -> bool:
     """The mistake gives the student's θ at every failing step it can show on (and can show on one at least)."""
     shown = 0
-    for traj, before, got in failures:
-        wrong = mutant_step(mutant, traj, before)
+    for traj, before, got, k in failures:
+        wrong = mutant_step(mutant, traj, before, k)
         if wrong is None:
             continue
         if not all(w.shape == g.shape and np.all(TOLERANCE.allows(g, w)) for w, g in zip(wrong, got)):
@@ -126,26 +172,32 @@ def eta_used(traj: Trajectory, before: list[Array], got: list[Array]) -> float |
     return float(f"{eta:.6g}") if fits and np.isfinite(eta) else None
 
 
-def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
+def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], lang: str) -> tuple[str, str] | None:
     """A step that ignores its η: at every failing step, a step of gradient descent at one same other η (the
     twin's gradients, another η) — it passes where the case's η is that one, as the lab's is."""
-    used = {eta_used(traj, before, got) for traj, before, got in failures}
-    eta = used.pop() if len(used) == 1 else None
-    if eta is None or any(np.isclose(eta, traj.case.eta) for traj, _, _ in failures):
+    if any(traj.biases for traj, *_ in failures):   # the lab's step only: θ alone, the full batch
         return None
-    given = ", ".join(sorted({f"{traj.case.eta:g}" for traj, _, _ in failures}))
+    used = {eta_used(traj, before, got) for traj, before, got, _ in failures}
+    eta = used.pop() if len(used) == 1 else None
+    if eta is None or any(np.isclose(eta, traj.case.eta) for traj, *_ in failures):
+        return None
+    given = ", ".join(sorted({f"{traj.case.eta:g}" for traj, *_ in failures}))
     return plain("step_eta_fixed", lang, used=f"{eta:g}", given=given)
 
 
-def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array]]], lang: str) -> tuple[str, str] | None:
+def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], int]],
+                   lang: str) -> tuple[str, str] | None:
     """The catalogue mistakes that give the student's θ at every failing step; several when a whole step
     cannot tell them apart (θ + η∇ and y − a move θ alike); else a step that ignores the η it is given."""
-    found = [m for m in MUTANTS.values() if matches(m, failures)]
+    traj = failures[0][0]
+    candidates = step_mistakes(traj.case.config.loss) if traj.biases else list(MUTANTS.values())
+    found = [m for m in candidates if matches(m, failures)]
     if not found:
         return fixed_eta(failures, lang)
-    described = [tr(lang, "check_diagnosis_step", name=m.name, description=m.describe(lang), wrong=m.wrong)
+    described = [tr(lang, "{name}: {description} ({wrong})", name=m.name, description=m.describe(lang), wrong=m.wrong)
                  for m in found]
-    return " / ".join(m.name for m in found), tr(lang, "check_diagnosis_either", options="; ".join(described)) \
+    return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",
+                                                 options="; ".join(described)) \
         if len(found) > 1 else described[0]
 
 def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
@@ -156,10 +208,14 @@ def step_changes(mine: list[Trajectory], results: dict, largest: float | None,
     change = next((results[str(t.id)]["changed"] for t in mine if "changed" in results[str(t.id)]), None)
     if change is None or change["function"] != "step":
         return change, None, None
-    if change["index"] == UPDATES["step"]:
-        return None, tr(lang, "check_changed_warning", function="step", argument=change["argument"]), None
+    if change["index"] in (UPDATES["step"], UPDATES["step"] + 1):   # its θ's, or its b's (a step with biases)
+        return None, tr(lang, "{function} changed its argument {argument} in place: the notebook's θ is "
+                              "overwritten too, so running the training cell again starts from the weights already "
+                              "trained; return a new array (θ − η·∇, not θ −= η·∇)", function="step",
+                        argument=change["argument"]), None
     traj = mine[0]
-    return None, None, (traj, Finding("fail", largest, tr(lang, "check_changed", case=traj.case.label,
+    return None, None, (traj, Finding("fail", largest, tr(lang, "case {case}: {function} changed its argument "
+                                                                "{argument} in place", case=traj.case.label,
                                                           function="step", argument=change["argument"])))
 
 
@@ -187,11 +243,12 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     change, warning, own = step_changes(mine, results, largest, lang)
     bad = bad or own
     if bad is None:
-        return FormulaResult("step", "pass", tr(lang, f"check_{source}_pass", steps=steps, cases=len(main)),
+        return FormulaResult("step", "pass", tr(lang, PASSED[source], steps=steps, cases=len(main)),
                              largest, calls=steps, source=source, warning=warning)
     traj, finding = bad
     blamed = tuple(broken) if source == "chain" else ()
-    message, hint = (step_message(text, traj in own_sigma, blamed, change, lang) if text else None
+    own = (", ".join(dict.fromkeys(traj.forward)) if traj.biases else "sigmoid") if traj in own_sigma else ""
+    message, hint = (step_message(text, own, blamed, change, lang) if text else None
                      for text in (finding.message, finding.hint))
     # a chain that inherits a broken function's mistake is diagnosed there, not here
     named = diagnose_steps(failures, lang) if failures and not blamed else None
@@ -201,16 +258,23 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
                          outputs=tuple(part for t in mine for part in trajectory_outputs(results[str(t.id)])))
 
 
-def step_message(message: str, own_sigma: bool, blamed: tuple[str, ...], change: dict | None, lang: str) -> str:
-    """A failing step's message, with why: only with the submission's σ, a function already wrong, or — every
-    function passing alone — the one that changed an argument in place."""
-    if own_sigma:
-        return tr(lang, "check_chain_own_sigma", message=message)
+def step_message(message: str, own: str, blamed: tuple[str, ...], change: dict | None, lang: str) -> str:
+    """A failing step's message, with why: only with the submission's own activations in the forward pass
+    (``own`` names them: "sigmoid" for the lab's), a function already wrong, or — every function passing
+    alone — the one that changed an argument in place."""
+    if own == "sigmoid":
+        return tr(lang, "{message} — only with your sigmoid in the forward pass (with NumPy's σ the chain agrees): "
+                        "see sigmoid", message=message)
+    if own:
+        return tr(lang, "{message} — only with your {names} in the forward pass (with NumPy's the chain agrees): "
+                        "see {names}", message=message, names=own)
     if blamed:
-        key = "check_chain_broken" if len(blamed) == 1 else "check_chain_broken_many"
-        return tr(lang, key, message=message, names=", ".join(blamed))
+        return tr_n(lang, "{message} — expected, since {names} already failed on its own",
+                    "{message} — expected, since {names} already failed on their own", len(blamed), message=message,
+                    names=", ".join(blamed))
     if change:
-        return tr(lang, "check_step_changed", message=message, function=change["function"],
+        return tr(lang, "{message} — {function} changed its argument {argument} in place, and the chain used the "
+                        "changed value", message=message, function=change["function"],
                   argument=change["argument"])
     return message
 
@@ -219,7 +283,8 @@ def trajectory_outputs(result: dict) -> tuple:
     """A trajectory as :func:`~mlp_harness.check.verdict.output_of` gives a call: every θ of every step in
     one array, then how it ended (("error", type, message), ("returned", what), ("skipped", function) or
     ("done",))."""
-    thetas = [np.ravel(np.asarray(theta, dtype=np.float64)) for step in result["thetas"] for theta in step]
+    thetas = [np.ravel(np.asarray(theta, dtype=np.float64)) for key in ("thetas", "biases")
+              for step in result.get(key, []) for theta in step]
     values = np.concatenate(thetas) if thetas else np.zeros(0)
     end = (("error", result["error"]["type"], result["error"].get("message")) if "error" in result else
            ("returned", result["returned"]) if "returned" in result else

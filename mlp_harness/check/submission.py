@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manual_mlp.validation import InputError
+from ..i18n import _, os_reason
 
 SUFFIXES = (".py", ".ipynb")
 _MAGIC = re.compile(r"^(\s*)(%|!(?!=))")
@@ -69,7 +70,8 @@ def notebook_cells(path: Path, text: str) -> list[Cell]:
         if not all(isinstance(s, str) for s in sources):
             raise TypeError("a cell's source is neither text nor a list of lines")
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise InputError(f"{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)") from None
+        raise InputError(_("{path}: not a Jupyter notebook (.ipynb is JSON with a list of cells)").format(
+            path=path)) from None
     return [code_cell(n, src) for n, src in enumerate(sources, start=1)]
 
 
@@ -77,16 +79,17 @@ def read_submission(path: str | Path) -> list[Cell]:
     """The code cells of a ``.py`` or ``.ipynb`` file; InputError (one line) for anything else."""
     path = Path(path)
     if path.is_dir():   # a course's folder of hand-ins: the shell gives its files
-        raise InputError(f"{path}: a folder; give its files ({path}/*.py {path}/*.ipynb, or {path}/*/* for a folder "
-                         "per student)")
+        raise InputError(_("{path}: a folder; give its files ({files}, or {each} for a folder per student)").format(
+            path=path, files=f"{path}/*.py {path}/*.ipynb", each=f"{path}/*/*"))
     if path.suffix not in SUFFIXES:
-        raise InputError(f"{path}: expected a .py file or a .ipynb notebook")
+        raise InputError(_("{path}: expected a .py file or a .ipynb notebook").format(path=path))
     if not path.is_file():
-        raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a regular file")
+        raise InputError(_("{path}: no such file").format(path=path) if not path.exists() else _(
+            "{path}: not a regular file").format(path=path))
     try:
         text = path.read_text(encoding="utf-8-sig")   # a byte-order mark, as Windows editors write, is no code
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        raise InputError(_("{path}: cannot be read ({reason})").format(path=path, reason=os_reason(exc))) from None
     if path.suffix == ".py":
         return [Cell(1, text, path.name)]   # a .py file is Python: no magics to replace
     return notebook_cells(path, text)

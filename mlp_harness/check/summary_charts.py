@@ -30,12 +30,12 @@ def png(fig: Figure) -> str:
 
 def function_bars(t: Tally, lang: str) -> list[tuple[str, int, str]]:
     """(label, files, colour) for each outcome of one function that some file had."""
-    bars = [(tr(lang, "class_passed"), t.counts["pass"], COLOURS["pass"])]
+    bars = [(tr(lang, "passed"), t.counts["pass"], COLOURS["pass"])]
     bars += [(d.label(lang), len(d.files), COLOURS["fail"]) for d in t.diagnoses]
-    bars += [(tr(lang, "class_bar_unexplained"), sum(len(g.files) for g in t.groups), COLOURS["unexplained"]),
-             (tr(lang, "class_bar_blamed"), len(t.blamed), COLOURS["blamed"]),
-             (tr(lang, "class_missing"), t.counts["missing"], COLOURS["missing"]),
-             (tr(lang, "class_not_run_col"), t.counts["not_run"], COLOURS["not_run"])]
+    bars += [(tr(lang, "no name yet"), sum(len(g.files) for g in t.groups), COLOURS["unexplained"]),
+             (tr(lang, "through another function"), len(t.blamed), COLOURS["blamed"]),
+             (tr(lang, "not found", ctx="class report"), t.counts["missing"], COLOURS["missing"]),
+             (tr(lang, "did not run"), t.counts["not_run"], COLOURS["not_run"])]
     return [bar for bar in bars if bar[1]]
 
 
@@ -65,8 +65,8 @@ def score_chart(s: ClassSummary, lang: str) -> Figure:
     scores = sorted(s.scores)
     ax.bar(range(len(scores)), [n for _, n in scores], color=COLOURS["pass"], width=0.7)
     ax.set_xticks(range(len(scores)), [f"{score:g}" for score, _ in scores], fontsize=9)
-    ax.set_xlabel(tr(lang, "class_col_score") + f" (/{s.max_score:g})", fontsize=9)
-    ax.set_ylabel(tr(lang, "class_col_files"), fontsize=9)
+    ax.set_xlabel(tr(lang, "score") + f" (/{s.max_score:g})", fontsize=9)
+    ax.set_ylabel(tr(lang, "files"), fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -75,7 +75,7 @@ def score_chart(s: ClassSummary, lang: str) -> Figure:
 
 def chart_images(s: ClassSummary, lang: str) -> dict[str, list[tuple[str, str]]]:
     """{"scores": [(alt text, base64 PNG)], "functions": [one per function]} for the HTML page."""
-    scores = [(tr(lang, "class_scores"), png(score_chart(s, lang)))] if s.scores else []
+    scores = [(tr(lang, "Scores"), png(score_chart(s, lang)))] if s.scores else []
     functions = []
     for t in s.tallies:
         bars = function_bars(t, lang)

@@ -10,73 +10,84 @@ from __future__ import annotations
 
 import html
 
-from ..i18n import tr, tr_n
+from ..i18n import N_, tr, tr_n
 from .feedback import shown
 from .report import md_escape, without_file
 from .summary import OUTCOMES, ClassSummary, Group, Tally
 
-#: the columns of the table of functions (after the function's name), as OUTCOMES
-OUTCOME_KEYS = {"pass": "class_passed", "fail": "class_failed", "error": "class_error",
-                "missing": "class_missing", "not_run": "class_not_run_col"}
+#: the columns of the table of functions (after the function's name), as OUTCOMES (context "class report")
+OUTCOME_WORDS = {"pass": N_("passed", ctx="class report"),
+                "fail": N_("failed", ctx="class report"),
+                "error": N_("raised an error", ctx="class report"),
+                "missing": N_("not found", ctx="class report"),
+                "not_run": N_("did not run", ctx="class report")}
 
 
 def files_text(lang: str, files: list[str]) -> str:
-    return tr_n(lang, "class_files", len(files), count=len(files))
+    return tr_n(lang, "{count} file", "{count} files", len(files), count=len(files))
 
 
 def overview(s: ClassSummary, lang: str) -> str:
     if not s.files:
-        return tr(lang, "class_no_files")
-    return tr(lang, "class_overview", files=tr_n(lang, "class_files", s.files, count=s.files),
+        return tr(lang, "No files.")
+    return tr(lang, "{files}; {full} with full marks ({total} points); mean score {mean}; median {median}",
+              files=tr_n(lang, "{count} file", "{count} files", s.files, count=s.files),
               full=s.full_marks, mean=f"{s.mean:g}", median=f"{s.median:g}", total=f"{s.max_score:g}")
 
 
 def function_table(s: ClassSummary, lang: str) -> tuple:
     """("table", header, rows): a row per function, a column per outcome (and one for a step() that stood
     in for functions not offered, when it did in any file)."""
-    header = [tr(lang, "check_col_function")] + [tr(lang, OUTCOME_KEYS[o]) for o in OUTCOMES]
+    header = [tr(lang, "function")] + [tr(lang, OUTCOME_WORDS[o], ctx="class report") for o in OUTCOMES]
     rows = [[t.name] + [str(t.counts[o]) for o in OUTCOMES] for t in s.tallies]
     if any(t.stood_in for t in s.tallies):
-        header.append(tr(lang, "class_stood_in"))
+        header.append(tr(lang, "a right step() stood in"))
         rows = [row + [str(len(t.stood_in))] for row, t in zip(rows, s.tallies)]
     return "table", header, rows
 
 
 def diagnosis_blocks(s: ClassSummary, lang: str) -> list[tuple]:
-    blocks = [("h2", tr(lang, "class_diagnoses"))]
+    blocks = [("h2", tr(lang, "Diagnoses"))]
     for t in (t for t in s.tallies if t.diagnoses):
-        blocks += [("h3", t.name), ("items", [(d.label(lang), tr(lang, "class_diagnosis", files=files_text(lang, d.files),
+        blocks += [("h3", t.name), ("items", [(d.label(lang), tr(lang, "— {files}: {text} — {names}",
+                                                                 files=files_text(lang, d.files),
                                                               text=d.text, names=", ".join(d.files)))
                                               for d in t.diagnoses])]
-    return blocks if len(blocks) > 1 else blocks + [("p", tr(lang, "class_diagnoses_none"))]
+    return blocks if len(blocks) > 1 else blocks + [("p", tr(lang, "No function failed with a catalogued mistake."))]
 
 
 def example(group: Group, lang: str, level: str) -> str:
     """The group's first file and where its function first differs (with the values at ``full`` only)."""
     f = shown(group.example, "full" if level == "full" else "hint", lang)
-    return tr(lang, "class_example", file=group.files[0], message=f.message)
+    return tr(lang, "e.g. {file}: {message}", file=group.files[0], message=f.message)
 
 
 def group_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
-    blocks = [("h2", tr(lang, "class_unexplained")), ("p", tr(lang, "class_unexplained_intro"))]
+    blocks = [("h2", tr(lang, "Failures no catalogued mistake explains")),
+              ("p", tr(lang, "Grouped by identical outputs on every call: "
+                                                                    "the files of one group compute the same wrong "
+                                                                    "thing, a mistake worth naming."))]
     for t in (t for t in s.tallies if t.groups or t.blamed):
         items = [(files_text(lang, g.files), f"{', '.join(g.files)} — {example(g, lang, level)}") for g in t.groups]
-        items += [(files_text(lang, t.blamed), tr(lang, "class_blamed", names=", ".join(t.blamed)))] if t.blamed else []
+        items += [(files_text(lang, t.blamed), tr(lang, "{names}: the chained step failed only through a function "
+                                                        "already wrong (not grouped)",
+                                                  names=", ".join(t.blamed)))] if t.blamed else []
         blocks += [("h3", t.name), ("items", items)]
-    return blocks if len(blocks) > 2 else blocks + [("p", tr(lang, "class_unexplained_none"))]
+    return blocks if len(blocks) > 2 else blocks + [("p", tr(lang, "None."))]
 
 
 def not_run_blocks(s: ClassSummary, lang: str) -> list[tuple]:
     items = [(r.file, without_file(r.error or "", r.file)) for r in s.not_run]
-    return [("h2", tr(lang, "class_not_run")), ("items", items) if items else ("p", tr(lang, "class_not_run_none"))]
+    return [("h2", tr(lang, "Time-outs and files that did not run as written")),
+            ("items", items) if items else ("p", tr(lang, "None: every file ran as written."))]
 
 
 def page_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
     """The whole report, in order."""
-    scores = ("table", [tr(lang, "class_col_score"), tr(lang, "class_col_files")],
+    scores = ("table", [tr(lang, "score"), tr(lang, "files")],
               [[f"{score:g}/{s.max_score:g}", str(n)] for score, n in s.scores])
-    return ([("h1", tr(lang, "class_title")), ("p", overview(s, lang)), ("h2", tr(lang, "class_scores")), scores,
-             ("charts", "scores"), ("h2", tr(lang, "class_functions")), function_table(s, lang),
+    return ([("h1", tr(lang, "mlp-check: class report")), ("p", overview(s, lang)), ("h2", tr(lang, "Scores")), scores,
+             ("charts", "scores"), ("h2", tr(lang, "Function by function")), function_table(s, lang),
              ("charts", "functions")]
             + diagnosis_blocks(s, lang) + group_blocks(s, lang, level) + not_run_blocks(s, lang))
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from manual_mlp.validation import InputError
+from ..i18n import _, os_reason
 
 try:
     import tomllib
@@ -20,13 +21,17 @@ def read_toml(path: Path, flag: str, where: str) -> tuple[dict, str]:
     """(the parsed document, its text); ``flag`` ("--rubric") and ``where`` (the name given) name the file in
     errors."""
     if tomllib is None:
-        raise InputError(f"{flag} needs Python 3.11 or newer, or the tomli package (pip install tomli)")
+        raise InputError(_("{flag} needs Python 3.11 or newer, or the tomli package (pip install "
+                           "tomli)").format(flag=flag))
     if not path.is_file():
-        raise InputError(f"{flag} {where}: no such file" if not path.exists() else f"{flag} {where}: not a regular file")
+        shown = f"{flag} {where}"
+        raise InputError(_("{path}: no such file").format(path=shown) if not path.exists() else
+                         _("{path}: not a regular file").format(path=shown))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{flag} {where}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        raise InputError(_("{path}: cannot be read ({reason})").format(path=f"{flag} {where}",
+                                                                       reason=os_reason(exc))) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -37,5 +42,6 @@ def toml_error(flag: str, where: str, message: str) -> str:
     """The parser's "Invalid value (at line 3, column 11)" as the line and column, the parser's words quoted."""
     at = re.search(r" \(at line (\d+), column (\d+)\)$", message)
     if at is None:
-        return f"{flag} {where}: not TOML ({message!r})"
-    return f"{flag} {where}: not TOML at line {at[1]}, column {at[2]} ({message[:at.start()]!r})"
+        return _("{path}: not TOML ({reason!r})").format(path=f"{flag} {where}", reason=message)
+    return _("{path}: not TOML at line {line}, column {column} ({reason!r})").format(
+        path=f"{flag} {where}", line=at[1], column=at[2], reason=message[:at.start()])

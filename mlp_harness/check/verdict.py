@@ -17,7 +17,7 @@ import numpy as np
 
 from manual_mlp.validation import sub
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..teach.expression import format_number
 from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
                              explain_output_delta, explain_update)
@@ -25,7 +25,7 @@ from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
 from .cases import HYPER
-from .mistakes import (UPDATE_FORMULAS, Mistake, compute_or_none, failure_kind, failure_or_none,
+from .mistakes import (MISTAKE_WORDS, UPDATE_FORMULAS, Mistake, compute_or_none, failure_kind, failure_or_none,
                        fixed_hyperparameters, mistakes_for, not_finite)
 from .plan import Probe
 
@@ -34,6 +34,12 @@ TOLERANCE = Tolerance.for_dtype("float64")
 #: a function that agrees only this far (float32 keeps 7 digits: 1e-5 relative is ~100 of its ulps) computes
 #: in float32 — for the diagnosis only: it still fails
 SINGLE = Tolerance(rtol=1e-5, atol=1e-7)
+
+#: the limit a submission's process ran into
+LIMITS = {"memory": N_("used more than {size} of memory, the limit (--memory)"),
+          "cpu_seconds": N_("used more than {seconds} CPU seconds, the limit (--cpu-seconds)"),
+          "file_size": N_("wrote a file larger than {size}, the limit"),
+          "processes": N_("started more than {count} processes or threads, the limit")}
 
 
 @dataclass
@@ -130,17 +136,18 @@ def where_text(where: dict | None, lang: str) -> str:
     if not where:
         return ""
     kernel = where.get("kernel_cell")   # True, or the cell's execution count
-    parts = [tr(lang, "check_cell", cell=where["cell"]) if where.get("cell") else
-             tr(lang, "check_kernel_cell_number", number=kernel) if type(kernel) is int else
-             tr(lang, "check_kernel_cell") if kernel else where.get("file")]
-    parts += [tr(lang, "check_line", line=where["line"])] if where.get("line") else []
-    parts += [tr(lang, "check_in", function=where["function"])] if where.get("function") else []
+    parts = [tr(lang, "code cell {cell}", cell=where["cell"]) if where.get("cell") else
+             tr(lang, "your cell [{number}]", number=kernel) if type(kernel) is int else
+             tr(lang, "your cell") if kernel else where.get("file")]
+    parts += [tr(lang, "line {line}", line=where["line"])] if where.get("line") else []
+    parts += [tr(lang, "in {function}", function=where["function"])] if where.get("function") else []
     return " (" + ", ".join(p for p in parts if p) + ")"
 
 
 def message_text(error: dict, lang: str) -> str:
     """The message of what a submission raised (a placeholder when its ``__str__`` failed)."""
-    return tr(lang, "check_unreadable_message") if error.get("unreadable_message") else error["message"]
+    return tr(lang, "(a message that cannot be shown: its __str__ failed)") if error.get(
+        "unreadable_message") else error["message"]
 
 
 #: a number written with a point or an exponent (0.0226, -2.3e-05, 1e3): what an array's repr is made of
@@ -166,7 +173,7 @@ def limit_text(resource: dict, lang: str) -> str:
         return ""   # no limit of the worker's (the data comes from the submission's process)
     fields = {"memory": {"size": size_text(value)}, "file_size": {"size": size_text(value)},
               "cpu_seconds": {"seconds": value}, "processes": {"count": value}}[kind]
-    return tr(lang, f"check_limit_{kind}", **fields)
+    return tr(lang, LIMITS[kind], **fields)
 
 
 def ended_text(error: dict, lang: str, numbers: bool = True) -> str:
@@ -174,21 +181,22 @@ def ended_text(error: dict, lang: str, numbers: bool = True) -> str:
     the last line it wrote to stderr, its decimal numbers left out with ``numbers=False``)."""
     ended = error["ended"]
     if ended.get("code") is None:
-        return tr(lang, "check_no_worker")
+        return tr(lang, "was not run: the processes that ran this file ended too often")
     if isinstance(error.get("resource"), dict) and limit_text(error["resource"], lang):
         return limit_text(error["resource"], lang)
-    how = tr(lang, "check_signal", name=ended["signal"]) if ended.get("signal") else \
-        tr(lang, "check_exit_code", code=ended["code"])
+    how = tr(lang, "signal {name}", name=ended["signal"]) if ended.get("signal") else \
+        tr(lang, "exit code {code}", code=ended["code"])
     detail = error["message"] if numbers else without_numbers(error["message"])
-    return tr(lang, "check_process_ended", how=how, detail=detail).strip()
+    return tr(lang, "ended the process running it ({how}) {detail}", how=how, detail=detail).strip()
 
 
 def error_text(error: dict, lang: str, numbers: bool = True) -> str:
     """An error of the submission's as one line; ``numbers=False`` leaves out the decimal numbers of its
     message (see :func:`without_numbers`)."""
     if is_timeout(error):
-        return (tr(lang, "check_alarm", seconds=error["early"], limit=error["limit"]) if error.get("early") is not None
-                else tr(lang, "check_timeout", limit=error["limit"]))
+        return (tr(lang, "stopped by a SIGALRM after {seconds:.1f} s, before its {limit:g} s limit (a signal.alarm "
+                         "of its own?)", seconds=error["early"], limit=error["limit"]) if error.get("early") is not None
+                else tr(lang, "did not return within {limit:g} s", limit=error["limit"]))
     if isinstance(error.get("ended"), dict):
         return ended_text(error, lang, numbers)
     message = message_text(error, lang)
@@ -203,7 +211,8 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     expected, case = probe.expected, probe.case.name
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
-    message = tr(lang, "check_shape", case=probe.case.label, call=probe.call_text, got=tuple(shape),
+    message = tr(lang, "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
+                 case=probe.case.label, call=probe.call_text, got=tuple(shape),
                  target=probe.target, expected=expected.shape)
     return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
 
@@ -229,28 +238,35 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
         return Finding("pass", diff)
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
                 "expected": float(expected[index]), "got": float(got[index])}
-    key = "check_mismatch" if np.isfinite(got[index]) else "check_nonfinite"
+    key, hint_key = ((N_("case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff})"),
+                       N_("case {case}: {target}{index} differs from autograd's")) if np.isfinite(got[index]) else
+                      (N_("case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)"),
+                       N_("case {case}: {target}{index} is not a finite number")))
     shown_expected, shown_got = distinct_numbers(expected[index], got[index])
     message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index),
                  expected=shown_expected, got=shown_got,
                  diff=f"{abs(got[index] - expected[index]):.2e}")
-    hint = tr(lang, f"{key}_hint", case=probe.case.label, target=probe.target, index=list(index))
+    hint = tr(lang, hint_key, case=probe.case.label, target=probe.target, index=list(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
-        return Finding("error", message=tr(lang, "check_skipped", case=probe.case.label, call=probe.call_text,
-                                           function=probe.formula))
+        return Finding("error", message=tr(lang, "case {case}: {call} was not called — {function} had already run "
+                                                 "out of its time limit on an earlier call", case=probe.case.label,
+                                           call=probe.call_text, function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
-        key = "check_call_stopped" if is_timeout(outcome["error"]) else "check_raised"
+        key = N_("case {case}: {call} {error}") if is_timeout(outcome["error"]) else N_(
+            "case {case}: {call} raised {error}")
         raised = lambda numbers: tr(lang, key, case=probe.case.label, call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
         update = CATALOGUE[probe.signature].kind == "update" if probe.signature else probe.formula in UPDATES
-        none = "check_returned_none_update" if update and probe.pick is None else "check_returned_none"
-        other = "check_returned_other" if probe.pick is None else "check_returned_parts"
+        none = (N_("case {case}: {call} returned None — was θ updated in place? {function} must return the new θ")
+                if update and probe.pick is None else N_("case {case}: {call} returned None"))
+        other = (N_("case {case}: {call} returned a {type}, not an array of numbers") if probe.pick is None
+                 else N_("case {case}: {call} returned {type}; it must return {returns}"))
         key = none if outcome["returned"] == "None" else other
         returns = CATALOGUE[probe.signature].returns.symbol if probe.signature else ""
         return Finding("fail", message=tr(lang, key, case=probe.case.label, call=probe.call_text,
@@ -348,8 +364,8 @@ def small_difference(probes: list[Probe], outcomes: dict) -> float | None:
 
 def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
     """(name, "name: what it means") for a mistake known by its symptom rather than by a wrong formula."""
-    return mistake, tr(lang, "check_diagnosis_plain", name=mistake,
-                       description=tr(lang, f"mistake_{mistake}", **fields))
+    return mistake, tr(lang, "{name}: {description}", name=mistake,
+                       description=tr(lang, MISTAKE_WORDS[mistake], **fields))
 
 
 def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
@@ -366,7 +382,8 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
     if len(fitting) == 1:
         return fitting[0].name, fitting[0].describe(lang, loss)
     if fitting:
-        return " / ".join(m.name for m in fitting), tr(lang, "check_diagnosis_either_call", options="; ".join(
+        return " / ".join(m.name for m in fitting), tr(lang, "one of these, which give the same numbers here: "
+                                                             "{options}", options="; ".join(
             m.describe(lang, loss) for m in fitting))
     if single_precision(probes, outcomes):
         return plain("single_precision", lang)
@@ -417,12 +434,13 @@ def shapes_text(probe: Probe, lang: str) -> str:
     """'δ⁽²⁾ is (N, n₂) = (5, 2), a⁽¹⁾ is (N, n₁) = (5, 4); ∂J/∂θ⁽²⁾ is (n₂, n₁) = (2, 4): BP4 …' — what met
     in a call that failed on shapes, and what the formula needs, in the lab's notation."""
     signature = CATALOGUE[probe.signature]
-    given = [tr(lang, "check_shape_of", symbol=name, shape=layer_shape(arg.shape, probe), actual=np.shape(value))
+    given = [tr(lang, "{symbol} is {shape} = {actual}", symbol=name, shape=layer_shape(arg.shape, probe),
+                actual=np.shape(value))
              for name, arg, value in zip(probe.arg_names, signature.args, probe.args) if np.ndim(value)]
     returns = signature.returns if probe.pick is None else signature.parts[probe.pick]
-    wanted = tr(lang, "check_shape_of", symbol=probe.target, shape=layer_shape(returns.shape, probe),
+    wanted = tr(lang, "{symbol} is {shape} = {actual}", symbol=probe.target, shape=layer_shape(returns.shape, probe),
                 actual=probe.expected.shape)
-    return tr(lang, "check_shapes_needed", given=", ".join(given), wanted=wanted, formula=signature.formula)
+    return tr(lang, "{given}; {wanted}: {formula}", given=", ".join(given), wanted=wanted, formula=signature.formula)
 
 
 def not_implemented(formula: str, errors: list[dict | None], lang: str) -> FormulaResult | None:
@@ -433,8 +451,9 @@ def not_implemented(formula: str, errors: list[dict | None], lang: str) -> Formu
     if not errors or not all(e and e["type"] == "NotImplementedError" for e in errors):
         return None
     inside = (errors[0].get("where") or {}).get("function")
-    message = (tr(lang, "check_not_implemented_in", function=inside) if inside and inside != formula
-               else tr(lang, "check_not_implemented"))
+    message = (tr(lang, "calls {function}, which is not implemented yet",
+                  function=inside) if inside and inside != formula
+               else tr(lang, "not implemented yet: write it, then run its cell again"))
     return FormulaResult(formula, "missing", message, pending=True)
 
 
@@ -450,10 +469,11 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
                   reads: list[str] = ()) -> FormulaResult:
     """Every call of one of the lab's functions; the verdict on the function."""
     if found == "missing":
-        return FormulaResult(formula, "missing", tr(lang, "check_missing"))
+        return FormulaResult(formula, "missing", tr(lang, "not found"))
     if found != "function":   # e.g. `sigmoid = sigmoid(z1)`: the name now holds a value, the function is gone
         _, name, what = found.split(": ")   # "not a function: NAME: TYPE"
-        return FormulaResult(formula, "missing", tr(lang, "check_not_function", name=name, what=what))
+        return FormulaResult(formula, "missing", tr(lang, "not found: {name} holds a {what} here, not a function "
+                                                          "(reassigned after its def?)", name=name, what=what))
     blank = not_implemented(formula, [outcomes[str(p.id)].get("error") for p in probes], lang)
     if blank:
         return blank
@@ -462,12 +482,14 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
     bad = first_failed(findings, [outcomes[str(p.id)] for p in probes])
     changed, warning = changed_in_place(formula, probes, outcomes, lang)
     if bad is None and changed is None:
-        return FormulaResult(formula, "pass", tr(lang, "check_pass", calls=len(probes)), largest, calls=len(probes),
+        return FormulaResult(formula, "pass", tr(lang, "all {calls} calls agree with autograd", calls=len(probes)),
+                             largest, calls=len(probes),
                              warning=warning)
     if bad is None:   # every value right, but an argument changed in place: the chain gets it changed
         probe, argument = changed
         mistake, diagnosis = plain("changes_argument", lang, argument=argument)
-        return FormulaResult(formula, "fail", tr(lang, "check_changed", case=probe.case.label, function=formula,
+        return FormulaResult(formula, "fail", tr(lang, "case {case}: {function} changed its argument {argument} in "
+                                                       "place", case=probe.case.label, function=formula,
                                                  argument=argument), largest, None, diagnosis, mistake,
                              calls=len(probes), warning=warning)
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)
@@ -523,7 +545,10 @@ def changed_in_place(formula: str, probes: list[Probe], outcomes: dict,
             if argument["index"] in state:
                 continue
             if argument["index"] in updated:
-                warning = warning or tr(lang, "check_changed_warning", function=formula, argument=argument["name"])
+                warning = warning or tr(lang, "{function} changed its argument {argument} in place: the notebook's "
+                                              "θ is overwritten too, so running the training cell again starts "
+                                              "from the weights already trained; return a new array (θ − η·∇, not "
+                                              "θ −= η·∇)", function=formula, argument=argument["name"])
             elif changed is None:
                 changed = (probe, argument["name"])
     return changed, warning

@@ -35,11 +35,12 @@ import sys
 import types
 import warnings
 
+from manual_mlp.messages import set_language
 from manual_mlp.validation import InputError
 
 from . import forked
-from .execute import (ALL_FUNCTIONS, LIMITS, error_data, find_functions, is_timeout, isolated, reads_of, run_task, serve,
-                      stops_the_check, time_limit)
+from .execute import (ALL_FUNCTIONS, LIMITS, error_data, find_functions, is_timeout, isolated, reads_of,
+                      run_task, serve, stops_the_check, time_limit)
 from .limits import apply as apply_limits
 from .submission import Cell, read_submission, uses_of
 
@@ -226,12 +227,14 @@ def serve_requests(channel: Channel, submission: str, namespace: dict, settings:
 
 
 def main(argv: list[str]) -> int:
-    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits", "threads"} (see
-    :func:`mlp_harness.check.limits.apply`; the threads are the parent's, in the environment)."""
+    """``SUBMISSION FD_IN FD_OUT SETTINGS``: SETTINGS is JSON {"functions", "limit", "limits", "threads", "lang"}
+    (see :func:`mlp_harness.check.limits.apply`; the threads are the parent's, in the environment; "lang" is the
+    language the parent raises its messages in, and so does the worker)."""
     global WORKER_PID
     submission, fd_in, fd_out, settings = argv
     WORKER_PID = os.getpid()
     settings = json.loads(settings)
+    set_language(settings.get("lang") or "en")
     channel = Channel(int(fd_in), int(fd_out))
     settle(submission)
     try:

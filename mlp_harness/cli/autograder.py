@@ -26,7 +26,7 @@ from ..check.feedback import LEVELS
 from ..check.report import VISIBILITIES, gradescope_json
 from ..check.result import CheckResult
 from ..check.rubric import load_rubric, rubric_for
-from ..i18n import LANGS, tr, translate
+from ..i18n import LANGS, language, tr
 from ..verify.files import write_json
 
 #: the fixed root of Gradescope's container, and the variable that moves it
@@ -54,16 +54,18 @@ def candidates(folder: Path) -> list[Path]:
 def find_handin(folder: Path, lang: str) -> tuple[Path | None, str | None]:
     """(the hand-in, None), or (None, why there is none to check), in ``lang``."""
     if not folder.is_dir():
-        return None, tr(lang, "autograder_no_folder", folder=folder)
+        return None, tr(lang, "There is no submission folder {folder}: nothing was handed in.", folder=folder)
     found = candidates(folder)
     shown = lambda paths: ", ".join(str(p.relative_to(folder)) for p in paths[:8])  # noqa: E731
     if not found:
-        return None, tr(lang, "autograder_none", suffixes=" / ".join(SUFFIXES))
+        return None, tr(lang, "No file to check: hand in your {suffixes} file.", suffixes=" / ".join(SUFFIXES))
     if len(found) > 1:
-        return None, tr(lang, "autograder_several", n=len(found), names=shown(found))
+        return None, tr(lang, "{n} files to check ({names}): hand in only one .py or .ipynb file.", n=len(found),
+                        names=shown(found))
     mode = os.lstat(found[0]).st_mode
     if not stat.S_ISREG(mode):
-        return None, tr(lang, "autograder_not_file", name=shown(found))
+        return None, tr(lang, "{name} is not a regular file (a folder or a link): hand in the file itself.",
+                        name=shown(found))
     return found[0], None
 
 
@@ -102,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
 def broken(args, exc: BaseException) -> dict:
     """results.json when the autograder itself failed: score 0, the reason, for the teacher to see."""
     reason = str(exc).splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-    message = tr(args.lang, "autograder_broken", reason=translate(args.lang, reason))
+    message = tr(args.lang, "The autograder could not grade this submission ({reason}): tell your teacher.",
+                 reason=reason)
     return {"score": 0, "output": message, "output_format": "text", "visibility": args.visibility,
             "stdout_visibility": "hidden", "tests": []}
 
@@ -112,7 +115,8 @@ def main(argv: list[str] | None = None, environ=None) -> int:
     args = build_parser().parse_args(argv)
     base = root(environ)
     try:
-        results, code = grade(args, base), 0
+        with language(args.lang):   # a message of bad input is raised in the hand-in's language
+            results, code = grade(args, base), 0
     except Exception as exc:   # whatever happens, Gradescope gets a valid results.json
         traceback.print_exc(file=sys.stdout)
         results, code = broken(args, exc), 1

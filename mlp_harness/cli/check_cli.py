@@ -34,40 +34,79 @@ from ..check.summary import summarize
 from ..check.summary_page import summary_text
 from ..check.sandbox import require as require_sandbox
 from ..verify.files import atomic_write, check_output_path, check_outputs, write_json
-from ..i18n import tr
+from ..i18n import N_, _, tr
 from ..train.progress import ProgressBar
 from .options import ArgumentParser, add_lang_option, guarded, lang_of
 
 
 def build_parser(lang: str = "en") -> ArgumentParser:
     """The options; ``lang`` is the language of ``--help``."""
-    p = ArgumentParser(prog="mlp-check", lang=lang, description=tr(lang, "help_check_description"),
-                       epilog=tr(lang, "help_check_epilog"))
-    path, seconds = tr(lang, "meta_path"), tr(lang, "meta_seconds")
-    p.add_argument("files", nargs="*", metavar=tr(lang, "meta_file"), help=tr(lang, "help_files"))
-    p.add_argument("--name", action="append", default=[], metavar=tr(lang, "meta_lab_theirs"),
-                   help=tr(lang, "help_name"))
-    p.add_argument("--rubric", metavar=path, help=tr(lang, "help_rubric"))
-    p.add_argument("--assignment", metavar=tr(lang, "meta_assignment"), default=None, help=tr(lang, "help_assignment"))
-    p.add_argument("--describe", action="store_true", help=tr(lang, "help_describe"))
+    p = ArgumentParser(prog="mlp-check", lang=lang, description=tr(lang, "Check the lab's backprop functions "
+                                                                         "written by a student — sigmoid, delta_L "
+                                                                         "(BP1), delta_l (BP2), gradient (BP4; "
+                                                                         "BP3, the bias gradient, has no function: "
+                                                                         "the lab's network has no biases), "
+                                                                         "optimize and a step(X, Y, thetas, eta) — "
+                                                                         "against PyTorch autograd, formula by "
+                                                                         "formula: which is wrong, at which entry, "
+                                                                         "and the mistake it probably is; max |Δ| "
+                                                                         "is the largest |yours − autograd|."),
+                       epilog=tr(lang, "Exit codes for one file: 0 every function found is right, 1 a function is "
+                                       "wrong or the file did not run as written, 2 bad input. For several files: "
+                                       "0 every file has full marks, 1 one has not (a function missing counts), 2 "
+                                       "bad input. Each file runs in a separate process with a time limit: this "
+                                       "isolates crashes and hangs, but it is no security sandbox (run untrusted "
+                                       "code in a container)."))
+    path, seconds = tr(lang, "PATH"), tr(lang, "SECONDS")
+    p.add_argument("files", nargs="*", metavar=tr(lang, "FILE"), help=tr(lang, ".py files or .ipynb notebooks"))
+    p.add_argument("--name", action="append", default=[], metavar=tr(lang, "LAB=THEIRS"),
+                   help=tr(lang, "the submission's name for one of the lab's functions, e.g. --name "
+                                 "delta_L=meu_delta (repeatable)"))
+    p.add_argument("--rubric", metavar=path, help=tr(lang, "TOML file of the points each function is worth, and "
+                                                           "whether a right step() stands in for the formula "
+                                                           "functions not written (default: 1 point each, it "
+                                                           "stands in); see docs/checking.md"))
+    p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"), default=None,
+                   help=tr(lang, "the assignment to check: lab1 (the lab's, the default), lab2, lab3, a teacher's "
+                                 "TOML file, or list to name them and the catalogue of formulas"))
+    p.add_argument("--describe", action="store_true", help=tr(lang, "print each of the assignment's functions "
+                                                                    "(signature, shapes, formula) and check nothing"))
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar=seconds,
-                   help=tr(lang, "help_timeout", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
+                   help=tr(lang, "how long one cell or one call may run before it is interrupted (default "
+                                 "{default}); a call that runs {seconds} + 10 is stopped from outside, and the "
+                                 "file's other functions go on", default=f"{DEFAULT_TIMEOUT:g}", seconds=seconds))
     p.add_argument("--memory", type=float, default=DEFAULT_LIMITS.memory / GB, metavar="GB",
-                   help=tr(lang, "help_memory", default=f"{DEFAULT_LIMITS.memory / GB:g}"))
+                   help=tr(lang, "memory each worker process may use, in GB (default {default}); more is a finding",
+                           default=f"{DEFAULT_LIMITS.memory / GB:g}"))
     p.add_argument("--cpu-seconds", type=int, default=DEFAULT_LIMITS.cpu_seconds, metavar=seconds,
-                   help=tr(lang, "help_cpu_seconds", default=DEFAULT_LIMITS.cpu_seconds))
-    p.add_argument("--sandbox", action="store_true", help=tr(lang, "help_sandbox"))
-    p.add_argument("--json", metavar=path, help=tr(lang, "help_check_json"))
-    p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_gradescope"))
-    p.add_argument("--csv", metavar=path, help=tr(lang, "help_csv"))
-    p.add_argument("--summary", metavar=path, help=tr(lang, "help_summary"))
-    p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "help_feedback"))
+                   help=tr(lang, "CPU seconds each worker process may use (default {default}); more is a finding",
+                           default=DEFAULT_LIMITS.cpu_seconds))
+    p.add_argument("--sandbox", action="store_true", help=tr(lang, "run each file under bubblewrap (bwrap): no "
+                                                                   "network, a read-only file system, no view of "
+                                                                   "other hand-ins; refused where bwrap cannot run"))
+    p.add_argument("--json", metavar=path, help=tr(lang, "write the verdicts as JSON (a list when several files)"))
+    p.add_argument("--gradescope", metavar=path, help=tr(lang, "write Gradescope's results.json (one file only)"))
+    p.add_argument("--csv", metavar=path, help=tr(lang, "write one row per file, one column per function"))
+    p.add_argument("--summary", metavar=path, help=tr(lang, "write a class report of the batch (.md or .html): per "
+                                                            "function, how many files passed, failed or lack it, "
+                                                            "each diagnosis with its files, the failures with no "
+                                                            "name grouped by identical outputs, the files that did "
+                                                            "not run"))
+    p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "how much the verdicts reveal "
+                                                                               "(terminal, --json, --gradescope): "
+                                                                               "full (default), hint (no number "
+                                                                               "autograd computed: where it differs "
+                                                                               "and the probable mistake), verdict "
+                                                                               "(✓/✗ per function)"))
     p.add_argument("--gradescope-visibility", choices=VISIBILITIES, default=None,
-                   help=tr(lang, "help_gradescope_visibility"))
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help=tr(lang, "help_jobs"))
-    p.add_argument("--details", action="store_true", help=tr(lang, "help_details"))
-    p.add_argument("--width", type=int, default=None, metavar="N", help=tr(lang, "help_width_check"))
-    add_lang_option(p, lang, "help_lang_check")
+                   help=tr(lang, "when students see the --gradescope results (default: visible)"))
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help=tr(lang, "files checked at once, each in its own process (default: the number of CPUs)"))
+    p.add_argument("--details", action="store_true", help=tr(lang, "with several files, print every table, not one "
+                                                                   "line each"))
+    p.add_argument("--width", type=int, default=None, metavar="N", help=tr(lang,
+                                                                           "line width (default: the terminal's)"))
+    add_lang_option(p, lang, N_("the verdicts"))
     return p
 
 
@@ -76,7 +115,8 @@ def parse_names(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         lab_name, sep, theirs = pair.partition("=")
         if not sep or not lab_name or not theirs.isidentifier():
-            raise InputError(f"--name expects LAB=THEIRS with a Python name on the right, got {pair!r}")
+            raise InputError(_("--name expects LAB=THEIRS with a Python name on the right, got {value!r}").format(
+                value=pair))
         names[lab_name] = theirs
     return names
 
@@ -99,7 +139,7 @@ def summary_kind(path: str) -> str:
     """"md" or "html", from the --summary file's name; anything else is bad input."""
     suffix = Path(path).suffix.lower()
     if suffix not in SUMMARY_KINDS:
-        raise InputError(f"--summary {path!r}: a class report is a .md or .html file")
+        raise InputError(_("--summary {path!r}: a class report is a .md or .html file").format(path=path))
     return SUMMARY_KINDS[suffix]
 
 
@@ -113,7 +153,7 @@ def write_reports(outputs: list[tuple[str, str]], results: list[CheckResult], ar
         else:
             text = (csv_text(results) if opt == "csv" else
                     summary_text(summarize(results), args.lang, args.feedback, summary_kind(path)))
-            what = "the CSV file" if opt == "csv" else "the class report"
+            what = _("the CSV file") if opt == "csv" else _("the class report")
             atomic_write(path, lambda f: f.write(text.encode("utf-8", "backslashreplace")), what)
 
 
@@ -126,7 +166,7 @@ def describe_only(args) -> int | None:
         print(describe(load_assignment(args.assignment), args.lang))
         return EXIT_OK
     if not args.files:
-        raise InputError("give a .py file or a .ipynb notebook to check (or --assignment list, or --describe)")
+        raise InputError(_("give a .py file or a .ipynb notebook to check (or --assignment list, or --describe)"))
     return None
 
 
@@ -143,19 +183,22 @@ def _main(argv: list[str] | None = None) -> int:
     assignment.check_supported()
     names = parse_names(args.name)
     if not 0.01 <= args.timeout <= 3600:
-        raise InputError(f"--timeout must be a number of seconds from 0.01 to 3600, got {args.timeout:g}")
+        raise InputError(_("--timeout must be a number of seconds from 0.01 to 3600, got {value:g}").format(
+            value=args.timeout))
     if args.width is not None and args.width < 40:
-        raise InputError(f"--width must be at least 40 columns, got {args.width}")
+        raise InputError(_("--width must be at least {n} columns, got {value}").format(n="40", value=args.width))
     if not 0.25 <= args.memory <= 4096:
-        raise InputError(f"--memory must be a number of GB from 0.25 to 4096, got {args.memory:g}")
+        raise InputError(_("--memory must be a number of GB from 0.25 to 4096, got {value:g}").format(
+            value=args.memory))
     if not 1 <= args.cpu_seconds <= 86400:
-        raise InputError(f"--cpu-seconds must be a whole number of seconds from 1 to 86400, got {args.cpu_seconds}")
+        raise InputError(_("--cpu-seconds must be a whole number of seconds from 1 to 86400, got {value}").format(
+            value=args.cpu_seconds))
     if args.jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+        raise InputError(_("--jobs must be at least 1, got {value}").format(value=args.jobs))
     if args.gradescope and len(args.files) > 1:
-        raise InputError("--gradescope writes one submission's results.json: give one file")
+        raise InputError(_("--gradescope writes one submission's results.json: give one file"))
     if args.gradescope_visibility and not args.gradescope:
-        raise InputError("--gradescope-visibility sets who sees --gradescope's results: give --gradescope too")
+        raise InputError(_("--gradescope-visibility sets who sees --gradescope's results: give --gradescope too"))
     if args.summary:
         summary_kind(args.summary)
     outputs = check_paths(args)

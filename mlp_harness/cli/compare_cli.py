@@ -13,7 +13,7 @@ import textwrap
 
 from ..teach.explain import StepRecorder, explanation_notes
 from ..verify.files import check_json_path, check_outputs, json_array, json_number, write_json
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..teach.mutants import catalogue_text, get_mutant
 from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
                       guarded, lang_of, resolve_data, resolve_weights, run_config)
@@ -24,16 +24,34 @@ from ..verify.width import output_width
 
 def build_parser(lang: str = "en") -> ArgumentParser:
     """The options; ``lang`` is the language of ``--help``."""
-    p = ArgumentParser(prog="mlp-compare", lang=lang, description=tr(lang, "help_compare_description"),
-                       epilog=tr(lang, "help_compare_epilog"))
+    p = ArgumentParser(prog="mlp-compare", lang=lang, description=tr(lang, "Run a network's training step by the "
+                                                                           "formulas (NumPy) and by autograd "
+                                                                           "(PyTorch) from the same weights, and "
+                                                                           "print every quantity side by side, "
+                                                                           "with max |Δ|, the largest |NumPy − "
+                                                                           "PyTorch| among its entries. With no "
+                                                                           "options: the lab's 2-3-1 network, one "
+                                                                           "step with η = 0.1."),
+                       epilog=tr(lang, "Exit codes: 0 all quantities match, 1 mismatch or divergence, 2 bad input."))
     add_model_options(p, lang)
     add_optimizer_options(p, lang)
     add_run_options(p, lang)
-    p.add_argument("--gradcheck", action="store_true", help=tr(lang, "help_gradcheck"))
-    p.add_argument("--inject-bug", metavar=tr(lang, "meta_name"), help=tr(lang, "help_inject_bug"))
-    p.add_argument("--explain", action="store_true", help=tr(lang, "help_explain"))
-    add_lang_option(p, lang, "help_lang_compare")
-    p.add_argument("--width", type=int, metavar="N", help=tr(lang, "help_width_table"))
+    p.add_argument("--gradcheck", action="store_true", help=tr(lang, "also check every gradient against central "
+                                                                     "finite differences in float64 (a third "
+                                                                     "witness)"))
+    p.add_argument("--inject-bug", metavar=tr(lang, "NAME"), help=tr(lang, "run a NumPy network with a classic "
+                                                                                "backprop mistake, to see how the "
+                                                                                "comparison catches it ('--inject-bug "
+                                                                                "list' describes them)"))
+    p.add_argument("--explain", action="store_true", help=tr(lang, "under each row, its formula for entry [0, 0] "
+                                                                   "with the NumPy twin's numbers in place, tagged "
+                                                                   "with the backprop equation it comes from "
+                                                                   "(networks whose matrices have ≤ 64 entries)"))
+    add_lang_option(p, lang, N_("the table and the verdict"))
+    p.add_argument("--width", type=int, metavar="N", help=tr(lang, "columns the table may use (default: the "
+                                                                   "terminal's, COLUMNS, or 100); values that do "
+                                                                   "not fit side by side are stacked, NumPy above "
+                                                                   "PyTorch"))
     return p
 
 
@@ -79,7 +97,9 @@ def _main(argv: list[str] | None = None) -> int:
     if mutant:
         print(mutant.explain(args.lang))
         if report.ok:  # e.g. a small mistake under float32's looser tolerance: say so rather than look correct
-            print(tr(args.lang, "unnoticed", rule=report.tolerance.describe(args.lang), dtype=config.dtype))
+            print(tr(args.lang, "It went unnoticed: its effect stayed within {rule} ({dtype}); try --dtype float64 "
+                                "or a network where it shows more.", rule=report.tolerance.describe(args.lang),
+                     dtype=config.dtype))
     if args.json:
         write_json(args.json, report_json(report) | ({"injected_bug": mutant.name} if mutant else {}))
     return 0 if report.ok else 1

@@ -18,7 +18,7 @@ from ..check.api import DEFAULT_TIMEOUT, check_files
 from ..check.assignment import load_assignment
 from ..check.feedback import LEVELS
 from ..check.rubric import load_rubric, rubric_for
-from ..i18n import LANGS, tr, translate
+from ..i18n import LANGS, _, language, tr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,12 +39,14 @@ def earns(args) -> bool:
     assignment.check_supported()
     rubric = load_rubric(args.rubric, assignment.names) if args.rubric else rubric_for(assignment.names)
     if args.name not in rubric.points:
-        raise InputError(f"{args.name!r} is not one of the assignment's functions ({', '.join(rubric.points)})")
+        raise InputError(_("{name!r} is not one of the assignment's functions ({names})").format(
+            name=args.name, names=', '.join(rubric.points)))
     result, = check_files([args.file], lang=args.lang, timeout=args.timeout, rubric=rubric, assignment=assignment,
                           feedback=args.feedback)
     print(result.text(100))
     earned = result.points[args.name] == rubric.points[args.name]
-    print(tr(args.lang, "function_test_earned" if earned else "function_test_lost", name=args.name,
+    print(tr(args.lang, "{name}: {points:g} points earned" if earned else "{name}: 0 of its {points:g} points",
+             name=args.name,
              points=rubric.points[args.name]))
     return earned
 
@@ -52,9 +54,10 @@ def earns(args) -> bool:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return 0 if earns(args) else 1
+        with language(args.lang):   # a message of bad input is raised in the hand-in's language
+            return 0 if earns(args) else 1
     except InputError as exc:   # a bundle or a hand-in that cannot be checked: the test fails, in one line
-        print(f"mlp-check: {translate(args.lang, str(exc))}")
+        print(f"mlp-check: {exc}")
         return 1
 
 

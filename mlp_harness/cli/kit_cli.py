@@ -12,7 +12,7 @@ import sys
 
 from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import N_, _, tr
 from ..check.assignment import load_assignment
 from ..check.feedback import LEVELS
 from ..check.rubric import load_rubric, rubric_for
@@ -25,37 +25,63 @@ from .options import ArgumentParser, add_lang_option, guarded, lang_of
 
 def build_parser(lang: str = "en") -> ArgumentParser:
     """The options; ``lang`` is the language of ``--help``."""
-    p = ArgumentParser(prog="mlp-kit", lang=lang, description=tr(lang, "help_kit_description"),
-                       epilog=tr(lang, "help_kit_epilog"))
-    path = tr(lang, "meta_path")
-    p.add_argument("folder", nargs="?", metavar=tr(lang, "meta_folder"), help=tr(lang, "help_kit_folder"))
-    p.add_argument("--gradescope", metavar=path, help=tr(lang, "help_kit_gradescope"))
-    p.add_argument("--classroom", metavar=tr(lang, "meta_folder"), help=tr(lang, "help_kit_classroom"))
-    p.add_argument("--rubric", metavar=path, help=tr(lang, "help_kit_rubric"))
-    p.add_argument("--assignment", metavar=tr(lang, "meta_assignment"), help=tr(lang, "help_kit_assignment"))
-    p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "help_kit_feedback"))
-    add_lang_option(p, lang, "help_lang_kit")
+    p = ArgumentParser(prog="mlp-kit", lang=lang, description=tr(lang, "Write the folder a teacher hands out for "
+                                                                       "the lab: the exercise notebook (in "
+                                                                       "Portuguese), this checkout's package as a "
+                                                                       "wheel, which the notebook's first cell "
+                                                                       "installs with no access to the repository, "
+                                                                       "and LEIAME.md for the teacher."),
+                       epilog=tr(lang, "The wheel is built offline from this checkout, with this Python's "
+                                       "setuptools; NumPy, PyTorch and matplotlib are not in it (they come from "
+                                       "the student's Python). Files of the same names already in the folder are "
+                                       "replaced, and an older manual_mlp wheel is removed. Exit codes: 0 written, "
+                                       "2 bad input or a build that failed."))
+    path = tr(lang, "PATH")
+    p.add_argument("folder", nargs="?", metavar=tr(lang, "FOLDER"),
+                   help=tr(lang, "the kit's folder (created if missing; the folder it goes in must exist)"))
+    p.add_argument("--gradescope", metavar=path, help=tr(lang, "also (or instead) write Gradescope's autograder, a "
+                                                               ".zip to upload: setup.sh installs the wheel inside "
+                                                               "it, run_autograder checks each hand-in with "
+                                                               "mlp-check"))
+    p.add_argument("--classroom", metavar=tr(lang, "FOLDER"),
+                   help=tr(lang, "also (or instead) write a starter repository for GitHub Classroom: the notebook, "
+                                 "the wheel, and the autograding, one test per function worth its points"))
+    p.add_argument("--rubric", metavar=path, help=tr(lang, "the autograder's rubric, a TOML file (see mlp-check "
+                                                           "--rubric; with --gradescope or --classroom)"))
+    p.add_argument("--assignment", metavar=tr(lang, "NAME|FILE.toml"),
+                   help=tr(lang, "the assignment: its exercise notebook goes in the kit's folder and the starter "
+                                 "repository (lab1's by default); the autograder's, a built-in one's name or a TOML "
+                                 "file"))
+    p.add_argument("--feedback", choices=LEVELS, default="full", help=tr(lang, "how much the autograder's verdicts "
+                                                                               "reveal (see mlp-check --feedback; "
+                                                                               "with --gradescope or --classroom)"))
+    add_lang_option(p, lang, N_("these lines, and the autograder's verdicts with --gradescope (the kit itself is in "
+                                "Portuguese)"))
     return p
 
 
 def kit_lines(kit: Kit, lang: str) -> list[str]:
     """What was written, a file a line, and the older wheels removed."""
-    rows = [(kit.notebook.name, tr(lang, "kit_notebook")), (kit.wheel.name, tr(lang, "kit_wheel")),
-            (kit.leiame.name, tr(lang, "kit_leiame"))]
+    rows = [(kit.notebook.name, tr(lang, "the exercise (in Portuguese)")),
+            (kit.wheel.name, tr(lang, "the package that the first cell installs, without torch and NumPy")),
+            (kit.leiame.name, tr(lang, "for the teacher, in Portuguese: handing it out, Jupyter, Colab, grading"))]
     width = max(len(name) for name, _ in rows)
-    lines = [tr(lang, "kit_written", folder=kit.folder)]
+    lines = [tr(lang, "Course kit written to {folder}: hand the notebook and the wheel to the students, together",
+                folder=kit.folder)]
     lines += [f"  {name:<{width}}  {what}" for name, what in rows]
-    return lines + [tr(lang, "kit_removed", name=name) for name in kit.removed]
+    return lines + [tr(lang, "older wheel removed from the folder: {name}", name=name) for name in kit.removed]
 
 
 def bundle_lines(bundle: Bundle, lang: str) -> list[str]:
     """The zip written, and the files in it."""
-    return [tr(lang, "kit_gradescope_written", path=bundle.path)] + [f"  {name}" for name in bundle.names]
+    return [tr(lang, "Gradescope autograder written to {path}: upload it as the assignment's autograder",
+               path=bundle.path)] + [f"  {name}" for name in bundle.names]
 
 
 def starter_lines(starter: Starter, lang: str) -> list[str]:
     """The starter repository written, and its files."""
-    return [tr(lang, "kit_classroom_written", folder=starter.folder)] + [f"  {name}" for name in starter.names]
+    return [tr(lang, "GitHub Classroom starter repository written to {folder}: push it and make it the "
+                     "assignment's template", folder=starter.folder)] + [f"  {name}" for name in starter.names]
 
 
 def check_options(args) -> None:
@@ -64,9 +90,10 @@ def check_options(args) -> None:
     given = ["--rubric"] if args.rubric is not None else []
     given += ["--feedback"] if args.feedback != "full" else []
     if given and args.gradescope is None and args.classroom is None:
-        raise InputError(f"{given[0]} sets how the autograder grades: give --gradescope or --classroom too")
+        raise InputError(_("{option} sets how the autograder grades: give --gradescope or --classroom too").format(
+            option=given[0]))
     if args.folder is None and args.gradescope is None and args.classroom is None:
-        raise InputError("give the kit's folder, --gradescope ZIP or --classroom FOLDER")
+        raise InputError(_("give the kit's folder, --gradescope ZIP or --classroom FOLDER"))
 
 
 def grading_points(args) -> dict[str, float]:

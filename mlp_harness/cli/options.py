@@ -19,7 +19,7 @@ import numpy as np
 from manual_mlp import ACTIVATIONS, LOSSES, OPTIMIZERS, lab, random_parameters
 from manual_mlp.validation import InputError, InputTypeError
 
-from ..i18n import LANGS, default_lang, tr, translate
+from ..i18n import LANGS, N_, _, default_lang, language, os_reason, tr, tr_n
 from ..verify.files import load_data, load_weights
 from ..verify.resources import check_network
 from ..verify.run import RunConfig
@@ -50,7 +50,36 @@ def lang_of(argv: list[str] | None) -> str:
 
 def add_lang_option(p: argparse.ArgumentParser, lang: str, what: str) -> None:
     """--lang; ``what`` is the key of the words that say what it translates (help_lang_compare…)."""
-    p.add_argument("--lang", choices=LANGS, default=default_lang(), help=tr(lang, "help_lang", what=tr(lang, what)))
+    help_text = tr(lang, "language of {what}: {langs} (default: the first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG "
+                         "that is set, when it names one of these, e.g. LANG=pt_BR.UTF-8 or LANGUAGE=es; else en)",
+                   what=tr(lang, what), langs=", ".join(LANGS))
+    p.add_argument("--lang", choices=LANGS, default=default_lang(), help=help_text)
+
+
+#: argparse's own words, which it asks gettext's default domain for: the tools' catalog has them, and
+#: :func:`argparse_in` hands them to argparse (Python 3.10 to 3.13 ask for these)
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("options"), N_("positional arguments"), N_("show this help message and exit"),
+    N_("the following arguments are required: %s"), N_("unrecognized arguments: %s"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("expected one argument"), N_("expected at least one argument"), N_("expected at most one argument"),
+    N_("invalid %(type)s value: %(value)r"), N_("ignored explicit argument %r"), N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"), N_("one of the arguments %s is required"),
+)
+ARGPARSE_PLURALS = (N_("expected %s argument", "expected %s arguments"),)
+
+
+@contextlib.contextmanager
+def argparse_in(lang: str):
+    """argparse's own words (usage, its errors) in ``lang`` for the duration of a ``with``: argparse looks its
+    ``_`` and ``ngettext`` up in its module when it speaks, so they are swapped for the tools' catalog."""
+    saved = argparse._, argparse.ngettext
+    argparse._ = lambda message: tr(lang, message)
+    argparse.ngettext = lambda singular, plural, n: tr_n(lang, singular, plural, n)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -61,7 +90,7 @@ class HelpFormatter(argparse.HelpFormatter):
         self.lang = lang
 
     def add_usage(self, usage, actions, groups, prefix=None):
-        super().add_usage(usage, actions, groups, tr(self.lang, "help_usage") if prefix is None else prefix)
+        super().add_usage(usage, actions, groups, tr(self.lang, "usage: ") if prefix is None else prefix)
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -76,20 +105,35 @@ class ArgumentParser(argparse.ArgumentParser):
         super().__init__(*args, add_help=False, formatter_class=functools.partial(HelpFormatter, lang=lang),
                          **kwargs)
         self.lang = lang
-        self._positionals.title = tr(lang, "help_positionals")   # argparse's own groups, titled in English
-        self._optionals.title = tr(lang, "help_options")
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=tr(lang, "help_help"))
+        self._positionals.title = tr(lang, "positional arguments")   # argparse's own groups, titled in English
+        self._optionals.title = tr(lang, "options")
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help=tr(lang, "show this help message and exit"))
+
+    def parse_known_args(self, args=None, namespace=None):
+        with argparse_in(self.lang):
+            return super().parse_known_args(args, namespace)
+
+    def format_help(self):
+        with argparse_in(self.lang):
+            return super().format_help()
+
+    def format_usage(self):
+        with argparse_in(self.lang):
+            return super().format_usage()
 
     def error(self, message: str):
         lang = _running_lang or default_lang()
-        self.exit(2, tr(lang, "cli_error", prog=self.prog, message=cap(translate(lang, message))) + "\n"
-                  + tr(lang, "cli_try_help", prog=self.prog) + "\n")
+        self.exit(2, tr(lang, "{prog}: error: {message}", prog=self.prog, message=cap(message)) + "\n"
+                  + tr(lang, "Try '{prog} --help' for the options.", prog=self.prog) + "\n")
 
     def parse_args(self, args=None, namespace=None):
-        parsed = super().parse_args(args, namespace)
+        with argparse_in(self.lang):
+            parsed = super().parse_args(args, namespace)
         for action in self._actions:
             if action.option_strings and getattr(parsed, action.dest, None) == "":
-                self.error(f"argument {action.option_strings[-1]}: expected a value, got an empty string")
+                self.error(_("argument {arg}: {message}").format(arg=action.option_strings[-1],
+                                                                 message=_("expected a value, got an empty string")))
         return parsed
 
 
@@ -110,16 +154,16 @@ def non_negative_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("expected a whole number ≥ 0, got {value!r}").format(value=text)) from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"a seed must be ≥ 0, got {value}")
+        raise argparse.ArgumentTypeError(_("a seed must be ≥ 0, got {value}").format(value=value))
     return value
 
 
-#: the activations' Portuguese names, accepted wherever an activation is named on the command line ("tangente"
-#: alone is not one: it is tan, not tanh)
+#: the activations' Portuguese (and Spanish) names, accepted wherever an activation is named on the command line
+#: ("tangente" alone is not one: it is tan, not tanh)
 ACTIVATION_ALIASES = {"sigmoide": "sigmoid", "sigmóide": "sigmoid", "tangente_hiperbolica": "tanh",
-                      "tangente_hiperbólica": "tanh", "identidade": "identity"}
+                      "tangente_hiperbólica": "tanh", "identidade": "identity", "identidad": "identity"}
 
 
 def activation_name(text: str) -> str:
@@ -132,58 +176,87 @@ def activation_name(text: str) -> str:
 # mlp_harness.i18n.TEXTS); the flags themselves are the same in every language.
 
 def add_model_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
-    npz = f"{tr(lang, 'meta_file')}.npz"
-    g = p.add_argument_group(tr(lang, "help_group_model"))
-    g.add_argument("--layers", metavar="N0,N1,...", help=tr(lang, "help_layers"))
-    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N", help=tr(lang, "help_init_seed"))
-    g.add_argument("--bias", action="store_true", help=tr(lang, "help_bias"))
-    g.add_argument("--weights", metavar=npz, help=tr(lang, "help_weights"))
-    g.add_argument("--data", metavar=npz, help=tr(lang, "help_data"))
+    npz = f"{tr(lang, 'FILE')}.npz"
+    g = p.add_argument_group(tr(lang, "network and data (default: the lab's 2-3-1 network, X, Y and θ)"))
+    g.add_argument("--layers", metavar="N0,N1,...", help=tr(lang, "layer sizes for random weights, e.g. 2,3,1"))
+    g.add_argument("--init-seed", type=non_negative_int, default=0, metavar="N",
+                   help=tr(lang, "seed of the random weights (default 0)"))
+    g.add_argument("--bias", action="store_true", help=tr(lang, "random weights with biases b⁽ˡ⁾ (with --layers)"))
+    g.add_argument("--weights", metavar=npz, help=tr(lang, "arrays theta1…thetaL of shape (out, in), optional b1…bL"))
+    g.add_argument("--data", metavar=npz, help=tr(lang, "arrays X (N, n0) and Y (N, nL); with cross_entropy Y may "
+                                                        "be integer labels (N,)"))
     g.add_argument("--activation", choices=[n for n, f in ACTIVATIONS.items() if not f.output_only],
-                   type=activation_name, default="sigmoid", help=tr(lang, "help_activation"))
+                   type=activation_name, default="sigmoid", help=tr(lang, "hidden layers' activation (default "
+                                                                          "sigmoid, as in the lab); the Portuguese "
+                                                                          "names sigmoide, tangente_hiperbolica "
+                                                                          "and identidade are accepted too"))
     g.add_argument("--output-activation", choices=list(ACTIVATIONS), type=activation_name, default="sigmoid",
-                   help=tr(lang, "help_output_activation"))
-    g.add_argument("--loss", choices=list(LOSSES), default="half_sse", help=tr(lang, "help_loss"))
+                   help=tr(lang, "output layer's activation (default sigmoid; softmax goes with --loss "
+                                 "cross_entropy); Portuguese names as for --activation"))
+    g.add_argument("--loss", choices=list(LOSSES), default="half_sse",
+                   help=tr(lang, "half_sse = the lab's ½Σ(y−a)² (default); mse, bce, cross_entropy as torch.nn's"))
 
 
 def add_run_options(p: argparse.ArgumentParser, lang: str = "en", steps_name: str = "--steps",
                     steps_default: int = 1) -> None:
-    g = p.add_argument_group(tr(lang, "help_group_run"))
-    g.add_argument("--lr", type=float, default=lab.ETA, metavar="η", help=tr(lang, "help_lr", default=lab.ETA))
+    g = p.add_argument_group(tr(lang, "training and comparison"))
+    g.add_argument("--lr", type=float, default=lab.ETA, metavar="η",
+                   help=tr(lang, "learning rate η (default {default})", default=lab.ETA))
     g.add_argument(steps_name, type=int, default=steps_default, metavar="N",
-                   help=tr(lang, "help_epochs" if steps_name == "--epochs" else "help_steps", default=steps_default))
-    g.add_argument("--batch-size", type=int, default=None, metavar="B", help=tr(lang, "help_batch_size"))
+                   help=tr(lang, "number of training epochs (passes over the data) (default {default})"
+                           if steps_name == "--epochs" else "number of training steps (default {default})",
+                           default=steps_default))
+    g.add_argument("--batch-size", type=int, default=None, metavar="B", help=tr(lang,
+                                                                                "samples per step (default: all of "
+                                                                                      "them, as in the lab)"))
     g.add_argument("--shuffle-seed", type=non_negative_int, default=None, metavar="N",
-                   help=tr(lang, "help_shuffle_seed"))
-    g.add_argument("--dtype", choices=("float64", "float32"), default="float64", help=tr(lang, "help_dtype"))
-    g.add_argument("--rtol", type=float, default=None, help=tr(lang, "help_rtol"))
-    g.add_argument("--atol", type=float, default=None, help=tr(lang, "help_atol"))
-    g.add_argument("--free-running", action="store_true", help=tr(lang, "help_free_running"))
-    g.add_argument("--json", metavar=tr(lang, "meta_path"), help=tr(lang, "help_json_report"))
+                   help=tr(lang, "shuffle the samples every epoch with this seed (default: fixed order)"))
+    g.add_argument("--dtype", choices=("float64", "float32"), default="float64",
+                   help=tr(lang, "precision of both twins"))
+    g.add_argument("--rtol", type=float, default=None, help=tr(lang, "relative tolerance (default: derived from "
+                                                                     "--dtype)"))
+    g.add_argument("--atol", type=float, default=None, help=tr(lang, "absolute tolerance (default: derived from "
+                                                                     "--dtype)"))
+    g.add_argument("--free-running", action="store_true", help=tr(lang, "let the twins train independently instead "
+                                                                        "of starting each step from the NumPy "
+                                                                        "twin's state; rounding differences then "
+                                                                        "compound (with Adam or momentum, loosen "
+                                                                        "--rtol/--atol)"))
+    g.add_argument("--json", metavar=tr(lang, "PATH"), help=tr(lang, "also write the report as JSON"))
     add_device_options(p, lang)
 
 
 def add_device_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
-    g = p.add_argument_group(tr(lang, "help_group_device"))
-    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help=tr(lang, "help_device"))
-    g.add_argument("--allow-tf32", action="store_true", help=tr(lang, "help_allow_tf32"))
+    g = p.add_argument_group(tr(lang, "device (the PyTorch twin's; the NumPy twin always runs on the CPU)"))
+    g.add_argument("--device", choices=("cpu", "cuda"), default="cpu",
+                   help=tr(lang, "where the PyTorch twin runs (default cpu); records always come back as NumPy "
+                                 "arrays"))
+    g.add_argument("--allow-tf32", action="store_true", help=tr(lang, "on CUDA, let float32 matmuls use TF32 "
+                                                                      "(10-bit mantissa): faster, and visibly less "
+                                                                      "exact; off by default"))
 
 
 def add_optimizer_options(p: argparse.ArgumentParser, lang: str = "en") -> None:
-    g = p.add_argument_group(tr(lang, "help_group_optimizer"))
-    g.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd", help=tr(lang, "help_optimizer"))
-    g.add_argument("--momentum", type=float, default=0.0, metavar="μ", help=tr(lang, "help_momentum"))
-    g.add_argument("--nesterov", action="store_true", help=tr(lang, "help_nesterov"))
-    g.add_argument("--weight-decay", type=float, default=None, metavar="λ", help=tr(lang, "help_weight_decay"))
-    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2", help=tr(lang, "help_betas"))
-    g.add_argument("--eps", type=float, default=1e-8, metavar="ε", help=tr(lang, "help_eps"))
+    g = p.add_argument_group(tr(lang, "optimizer (torch.optim's semantics; default: plain gradient descent, as in "
+                                      "the lab)"))
+    g.add_argument("--optimizer", choices=list(OPTIMIZERS), default="sgd", help=tr(lang, "optimizer (default sgd)"))
+    g.add_argument("--momentum", type=float, default=0.0, metavar="μ", help=tr(lang, "sgd momentum (default 0)"))
+    g.add_argument("--nesterov", action="store_true", help=tr(lang, "sgd with Nesterov momentum (needs --momentum "
+                                                                    "> 0)"))
+    g.add_argument("--weight-decay", type=float, default=None, metavar="λ",
+                   help=tr(lang, "L2 penalty: coupled for sgd/adam, decoupled for adamw (default: torch's, 0 or "
+                                 "0.01 for adamw)"))
+    g.add_argument("--betas", type=parse_betas, default=(0.9, 0.999), metavar="B1,B2",
+                   help=tr(lang, "Adam's moment decay rates (default 0.9,0.999)"))
+    g.add_argument("--eps", type=float, default=1e-8, metavar="ε", help=tr(lang, "Adam's ε (default 1e-8)"))
 
 
 def parse_betas(text: str) -> tuple[float, float]:
     try:
         beta1, beta2 = (float(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--betas takes two numbers such as 0.9,0.999, got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("--betas takes two numbers such as 0.9,0.999, got {value!r}").format(
+            value=text)) from None
     return beta1, beta2
 
 
@@ -191,11 +264,13 @@ def parse_layers(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",")]
     except ValueError:
-        raise InputError(f"--layers takes comma-separated whole numbers such as 2,3,1, got {text!r}") from None
+        raise InputError(_("--layers takes comma-separated whole numbers such as 2,3,1, got {value!r}").format(
+            value=text)) from None
     if len(sizes) < 2:
-        raise InputError(f"--layers needs at least two sizes (inputs and outputs), got {text!r}")
+        raise InputError(_("--layers needs at least two sizes (inputs and outputs), got {value!r}").format(value=text))
     if min(sizes) < 1:
-        raise InputError(f"--layers: every layer needs at least 1 unit, got {text!r} (a size of {min(sizes)})")
+        raise InputError(_("--layers: every layer needs at least 1 unit, got {value!r} (a size of {size})").format(
+            value=text, size=min(sizes)))
     check_network(sizes)
     return sizes
 
@@ -203,10 +278,10 @@ def parse_layers(text: str) -> list[int]:
 def resolve_weights(args: argparse.Namespace) -> tuple[list[Array], list[Array] | None]:
     """θ (and b) from --weights, from --layers (random), or the lab's."""
     if args.weights and args.layers:
-        raise InputError("give either --weights FILE.npz or --layers for random weights, not both")
+        raise InputError(_("give either --weights FILE.npz or --layers for random weights, not both"))
     if args.bias and not args.layers:
-        raise InputError("--bias asks for random weights with biases: use it with --layers "
-                         "(a --weights file carries its own b1…bL)")
+        raise InputError(_("--bias asks for random weights with biases: use it with --layers (a --weights file "
+                           "carries its own b1…bL)"))
     if args.weights:
         return load_weights(args.weights, getattr(args, "dtype", None))
     if args.layers:
@@ -269,15 +344,16 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
     after the same clean-up (:func:`sigterm_as_interrupt`). A closed pipe
     (``mlp-compare | head -1``): quietly, exit code 141 as if killed by SIGPIPE. A terminal or redirect
     that cannot encode Δ, θ, ⁽ˡ⁾: those symbols are written in ASCII, and a note says so. The line is in
-    the command's --lang: the packages raise English messages, and :func:`mlp_harness.i18n.translate`
-    gives them in Portuguese.
+    the command's --lang, which is the language the packages raise their messages in while ``main`` runs
+    (:func:`mlp_harness.i18n.language`).
     """
     def wrapper(argv: list[str] | None = None) -> int:
         global _running_lang
         outer, lang = _running_lang, lang_of(argv)
         _running_lang = lang
         try:
-            return run(argv, lang)
+            with language(lang):   # the packages raise their messages in it
+                return run(argv, lang)
         finally:
             _running_lang = outer
 
@@ -292,25 +368,27 @@ def guarded(prog: str, main: Callable[[list[str] | None], int]) -> Callable[[lis
             return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
         except KeyboardInterrupt as exc:
             terminated = isinstance(exc, Terminated)
-            print(tr(lang, "cli_terminated" if terminated else "cli_interrupted", prog=prog), file=sys.stderr)
+            print(tr(lang, "{prog}: stopped (SIGTERM); its workers were stopped too" if terminated else
+                     "{prog}: interrupted", prog=prog), file=sys.stderr)
             return 143 if terminated else 130
         except BrokenPipeError:
             silence_stdout()
             return 141
         except MemoryError:
-            return fail(prog, "not enough memory for this run (use a smaller network, fewer samples or --batch-size)",
+            return fail(prog, _("not enough memory for this run (use a smaller network, fewer samples or "
+                                "--batch-size)"),
                         lang)
         except OSError as exc:   # writing to stdout on a full device, or a file that vanished mid-run
             silence_stdout()
-            where = f"{exc.filename!r}" if exc.filename else "the output"
-            return fail(prog, f"cannot write {where} ({exc.strerror or exc})", lang)
+            where = f"{exc.filename!r}" if exc.filename else _("the output")
+            return fail(prog, _("cannot write {where} ({reason})").format(where=where, reason=os_reason(exc)), lang)
     return wrapper
 
 
 def fail(prog: str, message: str, lang: str = "en") -> int:
     """One line on stderr, in ``lang``, exit code 2 (stderr itself may be closed: then nothing is said)."""
     try:
-        print(tr(lang, "cli_error", prog=prog, message=cap(translate(lang, message))), file=sys.stderr, flush=True)
+        print(tr(lang, "{prog}: error: {message}", prog=prog, message=cap(message)), file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
     return 2
@@ -364,4 +442,6 @@ def plain_symbols_if_needed(prog: str, lang: str = "en") -> None:
             if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="backslashreplace")
     if switched:
-        print(tr(lang, "cli_ascii_note", prog=prog, encoding=switched[0]), file=sys.stderr)
+        print(tr(lang, "{prog}: note: the output's encoding ({encoding}) cannot show symbols such as Delta and "
+                       "theta: they are written in ASCII (set PYTHONIOENCODING=utf-8 to see them)", prog=prog,
+                 encoding=switched[0]), file=sys.stderr)

@@ -32,7 +32,7 @@ from ..verify.files import (check_json_path, check_output_path, check_outputs, c
                             save_weights, write_json)
 from ..verify.resources import check_network
 from ..verify.width import output_width
-from ..i18n import tr, tr_n
+from ..i18n import N_, _, tr, tr_n
 from .options import (ArgumentParser, add_lang_option, add_model_options, add_optimizer_options, add_run_options,
                       guarded, lang_of, non_negative_int, resolve_weights, run_config)
 from ..train.progress import ProgressBar
@@ -47,25 +47,42 @@ RECIPE_OPTIONS = ("activation", "output_activation", "loss", "optimizer", "lr", 
 
 def build_parser(lang: str = "en") -> ArgumentParser:
     """The options; ``lang`` is the language of ``--help``."""
-    p = ArgumentParser(prog="mlp-train", lang=lang, description=tr(lang, "help_train_description"),
-                       epilog=tr(lang, "help_train_epilog"))
+    p = ArgumentParser(prog="mlp-train", lang=lang, description=tr(lang, "Train a network by the formulas (NumPy) "
+                                                                         "and by autograd (PyTorch) in lockstep "
+                                                                         "from the same weights, comparing them at "
+                                                                         "every epoch; print the loss as the lab "
+                                                                         "does and plot both curves. With no "
+                                                                         "options: the lab's 2-3-1 network and "
+                                                                         "data, 1000 epochs, η = 0.1."),
+                       epilog=tr(lang, "Exit codes: 0 the twins stayed equal, 1 they differed or training "
+                                       "diverged, 2 bad input."))
     add_model_options(p, lang)
     add_optimizer_options(p, lang)
     add_run_options(p, lang, steps_name="--epochs", steps_default=1000)
-    g = p.add_argument_group(tr(lang, "help_group_datasets"))
-    g.add_argument("--dataset", choices=list(DATASETS), default=None, help=tr(lang, "help_dataset"))
-    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N", help=tr(lang, "help_data_seed"))
+    g = p.add_argument_group(tr(lang, "data sets"))
+    g.add_argument("--dataset", choices=list(DATASETS), default=None,
+                   help=tr(lang, "lab (default) and lab-v2 use the lab's weights; xor, moons and spirals are "
+                                 "generated, iris and digits are scikit-learn's (pip install -e \".[data]\"); they "
+                                 "train random weights (--layers, or the data set's default architecture)"))
+    g.add_argument("--data-seed", type=non_negative_int, default=0, metavar="N",
+                   help=tr(lang, "seed of moons and spirals (default 0)"))
     recipe_defaults(p, lang)
-    g = p.add_argument_group(tr(lang, "help_group_train_output"))
-    g.add_argument("--impl", choices=IMPLS, default="both", help=tr(lang, "help_impl"))
-    g.add_argument("--print-every", type=int, default=None, metavar="N", help=tr(lang, "help_print_every"))
-    g.add_argument("--save", metavar=f"{tr(lang, 'meta_file')}.npz", help=tr(lang, "help_save"))
-    g.add_argument("--width", type=int, metavar="N", help=tr(lang, "help_width_lines"))
-    g.add_argument("--plot", metavar=tr(lang, "meta_path"), default=DEFAULT_PLOT,
-                   help=tr(lang, "help_plot", default=DEFAULT_PLOT))
-    g.add_argument("--no-plot", action="store_true", help=tr(lang, "help_no_plot"))
-    g.add_argument("--plot-boundary", action="store_true", help=tr(lang, "help_plot_boundary"))
-    add_lang_option(g, lang, "help_lang_train")
+    g = p.add_argument_group(tr(lang, "training output"))
+    g.add_argument("--impl", choices=IMPLS, default="both", help=tr(lang, "train both twins and compare them "
+                                                                          "(default), or one alone (numpy never "
+                                                                          "imports torch)"))
+    g.add_argument("--print-every", type=int, default=None, metavar="N",
+                   help=tr(lang, "print the loss every N epochs (default: a tenth of the epochs, 100 for the lab)"))
+    g.add_argument("--save", metavar=f"{tr(lang, 'FILE')}.npz",
+                   help=tr(lang, "write the trained θ (and b) in the format --weights reads"))
+    g.add_argument("--width", type=int, metavar="N", help=tr(lang, "columns to fit the lines in (default: the "
+                                                                   "terminal's, COLUMNS, or 100)"))
+    g.add_argument("--plot", metavar=tr(lang, "PATH"), default=DEFAULT_PLOT,
+                   help=tr(lang, "PNG file to write (default {default})", default=DEFAULT_PLOT))
+    g.add_argument("--no-plot", action="store_true", help=tr(lang, "write no plot"))
+    g.add_argument("--plot-boundary", action="store_true", help=tr(lang, "add the learned decision boundary to the "
+                                                                         "plot (data with 2 inputs)"))
+    add_lang_option(g, lang, N_("the output and the plot"))
     return p
 
 
@@ -74,8 +91,8 @@ def recipe_defaults(p: argparse.ArgumentParser, lang: str = "en") -> None:
     p.set_defaults(**{name: None for name in RECIPE_OPTIONS})
     for action in p._actions:
         if action.dest in RECIPE_OPTIONS:
-            action.help = ((action.help or "").split(tr(lang, "help_default_marker"))[0]
-                           + tr(lang, "help_recipe_default"))
+            action.help = ((action.help or "").split(tr(lang, " (default"))[0]
+                           + tr(lang, " (default: the data set's; the lab's for lab)"))
 
 
 def apply_recipe(args: argparse.Namespace, recipe: Recipe) -> None:
@@ -89,11 +106,11 @@ def apply_recipe(args: argparse.Namespace, recipe: Recipe) -> None:
 
 def check_counts(args: argparse.Namespace) -> None:
     if args.epochs < 1:
-        raise InputError(f"--epochs must be at least 1, got {args.epochs}")
+        raise InputError(_("--epochs must be at least 1, got {value}").format(value=args.epochs))
     if args.print_every < 1:
-        raise InputError(f"--print-every must be at least 1, got {args.print_every}")
+        raise InputError(_("--print-every must be at least 1, got {value}").format(value=args.print_every))
     if args.no_plot and args.plot_boundary:
-        raise InputError("--plot-boundary adds a panel to the plot: it cannot be used with --no-plot")
+        raise InputError(_("--plot-boundary adds a panel to the plot: it cannot be used with --no-plot"))
 
 
 def load_figure_class():
@@ -102,8 +119,8 @@ def load_figure_class():
         from matplotlib.figure import Figure
     except ValueError as exc:   # matplotlib validates MPLBACKEND on import, though Figure never uses it
         backend = os.environ.get("MPLBACKEND", "")
-        raise InputError(f"matplotlib cannot start with MPLBACKEND={backend!r} ({str(exc).split(';')[0]}): "
-                         "unset it or set MPLBACKEND=agg") from None
+        raise InputError(_("matplotlib cannot start with MPLBACKEND={backend!r} ({reason}): unset it or set "
+                           "MPLBACKEND=agg").format(backend=backend, reason=str(exc).split(';')[0])) from None
     return Figure
 
 
@@ -113,23 +130,24 @@ def check_plot_path(path: str) -> None:
     path = Path(path)
     formats = Figure().canvas.get_supported_filetypes()
     if not path.suffix:
-        raise InputError(f"--plot {str(path)!r} has no extension to say the file type: give a name ending in .png")
+        raise InputError(_("--plot {path!r} has no extension to say the file type: give a name ending in .png").format(
+            path=str(path)))
     if path.suffix.lstrip(".").lower() not in formats:
-        raise InputError(f"--plot {str(path)!r}: cannot write a {path.suffix!r} file; "
-                         "give a name ending in .png (or .pdf, .svg)")
-    check_output_path(path, "the plot")
+        raise InputError(_("--plot {path!r}: cannot write a {suffix!r} file; give a name ending in .png (or .pdf, "
+                           ".svg)").format(path=str(path), suffix=path.suffix))
+    check_output_path(path, _("the plot"))
 
 
 def check_boundary(dataset: Dataset) -> None:
     if dataset.X.shape[1] != 2:
-        raise InputError(f"--plot-boundary draws the plane of 2 inputs, but {dataset.name} has "
-                         f"{dataset.X.shape[1]} (X {dataset.X.shape})")
+        raise InputError(_("--plot-boundary draws the plane of 2 inputs, but {name} has {n} (X {shape})").format(
+            name=dataset.name, n=dataset.X.shape[1], shape=dataset.X.shape))
 
 
 def resolve_dataset(args: argparse.Namespace) -> Dataset:
     """--data FILE.npz, or --dataset NAME (default lab)."""
     if args.data and args.dataset:
-        raise InputError("give either --data FILE.npz or --dataset NAME, not both")
+        raise InputError(_("give either --data FILE.npz or --dataset NAME, not both"))
     if args.data:
         X, Y = load_data(args.data, dtype=args.dtype)
         labels = Y.ndim == 1 or bool(np.isin(Y, (0.0, 1.0)).all())  # integer labels, or 0/1 targets
@@ -142,19 +160,23 @@ def resolve_network(args: argparse.Namespace, dataset: Dataset):
     if dataset.layers is None or args.layers or args.weights:
         thetas, biases = resolve_weights(args)
         source = (f"--layers {args.layers}" if args.layers else f"--weights {args.weights}" if args.weights
-                  else "the lab's weights")
+                  else _("the lab's weights"))
     else:
         thetas, biases = random_parameters(dataset.layers, args.init_seed, args.bias or dataset.recipe.bias)
-        source = f"the default architecture of {dataset.name}"
+        source = _("the default architecture of {name}").format(name=dataset.name)
     thetas, biases = check_parameters(thetas, biases)
     n0, nL = thetas[0].shape[1], thetas[-1].shape[0]
     d0, dL = dataset.sizes
     if dL is None and n0 != d0:  # class labels: their range is checked against n_L with the batch
-        raise InputError(f"{dataset.name} has n₀ = {d0} (X {dataset.X.shape}), but {source} has n₀ = {n0}: "
-                         f"use --layers {d0},…,{nL}")
+        raise InputError(_(
+            "{name} has n₀ = {d0} (X {shape}), but {source} has n₀ = {n0}: use --layers {layers}").format(
+                name=dataset.name, d0=d0, shape=dataset.X.shape, source=source, n0=n0, layers=f"{d0},…,{nL}"))
     if dL is not None and (n0, nL) != (d0, dL):
-        raise InputError(f"{dataset.name} has n₀ = {d0} and n_L = {dL} (X {dataset.X.shape}, Y {dataset.Y.shape}), "
-                         f"but {source} has n₀ = {n0} and n_L = {nL}: use --layers {d0},…,{dL}")
+        raise InputError(_("{name} has n₀ = {d0} and n_L = {dL} (X {shape}, Y {y_shape}), but {source} has n₀ = "
+                           "{n0} and n_L = {nL}: use --layers {layers}").format(
+                               name=dataset.name, d0=d0, dL=dL, shape=dataset.X.shape, y_shape=dataset.Y.shape,
+                                                                                source=source, n0=n0, nL=nL,
+                                                                                layers=f"{d0},…,{dL}"))
     return thetas, biases
 
 
@@ -181,7 +203,7 @@ def describe_run(args: argparse.Namespace, dataset: Dataset, thetas, biases, con
     activations = f"{config.activation}/{config.output_activation}"
     optimizer = getattr(config, "optimizer", "sgd")
     return (f"{dataset.name}, {sizes}, {activations}, {config.loss}, {optimizer}, η = {config.lr:g}, "
-            f"{tr_n(args.lang, 'epochs_count', config.steps, count=config.steps)}, {config.dtype}")
+            f"{tr_n(args.lang, '{count} epoch', '{count} epochs', config.steps, count=config.steps)}, {config.dtype}")
 
 
 def settings_json(args: argparse.Namespace, dataset: Dataset, thetas, biases, config) -> dict:
@@ -205,7 +227,7 @@ def write_plot(args: argparse.Namespace, history: TrainingHistory, dataset: Data
         boundary = Boundary(dataset.X, dataset.Y, lambda points: net.forward(points.astype(net.dtype)).activations[-1],
                             dataset.name)
     save_figure(plot_training(history, args.lang, boundary, title), args.plot)
-    print(tr(args.lang, "plot_written", path=args.plot))
+    print(tr(args.lang, "Plot written to {path}", path=args.plot))
 
 
 def write_weights(args: argparse.Namespace, history: TrainingHistory) -> None:
@@ -214,10 +236,12 @@ def write_weights(args: argparse.Namespace, history: TrainingHistory) -> None:
     thetas, biases = history.final_weights[twin]
     finite = all(np.isfinite(w).all() for w in thetas + (biases or []))
     if not (history.ok and finite):
-        print(tr(args.lang, "not_saved", path=args.save))
+        print(tr(args.lang, "--save: nothing written to {path}: training did not end with finite, agreeing weights",
+                 path=args.save))
         return
     save_weights(args.save, thetas, biases)
-    print(tr(args.lang, "weights_saved", twin=TWIN_NAMES[twin], path=args.save))
+    print(tr(args.lang, "Trained weights (the {twin} twin's) written to {path}: use them with --weights {path}",
+             twin=TWIN_NAMES[twin], path=args.save))
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -23,6 +23,7 @@ from .gradescope import REQUIREMENTS, TORCH_CPU_INDEX, version
 from .kit import check_folder
 from .source import Checkout, find_checkout
 from .wheel import build_wheel
+from ..i18n import _
 
 #: where the autograding lives in the repository
 CLASSROOM = Path(".github") / "classroom"
@@ -62,7 +63,9 @@ def whole_points(points: dict[str, float]) -> dict[str, int]:
     """The rubric's points as Classroom's whole numbers (functions worth 0 have no test)."""
     for name, value in points.items():
         if float(value) != int(value):
-            raise InputError(f"GitHub Classroom's points are whole numbers: the rubric gives {name} {value:g}")
+            raise InputError(_(
+                "GitHub Classroom's points are whole numbers: the rubric gives {name} {points:g}").format(
+                    name=name, points=value))
     return {name: int(value) for name, value in points.items() if value > 0}
 
 

@@ -22,6 +22,7 @@ from manual_mlp.validation import InputError
 from ..verify.files import atomic_write, check_output_path
 from .source import Checkout, find_checkout
 from .wheel import build_wheel
+from ..i18n import _
 
 #: PyTorch's index of CPU builds (PyPI's Linux wheel of torch is the CUDA build, several GB)
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -103,7 +104,7 @@ def make_gradescope(path: str | Path, *, assignment: str | None = None, rubric: 
     assignment's name, checked by the caller: :func:`mlp_harness.cli.kit_cli.grading_points`)."""
     check_output_path(str(path), "--gradescope")
     if Path(path).suffix.lower() != ".zip":
-        raise InputError(f"--gradescope {str(path)!r}: Gradescope's autograder is a .zip file")
+        raise InputError(_("--gradescope {path!r}: Gradescope's autograder is a .zip file").format(path=str(path)))
     words, course = options(assignment, rubric, feedback, lang)
     checkout = checkout or find_checkout()
     with tempfile.TemporaryDirectory(prefix="mlp-kit-") as tmp:
@@ -119,5 +120,5 @@ def make_gradescope(path: str | Path, *, assignment: str | None = None, rubric: 
         with zipfile.ZipFile(f, "w") as archive:
             for name, data, executable in files:
                 member(archive, name, data, executable)
-    atomic_write(str(path), write, "the autograder zip")
+    atomic_write(str(path), write, _("the autograder zip"))
     return Bundle(Path(path), [name for name, _, _ in files])

@@ -16,6 +16,7 @@ from ..verify.files import atomic_write
 from .leiame import leiame
 from .source import Checkout, find_checkout
 from .wheel import build_wheel
+from ..i18n import _, os_reason
 
 #: the wheels of this project (the notebook's first cell looks for these)
 WHEELS = "manual_mlp-*.whl"
@@ -38,10 +39,11 @@ class Kit:
 def check_folder(folder: Path) -> None:
     """Refuse, before the build, a kit folder that is a file or whose parent folder does not exist."""
     if folder.exists() and not folder.is_dir():
-        raise InputError(f"{str(folder)!r} is a file, not a folder: give a folder for the kit")
+        raise InputError(_("{path!r} is a file, not a folder: give a folder for the kit").format(path=str(folder)))
     parent = folder.parent
     if not folder.exists() and not parent.is_dir():
-        raise InputError(f"cannot create the kit's folder {str(folder)!r}: the folder {str(parent)!r} does not exist")
+        raise InputError(_("cannot create the kit's folder {path!r}: the folder {parent!r} does not exist").format(
+            path=str(folder), parent=str(parent)))
 
 
 def copy_into(source: Path, folder: Path, what: str) -> Path:
@@ -63,9 +65,10 @@ def make_kit(folder: str | Path, checkout: Checkout | None = None, assignment: s
         try:
             folder.mkdir(exist_ok=True)
         except OSError as exc:
-            raise InputError(f"cannot create the kit's folder {str(folder)!r} ({exc.strerror or exc})") from None
-        wheel = copy_into(built, folder, "the wheel")
-    notebook = copy_into(exercise, folder, "the notebook")
+            raise InputError(_("cannot create the kit's folder {path!r} ({reason})").format(
+                path=str(folder), reason=os_reason(exc))) from None
+        wheel = copy_into(built, folder, _("the wheel"))
+    notebook = copy_into(exercise, folder, _("the notebook"))
     kit = Kit(folder, notebook, wheel, folder / "LEIAME.md")
     text = leiame(kit.version, wheel.name, notebook.name, checkout.revision(), assignment)
     atomic_write(kit.leiame, lambda f: f.write(text.encode("utf-8")), "LEIAME.md")
@@ -74,7 +77,7 @@ def make_kit(folder: str | Path, checkout: Checkout | None = None, assignment: s
             try:
                 path.unlink()
             except OSError as exc:
-                raise InputError(f"cannot remove the older wheel {str(path)!r} from the kit's folder "
-                                 f"({exc.strerror or exc})") from None
+                raise InputError(_("cannot remove the older wheel {path!r} from the kit's folder ({reason})").format(
+                    path=str(path), reason=os_reason(exc))) from None
             kit.removed.append(path.name)
     return kit

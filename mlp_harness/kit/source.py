@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from manual_mlp.validation import InputError
+from ..i18n import _
 
 #: the exercise notebook, in the repository and in the kit (lab1's, the default assignment's)
 NOTEBOOK = Path("notebooks") / "lab1-exercicio.ipynb"
@@ -17,8 +18,9 @@ NOTEBOOK = Path("notebooks") / "lab1-exercicio.ipynb"
 EXERCISE = "notebooks/{assignment}-exercicio.ipynb"
 #: the packages the wheel holds (pyproject.toml's [tool.setuptools.packages.find])
 PACKAGES = ("manual_mlp", "torch_reference", "mlp_harness")
-#: what a wheel is built from, besides the packages (README.md is the package's description)
-PROJECT_FILES = ("pyproject.toml", "README.md")
+#: what a wheel is built from, besides the packages (README.md is the package's description); setup.py compiles
+#: the catalogs
+PROJECT_FILES = ("pyproject.toml", "setup.py", "README.md")
 #: seconds git may take to say which commit the checkout is at (it is only mentioned in LEIAME.md)
 GIT_TIMEOUT = 10
 
@@ -38,8 +40,9 @@ class Checkout:
         path = self.root / EXERCISE.format(assignment=name)
         if not (name.isidentifier() and path.is_file()):
             have = sorted(p.name.split("-")[0] for p in (self.root / NOTEBOOK.parent).glob("*-exercicio.ipynb"))
-            raise InputError(f"--assignment {name}: no exercise notebook to hand out (the built-in assignments "
-                             f"with one: {', '.join(have)}); a teacher's own assignment is graded with --gradescope")
+            raise InputError(_("--assignment {name}: no exercise notebook to hand out (the built-in assignments "
+                               "with one: {names}); a teacher's own assignment is graded with --gradescope").format(
+                                   name=name, names=", ".join(have)))
         return path
 
     def revision(self) -> tuple[str, bool] | None:
@@ -62,6 +65,6 @@ def find_checkout(root: Path | None = None) -> Checkout:
     root = Path(__file__).resolve().parents[2] if root is None else Path(root)
     for name in (*PROJECT_FILES, str(NOTEBOOK), *PACKAGES):
         if not (root / name).exists():
-            raise InputError(f"a kit is built from a copy of the repository, but {str(root)!r} has no {name}: run "
-                             "mlp-kit from a clone installed with pip install -e")
+            raise InputError(_("a kit is built from a copy of the repository, but {path!r} has no {name}: run "
+                               "mlp-kit from a clone installed with pip install -e").format(path=str(root), name=name))
     return Checkout(root)

@@ -16,6 +16,7 @@ from pathlib import Path
 from manual_mlp.validation import InputError
 
 from .source import PACKAGES, PROJECT_FILES
+from ..i18n import _
 
 try:
     import tomllib
@@ -46,7 +47,8 @@ def backend(root: Path) -> str:
             return tomllib.load(f).get("build-system", {}).get("build-backend", DEFAULT_BACKEND)
     except (OSError, ValueError) as exc:   # ValueError: tomllib's TOMLDecodeError
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0][:200]
-        raise InputError(f"the checkout's {str(root / 'pyproject.toml')!r} cannot be read ({reason})") from None
+        raise InputError(_("the checkout's {path!r} cannot be read ({reason})").format(path=str(
+            root / 'pyproject.toml'), reason=reason)) from None
 
 
 def copy_sources(root: Path, dest: Path) -> None:
@@ -66,9 +68,10 @@ def build_wheel(root: Path, out: Path) -> Path:
             done = subprocess.run([sys.executable, "-c", HOOK, backend(root), str(out)], cwd=sources,
                                   capture_output=True, text=True, timeout=BUILD_TIMEOUT)
         except subprocess.TimeoutExpired:
-            raise InputError(f"building the wheel took more than {BUILD_TIMEOUT} s: stopped") from None
+            raise InputError(_("building the wheel took more than {seconds} s: stopped").format(
+                seconds=BUILD_TIMEOUT)) from None
     names = [line[len(MARKER):] for line in done.stdout.splitlines() if line.startswith(MARKER)]
     if done.returncode != 0 or not names:
         lines = (done.stderr or done.stdout).strip().splitlines() or ["no output"]
-        raise InputError(f"building the wheel failed ({lines[-1][:300]})")
+        raise InputError(_("building the wheel failed ({reason})").format(reason=lines[-1][:300]))
     return out / names[-1]

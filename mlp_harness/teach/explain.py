@@ -36,7 +36,7 @@ from manual_mlp.validation import sup
 from ..verify.compare import QuantityDiff, quantity_label
 from .expression import (ATOM, NUMBERS, SYMBOLS, Call, Expr, Max, Num, Positive, Pow, Square, WherePositive, const,
                          format_number, total)
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..verify.run import RunConfig
 from ..verify.table import WHOLE_MATRIX_LIMIT
 from ..verify.tolerance import Tolerance
@@ -49,6 +49,11 @@ EXPLAIN_LIMIT = WHOLE_MATRIX_LIMIT
 #: tags of the formulas, in the order the math flows
 TAGS = ("forward", "loss", "BP1", "BP2", "BP3", "BP4", "update", "state")
 FIRST = (0, 0)
+
+#: the tag that names each row's step of the algorithm
+TAGS = {"forward": N_("forward pass"), "loss": N_("loss"), "BP1": N_("BP1 output error"), "BP2": N_(
+    "BP2 hidden error"), "BP3": N_("BP3 bias gradient"), "BP4": N_("BP4 weight gradient"), "update": N_("update"),
+        "state": N_("optimizer state")}
 
 
 @dataclass
@@ -110,7 +115,7 @@ class Explanation:
         parts = [self.expr.text(SYMBOLS)]
         numbers, value = self.expr.text(NUMBERS), format_number(self.value)
         parts += [p for p in (numbers, value) if p != parts[-1]]
-        text = f"{tr(lang, 'tag_' + self.tag)}: {self.target} {'←' if self.update else '='} " + " = ".join(parts)
+        text = f"{tr(lang, TAGS[self.tag])}: {self.target} {'←' if self.update else '='} " + " = ".join(parts)
         if tolerance is not None and not self.agrees(tolerance):
             text += f"  ≠ NumPy {format_number(self.recorded)}  ✗"
         return text
@@ -437,7 +442,8 @@ def too_big(before: StepInputs, record: StepRecord, limit: int = EXPLAIN_LIMIT, 
     arrays += [(quantity_label(q, l), np.asarray(v)) for q, l, v in record.quantities()]
     for label, value in arrays:
         if value.size > limit:
-            return tr(lang, "explain_too_big_reason", label=label, size=value.size, shape=value.shape)
+            return tr(lang, "{label} has {size} entries (shape {shape})", label=label, size=value.size,
+                      shape=value.shape)
     return None
 
 
@@ -447,11 +453,15 @@ def explanation_notes(recorder: StepRecorder, config: RunConfig, lang: str = "en
     first_inputs, first_record = recorder.steps[1]
     reason = too_big(first_inputs, first_record, lang=lang)
     if reason:
-        return [tr(lang, "explain_too_big", reason=reason, limit=EXPLAIN_LIMIT)], None
+        return [tr(lang, "--explain: not shown, the network is too big to follow by hand: {reason}; explanations "
+                         "need every matrix to have at most {limit} entries, so that the table prints each one "
+                         "whole (use fewer samples with --batch-size, or smaller --layers)", reason=reason,
+                   limit=EXPLAIN_LIMIT)], None
     explained = {step: explain_step(config, *kept) for step, kept in recorder.steps.items()}
     tolerance = config.fixed_tolerance   # a formula's entry against the record: the same twin, another order
 
     def notes(step: int, diff: QuantityDiff) -> list[str]:
         explanation = explained.get(step, {}).get((diff.quantity, diff.layer))
         return [] if explanation is None else ["  ↳ " + explanation.line(lang, tolerance)]
-    return [tr(lang, "explain_header")], notes
+    return [tr(lang, "--explain: under each row, its formula for entry [0, 0] (first sample, first unit; [0] of b; "
+                     "J whole), with the NumPy twin's numbers in place")], notes

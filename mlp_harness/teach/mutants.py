@@ -25,7 +25,7 @@ from manual_mlp.backprop import hidden_delta, weight_gradient
 from manual_mlp.losses import Loss
 from manual_mlp.validation import InputError, check_parameters
 
-from ..i18n import TEXTS, tr
+from ..i18n import N_, _, tr
 from ..verify.run import RunConfig
 
 Array = np.ndarray
@@ -49,53 +49,55 @@ class Mutant:
         reason = self.requires(sizes, biases is not None, n_samples)
         if reason:
             shown = ",".join(map(str, sizes))
-            raise InputError(f"the mistake {self.name!r} cannot show on this network (sizes {shown}, "
-                             f"{'with' if biases is not None else 'no'} biases, N = {n_samples}): {reason}")
+            message = (_("the mistake {name!r} cannot show on this network (sizes {sizes}, with biases, N = {n}): "
+                         "{reason}") if biases is not None else
+                       _("the mistake {name!r} cannot show on this network (sizes {sizes}, no biases, N = {n}): "
+                         "{reason}"))
+            raise InputError(message.format(name=self.name, sizes=shown, n=n_samples, reason=reason))
         return self.build(thetas, biases, config)
 
     def describe(self, lang: str = "en") -> str:
         """What the mistake does, in ``lang``."""
-        key = f"mutant_{self.name}"
-        return tr(lang, key) if key in TEXTS[lang] else self.description
+        return tr(lang, self.description)
 
     def right_in(self, lang: str = "en") -> str:
         """The right formula, in ``lang`` where it has words (most are formulas alone)."""
-        key = f"mutant_right_{self.name}"
-        return tr(lang, key) if key in TEXTS[lang] else self.right
+        return tr(lang, self.right)
 
     def explain(self, lang: str = "en") -> str:
         """The mistake in one sentence, in ``lang`` (the formulas read the same in every language)."""
-        return tr(lang, "injected", name=self.name, description=self.describe(lang), right=self.right_in(lang),
+        return tr(lang, "Injected mistake {name!r}: {description}. Right: {right}; injected: {wrong}.", name=self.name,
+                  description=self.describe(lang), right=self.right_in(lang),
                   wrong=self.wrong)
 
 
 # --- requirements ---------------------------------------------------------------------------------
 
 def _hidden_layer(sizes, bias, n):
-    return None if len(sizes) >= 3 else "it is in the hidden δ, so it needs a hidden layer (e.g. --layers 3,4,2)"
+    return None if len(sizes) >= 3 else _("it is in the hidden δ, so it needs a hidden layer (e.g. --layers 3,4,2)")
 
 
 def _batch(sizes, bias, n):
-    return None if n >= 2 else "with one sample a sum and a mean are the same: use N ≥ 2 samples"
+    return None if n >= 2 else _("with one sample a sum and a mean are the same: use N ≥ 2 samples")
 
 
 def _bias_batch(sizes, bias, n):
     if not bias:
-        return "it is in ∂J/∂b, so the network needs biases (e.g. --layers 3,4,2 --bias)"
+        return _("it is in ∂J/∂b, so the network needs biases (e.g. --layers 3,4,2 --bias)")
     return _batch(sizes, bias, n)
 
 
 def _equal_sizes(sizes, bias, n):
     if len(sizes) < 3 or len(set(sizes)) > 1:
-        return ("δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ f′(z⁽ˡ⁾) only has compatible shapes when nₗ₋₁ = nₗ = nₗ₊₁, so every layer "
-                "needs the same size (e.g. --layers 3,3,3,3)")
+        return (_("δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ f′(z⁽ˡ⁾) only has compatible shapes when nₗ₋₁ = nₗ = nₗ₊₁, so every layer needs "
+                  "the same size (e.g. --layers 3,3,3,3)"))
     return None
 
 
 def _non_vector_layer(sizes, bias, n):
     if all(min(n_in, n_out) == 1 for n_in, n_out in zip(sizes[:-1], sizes[1:])):
-        return ("when every θ⁽ˡ⁾ is a row or a column, reshape and transpose give the same matrix: "
-                "some layer needs ≥ 2 inputs and ≥ 2 outputs")
+        return _("when every θ⁽ˡ⁾ is a row or a column, reshape and transpose give the same matrix: "
+                 "some layer needs ≥ 2 inputs and ≥ 2 outputs")
     return None
 
 
@@ -241,38 +243,39 @@ def _ascent(thetas, biases, config):
 # --- the catalogue ------------------------------------------------------------------------------
 
 _CATALOGUE = [
-    Mutant("no_sigma_prime", "the derivative f′(z) of the activation is left out of every δ",
+    Mutant("no_sigma_prime", N_("the derivative f′(z) of the activation is left out of every δ"),
            "δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) ⊙ σ′(z⁽ᴸ⁾)", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y; δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾",
            _activation_mutant(True, True, _no_fprime)),
-    Mutant("hidden_no_sigma_prime", "f′(z) is left out of the hidden layers' δ only",
+    Mutant("hidden_no_sigma_prime", N_("f′(z) is left out of the hidden layers' δ only"),
            "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾",
            _activation_mutant(True, False, _no_fprime), _hidden_layer),
-    Mutant("sigma_prime_of_a", "σ′ is applied to a instead of z: σ(a)(1 − σ(a)) rather than a(1 − a)",
+    Mutant("sigma_prime_of_a", N_("σ′ is applied to a instead of z: σ(a)(1 − σ(a)) rather than a(1 − a)"),
            "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)", "σ′(a) = σ(a)(1 − σ(a))",
            _activation_mutant(True, True, _fprime_of_a)),
-    Mutant("sigma_prime_of_z", "σ′ is written in terms of a but handed z: z(1 − z) rather than a(1 − a)",
+    Mutant("sigma_prime_of_z", N_("σ′ is written in terms of a but handed z: z(1 − z) rather than a(1 − a)"),
            "σ′(z) = a(1 − a)", "σ′ = z(1 − z)", _activation_mutant(True, True, _fprime_given_z)),
-    Mutant("theta_l_in_hidden_delta", "the hidden δ carries the error back through θ⁽ˡ⁾ instead of θ⁽ˡ⁺¹⁾",
+    Mutant("theta_l_in_hidden_delta", N_("the hidden δ carries the error back through θ⁽ˡ⁾ instead of θ⁽ˡ⁺¹⁾"),
            "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾)", "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁾ ⊙ σ′(z⁽ˡ⁾)",
            _hidden_delta_mutant(lambda config: _theta_of_same_layer), _equal_sizes),
-    Mutant("missing_transpose", "∂J/∂θ is computed as a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ (the transpose of the right matrix) and "
-           "reshaped to θ's shape instead of transposed",
+    Mutant("missing_transpose", N_("∂J/∂θ is computed as a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾ (the transpose of the right matrix) and "
+           "reshaped to θ's shape instead of transposed"),
            "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = (a⁽ˡ⁻¹⁾ᵀδ⁽ˡ⁾).reshape(nₗ, nₗ₋₁)",
            _gradient_mutant(_reshaped_not_transposed), _non_vector_layer),
-    Mutant("half_dropped", "the ½ of J = ½Σ(y − a)² is forgotten when differentiating, doubling every gradient",
+    Mutant("half_dropped", N_("the ½ of J = ½Σ(y − a)² is forgotten when differentiating, doubling every gradient"),
            "∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y", "∂J/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)", _loss_mutant(2.0)),
-    Mutant("residual_sign", "the residual is taken the other way round",
+    Mutant("residual_sign", N_("the residual is taken the other way round"),
            "∂J/∂a⁽ᴸ⁾ = a⁽ᴸ⁾ − y", "∂J/∂a⁽ᴸ⁾ = y − a⁽ᴸ⁾", _loss_mutant(-1.0)),
-    Mutant("sign_flipped", "the update climbs the gradient instead of descending it",
+    Mutant("sign_flipped", N_("the update climbs the gradient instead of descending it"),
            "θ ← θ − η∂J/∂θ", "θ ← θ + η∂J/∂θ", _ascent),
-    Mutant("bias_grad_first_sample", "the bias gradient takes the first sample's δ instead of summing over the batch",
+    Mutant("bias_grad_first_sample",
+           N_("the bias gradient takes the first sample's δ instead of summing over the batch"),
            "∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ", "∂J/∂b⁽ˡ⁾ = δ⁽ˡ⁾₁", _gradient_mutant(_first_sample_bias), _bias_batch),
-    Mutant("mean_instead_of_sum", "every gradient is averaged over the batch, but J = ½Σ sums over it",
+    Mutant("mean_instead_of_sum", N_("every gradient is averaged over the batch, but J = ½Σ sums over it"),
            "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾", "∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ / N; ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾ₙ / N",
            _gradient_mutant(_divided_by_n), _batch),
-    Mutant("updated_theta_in_backward", "θ⁽ˡ⁺¹⁾ is updated as soon as its gradient is known, so the next δ "
-           "uses the new θ (plain gradient descent with the run's η)",
-           "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾), all gradients before any update",
+    Mutant("updated_theta_in_backward", N_("θ⁽ˡ⁺¹⁾ is updated as soon as its gradient is known, so the next δ "
+           "uses the new θ (plain gradient descent with the run's η)"),
+           N_("δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ σ′(z⁽ˡ⁾), all gradients before any update"),
            "δ⁽ˡ⁾ = δ⁽ˡ⁺¹⁾(θ⁽ˡ⁺¹⁾ − η∂J/∂θ⁽ˡ⁺¹⁾) ⊙ σ′(z⁽ˡ⁾)",
            _hidden_delta_mutant(lambda config: _eagerly_updated(config.lr)), _hidden_layer),
 ]
@@ -284,14 +287,14 @@ def get_mutant(name: str) -> Mutant:
     try:
         return MUTANTS[name]
     except KeyError:
-        raise InputError(f"unknown mistake {name!r} for --inject-bug; choose one of: {', '.join(MUTANTS)} "
-                         "(or 'list' to describe them)") from None
+        raise InputError(_("unknown mistake {name!r} for --inject-bug; choose one of: {names} (or 'list' to "
+                           "describe them)").format(name=name, names=', '.join(MUTANTS))) from None
 
 
 def catalogue_text(lang: str = "en") -> str:
     """The catalogue as ``--inject-bug list`` prints it, in ``lang``."""
     lines = []
     for m in MUTANTS.values():
-        lines += [m.name, f"    {m.describe(lang)}", f"    {tr(lang, 'catalogue_right')} {m.right_in(lang)}",
-                  f"    {tr(lang, 'catalogue_injected')} {m.wrong}"]
+        lines += [m.name, f"    {m.describe(lang)}", f"    {tr(lang, 'right:   ')} {m.right_in(lang)}",
+                  f"    {tr(lang, 'injected:')} {m.wrong}"]
     return "\n".join(lines)

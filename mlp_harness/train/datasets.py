@@ -35,7 +35,7 @@ import numpy as np
 from manual_mlp import lab
 from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import _, tr
 
 Array = np.ndarray
 
@@ -131,7 +131,8 @@ def scikit_learn(name: str, lang: str):
     try:
         from sklearn import datasets
     except ImportError:
-        raise InputError(tr(lang, "needs_data_extra", dataset=name)) from None
+        raise InputError(tr(lang, "--dataset {dataset} needs scikit-learn, which is not installed: pip install -e "
+                                  "\".[data]\" (or pip install scikit-learn)", dataset=name)) from None
     return datasets
 
 
@@ -165,5 +166,6 @@ def get_dataset(name: str, seed: int = 0, lang: str = "en") -> Dataset:
     try:
         make = DATASETS[name]
     except KeyError:
-        raise InputError(f"unknown --dataset {name!r}; choose one of: {', '.join(DATASETS)}") from None
+        raise InputError(_("unknown --dataset {name!r}; choose one of: {names}").format(
+            name=name, names=", ".join(DATASETS))) from None
     return make(seed, lang) if name in NEEDS_EXTRA else make(seed)

@@ -21,7 +21,7 @@ from matplotlib.lines import Line2D
 
 from manual_mlp.validation import InputError
 
-from ..i18n import tr, tr_n
+from ..i18n import N_, _, tr, tr_n
 from ..verify.files import atomic_write
 from .training import TrainingHistory
 
@@ -30,6 +30,9 @@ Array = np.ndarray
 #: line styles: NumPy solid and wide, PyTorch dashed on top, so that both show where they coincide
 STYLES = {"numpy": dict(color="tab:blue", linewidth=3.0, alpha=0.6),
           "torch": dict(color="tab:orange", linewidth=1.6, linestyle="--")}
+
+#: the two twins' names in a plot's legend
+TWIN_LABELS = {"numpy": N_("NumPy (by hand)"), "torch": N_("PyTorch (autograd)")}
 
 
 @dataclass
@@ -46,9 +49,9 @@ def loss_panel(ax, history: TrainingHistory, lang: str) -> None:
     epochs = np.arange(1, history.completed + 1)
     for twin, losses in history.losses.items():
         style = STYLES[twin] if len(history.losses) == 2 else {**STYLES[twin], "alpha": 1.0, "linewidth": 2.0}
-        ax.plot(epochs, losses, label=tr(lang, twin), **style)
-    ax.set_title(tr(lang, "loss_title"), fontsize=13)
-    ax.set_ylabel(tr(lang, "loss"), fontsize=11)
+        ax.plot(epochs, losses, label=tr(lang, TWIN_LABELS[twin]), **style)
+    ax.set_title(tr(lang, "Loss per training epoch"), fontsize=13)
+    ax.set_ylabel(tr(lang, "Loss"), fontsize=11)
     ax.set_xlim(1, max(history.epochs, 2))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right")
@@ -59,8 +62,8 @@ def accuracy_panel(ax, history: TrainingHistory, lang: str) -> None:
     epochs = np.arange(1, history.completed + 1)
     for twin, accuracy in history.accuracy.items():
         style = STYLES[twin] if len(history.accuracy) == 2 else {**STYLES[twin], "alpha": 1.0, "linewidth": 2.0}
-        ax.plot(epochs, 100 * np.asarray(accuracy), label=tr(lang, twin), **style)
-    ax.set_title(tr(lang, "accuracy_title"), fontsize=13)
+        ax.plot(epochs, 100 * np.asarray(accuracy), label=tr(lang, TWIN_LABELS[twin]), **style)
+    ax.set_title(tr(lang, "Training accuracy per epoch"), fontsize=13)
     ax.set_ylabel("%", fontsize=11)
     ax.set_ylim(-2, 102)
     ax.grid(True, alpha=0.3)
@@ -76,7 +79,7 @@ def diff_panel(ax, history: TrainingHistory, lang: str) -> None:
     ax.set_yscale("log")
     if positive.any():
         ax.plot(epochs[positive], diffs[positive], color="tab:green", linewidth=1.0,
-                marker="." if len(epochs) <= 200 else None, label=tr(lang, "diff_label"))
+                marker="." if len(epochs) <= 200 else None, label=tr(lang, "max |Δ| over every quantity"))
     scale = atol if atol is not None else (diffs[positive].max() if positive.any() else 1e-16)
     low = diffs[positive].min() if positive.any() else scale * 1e-5
     high = max(diffs[positive].max() if positive.any() else 0.0, scale)
@@ -85,10 +88,16 @@ def diff_panel(ax, history: TrainingHistory, lang: str) -> None:
     if zeros.any():
         # x in data coordinates, y in axes coordinates: a row of marks just above the bottom edge
         ax.plot(epochs[zeros], np.full(zeros.sum(), 0.03), transform=ax.get_xaxis_transform(), linestyle="none",
-                marker="|", color="tab:green", label=tr_n(lang, "diff_zero", int(zeros.sum()), count=int(zeros.sum())))
+                marker="|", color="tab:green", label=tr_n(lang, "|Δ| = 0 exactly ({count} epoch, drawn on the axis "
+                                                                "floor)",
+                                                          "|Δ| = 0 exactly ({count} epochs, drawn on the "
+                                                                "axis floor)", int(zeros.sum()),
+                                                          count=int(zeros.sum())))
     if atol is not None:
-        ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang, "tolerance_line", atol=atol))
-    ax.set_title(tr(lang, "diff_title"), fontsize=13)
+        ax.axhline(atol, color="tab:red", linestyle=":", linewidth=1.2, label=tr(lang,
+                                                                                 "tolerance: atol = {atol:.1e} (+ "
+                                                                                       "rtol·|value|)", atol=atol))
+    ax.set_title(tr(lang, "Largest difference between the twins, per epoch"), fontsize=13)
     ax.set_ylabel("max |Δ|", fontsize=11)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper right", fontsize=9)
@@ -119,8 +128,9 @@ def boundary_panel(fig: Figure, ax, boundary: Boundary, lang: str) -> None:
     handles = []
     if single:
         ax.contour(xx, yy, surface, levels=[0.5], colors="black", linewidths=1.5)
-        handles.append(Line2D([], [], color="black", linewidth=1.5, label=tr(lang, "boundary_contour")))
-    fig.colorbar(filled, ax=ax, label=tr(lang, "boundary_output" if single else "boundary_class"),
+        handles.append(Line2D([], [], color="black", linewidth=1.5, label=tr(lang,
+                                                                             "a⁽ᴸ⁾ = 0.5: the decision boundary")))
+    fig.colorbar(filled, ax=ax, label=tr(lang, "network output a⁽ᴸ⁾" if single else "predicted class: argmax of a⁽ᴸ⁾"),
                  ticks=None if single else range(out.shape[1]))
     cmap = filled.get_cmap()
     labels = np.unique(targets)[:10]
@@ -129,8 +139,8 @@ def boundary_panel(fig: Figure, ax, boundary: Boundary, lang: str) -> None:
         at = targets == label
         ax.scatter(boundary.X[at, 0], boundary.X[at, 1], s=size, marker="o^sDv"[i % 5], edgecolors="black",
                    linewidths=0.6, color=cmap((label - vmin) / (vmax - vmin or 1)),
-                   label=tr(lang, "class", label=f"{label:g}"))
-    ax.set_title(tr(lang, "boundary_title", dataset=boundary.dataset), fontsize=13)
+                   label=tr(lang, "class {label}", label=f"{label:g}"))
+    ax.set_title(tr(lang, "Decision boundary after training ({dataset})", dataset=boundary.dataset), fontsize=13)
     ax.set_xlabel("x₁", fontsize=11)
     ax.set_ylabel("x₂", fontsize=11)
     # below the panel, so that no sample is hidden behind it
@@ -153,7 +163,7 @@ def plot_training(history: TrainingHistory, lang: str = "en", boundary: Boundary
     for row, panel in enumerate(panels[1:], 1):
         bottom = fig.add_subplot(grid[row, 0], sharex=loss_ax)
         panel(bottom, history, lang)
-    bottom.set_xlabel(tr(lang, "epoch"), fontsize=11)
+    bottom.set_xlabel(tr(lang, "Epoch"), fontsize=11)
     if boundary is not None:
         boundary_panel(fig, fig.add_subplot(grid[:, 1]), boundary, lang)
     if subtitle:
@@ -166,5 +176,6 @@ def save_figure(fig: Figure, path: str | Path) -> None:
     extension names."""
     kind = Path(path).suffix.lstrip(".").lower()
     if kind not in fig.canvas.get_supported_filetypes():   # e.g. plot.xyz: matplotlib has no writer for it
-        raise InputError(f"cannot write the plot to {str(path)!r}: no writer for {kind!r}; use a name ending in .png")
-    atomic_write(path, lambda f: fig.savefig(f, dpi=110, format=kind), "the plot")
+        raise InputError(_("cannot write the plot to {path!r}: no writer for {kind!r}; use a name ending in "
+                           ".png").format(path=str(path), kind=kind))
+    atomic_write(path, lambda f: fig.savefig(f, dpi=110, format=kind), _("the plot"))

@@ -35,7 +35,7 @@ class ProgressBar:
         filled = self.width * done // max(self.total, 1)
         left = elapsed / max(done, 1) * (self.total - done)
         line = (f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}  "
-                + tr(self.lang, "progress_left", elapsed=elapsed, left=left))
+                + tr(self.lang, "{elapsed:.1f} s, ~{left:.0f} s left", elapsed=elapsed, left=left))
         self.stream.write("\r" + line.ljust(self.drawn))
         self.stream.flush()
         self.drawn, self.last_draw = len(line), now

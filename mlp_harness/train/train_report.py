@@ -24,16 +24,16 @@ def per_twin(history: TrainingHistory, values: dict[str, str]) -> str:
 def epoch_line(history: TrainingHistory, epoch: int, lang: str, width: int = DEFAULT_WIDTH) -> str:
     """The lab's ``Época 100: Loss = 0.012345``, for each twin, then the training accuracy (classification)
     and max |Δ| so far when both run; parts that do not fit in ``width`` go on indented lines."""
-    parts = [f"{tr(lang, 'epoch')} {epoch}:"]
-    parts += [f"{tr(lang, 'loss')} = {values[epoch - 1]:.6f}" + (f" ({TWIN_NAMES[twin]})" if len(history.losses) > 1
+    parts = [f"{tr(lang, 'Epoch')} {epoch}:"]
+    parts += [f"{tr(lang, 'Loss')} = {values[epoch - 1]:.6f}" + (f" ({TWIN_NAMES[twin]})" if len(history.losses) > 1
                                                                    else "")
               for twin, values in history.losses.items()]
     parts[:2] = [" ".join(parts[:2])]
     if history.accuracy:
         accuracy = {twin: f"{values[epoch - 1]:.1%}" for twin, values in history.accuracy.items()}
-        parts.append(f"{tr(lang, 'accuracy_short')} = {per_twin(history, accuracy)}")
+        parts.append(f"{tr(lang, 'accuracy')} = {per_twin(history, accuracy)}")
     if history.max_abs_diff:
-        parts.append(f"{tr(lang, 'so_far')} = {history.max_abs_diff_so_far[epoch - 1]:.1e}")
+        parts.append(f"{tr(lang, 'max |Δ| so far')} = {history.max_abs_diff_so_far[epoch - 1]:.1e}")
     return "\n".join(fit_parts(parts, width))
 
 
@@ -47,20 +47,32 @@ def reduction(initial: float, final: float) -> str:
 def verdict(history: TrainingHistory, lang: str) -> str:
     """Whether the twins stayed equal, differed, or one diverged."""
     if history.impl != "both" and history.ok:
-        return tr(lang, "one_twin", twin=TWIN_NAMES[history.impl], impl=history.impl)
+        return tr(lang, "Only the {twin} twin was trained (--impl {impl}): nothing to compare",
+                  twin=TWIN_NAMES[history.impl], impl=history.impl)
     stopped = "" if history.completed == history.epochs else \
-        f" ({tr(lang, 'stopped', epoch=history.completed, epochs=history.epochs)})"
+        f" ({tr(lang, 'stopped after epoch {epoch} of {epochs}', epoch=history.completed, epochs=history.epochs)})"
     if history.mismatch is not None and history.same_start is not None:
         check = history.same_start
-        same_start = tr(lang, "same_start_ok" if check.ok else "same_start_bad", diff=check.max_abs_diff)
-        return tr(lang, "differed", what=history.mismatch.describe(lang)) + stopped + "\n" + same_start
+        same_start = tr(lang, "The same step redone by both twins from identical weights agrees (max |Δ| = "
+                              "{diff:.1e}): they compute the same step, and their trajectories parted because "
+                              "rounding differences of ~1e-16 grew along the run (the training dynamics amplify "
+                              "them). Wider --rtol/--atol let the run go on only while the difference stays below "
+                              "them." if check.ok else "The same step redone by both twins from identical "
+                                                               "weights differs too (max |Δ| = {diff:.1e}): the "
+                                                               "twins compute different steps.",
+                        diff=check.max_abs_diff)
+        return tr(lang, "Twins differed: {what}", what=history.mismatch.describe(lang)) + stopped + "\n" + same_start
     if history.mismatch is not None:
-        return tr(lang, "differed", what=history.mismatch.describe(lang)) + stopped
+        return tr(lang, "Twins differed: {what}", what=history.mismatch.describe(lang)) + stopped
     if history.diverged is not None:
         twin = "NumPy + PyTorch" if history.diverged == "both" else TWIN_NAMES[history.diverged]
-        return tr(lang, "diverged", epoch=history.completed, twin=twin)
+        return tr(lang, "Training diverged at epoch {epoch}: the {twin} twin's loss or weights became non-finite",
+                  epoch=history.completed, twin=twin)
     tol = history.tolerance
-    return tr_n(lang, "equal", history.completed, epochs=history.completed, rule=tol.describe(lang),
+    return tr_n(lang, "Twins stayed equal for the {epochs} epoch ({rule}, {dtype}); largest |Δ| = "
+                      "{largest:.1e}{ratio}",
+                "Twins stayed equal for all {epochs} epochs ({rule}, {dtype}); largest |Δ| = "
+                      "{largest:.1e}{ratio}", history.completed, epochs=history.completed, rule=tol.describe(lang),
                 dtype=history.config.dtype, largest=max(history.max_abs_diff),
                 ratio=tol.ratio_note(history.max_ratio, lang, history.unbounded, history.accepted_early))
 
@@ -69,12 +81,12 @@ def summary(history: TrainingHistory, lang: str) -> str:
     """Initial loss, final loss, reduction in % (as the lab ends), and the verdict on the twins."""
     first = {twin: values[0] for twin, values in history.losses.items()}
     last = {twin: values[-1] for twin, values in history.losses.items()}
-    lines = [f"{tr(lang, 'initial_loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in first.items()})}",
-             f"{tr(lang, 'final_loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in last.items()})}",
-             f"{tr(lang, 'reduction')}: {per_twin(history, {t: reduction(first[t], last[t]) for t in first})}"]
+    lines = [f"{tr(lang, 'Initial loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in first.items()})}",
+             f"{tr(lang, 'Final loss')}: {per_twin(history, {t: f'{v:.6f}' for t, v in last.items()})}",
+             f"{tr(lang, 'Loss reduction')}: {per_twin(history, {t: reduction(first[t], last[t]) for t in first})}"]
     if history.accuracy:
         final = {twin: f"{values[-1]:.2%}" for twin, values in history.accuracy.items()}
-        lines.append(f"{tr(lang, 'accuracy')}: {per_twin(history, final)}")
+        lines.append(f"{tr(lang, 'Training accuracy')}: {per_twin(history, final)}")
     lines.append(verdict(history, lang))
     return "\n".join(lines)
 

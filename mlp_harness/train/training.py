@@ -39,6 +39,7 @@ from ..verify.compare import Mismatch, compare_records
 from ..verify.error_bounds import StepStart
 from ..verify.run import RunConfig, build_numpy_twin, build_torch_twin
 from ..verify.tolerance import ErrorBound, Tolerance
+from ..i18n import _
 
 Array = np.ndarray
 Stepper = Callable[[Array, Array, int], StepRecord]
@@ -138,7 +139,7 @@ class Twins:
 
 def make_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | None, impl: str) -> Twins:
     if impl not in IMPLS:
-        raise InputError(f"--impl must be one of {', '.join(IMPLS)}, got {impl!r}")
+        raise InputError(_("--impl must be one of {names}, got {value!r}").format(names=', '.join(IMPLS), value=impl))
     twins = Twins({})
     if impl in ("numpy", "both"):
         net, optimizer = build_numpy_twin(config, thetas, biases)

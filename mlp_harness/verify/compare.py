@@ -13,12 +13,15 @@ from manual_mlp.record import StepRecord
 from manual_mlp.validation import sup
 
 from .files import json_number
-from ..i18n import tr
+from ..i18n import N_, tr
 from .early import LayerCheck
 from .error_bounds import BLOCK, StepStart
 from .tolerance import ErrorBound, Tolerance
 
 Array = np.ndarray
+
+#: which twin a mismatch is in, as a sentence says it
+TWINS = {"both": N_("both twins"), "numpy": N_("the NumPy twin"), "torch": N_("the PyTorch twin")}
 
 
 SYMBOLS = {"z": "z", "a": "a", "delta": "δ", "grad_theta": "∂J/∂θ", "grad_b": "∂J/∂b", "theta": "θ", "b": "b",
@@ -115,11 +118,15 @@ class Mismatch:
         fields = dict(step=self.step, where=f"{self.label}{list(self.index) if self.index else ''}",
                       numpy=self.numpy_value, torch=self.torch_value)
         if self.diverged:
-            return tr(lang, "diverged_at", twins=tr(lang, f"twins_{self.diverged}"), **fields)
+            return tr(lang, "diverged at step {step}: {twins} produced a non-finite value in {where} (NumPy "
+                            "{numpy!r}, PyTorch {torch!r})", twins=tr(lang, TWINS[self.diverged]), **fields)
         if self.fd_disagrees_with:
-            return tr(lang, "fd_disagree", twins=tr(lang, f"twins_{self.fd_disagrees_with}"), fd=self.fd_value,
+            return tr(lang, "mismatch at step {step}: {where} — finite differences give {fd!r} but {twins} "
+                            "disagree (NumPy {numpy!r}, PyTorch {torch!r})",
+                      twins=tr(lang, TWINS[self.fd_disagrees_with]), fd=self.fd_value,
                       **fields)
-        return tr(lang, "mismatch", diff=abs(self.numpy_value - self.torch_value), **fields)
+        return tr(lang, "mismatch at step {step}: {where} differs — NumPy {numpy!r}, PyTorch {torch!r}, |Δ| = "
+                        "{diff:.3e}", diff=abs(self.numpy_value - self.torch_value), **fields)
 
     def to_json(self) -> dict:
         """The mismatch for a JSON report; a non-finite value is null (JSON has no NaN or infinity)."""

@@ -34,6 +34,7 @@ import numpy as np
 from manual_mlp.validation import InputError, as_float_array, check_batch, check_parameters
 
 from .resources import check_fits, run_bytes
+from ..i18n import _, os_reason
 
 Array = np.ndarray
 
@@ -54,26 +55,31 @@ def _check_archive(path: Path, what: str) -> None:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise InputError(f"{what} file {str(path)!r} does not exist") from None
+        raise InputError(_("{what} file {path!r} does not exist").format(what=what, path=str(path))) from None
     except OSError as exc:
-        raise InputError(f"{what} file {str(path)!r} cannot be read ({exc.strerror or exc})") from None
+        raise InputError(_("{what} file {path!r} cannot be read ({reason})").format(what=what, path=str(path),
+                                                                                    reason=os_reason(exc))) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{what} file {str(path)!r} is a directory, not an .npz file")
+        raise InputError(_("{what} file {path!r} is a directory, not an .npz file").format(what=what, path=str(path)))
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{what} file {str(path)!r} is not a regular file (a pipe, a device or a socket): "
-                         "give an .npz file")
+        raise InputError(_("{what} file {path!r} is not a regular file (a pipe, a device or a socket): give an "
+                           ".npz file").format(what=what, path=str(path)))
     try:
         with path.open("rb") as f:
             head = f.read(len(NPY_MAGIC))
     except PermissionError:
-        raise InputError(f"{what} file {str(path)!r} cannot be read (permission denied)") from None
+        raise InputError(_("{what} file {path!r} cannot be read (permission denied)").format(
+            what=what, path=str(path))) from None
     except OSError as exc:
-        raise InputError(f"{what} file {str(path)!r} cannot be read ({exc.strerror or exc})") from None
+        raise InputError(_("{what} file {path!r} cannot be read ({reason})").format(what=what, path=str(path),
+                                                                                    reason=os_reason(exc))) from None
     if head == NPY_MAGIC:
-        raise InputError(f"{what} file {str(path)!r} holds a single array (numpy.save): "
-                         "write named arrays with numpy.savez instead")
+        raise InputError(_("{what} file {path!r} holds a single array (numpy.save): write named arrays with "
+                           "numpy.savez instead").format(what=what, path=str(path)))
     if not zipfile.is_zipfile(path):
-        raise InputError(f"{what} file {str(path)!r} is not an .npz archive (numpy.savez writes a zip of named arrays)")
+        raise InputError(_(
+            "{what} file {path!r} is not an .npz archive (numpy.savez writes a zip of named arrays)").format(
+                what=what, path=str(path)))
 
 
 def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
@@ -87,14 +93,16 @@ def _check_sizes(archive: zipfile.ZipFile, path: Path, what: str) -> dict[str, t
             version = np.lib.format.read_magic(member)
             read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
                 np.lib.format.read_array_header_2_0
-            shape, _, dtype = read_header(member)   # the header only, no data
+            shape, _order, dtype = read_header(member)   # the header only, no data
         data_bytes = math.prod(shape) * dtype.itemsize
         if not dtype.hasobject and data_bytes > info.file_size:
-            raise InputError(f"array {info.filename[:40]!r} of {what} file {str(path)!r} claims shape {shape} "
-                             f"({dtype}), more data than the archive holds for it: the file is damaged")
+            raise InputError(_("array {name!r} of {what} file {path!r} claims shape {shape} ({dtype}), more data "
+                               "than the archive holds for it: the file is damaged").format(
+                                   name=info.filename[:40], what=what, path=str(path), shape=shape, dtype=dtype))
         header_total += data_bytes
         members[info.filename.removesuffix(".npy")] = (shape, dtype)
-    check_fits(max(directory_total, header_total), f"the arrays of {what} file {str(path)!r} (unpacked)")
+    check_fits(max(directory_total, header_total),
+               _("the arrays of {what} file {path!r} (unpacked)").format(what=what, path=str(path)))
     return members
 
 
@@ -125,10 +133,11 @@ def _guarded(path: Path, what: str, read):
     except InputError:
         raise
     except MemoryError:
-        raise InputError(f"{what} file {str(path)!r} does not fit in memory") from None
+        raise InputError(_("{what} file {path!r} does not fit in memory").format(what=what, path=str(path))) from None
     except Exception as exc:   # a malformed header, a bad deflate stream, an encrypted member, …: one line
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise InputError(f"{what} file {str(path)!r} is not a readable .npz archive ({reason})") from None
+        raise InputError(_("{what} file {path!r} is not a readable .npz archive ({reason})").format(what=what, path=str(
+            path), reason=reason)) from None
 
 
 def _read_arrays(path: Path, what: str) -> dict[str, Array]:
@@ -140,41 +149,44 @@ def _read_arrays(path: Path, what: str) -> dict[str, Array]:
             except ValueError as exc:
                 if "allow_pickle" not in str(exc):
                     raise
-                raise InputError(f"array {name[:40]!r} in {what} file {str(path)!r} holds Python objects, "
-                                 "not numbers") from None
+                raise InputError(_("array {name!r} in {what} file {path!r} holds Python objects, not numbers").format(
+                    name=name[:40], what=what, path=str(path))) from None
     return arrays
 
 
 def load_weights(path: str | Path, dtype: str | None = None) -> tuple[list[Array], list[Array] | None]:
     """θ⁽¹⁾…θ⁽ᴸ⁾ from arrays ``theta1``…``thetaL`` and, optionally, b⁽ˡ⁾ from ``b1``…``bL`` (in ``dtype``,
     when given: a value beyond its range is refused naming the file)."""
-    arrays = load_npz(path, "weights")
+    arrays = load_npz(path, _("weights"))
     where = f"weights file {str(path)!r}"
     pattern = re.compile(r"(theta|b)([1-9][0-9]*)")
     unknown = [name for name in arrays if not pattern.fullmatch(name)]
     if unknown:
-        raise InputError(f"{where} has unexpected arrays {listed(unknown)}; expected theta1…thetaL and optionally "
-                         "b1…bL (layers are numbered from 1)")
+        raise InputError(_("{where} has unexpected arrays {names}; expected theta1…thetaL and optionally b1…bL "
+                           "(layers are numbered from 1)").format(where=where, names=listed(unknown)))
     layers = sorted(int(name[5:]) for name in arrays if name.startswith("theta"))
     if not layers:
-        raise InputError(f"{where} has no theta1 (it has {listed(arrays)}): expected arrays theta1…thetaL")
+        raise InputError(_("{where} has no theta1 (it has {names}): expected arrays theta1…thetaL").format(
+            where=where, names=listed(arrays)))
     L = layers[-1]
     if layers != list(range(1, len(layers) + 1)):   # never walks 1…L: L may be theta99999999999999999999
         present = set(layers)
         missing = [f"theta{l}" for l in range(1, len(layers) + 2) if l not in present]
-        raise InputError(f"{where} has theta{str(L)[:20]} but is missing {listed(missing, 5)}: layers must be "
-                         "1…L without gaps")
+        raise InputError(_("{where} has theta{L} but is missing {names}: layers must be 1…L without gaps").format(
+            where=where, L=str(L)[:20], names=listed(missing, 5)))
     bias_layers = sorted(int(name[1:]) for name in arrays if name.startswith("b"))
     if bias_layers and bias_layers != list(range(1, L + 1)):
         have = [f"b{l}" for l in bias_layers]
-        raise InputError(f"{where} has theta1…theta{L} and biases {listed(have)}: give all of b1…b{L} or none")
-    thetas = [as_float_array(arrays[f"theta{l}"], f"theta{l} in {where}", dtype) for l in range(1, L + 1)]
-    biases = [as_float_array(arrays[f"b{l}"], f"b{l} in {where}", dtype)
+        raise InputError(_("{where} has theta1…theta{L} and biases {names}: give all of b1…b{last} or none").format(
+            where=where, L=L, names=listed(have), last=L))
+    thetas = [as_float_array(arrays[f"theta{l}"], _("theta{num} in {where}").format(num=l, where=where),
+                             dtype) for l in range(1, L + 1)]
+    biases = [as_float_array(arrays[f"b{l}"], _("b{num} in {where}").format(num=l, where=where), dtype)
               for l in range(1, L + 1)] if bias_layers else None
     try:
         return check_parameters(thetas, biases)
     except InputError as exc:
-        raise InputError(f"{where}: {exc}") from None
+        raise InputError(_("{where}: {error}").format(where=where, error=exc)) from None
 
 
 def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "half_sse",
@@ -187,15 +199,16 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
     """
     if sizes is not None:
         _check_run_fits(path, sizes, dtype)
-    arrays = load_npz(path, "data")
+    arrays = load_npz(path, _("data"))
     missing = [name for name in ("X", "Y") if name not in arrays]
     if missing:
-        raise InputError(f"data file {str(path)!r} is missing {missing}; it has {listed(arrays)} "
-                         "(expected X of shape (N, n₀) and Y of shape (N, n_L))")
+        raise InputError(_("data file {path!r} is missing {names}; it has {have} (expected X of shape (N, n₀) and "
+                           "Y of shape (N, n_L))").format(path=str(path), names=missing, have=listed(arrays)))
     extra = sorted(set(arrays) - {"X", "Y"})
     if extra:
-        raise InputError(f"data file {str(path)!r} has unexpected arrays {listed(extra)}; expected exactly X and Y")
-    X = as_float_array(arrays["X"], f"X in {str(path)!r}", dtype)
+        raise InputError(_("data file {path!r} has unexpected arrays {names}; expected exactly X and Y").format(
+            path=str(path), names=listed(extra)))
+    X = as_float_array(arrays["X"], _("X in {where!r}").format(where=str(path)), dtype)
     Y = arrays["Y"]
     if not (Y.ndim == 1 and Y.dtype.kind in "iu"):  # integer class labels stay integers (cross_entropy)
         Y = as_float_array(Y, f"Y in {str(path)!r}", dtype)
@@ -204,16 +217,17 @@ def load_data(path: str | Path, sizes: list[int] | None = None, loss: str = "hal
     try:
         return check_batch(X, Y, sizes, None, loss)
     except InputError as exc:
-        raise InputError(f"data file {str(path)!r}: {exc}") from None
+        raise InputError(_("data file {path!r}: {error}").format(path=str(path), error=exc)) from None
 
 
 def _check_run_fits(path: str | Path, sizes: list[int], dtype: str | None) -> None:
-    headers = npz_headers(path, "data")
+    headers = npz_headers(path, _("data"))
     if "X" in headers and len(headers["X"][0]) == 2:
         samples = headers["X"][0][0]
         itemsize = np.dtype(dtype).itemsize if dtype else 8
-        check_fits(run_bytes(sizes, samples, itemsize), f"the network {'-'.join(map(str, sizes))[:60]} on "
-                                                       f"{samples:,} samples of data file {str(path)!r}")
+        check_fits(run_bytes(sizes, samples, itemsize), _("the network {sizes} on {n:,} samples of data file "
+                                                          "{path!r}").format(sizes='-'.join(map(str, sizes))[:60],
+                                                                             n=samples, path=str(path)))
 
 
 def json_number(x: float) -> float | None:
@@ -228,7 +242,7 @@ def json_array(a: Array):
 
 def check_json_path(path: str | Path) -> None:
     """Refuse a ``--json`` path that cannot be written, before the run rather than after it."""
-    check_output_path(path, "the JSON report")
+    check_output_path(path, _("the JSON report"))
 
 
 def check_output_path(path: str | Path, what: str) -> None:
@@ -238,18 +252,21 @@ def check_output_path(path: str | Path, what: str) -> None:
     try:
         path.exists()   # False for a missing file or folder; raises for a name too long
     except OSError as exc:   # a name too long for the file system, a folder that cannot be searched
-        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
     if path.is_dir():
-        raise InputError(f"cannot write {what} to {str(path)!r}: it is a directory")
+        raise InputError(_("cannot write {what} to {path!r}: it is a directory").format(what=what, path=str(path)))
     if own_descriptor(path) is not None or (path.exists() and not path.is_file()):
         if own_descriptor(path) is None and not os.access(path, os.W_OK):
-            raise InputError(f"cannot write {what} to {str(path)!r} (permission denied)")
+            raise InputError(_("cannot write {what} to {path!r} (permission denied)").format(what=what, path=str(path)))
         return   # a stream or a device: written directly (atomic_write)
     parent = path.parent
     if not parent.is_dir():
-        raise InputError(f"cannot write {what} to {str(path)!r}: the folder {str(parent)!r} does not exist")
+        raise InputError(_("cannot write {what} to {path!r}: the folder {folder!r} does not exist").format(
+            what=what, path=str(path), folder=str(parent)))
     if not os.access(parent, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise InputError(f"cannot write {what} to {str(path)!r} (permission denied)")   # X: a folder's search
+        raise InputError(_("cannot write {what} to {path!r} (permission denied)").format(what=what, path=str(
+            path)))   # X: a folder's search
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -273,12 +290,14 @@ def check_outputs(inputs: dict[str, str | None], outputs: dict[str, str | None])
     for i, (flag, path) in enumerate(given_outputs):
         for in_flag, in_path in given_inputs.items():
             if _same_file(path, in_path):
-                raise InputError(f"{flag} {path!r} is the input file of {in_flag} {in_path!r}: writing it would "
-                                 "destroy the input; give another name")
+                raise InputError(_("{flag} {path!r} is the input file of {in_flag} {in_path!r}: writing it would "
+                                   "destroy the input; give another name").format(
+                                       flag=flag, path=path, in_flag=in_flag, in_path=in_path))
         for other_flag, other in given_outputs[:i]:
             if _same_file(path, other):
-                raise InputError(f"{flag} {path!r} and {other_flag} {other!r} are the same file: one output "
-                                 "would replace the other; give two names")
+                raise InputError(_("{flag} {path!r} and {other_flag} {other!r} are the same file: one output would "
+                                   "replace the other; give two names").format(flag=flag, path=path,
+                                                                               other_flag=other_flag, other=other))
 
 
 def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str) -> None:
@@ -297,7 +316,8 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str)
     try:
         fd, temporary = tempfile.mkstemp(prefix=".mlp-", suffix=".part", dir=os.path.dirname(target))
     except OSError as exc:
-        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -307,7 +327,8 @@ def atomic_write(path: str | Path, write: Callable[[BinaryIO], None], what: str)
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         if isinstance(exc, OSError):
-            raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+            raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                    reason=os_reason(exc))) from None
         raise
 
 
@@ -334,7 +355,8 @@ def _write_to_descriptor(descriptor: int, write: Callable[[BinaryIO], None], wha
         with os.fdopen(os.dup(descriptor), "wb") as f:
             write(f)
     except OSError as exc:
-        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
 
 
 def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, path) -> None:
@@ -343,15 +365,18 @@ def _write_directly(target: str, write: Callable[[BinaryIO], None], what: str, p
         fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK)
     except OSError as exc:
         if exc.errno == errno.ENXIO:
-            raise InputError(f"cannot write {what} to {str(path)!r}: it is a FIFO that no process is reading") \
+            raise InputError(_("cannot write {what} to {path!r}: it is a FIFO that no process is reading").format(
+                what=what, path=str(path))) \
                 from None
-        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
     try:
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         with os.fdopen(fd, "wb") as f:
             write(f)
     except OSError as exc:
-        raise InputError(f"cannot write {what} to {str(path)!r} ({exc.strerror or exc})") from None
+        raise InputError(_("cannot write {what} to {path!r} ({reason})").format(what=what, path=str(path),
+                                                                                reason=os_reason(exc))) from None
 
 
 def _umask() -> int:
@@ -363,7 +388,7 @@ def _umask() -> int:
 def write_json(path: str | Path, payload: dict | list) -> None:
     """Write ``payload`` atomically; every number in it must already be finite or None (see :func:`json_number`)."""
     text = json.dumps(payload, indent=1, allow_nan=False) + "\n"
-    atomic_write(path, lambda f: f.write(text.encode("utf-8")), "the JSON report")
+    atomic_write(path, lambda f: f.write(text.encode("utf-8")), _("the JSON report"))
 
 
 def weight_arrays(thetas: list[Array], biases: list[Array] | None) -> dict[str, Array]:
@@ -377,11 +402,12 @@ def check_save_path(path: str | Path) -> None:
     """Refuse a ``--save`` path before training: a name not ending in .npz, or one that cannot be written.
     (That it is none of the run's inputs or other outputs is :func:`check_outputs`'s to say.)"""
     if Path(path).suffix != ".npz":
-        raise InputError(f"--save {str(path)!r}: give a name ending in .npz (the format --weights reads)")
-    check_output_path(path, "the weights")
+        raise InputError(_("--save {path!r}: give a name ending in .npz (the format --weights reads)").format(
+            path=str(path)))
+    check_output_path(path, _("the weights"))
 
 
 def save_weights(path: str | Path, thetas: list[Array], biases: list[Array] | None) -> None:
     """Write θ (and b) in the ``--weights`` format, all or nothing (see :func:`atomic_write`)."""
     arrays = weight_arrays(thetas, biases)
-    atomic_write(path, lambda f: np.savez(f, **arrays), "the weights")
+    atomic_write(path, lambda f: np.savez(f, **arrays), _("the weights"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from manual_mlp.validation import InputError
+from ..i18n import _
 
 #: copies of the parameters a compared run holds: the starting θ, each twin's θ and ∂J/∂θ, the new θ in
 #: both records, torch's weight and grad tensors, their error bounds, up to two optimizer moments per twin
@@ -42,8 +43,8 @@ def check_fits(n_bytes: float, what: str) -> None:
     """Refuse ``what`` when it needs more memory than is available, saying both."""
     have = available_memory()
     if n_bytes > have:
-        raise InputError(f"{what} needs about {gigabytes(n_bytes)} of memory, but this machine has "
-                         f"{gigabytes(have)} available")
+        raise InputError(_("{what} needs about {size} of memory, but this machine has {have} available").format(
+            what=what, size=gigabytes(n_bytes), have=gigabytes(have)))
 
 
 def network_bytes(sizes: list[int], itemsize: int = 8) -> int:
@@ -60,5 +61,6 @@ def run_bytes(sizes: list[int], samples: int, itemsize: int = 8) -> int:
 def check_network(sizes: list[int], itemsize: int = 8, samples: int = 0) -> None:
     """Refuse a network (and batch) that cannot fit, before any of it is allocated."""
     shape = "-".join(str(n) for n in sizes)
-    what = f"the network {shape[:60]}" + (f" on {samples:,} samples" if samples else "")
+    what = (_("the network {sizes} on {n:,} samples").format(sizes=shape[:60], n=samples) if samples
+            else _("the network {sizes}").format(sizes=shape[:60]))
     check_fits(run_bytes(sizes, samples, itemsize) if samples else network_bytes(sizes, itemsize), what)

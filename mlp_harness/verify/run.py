@@ -18,6 +18,7 @@ from .compare import Mismatch, QuantityDiff, add_finite_differences, as_shown, c
 from .error_bounds import Arithmetic, Formulas, StepStart
 from .resources import check_fits
 from .tolerance import ErrorBound, Tolerance, gradcheck_tolerance
+from ..i18n import _
 
 if TYPE_CHECKING:  # torch is imported only when a PyTorch twin is built (mlp-train --impl numpy never does)
     from torch_reference import TorchTwin
@@ -76,20 +77,24 @@ class RunConfig:
     def validate(self) -> None:
         """Refuse settings no run can use, naming the command-line flag where there is one."""
         if not _is_real(self.lr):
-            raise InputTypeError(f"the learning rate η (--lr) must be a number, got {self.lr!r}")
+            raise InputTypeError(_("the learning rate η (--lr) must be a number, got {value!r}").format(value=self.lr))
         if not _is_whole(self.steps):
-            raise InputTypeError(f"the number of steps must be a whole number, got {self.steps!r}")
+            raise InputTypeError(_("the number of steps must be a whole number, got {value!r}").format(
+                value=self.steps))
         if self.steps < 1:
-            raise InputError(f"the number of steps must be at least 1, got {self.steps!r}")
-        check_fits(self.steps * STEP_SUMMARY_BYTES, f"{self.steps:,} steps (a summary of each is kept)")
+            raise InputError(_("the number of steps must be at least 1, got {value!r}").format(value=self.steps))
+        check_fits(self.steps * STEP_SUMMARY_BYTES, _("{n:,} steps (a summary of each is kept)").format(n=self.steps))
         if self.dtype not in ("float64", "float32"):
-            raise InputError(f"dtype must be float64 or float32, got {self.dtype!r}")
+            raise InputError(_("dtype must be float64 or float32, got {value!r}").format(value=self.dtype))
         for name in ("rtol", "atol"):
             value = getattr(self, name)
             if value is not None and not _is_real(value):
-                raise InputTypeError(f"the tolerance {name} (--{name}) must be a number, got {value!r}")
+                raise InputTypeError(_("the tolerance {name} (--{option}) must be a number, got {value!r}").format(
+                    name=name, option=name, value=value))
             if value is not None and not (math.isfinite(value) and value >= 0):
-                raise InputError(f"the tolerance {name} (--{name}) must be a finite number ≥ 0, got {value!r}")
+                raise InputError(_(
+                    "the tolerance {name} (--{option}) must be a finite number ≥ 0, got {value!r}").format(
+                        name=name, option=name, value=value))
         get_activation(self.activation), get_activation(self.output_activation)
         check_pairing(self.output_activation, get_loss(self.loss))
         self.optimizer_settings.validate()

@@ -20,7 +20,7 @@ from manual_mlp.optimizers import STATE_FORMULAS, update_formula
 from manual_mlp.validation import sup
 
 from .compare import EDGE_ITEMS, WHOLE_MATRIX_LIMIT, QuantityDiff
-from ..i18n import tr, tr_n
+from ..i18n import N_, tr, tr_n
 from .run import Report, RunConfig
 from .width import DEFAULT_WIDTH, fit_formula
 
@@ -73,15 +73,15 @@ def format_value(value: np.ndarray | None, precision: int = 8, line_width: int =
                            max_line_width=line_width, floatmode="fixed")
     lines = text.splitlines()
     if value.size > WHOLE_MATRIX_LIMIT:
-        lines.append(tr(lang, "value_shape", shape=value.shape))
+        lines.append(tr(lang, "shape {shape}", shape=value.shape))
     return lines
 
 
 def _row(d: QuantityDiff, L: int, has_bias: bool, config: RunConfig, gradcheck: bool, first: bool,
          lang: str = "en", precision: int = 8, line_width: int = 60) -> list[list[str]]:
     """The wide layout's cells: quantity, formula, NumPy, PyTorch, max |Δ| (and finite differences, errors)."""
-    label = d.label + (f" {tr(lang, 'new')}" if d.quantity in ("theta", "b") else "")
-    mark = "" if d.ok else "  ✗" + (f"  {tr(lang, 'first_mismatch_mark')}" if first else "")
+    label = d.label + (f" {tr(lang, '(new)')}" if d.quantity in ("theta", "b") else "")
+    mark = "" if d.ok else "  ✗" + (f"  {tr(lang, '◀ first mismatch')}" if first else "")
     value = lambda v: format_value(v, precision, line_width, lang)  # noqa: E731
     row = [[label], [formula(d.quantity, d.layer, L, has_bias, config)], value(d.numpy_value),
            value(d.torch_value), [f"{d.max_abs_diff:.1e}{mark}"]]
@@ -143,7 +143,8 @@ def render_step(diffs: list[QuantityDiff], L: int, has_bias: bool, title: str, c
     """
     config = config or RunConfig()
     gradcheck = any(d.fd_value is not None for d in diffs)
-    keys = ("quantity", "formula", "numpy", "torch", "max_diff") + (("finite_differences", "fd_errors") if gradcheck
+    keys = (N_("quantity"), N_("formula"), N_("NumPy (by hand)"), N_("PyTorch (autograd)"),
+            N_("max |Δ|")) + ((N_("finite differences"), N_("rel. err NumPy / PyTorch")) if gradcheck
                                                                    else ())
     make_row = lambda d, precision=8, line_width=60: _row(  # noqa: E731
         d, L, has_bias, config, gradcheck, (d.quantity, d.layer) == first, lang, precision, line_width)
@@ -167,9 +168,9 @@ def render_summary(report: Report, max_rows: int = 20, lang: str = "en") -> str:
     if len(steps) > max_rows:
         keep = sorted(set(np.linspace(0, len(steps) - 1, max_rows).round().astype(int)))
         steps = [steps[i] for i in keep]
-    shown = tr(lang, "summary_shown", shown=len(steps), total=len(report.steps))
-    out = [tr(lang, "summary_title") + (shown if len(steps) < len(report.steps) else ""),
-           f"{tr(lang, 'step'):>6}  {'J (NumPy)':>18}  {'J (PyTorch)':>18}  {tr(lang, 'max_diff'):>9}"]
+    shown = tr(lang, " ({shown} of {total} steps shown; --json has all)", shown=len(steps), total=len(report.steps))
+    out = [tr(lang, "Per-step summary") + (shown if len(steps) < len(report.steps) else ""),
+           f"{tr(lang, 'step'):>6}  {'J (NumPy)':>18}  {'J (PyTorch)':>18}  {tr(lang, 'max |Δ|'):>9}"]
     for s in steps:
         out.append(f"{s.step:>6}  {format_scalar(s.loss_numpy, 12):>18}  {format_scalar(s.loss_torch, 12):>18}  "
                    f"{s.max_abs_diff:>9.1e}")
@@ -185,21 +186,27 @@ def render_report(report: Report, L: int, has_bias: bool, lang: str = "en",
     config, m = report.config, report.first_mismatch
     first_at = lambda step: None if m is None or m.step != step else (m.quantity, m.layer)  # noqa: E731
     notes_of = lambda step: None if notes is None else lambda d: notes(step, d)  # noqa: E731
-    parts = [render_step(report.first_diffs, L, has_bias, tr(lang, "step_of", step=1, steps=config.steps), config,
+    parts = [render_step(report.first_diffs, L, has_bias, tr(lang, "Step {step} of {steps}", step=1,
+                                                             steps=config.steps), config,
                          first_at(1), lang, notes_of(1), width)]
     if len(report.steps) > 1:
         last = report.steps[-1].step
-        parts.append(render_step(report.last_diffs, L, has_bias, tr(lang, "step_title", step=last), config,
+        parts.append(render_step(report.last_diffs, L, has_bias, tr(lang, "Step {step}", step=last), config,
                                  first_at(last), lang, notes_of(last), width))
         parts.append(render_summary(report, lang=lang))
     tol = report.tolerance
-    witnesses = tr(lang, "witnesses_fd" if config.gradcheck else "witnesses")
+    witnesses = tr(lang, "formula = autograd = finite differences" if config.gradcheck else "formula = autograd")
     if report.ok:
         largest = max(s.max_abs_diff for s in report.steps)
         ratio = tol.ratio_note(max(s.max_ratio for s in report.steps), lang, sum(s.unbounded for s in report.steps),
                                sum(s.accepted_early for s in report.steps))
-        parts.append(tr_n(lang, "ok_line", len(report.steps), witnesses=witnesses, steps=len(report.steps),
+        parts.append(tr_n(lang, "OK ({witnesses}): every quantity of the step agrees within {rule} ({dtype}); "
+                                "largest |Δ| = {largest:.1e}{ratio}",
+                          "OK ({witnesses}): every quantity of all {steps} steps agrees within {rule} "
+                                "({dtype}); largest |Δ| = {largest:.1e}{ratio}", len(report.steps), witnesses=witnesses,
+                          steps=len(report.steps),
                           rule=tol.describe(lang), dtype=config.dtype, largest=largest, ratio=ratio))
     else:
-        parts.append(tr(lang, "fail_line", what=report.first_mismatch.describe(lang), rule=tol.describe(lang)))
+        parts.append(tr(lang, "FAIL: {what} ({rule})", what=report.first_mismatch.describe(lang),
+                        rule=tol.describe(lang)))
     return "\n\n".join(parts)

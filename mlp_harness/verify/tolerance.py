@@ -76,7 +76,7 @@ class Tolerance:
         return {"rule": "fixed", "rtol": self.rtol, "atol": self.atol}
 
     def describe(self, lang: str = "en") -> str:
-        return tr(lang, "rule_fixed", rtol=self.rtol, atol=self.atol)
+        return tr(lang, "rtol={rtol:.1e}, atol={atol:.1e}", rtol=self.rtol, atol=self.atol)
 
     def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0, early: int = 0) -> str:
         return ""
@@ -106,16 +106,23 @@ class ErrorBound:
 
     def describe(self, lang: str = "en") -> str:
         ar = self.arithmetic
-        tf32 = tr(lang, "rule_tf32", u=ar.u_inputs) if ar.u_inputs else ""
-        return tr(lang, "rule_bound", u=ar.u, tf32=tf32)
+        tf32 = tr(lang, ", TF32 operands {u:.1e}", u=ar.u_inputs) if ar.u_inputs else ""
+        return tr(lang, "each quantity's rounding-error bound, u = {u:.1e}{tf32}", u=ar.u, tf32=tf32)
 
     def ratio_note(self, ratio: float, lang: str = "en", unbounded: int = 0, early: int = 0) -> str:
         """', at most 0.13 of its bound': how close the closest quantity came to its bound; how many entries
         had no finite bound (its arithmetic overflowed, see ``error_bounds.nan_to_infinity``), when some had; and
         how many were accepted early (:mod:`.early`), their share not computed, when some were."""
-        note = tr(lang, "ratio_note", ratio=ratio)
-        note += tr_n(lang, "unbounded_note", unbounded, count=unbounded) if unbounded else ""
-        return note + (tr_n(lang, "early_note", early, count=early) if early else "")
+        note = tr(lang, ", at most {ratio:.2g} of its bound", ratio=ratio)
+        note += tr_n(lang, "; {count} entry had no finite bound (the bound's own arithmetic overflowed): accepted "
+                           "only because both twins' values there are finite",
+                     "; {count} entries had no finite bound (the bounds' own arithmetic overflowed): "
+                           "accepted only because both twins' values there are finite", unbounded,
+                     count=unbounded) if unbounded else ""
+        return note + (tr_n(lang, "; {count} entry was accepted early, below a lower bound of its allowed |Δ| (its "
+                                  "share of the bound not computed)",
+                            "; {count} entries were accepted early, below a lower bound of their allowed |Δ| "
+                                  "(their share of the bound not computed)", early, count=early) if early else "")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 
 from manual_mlp.validation import InputError
+from ..i18n import _
 
 #: columns assumed when neither COLUMNS nor a terminal says
 DEFAULT_WIDTH = 100
@@ -22,7 +23,7 @@ def output_width(width: int | None = None) -> int:
     if width is None:
         return max(MIN_WIDTH, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns or DEFAULT_WIDTH)
     if width < MIN_WIDTH:
-        raise InputError(f"--width must be at least {MIN_WIDTH} columns, got {width}")
+        raise InputError(_("--width must be at least {n} columns, got {value}").format(n=MIN_WIDTH, value=width))
     return width
 
 

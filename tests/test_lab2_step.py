@@ -1,0 +1,125 @@
+"""lab2's whole step (mlp_harness/check/assignments/lab2.toml): step(X, Y, thetas, biases, eta) on one mini-batch,
+and lab2's functions chained into one, each step held to autograd's step from the θ and b the student's step
+before it returned, on the case's batches in their fixed order (batch k is step k), for two epochs.
+
+Every verdict here is the checker's decision (pass / fail, the mistake's name), never a last bit: the numbers
+are held to the harness's float64 tolerance (verify/tolerance.py, 10⁴·ε relative), far above the rounding of
+any BLAS kernel and far below what any of these mistakes changes (≥ 1e-2 on b⁽ˡ⁾ at the first step here).
+"""
+import pytest
+
+from mlp_harness.check import check_lab
+from mlp_harness.check.api import check_file, plan_for
+from mlp_harness.check.assignment import load_assignment
+
+#: lab2's functions, right, as a hand-in's source (a notebook's namespace in most tests)
+FUNCTIONS = """
+import numpy as np
+def tanh(z):
+    return np.tanh(z)
+def softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+def tanh_prime(a):
+    return 1 - a ** 2
+def delta_L(aL, Y):
+    return (aL - Y) / aL.shape[0]
+def delta_l(delta_next, theta_next, al):
+    return (delta_next @ theta_next) * (1 - al ** 2)
+def gradient(delta, a_prev):
+    return delta.T @ a_prev
+def bias_gradient(delta):
+    return delta.sum(axis=0)
+def optimize(theta, grad, eta):
+    return theta - eta * grad
+"""
+#: a step as a student writes it, from top to bottom; DELTA_L, BIAS_GRAD and UPDATE are the places a test breaks
+STEP = """
+def step(X, Y, thetas, biases, eta):
+    acts = [X]
+    for l, (theta, b) in enumerate(zip(thetas, biases)):
+        z = acts[-1] @ theta.T + b
+        acts.append(softmax(z) if l == len(thetas) - 1 else np.tanh(z))
+    d = DELTA_L
+    new_thetas, new_biases = [None] * len(thetas), [None] * len(thetas)
+    for l in range(len(thetas) - 1, -1, -1):
+        new_thetas[l] = thetas[l] - eta * (d.T @ acts[l])
+        new_biases[l] = UPDATE
+        if l:
+            d = (d @ thetas[l]) * (1 - acts[l] ** 2)
+    return new_thetas, new_biases
+"""
+RIGHT = {"DELTA_L": "(acts[-1] - Y) / len(X)", "UPDATE": "biases[l] - eta * BIAS_GRAD", "BIAS_GRAD": "d.sum(axis=0)"}
+
+
+def step_source(**broken: str) -> str:
+    source = STEP
+    for place in RIGHT:   # UPDATE first: it holds BIAS_GRAD
+        source = source.replace(place, broken.get(place, RIGHT[place]))
+    return FUNCTIONS + source
+
+
+def namespace(source: str) -> dict:
+    space: dict = {}
+    exec(compile(source, "entrega.py", "exec"), space)   # noqa: S102 — the test's own hand-in
+    return space
+
+
+def test_the_plan_runs_every_batch_of_two_epochs_in_the_fixed_order():
+    """N = 10 in batches of 4: rows 0–3, 4–7, 8–9, twice; the step and both chains on every case."""
+    plan = plan_for(load_assignment("lab2"))
+    first = next(t for t in plan.trajectories if t.kind == "step" and t.case.name == "3-4-3")
+    assert [(r.start, r.stop) for r in first.rows] == [(0, 4), (4, 8), (8, 10)] * 2 and first.steps == 6
+    kinds = {(t.kind, t.sigma) for t in plan.trajectories}
+    assert kinds == {("step", "own"), ("chain", "reference"), ("chain", "own")}
+
+
+def test_a_right_step_passes_every_batch_of_every_case(tmp_path):
+    """In a separate process, as mlp-check runs it: 6 + 6 + 4 + 2 steps (N = 10, 10, 8, 4 in batches of 4)."""
+    path = tmp_path / "entrega.py"
+    path.write_text(step_source(), encoding="utf-8")
+    result = check_file(str(path), assignment="lab2")
+    step = result.formulas["step"]
+    assert (step.status, step.source, step.calls) == ("pass", "step", 18), step.message
+    assert result.ok and result.score == result.max_score == 9
+
+
+@pytest.mark.parametrize("broken, mistake", [
+    ({"BIAS_GRAD": "d.mean(axis=0)"}, "bias_mean_instead_of_sum"),
+    ({"UPDATE": "biases[l]"}, "bias_not_updated"),
+    ({"DELTA_L": "acts[-1] - Y"}, "ce_not_averaged"),
+    ({"UPDATE": "biases[l] + eta * d.sum(axis=0)"}, None),   # only b climbs: no catalogued step does that
+], ids=["bias_mean", "bias_not_updated", "ce_not_averaged", "bias_ascent"])
+def test_each_step_mistake_fails_and_is_named_at_its_formula(broken, mistake):
+    step = check_lab(namespace(step_source(**broken)), assignment="lab2").formulas["step"]
+    assert (step.status, step.source, step.mistake) == ("fail", "step", mistake), step.message
+    assert "step 1:" in step.message   # pinned to the first step, where every one of these shows
+
+
+def test_a_fixed_batch_size_fails_on_the_last_smaller_batch():
+    """δ⁽ᴸ⁾ divided by 4, not by the batch's N: right on the batches of 4, wrong on step 3 (rows 8–9)."""
+    step = check_lab(namespace(step_source(DELTA_L="(acts[-1] - Y) / 4")), assignment="lab2").formulas["step"]
+    assert step.status == "fail" and "3-4-3 (N = 10, η = 0.5), step 3:" in step.message, step.message
+
+
+def test_a_step_that_returns_the_thetas_alone_is_told_the_pair():
+    source = step_source().replace("return new_thetas, new_biases", "return new_thetas")
+    step = check_lab(namespace(source), assignment="lab2", lang="pt").formulas["step"]
+    assert step.status == "fail" and "não o par (thetas, biases)" in step.message, step.message
+
+
+def test_the_chain_blames_a_function_that_failed_alone():
+    source = FUNCTIONS.replace("return delta.sum(axis=0)", "return delta.mean(axis=0)")
+    result = check_lab(namespace(source), assignment="lab2")
+    step = result.formulas["step"]
+    assert result.formulas["bias_gradient"].mistake == "bias_mean_instead_of_sum"
+    assert (step.status, step.source, step.blamed) == ("fail", "chain", ("bias_gradient",)), step.message
+
+
+def test_the_chain_with_a_naive_softmax_fails_only_with_it_in_the_forward_pass():
+    """e^z without the row max: right on small z, NaN on large-z, where the chain with NumPy's softmax agrees."""
+    source = FUNCTIONS.replace("np.exp(z - z.max(axis=1, keepdims=True))", "np.exp(z)")
+    result = check_lab(namespace(source), assignment="lab2")
+    step = result.formulas["step"]
+    assert result.formulas["softmax"].mistake == "softmax_no_row_max"
+    assert step.status == "fail" and "large-z" in step.message and "only with your tanh, softmax" in step.message

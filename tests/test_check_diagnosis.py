@@ -5,6 +5,7 @@ For each entry of the lab's mistake catalogue (:mod:`mlp_harness.check.mistakes`
 given that entry's name; the entry's own hand-in still is, so each pair shows the test can tell them apart.
 The calls are made in this process, as the worker makes them, on the lab's plan (autograd's inputs).
 """
+import dataclasses
 import functools
 import os
 import tempfile
@@ -344,6 +345,27 @@ def test_a_message_names_the_case_network_n_and_eta():
     assert f.message.startswith("caso lab (N = 2, η = 0.1): ")
     f = diagnosis("delta_L", "(aL - Y) * aL * (1 - aL) / aL.shape[1]")   # right on the lab, whose n_L is 1
     assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5): ")
+
+
+def test_a_message_names_the_mini_batch_whose_n_the_formula_divides_by():
+    # lab2's 3-4-3 case: N = 10 in mini-batches of 4, 4 and 2; a δ⁽ᴸ⁾ divided by the first batches' 4 is right
+    # on them and fails on the third, whose N is 2: the message must show that N, not the case's 10
+    f = diagnosis("delta_L", "(aL - Y) / 4", place="lab2")
+    assert f.status == "fail"
+    assert f.message.startswith("caso 3-4-3 (N = 10, η = 0.5), minilote 3 de 3 (N = 2): ")
+
+
+def test_adams_t_prints_as_the_integer_it_is():
+    from mlp_harness.check.report import formula_lines
+    f = diagnosis("adam_update", adam()[:-len(", t + 1)")] + ", t)", signature="adam_update")   # t not counted
+    assert f.status == "fail" and ": t — autograd 1, o seu 0 (" in f.message, f.message
+    shown = "\n".join(formula_lines(dataclasses.replace(f, formula="Adam"), "pt", 100))
+    assert "t[]" not in shown and "1.00000000" not in shown, shown
+
+
+def test_an_explanation_counts_the_terms_it_leaves_out_in_the_language_asked():
+    f = diagnosis("gradient", "delta.T @ a_prev / 4", place="lab2")   # a sum of 4 terms, 3 shown
+    assert f.status == "fail" and "+ … (4 termos) = " in f.explanation, f.explanation
 
 
 def test_a_step_that_ignores_eta_is_named():

@@ -226,6 +226,17 @@ def test_describe_states_the_conventions_in_each_language():
         assert not foreign_lines(text, lang), foreign_lines(text, lang)
 
 
+def test_describe_says_where_adams_eps_goes_and_speaks_portuguese():
+    # lab3's Adam is held to torch's √v̂ + ε; the paper's faster form fails (named adam_eps_before_correction),
+    # so --describe says it before a student writes it; the network's and cases' words are Portuguese
+    text = describe(load_assignment("lab3"), "pt")
+    assert "ε é somado depois da raiz e da correção, √v̂ + ε, como faz o torch" in text and "e falha" in text
+    assert "função de custo cross_entropy (média)" in text and "otimizador sgd (gradiente descendente)" in text
+    assert "3-4-3 (N = 10, semente 1)" in text
+    assert not foreign_lines(text, "pt"), foreign_lines(text, "pt")
+    assert "ε is added after the root and the correction" in describe(load_assignment("lab3"), "en")
+
+
 ADAMW = """
 [assignment]
 title.en = "Lab 5: AdamW"

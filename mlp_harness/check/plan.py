@@ -32,6 +32,7 @@ import numpy as np
 from manual_mlp import StepRecord
 from manual_mlp.batches import epoch_slices
 
+from ..i18n import tr
 from .assignment import Assignment
 from .catalogue import CATALOGUE, Batch, Signature
 from .cases import HYPER, Case, two_layer, varied_network, with_network
@@ -65,6 +66,15 @@ class Probe:
     #                              function is called once per value, with the same inputs)
     varied: str = ""             # an update's hyper-parameter ("eta", "mu", …) this call has at a second value,
     #                              to show a number written in its place ("": the assignment's settings)
+
+    def label(self, lang: str) -> str:
+        """The case as a message names it, and the mini-batch the call's inputs come from where the case has
+        several: '3-4-3 (N = 10, η = 0.5), mini-batch 3 of 3 (N = 2)', so the N a formula divides by is seen."""
+        count = len(self.case.batches_rows()) if self.batch is not None else 1
+        if count == 1:
+            return self.case.label
+        return tr(lang, "{case}, mini-batch {number} of {count} (N = {size})", case=self.case.label,
+                  number=self.batch.number, count=count, size=len(self.batch.X))
 
     @property
     def call_text(self) -> str:

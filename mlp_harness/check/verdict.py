@@ -212,7 +212,7 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
     message = tr(lang, "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
-                 case=probe.case.label, call=probe.call_text, got=tuple(shape),
+                 case=probe.label(lang), call=probe.call_text, got=tuple(shape),
                  target=probe.target, expected=expected.shape)
     return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
 
@@ -226,6 +226,11 @@ def distinct_numbers(expected: float, got: float) -> tuple[str, str]:
         a, b = (f"{x:.{digits}g}".replace("-", "−") for x in (float(expected), float(got)))
         digits += 1
     return a, b
+
+
+def index_text(index: tuple) -> str:
+    """An entry's index as a message writes it after the quantity: '[0, 2]'; nothing for a number (Adam's t)."""
+    return str(list(index)) if len(index) else ""
 
 
 def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
@@ -243,22 +248,22 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
                       (N_("case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)"),
                        N_("case {case}: {target}{index} is not a finite number")))
     shown_expected, shown_got = distinct_numbers(expected[index], got[index])
-    message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index),
+    message = tr(lang, key, case=probe.label(lang), target=probe.target, index=index_text(index),
                  expected=shown_expected, got=shown_got,
                  diff=f"{abs(got[index] - expected[index]):.2e}")
-    hint = tr(lang, hint_key, case=probe.case.label, target=probe.target, index=list(index))
+    hint = tr(lang, hint_key, case=probe.label(lang), target=probe.target, index=index_text(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
         return Finding("error", message=tr(lang, "case {case}: {call} was not called — {function} had already run "
-                                                 "out of its time limit on an earlier call", case=probe.case.label,
+                                                 "out of its time limit on an earlier call", case=probe.label(lang),
                                            call=probe.call_text, function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
         key = N_("case {case}: {call} {error}") if is_timeout(outcome["error"]) else N_(
             "case {case}: {call} raised {error}")
-        raised = lambda numbers: tr(lang, key, case=probe.case.label, call=probe.call_text,  # noqa: E731
+        raised = lambda numbers: tr(lang, key, case=probe.label(lang), call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
@@ -269,7 +274,7 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
                  else N_("case {case}: {call} returned {type}; it must return {returns}"))
         key = none if outcome["returned"] == "None" else other
         returns = CATALOGUE[probe.signature].returns.symbol if probe.signature else ""
-        return Finding("fail", message=tr(lang, key, case=probe.case.label, call=probe.call_text,
+        return Finding("fail", message=tr(lang, key, case=probe.label(lang), call=probe.call_text,
                                           type=outcome["returned"], function=probe.formula, returns=returns))
     if "value" not in outcome:   # too big to send back: only its shape came
         return shape_finding(probe, tuple(outcome["shape"]), None, lang)
@@ -489,7 +494,7 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
         probe, argument = changed
         mistake, diagnosis = plain("changes_argument", lang, argument=argument)
         return FormulaResult(formula, "fail", tr(lang, "case {case}: {function} changed its argument {argument} in "
-                                                       "place", case=probe.case.label, function=formula,
+                                                       "place", case=probe.label(lang), function=formula,
                                                  argument=argument), largest, None, diagnosis, mistake,
                              calls=len(probes), warning=warning)
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)

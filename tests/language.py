@@ -22,7 +22,7 @@ numbers needs need takes without each both gives returned raised calls call agre
 functions implemented mistake injected saved initial reduction largest far exactly drawn axis tolerance so
 shape shapes units unit layer layers hidden output inputs input sample samples per least most give given try
 options interrupted nothing check checked run ran same while entries entry elementwise harness sandbox
-usable average load measured note yes beyond overflowing
+usable average load measured note yes beyond overflowing seed terms mean
 """.split())
 PORTUGUESE = set("""
 não passo passos época épocas diferem difere diferença grandeza grandezas fórmula implementação implementações

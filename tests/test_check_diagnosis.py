@@ -5,6 +5,7 @@ For each entry of the lab's mistake catalogue (:mod:`mlp_harness.check.mistakes`
 given that entry's name; the entry's own hand-in still is, so each pair shows the test can tell them apart.
 The calls are made in this process, as the worker makes them, on the lab's plan (autograd's inputs).
 """
+import dataclasses
 import functools
 import os
 import tempfile
@@ -23,7 +24,7 @@ from mlp_harness.check.verdict import judge_formula
 #: each function's parameters, as a notebook writes them (the calls pass them by position)
 PARAMETERS = {"sigmoid": "z", "delta_L": "aL, Y", "delta_l": "delta_next, theta_next, al",
               "gradient": "delta, a_prev", "optimize": "theta, gradient, eta", "tanh_prime": "a",
-              "tanh_prime_z": "z", "bias_gradient": "delta", "softmax": "z", "relu_prime_z": "z", "momentum_update": "theta, grad, velocity, eta, mu",
+              "tanh_prime_z": "z", "bias_gradient": "delta", "softmax": "z", "tanh": "z", "relu_prime_z": "z", "momentum_update": "theta, grad, velocity, eta, mu",
               "adam_update": "theta, grad, m, v, t, eta, beta1, beta2, eps",
               "adamw_update": "theta, grad, m, v, t, eta, beta1, beta2, eps, weight_decay"}
 #: the assignment each catalogue signature is checked in, and the function that stands for it there
@@ -78,7 +79,6 @@ PAIRS = [
     ("mean_instead_of_sum", "gradient", "delta.T @ a_prev / delta.shape[0]", "delta.T @ a_prev / a_prev.shape[1]"),
     ("sign_flipped", "sgd_update", "theta + eta * gradient", "theta + gradient"),
     ("eta_ignored", "sgd_update", "theta - gradient", "theta - 0.5 * gradient"),
-    ("eta_fixed", "sgd_update", "theta - 0.1 * gradient", "theta - 0.1 * eta * gradient"),
     ("returns_change", "sgd_update", "-eta * gradient", "eta * gradient"),
     ("tanh_of_a", "tanh_prime_a", "1 - np.tanh(a) ** 2", "1 - np.tanh(a)"),
     ("sigma_prime_for_tanh", "tanh_prime_a", "a * (1 - a)", "a * (1 + a)"),
@@ -105,6 +105,51 @@ PAIRS = [
     ("adam_t_from_zero", "adam_update", adam(t="t"), adam(t="t + 2")),
     ("adam_eps_before_correction", "adam_update", adam(root="(np.sqrt({v}) + eps) / np.sqrt(1 - beta2 ** ({t}))"),
      adam(root="np.sqrt({v}) + eps")),
+    # ε left out, or put under the root: the nearby slips put it elsewhere (squared, after the correction of m)
+    ("adam_no_eps", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})))"),
+     adam(root="np.sqrt({v} / (1 - beta2 ** ({t}))) + eps ** 2")),
+    ("adam_eps_in_sqrt", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + eps)"),
+     adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + 2 * eps)")),
+    # the state returned corrected, v used uncorrected, t returned as given: the nearby slips do one half of it
+    ("adam_returns_corrected", "adam_update", adam().replace(f", {M.format('grad')}, {V.format('grad')}, t + 1)",
+                                                             f", {M.format('grad')} / (1 - beta1 ** (t + 1)), "
+                                                             f"{V.format('grad')} / (1 - beta2 ** (t + 1)), t + 1)"),
+     adam().replace(f", {M.format('grad')}, {V.format('grad')}, t + 1)",
+                    f", {M.format('grad')} / (1 - beta1 ** (t + 1)), {V.format('grad')}, t + 1)")),
+    ("adam_only_m_corrected", "adam_update", adam(root="np.sqrt({v}) + eps"),
+     adam(root="np.sqrt({v} / (1 - beta2)) + eps")),
+    ("adam_t_not_counted", "adam_update", adam()[:-len(", t + 1)")] + ", t)", adam()[:-len(", t + 1)")] + ", t + 2)"),
+    ("momentum_dampening", "momentum_update", "(theta - eta * (mu * velocity + (1 - mu) * grad), "
+                                              "mu * velocity + (1 - mu) * grad)",
+     "(theta - eta * (mu * velocity + mu * grad), mu * velocity + mu * grad)"),
+    ("momentum_nesterov", "momentum_update", "(theta - eta * (grad + mu * (mu * velocity + grad)), mu * velocity + grad)",
+     "(theta - eta * (grad + (mu * velocity + grad)), mu * velocity + grad)"),
+    ("momentum_old_velocity", "momentum_update", "(theta - eta * velocity, mu * velocity + grad)",
+     "(theta - eta * mu * velocity, mu * velocity + grad)"),
+    ("momentum_eta_in_velocity", "momentum_update", "(theta - (mu * velocity + eta * grad), mu * velocity + eta * grad)",
+     "(theta - (mu * velocity + eta * grad), mu * velocity + grad)"),
+    ("momentum_swapped", "momentum_update", "(mu * velocity + grad, theta - eta * (mu * velocity + grad))",
+     "(mu * velocity + grad, theta - eta * grad)"),
+    # BP2 with a hidden tanh, its f′ slips as tanh_prime's; θ⁽ˡ⁺¹⁾ transposed (numbers on lab2's square case)
+    ("tanh_of_a", "delta_l_tanh", "(delta_next @ theta_next) * (1 - np.tanh(al) ** 2)",
+     "(delta_next @ theta_next) * (1 - np.tanh(al))"),
+    ("sigma_prime_for_tanh", "delta_l_tanh", "(delta_next @ theta_next) * al * (1 - al)",
+     "(delta_next @ theta_next) * al * (1 + al)"),
+    ("theta_transposed", "delta_l_tanh", "(delta_next @ theta_next.T) * (1 - al ** 2)", "delta_next @ theta_next.T"),
+    # δ⁽ᴸ⁾ divided by N twice or by Y.size; the nearby ones by another count
+    ("ce_averaged_twice", "delta_L_softmax_cross_entropy", "(aL - Y) / aL.shape[0] ** 2",
+     "(aL - Y) / aL.shape[0] / 10"),
+    ("ce_divided_by_size", "delta_L_softmax_cross_entropy", "(aL - Y) / Y.size", "(aL - Y) / (Y.size + 1)"),
+    # softmax over the wrong axis, with the batch's max, without keepdims; the nearby ones slip elsewhere
+    ("softmax_axis0", "softmax", "np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0)",
+     "np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=0)"),
+    ("softmax_global_max", "softmax", "np.exp(z - z.max()) / np.exp(z - z.max()).sum(axis=1, keepdims=True)",
+     "np.exp(z - z.min()) / np.exp(z - z.min()).sum(axis=1, keepdims=True)"),
+    ("softmax_no_keepdims", "softmax",
+     "np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1)",
+     "np.exp(z - z.max(axis=1, keepdims=True)) / np.exp(z - z.max(axis=1, keepdims=True)).sum(axis=1)[:, None, None]"),
+    ("bias_sum_over_units", "bias_gradient", "delta.sum(axis=1)", "delta.mean(axis=1)"),
+    ("bias_sum_all", "bias_gradient", "np.sum(delta)", "np.mean(delta)"),
     ("l2_for_decoupled", "adamw_update", adam(g="(grad + weight_decay * theta)"),
      adam(g="(grad + 2 * weight_decay * theta)")),
 ]
@@ -138,10 +183,11 @@ def assignment(name: str):
         return load_assignment(str(path))
 
 
-def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None):
-    """The verdict on one hand-in of ``function`` (in the assignment of ``signature``; the lab's by default),
-    from its calls alone (no whole steps)."""
-    plan = plan_for(assignment(WHERE[signature][0] if signature else "lab1"))
+def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None,
+              place: str | None = None):
+    """The verdict on one hand-in of ``function`` (in the assignment ``place``, else the one of ``signature``;
+    the lab's by default), from its calls alone (no whole steps)."""
+    plan = plan_for(assignment(place or (WHERE[signature][0] if signature else "lab1")))
     probes = [p for p in plan.probes if p.formula == function]
     task = plan.task({}, 5.0)
     task |= {"probes": [s for s in task["probes"] if s["formula"] == function], "trajectories": []}
@@ -159,6 +205,78 @@ def test_an_entry_is_not_given_to_a_nearby_mistake(name, signature, own, nearby)
     assert diagnosis(function, own, signature=signature).mistake == name
     near = diagnosis(function, nearby, signature=signature)
     assert near.status != "pass" and name not in (near.mistake or "").split(" / ")
+
+
+#: an update's hyper-parameters written as numbers, in each assignment (lab1's η varies over its cases; lab2's
+#: and lab3's are varied by the check): (assignment, function, the hand-in, the mistake and the numbers it names,
+#: a nearby hand-in that is not that — a number somewhere else, or in one place of two — never named so)
+MOMENTUM = "(theta - {eta} * ({mu} * velocity + grad), {mu2} * velocity + grad)"
+ADAM_FIXED = ("(theta - {eta} * {m} / (1 - {b1} ** (t + 1)) / (np.sqrt({v} / (1 - {b2} ** (t + 1))) + {eps}), "
+              "{m}, {v}, t + 1)")
+
+
+def adam_fixed(eta="eta", b1="beta1", b2="beta2", eps="eps", b2_in_v="beta2") -> str:
+    m, v = f"({b1} * m + (1 - {b1}) * grad)", f"({b2_in_v} * v + (1 - {b2_in_v}) * grad ** 2)"
+    return ADAM_FIXED.format(eta=eta, m=m, v=v, b1=b1, b2=b2, eps=eps)
+
+
+FIXED = [
+    ("lab1", "optimize", "theta - 0.1 * gradient", ("eta_fixed", "η = 0.1"), "theta - 0.1 * eta * gradient"),
+    ("lab2", "optimize", "theta - 0.5 * gradient", ("eta_fixed", "η = 0.5"), "theta - 0.501 * gradient"),
+    ("lab3", "momentum_update", MOMENTUM.format(eta="eta", mu="0.9", mu2="0.9"), ("hyperparameter_fixed", "μ = 0.9"),
+     MOMENTUM.format(eta="eta", mu="0.9", mu2="mu")),
+    ("lab3", "momentum_update", MOMENTUM.format(eta="0.1", mu="0.9", mu2="0.9"),
+     ("hyperparameter_fixed", "η = 0.1, μ = 0.9"), MOMENTUM.format(eta="0.1", mu="mu", mu2="0.9")),
+    ("lab3", "adam_update", adam_fixed(eta="0.01"), ("eta_fixed", "η = 0.01"), adam_fixed(eta="0.011")),
+    ("lab3", "adam_update", adam_fixed(b1="0.9"), ("hyperparameter_fixed", "β₁ = 0.9"), adam_fixed(b1="0.8")),
+    ("lab3", "adam_update", adam_fixed(b2="0.999", b2_in_v="0.999"), ("hyperparameter_fixed", "β₂ = 0.999"),
+     adam_fixed(b2="0.999")),
+    ("lab3", "adam_update", adam_fixed(eps="1e-8"), ("hyperparameter_fixed", "ε = 1e-08"), adam_fixed(eps="1e-7")),
+    ("lab3", "adam_update", adam_fixed("0.01", "0.9", "0.999", "1e-8", "0.999"),
+     ("hyperparameter_fixed", "η = 0.01, β₁ = 0.9, β₂ = 0.999, ε = 1e-08"),
+     adam_fixed("0.01", "0.9", "0.999", "1e-8", "beta2")),
+]
+
+
+@pytest.mark.parametrize("place, function, own, named, nearby", FIXED,
+                         ids=[f"{f[0]}-{f[3][1]}" for f in FIXED])
+def test_a_hyperparameter_written_as_a_number_fails_and_is_named(place, function, own, named, nearby):
+    """Each fails (lab2's and lab3's check every update at a second value of each hyper-parameter, whose answer
+    is torch.optim's) and is named with the numbers it uses; a nearby slip is not given that name."""
+    mistake, values = named
+    f = diagnosis(function, own, place=place)
+    assert f.status == "fail" and f.mistake == mistake and f"({values})" in f.diagnosis, f.diagnosis
+    near = diagnosis(function, nearby, place=place)
+    assert near.status != "pass" and near.mistake not in ("eta_fixed", "hyperparameter_fixed")
+
+
+#: (signature, a body near the right one, the diagnosis): float32 is named only where the values returned are
+#: float32 numbers; a float64 answer a little off (an ε, a clip, a factor) is a small difference, never float32
+NEAR = [
+    ("softmax", "(lambda e: (e / e.sum(axis=1, keepdims=True)).astype(np.float32))(np.exp(z - z.max(axis=1, "
+                "keepdims=True)))", "single_precision"),
+    ("softmax", "(lambda e: e / e.sum(axis=1, keepdims=True))(np.exp((z - z.max(axis=1, keepdims=True))"
+                ".astype(np.float32))).astype(np.float64)", "single_precision"),
+    ("softmax", "(lambda e: e / (e.sum(axis=1, keepdims=True) + 1e-8))(np.exp(z - z.max(axis=1, keepdims=True)))",
+     "small_difference"),
+    ("tanh_prime_a", "(1 - a ** 2) * (1 - 1e-9)", "small_difference"),
+    ("delta_L_softmax_cross_entropy", "(np.clip(aL, 1e-7, 1 - 1e-7) - Y) / aL.shape[0]", "small_difference"),
+]
+
+
+@pytest.mark.parametrize("signature, body, named", NEAR, ids=[f"{n[0]}-{n[2]}-{i}" for i, n in enumerate(NEAR)])
+def test_float32_is_named_only_for_float32_numbers(signature, body, named):
+    f = diagnosis(WHERE[signature][1], body, signature=signature)
+    assert f.status == "fail" and f.mistake == named, (f.mistake, f.diagnosis)
+    assert ("calcula em float32" in f.diagnosis) == (named == "single_precision")
+
+
+@pytest.mark.parametrize("place, said, unsaid", [("lab1", "J = ½Σ(y − a)² soma", "já está em δ⁽ᴸ⁾"),
+                                                  ("lab2", "o 1/N já está em δ⁽ᴸ⁾", "½Σ")])
+def test_a_gradient_divided_by_n_is_explained_by_the_assignments_loss(place, said, unsaid):
+    """lab1's J sums over the batch; lab2's cross-entropy is a mean whose 1/N δ⁽ᴸ⁾ already holds."""
+    f = diagnosis("gradient", "delta.T @ a_prev / delta.shape[0]", place=place)
+    assert f.mistake == "mean_instead_of_sum" and said in f.diagnosis and unsaid not in f.diagnosis, f.diagnosis
 
 
 # --- shape errors: which shapes met, what the formula needs, and where in the student's own cell ---------------
@@ -227,6 +345,27 @@ def test_a_message_names_the_case_network_n_and_eta():
     assert f.message.startswith("caso lab (N = 2, η = 0.1): ")
     f = diagnosis("delta_L", "(aL - Y) * aL * (1 - aL) / aL.shape[1]")   # right on the lab, whose n_L is 1
     assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5): ")
+
+
+def test_a_message_names_the_mini_batch_whose_n_the_formula_divides_by():
+    # lab2's 3-4-3 case: N = 10 in mini-batches of 4, 4 and 2; a δ⁽ᴸ⁾ divided by the first batches' 4 is right
+    # on them and fails on the third, whose N is 2: the message must show that N, not the case's 10
+    f = diagnosis("delta_L", "(aL - Y) / 4", place="lab2")
+    assert f.status == "fail"
+    assert f.message.startswith("caso 3-4-3 (N = 10, η = 0.5), minilote 3 de 3 (N = 2): ")
+
+
+def test_adams_t_prints_as_the_integer_it_is():
+    from mlp_harness.check.report import formula_lines
+    f = diagnosis("adam_update", adam()[:-len(", t + 1)")] + ", t)", signature="adam_update")   # t not counted
+    assert f.status == "fail" and ": t — autograd 1, o seu 0 (" in f.message, f.message
+    shown = "\n".join(formula_lines(dataclasses.replace(f, formula="Adam"), "pt", 100))
+    assert "t[]" not in shown and "1.00000000" not in shown, shown
+
+
+def test_an_explanation_counts_the_terms_it_leaves_out_in_the_language_asked():
+    f = diagnosis("gradient", "delta.T @ a_prev / 4", place="lab2")   # a sum of 4 terms, 3 shown
+    assert f.status == "fail" and "+ … (4 termos) = " in f.explanation, f.explanation
 
 
 def test_a_step_that_ignores_eta_is_named():

@@ -65,8 +65,10 @@ def test_a_right_lab3_hand_in_passes_every_call(tmp_path):
     result = check_file(str(path), assignment="lab3")
     assert {n: f.status for n, f in result.formulas.items()} == {"momentum_update": "pass", "adam_update": "pass"}
     assert result.ok and result.score == result.max_score == 2
-    # 3-4-3 (batches of 4, 4, 2) and 3-3-3-3 (4, 4): 3·4 + 2·6 = 24 parameters updated, θ and b
-    assert result.formulas["momentum_update"].calls == 24 * 2 and result.formulas["adam_update"].calls == 24 * 4
+    # 3-4-3 (batches of 4, 4, 2) and 3-3-3-3 (4, 4): 3·4 + 2·6 = 24 parameters updated, θ and b; then 3-4-3
+    # (the most batches) again at a second value of each hyper-parameter (momentum's η, μ; Adam's η, β₁, β₂, ε)
+    momentum, adam = result.formulas["momentum_update"], result.formulas["adam_update"]
+    assert momentum.calls == (24 + 2 * 12) * 2 and adam.calls == (24 + 4 * 12) * 4
     assert all(f.warning is None for f in result.formulas.values())
 
 
@@ -86,6 +88,16 @@ def test_the_other_momentum_convention_is_said_plainly_as_a_fail():
         assert formula.status == "fail" and "v(θ⁽¹⁾)" in formula.message
         assert words in formula.diagnosis and "η" in formula.diagnosis
         assert not foreign_lines(formula.diagnosis + "\n" + formula.message, lang)
+
+
+def test_a_difference_below_the_eighth_decimal_is_printed_with_the_digits_that_show_it():
+    """ε inside the root changes θ by ~1e-8: the failing line's two numbers differ as printed (they read the same
+    at the table's 8 decimals), and the slip is named."""
+    body = LAB3_RIGHT["adam_update"].replace("(np.sqrt(v_hat) + eps)", "np.sqrt(v_hat + eps)")
+    formula = check_lab(namespace(lab3_source(adam_update=body)), assignment="lab3").formulas["adam_update"]
+    assert formula.status == "fail" and formula.mistake == "adam_eps_in_sqrt"
+    expected, got = formula.message.split("autograd ")[1].split(" (|Δ|")[0].split(", yours ")
+    assert expected != got and len(expected) > len("0.02365043"), formula.message
 
 
 def test_a_division_by_zero_raised_is_named_too():
@@ -135,14 +147,15 @@ def test_the_probes_hold_torch_optims_state_after_each_step():
     the first — and t counts the steps before it, so the state's formulas are probed beyond the first step."""
     plan = plan_for(load_assignment("lab3"))
     for name, state_args in (("momentum_update", (2,)), ("adam_update", (2, 3))):
-        calls = [p for p in plan.probes if p.formula == name and p.pick == 0 and p.target == "θ⁽¹⁾"]
+        calls = [p for p in plan.probes if p.formula == name and p.pick == 0 and p.target == "θ⁽¹⁾" and not p.varied]
         assert [p.batch.number for p in calls] == [1, 2, 3, 1, 2]
         for p in calls:
             given = [p.args[i] for i in state_args]
             assert all(np.any(g != 0) for g in given) == (p.batch.number > 1)
             if name == "adam_update":
                 assert p.args[4] == p.batch.number - 1
-    momentum = [p for p in plan.probes if p.formula == "momentum_update" and p.target in ("v(θ⁽¹⁾)", "θ⁽¹⁾")]
+    momentum = [p for p in plan.probes if p.formula == "momentum_update" and p.target in ("v(θ⁽¹⁾)", "θ⁽¹⁾")
+                and not p.varied]
     answers = {(p.case.name, p.batch.number, p.target): p for p in momentum}
     mu, eta = 0.9, 0.1   # lab3's [optimizer]
     for (case, k, target), p in answers.items():
@@ -154,6 +167,33 @@ def test_the_probes_hold_torch_optims_state_after_each_step():
                 assert np.array_equal(answers[(case, k + 1, target)].args[2], p.expected)
         else:
             np.testing.assert_allclose(p.expected, theta - eta * (mu * v + g), rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("function, arg, place, value", [
+    ("momentum_update", "eta", 3, 0.05), ("momentum_update", "mu", 4, 0.45), ("adam_update", "eta", 5, 0.005),
+    ("adam_update", "beta1", 6, 0.8), ("adam_update", "beta2", 7, 0.998), ("adam_update", "eps", 8, 1e-3)])
+def test_each_hyperparameter_is_also_checked_at_a_second_value_with_torch_optims_answer(function, arg, place,
+                                                                                     value):
+    """Every update is called again with one hyper-parameter at a second value (the others the assignment's),
+    its answers torch.optim's own run with that value: a number written in the argument's place fails there."""
+    plan = plan_for(load_assignment("lab3"))
+    calls = [p for p in plan.probes if p.formula == function and p.varied == arg]
+    assert calls and all(p.args[place] == value for p in calls)
+    others = [i for i in range(3 if function == "momentum_update" else 5, len(calls[0].args)) if i != place]
+    main = {(p.case.name, p.batch.number, p.target, p.pick): p for p in plan.probes
+            if p.formula == function and not p.varied}
+    assert all(p.args[i] == main[(p.case.name, 1, p.target, p.pick)].args[i] for p in calls for i in others)
+    if function == "momentum_update":   # 1e-15: one multiply-add's rounding against torch.optim.SGD's buffer
+        for p in (p for p in calls if p.pick == 0):
+            theta, g, v, eta, mu = p.args
+            np.testing.assert_allclose(p.expected, theta - eta * (mu * v + g), rtol=0, atol=1e-15)
+    settings = {c.case.config for c in calls}   # the twin that computed the answers ran with that value
+    assert all({"eta": s.lr, "mu": s.momentum, "beta1": s.betas[0], "beta2": s.betas[1], "eps": s.eps}[arg] == value
+               for s in settings)
+    # from the second step on the second value changes the answer: the calls can tell the two apart
+    later = [p for p in calls if p.batch.number > 1 and p.pick == 0]
+    assert any(np.max(np.abs(p.expected - main[(p.case.name, p.batch.number, p.target, 0)].expected)) > 1e-6
+               for p in later)
 
 
 def test_no_lab3_call_is_handed_an_answer_before_it_answers():
@@ -184,6 +224,17 @@ def test_describe_states_the_conventions_in_each_language():
         assert "adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps) -> (θ, m, v, t)" in text and t_words in text
         assert "adam β₁ = 0.9 β₂ = 0.999 ε = 1e-08 (η = 0.01)" in text
         assert not foreign_lines(text, lang), foreign_lines(text, lang)
+
+
+def test_describe_says_where_adams_eps_goes_and_speaks_portuguese():
+    # lab3's Adam is held to torch's √v̂ + ε; the paper's faster form fails (named adam_eps_before_correction),
+    # so --describe says it before a student writes it; the network's and cases' words are Portuguese
+    text = describe(load_assignment("lab3"), "pt")
+    assert "ε é somado depois da raiz e da correção, √v̂ + ε, como faz o torch" in text and "e falha" in text
+    assert "função de custo cross_entropy (média)" in text and "otimizador sgd (gradiente descendente)" in text
+    assert "3-4-3 (N = 10, semente 1)" in text
+    assert not foreign_lines(text, "pt"), foreign_lines(text, "pt")
+    assert "ε is added after the root and the correction" in describe(load_assignment("lab3"), "en")
 
 
 ADAMW = """

@@ -466,9 +466,16 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
 
 # --- what --describe and --assignment list print -------------------------------------------------------------
 
-def optimizer_words(n: Network) -> str:
-    """'sgd μ = 0.9', 'adam β₁ = 0.9 β₂ = 0.999 ε = 1e-08': an optimizer and its settings, in symbols."""
-    words = n.optimizer + (f" μ = {n.momentum:g}" if n.momentum else "") + (
+#: words for an optimizer's name where it is an abbreviation (Adam and AdamW are names), and for a loss's reduction
+OPTIMIZER_WORDS = {"sgd": N_("sgd (gradient descent)")}
+REDUCTION_WORDS = {"mean": N_("mean", ctx="loss reduction"), "sum": N_("sum", ctx="loss reduction")}
+
+
+def optimizer_words(n: Network, lang: str) -> str:
+    """'sgd (gradient descent) μ = 0.9', 'adam β₁ = 0.9 β₂ = 0.999 ε = 1e-08': an optimizer and its settings,
+    in symbols."""
+    name = tr(lang, OPTIMIZER_WORDS[n.optimizer]) if n.optimizer in OPTIMIZER_WORDS else n.optimizer
+    words = name + (f" μ = {n.momentum:g}" if n.momentum else "") + (
         f" λ = {n.weight_decay:g}" if n.weight_decay else "")
     return words + (f" β₁ = {n.betas[0]:g} β₂ = {n.betas[1]:g} ε = {n.eps:g}" if n.optimizer != "sgd" else "")
 
@@ -479,22 +486,33 @@ def network_text(a: Assignment, lang: str) -> str:
              else tr(lang, "the full batch"))
     return tr(lang, "network: hidden layers {activation}, output {output}, loss {loss} ({reduction}), {bias}, "
                     "optimizer {optimizer} (η = {lr}), {batch}, {dtype}", activation=n.activation,
-              output=n.output_activation, loss=n.loss, reduction=n.reduction,
-              bias=tr(lang, "with biases" if n.bias else "no biases"), optimizer=optimizer_words(n),
+              output=n.output_activation, loss=n.loss,
+              reduction=tr(lang, REDUCTION_WORDS[n.reduction], ctx="loss reduction") if n.reduction in
+              REDUCTION_WORDS else n.reduction,
+              bias=tr(lang, "with biases" if n.bias else "no biases"), optimizer=optimizer_words(n, lang),
               lr=f"{n.lr:g}", batch=batch, dtype=n.dtype)
 
 
-def case_text(c: CaseSpec) -> str:
+def case_text(c: CaseSpec, lang: str) -> str:
     scale = f", |X| ≤ {c.x_scale:g}" if c.x_scale != 1 else ""
-    return c.name if c.lab else f"{c.name} (N = {c.samples}, seed {c.seed}{scale})"
+    return c.name if c.lab else tr(lang, "{name} (N = {samples}, seed {seed}{scale})", name=c.name,
+                                   samples=c.samples, seed=c.seed, scale=scale)
+
+
+#: what a signature's formula leaves to be guessed and the check holds it to, said plainly under its words
+SIGNATURE_NOTES = {"adam_update": N_("ε is added after the root and the correction, √v̂ + ε, as torch does: the Adam "
+                                     "paper's faster form (the corrections in the step size, ε added to √v before "
+                                     "them) gives other numbers in the first steps and fails")}
+SIGNATURE_NOTES["adamw_update"] = SIGNATURE_NOTES["adam_update"]
 
 
 def function_lines(name: str, s: Signature, lang: str, own: Network | None = None) -> list[str]:
     """A function's call, formula, words, arguments and what it returns; its own optimizer when it has one."""
     lines = [f"  {s.text(name)}   [{s.name}]", f"      {s.formula}", f"      {tr(lang, SIGNATURE_WORDS[s.name])}"]
+    lines += [f"      {tr(lang, SIGNATURE_NOTES[s.name])}"] if s.name in SIGNATURE_NOTES else []
     if own is not None:
         lines.append("      " + tr(lang, "checked with its own optimizer: {optimizer} (η = {lr})",
-                                   optimizer=optimizer_words(own), lr=f"{own.lr:g}"))
+                                   optimizer=optimizer_words(own, lang), lr=f"{own.lr:g}"))
     lines += [f"      {arg.name}: {arg.symbol}, {arg.shape}" for arg in s.args]
     lines += [f"      → {s.returns.symbol}, {s.returns.shape}"]
     return lines
@@ -509,7 +527,7 @@ def title_in(a: Assignment, lang: str) -> str:
 def describe(a: Assignment, lang: str) -> str:
     """Each function's signature, shapes and formula: what ``--describe`` prints."""
     lines = [f"{a.name}: {title_in(a, lang)}", network_text(a, lang),
-             tr(lang, "cases: {cases}", cases="; ".join(case_text(c) for c in a.cases)),
+             tr(lang, "cases: {cases}", cases="; ".join(case_text(c, lang) for c in a.cases)),
              tr(lang, "functions (the name in the file, its arguments, then its signature in the catalogue):")]
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang, a.optimizers.get(name))

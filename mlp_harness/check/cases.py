@@ -47,12 +47,14 @@ class Case:
     #: the run's settings other than η (RunConfig's fields; the lab's by default) and the batch size (None: all)
     settings: tuple[tuple[str, object], ...] = tuple(LAB_CONFIG.items())
     batch_size: int | None = None
+    shown: str = ""               # a hyper-parameter other than η the case varies, as its label shows it: "μ = 0.45"
 
     @property
     def label(self) -> str:
         """'3-4-2 (N = 5, η = 0.5)': the case as a message names it, so a student knows which network, batch and
-        η a verdict comes from (the JSON's ``case`` keeps the name alone)."""
-        return f"{self.name} (N = {len(self.X)}, η = {self.eta:g})"
+        η a verdict comes from (the JSON's ``case`` keeps the name alone); '…, μ = 0.45)' where the case varies
+        another hyper-parameter (see :func:`varied_network`)."""
+        return f"{self.name} (N = {len(self.X)}, η = {self.eta:g}{', ' + self.shown if self.shown else ''})"
 
     @property
     def depth(self) -> int:
@@ -79,13 +81,17 @@ class Case:
         rows = slice(None) if rows is None else rows
         return self._twin.train_step(self.X[rows], self.Y[rows])
 
+    def batches_rows(self) -> list:
+        """The rows of each batch of one epoch, in their fixed order."""
+        return list(epoch_slices(len(self.X), self.batch_size))
+
     def batches(self) -> list[Batch]:
         """Autograd's step on every batch of one epoch (in a fixed order), each from the θ, b and optimizer
         state the step before it produced: the inputs and answers of the probes. A twin of its own, so the
         optimizer's state (momentum's velocity, Adam's m, v and t) starts from nothing: batch k is step k."""
         thetas, biases = list(self.thetas), None if self.biases is None else list(self.biases)
         twin, state, out = build_torch_twin(self.config, thetas, biases), {}, []
-        for number, rows in enumerate(epoch_slices(len(self.X), self.batch_size), start=1):
+        for number, rows in enumerate(self.batches_rows(), start=1):
             record = twin.train_step(self.X[rows], self.Y[rows], number)
             out.append(Batch(self, number, self.X[rows], self.Y[rows], tuple(thetas),
                              None if biases is None else tuple(biases), record, state))
@@ -131,9 +137,48 @@ def assignment_case(spec, network) -> Case:
                 network.batch_size)
 
 
-def with_network(case: Case, network) -> Case:
+def with_network(case: Case, network, shown: str = "") -> Case:
     """The same case (θ, b, X, Y) trained with another network's optimizer and η (a function's own)."""
-    return replace(case, eta=network.lr, settings=tuple(network.run_settings().items()))
+    return replace(case, eta=network.lr, settings=tuple(network.run_settings().items()), shown=shown)
+
+
+#: an update's hyper-parameters: its argument's name (the catalogue's) -> (its symbol, the Network's field, the
+#: place in that field when it holds two)
+HYPER = {"eta": ("η", "lr", None), "mu": ("μ", "momentum", None), "beta1": ("β₁", "betas", 0),
+         "beta2": ("β₂", "betas", 1), "eps": ("ε", "eps", None), "weight_decay": ("λ", "weight_decay", None)}
+
+
+def hyper_value(network, arg: str) -> float:
+    _, field, place = HYPER[arg]
+    value = getattr(network, field)
+    return value if place is None else value[place]
+
+
+def other_value(arg: str, value: float) -> float:
+    """A second value of a hyper-parameter, valid for torch.optim and far enough from ``value`` that a number
+    written in the function in its place changes every update well beyond the tolerance: η, μ and λ halved,
+    β moved halfway to 1 from its other side (0.9 → 0.8, 0.999 → 0.998), ε 1e-3 (on these networks' gradients,
+    |g| ~ 1e-2, ε = 1e-8 shows nowhere near the tolerance's 1e-12 on its own) or ε/10 when already that large."""
+    if arg.startswith("beta"):
+        return 2 * value - 1 if value > 0.5 else (1 + value) / 2
+    if arg == "eps":
+        return 1e-3 if value < 1e-4 else value / 10
+    return value / 2
+
+
+def varied_network(network, arg: str, taken: set[float] = frozenset()):
+    """(``network`` with the hyper-parameter ``arg`` changed to a value not in ``taken`` — the values the cases
+    already use —, the label's words for it: '' for η, which every label shows, else 'μ = 0.45')."""
+    symbol, field, place = HYPER[arg]
+    value = other_value(arg, hyper_value(network, arg))
+    while value in taken:
+        value = other_value(arg, value)
+    if place is not None:
+        pair = list(getattr(network, field))
+        pair[place] = value
+        value = tuple(pair)
+    new = replace(network, **{field: value})
+    return new, "" if arg == "eta" else f"{symbol} = {hyper_value(new, arg):g}"
 
 
 def assignment_cases(assignment) -> list[Case]:

@@ -35,7 +35,8 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "transposed_gradient": N_("the product is taken the other way round, giving the transpose of "
                                            "∂J/∂θ⁽ˡ⁾"),
                  "eta_ignored": N_("the learning rate η is left out"),
-                 "eta_fixed": N_("η is fixed at the lab's 0.1 instead of using the eta argument"),
+                 "hyperparameter_fixed": N_("the function uses fixed numbers ({values}) instead of its arguments "
+                                            "{args}: right only where the check uses those values"),
                  "returns_change": N_("it returns the change −η∂J/∂θ instead of the new θ"),
                  "undefined_name": N_("it uses {name!r}, which is not defined where the function runs (a notebook "
                                       "variable, or a typo for one of its parameters?)"),
@@ -50,6 +51,9 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                            "as in the lab"),
                  "single_precision": N_("the values agree with autograd's to about 7 digits, not 16: the function "
                                         "computes in float32; keep the arrays in float64"),
+                 "small_difference": N_("the values differ from autograd's by a small, systematic amount (about "
+                                        "{size} relative), and they are not float32 numbers: a small constant added "
+                                        "(an ε), a clip or an approximation?"),
                  "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it "
                                        "answers for the notebook's data, not for the arrays it is given"),
                  "missing_return": N_("the function computes its result but has no `return`, so Python returns None"),
@@ -81,6 +85,36 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "adam_no_bias_correction": N_("m and v are used without the bias correction m̂ = m/(1 − β₁ᵗ), v̂ "
                                                "= v/(1 − β₂ᵗ): they start at 0, and without it the first steps "
                                                "have the wrong size"),
+                 "ce_averaged_twice": N_("δ⁽ᴸ⁾ is divided by N twice: once is torch's mean"),
+                 "ce_divided_by_size": N_("δ⁽ᴸ⁾ is divided by every entry's count (N·n_L, Y.size) instead of the "
+                                          "samples N: torch's cross-entropy is a mean over the samples alone"),
+                 "softmax_axis0": N_("the max and the sum run over the samples (`axis=0`) instead of over each row's "
+                                     "classes (`axis=1`)"),
+                 "softmax_global_max": N_("the max is the whole batch's, not each row's: right while z is small, but "
+                                          "on a row far below the batch's max every e^z underflows to 0 and 0/0 gives "
+                                          "NaN"),
+                 "softmax_no_keepdims": N_("a row's max or sum is taken without keepdims=True: its shape (N,) does "
+                                           "not broadcast against z's (N, n_L); keep it (N, 1)"),
+                 "bias_sum_over_units": N_("δ is summed over the units (`axis=1`), not over the samples (`axis=0`)"),
+                 "bias_sum_all": N_("every entry of δ is summed into one number (`np.sum(delta)`): sum over the "
+                                    "samples alone, `axis=0`"),
+                 "momentum_dampening": N_("the gradient enters the velocity as (1 − μ)∂J/∂θ (dampening): torch's SGD "
+                                          "adds ∂J/∂θ itself"),
+                 "momentum_nesterov": N_("it is Nesterov's momentum (θ ← θ − η(∂J/∂θ + μv)): the assignment asks for "
+                                         "the plain one, θ ← θ − ηv"),
+                 "momentum_old_velocity": N_("θ steps with the velocity it was given, before the update v ← μv + "
+                                             "∂J/∂θ"),
+                 "momentum_eta_in_velocity": N_("η goes into the velocity (v ← μv + η∂J/∂θ; θ ← θ − v): θ moves as "
+                                                "torch's does while η stays constant, but the velocity is η times "
+                                                "torch's"),
+                 "momentum_swapped": N_("it returns (v, θ): the order is (θ, v)"),
+                 "adam_returns_corrected": N_("it returns m̂ and v̂ as the state: the state is m and v, uncorrected "
+                                              "(the correction is made anew at every step)"),
+                 "adam_only_m_corrected": N_("only m is corrected: v̂ = v/(1 − β₂ᵗ) is missing in the denominator"),
+                 "adam_t_not_counted": N_("the t it returns is the one it was given: return t + 1, the steps made so "
+                                          "far"),
+                 "adam_no_eps": N_("ε is left out of the denominator: torch divides by √v̂ + ε"),
+                 "adam_eps_in_sqrt": N_("ε is added inside the root, √(v̂ + ε): torch adds it after the root, √v̂ + ε"),
                  "adam_t_from_zero": N_("the bias correction uses t before its increment (t starting at 0): 1 − "
                                         "β₁⁰ = 0 divides by zero on the first step, and every later correction is "
                                         "one step behind"),
@@ -95,6 +129,11 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                         "{argument}[…] = …), and a training step uses {argument} again after the "
                                         "call: compute a new array instead")}
 
+#: a mistake's words where the assignment's loss is a mean (cross-entropy), in place of MISTAKE_WORDS' (or the
+#: mutant's, written for lab1's J = ½Σ, which sums over the batch)
+MEAN_LOSS_WORDS = {"mean_instead_of_sum": N_("the gradient is divided by N again: with a mean loss the 1/N is "
+                                             "already in δ⁽ᴸ⁾, so ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ sums over the batch")}
+
 
 def _sigma(z: Array) -> Array:
     return 1.0 / (1.0 + np.exp(-z))
@@ -106,11 +145,16 @@ class Mistake:
     formula: str                  # the signature it is a mistake in (mlp_harness.check.catalogue)
     wrong: str                    # the formula it computes
     compute: Callable[..., Array]  # the lab's arguments -> the wrong output
+    key: str = ""                 # its words' key in MISTAKE_WORDS, when not its name …
+    words: tuple[tuple[str, str], ...] = ()   # … and the fields they are filled with
 
-    def describe(self, lang: str = "en") -> str:
-        """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists."""
-        words = MISTAKE_WORDS.get(self.name)
-        description = tr(lang, words) if words else MUTANTS[self.name].describe(lang)
+    def describe(self, lang: str = "en", loss: str = "half_sse") -> str:
+        """'name: what was done (computes …)' in ``lang``; shared with --inject-bug's wording where it exists.
+        ``loss``: the assignment's, where the words differ for a mean loss (:data:`MEAN_LOSS_WORDS`)."""
+        key = self.key or self.name
+        words = MEAN_LOSS_WORDS.get(key) if loss != "half_sse" else None
+        words = words or MISTAKE_WORDS.get(key)
+        description = tr(lang, words, **dict(self.words)) if words else MUTANTS[self.name].describe(lang)
         return tr(lang, "{name}: {description} (computes {wrong})", name=self.name, description=description,
                   wrong=self.wrong)
 
@@ -121,16 +165,17 @@ def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -
     return theta + v, v
 
 
-def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0):
+def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, under_root=0.0):
     """Adam with a slip: bias corrections at t + ``corrected_at`` (1 is right, 0 is t before its increment,
-    None leaves them out); ``l2`` added to g as coupled decay. Returns (θ, m, v, t + 1)."""
+    None leaves them out); ``l2`` added to g as coupled decay; ``under_root`` added to v̂ inside the √.
+    Returns (θ, m, v, t + 1)."""
     g = g + l2 * theta
     m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
     if corrected_at is None:
         m_hat, v_hat = m, v
     else:
         m_hat, v_hat = m / (1 - beta1 ** (t + corrected_at)), v / (1 - beta2 ** (t + corrected_at))
-    return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t + 1
+    return theta - eta * m_hat / (np.sqrt(v_hat + under_root) + eps), m, v, t + 1
 
 
 def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
@@ -138,6 +183,75 @@ def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
     m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
     step = eta * np.sqrt(1 - beta2 ** (t + 1)) / (1 - beta1 ** (t + 1))
     return theta - step * m / (np.sqrt(v) + eps), m, v, t + 1
+
+
+def _adam_state_slip(theta, g, m, v, t, eta, beta1, beta2, eps, hats=False, v_corrected=True, counted=True):
+    """Adam with a slip in its state: m̂, v̂ returned in place of m, v (``hats``), v left uncorrected in the step,
+    or t returned as it came (not ``counted``). Returns (θ, m, v, t)."""
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))
+    new = theta - eta * m_hat / (np.sqrt(v_hat if v_corrected else v) + eps)
+    return new, m_hat if hats else m, v_hat if hats else v, t + 1 if counted else t
+
+
+def _momentum_slip(theta, g, v, eta, mu, dampening=0.0, nesterov=False, old=False, eta_in_v=False, swapped=False):
+    """Momentum with a slip: (1 − μ)g (``dampening`` = μ), Nesterov's step, θ stepped with the old v, ηg in v
+    with θ ← θ − v, or (v, θ) returned the other way round."""
+    new_v = mu * v + (1 - dampening) * (eta * g if eta_in_v else g)
+    step = eta * v if old else new_v if eta_in_v else eta * (g + mu * new_v) if nesterov else eta * new_v
+    return (new_v, theta - step) if swapped else (theta - step, new_v)
+
+
+def _softmax_axis0(z):
+    e = np.exp(z - z.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+def _softmax_global_max(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _softmax_no_keepdims(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1)
+
+
+def _sgd(theta, g, eta):
+    return theta - eta * g
+
+
+def _momentum(theta, g, v, eta, mu):
+    v = mu * v + g
+    return theta - eta * v, v
+
+
+def _adamw(theta, g, m, v, t, eta, beta1, beta2, eps, decay):
+    return _adam(theta * (1 - eta * decay), g, m, v, t, eta, beta1, beta2, eps)
+
+
+#: each update's formula as its signature asks it: a mistake that writes a hyper-parameter as a number is this
+#: formula with that number in the argument's place (:func:`fixed_hyperparameters`)
+UPDATE_FORMULAS = {"sgd_update": _sgd, "momentum_update": _momentum, "adam_update": _adam, "adamw_update": _adamw}
+
+
+def fixed_hyperparameters(signature: str, formula: str, fixed: dict[int, tuple[str, str, float]]) -> Mistake:
+    """The update ``signature`` with the hyper-parameters of ``fixed`` ({argument's place: (its name, its
+    symbol, the number)}) written as numbers: what ``return theta - 0.5 * grad`` or Adam with 0.9 and 0.999
+    computes. Named eta_fixed when η alone is fixed, hyperparameter_fixed otherwise; its wrong formula is the
+    right one (``formula``) with the numbers in the symbols' place."""
+    right = UPDATE_FORMULAS[signature]
+
+    def compute(*args):
+        return right(*(fixed[i][2] if i in fixed else arg for i, arg in enumerate(args)))
+    wrong = formula
+    for _, symbol, value in fixed.values():
+        wrong = wrong.replace(symbol, f"{value:g}")
+    names = [fixed[i] for i in sorted(fixed)]
+    words = (("values", ", ".join(f"{symbol} = {value:g}" for _, symbol, value in names)),
+             ("args", ", ".join(name for name, _, _ in names)))
+    name = "eta_fixed" if [n for n, _, _ in names] == ["eta"] else "hyperparameter_fixed"
+    return Mistake(name, signature, wrong, compute, "hyperparameter_fixed", words)
 
 
 MISTAKES: list[Mistake] = [
@@ -173,7 +287,6 @@ MISTAKES: list[Mistake] = [
     # update: θ ← θ − η ∂J/∂θ
     Mistake("sign_flipped", "sgd_update", "θ + η ∂J/∂θ", lambda theta, g, eta: theta + eta * g),
     Mistake("eta_ignored", "sgd_update", "θ − ∂J/∂θ", lambda theta, g, eta: theta - g),
-    Mistake("eta_fixed", "sgd_update", "θ − 0.1 ∂J/∂θ", lambda theta, g, eta: theta - 0.1 * g),
     Mistake("returns_change", "sgd_update", "−η ∂J/∂θ", lambda theta, g, eta: -eta * g),
     # tanh′ given a: 1 − a²
     Mistake("tanh_of_a", "tanh_prime_a", "1 − tanh²(a⁽ˡ⁾)", lambda a: 1 - np.tanh(a) ** 2),
@@ -187,18 +300,45 @@ MISTAKES: list[Mistake] = [
     Mistake("residual_sign", "delta_L_softmax_cross_entropy", "(y − a⁽ᴸ⁾) / N", lambda a, y: (y - a) / a.shape[0]),
     # BP2 with a hidden tanh: δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − a⁽ˡ⁾²)
     Mistake("hidden_no_tanh_prime", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾", lambda d, theta, a: d @ theta),
+    Mistake("tanh_of_a", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ (1 − tanh²(a⁽ˡ⁾))",
+            lambda d, theta, a: (d @ theta) * (1 - np.tanh(a) ** 2)),
+    Mistake("sigma_prime_for_tanh", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ ⊙ a⁽ˡ⁾(1 − a⁽ˡ⁾)",
+            lambda d, theta, a: (d @ theta) * a * (1 - a)),
+    Mistake("theta_transposed", "delta_l_tanh", "δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾ᵀ ⊙ (1 − a⁽ˡ⁾²)",
+            lambda d, theta, a: (d @ theta.T) * (1 - a * a)),
+    # δ⁽ᴸ⁾ divided by something other than this batch's N
+    Mistake("ce_averaged_twice", "delta_L_softmax_cross_entropy", "(a⁽ᴸ⁾ − y) / N²",
+            lambda a, y: (a - y) / a.shape[0] ** 2),
+    Mistake("ce_divided_by_size", "delta_L_softmax_cross_entropy", "(a⁽ᴸ⁾ − y) / (N·n_L)",
+            lambda a, y: (a - y) / a.size),
     # relu′(z) = [z > 0]
     Mistake("relu_for_relu_prime", "relu_prime_z", "max(z, 0) = relu(z)", lambda z: np.maximum(z, 0)),
     # softmax(z) = e^(z − m) / Σ e^(z − m), m the row's max
     Mistake("softmax_no_row_max", "softmax", "e^z / Σₖ e^(zₖ)",
             lambda z: np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)),
+    Mistake("softmax_axis0", "softmax", "e^(zₙⱼ − maxₙ zₙⱼ) / Σₙ e^(zₙⱼ − maxₙ zₙⱼ)", _softmax_axis0),
+    Mistake("softmax_global_max", "softmax", "e^(zₙⱼ − maxₙₖ zₙₖ) / Σₖ e^(zₙₖ − maxₙₖ zₙₖ)",
+            _softmax_global_max),
+    Mistake("softmax_no_keepdims", "softmax", "e^(z − m) (N, n_L) / Σₖ e^(zₖ − m) (N,)", _softmax_no_keepdims),
     # BP3: ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]
+    Mistake("bias_sum_over_units", "bias_gradient", "Σⱼ δ⁽ˡ⁾[:, j], (N,)", lambda d: d.sum(axis=1)),
+    Mistake("bias_sum_all", "bias_gradient", "Σₙⱼ δ⁽ˡ⁾[n, j], ()", lambda d: d.sum()),
     Mistake("bias_mean_instead_of_sum", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :] / N", lambda d: d.mean(axis=0)),
     Mistake("bias_not_summed", "bias_gradient", "δ⁽ˡ⁾, (N, nₗ)", lambda d: d),
     Mistake("bias_keepdims", "bias_gradient", "Σₙ δ⁽ˡ⁾[n, :], (1, nₗ)",
             lambda d: d.sum(axis=0, keepdims=True)),
     # momentum, torch's convention: v ← μv + ∂J/∂θ; θ ← θ − ηv
     Mistake("momentum_other_convention", "momentum_update", "v ← μv − η∂J/∂θ; θ ← θ + v", _other_convention),
+    Mistake("momentum_dampening", "momentum_update", "v ← μv + (1 − μ)∂J/∂θ; θ ← θ − ηv",
+            lambda theta, g, v, eta, mu: _momentum_slip(theta, g, v, eta, mu, dampening=mu)),
+    Mistake("momentum_nesterov", "momentum_update", "v ← μv + ∂J/∂θ; θ ← θ − η(∂J/∂θ + μv)",
+            lambda *args: _momentum_slip(*args, nesterov=True)),
+    Mistake("momentum_old_velocity", "momentum_update", "θ ← θ − ηv; v ← μv + ∂J/∂θ",
+            lambda *args: _momentum_slip(*args, old=True)),
+    Mistake("momentum_eta_in_velocity", "momentum_update", "v ← μv + η∂J/∂θ; θ ← θ − v",
+            lambda *args: _momentum_slip(*args, eta_in_v=True)),
+    Mistake("momentum_swapped", "momentum_update", "(v, θ)",
+            lambda *args: _momentum_slip(*args, swapped=True)),
     # Adam: m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ) after t ← t + 1; θ ← θ − η m̂/(√v̂ + ε)
     Mistake("adam_no_bias_correction", "adam_update", "θ ← θ − η m/(√v + ε)",
             lambda *args: _adam(*args, corrected_at=None)),
@@ -206,6 +346,17 @@ MISTAKES: list[Mistake] = [
             lambda *args: _adam(*args, corrected_at=0)),
     Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
             _adam_step_size),
+    Mistake("adam_no_eps", "adam_update", "θ ← θ − η m̂/√v̂",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0)),
+    Mistake("adam_eps_in_sqrt", "adam_update", "θ ← θ − η m̂/√(v̂ + ε)",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0,
+                                                                    under_root=eps)),
+    Mistake("adam_returns_corrected", "adam_update", "(θ, m̂, v̂, t + 1)",
+            lambda *args: _adam_state_slip(*args, hats=True)),
+    Mistake("adam_only_m_corrected", "adam_update", "θ ← θ − η m̂/(√v + ε)",
+            lambda *args: _adam_state_slip(*args, v_corrected=False)),
+    Mistake("adam_t_not_counted", "adam_update", "(θ, m, v, t)",
+            lambda *args: _adam_state_slip(*args, counted=False)),
     # AdamW: θ ← θ(1 − ηλ) − η m̂/(√v̂ + ε), λ outside m and v
     Mistake("l2_for_decoupled", "adamw_update", "g ← ∂J/∂θ + λθ; m, v, θ ← Adam(θ, g)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps, decay: _adam(theta, g, m, v, t, eta, beta1, beta2,

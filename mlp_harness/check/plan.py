@@ -32,9 +32,10 @@ import numpy as np
 from manual_mlp import StepRecord
 from manual_mlp.batches import epoch_slices
 
+from ..i18n import tr
 from .assignment import Assignment
 from .catalogue import CATALOGUE, Batch, Signature
-from .cases import Case, two_layer, with_network
+from .cases import HYPER, Case, two_layer, varied_network, with_network
 from .execute import encode
 
 Array = np.ndarray
@@ -63,6 +64,17 @@ class Probe:
     batch: Batch | None = None   # the batch the inputs come from (targets, θ and b before the step)
     pick: int | None = None      # a function that returns several values: which one this probe judges (the
     #                              function is called once per value, with the same inputs)
+    varied: str = ""             # an update's hyper-parameter ("eta", "mu", …) this call has at a second value,
+    #                              to show a number written in its place ("": the assignment's settings)
+
+    def label(self, lang: str) -> str:
+        """The case as a message names it, and the mini-batch the call's inputs come from where the case has
+        several: '3-4-3 (N = 10, η = 0.5), mini-batch 3 of 3 (N = 2)', so the N a formula divides by is seen."""
+        count = len(self.case.batches_rows()) if self.batch is not None else 1
+        if count == 1:
+            return self.case.label
+        return tr(lang, "{case}, mini-batch {number} of {count} (N = {size})", case=self.case.label,
+                  number=self.batch.number, count=count, size=len(self.batch.X))
 
     @property
     def call_text(self) -> str:
@@ -104,7 +116,7 @@ class Trajectory:
                            {"needs": list(self.needs)} if self.kind == "chain" else {})
 
 
-def batch_probes(functions: dict[str, Signature], batch: Batch, first_id: int) -> list[Probe]:
+def batch_probes(functions: dict[str, Signature], batch: Batch, first_id: int, varied: str = "") -> list[Probe]:
     """Every call of the assignment's functions on one batch, from autograd's step on it."""
     probes = []
     for name, signature in functions.items():
@@ -114,7 +126,7 @@ def batch_probes(functions: dict[str, Signature], batch: Batch, first_id: int) -
             parts = enumerate(zip(expected, target)) if isinstance(expected, tuple) else [(None, (expected, target))]
             for pick, (answer, symbol) in parts:
                 probes.append(Probe(first_id + len(probes), name, batch.case, batch.record, layer, args, arg_names,
-                                    answer, symbol, signature.name, batch, pick))
+                                    answer, symbol, signature.name, batch, pick, varied))
     return probes
 
 
@@ -156,11 +168,15 @@ def call_ranks(probes: list[Probe]) -> list[int]:
     highest rank of the probes whose answer it is given (δ⁽ᴸ⁾ is delta_l's input, a⁽ˡ⁾ is σ's answer and
     delta_L's input, a batch's new θ is the next batch's input). Calls made in rank order never hand a process
     an answer before the call that must compute it has answered, whatever the assignment's functions are (the
-    lab's order comes out: σ, δ⁽ᴸ⁾, δ⁽ˡ⁾ top-down, ∂J/∂θ, the updates). Inputs that are answers of each other
-    (a cycle, which no order can serve) stop after one round per probe."""
+    lab's order comes out: σ, δ⁽ᴸ⁾, δ⁽ˡ⁾ top-down, ∂J/∂θ, the updates). A call whose answer is one of its own
+    inputs (momentum's first velocity, μ·0 + ∂J/∂θ) hides nothing and produces nothing: two such calls would
+    otherwise be each other's producers whenever their answers agree (two values of μ). Inputs that are answers
+    of each other (a cycle, which no order can serve) stop after one round per probe."""
     producers: dict[tuple, list[int]] = {}
     for i, probe in enumerate(probes):
-        producers.setdefault(array_key(probe.expected), []).append(i)
+        key = array_key(probe.expected)
+        if all(array_key(arg) != key for arg in probe.args if isinstance(arg, np.ndarray)):
+            producers.setdefault(key, []).append(i)
     given = [{j for arg in probe.args if isinstance(arg, np.ndarray) for j in producers.get(array_key(arg), ())
               if j != i} for i, probe in enumerate(probes)]
     ranks = [0] * len(probes)
@@ -170,6 +186,24 @@ def call_ranks(probes: list[Probe]) -> list[int]:
             break
         ranks = new
     return ranks
+
+
+def hyper_variants(cases: list[Case], assignment: Assignment, groups) -> list[tuple]:
+    """(hyper-parameter, the network with it at a second value, the label's words, the updates that take it)
+    for every hyper-parameter of an update the cases hold at one value: a number written in the function in
+    its place (``return theta - 0.5 * grad``, a module's ETA, momentum's 0.9) then fails on those calls — made
+    on the case of the most batches, where the state's formulas show —, whose answers are torch.optim's with
+    that value. η already varying over the cases (lab1's) needs no more."""
+    variants = []
+    for network, functions in groups:
+        updates = {n: s for n, s in functions.items() if s.kind == "update"}
+        etas = {c.eta for c in cases} if network is assignment.network else {network.lr}
+        for arg in HYPER:
+            taking = {n: s for n, s in updates.items() if arg in (a.name for a in s.args)}
+            if taking and not (arg == "eta" and len(etas) > 1):
+                varied, shown = varied_network(network, arg, etas if arg == "eta" else set())
+                variants.append((arg, varied, shown, taking))
+    return variants
 
 
 def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
@@ -185,6 +219,10 @@ def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
             variant = case if network is assignment.network else with_network(case, network)
             for batch in variant.batches():
                 probes += batch_probes(functions, batch, len(probes))
+    longest = max(cases, key=lambda c: len(c.batches_rows()), default=None)   # the most steps: the state shows
+    for arg, network, shown, functions in hyper_variants(cases, assignment, groups.values()):
+        for batch in with_network(longest, network, shown).batches():
+            probes += batch_probes(functions, batch, len(probes), arg)
     runs = []
     if "step" in assignment.functions and assignment.functions["step"].name == "step":
         runs += [("step", case, "own", STEP_STEPS) for case in two_layer(cases)]

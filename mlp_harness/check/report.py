@@ -62,8 +62,8 @@ def matrix_lines(m: np.ndarray, mark: tuple[int, ...] | None = None) -> list[str
 def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
     """autograd's matrix beside the returned one (above it when the two do not fit the width)."""
     if f.expected is None or f.got is None or max(f.expected.size, f.got.size) > SHOWN_ENTRIES or f.got.ndim > 2 \
-            or 0 in (f.expected.size, f.got.size):   # an empty array has no matrix to show
-        return []
+            or 0 in (f.expected.size, f.got.size) or max(f.expected.ndim, f.got.ndim) == 0:
+        return []   # an empty array has no matrix to show; a number (Adam's t) is whole in the message already
     mark = tuple(f.first_mismatch["index"]) if f.first_mismatch and f.first_mismatch.get("index") else None
     target = (f.first_mismatch or {}).get("target", "")
     left = [tr(lang, "autograd {target}", target=target)] + matrix_lines(f.expected)

@@ -24,7 +24,9 @@ from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta,
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
-from .mistakes import MISTAKE_WORDS, compute_or_none, failure_kind, failure_or_none, mistakes_for, not_finite
+from .cases import HYPER
+from .mistakes import (MISTAKE_WORDS, UPDATE_FORMULAS, Mistake, compute_or_none, failure_kind, failure_or_none,
+                       fixed_hyperparameters, mistakes_for, not_finite)
 from .plan import Probe
 
 Array = np.ndarray
@@ -210,9 +212,25 @@ def shape_finding(probe: Probe, shape: tuple, got: Array | None, lang: str) -> F
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": None,
                 "expected_shape": list(expected.shape), "got_shape": list(shape)}
     message = tr(lang, "case {case}: {call} returned shape {got}, but autograd's {target} has shape {expected}",
-                 case=probe.case.label, call=probe.call_text, got=tuple(shape),
+                 case=probe.label(lang), call=probe.call_text, got=tuple(shape),
                  target=probe.target, expected=expected.shape)
     return Finding("fail", message=message, mismatch=mismatch, got=got, expected=expected)
+
+
+def distinct_numbers(expected: float, got: float) -> tuple[str, str]:
+    """The two numbers as the table writes them (8 decimals), or with as many significant digits as it takes
+    (up to 17, float64's) to tell them apart when they differ beyond the tolerance below the 8th decimal."""
+    a, b = format_number(expected), format_number(got)
+    digits = 9
+    while a == b and digits <= 17 and expected != got:
+        a, b = (f"{x:.{digits}g}".replace("-", "−") for x in (float(expected), float(got)))
+        digits += 1
+    return a, b
+
+
+def index_text(index: tuple) -> str:
+    """An entry's index as a message writes it after the quantity: '[0, 2]'; nothing for a number (Adam's t)."""
+    return str(list(index)) if len(index) else ""
 
 
 def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
@@ -229,22 +247,23 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
                        N_("case {case}: {target}{index} differs from autograd's")) if np.isfinite(got[index]) else
                       (N_("case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)"),
                        N_("case {case}: {target}{index} is not a finite number")))
-    message = tr(lang, key, case=probe.case.label, target=probe.target, index=list(index),
-                 expected=format_number(expected[index]), got=format_number(got[index]),
+    shown_expected, shown_got = distinct_numbers(expected[index], got[index])
+    message = tr(lang, key, case=probe.label(lang), target=probe.target, index=index_text(index),
+                 expected=shown_expected, got=shown_got,
                  diff=f"{abs(got[index] - expected[index]):.2e}")
-    hint = tr(lang, hint_key, case=probe.case.label, target=probe.target, index=list(index))
+    hint = tr(lang, hint_key, case=probe.label(lang), target=probe.target, index=index_text(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
 
 def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
     if "skipped" in outcome:   # not called: the function had run out of its time limit on an earlier call
         return Finding("error", message=tr(lang, "case {case}: {call} was not called — {function} had already run "
-                                                 "out of its time limit on an earlier call", case=probe.case.label,
+                                                 "out of its time limit on an earlier call", case=probe.label(lang),
                                            call=probe.call_text, function=probe.formula))
     if "error" in outcome:   # raised, or stopped (its time-out, a SIGALRM)
         key = N_("case {case}: {call} {error}") if is_timeout(outcome["error"]) else N_(
             "case {case}: {call} raised {error}")
-        raised = lambda numbers: tr(lang, key, case=probe.case.label, call=probe.call_text,  # noqa: E731
+        raised = lambda numbers: tr(lang, key, case=probe.label(lang), call=probe.call_text,  # noqa: E731
                                     error=error_text(outcome["error"], lang, numbers))
         return Finding("error", message=raised(True), hint=raised(False))
     if "returned" in outcome:
@@ -255,7 +274,7 @@ def judge_probe(probe: Probe, outcome: dict, lang: str) -> Finding:
                  else N_("case {case}: {call} returned {type}; it must return {returns}"))
         key = none if outcome["returned"] == "None" else other
         returns = CATALOGUE[probe.signature].returns.symbol if probe.signature else ""
-        return Finding("fail", message=tr(lang, key, case=probe.case.label, call=probe.call_text,
+        return Finding("fail", message=tr(lang, key, case=probe.label(lang), call=probe.call_text,
                                           type=outcome["returned"], function=probe.formula, returns=returns))
     if "value" not in outcome:   # too big to send back: only its shape came
         return shape_finding(probe, tuple(outcome["shape"]), None, lang)
@@ -301,13 +320,51 @@ def same_as_wrong(got: Array, wrong: Array) -> bool:
         return bool(np.all(np.where(finite, TOLERANCE.allows(got, wrong), ~np.isfinite(got))))
 
 
-def single_precision(probes: list[Probe], outcomes: dict) -> bool:
-    """Every value returned agrees with autograd's to float32's precision, though not to float64's."""
+def fixed_mistake(probes: list[Probe], outcomes: dict) -> Mistake | None:
+    """An update with some of its hyper-parameters written as numbers (:func:`fixed_hyperparameters`) that gives
+    what the function gave on every call, or None. Each hyper-parameter is tried at each value the assignment's
+    own calls hand it, on those calls and the calls that vary it alone (where the others are the assignment's),
+    so several fixed at once are found one by one; the whole set must then give every call."""
+    signature = CATALOGUE.get(probes[0].signature) if probes else None
+    if signature is None or signature.name not in UPDATE_FORMULAS:
+        return None
+    fixed = {}
+    for i, arg in ((i, a.name) for i, a in enumerate(signature.args) if a.name in HYPER):
+        calls = [p for p in probes if p.varied in ("", arg)]
+        for value in sorted({float(p.args[i]) for p in probes if not p.varied}):
+            one = {i: (arg, HYPER[arg][0], value)}
+            if behaves_like(fixed_hyperparameters(signature.name, signature.formula, one), calls, outcomes):
+                fixed |= one
+                break
+    mistake = fixed_hyperparameters(signature.name, signature.formula, fixed) if fixed else None
+    return mistake if mistake and behaves_like(mistake, probes, outcomes) else None
+
+
+def near_values(probes: list[Probe], outcomes: dict) -> list[Array] | None:
+    """Every value returned, when each agrees with autograd's to float32's precision (SINGLE), else None."""
     values = [(p, outcomes[str(p.id)]) for p in probes]
     if not all("value" in o and tuple(o["shape"]) == p.expected.shape for p, o in values):
-        return False
+        return None
     got = [np.asarray(o["value"], dtype=np.float64).reshape(o["shape"]) for _, o in values]
-    return all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values))
+    return got if all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values)) else None
+
+
+def single_precision(probes: list[Probe], outcomes: dict) -> bool:
+    """Every value returned agrees with autograd's to float32's precision, though not to float64's, and is a
+    float32 number (float32's rounding explains the difference): a float32 or float16 array, or float64 values
+    cast from one. A float64 answer a little off — an ε added, a clip — is no float32 computation."""
+    got = near_values(probes, outcomes)
+    return got is not None and all(np.array_equal(g, g.astype(np.float32).astype(np.float64)) for g in got)
+
+
+def small_difference(probes: list[Probe], outcomes: dict) -> float | None:
+    """The largest difference relative to the call's largest |answer|, when every value returned agrees with
+    autograd's to float32's precision but is no float32 number: a small systematic change, not rounding."""
+    got = near_values(probes, outcomes)
+    if got is None:
+        return None
+    return max(float(np.max(np.abs(g - p.expected)) / max(float(np.max(np.abs(p.expected))), 1e-300))
+               for g, p in zip(got, probes) if g.size)
 
 
 def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
@@ -325,14 +382,19 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
     if reads:
         return plain("global_variable", lang, names=", ".join(reads))
     fitting = [m for m in mistakes_for(probes[0].signature if probes else formula) if behaves_like(m, probes, outcomes)]
+    fitting += [m for m in (fixed_mistake(probes, outcomes),) if m is not None]
+    loss = probes[0].case.config.loss if probes else "half_sse"
     if len(fitting) == 1:
-        return fitting[0].name, fitting[0].describe(lang)
+        return fitting[0].name, fitting[0].describe(lang, loss)
     if fitting:
         return " / ".join(m.name for m in fitting), tr(lang, "one of these, which give the same numbers here: "
                                                              "{options}", options="; ".join(
-            m.describe(lang) for m in fitting))
+            m.describe(lang, loss) for m in fitting))
     if single_precision(probes, outcomes):
         return plain("single_precision", lang)
+    small = small_difference(probes, outcomes)
+    if small is not None:
+        return plain("small_difference", lang, size=f"{small:.0e}")
     for probe in probes:
         outcome = outcomes[str(probe.id)]
         error = outcome.get("error")
@@ -432,7 +494,7 @@ def judge_formula(formula: str, probes: list[Probe], outcomes: dict, found: str,
         probe, argument = changed
         mistake, diagnosis = plain("changes_argument", lang, argument=argument)
         return FormulaResult(formula, "fail", tr(lang, "case {case}: {function} changed its argument {argument} in "
-                                                       "place", case=probe.case.label, function=formula,
+                                                       "place", case=probe.label(lang), function=formula,
                                                  argument=argument), largest, None, diagnosis, mistake,
                              calls=len(probes), warning=warning)
     mistake, diagnosis = diagnose(formula, probes, outcomes, lang, reads)

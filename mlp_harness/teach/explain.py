@@ -24,7 +24,7 @@ substituted number can be found in it.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import numpy as np
@@ -34,9 +34,9 @@ from manual_mlp.losses import BCE_GRAD_EPS, BCE_LOG_FLOOR, targets_matrix
 from manual_mlp.validation import sup
 
 from ..verify.compare import QuantityDiff, quantity_label
-from .expression import (ATOM, NUMBERS, SYMBOLS, Call, Expr, Max, Num, Positive, Pow, Square, WherePositive, const,
-                         format_number, total)
-from ..i18n import N_, tr
+from .expression import (ATOM, NUMBERS, SYMBOLS, Call, Expr, Max, Num, Positive, Pow, Square, Style, WherePositive,
+                         const, format_number, total)
+from ..i18n import N_, tr, tr_n
 from ..verify.run import RunConfig
 from ..verify.table import WHOLE_MATRIX_LIMIT
 from ..verify.tolerance import Tolerance
@@ -113,12 +113,17 @@ class Explanation:
     def line(self, lang: str = "en", tolerance: Tolerance | None = None) -> str:
         """'tag: target = formula = numbers = value', and '≠ NumPy …  ✗' where the record differs."""
         parts = [self.expr.text(SYMBOLS)]
-        numbers, value = self.expr.text(NUMBERS), format_number(self.value)
+        numbers, value = self.expr.text(numbers_in(lang)), format_number(self.value)
         parts += [p for p in (numbers, value) if p != parts[-1]]
         text = f"{tr(lang, TAGS[self.tag])}: {self.target} {'←' if self.update else '='} " + " = ".join(parts)
         if tolerance is not None and not self.agrees(tolerance):
             text += f"  ≠ NumPy {format_number(self.recorded)}  ✗"
         return text
+
+
+def numbers_in(lang: str) -> Style:
+    """The formula with numbers, a sum cut short saying its number of terms in ``lang``: '… (4 termos)'."""
+    return replace(NUMBERS, count=lambda n: tr_n(lang, "({count} term)", "({count} terms)", n, count=n))
 
 
 @dataclass

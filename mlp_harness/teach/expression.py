@@ -46,6 +46,8 @@ class Style:
     numbers: bool = True
     max_terms: int | None = 3
     number: Callable[[float], str] = format_number
+    #: the words after "… " for a sum cut short, from its number of terms (the caller's language)
+    count: Callable[[int], str] = lambda n: f"({n} terms)"
 
 
 SYMBOLS, NUMBERS = Style(numbers=False), Style(numbers=True)
@@ -282,7 +284,7 @@ class Sum(Expr):
         parts = [text if prec >= (first_lowest if i == 0 else MUL) else f"({text})"
                  for i, (text, prec) in enumerate(rendered)]
         if len(shown) < len(self.terms):
-            parts.append(f"… ({len(self.terms)} terms)")
+            parts.append(f"… {style.count(len(self.terms))}")
         return " + ".join(parts), ADD
 
     def value(self) -> float:

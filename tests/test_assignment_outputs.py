@@ -96,3 +96,16 @@ def test_the_pytest_plugin_refuses_an_unknown_assignment_in_one_line(pytester):
                                           "-p", "no:cacheprovider")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*unknown assignment 'lab9'*"])
+
+
+def test_the_formulas_line_up_whatever_the_length_of_the_names(tmp_path):
+    """lab2's names run to 13 characters (bias_gradient): every row's formula starts in the same column, at
+    every feedback level's table, as lab1's do with names of at most 8."""
+    source = (SUBMISSIONS / "lab2_bias_mean.py").read_text(encoding="utf-8")
+    space: dict = {}
+    exec(source, space)   # noqa: S102 — a hand-in of the suite's own
+    result = check_lab(space, assignment="lab2")
+    rows = [line for line in result.text(200).splitlines() if line[:2] in ("✓ ", "✗ ", "– ")]
+    assert len(rows) == len(result.formulas) == 9
+    starts = {len(line) - len(line[2:].split(" ", 1)[1].lstrip()) for line in rows}
+    assert len(starts) == 1, rows

@@ -76,11 +76,18 @@ def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
     return [f"    {a.ljust(pad)} │ {b}".rstrip() for a, b in zip(left, right)]
 
 
-def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0, level: str = "full") -> list[str]:
-    """A function's rows of the table; at the ``verdict`` level its mark, its name and why it has no ✓."""
+#: the narrowest names' column: the lab's names (sigmoid, delta_L, delta_l, gradient, optimize, step) fit it
+NAME_WIDTH = 9
+
+
+def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0, level: str = "full",
+                  names: int = NAME_WIDTH) -> list[str]:
+    """A function's rows of the table; at the ``verdict`` level its mark, its name and why it has no ✓.
+    ``names`` is the width of the names' column (the longest name of the table, so the formulas line up)."""
+    name = f.name.ljust(names)
     if level == "verdict":
-        return [f"{MARKS[f.status]} {f.name:<9} {'' if f.ok else f.message}".rstrip()]
-    head = f"{MARKS[f.status]} {f.name:<9} {formula_of(f, lang).ljust(pad)}"
+        return [f"{MARKS[f.status]} {name} {'' if f.ok else f.message}".rstrip()]
+    head = f"{MARKS[f.status]} {name} {formula_of(f, lang).ljust(pad)}"
     wrap = lambda text, label="": textwrap.wrap(label + text, width, initial_indent="    ",  # noqa: E731
                                                 subsequent_indent="      ")
     warning = wrap(f.warning, tr(lang, "warning:") + " ") if f.warning else []
@@ -129,8 +136,9 @@ def render_text(result: CheckResult, width: int | None = None) -> str:
     lines += [uses_line(result)] if result.uses else []
     lines += [f"  {c['message']}" for c in result.cells if c["message"] != result.error]
     pad = max((len(formula_of(f, lang)) for f in result.formulas.values()), default=0)
+    names = max([NAME_WIDTH] + [len(name) for name in result.shown])
     for f in result.shown.values():
-        lines += formula_lines(f, lang, width, pad, result.feedback)
+        lines += formula_lines(f, lang, width, pad, result.feedback, names)
     return "\n".join(lines + [verdict_line(result, lang)])
 
 

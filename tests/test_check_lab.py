@@ -92,6 +92,20 @@ def test_a_function_that_changes_an_argument_in_place_fails_and_names_it():
     assert "delta_l alterou o argumento al no lugar" in f.message and "al *=" in f.diagnosis
     assert all(result.formulas[n].ok for n in ("sigmoid", "delta_L", "gradient", "optimize"))
     assert "delta_l" in result.formulas["step"].message   # the chain fails, and says whose failure it inherits
+    # the verdict line says what failed: not its values, which agree, but the change in place
+    verdict = result.text(200).splitlines()[-1]
+    assert verdict.startswith("FALHA: step difere do autograd; delta_l altera um argumento no lugar"), verdict
+
+
+def test_a_verdict_line_says_when_the_only_failure_is_an_argument_changed_in_place():
+    def softmax(z):
+        z -= z.max(axis=1, keepdims=True)   # every value returned right; the caller's z changed
+        np.exp(z, out=z)
+        return z / z.sum(axis=1, keepdims=True)
+    result = check_lab(softmax=softmax, assignment="lab2")
+    assert result.formulas["softmax"].mistake == "changes_argument"
+    assert result.text(200).splitlines()[-1] == ("FAIL: softmax changes an argument in place (its values agree "
+                                                 "with autograd)")
 
 
 def test_optimize_that_updates_theta_in_place_passes_with_a_warning():

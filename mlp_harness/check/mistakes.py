@@ -126,8 +126,9 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                         "through m and v as Adam's does; AdamW decouples it: θ ← θ(1 − ηλ), "
                                         "outside the moments"),
                  "changes_argument": N_("it changes its argument {argument} in place ({argument} *= …, "
-                                        "{argument}[…] = …), and a training step uses {argument} again after the "
-                                        "call: compute a new array instead")}
+                                        "{argument}[…] = …): the caller's {argument} changes too, and whatever "
+                                        "reads it after the call (the rest of a training step, a cell run "
+                                        "again) reads the changed values; compute a new array instead")}
 
 #: a mistake's words where the assignment's loss is a mean (cross-entropy), in place of MISTAKE_WORDS' (or the
 #: mutant's, written for lab1's J = ½Σ, which sums over the batch)

@@ -101,8 +101,19 @@ def formula_lines(f: FormulaResult, lang: str, width: int, pad: int = 0, level: 
         lines += wrap(f.diagnosis, tr(lang, "probably:") + " ")
     return lines + warning + side_by_side(f, lang, width)
 
+def changed_only(f: FormulaResult) -> bool:
+    """Failed only for changing an argument in place: every value it returned agrees with autograd's."""
+    return f.status == "fail" and f.mistake == "changes_argument" and f.first_mismatch is None
+
+
+def in_place_tail(names: list[str], lang: str) -> str:
+    return tr_n(lang, "; {names} changes an argument in place", "; {names} change an argument in place", len(names),
+                names=", ".join(names)) if names else ""
+
+
 def verdict_line(result: CheckResult, lang: str) -> str:
-    wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error")]
+    in_place = [n for n, f in result.formulas.items() if changed_only(f)]
+    wrong = [n for n, f in result.formulas.items() if f.status in ("fail", "error") and n not in in_place]
     pending = [n for n, f in result.formulas.items() if f.status == "missing" and f.pending]
     missing = [n for n, f in result.formulas.items() if f.status == "missing" and not f.pending]
     tail = tr_n(lang, "; not implemented yet: {names}", "; not implemented yet: {names}", len(pending),
@@ -112,6 +123,11 @@ def verdict_line(result: CheckResult, lang: str) -> str:
     elif wrong:
         line = tr(lang, "FAIL: {names} differ from autograd" if len(
             wrong) > 1 else "FAIL: {names} differs from autograd", names=", ".join(wrong))
+        tail = in_place_tail(in_place, lang) + tail
+    elif in_place:
+        line = tr_n(lang, "FAIL: {names} changes an argument in place (its values agree with autograd)",
+                    "FAIL: {names} change an argument in place (their values agree with autograd)", len(in_place),
+                    names=", ".join(in_place))
     elif pending and result.error is None:
         line, tail = tr_n(lang, "not implemented yet: {names}", "not implemented yet: {names}", len(pending),
                           names=", ".join(pending)), ""

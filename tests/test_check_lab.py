@@ -89,12 +89,12 @@ def test_a_function_that_changes_an_argument_in_place_fails_and_names_it():
     result = check_lab(**(right() | {"delta_l": delta_l}), lang="pt")
     f = result.formulas["delta_l"]
     assert f.status == "fail" and f.mistake == "changes_argument"
-    assert "delta_l alterou o argumento al no lugar" in f.message and "al *=" in f.diagnosis
+    assert "delta_l alterou diretamente o argumento al" in f.message and "al *=" in f.diagnosis
     assert all(result.formulas[n].ok for n in ("sigmoid", "delta_L", "gradient", "optimize"))
     assert "delta_l" in result.formulas["step"].message   # the chain fails, and says whose failure it inherits
     # the verdict line says what failed: not its values, which agree, but the change in place
     verdict = result.text(200).splitlines()[-1]
-    assert verdict.startswith("FALHA: step difere do autograd; delta_l altera um argumento no lugar"), verdict
+    assert verdict.startswith("FALHA: step difere do autograd; delta_l altera diretamente um dos seus argumentos"), verdict
 
 
 def test_a_verdict_line_says_when_the_only_failure_is_an_argument_changed_in_place():
@@ -114,7 +114,7 @@ def test_optimize_that_updates_theta_in_place_passes_with_a_warning():
         return old_theta
     result = check_lab(optimize=optimize, lang="pt")
     f = result.formulas["optimize"]
-    assert f.ok and "optimize alterou o argumento old_theta no lugar" in f.warning
+    assert f.ok and "optimize alterou diretamente o argumento old_theta" in f.warning
     assert "atenção:" in result.text(100) and "atenção" in result._repr_html_()
     assert result.to_json()["formulas"]["optimize"]["warning"] == f.warning
     assert check_lab(optimize=right()["optimize"]).formulas["optimize"].warning is None
@@ -125,7 +125,7 @@ def test_optimize_that_returns_none_asks_whether_theta_was_updated_in_place():
         old_theta -= eta * gradient
     result = check_lab(**(right() | {"optimize": optimize}), lang="pt")
     f = result.formulas["optimize"]
-    assert f.status == "fail" and "devolveu None — o θ foi atualizado no lugar?" in f.message
+    assert f.status == "fail" and "devolveu None — o θ recebido foi alterado diretamente?" in f.message
     step = result.formulas["step"]
     assert step.status == "fail" and "um novo θ é None" in step.message and "forma ()" not in step.message
 
@@ -145,7 +145,7 @@ def test_a_chain_that_fails_while_every_function_passes_names_the_one_that_chang
     result = check_lab(**(right() | {"delta_l": delta_l}), lang="pt")
     assert all(result.formulas[n].ok for n in ("sigmoid", "delta_L", "delta_l", "gradient", "optimize"))
     step = result.formulas["step"]
-    assert step.status == "fail" and "delta_l alterou o argumento al no lugar" in step.message
+    assert step.status == "fail" and "delta_l alterou diretamente o argumento al" in step.message
 
 
 def test_a_step_that_changes_x_fails_and_one_that_updates_thetas_warns():
@@ -162,14 +162,14 @@ def test_a_step_that_changes_x_fails_and_one_that_updates_thetas_warns():
         X *= 1.5   # after the step: its θ are right
         return new
     changes_x = check_lab(step=step, lang="pt").formulas["step"]
-    assert changes_x.status == "fail" and "step alterou o argumento X no lugar" in changes_x.message
+    assert changes_x.status == "fail" and "step alterou diretamente o argumento X" in changes_x.message
 
     def step_in_place(X, Y, thetas, eta):
         new = step(X.copy(), Y, thetas, eta)
         thetas[:] = new
         return new
     warns = check_lab(step=step_in_place, lang="pt").formulas["step"]
-    assert warns.ok and "step alterou o argumento thetas no lugar" in warns.warning
+    assert warns.ok and "step alterou diretamente o argumento thetas" in warns.warning
 
 
 def test_a_right_function_is_not_said_to_change_anything():

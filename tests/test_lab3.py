@@ -218,7 +218,7 @@ def test_no_lab3_call_is_handed_an_answer_before_it_answers():
 def test_describe_states_the_conventions_in_each_language():
     lab3 = load_assignment("lab3")
     assert lab3.network_for("adam_update").optimizer == "adam" and lab3.network_for("momentum_update").momentum == 0.9
-    for lang, t_words in (("en", "t is given before its increment"), ("pt", "t chega antes do incremento")):
+    for lang, t_words in (("en", "t is given before its increment"), ("pt", "t é recebido antes do incremento")):
         text = describe(lab3, lang)
         assert "momentum_update(theta, grad, velocity, eta, mu) -> (θ, v)" in text and "v ← μv + g; θ ← θ − ηv" in text
         assert "adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps) -> (θ, m, v, t)" in text and t_words in text

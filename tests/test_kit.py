@@ -159,7 +159,7 @@ def test_mlp_kit_says_what_it_wrote_and_replaces_an_older_kit(tmp_path, capsys):
     assert "Gerado pelo `mlp-kit`" in (folder / "LEIAME.md").read_text(encoding="utf-8")
     assert out[0] == f"Kit da turma gravado em {folder}: entregue aos alunos o notebook e o pacote, juntos"
     assert [line.split()[0] for line in out[1:4]] == [NOTEBOOK.name, wheel, "LEIAME.md"]
-    assert out[4:] == ["pacote mais antigo tirado da pasta: manual_mlp-0.0.1-py3-none-any.whl"]
+    assert out[4:] == ["pacote mais antigo removido da pasta: manual_mlp-0.0.1-py3-none-any.whl"]
     assert not foreign_lines("\n".join(out), "pt")
 
 

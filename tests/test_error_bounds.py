@@ -4,6 +4,8 @@ Correct twins pass where the old dtype-only rule cried wolf (a sum over many sam
 4096, and in float32 each twin stays within its bound of a float64 evaluation of the same step; every
 mistake of the catalogue is still caught at large N; --rtol/--atol still override.
 """
+import math
+
 import numpy as np
 import pytest
 
@@ -182,3 +184,24 @@ def test_large_bound_products_go_through_torch_only_beside_numpy_blas_threads(th
     with threadpool_limits(threads, user_api="blas"):
         product = matmul(Arithmetic.of("float64"), A, B)
     assert bool(calls) == through_torch and np.all(product == 128.0)
+
+
+@pytest.mark.parametrize("bad", [None, np.nan, np.inf])
+@pytest.mark.parametrize("where", ["small", "large", "both"])
+def test_bounds_checked_together_are_made_finite_as_one_by_one(bad, where):
+    """finite_bounds checks the small bounds with one reduction: wherever a NaN or ∞ lies, every bound and
+    every count of infinite entries must be what nan_to_infinity gives each bound alone."""
+    from mlp_harness.verify.error_bounds import BLOCK, finite_bounds, nan_to_infinity
+    rng = np.random.default_rng(7)
+    bounds = {("z", 1): rng.uniform(size=(4, 3)), ("a", 1): rng.uniform(size=(4, 3)), ("loss", None): np.asarray(0.5),
+              ("grad_b", 1): np.zeros(0), ("theta", 1): rng.uniform(size=BLOCK + 5)}
+    if bad is not None:
+        for key in {"small": [("a", 1)], "large": [("theta", 1)], "both": [("z", 1), ("theta", 1)]}[where]:
+            bounds[key].reshape(-1)[[1, 2]] = bad
+    alone = {key: nan_to_infinity(E) for key, E in bounds.items()}
+    infinite = {}
+    finite_bounds(bounds, infinite)
+    assert infinite == {key: count for key, (_, count) in alone.items() if count}
+    for key, (E, _) in alone.items():
+        np.testing.assert_array_equal(bounds[key], E, err_msg=str(key))
+        assert not np.isnan(bounds[key]).any()

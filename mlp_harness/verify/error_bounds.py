@@ -578,8 +578,20 @@ def step_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart,
 
 def finite_bounds(bounds: Bounds, infinite: dict | None) -> None:
     """Each bound of ``bounds`` through :func:`nan_to_infinity`, in place; the counts of infinite entries into
-    ``infinite`` (when given) for the quantities that have some."""
-    for key, E in bounds.items():
+    ``infinite`` (when given) for the quantities that have some.
+
+    The bounds of at most :data:`BLOCK` entries are first checked together, with one reduction over them laid end
+    to end: its result is finite exactly when every one of their entries is (each is a sum of nonnegative terms,
+    so ≥ 0, +∞ or NaN, and a NaN makes the maximum NaN), and then :func:`nan_to_infinity` would return each of them unchanged with a count of 0. So
+    only where it is not are they taken one by one (the digits-shaped net: one reduction instead of 21)."""
+    small = [key for key, E in bounds.items() if E.size <= BLOCK]
+    if len(small) > 1 and math.isfinite(float(np.maximum.reduce(
+            np.concatenate([np.reshape(bounds[key], -1) for key in small]), axis=None, initial=0.0))):
+        small = set(small)
+        bounds_left = [(key, E) for key, E in bounds.items() if key not in small]
+    else:
+        bounds_left = list(bounds.items())
+    for key, E in bounds_left:
         bounds[key], count = nan_to_infinity(E)
         if count and infinite is not None:
             infinite[key] = count
@@ -605,7 +617,7 @@ def nan_to_infinity(E: Array) -> tuple[Array, int]:
     One reduction checks the usual case: the largest entry is finite exactly when no entry is NaN or ∞ (E ≥ 0,
     and a NaN makes the maximum NaN).
     """
-    if E.size == 0 or math.isfinite(float(np.max(E))):
+    if E.size == 0 or math.isfinite(float(np.maximum.reduce(E, axis=None))):   # np.max's wrapper: 1 µs more
         return E, 0
     E = np.where(np.isnan(E), np.inf, E)
     return E, int(np.count_nonzero(np.isinf(E)))

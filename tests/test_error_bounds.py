@@ -186,6 +186,46 @@ def test_large_bound_products_go_through_torch_only_beside_numpy_blas_threads(th
     assert bool(calls) == through_torch and np.all(product == 128.0)
 
 
+def test_paired_products_made_on_two_threads_give_the_bounds_to_the_bit(monkeypatch):
+    """error_bounds.matmuls makes a hidden δ's two products, and a weight gradient's, at once on two threads
+    where NumPy's BLAS runs on one: every bound must be the one made serially, to the bit (a swapped or torn
+    result would not be)."""
+    from torch_reference.lockstep import numpy_threads
+    from mlp_harness.verify import error_bounds
+    config = RunConfig(lr=0.1, activation="tanh", optimizer="sgd", momentum=0.9)
+    thetas, biases = random_parameters([12, 9, 7, 3], seed=4, bias=True)
+    X = np.random.default_rng(4).normal(size=(20, 12))
+    Y = np.eye(3)[np.arange(20) % 3]
+    twin = TorchTwin(thetas, biases, "tanh", "sigmoid", optimizer=config.optimizer_settings)
+    record = twin.train_step(X, Y, 1)
+    start = StepStart(thetas, biases, {}, Y)
+    ar, f = config.tolerance.arithmetic, config.tolerance.formulas
+    made = {}
+    for paired_from in (0, math.inf):   # every product paired on two threads; none
+        monkeypatch.setattr(error_bounds, "PAIRED_PRODUCT", paired_from)
+        monkeypatch.setattr(error_bounds, "_usable_cores", lambda: 2)
+        calls = []
+        monkeypatch.setattr(error_bounds, "_bound_worker", lambda: CountingWorker(calls))
+        with numpy_threads(1):
+            made[paired_from] = step_bounds(ar, f, record, start)
+        assert (len(calls) > 0) == (paired_from == 0)   # the worker made products only when asked to
+    assert made[0].keys() == made[math.inf].keys()
+    for key, E in made[math.inf].items():
+        np.testing.assert_array_equal(made[0][key], E, err_msg=str(key))
+
+
+class CountingWorker:
+    """error_bounds' worker thread, counting what it is given."""
+
+    def __init__(self, calls: list):
+        from concurrent.futures import ThreadPoolExecutor
+        self.calls, self.pool = calls, ThreadPoolExecutor(1)
+
+    def submit(self, fn, *args):
+        self.calls.append(fn)
+        return self.pool.submit(fn, *args)
+
+
 @pytest.mark.parametrize("bad", [None, np.nan, np.inf])
 @pytest.mark.parametrize("where", ["small", "large", "both"])
 def test_bounds_checked_together_are_made_finite_as_one_by_one(bad, where):

@@ -158,8 +158,8 @@ class TorchTwin:
             optimizer = OptimizerSettings("sgd", optimizer)
         self.optimizer = make_torch_optimizer(optimizer, self.model.parameters())
         self._lockstep: Lockstep | None = None
-        #: (tensor, its NumPy view) of every tensor load_state writes on the CPU (see _view)
-        self._views: dict[int, tuple[torch.Tensor, Array]] = {}
+        #: (tensor, its NumPy view, the address of its memory) of every tensor load_state writes on the CPU (_view)
+        self._views: dict[int, tuple[torch.Tensor, Array, int]] = {}
 
     @property
     def thetas(self) -> list[Array]:
@@ -232,11 +232,12 @@ class TorchTwin:
         """A NumPy view of a CPU tensor that :meth:`load_state` writes, made once per tensor: the parameters and
         torch.optim's state tensors keep their memory from step to step (the update writes into them), so one
         ``no_grad`` and a ``.numpy()`` a tensor a step are saved (about 0.03 ms a step on the digits-shaped net).
-        A tensor that replaced another (a new state), or whose memory moved, gets a view of its own."""
+        A tensor that replaced another (a new state), or whose memory moved, gets a view of its own (the address
+        is kept beside the view: NumPy's ``.ctypes.data`` alone costs 2.6 µs, torch's ``data_ptr()`` 0.3)."""
         cached = self._views.get(id(tensor))
-        if cached is None or cached[0] is not tensor or cached[1].ctypes.data != tensor.data_ptr():
+        if cached is None or cached[0] is not tensor or cached[2] != tensor.data_ptr():
             with torch.no_grad():
-                cached = self._views[id(tensor)] = (tensor, tensor.detach().numpy())
+                cached = self._views[id(tensor)] = (tensor, tensor.detach().numpy(), tensor.data_ptr())
         return cached[1]
 
     def optimizer_state(self) -> dict[str, dict[str, list[Array]]]:

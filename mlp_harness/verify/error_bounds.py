@@ -200,7 +200,7 @@ def matmuls(ar: Arithmetic, first: tuple[Array, Array], second: tuple[Array, Arr
 
 
 def two_cores_free() -> bool:
-    """Whether work of the bounds and the comparison may run on two threads at once: at least two cores are
+    """Whether two bound products may be made on two threads at once (:func:`matmuls`): at least two cores are
     usable, and NumPy's BLAS runs on one thread (torch loaded, as beside a PyTorch twin), so that a product runs
     on the thread that calls it and neither library has threads of its own to fight over the cores (see
     torch_reference/lockstep.py). With more BLAS threads everything stays on one thread, as before."""

@@ -205,7 +205,8 @@ def test_paired_products_made_on_two_threads_give_the_bounds_to_the_bit(monkeypa
         monkeypatch.setattr(error_bounds, "PAIRED_PRODUCT", paired_from)
         monkeypatch.setattr(error_bounds, "_usable_cores", lambda: 2)
         calls = []
-        monkeypatch.setattr(error_bounds, "_bound_worker", lambda: CountingWorker(calls))
+        worker = CountingWorker(calls)
+        monkeypatch.setattr(error_bounds, "_bound_worker", lambda: worker)
         with numpy_threads(1):
             made[paired_from] = step_bounds(ar, f, record, start)
         assert (len(calls) > 0) == (paired_from == 0)   # the worker made products only when asked to

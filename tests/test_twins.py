@@ -105,7 +105,8 @@ def test_weights_of_another_float_type_are_cast_as_torch_would():
 
 def test_continuing_from_a_state_writes_every_tensor_torch_uses():
     """load_state writes θ, b and the optimizer's state through NumPy views made once per tensor (twin.py:
-    _view); a state tensor that replaces another must get the values, not the old tensor's view."""
+    _view); a state tensor that replaces another, and a parameter whose memory moved, must get the values, not
+    a view of memory torch no longer reads."""
     import torch
     from manual_mlp.optimizers import OptimizerSettings
     thetas, biases = random_parameters([3, 4, 2], seed=5, bias=True)

@@ -11,7 +11,10 @@ E₁ and E₂ epochs, and (median of E₂'s − median of E₁'s) / (E₂ − E�
 both, drops out. Every run is timed in a worker process of its checkout (one per ``--trees`` entry, started
 once), in interleaved rounds: each round runs every checkout, implementation and epoch count once, in an
 order rotated from round to round, each after a pause for BLAS threads left spinning by the run before.
-So a slow spell of a shared machine hits every number alike; ratios are taken within one run.
+So a slow spell of a shared machine hits every number alike; ratios are taken within one run. With
+``--quiet F`` (Linux) a run during which the machine's other processes used more than F of a core, on
+average (from /proc/stat, less the worker's own CPU time), is discarded and run again after a pause, up to
+``RETRIES`` times: on a machine shared with other work, wall times are then those of a quiet machine.
 """
 import argparse
 import json
@@ -28,6 +31,8 @@ EPOCHS = {"lab": (20, 420), "digits-64-32-10": (20, 320), "784-128-10": (10, 160
 GOAL_NETS = ("digits-64-32-10", "784-128-10", "784-512-512-10")
 #: pause before each timed run, for OpenBLAS threads left spinning (about 0.1 s) by the previous one
 SETTLE_S = 0.15
+#: with --quiet: how many times a run is repeated while other work disturbs it, and the pause between tries
+RETRIES, RETRY_PAUSE_S = 30, 2.0
 
 #: a worker: reads one job a line ({"net", "impl", "epochs", "threads"}), answers the run's seconds
 WORKER = """
@@ -57,12 +62,19 @@ class Worker:
         self.process = subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, text=True, env=env, cwd=tree)
 
-    def run(self, **job) -> tuple[float, float]:
-        """(wall seconds, CPU seconds of the worker's every thread) of one run."""
-        self.process.stdin.write(json.dumps(job) + "\n")
-        self.process.stdin.flush()
-        answer = json.loads(self.process.stdout.readline())
-        assert answer["ok"], f"{job}: the twins disagreed"
+    def run(self, quiet: float | None = None, **job) -> tuple[float, float]:
+        """(wall seconds, CPU seconds of the worker's every thread) of one run; with ``quiet``, of the first run
+        during which other processes used at most that share of a core (see the module)."""
+        for _ in range(RETRIES):
+            busy = busy_seconds()
+            self.process.stdin.write(json.dumps(job) + "\n")
+            self.process.stdin.flush()
+            answer = json.loads(self.process.stdout.readline())
+            assert answer["ok"], f"{job}: the twins disagreed"
+            others = busy_seconds() - busy - answer["cpu"]
+            if quiet is None or others <= quiet * answer["seconds"]:
+                break
+            time.sleep(RETRY_PAUSE_S)
         return answer["seconds"], answer["cpu"]
 
     def close(self) -> None:
@@ -70,7 +82,17 @@ class Worker:
         self.process.wait()
 
 
-def measure(workers: dict[str, Worker], net: str, threads: int | None, rounds: int) -> dict:
+def busy_seconds() -> float:
+    """CPU seconds every process of the machine has used since it started (Linux's /proc/stat; 0 elsewhere)."""
+    try:
+        ticks = [int(field) for field in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")   # less idle and iowait
+
+
+def measure(workers: dict[str, Worker], net: str, threads: int | None, rounds: int,
+            quiet: float | None = None) -> dict:
     """{tree: {impl: (wall seconds, CPU seconds) per step}} from differenced epoch counts (see the module)."""
     counts = EPOCHS[net]
     jobs = [(tree, impl, epochs) for tree in workers for impl in IMPLS for epochs in counts]
@@ -81,7 +103,7 @@ def measure(workers: dict[str, Worker], net: str, threads: int | None, rounds: i
         shift = r % len(jobs)
         for tree, impl, epochs in jobs[shift:] + jobs[:shift]:
             time.sleep(SETTLE_S)
-            samples[tree, impl, epochs].append(workers[tree].run(net=net, impl=impl, epochs=epochs,
+            samples[tree, impl, epochs].append(workers[tree].run(quiet, net=net, impl=impl, epochs=epochs,
                                                                  threads=threads))
     per_step = lambda tree, impl, which: (  # noqa: E731
         statistics.median(s[which] for s in samples[tree, impl, counts[1]])
@@ -94,6 +116,8 @@ def main() -> None:
     p.add_argument("--nets", nargs="+", default=list(GOAL_NETS), choices=list(EPOCHS))
     p.add_argument("--threads", nargs="+", default=["1", "default"], choices=["1", "default"])
     p.add_argument("--rounds", type=int, default=5)
+    p.add_argument("--quiet", type=float, metavar="F",
+                   help="run again any run during which other processes used more than F of a core (e.g. 0.15)")
     p.add_argument("--trees", nargs="+", type=Path, default=[Path(__file__).resolve().parent.parent],
                    help="checkouts to time side by side (default: this one)")
     args = p.parse_args()
@@ -108,7 +132,7 @@ def main() -> None:
     try:
         for net in args.nets:
             for threads in args.threads:
-                result = measure(workers, net, 1 if threads == "1" else None, args.rounds)
+                result = measure(workers, net, 1 if threads == "1" else None, args.rounds, args.quiet)
                 for i, t in result.items():
                     cells = [f"{wall * 1e3:8.3f} ({cpu * 1e3:6.3f})" for wall, cpu in (t[impl] for impl in IMPLS)]
                     ratios = [t["both"][w] / (t["numpy"][w] + t["torch"][w]) for w in (0, 1)]

@@ -4,6 +4,8 @@ Correct twins pass where the old dtype-only rule cried wolf (a sum over many sam
 4096, and in float32 each twin stays within its bound of a float64 evaluation of the same step; every
 mistake of the catalogue is still caught at large N; --rtol/--atol still override.
 """
+import math
+
 import numpy as np
 import pytest
 
@@ -182,3 +184,65 @@ def test_large_bound_products_go_through_torch_only_beside_numpy_blas_threads(th
     with threadpool_limits(threads, user_api="blas"):
         product = matmul(Arithmetic.of("float64"), A, B)
     assert bool(calls) == through_torch and np.all(product == 128.0)
+
+
+def test_paired_products_made_on_two_threads_give_the_bounds_to_the_bit(monkeypatch):
+    """error_bounds.matmuls makes a hidden δ's two products, and a weight gradient's, at once on two threads
+    where NumPy's BLAS runs on one: every bound must be the one made serially, to the bit (a swapped or torn
+    result would not be)."""
+    from torch_reference.lockstep import numpy_threads
+    from mlp_harness.verify import error_bounds
+    config = RunConfig(lr=0.1, activation="tanh", optimizer="sgd", momentum=0.9)
+    thetas, biases = random_parameters([12, 9, 7, 3], seed=4, bias=True)
+    X = np.random.default_rng(4).normal(size=(20, 12))
+    Y = np.eye(3)[np.arange(20) % 3]
+    twin = TorchTwin(thetas, biases, "tanh", "sigmoid", optimizer=config.optimizer_settings)
+    record = twin.train_step(X, Y, 1)
+    start = StepStart(thetas, biases, {}, Y)
+    ar, f = config.tolerance.arithmetic, config.tolerance.formulas
+    made = {}
+    for paired_from in (0, math.inf):   # every product paired on two threads; none
+        monkeypatch.setattr(error_bounds, "PAIRED_PRODUCT", paired_from)
+        monkeypatch.setattr(error_bounds, "_usable_cores", lambda: 2)
+        calls = []
+        worker = CountingWorker(calls)
+        monkeypatch.setattr(error_bounds, "_bound_worker", lambda: worker)
+        with numpy_threads(1):
+            made[paired_from] = step_bounds(ar, f, record, start)
+        assert (len(calls) > 0) == (paired_from == 0)   # the worker made products only when asked to
+    assert made[0].keys() == made[math.inf].keys()
+    for key, E in made[math.inf].items():
+        np.testing.assert_array_equal(made[0][key], E, err_msg=str(key))
+
+
+class CountingWorker:
+    """error_bounds' worker thread, counting what it is given."""
+
+    def __init__(self, calls: list):
+        from concurrent.futures import ThreadPoolExecutor
+        self.calls, self.pool = calls, ThreadPoolExecutor(1)
+
+    def submit(self, fn, *args):
+        self.calls.append(fn)
+        return self.pool.submit(fn, *args)
+
+
+@pytest.mark.parametrize("bad", [None, np.nan, np.inf])
+@pytest.mark.parametrize("where", ["small", "large", "both"])
+def test_bounds_checked_together_are_made_finite_as_one_by_one(bad, where):
+    """finite_bounds checks the small bounds with one reduction: wherever a NaN or ∞ lies, every bound and
+    every count of infinite entries must be what nan_to_infinity gives each bound alone."""
+    from mlp_harness.verify.error_bounds import BLOCK, finite_bounds, nan_to_infinity
+    rng = np.random.default_rng(7)
+    bounds = {("z", 1): rng.uniform(size=(4, 3)), ("a", 1): rng.uniform(size=(4, 3)), ("loss", None): np.asarray(0.5),
+              ("grad_b", 1): np.zeros(0), ("theta", 1): rng.uniform(size=BLOCK + 5)}
+    if bad is not None:
+        for key in {"small": [("a", 1)], "large": [("theta", 1)], "both": [("z", 1), ("theta", 1)]}[where]:
+            bounds[key].reshape(-1)[[1, 2]] = bad
+    alone = {key: nan_to_infinity(E) for key, E in bounds.items()}
+    infinite = {}
+    finite_bounds(bounds, infinite)
+    assert infinite == {key: count for key, (_, count) in alone.items() if count}
+    for key, (E, _) in alone.items():
+        np.testing.assert_array_equal(bounds[key], E, err_msg=str(key))
+        assert not np.isnan(bounds[key]).any()

@@ -101,3 +101,35 @@ def test_weights_of_another_float_type_are_cast_as_torch_would():
     for linear, b in zip(model.linears, biases):
         assert linear.bias.dtype == linear.weight.dtype
         np.testing.assert_array_equal(linear.bias.detach().numpy(), b.astype(np.float32))
+
+
+def test_continuing_from_a_state_writes_every_tensor_torch_uses():
+    """load_state writes θ, b and the optimizer's state through NumPy views made once per tensor (twin.py:
+    _view); a state tensor that replaces another, and a parameter whose memory moved, must get the values, not
+    a view of memory torch no longer reads."""
+    import torch
+    from manual_mlp.optimizers import OptimizerSettings
+    thetas, biases = random_parameters([3, 4, 2], seed=5, bias=True)
+    X, Y = np.random.default_rng(5).uniform(size=(6, 3)), np.eye(2)[[0, 1, 1, 0, 1, 0]]
+    twin = TorchTwin(thetas, biases, optimizer=OptimizerSettings("sgd", 0.1, momentum=0.9))
+    record = twin.train_step(X, Y, 1)
+    later = {name: {kind: [v + 1 for v in values] for kind, values in per_kind.items()}
+             for name, per_kind in record.optimizer_state.items()}
+    for change in ("none", "a new state tensor", "a parameter's memory moved"):
+        weight = twin.model.linears[0].weight
+        if change == "a new state tensor":   # as torch.optim may do: a new tensor in the state's place
+            twin.optimizer.state[weight]["momentum_buffer"] = torch.zeros_like(weight)
+        elif change == "a parameter's memory moved":
+            with torch.no_grad():
+                weight.data = weight.data.clone()
+        twin.load_state([t + 1 for t in record.thetas], [b + 1 for b in record.biases], later)
+        for got, want in zip(twin.thetas, record.thetas, strict=True):
+            np.testing.assert_array_equal(got, want + 1)
+        np.testing.assert_array_equal(twin.biases[0], record.biases[0] + 1)
+        for kind in ("theta", "b"):   # exact: a copy, no arithmetic
+            for got, want in zip(twin.optimizer_state()["momentum_buffer"][kind], later["momentum_buffer"][kind],
+                                 strict=True):
+                np.testing.assert_array_equal(got, want)
+        record = twin.train_step(X, Y, 2)   # the step after reads what was loaded
+        later = {name: {kind: [v + 1 for v in values] for kind, values in per_kind.items()}
+                 for name, per_kind in record.optimizer_state.items()}

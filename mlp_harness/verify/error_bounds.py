@@ -26,9 +26,12 @@ the run's activation, loss and optimizer, never with the NumPy network's (which 
 from __future__ import annotations
 
 import math
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable
+from functools import lru_cache
+from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -173,6 +176,66 @@ def _product(A: Array, B: Array) -> Array:
     dtype = np.result_type(A, B)
     return torch.matmul(torch.from_numpy(A.astype(dtype, copy=False)),
                         torch.from_numpy(B.astype(dtype, copy=False))).numpy()
+
+
+#: m·k·n from which two independent bound products are made at the same time, one on each of two cores
+#: (:func:`matmuls`): 784-512-512-10's |δ⁽²⁾||θ⁽²⁾| and E(δ⁽²⁾)|θ⁽²⁾| are 2.7·10⁸ each, 10 ms on one core
+PAIRED_PRODUCT = 2 ** 25
+
+First = TypeVar("First")
+Second = TypeVar("Second")
+
+
+def matmuls(ar: Arithmetic, first: tuple[Array, Array], second: tuple[Array, Array]) -> tuple[Array, Array]:
+    """:func:`matmul` of two independent pairs of operands, at the same time (:func:`at_once`) where both products
+    are large and two cores are free for them (a hidden δ's |δ⁽ˡ⁺¹⁾||θ⁽ˡ⁺¹⁾| and E(δ⁽ˡ⁺¹⁾)|θ⁽ˡ⁺¹⁾|, a weight
+    gradient's two). Each product is the same call either way, on one BLAS thread, so its numbers are the same to
+    the bit; only the wall time changes: on 784-512-512-10, one step's bounds and comparison took 84 ms instead of
+    92 (docs/performance.md). Sharing the comparison's elementwise work out between two threads the same way
+    measured no faster, and is not done."""
+    sizes = [A.shape[0] * A.shape[1] * B.shape[1] for A, B in (first, second)]
+    if min(sizes) < PAIRED_PRODUCT or not two_cores_free():
+        return matmul(ar, *first), matmul(ar, *second)
+    return at_once(lambda: matmul(ar, *first), lambda: matmul(ar, *second))
+
+
+def two_cores_free() -> bool:
+    """Whether two bound products may be made on two threads at once (:func:`matmuls`): at least two cores are
+    usable, and NumPy's BLAS runs on one thread (torch loaded, as beside a PyTorch twin), so that a product runs
+    on the thread that calls it and neither library has threads of its own to fight over the cores (see
+    torch_reference/lockstep.py). With more BLAS threads everything stays on one thread, as before."""
+    return _usable_cores() >= 2 and "torch" in sys.modules and _numpy_blas_alone()
+
+
+def at_once(first: Callable[[], First], second: Callable[[], Second]) -> tuple[First, Second]:
+    """``first()`` on this thread and ``second()`` on a worker thread, at the same time: NumPy releases the GIL in
+    its BLAS calls and in the elementwise loops of large arrays. Each runs under this thread's floating-point
+    error settings (``np.errstate`` is per thread); the worker's call ends before this returns, even on an error.
+    What each computes is unchanged: the same calls on the same arrays, whichever thread makes them."""
+    settings = np.geterr()
+
+    def on_worker():
+        with np.errstate(**settings):
+            return second()
+    pending = _bound_worker().submit(on_worker)
+    try:
+        made = first()
+    finally:
+        other = pending.result()
+    return made, other
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@lru_cache(maxsize=1)
+def _bound_worker() -> ThreadPoolExecutor:
+    """The thread that runs the second of two tasks at once (:func:`at_once`)."""
+    return ThreadPoolExecutor(1, "bounds-beside")
 
 
 def _numpy_blas_alone() -> bool:
@@ -322,8 +385,7 @@ def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_nex
     """E(δ⁽ˡ⁾) for δ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z): the product P = δθ is off by γ_K·|δ||θ| + E(δ⁽ˡ⁺¹⁾)|θ|
     (K = nₗ₊₁), then |f′|·E(P) + |P|·E(f′) + E(P)·E(f′) + rounding."""
     abs_theta = np.abs(theta_next)
-    magnitude = matmul(ar, np.abs(delta_next), abs_theta)
-    carried = matmul(ar, E_next, abs_theta)
+    magnitude, carried = matmuls(ar, (np.abs(delta_next), abs_theta), (E_next, abs_theta))
     gamma = ar.gamma(theta_next.shape[0])
 
     def formula(magnitude, carried, z, E_z, E_a, a):
@@ -337,9 +399,11 @@ def hidden_delta_bound(ar: Arithmetic, activation: str, delta_next: Array, E_nex
 def weight_gradient_bound(ar: Arithmetic, delta: Array, E_delta: Array, a_prev: Array,
                           E_a_prev: Array | None) -> Array:
     """E(∂J/∂θ⁽ˡ⁾) for δᵀa⁽ˡ⁻¹⁾, a sum over the N samples: γ_N·|δ|ᵀ|a| + E(δ)ᵀ|a| + |δ|ᵀE(a)."""
-    E = matmul(ar, (ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T, np.abs(a_prev))
-    if E_a_prev is not None:
-        E += matmul(ar, np.abs(delta).T, E_a_prev)
+    spread = (ar.gamma(delta.shape[0]) * np.abs(delta) + E_delta).T
+    if E_a_prev is None:
+        return matmul(ar, spread, np.abs(a_prev))
+    E, carried = matmuls(ar, (spread, np.abs(a_prev)), (np.abs(delta).T, E_a_prev))
+    E += carried
     return E
 
 
@@ -578,8 +642,21 @@ def step_bounds(ar: Arithmetic, f: Formulas, record, start: StepStart,
 
 def finite_bounds(bounds: Bounds, infinite: dict | None) -> None:
     """Each bound of ``bounds`` through :func:`nan_to_infinity`, in place; the counts of infinite entries into
-    ``infinite`` (when given) for the quantities that have some."""
-    for key, E in bounds.items():
+    ``infinite`` (when given) for the quantities that have some.
+
+    The bounds of at most :data:`BLOCK` entries are first checked together, with one reduction over them laid end
+    to end: its result is finite exactly when every one of their entries is (each is a sum of nonnegative terms,
+    so ≥ 0, +∞ or NaN, and a NaN makes the maximum NaN), and then :func:`nan_to_infinity` would return each of
+    them unchanged with a count of 0. So only where it is not are they taken one by one (the digits-shaped net:
+    one reduction instead of 21)."""
+    small = [key for key, E in bounds.items() if E.size <= BLOCK]
+    if len(small) > 1 and math.isfinite(float(np.maximum.reduce(
+            np.concatenate([np.reshape(bounds[key], -1) for key in small]), axis=None, initial=0.0))):
+        small = set(small)
+        bounds_left = [(key, E) for key, E in bounds.items() if key not in small]
+    else:
+        bounds_left = list(bounds.items())
+    for key, E in bounds_left:
         bounds[key], count = nan_to_infinity(E)
         if count and infinite is not None:
             infinite[key] = count
@@ -605,7 +682,7 @@ def nan_to_infinity(E: Array) -> tuple[Array, int]:
     One reduction checks the usual case: the largest entry is finite exactly when no entry is NaN or ∞ (E ≥ 0,
     and a NaN makes the maximum NaN).
     """
-    if E.size == 0 or math.isfinite(float(np.max(E))):
+    if E.size == 0 or math.isfinite(float(np.maximum.reduce(E, axis=None))):   # np.max's wrapper: 1 µs more
         return E, 0
     E = np.where(np.isnan(E), np.inf, E)
     return E, int(np.count_nonzero(np.isinf(E)))

@@ -376,9 +376,10 @@ def test_the_accuracy_beside_a_torch_twin_keeps_numpy_blas_on_one_thread():
     from threadpoolctl import threadpool_info
     from mlp_harness.train.training import numpy_blas_beside_torch
 
-    def blas_threads():
+    def blas_threads():   # NumPy's own OpenBLAS (numpy.libs/, numpy/.dylibs/): another library's (SciPy's, loaded
+        # meanwhile by a test running in the background) is not what NumPy's matmuls use
         return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"
-                and pool["internal_api"] == "openblas"]
+                and pool["internal_api"] == "openblas" and "numpy" in Path(pool["filepath"]).parent.as_posix()]
     before = blas_threads()
     for impl in ("torch", "both"):
         with numpy_blas_beside_torch(impl):

@@ -58,7 +58,7 @@ SHIPPED_LINKS = sorted({os.path.join(*Path(s).parts[:i]) for s in doc_blocks.SHI
 
 
 @pytest.mark.parametrize("page", doc_blocks.PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_block_runs_and_every_sample_output_is_current(page, tmp_path, monkeypatch):
+def test_every_block_runs_and_every_sample_output_is_current(page, tmp_path, monkeypatch, wheel_built_once):
     monkeypatch.setenv("COLUMNS", doc_blocks.WIDTH)
     monkeypatch.setattr(doc_blocks, "run_command", run_once)
     problems = []

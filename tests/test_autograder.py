@@ -399,7 +399,7 @@ def test_bad_options_are_one_line_before_anything_is_built(argv, said, tmp_path,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_bundle_carries_the_course_files_and_its_options(tmp_path, capsys):
+def test_the_bundle_carries_the_course_files_and_its_options(tmp_path, capsys, wheel_built_once):
     (tmp_path / "rubrica.toml").write_text(RUBRIC)
     lab = tmp_path / "lab4.toml"
     shutil.copy(ROOT / "mlp_harness" / "check" / "assignments" / "lab2.toml", lab)

@@ -4,13 +4,14 @@ are the versions requirements.txt pins; pip offline, the wheel from the zip), an
 four hand-ins as Gradescope runs it, one at a time: a right .py, a wrong one, a notebook with a syntax error
 and an empty submission folder. Every results.json is held to Gradescope's documented schema.
 
-Built and run once, on a background thread, beside the other tests (as test_kit.py's notebook): about 10 s on
+Built and run once, on a background thread, beside the other tests (as test_kit.py's notebook): about 8 s on
 a 2-core machine, most of it pip and torch imported by each run. The right hand-in and the empty folder run in
 the venv (they prove the installed wheel grades offline); the wrong one and the syntax error are graded in
 this process, in the same unpacked bundle with run_autograder's own options (IN_PROCESS): their verdicts are
-made by the same code, without a torch import and a plan each. Likewise the starter repository's tests run in
-the venv but one, run in this process by the command autograding.json gives. The hand-in search and the
-results written when there is nothing to check are tested in this process too, without the venv.
+made by the same code, without a torch import and a plan each. Likewise the starter repository's first test
+(its setup installs the wheel) runs in the venv, the others in this process by the command autograding.json
+gives. The hand-in search and the results written when there is nothing to check are tested in this process
+too, without the venv.
 """
 import atexit
 import contextlib
@@ -193,9 +194,9 @@ def grade_in_process(base: Path, files: dict[str, bytes]) -> dict:
 CLASSROOM_RUBRIC = "[points]\nsigmoid = 1\ndelta_L = 2\ndelta_l = 3\ngradient = 4\noptimize = 0\nstep = 5\n"
 #: the tests run in the starter repository (the first installs the wheel; the others are the same command)
 CLASSROOM_RUN = ("sigmoid", "delta_L", "gradient")
-#: of those, the ones run in this process (``python -m mlp_harness.cli.function_test …`` through its main): a
-#: passing test beside sigmoid's, which proves the venv's run
-CLASSROOM_IN_PROCESS = ("gradient",)
+#: of those, the ones run in this process (``python -m mlp_harness.cli.function_test …`` through its main, the
+#: exit code it returns is the process's): sigmoid's, with the setup that installs the wheel, proves the venv's run
+CLASSROOM_IN_PROCESS = ("delta_L", "gradient")
 
 
 def notebook_with(**replace: str) -> bytes:

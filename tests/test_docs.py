@@ -34,8 +34,9 @@ def contents(folder: Path) -> set[tuple]:
     found = set()
     for where, dirs, files in os.walk(folder):
         for name in dirs + files:
-            info = os.lstat(os.path.join(where, name))
-            found.add((os.path.relpath(os.path.join(where, name), folder), info.st_mode, info.st_size, info.st_mtime_ns))
+            path = os.path.join(where, name)
+            info = os.lstat(path)
+            found.add((os.path.relpath(path, folder), info.st_mode, info.st_size, info.st_mtime_ns))
     return found
 
 

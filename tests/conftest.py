@@ -48,8 +48,9 @@ _WHEEL_LOCK = threading.Lock()   # a background thread (tests/background.py) may
 @pytest.fixture
 def wheel_built_once(monkeypatch, tmp_path_factory):
     """mlp-kit's wheel built for real the first time in the session, a copy of it afterwards: for the tests of
-    what the kit commands print and write (test_docs, test_language); test_kit.py and test_autograder.py test
-    the build itself, and build it each time."""
+    what the kit commands print and write (test_docs, test_language, the bundle's contents in
+    test_autograder.py); test_kit.py and test_autograder.py's venv runs build it for real each time. A build
+    started by a background thread while a test has this fixture may be the shared one: the same wheel."""
     from mlp_harness.kit import classroom, gradescope, kit, wheel
 
     def build_once(root: Path, out: Path) -> Path:

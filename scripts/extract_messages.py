@@ -126,19 +126,22 @@ def entry_text(key: tuple, where: str | None, strings: dict[int, str] | None, fl
     return "\n".join(lines) + "\n"
 
 
-def template(domain: str) -> str:
-    return "\n".join([HEADER] + [entry_text(key, where, None, note=note) for key, where, note in extract(domain)])
+def template(domain: str, found: list | None = None) -> str:
+    """The ``.pot`` of ``domain``; ``found``: its messages, as :func:`extract` gives them (extracted if None)."""
+    found = extract(domain) if found is None else found
+    return "\n".join([HEADER] + [entry_text(key, where, None, note=note) for key, where, note in found])
 
 
-def updated(po_text: str, domain: str) -> str:
-    """A ``.po`` in step with the code: its header and translations kept, new messages empty, old ones gone."""
+def updated(po_text: str, domain: str, found: list | None = None) -> str:
+    """A ``.po`` in step with the code: its header and translations kept, new messages empty, old ones gone
+    (``found`` as for :func:`template`)."""
     entries = parse_po(po_text)
     header = next((e for e in entries if not e.msgid and e.context is None), None)
     known: dict[tuple, Entry] = {(e.context, e.msgid, e.plural): e for e in entries if e.msgid}
     head = 'msgid ""\nmsgstr ""\n' + "".join(f"{quote(line + chr(10))}\n" for line in
                                              (header.strings[0].splitlines() if header else []))
     body = []
-    for key, where, note in extract(domain):
+    for key, where, note in extract(domain) if found is None else found:
         old = known.get(key)
         body.append(entry_text(key, where, old.strings if old else None, old.flags - {"python-brace-format"}
                                if old else set(), note))
@@ -151,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for domain, (_folders, locale) in DOMAINS.items():
-        wanted = {locale / f"{domain}.pot": template(domain)}
+        found = extract(domain)   # once: the template and every catalog are made from it
+        wanted = {locale / f"{domain}.pot": template(domain, found)}
         for po in sorted(locale.glob(f"*/LC_MESSAGES/{domain}.po")):
-            wanted[po] = updated(po.read_text(encoding="utf-8"), domain)
+            wanted[po] = updated(po.read_text(encoding="utf-8"), domain, found)
         for path, text in wanted.items():
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path.relative_to(ROOT).as_posix())

@@ -1,4 +1,7 @@
 import os
+import shutil
+import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,6 +38,28 @@ WIDE = "250"
 @pytest.fixture(autouse=True)
 def wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", WIDE)
+
+
+#: the kit's wheel by checkout, built once per session for the tests that run mlp-kit but are not about the build
+_WHEELS: dict = {}
+_WHEEL_LOCK = threading.Lock()   # a background thread (tests/background.py) may build one at the same time
+
+
+@pytest.fixture
+def wheel_built_once(monkeypatch, tmp_path_factory):
+    """mlp-kit's wheel built for real the first time in the session, a copy of it afterwards: for the tests of
+    what the kit commands print and write (test_docs, test_language, the bundle's contents in
+    test_autograder.py); test_kit.py and test_autograder.py's venv runs build it for real each time. A build
+    started by a background thread while a test has this fixture may be the shared one: the same wheel."""
+    from mlp_harness.kit import classroom, gradescope, kit, wheel
+
+    def build_once(root: Path, out: Path) -> Path:
+        with _WHEEL_LOCK:
+            if root not in _WHEELS:
+                _WHEELS[root] = wheel.build_wheel(root, tmp_path_factory.mktemp("wheel"))
+        return Path(shutil.copy2(_WHEELS[root], out))
+    for module in (classroom, gradescope, kit):
+        monkeypatch.setattr(module, "build_wheel", build_once)
 
 
 #: the fixtures that wait for work started in the background when their module is collected (tests/background.py)

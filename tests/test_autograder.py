@@ -4,14 +4,23 @@ are the versions requirements.txt pins; pip offline, the wheel from the zip), an
 four hand-ins as Gradescope runs it, one at a time: a right .py, a wrong one, a notebook with a syntax error
 and an empty submission folder. Every results.json is held to Gradescope's documented schema.
 
-Built and run once, on a background thread, beside the other tests (as test_kit.py's notebook): about 10 s on
-a 2-core machine, most of it pip and torch imported by each run. The hand-in search and the results written
-when there is nothing to check are tested in this process too, without the venv.
+Built and run once, on a background thread, beside the other tests (as test_kit.py's notebook): about 8 s on
+a 2-core machine, most of it pip and torch imported by each run. The right hand-in and the empty folder run in
+the venv (they prove the installed wheel grades offline); the wrong one and the syntax error are graded in
+this process, in the same unpacked bundle with run_autograder's own options (IN_PROCESS): their verdicts are
+made by the same code, without a torch import and a plan each. Likewise the starter repository's first test
+(its setup installs the wheel) runs in the venv, the others in this process by the command autograding.json
+gives. The hand-in search and the results written when there is nothing to check are tested in this process
+too, without the venv.
 """
+import atexit
+import contextlib
 import importlib.metadata
 import inspect
+import io
 import json
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -28,7 +37,7 @@ from student_env import student_environ, student_python
 from mlp_harness.check.assignment import load_assignment
 from mlp_harness.check.report import VISIBILITIES, md_escape
 from mlp_harness.check.rubric import load_rubric
-from mlp_harness.cli import autograder, kit_cli
+from mlp_harness.cli import autograder, function_test, kit_cli
 from mlp_harness.i18n import tr
 from mlp_harness.kit import classroom as classroom_module
 from mlp_harness.kit import gradescope as gradescope_module
@@ -50,6 +59,8 @@ HANDINS = {"right": {"Lab1 - Ana (1).py": (SUBMISSIONS / "correct_loops.py").rea
            "wrong": {"entrega/lab1.py": (SUBMISSIONS / "one_minus_forgotten.py").read_bytes()},
            "syntax": {"lab1-exercicio.ipynb": json.dumps(NOTEBOOK_WITH_SYNTAX_ERROR).encode()},
            "empty": {}}
+#: the hand-ins graded in this process by the bundle's options (the others are graded in the student's venv)
+IN_PROCESS = ("wrong", "syntax")
 
 
 # --- Gradescope's results.json ------------------------------------------------------------------------------
@@ -127,14 +138,19 @@ def run(command: list, base: Path, python: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, env=env, cwd=base, capture_output=True, text=True, timeout=RUN_TIMEOUT)
 
 
-def grade(base: Path, python: Path, files: dict[str, bytes]) -> dict:
-    """run_autograder on a fresh submission folder holding ``files``: its exit code and results.json."""
+def hand_in(base: Path, files: dict[str, bytes]) -> None:
+    """A fresh submission folder holding ``files``, and an empty results folder."""
     for folder in ("submission", "results"):
         shutil.rmtree(base / folder, ignore_errors=True)
         (base / folder).mkdir()
     for name, data in files.items():
         (base / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
         (base / "submission" / name).write_bytes(data)
+
+
+def grade(base: Path, python: Path, files: dict[str, bytes]) -> dict:
+    """run_autograder on a fresh submission folder holding ``files``: its exit code and results.json."""
+    hand_in(base, files)
     done = run([str(base / "run_autograder")], base, python)
     results = base / "results" / "results.json"
     return {"code": done.returncode, "stderr": done.stderr,
@@ -150,16 +166,37 @@ def execute(tmp: Path) -> dict:
     setup = run(["bash", str(base / "source" / "setup.sh")], base, python)
     where = run([str(python), "-I", "-c", "import mlp_harness; print(mlp_harness.__file__)"], base, python)
     found = {"names": bundle.names, "setup": (setup.returncode, setup.stdout + setup.stderr), "venv": python.parents[1],
-             "package": Path(where.stdout.strip()).resolve() if where.returncode == 0 else None}
-    found |= {case: grade(base, python, files) for case, files in HANDINS.items()}
+             "package": Path(where.stdout.strip()).resolve() if where.returncode == 0 else None, "base": base}
+    found |= {case: grade(base, python, files) for case, files in HANDINS.items() if case not in IN_PROCESS}
     found["classroom"] = classroom(tmp / "classroom", python.parents[1])
     return found
+
+
+def run_line_options(base: Path) -> list[str]:
+    """The options the bundle's run_autograder gives ``python -m mlp_harness.cli.autograder``, as bash
+    expands them there ($SOURCE: the unpacked bundle's source folder)."""
+    line = (base / "run_autograder").read_text(encoding="utf-8").splitlines()[-1]
+    head, _, options = line.partition(" -m mlp_harness.cli.autograder ")
+    assert options, line
+    return shlex.split(options.replace("$SOURCE", str(base / "source")))
+
+
+def grade_in_process(base: Path, files: dict[str, bytes]) -> dict:
+    """As :func:`grade`, but run_autograder's Python part run in this process, with the bundle's options."""
+    hand_in(base, files)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code, results = results_of(base, run_line_options(base))
+    return {"code": code, "stderr": out.getvalue(), "results": results}
 
 
 #: the course's rubric for GitHub Classroom (whole points; optimize worth none, so it has no test)
 CLASSROOM_RUBRIC = "[points]\nsigmoid = 1\ndelta_L = 2\ndelta_l = 3\ngradient = 4\noptimize = 0\nstep = 5\n"
 #: the tests run in the starter repository (the first installs the wheel; the others are the same command)
 CLASSROOM_RUN = ("sigmoid", "delta_L", "gradient")
+#: of those, the ones run in this process (``python -m mlp_harness.cli.function_test …`` through its main, the
+#: exit code it returns is the process's): sigmoid's, with the setup that installs the wheel, proves the venv's run
+CLASSROOM_IN_PROCESS = ("delta_L", "gradient")
 
 
 def notebook_with(**replace: str) -> bytes:
@@ -182,31 +219,52 @@ def classroom(tmp: Path, venv: Path) -> dict:
     config = json.loads((tmp / ".github" / "classroom" / "autograding.json").read_text(encoding="utf-8"))
     env = student_environ() | {"PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}"}
     codes = {}
-    for test in (t for t in config["tests"] if t["name"] in CLASSROOM_RUN):
+    for test in (t for t in config["tests"] if t["name"] in CLASSROOM_RUN and t["name"] not in CLASSROOM_IN_PROCESS):
         command = f"{test['setup']} && {test['run']}" if test["setup"] else test["run"]
         done = subprocess.run(["bash", "-c", command], cwd=tmp, env=env, capture_output=True, text=True,
                               timeout=RUN_TIMEOUT)
         codes[test["name"]] = (done.returncode, done.stdout + done.stderr)
-    return {"names": starter.names, "config": config, "codes": codes,
+    return {"names": starter.names, "config": config, "codes": codes, "folder": tmp,
             "workflow": (tmp / ".github" / "workflows" / "classroom.yml").read_text(encoding="utf-8")}
 
 
 def _execute() -> dict:
+    """execute() in a scratch folder, removed when the module's tests are done (or, if they never ask, at exit)."""
     tmp = Path(tempfile.mkdtemp(prefix="mlp-autograder-test-"))
-    try:
-        return execute(tmp)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    return {**execute(tmp), "tmp": tmp}
 
 
 EXECUTION = background.start("mlp-kit --gradescope", _execute)
 
 
+def classroom_in_process(found: dict) -> dict:
+    """The CLASSROOM_IN_PROCESS tests' commands (``python -m mlp_harness.cli.function_test ARGS``, after the
+    setup the venv ran), run in the starter repository through function_test's main: (exit code, output)."""
+    codes = {}
+    for test in (t for t in found["config"]["tests"] if t["name"] in CLASSROOM_IN_PROCESS):
+        words = shlex.split(test["run"])   # its setup (installing the wheel) is the first test's, run in the venv
+        assert words[:3] == ["python", "-m", "mlp_harness.cli.function_test"] and not test["setup"], test
+        out, cwd = io.StringIO(), os.getcwd()
+        os.chdir(found["folder"])
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+                codes[test["name"]] = (function_test.main(words[3:]), out.getvalue())
+        finally:
+            os.chdir(cwd)
+    return codes
+
+
 @pytest.fixture(scope="module")
 def runs():
     found = EXECUTION.result()
-    assert found["setup"][0] == 0, found["setup"][1]
-    return found
+    try:
+        assert found["setup"][0] == 0, found["setup"][1]
+        found |= {case: grade_in_process(found["base"], HANDINS[case]) for case in IN_PROCESS}
+        found["classroom"]["codes"] |= classroom_in_process(found["classroom"])
+        yield found
+    finally:
+        shutil.rmtree(found["tmp"], ignore_errors=True)
 
 
 def scores(results: dict) -> dict[str, float]:
@@ -342,7 +400,7 @@ def test_bad_options_are_one_line_before_anything_is_built(argv, said, tmp_path,
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_bundle_carries_the_course_files_and_its_options(tmp_path, capsys):
+def test_the_bundle_carries_the_course_files_and_its_options(tmp_path, capsys, wheel_built_once):
     (tmp_path / "rubrica.toml").write_text(RUBRIC)
     lab = tmp_path / "lab4.toml"
     shutil.copy(ROOT / "mlp_harness" / "check" / "assignments" / "lab2.toml", lab)

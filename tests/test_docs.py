@@ -4,9 +4,11 @@ The blocks are run by scripts/doc_blocks.py (its docstring and docs/contributing
 a page's ```bash and ```python blocks in order in a scratch folder, and each ```text block that starts
 with "$ " is compared with the command's output, exactly but for the scratch folder's path and rounding-level
 numbers (≤ 1e-13, which depend on the machine's BLAS; see scripts/doc_blocks.py).
-A sample output that has drifted fails here; `python scripts/regen_docs.py` rewrites them all.
+A sample output that has drifted fails here; `python scripts/regen_docs.py` rewrites them all. A command
+that several pages show, run where no page has written anything yet, runs once per session (run_once).
 """
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -19,9 +21,47 @@ sys.modules["doc_blocks"] = doc_blocks
 spec.loader.exec_module(doc_blocks)
 
 
+#: the exit code and output of each command run in a scratch folder holding only the shipped links, that left
+#: it so, by (command, its variables): what it printed depends on nothing a page did, so a command several
+#: pages show (mlp-compare, mlp-check on a shipped notebook) runs once per session; its output is still
+#: compared with every page's sample. The scratch folder's path is kept as FOLDER, put back on each use.
+OUTPUTS: dict[tuple, tuple[int, str]] = {}
+FOLDER = "\0scratch\0"
+
+
+def contents(folder: Path) -> set[tuple]:
+    """What is in ``folder``, links not followed: each entry's path, kind, size and time of change."""
+    found = set()
+    for where, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = os.path.join(where, name)
+            info = os.lstat(path)
+            found.add((os.path.relpath(path, folder), info.st_mode, info.st_size, info.st_mtime_ns))
+    return found
+
+
+def run_once(command: str, folder: Path, env: dict[str, str], run=doc_blocks.run_command) -> tuple[int, str]:
+    """doc_blocks.run_command, its result reused where OUTPUTS says it may be."""
+    key = (command, tuple(sorted(env.items())))
+    before = contents(folder)
+    if key in OUTPUTS and {entry[0] for entry in before} == set(SHIPPED_LINKS):
+        code, text = OUTPUTS[key]
+        return code, text.replace(FOLDER, str(folder))
+    code, text = run(command, folder, env)
+    if {entry[0] for entry in before} == set(SHIPPED_LINKS) and contents(folder) == before:
+        OUTPUTS[key] = code, text.replace(str(folder), FOLDER)
+    return code, text
+
+
+#: what a scratch folder holds before a page writes anything (doc_blocks.scratch_folder)
+SHIPPED_LINKS = sorted({os.path.join(*Path(s).parts[:i]) for s in doc_blocks.SHIPPED
+                        for i in range(1, len(Path(s).parts) + 1)})
+
+
 @pytest.mark.parametrize("page", doc_blocks.PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_block_runs_and_every_sample_output_is_current(page, tmp_path, monkeypatch):
+def test_every_block_runs_and_every_sample_output_is_current(page, tmp_path, monkeypatch, wheel_built_once):
     monkeypatch.setenv("COLUMNS", doc_blocks.WIDTH)
+    monkeypatch.setattr(doc_blocks, "run_command", run_once)
     problems = []
     for outcome in doc_blocks.run_page(page, tmp_path):
         if outcome.failure:
@@ -106,3 +146,29 @@ def test_a_real_drift_in_the_readme_sample_is_caught(old, new):
     text = "\n".join(shown)
     assert old in text, f"the README sample no longer shows {old!r}"
     assert not doc_blocks.same_output(shown, text.replace(old, new, 1).split("\n"))
+
+
+def test_a_command_is_reused_only_from_a_folder_nothing_was_written_in(tmp_path, monkeypatch):
+    """run_once: the same command in a fresh scratch folder is run once; run again where a page wrote a file
+    before it, and never reused when it wrote one itself."""
+    monkeypatch.setitem(globals(), "OUTPUTS", {})
+    calls = []
+
+    def fake(command, folder, env):
+        calls.append((command, folder))
+        if "write" in command:
+            (folder / "out.csv").write_text("x")
+        return 0, f"{command} in {folder}"
+    folders = []
+    for i in range(4):
+        folders.append(tmp_path / str(i))
+        folders[-1].mkdir()
+        with doc_blocks.scratch_folder(folders[-1]):
+            assert run_once("reads", folders[-1], {"A": "1"}, run=fake) == (0, f"reads in {folders[-1]}")
+    assert calls == [("reads", folders[0])]   # the others reused it, their own folder's path put back
+    assert run_once("reads", folders[1], {"A": "2"}, run=fake)[0] == 0   # other variables: run
+    (folders[1] / "page.txt").write_text("written by the page")
+    run_once("reads", folders[1], {"A": "1"}, run=fake)   # the page wrote a file before it: run
+    run_once("write", folders[2], {}, run=fake)
+    run_once("write", folders[3], {}, run=fake)   # it wrote a file itself: never reused
+    assert calls[1:] == [("reads", folders[1]), ("reads", folders[1]), ("write", folders[2]), ("write", folders[3])]

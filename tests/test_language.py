@@ -112,7 +112,7 @@ RUNS = [(tool, argv, expected, lang) for tool, argv, expected in PATHS for lang 
 
 
 @pytest.mark.parametrize("tool, argv, expected, lang", RUNS, ids=[" ".join([t] + a[:3] + [l]) for t, a, _, l in RUNS])
-def test_every_command_path_speaks_one_language(tool, argv, expected, lang, tmp_path):
+def test_every_command_path_speaks_one_language(tool, argv, expected, lang, tmp_path, wheel_built_once):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv] + ["--lang", lang]
     code, out, err, labels = run(tool, argv)
     assert code == expected, (out, err)

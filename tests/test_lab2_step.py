@@ -6,11 +6,14 @@ Every verdict here is the checker's decision (pass / fail, the mistake's name), 
 are held to the harness's float64 tolerance (verify/tolerance.py, 10⁴·ε relative), far above the rounding of
 any BLAS kernel and far below what any of these mistakes changes (≥ 1e-2 on b⁽ˡ⁾ at the first step here).
 """
+from pathlib import Path
+
 import pytest
 
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, plan_for
 from mlp_harness.check.assignment import load_assignment
+from manual_mlp.validation import InputError
 
 #: lab2's functions, right, as a hand-in's source (a notebook's namespace in most tests)
 FUNCTIONS = """
@@ -100,6 +103,29 @@ def test_a_fixed_batch_size_fails_on_the_last_smaller_batch():
     """δ⁽ᴸ⁾ divided by 4, not by the batch's N: right on the batches of 4, wrong on step 3 (rows 8–9)."""
     step = check_lab(namespace(step_source(DELTA_L="(acts[-1] - Y) / 4")), assignment="lab2").formulas["step"]
     assert step.status == "fail" and "3-4-3 (N = 10, η = 0.5), step 3:" in step.message, step.message
+
+
+@pytest.mark.parametrize("eta", ["0.5", "0.1"])
+def test_a_step_that_writes_its_eta_as_a_number_fails_and_is_named(eta):
+    """lab2's cases do not share one η (3-3-3 has its own, 0.1): a step that writes either as a number passes
+    on the cases of that η only, and is named step_eta_fixed on the others."""
+    etas = {c.lr or load_assignment("lab2").network.lr for c in load_assignment("lab2").cases}
+    assert len(etas) > 1
+    step_alone = step_source()[len(FUNCTIONS):].replace("- eta *", f"- {eta} *")   # optimize stays right
+    assert step_alone.count(f"- {eta} *") == 2   # θ's update and b's
+    source = FUNCTIONS + step_alone
+    step = check_lab(namespace(source), assignment="lab2").formulas["step"]
+    assert (step.status, step.mistake) == ("fail", "step_eta_fixed"), step.message
+
+
+def test_a_case_of_its_own_eta_is_read_and_a_bad_one_is_one_line(tmp_path):
+    text = (Path(__file__).parents[1] / "mlp_harness/check/assignments/lab2.toml").read_text(encoding="utf-8")
+    assert [c.lr for c in load_assignment("lab2").cases].count(0.1) == 1
+    bad = tmp_path / "lab2-bad.toml"
+    bad.write_text(text.replace("lr = 0.1", "lr = -1"), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_assignment(str(bad))
+    assert "lr" in str(error.value) and "[[cases]] 3" in str(error.value) and "\n" not in str(error.value)
 
 
 def test_a_step_that_returns_the_thetas_alone_is_told_the_pair():

@@ -92,7 +92,7 @@ MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
 KEYS = {"assignment": ("title",), "network": ("activation", "output_activation", "loss", "reduction", "bias",
                                               "batch_size", "dtype"),
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
-        "case": ("lab", "layers", "samples", "seed", "name", "x_scale")}
+        "case": ("lab", "layers", "samples", "seed", "name", "x_scale", "lr")}
 LAB_CASES = ("lab", "lab-v2")
 #: a network with biases: the functions chained into a step on one mini-batch, by their names, and each one's kind
 BIAS_CHAIN = {"delta_L": "delta_L", "delta_l": "delta_l", "gradient": "gradient", "bias_gradient": "bias_gradient",
@@ -168,6 +168,7 @@ class CaseSpec:
     samples: int = 0
     seed: int = 0
     x_scale: float = 1.0                 # X in [−x_scale, x_scale]
+    lr: float | None = None              # the case's own η (else the optimizer's): a step's η must be its argument
 
 
 @dataclass(frozen=True, eq=False)
@@ -402,7 +403,8 @@ def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     if not isinstance(name, str) or not name:
         raise bad(where, place, "name", name, _("a text"))
     scale = number(raw.get("x_scale", 1.0), where, place, "x_scale", strict=True)
-    return CaseSpec(name, None, tuple(layers), samples, seed, scale)
+    lr = number(raw["lr"], where, place, "lr", strict=True) if "lr" in raw else None
+    return CaseSpec(name, None, tuple(layers), samples, seed, scale, lr)
 
 
 def parse_cases(data: dict, network: Network, where: str) -> tuple[CaseSpec, ...]:
@@ -494,7 +496,7 @@ def network_text(a: Assignment, lang: str) -> str:
 
 
 def case_text(c: CaseSpec, lang: str) -> str:
-    scale = f", |X| ≤ {c.x_scale:g}" if c.x_scale != 1 else ""
+    scale = (f", |X| ≤ {c.x_scale:g}" if c.x_scale != 1 else "") + (f", η = {c.lr:g}" if c.lr is not None else "")
     return c.name if c.lab else tr(lang, "{name} (N = {samples}, seed {seed}{scale})", name=c.name,
                                    samples=c.samples, seed=c.seed, scale=scale)
 

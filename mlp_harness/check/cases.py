@@ -133,7 +133,8 @@ def assignment_case(spec, network) -> Case:
     thetas, biases = random_parameters(list(spec.layers), seed=spec.seed, bias=network.bias)
     X = spec.x_scale * rng.uniform(-1, 1, size=(spec.samples, spec.layers[0]))
     Y = seeded_targets(rng, spec.samples, spec.layers[-1], network.loss)
-    return Case(spec.name, tuple(thetas), X, Y, network.lr, None if biases is None else tuple(biases), settings,
+    eta = network.lr if spec.lr is None else spec.lr
+    return Case(spec.name, tuple(thetas), X, Y, eta, None if biases is None else tuple(biases), settings,
                 network.batch_size)
 
 

@@ -157,10 +157,13 @@ def matches(mutant: Mutant, failures: list) -> bool:
     return shown > 0
 
 
-def eta_used(traj: Trajectory, before: list[Array], got: list[Array]) -> float | None:
-    """The η a step used, when the student's θ is exactly a step of plain gradient descent from ``before`` at
-    some η (fitted by least squares over every θ⁽ˡ⁾, then checked entry by entry): None when no η gives it."""
-    gradients = traj.case.autograd_step(before).nabla_thetas
+def eta_used(traj: Trajectory, before: list[Array], got: list[Array], k: int) -> float | None:
+    """The η step k used, when the student's θ (and b) is exactly a step of plain gradient descent from
+    ``before`` at some η (fitted by least squares over every θ⁽ˡ⁾ and b⁽ˡ⁾, then checked entry by entry): None
+    when no η gives it."""
+    thetas, biases = split(traj, before)
+    record = traj.case.autograd_step(thetas, biases, traj.rows[k - 1] if traj.biases else None)
+    gradients = list(record.nabla_thetas) + (list(record.nabla_biases) if traj.biases else [])
     if any(g.shape != t.shape for g, t in zip(gradients, got)):
         return None
     norm = sum(float(np.sum(g * g)) for g in gradients)
@@ -175,9 +178,7 @@ def eta_used(traj: Trajectory, before: list[Array], got: list[Array]) -> float |
 def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], lang: str) -> tuple[str, str] | None:
     """A step that ignores its η: at every failing step, a step of gradient descent at one same other η (the
     twin's gradients, another η) — it passes where the case's η is that one, as the lab's is."""
-    if any(traj.biases for traj, *_ in failures):   # the lab's step only: θ alone, the full batch
-        return None
-    used = {eta_used(traj, before, got) for traj, before, got, _ in failures}
+    used = {eta_used(traj, before, got, k) for traj, before, got, k in failures}
     eta = used.pop() if len(used) == 1 else None
     if eta is None or any(np.isclose(eta, traj.case.eta) for traj, *_ in failures):
         return None

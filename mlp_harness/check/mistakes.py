@@ -53,7 +53,8 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                         "computes in float32; keep the arrays in float64"),
                  "small_difference": N_("the values differ from autograd's by a small, systematic amount (about "
                                         "{size} relative), and they are not float32 numbers: a small constant added "
-                                        "(an ε), a clip or an approximation?"),
+                                        "(an ε), a clip, an approximation, or a value made float32 on the way "
+                                        "(an argument or an intermediate array)?"),
                  "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it "
                                        "answers for the notebook's data, not for the arrays it is given"),
                  "missing_return": N_("the function computes its result but has no `return`, so Python returns None"),

@@ -11,7 +11,7 @@ import io
 import numpy as np
 import pytest
 
-from handins import LAB2_BODIES, lab2_function
+from handins import LAB2_BODIES, lab2_source
 from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, lab_plan, plan_for
@@ -24,9 +24,8 @@ from manual_mlp.validation import InputError
 
 def hand_in(tmp_path, **broken) -> str:
     """lab2's functions as a .py file, those in ``broken`` replaced by their wrong body."""
-    body = "\n".join(lab2_function(name, broken.get(name)) for name in LAB2_BODIES)
     path = tmp_path / "entrega.py"
-    path.write_text("import numpy as np\n\n" + body, encoding="utf-8")
+    path.write_text(lab2_source(**broken), encoding="utf-8")
     return str(path)
 
 

@@ -13,11 +13,11 @@ import pytest
 
 from handins import LAB2_BODIES, lab2_source
 from language import foreign_lines
+from sent_early import answers_sent_early
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, lab_plan, plan_for
 from mlp_harness.check.assignment import describe, load_assignment
 from mlp_harness.check.catalogue import CATALOGUE
-from mlp_harness.check.execute import call_order
 from mlp_harness.cli import check_cli
 from mlp_harness.i18n import language
 from manual_mlp.validation import InputError
@@ -192,18 +192,8 @@ def test_no_call_is_handed_an_answer_before_the_call_that_computes_it(name):
     """The worker is sent the calls in execute.call_order, each with its inputs: no array it holds by a call
     (that call's inputs and every earlier call's) is that call's autograd answer — for lab2's own functions
     too (tanh_prime, bias_gradient, the softmax-CE δ⁽ᴸ⁾, a batch's θ that is the previous batch's update)."""
-    plan = plan_for(load_assignment(name))
-    by_id = {p.id: p for p in plan.probes}
-    sent: dict[tuple, list[np.ndarray]] = {}
-    for request in call_order(plan.task({}, None)["probes"]):
-        probe = by_id[request["id"]]
-        for arg in probe.args:
-            if isinstance(arg, np.ndarray):
-                sent.setdefault(arg.shape, []).append(arg)
-        # 1e-9 relative: how near a search of the process's memory would look (as the worker test's snoop does)
-        held = [a for a in sent.get(probe.expected.shape, ())
-                if np.allclose(a, probe.expected, rtol=1e-9, atol=1e-12)]
-        assert not held, f"{probe.call_text} is handed its answer before it answers"
+    early = answers_sent_early(name)
+    assert not early, f"handed their answer before they answer: {early}"
 
 
 def test_softmax_without_the_row_max_passes_small_z_and_is_caught_where_e_z_overflows():

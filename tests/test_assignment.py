@@ -133,6 +133,7 @@ def teacher_file(tmp_path, old: str, new: str) -> str:
     ('derivada = "tanh_prime_z"', 'derivada = "sigmoid_prime_a"', "the hidden layers are tanh, not sigmoid"),
     ('derivada = "tanh_prime_z"', 'derivada = "bias_gradient"\n[extra]', "unknown key 'extra'"),
     ("seed = 7", "seed = 7\nsize = 3", "unknown key 'size' in [[cases]] 1"),
+    ("bias = true", "bias = true\nwidth = 3", "unknown key 'width' in [network]"),
     ("[functions]", "[functions", "not TOML at line"),
     ('title.pt = "Lab 4: tanh′ recebendo z"', "", "title"),
 ])

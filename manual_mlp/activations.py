@@ -25,7 +25,6 @@ import numpy as np
 
 from .validation import InputError
 from .messages import _
-from .messages import _
 
 Array = np.ndarray
 

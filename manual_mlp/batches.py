@@ -11,7 +11,6 @@ import numpy as np
 
 from .validation import InputError
 from .messages import _
-from .messages import _
 
 
 def check_batch_size(batch_size: int | None, n_samples: int) -> int:

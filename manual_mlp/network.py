@@ -18,7 +18,6 @@ from .optimizers import Optimizer
 from .record import StepRecord
 from .validation import InputError, check_batch, check_inputs, check_parameters
 from .messages import _
-from .messages import _
 
 Array = np.ndarray
 

@@ -19,7 +19,6 @@ import numpy as np
 from .backprop import gradient_descent
 from .validation import InputError
 from .messages import _
-from .messages import _
 
 Array = np.ndarray
 Params = dict[str, list[Array]]

@@ -10,7 +10,6 @@ from typing import Sequence
 
 import numpy as np
 from .messages import _
-from .messages import _
 
 Array = np.ndarray
 

@@ -5,6 +5,7 @@ Every name is imported on first use, so that importing the package costs nothing
 for: the tools' entry points (:mod:`mlp_harness.cli.entry`) can then take Ctrl-C from their first instant.
 """
 import importlib
+import sys
 
 #: each public name and the module it lives in
 _WHERE = {"Mismatch": ".verify.compare", "QuantityDiff": ".verify.compare", "compare_records": ".verify.compare",
@@ -15,11 +16,17 @@ _WHERE = {"Mismatch": ".verify.compare", "QuantityDiff": ".verify.compare", "com
 __all__ = list(_WHERE)
 
 
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module 'mlp_harness' has no attribute {name!r}")
+def lazy_names(package: str, where: dict[str, str]):
+    """A package's ``__getattr__`` and ``__dir__`` (PEP 562) that import each name of ``where`` from its module,
+    relative to ``package``, when it is first asked for."""
+    def __getattr__(name: str):
+        if name in where:
+            return getattr(importlib.import_module(where[name], package), name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    def __dir__():
+        return sorted(set(vars(sys.modules[package])) | set(where))
+    return __getattr__, __dir__
 
 
-def __dir__():
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)

@@ -40,6 +40,19 @@ def wide_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", WIDE)
 
 
+@pytest.fixture
+def torch_loaded():
+    import torch  # noqa: F401
+
+
+@pytest.fixture
+def pytester(torch_loaded, pytester):
+    """pytest's own, with torch imported before it: each in-process run (runpytest_inprocess) drops the modules
+    it imported when it ends, and a later run that imports torch again crashes the interpreter (its C part is
+    loaded once per process). The plugin's check loads torch, so a first run in a process would leave it so."""
+    return pytester
+
+
 #: the kit's wheel by checkout, built once per session for the tests that run mlp-kit but are not about the build
 _WHEELS: dict = {}
 _WHEEL_LOCK = threading.Lock()   # a background thread (tests/background.py) may build one at the same time

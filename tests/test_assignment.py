@@ -11,22 +11,21 @@ import io
 import numpy as np
 import pytest
 
-from handins import LAB2_BODIES, lab2_function
+from handins import LAB2_BODIES, lab2_source
 from language import foreign_lines
+from sent_early import answers_sent_early
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, lab_plan, plan_for
 from mlp_harness.check.assignment import describe, load_assignment
 from mlp_harness.check.catalogue import CATALOGUE
-from mlp_harness.check.execute import call_order
 from mlp_harness.cli import check_cli
 from mlp_harness.i18n import language
 from manual_mlp.validation import InputError
 
 def hand_in(tmp_path, **broken) -> str:
     """lab2's functions as a .py file, those in ``broken`` replaced by their wrong body."""
-    body = "\n".join(lab2_function(name, broken.get(name)) for name in LAB2_BODIES)
     path = tmp_path / "entrega.py"
-    path.write_text("import numpy as np\n\n" + body, encoding="utf-8")
+    path.write_text(lab2_source(**broken), encoding="utf-8")
     return str(path)
 
 
@@ -134,6 +133,7 @@ def teacher_file(tmp_path, old: str, new: str) -> str:
     ('derivada = "tanh_prime_z"', 'derivada = "sigmoid_prime_a"', "the hidden layers are tanh, not sigmoid"),
     ('derivada = "tanh_prime_z"', 'derivada = "bias_gradient"\n[extra]', "unknown key 'extra'"),
     ("seed = 7", "seed = 7\nsize = 3", "unknown key 'size' in [[cases]] 1"),
+    ("bias = true", "bias = true\nwidth = 3", "unknown key 'width' in [network]"),
     ("[functions]", "[functions", "not TOML at line"),
     ('title.pt = "Lab 4: tanh′ recebendo z"', "", "title"),
 ])
@@ -193,18 +193,8 @@ def test_no_call_is_handed_an_answer_before_the_call_that_computes_it(name):
     """The worker is sent the calls in execute.call_order, each with its inputs: no array it holds by a call
     (that call's inputs and every earlier call's) is that call's autograd answer — for lab2's own functions
     too (tanh_prime, bias_gradient, the softmax-CE δ⁽ᴸ⁾, a batch's θ that is the previous batch's update)."""
-    plan = plan_for(load_assignment(name))
-    by_id = {p.id: p for p in plan.probes}
-    sent: dict[tuple, list[np.ndarray]] = {}
-    for request in call_order(plan.task({}, None)["probes"]):
-        probe = by_id[request["id"]]
-        for arg in probe.args:
-            if isinstance(arg, np.ndarray):
-                sent.setdefault(arg.shape, []).append(arg)
-        # 1e-9 relative: how near a search of the process's memory would look (as the worker test's snoop does)
-        held = [a for a in sent.get(probe.expected.shape, ())
-                if np.allclose(a, probe.expected, rtol=1e-9, atol=1e-12)]
-        assert not held, f"{probe.call_text} is handed its answer before it answers"
+    early = answers_sent_early(name)
+    assert not early, f"handed their answer before they answer: {early}"
 
 
 def test_softmax_without_the_row_max_passes_small_z_and_is_caught_where_e_z_overflows():

@@ -8,6 +8,7 @@ import time
 import pytest
 import torch
 
+from language import foreign_lines
 from manual_mlp import InputError
 from mlp_harness.bench import bench, machine, matmul_floor, memory, timing
 from mlp_harness.cli import bench_cli
@@ -54,6 +55,22 @@ def test_benchmark_runs_and_writes_every_number(tmp_path, capsys, monkeypatch):
                    for key in ("numpy_over_torch", "step_over_matmuls", "harness_ratio"))
     out = capsys.readouterr().out
     assert "BLAS" in out and "h/(np+pt)" in out and "Start-up: not measured with --quick" in out and "import manual_mlp:" in out
+
+
+#: (language, what its quick report says) for a report read in each translated language
+REPORTED = [("pt", ("passo NumPy", "ruído", "carga média antes: 9.00", "torch importado: não")),
+            ("es", ("paso NumPy", "ruido", "carga media antes: 9.00", "torch importado: no"))]
+
+
+@pytest.mark.parametrize("lang, phrases", REPORTED, ids=[lang for lang, _ in REPORTED])
+def test_the_report_reads_in_the_language_asked_for(lang, phrases, monkeypatch, capsys):
+    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, 1.2, runs))
+    monkeypatch.setattr(bench_cli, "measure_import", lambda runs: bench.ImportResult(0.1, 0.09, False, runs))
+    monkeypatch.setattr(bench_cli.os, "getloadavg", lambda: (9.0, 9.0, 9.0))   # the "busy" note too
+    assert bench_cli.main(TINY + ["--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert all(phrase in out for phrase in phrases), out
+    assert not foreign_lines(out, lang), "\n".join(foreign_lines(out, lang))
 
 
 def test_a_case_with_epochs_reports_them(monkeypatch):

@@ -286,6 +286,46 @@ def test_pytest_plugin_runs_one_test_per_function(pytester):
     result.stdout.fnmatch_lines(["*half_dropped.py::delta_L*", "*half_dropped*"])
 
 
+def test_pytest_plugin_checks_a_function_under_the_name_it_is_given(pytester):
+    """--check-backprop-name is mlp-check's --name: delta_saida.py's delta_L is its delta_saida (without the
+    name, delta_L is skipped as not found and the step chained from it is not offered)."""
+    result = pytester.runpytest_inprocess("--check-backprop", str(SUBMISSIONS / "delta_saida.py"),
+                                          "--check-backprop-name", "delta_L=delta_saida", "-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=7)
+    result.stdout.fnmatch_lines(["*delta_saida*::delta_L PASSED*"])
+
+
+@pytest.mark.parametrize("level, shown", [("hint", "*δ⁽²⁾[[]0, 0[]] differs from autograd's*"),
+                                          ("verdict", "✗ delta_L * differs from autograd")])
+def test_pytest_plugin_reveals_what_its_feedback_level_lets_through(pytester, level, shown):
+    """--check-backprop-feedback is mlp-check's --feedback: below full, a failure shows no value of autograd's
+    and none of the submission's ("yours" heads both, in the message and above the matrices)."""
+    result = pytester.runpytest_inprocess("--check-backprop", str(SUBMISSIONS / "half_dropped.py"),
+                                          "--check-backprop-feedback", level, "-q", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=5, failed=2)
+    result.stdout.fnmatch_lines([shown])
+    assert "yours" not in result.stdout.str() and ("probably:" in result.stdout.str()) == (level == "hint")
+
+
+@pytest.mark.parametrize("pair, words", [("delta_L", "--check-backprop-name expects LAB=THEIRS*got 'delta_L'"),
+                                         ("foo=bar", "unknown function 'foo' in --check-backprop-name; *")])
+def test_pytest_plugin_refuses_a_bad_name_in_one_line(pytester, pair, words):
+    result = pytester.runpytest_inprocess("--check-backprop", str(SUBMISSIONS / "half_dropped.py"),
+                                          "--check-backprop-name", pair, "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    errors = [line for line in result.errlines if line.strip()]
+    assert "Traceback" not in "\n".join(result.outlines + errors) and len(errors) <= 2, errors
+    result.stderr.fnmatch_lines([f"*{words}"])
+
+
+def test_pytest_plugin_offers_the_feedback_levels_of_mlp_check(pytester):
+    result = pytester.runpytest_inprocess("--check-backprop", str(SUBMISSIONS / "half_dropped.py"),
+                                          "--check-backprop-feedback", "loud", "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR   # pytest's own line for an option's choices
+    result.stderr.fnmatch_lines(["*--check-backprop-feedback: invalid choice: 'loud' (choose from 'full', 'hint', "
+                                 "'verdict')"])
+
+
 # --- what hostile or unusual files do ---------------------------------------------------------------
 
 def check_source(tmp_path, source: str, name: str = "entrega.py", encoding: str = "utf-8"):

@@ -1,7 +1,8 @@
 """mlp-check --summary PATH: a class report of a batch, in Markdown or as an HTML file that opens offline.
 
 Per function, how many files passed, failed, raised, lack it or did not run; each diagnosis with its files;
-the failures no catalogued mistake explains, grouped by identical outputs; the files that did not run.
+the failures no catalogued mistake explains, grouped by identical outputs; the files that did not run, and those
+that ran with nothing to check.
 The submissions run through the worker's own code in this process (fast), as in tests/test_feedback.py.
 """
 import base64
@@ -13,8 +14,9 @@ import numpy as np
 import pytest
 
 from language import foreign_lines
-from mlp_harness.check.api import lab_plan, result_of_run
+from mlp_harness.check.api import lab_plan, result_of_run, unreadable
 from mlp_harness.check.result import CheckResult
+from mlp_harness.check.rubric import DEFAULT_RUBRIC
 from mlp_harness.check.summary import summarize
 from mlp_harness.check.summary_charts import function_bars
 from mlp_harness.check.summary_page import summary_text
@@ -45,7 +47,21 @@ def test_every_function_counts_every_file(batch):
     assert rows == {"sigmoid": [6, 0, 0, 1, 1], "delta_L": [3, 3, 0, 1, 1], "delta_l": [6, 0, 0, 1, 1],
                     "gradient": [5, 0, 0, 2, 1], "optimize": [5, 1, 0, 1, 1], "step": [1, 4, 0, 2, 1]}
     assert (s.files, s.full_marks, s.max_score, s.scores) == (8, 1, 6, [(6, 1), (4, 5), (0, 2)])
-    assert [r.file for r in s.not_run] == ["7_hang.py", "8_empty.py"]
+    assert [r.file for r in s.not_run] == ["7_hang.py"] and [r.file for r in s.nothing_to_check] == ["8_empty.py"]
+
+
+def test_a_file_with_none_of_the_functions_ran_with_nothing_to_check(tmp_path):
+    """Empty, or defining only other names: it ran, so it is not among the files that did not run as written; a
+    syntax error and a file that is not there are (the one never got as far as defining anything, the other
+    was never read)."""
+    sources = {"a_empty.py": "", "b_foo.py": "def foo(z):\n    return z\n", "c_syntax.py": "def sigmoid(z)\n"}
+    results = [check(write(tmp_path, name, source)) for name, source in sources.items()]
+    results.append(unreadable(str(tmp_path / "d_gone.py"), "en", DEFAULT_RUBRIC))
+    s = summarize(results)
+    assert [r.file for r in s.nothing_to_check] == ["a_empty.py", "b_foo.py"]
+    assert [Path(r.file).name for r in s.not_run] == ["c_syntax.py", "d_gone.py"]
+    # each row still counts every file: three without the function, the one never read as not run
+    assert [(t.counts["missing"], t.counts["not_run"]) for t in s.tallies] == [(3, 1)] * 6
 
 
 def test_a_diagnosis_lists_its_files_and_unnamed_failures_are_grouped_by_their_outputs(batch):
@@ -89,8 +105,11 @@ def test_the_markdown_report(batch):
     assert group.startswith("- **2 files** 2_no_one_minus.py, 3_no_one_minus_loop.py — e.g. 2_no_one_minus.py: "
                             "case lab (N = 2, η = 0.1): δ⁽²⁾\\[0, 0\\] — autograd −0.02258058, yours ")
     assert "- **7_hang.py** stopped after 55 s in code cell 3: the file did not finish (an endless loop?)" in lines
-    assert next(line for line in lines if line.startswith("- **8_empty.py**")).startswith(
-        "- **8_empty.py** nothing to check")
+    sections = {section.split("\n")[0]: section for section in text.split("\n## ")}
+    assert "- **7_hang.py**" in sections["Time-outs and files that did not run as written"]
+    assert "8_empty.py" not in sections["Time-outs and files that did not run as written"]
+    assert "- **8_empty.py** nothing to check: none of sigmoid, delta_L" in \
+        sections["Nothing to check: none of the assignment's functions"]
     hint = summary_text(summarize(batch), "en", "hint", "md")
     assert "e.g. 2_no_one_minus.py: case lab (N = 2, η = 0.1): δ⁽²⁾\\[0, 0\\] differs from autograd's" in hint
     assert not {s for s in autograd_strings(batch) if s in hint}

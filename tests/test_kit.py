@@ -13,8 +13,11 @@ it takes 6 to 14 s on a 2-core machine (more when the rest of the suite runs bes
 kernels starting, pip, and torch imported once.
 """
 import copy
+import csv
+import glob
 import inspect
 import json
+import shlex
 import shutil
 import tempfile
 import zipfile
@@ -27,10 +30,12 @@ import exercise_solution
 from language import foreign_lines
 from student_env import student_environ, student_python
 from mlp_harness.i18n import LANGS
-from mlp_harness.cli import kit_cli
+from mlp_harness.cli import check_cli, kit_cli
 from mlp_harness.kit import kit as kit_module
 from mlp_harness.kit import make_kit
+from mlp_harness.kit.leiame import leiame
 from mlp_harness.kit.source import NOTEBOOK, PACKAGES, find_checkout
+from test_feedback import in_process  # noqa: F401 — the fixture: each file checked in this process
 
 try:   # the dev extra's: without them the notebook is not run (the command line is still tested)
     import nbclient
@@ -230,9 +235,28 @@ def test_a_kit_for_lab2_carries_lab2s_notebook_and_grades_with_its_assignment(tm
     assert out[1].split()[0] == notebook
     page = (folder / "LEIAME.md").read_text(encoding="utf-8")
     assert page.startswith("# Kit do Lab 2") and f"lab2-venv/bin/jupyter lab {notebook}" in page
-    assert "    mlp-check --assignment lab2 --lang pt entregas/*.ipynb --csv notas.csv\n" in page
+    assert "    mlp-check --assignment lab2 --lang pt entregas/*.ipynb --csv notas.csv --summary turma.html\n" in page
     assert "lab1" not in page and NOTEBOOK.name not in page
     assert not foreign_lines(page, "pt"), "\n".join(foreign_lines(page, "pt"))
+
+
+def test_the_pages_grading_command_writes_the_grades_and_the_class_report(tmp_path, monkeypatch, in_process):
+    """The command LEIAME.md gives the teacher, as written, in a folder of two hand-ins (the shell's glob
+    expanded here): the grades and the class report, in Portuguese; bruno's δ⁽ᴸ⁾ has its sign flipped."""
+    page = leiame("0.1.0", "manual_mlp-0.1.0-py3-none-any.whl", NOTEBOOK.name, None)
+    command = [line.strip() for line in page.splitlines() if line.strip().startswith("mlp-check ")]
+    assert len(command) == 1 and "--summary turma.html" in command[0], command
+    (tmp_path / "entregas").mkdir()
+    for name, handin in (("ana", "correct_step.ipynb"), ("bruno", "lab_fix_sign.ipynb")):
+        shutil.copy(ROOT / "tests" / "submissions" / handin, tmp_path / "entregas" / f"{name}.ipynb")
+    monkeypatch.chdir(tmp_path)
+    argv = [word for arg in shlex.split(command[0])[1:] for word in (sorted(glob.glob(arg)) if "*" in arg else [arg])]
+    assert check_cli.main(argv) == 1   # a file below full marks
+    with open("notas.csv", encoding="utf-8") as rows:
+        assert [(row["file"], row["ok"]) for row in csv.DictReader(rows)] == [("ana.ipynb", "1"),
+                                                                              ("bruno.ipynb", "0")]
+    report = Path("turma.html").read_text(encoding="utf-8")
+    assert "<h1>mlp-check: relatório da turma</h1>" in report and "bruno.ipynb" in report
 
 
 def test_every_exercise_notebook_has_its_own_page_for_teachers():

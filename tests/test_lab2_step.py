@@ -10,32 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from handins import lab2_source
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, plan_for
 from mlp_harness.check.assignment import load_assignment
 from manual_mlp.validation import InputError
 
-#: lab2's functions, right, as a hand-in's source (a notebook's namespace in most tests)
-FUNCTIONS = """
-import numpy as np
-def tanh(z):
-    return np.tanh(z)
-def softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-def tanh_prime(a):
-    return 1 - a ** 2
-def delta_L(aL, Y):
-    return (aL - Y) / aL.shape[0]
-def delta_l(delta_next, theta_next, al):
-    return (delta_next @ theta_next) * (1 - al ** 2)
-def gradient(delta, a_prev):
-    return delta.T @ a_prev
-def bias_gradient(delta):
-    return delta.sum(axis=0)
-def optimize(theta, grad, eta):
-    return theta - eta * grad
-"""
 #: a step as a student writes it, from top to bottom; DELTA_L, BIAS_GRAD and UPDATE are the places a test breaks
 STEP = """
 def step(X, Y, thetas, biases, eta):
@@ -56,10 +36,11 @@ RIGHT = {"DELTA_L": "(acts[-1] - Y) / len(X)", "UPDATE": "biases[l] - eta * BIAS
 
 
 def step_source(**broken: str) -> str:
+    """lab2's functions, right (tests/handins.py), then STEP, broken at the places named in ``broken``."""
     source = STEP
     for place in RIGHT:   # UPDATE first: it holds BIAS_GRAD
         source = source.replace(place, broken.get(place, RIGHT[place]))
-    return FUNCTIONS + source
+    return lab2_source() + source
 
 
 def namespace(source: str) -> dict:
@@ -135,8 +116,7 @@ def test_a_step_that_returns_the_thetas_alone_is_told_the_pair():
 
 
 def test_the_chain_blames_a_function_that_failed_alone():
-    source = FUNCTIONS.replace("return delta.sum(axis=0)", "return delta.mean(axis=0)")
-    result = check_lab(namespace(source), assignment="lab2")
+    result = check_lab(namespace(lab2_source(bias_gradient="return delta.mean(axis=0)")), assignment="lab2")
     step = result.formulas["step"]
     assert result.formulas["bias_gradient"].mistake == "bias_mean_instead_of_sum"
     assert (step.status, step.source, step.blamed) == ("fail", "chain", ("bias_gradient",)), step.message
@@ -144,8 +124,8 @@ def test_the_chain_blames_a_function_that_failed_alone():
 
 def test_the_chain_with_a_naive_softmax_fails_only_with_it_in_the_forward_pass():
     """e^z without the row max: right on small z, NaN on large-z, where the chain with NumPy's softmax agrees."""
-    source = FUNCTIONS.replace("np.exp(z - z.max(axis=1, keepdims=True))", "np.exp(z)")
-    result = check_lab(namespace(source), assignment="lab2")
+    naive = "return np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)"
+    result = check_lab(namespace(lab2_source(softmax=naive)), assignment="lab2")
     step = result.formulas["step"]
     assert result.formulas["softmax"].mistake == "softmax_no_row_max"
     assert step.status == "fail" and "large-z" in step.message and "only with your tanh, softmax" in step.message

@@ -1,5 +1,6 @@
 """The Portuguese a student reads: no catalogue ids in the text, the activations' Portuguese names, the
-grammar of sentences built from parts, and mlp-bench's report (tests/language.py has the word lists)."""
+grammar of sentences built from parts (tests/language.py has the word lists; mlp-bench's report in Portuguese
+is test_bench.py's)."""
 import contextlib
 import io
 import re
@@ -8,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from language import foreign_lines, ungrammatical
-from mlp_harness.bench import bench
 from mlp_harness.check import check_lab
 from mlp_harness.check.mistakes import MISTAKES
 from mlp_harness.cli import bench_cli, check_cli, compare_cli
@@ -80,19 +80,6 @@ def test_sentences_built_from_parts_read_as_portuguese(capsys):
     assert "concordam dentro da tolerância (o limite de erro de arredondamento" in out
     assert not ungrammatical(out)
     assert ungrammatical("concordam dentro de o limite") and ungrammatical("talvez na sintaxe.py")   # it can fail
-
-
-def test_bench_reports_in_portuguese(monkeypatch, capsys):
-    monkeypatch.setitem(bench_cli.QUICK, "settle_s", 0.0)
-    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, 1.2, runs))
-    monkeypatch.setattr(bench_cli, "measure_import", lambda runs: bench.ImportResult(0.1, 0.09, False, runs))
-    monkeypatch.setattr(bench_cli.os, "getloadavg", lambda: (9.0, 9.0, 9.0))   # the "busy" note too
-    argv = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64", "--lang", "pt"]
-    assert bench_cli.main(argv) == 0
-    out = capsys.readouterr().out
-    assert "passo NumPy" in out and "ruído" in out and "carga média antes: 9.00" in out
-    assert "torch importado: não" in out
-    assert not foreign_lines(out, "pt"), "\n".join(foreign_lines(out, "pt"))
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])

@@ -1,12 +1,11 @@
-"""Spanish, the language added as one catalog per domain: what the catalogs cannot show by themselves (the
-report of mlp-bench, a diagnosis and the class report, --describe, the pytest plugin's choices) reads as
-Spanish, with no English and no Portuguese word (tests/language.py has the lists)."""
+"""Spanish, the language added as one catalog per domain: what the catalogs cannot show by themselves (a
+diagnosis and the class report, --describe, the pytest plugin's choices; mlp-bench's report is test_bench.py's)
+reads as Spanish, with no English and no Portuguese word (tests/language.py has the lists)."""
 import re
 
 from language import foreign_lines
-from mlp_harness.bench import bench
 from mlp_harness.check import check_lab, pytest_plugin
-from mlp_harness.cli import bench_cli, check_cli
+from mlp_harness.cli import check_cli
 from mlp_harness.i18n import LANGS
 
 
@@ -20,18 +19,6 @@ def mean_gradient(delta, a_prev):
 
 def test_spanish_is_one_of_the_languages_found():
     assert "es" in LANGS
-
-
-def test_bench_reports_in_spanish(monkeypatch, capsys):
-    monkeypatch.setitem(bench_cli.QUICK, "settle_s", 0.0)
-    monkeypatch.setattr(bench_cli, "measure_startup", lambda runs: bench.StartupResult(1.0, 1.1, 1.2, runs))
-    monkeypatch.setattr(bench_cli, "measure_import", lambda runs: bench.ImportResult(0.1, 0.09, False, runs))
-    monkeypatch.setattr(bench_cli.os, "getloadavg", lambda: (9.0, 9.0, 9.0))   # the "busy" note too
-    argv = ["--quick", "--budget", "0.02", "--nets", "lab", "--dtypes", "float64", "--lang", "es"]
-    assert bench_cli.main(argv) == 0
-    out = capsys.readouterr().out
-    assert "paso NumPy" in out and "ruido" in out and "carga media antes: 9.00" in out and "torch importado: no" in out
-    assert not foreign_lines(out, "es"), "\n".join(foreign_lines(out, "es"))
 
 
 def test_a_diagnosis_and_the_class_report_in_spanish_name_no_ids():

@@ -24,7 +24,6 @@ import torch
 
 from manual_mlp.validation import InputError
 from manual_mlp.messages import _
-from manual_mlp.messages import _
 
 
 def check_device(device: str | torch.device) -> torch.device:

@@ -37,7 +37,6 @@ from typing import Callable, Iterator, TypeVar
 
 import torch
 from manual_mlp.messages import _
-from manual_mlp.messages import _
 
 A = TypeVar("A")
 B = TypeVar("B")

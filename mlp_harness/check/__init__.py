@@ -11,20 +11,11 @@ Every name is imported on first use, as the package's own (:mod:`mlp_harness`): 
 imports :mod:`mlp_harness.check.worker`, then loads only what runs next to a submission, not the checker's
 side (autograd's cases, the verdicts) — a third of its start-up.
 """
-import importlib
+from mlp_harness import lazy_names
 
 #: each public name and the module it lives in
 _WHERE = {"DEFAULT_TIMEOUT": ".api", "check_file": ".api", "check_lab": ".api", "CheckResult": ".result",
           "FormulaResult": ".verdict"}
 
 __all__ = list(_WHERE)
-
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name], __name__), name)
-    raise AttributeError(f"module 'mlp_harness.check' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy_names(__name__, _WHERE)

@@ -73,14 +73,28 @@ def lab_plan() -> Plan:
     return plan_for(load_assignment())
 
 
-def check_names(names: dict[str, str] | None, functions: tuple[str, ...] | None = None) -> dict[str, str]:
+def parse_names(pairs: list[str], option: str = "--name") -> dict[str, str]:
+    """{the assignment's name: name in the submission} from ``option``'s LAB=THEIRS pairs (mlp-check's --name,
+    the pytest plugin's --check-backprop-name); the last pair for a name wins."""
+    names = {}
+    for pair in pairs:
+        lab_name, sep, theirs = pair.partition("=")
+        if not sep or not lab_name or not theirs.isidentifier():
+            raise InputError(_("{option} expects LAB=THEIRS with a Python name on the right, got {value!r}").format(
+                option=option, value=pair))
+        names[lab_name] = theirs
+    return names
+
+
+def check_names(names: dict[str, str] | None, functions: tuple[str, ...] | None = None,
+                option: str = "--name") -> dict[str, str]:
     """{the assignment's name: name in the submission}; refuses a name the assignment does not have."""
     functions = functions or load_assignment().names
     names = dict(names or {})
     unknown = sorted(set(names) - set(functions))
     if unknown:
-        raise InputError(_("unknown function {name!r} in --name; the lab's functions are {names}").format(
-            name=unknown[0], names=', '.join(functions)))
+        raise InputError(_("unknown function {name!r} in {option}; the lab's functions are {names}").format(
+            name=unknown[0], option=option, names=', '.join(functions)))
     return names
 
 

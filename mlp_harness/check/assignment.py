@@ -273,14 +273,19 @@ def bad(where: str, place: str, key: str, value, reason: str) -> InputError:
 
 
 def table(data: dict, key: str, where: str, place: str, required: bool = True) -> dict:
-    """The sub-table ``key``, its keys checked against KEYS."""
+    """The sub-table ``key``, its keys checked against KEYS (any keys in the tables keyed by the functions' names)."""
     value = data.get(key, None if required else {})
+    if value is None:
+        raise InputError(_("--assignment {path}: no {place} table").format(path=where, place=place))
+    return keyed(value, None if key in ("functions", "optimizers") else KEYS.get(key, ()), where, place)
+
+
+def keyed(value, allowed: tuple[str, ...] | None, where: str, place: str) -> dict:
+    """``value`` if it is a table whose keys are all ``allowed`` (any key when None); else the first one that is not."""
     if not isinstance(value, dict):
-        raise InputError(_("--assignment {path}: no {place} table").format(path=where, place=place) if value is None
-                         else _("--assignment {path}: {place} must be a table").format(path=where, place=place))
-    allowed = KEYS.get(key, ())
-    unknown = sorted(set(value) - set(allowed))
-    if unknown and key not in ("functions", "optimizers"):   # tables keyed by the functions' names
+        raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
+    unknown = sorted(set(value) - set(allowed)) if allowed is not None else []
+    if unknown:
         raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
             path=where, key=unknown[0], place=place, names=", ".join(allowed)))
     return value
@@ -364,24 +369,13 @@ def parse_optimizers(data: dict, network: Network, where: str) -> dict[str, Netw
             raise InputError(_("--assignment {path}: {place} names no function of [functions]; a function's own "
                                "optimizer is [optimizers.NAME], NAME as in [functions]").format(path=where,
                                                                                                  place=place))
-        if not isinstance(opt, dict):
-            raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
-        unknown = sorted(set(opt) - set(KEYS["optimizer"]))
-        if unknown:
-            raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
-                path=where, key=unknown[0], place=place, names=", ".join(KEYS["optimizer"])))
-        own[name] = replace(network, **parse_optimizer(opt, where, place))
+        own[name] = replace(network, **parse_optimizer(keyed(opt, KEYS["optimizer"], where, place), where, place))
     return own
 
 
 def parse_case(raw, n: int, network: Network, where: str) -> CaseSpec:
     place = f"[[cases]] {n}"
-    if not isinstance(raw, dict):
-        raise InputError(_("--assignment {path}: {place} must be a table").format(path=where, place=place))
-    unknown = sorted(set(raw) - set(KEYS["case"]))
-    if unknown:
-        raise InputError(_("--assignment {path}: unknown key {key!r} in {place}; it has {names}").format(
-            path=where, key=unknown[0], place=place, names=", ".join(KEYS["case"])))
+    keyed(raw, KEYS["case"], where, place)
     if "lab" in raw:
         lab = choice(raw["lab"], LAB_CASES, where, place, "lab")
         if CATALOGUE["step"].fits(network) is not None or set(raw) - {"lab", "name"}:

@@ -19,9 +19,12 @@ Passing functions and functions not found read the same at every level: they rev
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..i18n import N_, tr
-from .verdict import FormulaResult
+
+if TYPE_CHECKING:   # the pytest plugin reads LEVELS at every pytest's start: nothing of the checker's side
+    from .verdict import FormulaResult
 
 LEVELS = ("full", "hint", "verdict")
 #: what a hint keeps of the first differing entry: where it is, never its values

@@ -4,9 +4,11 @@ The file is checked once (in a separate process, as ``mlp-check`` does); then
 ``sigmoid``, ``delta_L``, ``delta_l``, ``gradient``, ``optimize`` and ``step``
 each pass, fail with the verdict's explanation, or are skipped when the file
 does not define them; ``runs_as_written`` fails on a syntax error, a cell that
-ran out of time or a file that could not run. Registered through the
-``pytest11`` entry point, so it is there wherever the package is installed; it
-does nothing without the option, and imports nothing heavy until it is used.
+ran out of time or a file that could not run. ``--check-backprop-name`` and
+``--check-backprop-feedback`` mean what mlp-check's ``--name`` and
+``--feedback`` mean. Registered through the ``pytest11`` entry point, so it is
+there wherever the package is installed; it does nothing without the option,
+and imports nothing heavy until it is used.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from ..i18n import LANGS, _
+from .feedback import LEVELS
 
 #: the lab's (lab1's); another assignment's are "runs_as_written" and its own functions
 TESTS = ("runs_as_written", "sigmoid", "delta_L", "delta_l", "gradient", "optimize", "step")
@@ -29,6 +32,12 @@ def pytest_addoption(parser):
     group.addoption("--check-backprop-assignment", default=None, metavar="NAME|FILE.toml",
                     help="the assignment: lab1 (the lab's, the default), lab2, lab3 or a teacher's TOML file; one "
                          "test per function it names")
+    group.addoption("--check-backprop-name", action="append", default=[], metavar="LAB=THEIRS",
+                    help="the submission's name for one of the assignment's functions, e.g. --check-backprop-name "
+                         "delta_L=meu_delta (repeatable), as mlp-check's --name")
+    group.addoption("--check-backprop-feedback", default="full", choices=LEVELS,
+                    help="how much the failures reveal, as mlp-check's --feedback: full (default), hint (no number "
+                         "autograd computed), verdict (✓/✗ per function)")
 
 
 class BackpropFailure(Exception):
@@ -42,10 +51,13 @@ class Submission(pytest.File):
 
     def result(self):
         if self._result is None:
-            from .api import DEFAULT_TIMEOUT, check_file
-            timeout = self.config.getoption("check_backprop_timeout") or DEFAULT_TIMEOUT
-            self._result = check_file(self.path, lang=self.config.getoption("check_backprop_lang"), timeout=timeout,
-                                      assignment=self.config.getoption("check_backprop_assignment"))
+            from .api import DEFAULT_TIMEOUT, check_file, parse_names
+            option = self.config.getoption
+            self._result = check_file(self.path, lang=option("check_backprop_lang"),
+                                      timeout=option("check_backprop_timeout") or DEFAULT_TIMEOUT,
+                                      assignment=option("check_backprop_assignment"),
+                                      names=parse_names(option("check_backprop_name"), "--check-backprop-name"),
+                                      feedback=option("check_backprop_feedback"))
         return self._result
 
     def collect(self):
@@ -62,7 +74,7 @@ class FormulaTest(pytest.Item):
             if result.error:
                 raise BackpropFailure(result.error)
             return
-        formula = result.formulas.get(self.name)
+        formula = result.shown.get(self.name)   # as --check-backprop-feedback lets it be read
         if formula is None:
             if result.error:
                 raise BackpropFailure(result.error)
@@ -71,7 +83,7 @@ class FormulaTest(pytest.Item):
             pytest.skip(formula.message)
         if not formula.ok:
             from .report import formula_lines
-            raise BackpropFailure("\n".join(formula_lines(formula, result.lang, 100)))
+            raise BackpropFailure("\n".join(formula_lines(formula, result.lang, 100, level=result.feedback)))
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, BackpropFailure):
@@ -91,11 +103,17 @@ def pytest_collection_modifyitems(session, config, items):
         if not path.is_file():
             raise pytest.UsageError(_("{path}: no such file").format(path=f"--check-backprop {path}"))
         from manual_mlp.validation import InputError
+        from .api import check_names, parse_names
         from .assignment import load_assignment
         from .submission import read_submission
         try:
-            load_assignment(config.getoption("check_backprop_assignment"))
+            assignment = load_assignment(config.getoption("check_backprop_assignment"))
             read_submission(path)   # not a notebook, not .py, not UTF-8: one line, not a traceback per test
         except InputError as exc:
             raise pytest.UsageError(f"--check-backprop {exc}") from None
+        try:   # a name mapped wrongly: one line, as mlp-check's --name
+            check_names(parse_names(config.getoption("check_backprop_name"), "--check-backprop-name"),
+                        assignment.names, "--check-backprop-name")
+        except InputError as exc:
+            raise pytest.UsageError(str(exc)) from None
         items.extend(Submission.from_parent(session, path=path).collect())

@@ -7,7 +7,8 @@ wrong thing is a mistake worth naming. Two failures are identical when, on every
 same array within the tolerance a verdict uses, or raised the same error, or returned the same non-array
 (:func:`~mlp_harness.check.verdict.same_outputs`); a chained step that failed only because a function it
 is made of is already wrong is counted, not grouped (that function explains it). Then the files that did
-not run as written. :mod:`.summary_page` writes it all as Markdown or HTML (``mlp-check --summary``).
+not run as written, and those that ran but had nothing to check (none of the assignment's functions).
+:mod:`.summary_page` writes it all as Markdown or HTML (``mlp-check --summary``).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from .execute import ALL_FUNCTIONS
-from .result import CheckResult
+from .result import CheckResult, missing_only
 from .rubric import whole
 from .verdict import FormulaResult, same_outputs
 
@@ -118,7 +119,14 @@ class ClassSummary:
     median: float | None
     scores: list[tuple[float, int]]          # (score, files with it), highest first
     tallies: list[Tally]                     # the assignment's functions (the lab's by default), in order
-    not_run: list[CheckResult]               # files that did not run as written, or had nothing to check
+    not_run: list[CheckResult]               # files that did not run as written (or could not be read)
+    nothing_to_check: list[CheckResult]      # files that ran and define none of the assignment's functions
+
+
+def nothing_to_check(result: CheckResult) -> bool:
+    """The file ran, but defines none of the assignment's functions (it is empty, or has other names only): bad
+    input with a row for each function, every one "missing" — a file that could not be read has no rows."""
+    return result.bad_input and bool(result.formulas) and missing_only(result.formulas)
 
 
 def summarize(results: list[CheckResult]) -> ClassSummary:
@@ -131,7 +139,8 @@ def summarize(results: list[CheckResult]) -> ClassSummary:
                         whole(round(statistics.fmean(scores), 2)) if scores else None,
                         whole(statistics.median(scores)) if scores else None, counted,
                         [tally(results, name) for name in names],
-                        [r for r in results if r.error or r.bad_input])
+                        [r for r in results if (r.error or r.bad_input) and not nothing_to_check(r)],
+                        [r for r in results if nothing_to_check(r)])
 
 
 def share(count: int, total: int) -> str:

@@ -82,6 +82,15 @@ def not_run_blocks(s: ClassSummary, lang: str) -> list[tuple]:
             ("items", items) if items else ("p", tr(lang, "None: every file ran as written."))]
 
 
+def nothing_blocks(s: ClassSummary, lang: str) -> list[tuple]:
+    """The files that ran with nothing to check, each with its message (and the names it might have used);
+    no section when there are none."""
+    if not s.nothing_to_check:
+        return []
+    items = [(r.file, without_file(r.error or "", r.file)) for r in s.nothing_to_check]
+    return [("h2", tr(lang, "Nothing to check: none of the assignment's functions")), ("items", items)]
+
+
 def page_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
     """The whole report, in order."""
     scores = ("table", [tr(lang, "score"), tr(lang, "files")],
@@ -89,7 +98,8 @@ def page_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
     return ([("h1", tr(lang, "mlp-check: class report")), ("p", overview(s, lang)), ("h2", tr(lang, "Scores")), scores,
              ("charts", "scores"), ("h2", tr(lang, "Function by function")), function_table(s, lang),
              ("charts", "functions")]
-            + diagnosis_blocks(s, lang) + group_blocks(s, lang, level) + not_run_blocks(s, lang))
+            + diagnosis_blocks(s, lang) + group_blocks(s, lang, level) + not_run_blocks(s, lang)
+            + nothing_blocks(s, lang))
 
 
 def markdown(blocks: list[tuple]) -> str:

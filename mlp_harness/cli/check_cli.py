@@ -23,7 +23,7 @@ from pathlib import Path
 
 from manual_mlp.validation import InputError
 
-from ..check.api import DEFAULT_TIMEOUT, check_files
+from ..check.api import DEFAULT_TIMEOUT, check_files, parse_names
 from ..check.assignment import describe, listing, load_assignment
 from ..check.feedback import LEVELS
 from ..check.report import VISIBILITIES, batch_line, csv_text, gradescope_json
@@ -108,17 +108,6 @@ def build_parser(lang: str = "en") -> ArgumentParser:
                                                                            "line width (default: the terminal's)"))
     add_lang_option(p, lang, N_("the verdicts"))
     return p
-
-
-def parse_names(pairs: list[str]) -> dict[str, str]:
-    names = {}
-    for pair in pairs:
-        lab_name, sep, theirs = pair.partition("=")
-        if not sep or not lab_name or not theirs.isidentifier():
-            raise InputError(_("--name expects LAB=THEIRS with a Python name on the right, got {value!r}").format(
-                value=pair))
-        names[lab_name] = theirs
-    return names
 
 
 def check_paths(args) -> list[tuple[str, str]]:

@@ -23,7 +23,13 @@ ambiente virtual da disciplina. Deixe o nome do `.whl` como está: o pip lê nel
 (o " (1)" que um navegador acrescenta a uma cópia repetida não atrapalha: a primeira célula o tira).
 
 O `.whl` é pequeno: NumPy, PyTorch e matplotlib vêm do Python do aluno. O Colab já tem os três; num
-computador, o que faltar o pip baixa do PyPI durante a instalação (o PyTorch tem centenas de MB).
+computador, o que faltar o pip baixa do PyPI durante a instalação. Cuidado com o PyTorch: no Linux, o `torch`
+do PyPI, sem mais nada, é a versão para CUDA, que traz as bibliotecas da NVIDIA e passa de alguns GB. Estas
+verificações só usam a CPU: instale antes a versão para CPU (algumas centenas de MB), do índice do PyTorch,
+
+    pip install torch --index-url https://download.pytorch.org/whl/cpu
+
+e o pip não baixa outra ao instalar o `.whl`.
 
 ## O que o aluno faz
 
@@ -33,7 +39,8 @@ que recusa o pip ("externally-managed-environment", no Debian e no Ubuntu recent
 ambiente virtual:
 
     python3 -m venv {lab}-venv
-    {lab}-venv/bin/pip install jupyterlab numpy torch matplotlib
+    {lab}-venv/bin/pip install torch --index-url https://download.pytorch.org/whl/cpu
+    {lab}-venv/bin/pip install jupyterlab numpy matplotlib
     {lab}-venv/bin/jupyter lab {notebook}
 
 **No Google Colab.** *Arquivo → Fazer upload de notebook*, com o `{notebook}`; depois, no painel *Arquivos*
@@ -51,12 +58,18 @@ Sem o `.whl` em nenhum desses lugares, a primeira célula para com um erro que d
 
 ## Corrigir as entregas
 
-Com o pacote instalado no seu computador (`pip install {wheel}`), o `mlp-check` confere os notebooks
-entregues, cada um num processo separado, com limite de tempo, e dá uma nota por função:
+Com o pacote instalado no seu computador (`pip install {wheel}`, depois do PyTorch para CPU, como acima),
+o `mlp-check` confere os notebooks entregues, cada um num processo separado, com limite de tempo, e dá uma
+nota por função:
 
-    mlp-check {assignment}--lang pt entregas/*.ipynb --csv notas.csv
+    mlp-check {assignment}--lang pt entregas/*.ipynb --csv notas.csv --summary turma.html
 
-`mlp-check --help --lang pt` lista as opções (a rubrica, o relatório do Gradescope, o tempo limite).
+`notas.csv` tem uma linha por arquivo, com a nota e o resultado de cada função. `turma.html` é o relatório da
+turma: por função, quantos arquivos passaram, falharam ou não a têm; cada erro provável com os arquivos que o
+cometeram; as falhas sem nome, agrupadas por saídas idênticas; os arquivos que não rodaram e os que não tinham
+nada a verificar. É uma página só, com os gráficos dentro, que abre sem internet (`--summary turma.md` dá o
+mesmo em Markdown, sem os gráficos). `mlp-check --help --lang pt` lista as opções (a rubrica, o relatório do
+Gradescope, o tempo limite).
 """
 
 

@@ -92,9 +92,9 @@ def test_a_step_that_writes_its_eta_as_a_number_fails_and_is_named(eta):
     on the cases of that η only, and is named step_eta_fixed on the others."""
     etas = {c.lr or load_assignment("lab2").network.lr for c in load_assignment("lab2").cases}
     assert len(etas) > 1
-    step_alone = step_source()[len(FUNCTIONS):].replace("- eta *", f"- {eta} *")   # optimize stays right
+    step_alone = step_source()[len(lab2_source()):].replace("- eta *", f"- {eta} *")   # optimize stays right
     assert step_alone.count(f"- {eta} *") == 2   # θ's update and b's
-    source = FUNCTIONS + step_alone
+    source = lab2_source() + step_alone
     step = check_lab(namespace(source), assignment="lab2").formulas["step"]
     assert (step.status, step.mistake) == ("fail", "step_eta_fixed"), step.message
 

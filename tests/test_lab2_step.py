@@ -72,8 +72,9 @@ def test_a_right_step_passes_every_batch_of_every_case(tmp_path):
     ({"BIAS_GRAD": "d.mean(axis=0)"}, "bias_mean_instead_of_sum"),
     ({"UPDATE": "biases[l]"}, "bias_not_updated"),
     ({"DELTA_L": "acts[-1] - Y"}, "ce_not_averaged"),
+    ({"DELTA_L": "(acts[-1] - Y) / len(X) ** 2"}, "ce_averaged_twice"),
     ({"UPDATE": "biases[l] + eta * d.sum(axis=0)"}, None),   # only b climbs: no catalogued step does that
-], ids=["bias_mean", "bias_not_updated", "ce_not_averaged", "bias_ascent"])
+], ids=["bias_mean", "bias_not_updated", "ce_not_averaged", "ce_averaged_twice", "bias_ascent"])
 def test_each_step_mistake_fails_and_is_named_at_its_formula(broken, mistake):
     step = check_lab(namespace(step_source(**broken)), assignment="lab2").formulas["step"]
     assert (step.status, step.source, step.mistake) == ("fail", "step", mistake), step.message

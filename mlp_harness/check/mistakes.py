@@ -404,9 +404,12 @@ STEP_MISTAKES = [
                 lambda g, fwd: _times(g, 1.0, 1.0 / _batch_size(g))),
     StepMistake("ce_not_averaged", "δ⁽ᴸ⁾ = a⁽ᴸ⁾ − y; N·∂J/∂θ⁽ˡ⁾, N·∂J/∂b⁽ˡ⁾",
                 lambda g, fwd: _times(g, _batch_size(g), _batch_size(g))),
+    # δ⁽ᴸ⁾/N² and the gradients divided by N again give the same step: every gradient is linear in δ⁽ᴸ⁾
+    StepMistake("ce_averaged_twice", "δ⁽ᴸ⁾ = (a⁽ᴸ⁾ − y) / N²; ∂J/∂θ⁽ˡ⁾ / N, ∂J/∂b⁽ˡ⁾ / N",
+                lambda g, fwd: _times(g, 1.0 / _batch_size(g), 1.0 / _batch_size(g))),
 ]
 #: the step mistakes that belong to one loss (their words say so): the others may happen with any
-STEP_MISTAKE_LOSS = {"ce_not_averaged": "cross_entropy"}
+STEP_MISTAKE_LOSS = {"ce_not_averaged": "cross_entropy", "ce_averaged_twice": "cross_entropy"}
 #: the mistakes of mlp-compare --inject-bug that a whole step with biases can show, in any network's words
 STEP_MUTANTS = ("sign_flipped", "hidden_no_sigma_prime", "theta_l_in_hidden_delta", "missing_transpose",
                 "bias_grad_first_sample", "updated_theta_in_backward")

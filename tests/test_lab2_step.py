@@ -130,3 +130,12 @@ def test_the_chain_with_a_naive_softmax_fails_only_with_it_in_the_forward_pass()
     step = result.formulas["step"]
     assert result.formulas["softmax"].mistake == "softmax_no_row_max"
     assert step.status == "fail" and "large-z" in step.message and "only with your tanh, softmax" in step.message
+
+
+def test_a_mutant_written_for_the_labs_sigmoid_is_told_in_the_tanh_networks_derivative():
+    """θ⁽ˡ⁺¹⁾ updated before δ⁽ˡ⁾ uses it: named as mlp-compare --inject-bug names it, with f′ for lab2's tanh (the
+    mutant's own words say σ′, the lab's)."""
+    source = step_source().replace("d = (d @ thetas[l])", "d = (d @ new_thetas[l])")
+    step = check_lab(namespace(source), assignment="lab2").formulas["step"]
+    assert step.mistake == "updated_theta_in_backward", step.message
+    assert "f′(z⁽ˡ⁾)" in step.diagnosis and "σ′" not in step.diagnosis, step.diagnosis

@@ -186,6 +186,11 @@ def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], 
     return plain("step_eta_fixed", lang, used=f"{eta:g}", given=given)
 
 
+def in_its_derivative(text: str, traj: Trajectory) -> str:
+    """A mutant's words, written for the lab's sigmoid (σ′), for the case's hidden activation: f′ elsewhere."""
+    return text if traj.case.config.activation == "sigmoid" else text.replace("σ′", "f′")
+
+
 def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], int]],
                    lang: str) -> tuple[str, str] | None:
     """The catalogue mistakes that give the student's θ at every failing step; several when a whole step
@@ -195,8 +200,8 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], in
     found = [m for m in candidates if matches(m, failures)]
     if not found:
         return fixed_eta(failures, lang)
-    described = [tr(lang, "{name}: {description} ({wrong})", name=m.name, description=m.describe(lang), wrong=m.wrong)
-                 for m in found]
+    described = [in_its_derivative(tr(lang, "{name}: {description} ({wrong})", name=m.name,
+                                      description=m.describe(lang), wrong=m.wrong), traj) for m in found]
     return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",
                                                  options="; ".join(described)) \
         if len(found) > 1 else described[0]

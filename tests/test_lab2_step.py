@@ -139,3 +139,17 @@ def test_a_mutant_written_for_the_labs_sigmoid_is_told_in_the_tanh_networks_deri
     step = check_lab(namespace(source), assignment="lab2").formulas["step"]
     assert step.mistake == "updated_theta_in_backward", step.message
     assert "f′(z⁽ˡ⁾)" in step.diagnosis and "σ′" not in step.diagnosis, step.diagnosis
+
+
+@pytest.mark.parametrize("cast, mistake", [
+    ("X = X.astype(np.float32)", "small_difference"),   # float64 θ from a rounded X: no float32 numbers
+    ("X, Y, eta = X.astype(np.float32), Y.astype(np.float32), np.float32(eta)\n"
+     "    thetas = [t.astype(np.float32) for t in thetas]\n    biases = [b.astype(np.float32) for b in biases]",
+     "single_precision"),   # every number float32: the step computes in float32
+], ids=["x_float32", "all_float32"])
+def test_a_step_near_autograd_to_float32s_precision_is_told_why(cast, mistake):
+    """Both fail (a float64 assignment), named as a single function's would be."""
+    header = "def step(X, Y, thetas, biases, eta):\n"
+    source = step_source().replace(header, header + "    " + cast + "\n")
+    step = check_lab(namespace(source), assignment="lab2").formulas["step"]
+    assert (step.status, step.mistake) == ("fail", mistake), step.message

@@ -153,3 +153,11 @@ def test_a_step_near_autograd_to_float32s_precision_is_told_why(cast, mistake):
     source = step_source().replace(header, header + "    " + cast + "\n")
     step = check_lab(namespace(source), assignment="lab2").formulas["step"]
     assert (step.status, step.mistake) == ("fail", mistake), step.message
+
+
+def test_a_step_that_returns_its_pair_the_other_way_round_is_told_so():
+    """(biases, thetas): every shape wrong, for one reason the message says, not a shape error at θ⁽¹⁾."""
+    source = step_source().replace("return new_thetas, new_biases", "return new_biases, new_thetas")
+    step = check_lab(namespace(source), assignment="lab2", lang="pt").formulas["step"]
+    assert step.status == "fail" and "devolveu (biases, thetas): o par é (thetas, biases)" in step.message, \
+        step.message

@@ -54,10 +54,23 @@ def twin_step(traj: Trajectory, k: int, before: list[Array]) -> list[Array]:
     return list(record.thetas) + (list(record.biases) if traj.biases else [])
 
 
+def swapped(traj: Trajectory, wanted: list[Array], got: list[Array]) -> bool:
+    """A step with biases that returned its pair the other way round: the b's where the θ's go, and back."""
+    thetas, biases = split(traj, wanted)
+    if not traj.biases or len(got) != len(wanted) or [t.shape for t in thetas] == [b.shape for b in biases]:
+        return False
+    mine_thetas, mine_biases = split(traj, got)
+    return [h.shape for h in mine_thetas] == [b.shape for b in biases] and \
+        [h.shape for h in mine_biases] == [t.shape for t in thetas]
+
+
 def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], lang: str) -> Finding:
     """Step k of a trajectory: every new θ⁽ˡ⁾ (then b⁽ˡ⁾) against the twin's step from ``before``."""
-    largest = 0.0
-    for want, have, target in zip(twin_step(traj, k, before), got, targets(traj)):
+    largest, wanted = 0.0, twin_step(traj, k, before)
+    if swapped(traj, wanted, got):
+        return Finding("fail", message=tr(lang, "case {case}, step {step}: the step returned (biases, thetas): the "
+                                                "pair is (thetas, biases)", case=traj.case.label, step=k))
+    for want, have, target in zip(wanted, got, targets(traj)):
         if have.shape != want.shape:
             return Finding("fail", message=tr(lang, "case {case}, step {step}: the new {target} has shape {got}, "
                                                     "but θ has shape {expected}" if target.startswith("θ") else

@@ -161,3 +161,10 @@ def test_a_step_that_returns_its_pair_the_other_way_round_is_told_so():
     step = check_lab(namespace(source), assignment="lab2", lang="pt").formulas["step"]
     assert step.status == "fail" and "devolveu (biases, thetas): o par é (thetas, biases)" in step.message, \
         step.message
+
+
+def test_a_bias_kept_two_dimensional_is_told_how_it_got_so():
+    source = step_source(BIAS_GRAD="d.sum(axis=0, keepdims=True)")
+    step = check_lab(namespace(source), assignment="lab2").formulas["step"]
+    assert step.status == "fail" and "has shape (1, 4), but b has shape (4,)" in step.message, step.message
+    assert "keepdims=True" in step.message

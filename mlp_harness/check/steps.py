@@ -76,7 +76,9 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
                                                     "but θ has shape {expected}" if target.startswith("θ") else
                                                     "case {case}, step {step}: the new {target} has shape {got}, "
                                                     "but b has shape {expected}", case=traj.case.label, step=k,
-                                              target=target, got=have.shape, expected=want.shape))
+                                              target=target, got=have.shape, expected=want.shape)
+                           + (tr(lang, "; keep each b one-dimensional, (nₗ,): a sum with keepdims=True, or b plus "
+                                       "a (1, nₗ) array, makes it 2-D") if have.shape == (1,) + want.shape else ""))
         diff, index = compare_arrays(want, have)
         largest = max(largest, diff)
         if index is not None:

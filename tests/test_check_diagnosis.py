@@ -110,6 +110,8 @@ PAIRS = [
      adam(root="np.sqrt({v} / (1 - beta2 ** ({t}))) + eps ** 2")),
     ("adam_eps_in_sqrt", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + eps)"),
      adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + 2 * eps)")),
+    ("adam_eps_squared_in_sqrt", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + eps ** 2)"),
+     adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + eps ** 3)")),
     # the state returned corrected, v used uncorrected, t returned as given: the nearby slips do one half of it
     ("adam_returns_corrected", "adam_update", adam().replace(f", {M.format('grad')}, {V.format('grad')}, t + 1)",
                                                              f", {M.format('grad')} / (1 - beta1 ** (t + 1)), "

@@ -116,6 +116,9 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                           "far"),
                  "adam_no_eps": N_("ε is left out of the denominator: torch divides by √v̂ + ε"),
                  "adam_eps_in_sqrt": N_("ε is added inside the root, √(v̂ + ε): torch adds it after the root, √v̂ + ε"),
+                 "adam_eps_squared_in_sqrt": N_("ε² is added inside the root, √(v̂ + ε²), so that ε stays ε's size: "
+                                                "torch adds ε after the root, √v̂ + ε, and the two differ where v̂ "
+                                                "is small"),
                  "adam_t_from_zero": N_("the bias correction uses t before its increment (t starting at 0): 1 − "
                                         "β₁⁰ = 0 divides by zero on the first step, and every later correction is "
                                         "one step behind"),
@@ -353,6 +356,9 @@ MISTAKES: list[Mistake] = [
     Mistake("adam_eps_in_sqrt", "adam_update", "θ ← θ − η m̂/√(v̂ + ε)",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0,
                                                                     under_root=eps)),
+    Mistake("adam_eps_squared_in_sqrt", "adam_update", "θ ← θ − η m̂/√(v̂ + ε²)",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0,
+                                                                    under_root=eps * eps)),
     Mistake("adam_returns_corrected", "adam_update", "(θ, m̂, v̂, t + 1)",
             lambda *args: _adam_state_slip(*args, hats=True)),
     Mistake("adam_only_m_corrected", "adam_update", "θ ← θ − η m̂/(√v + ε)",

@@ -14,6 +14,7 @@ from handins import lab2_source
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, plan_for
 from mlp_harness.check.assignment import load_assignment
+from mlp_harness.teach.expression import format_number
 from manual_mlp.validation import InputError
 
 #: a step as a student writes it, from top to bottom; DELTA_L, BIAS_GRAD and UPDATE are the places a test breaks
@@ -168,3 +169,13 @@ def test_a_bias_kept_two_dimensional_is_told_how_it_got_so():
     step = check_lab(namespace(source), assignment="lab2").formulas["step"]
     assert step.status == "fail" and "has shape (1, 4), but b has shape (4,)" in step.message, step.message
     assert "keepdims=True" in step.message
+
+
+def test_a_wrong_bias_gradient_is_shown_the_right_sum_at_the_entry_that_differs():
+    """The "right:" line explains the failing entry's ∂J/∂b⁽ˡ⁾[j] = Σₙ δ⁽ˡ⁾[n, j] with autograd's δ, summing to
+    autograd's value (its last number is the one the line before it calls autograd's)."""
+    result = check_lab(namespace(lab2_source(bias_gradient="return delta.mean(axis=0)")), assignment="lab2")
+    f = result.formulas["bias_gradient"]
+    j = f.first_mismatch["index"][0]
+    assert f"Σₙ δ" in f.explanation and f"[n, {j}]" in f.explanation, f.explanation
+    assert f.explanation.endswith(f"= {format_number(f.first_mismatch['expected'])}"), f.explanation

@@ -350,7 +350,7 @@ def _signatures() -> list[Signature]:
                   gradient_probe, explain="gradient"),
         Signature("bias_gradient", "bias_gradient", (Arg("delta", "δ⁽ˡ⁾", "(N, nₗ)"),),
                   Arg("grad_b", "∂J/∂b⁽ˡ⁾", "(nₗ,)"), "BP3  ∂J/∂b⁽ˡ⁾ = Σₙ δ⁽ˡ⁾[n, :]",
-                  with_biases, bias_gradient_probe),
+                  with_biases, bias_gradient_probe, explain="bias_gradient"),
         Signature("sgd_update", "update", (PARAM, GRAD, ETA), NEW, "θ ← θ − η ∂J/∂θ", plain_sgd, sgd_probe,
                   explain="update", updates=(0,)),
         Signature("momentum_update", "update",

@@ -19,8 +19,8 @@ from manual_mlp.validation import sub
 
 from ..i18n import N_, tr
 from ..teach.expression import format_number
-from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_theta, explain_hidden_delta,
-                             explain_output_delta, explain_update)
+from ..teach.explain import (Context, StepInputs, explain_a, explain_grad_b, explain_grad_theta,
+                             explain_hidden_delta, explain_output_delta, explain_update)
 from ..verify.tolerance import Tolerance
 from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
@@ -117,6 +117,7 @@ def explain_probe(probe: Probe, index: tuple[int, ...], lang: str) -> str | None
     build = {"a": lambda: explain_a(ctx, l, index), "delta_L": lambda: explain_output_delta(ctx, index),
              "delta_l": lambda: explain_hidden_delta(ctx, l, index),
              "gradient": lambda: explain_grad_theta(ctx, l, index),
+             "bias_gradient": lambda: explain_grad_b(ctx, l, index),
              "update": lambda: explain_update(ctx, kind, l, index)}.get(CATALOGUE[probe.signature].explain)
     return None if build is None else build().line(lang)
 

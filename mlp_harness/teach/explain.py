@@ -332,11 +332,11 @@ def explain_grad_theta(ctx: Context, l: int, at: Index = FIRST) -> Explanation:
     return Explanation("BP4", f"∂J/∂θ{sup(l)}{list(at)}", expr, float(ctx.record.nabla_thetas[l - 1][at]))
 
 
-def explain_grad_b(ctx: Context, l: int) -> Explanation:
-    """BP3: ∂J/∂b⁽ˡ⁾[0] = Σₙ δ⁽ˡ⁾[n, 0]."""
-    N = ctx.record.deltas[l - 1].shape[0]
-    expr = total([ctx.rec("delta", l, (n, 0), f"δ{sup(l)}[{n}, 0]") for n in range(N)], f"Σₙ δ{sup(l)}[n, 0]")
-    return Explanation("BP3", f"∂J/∂b{sup(l)}[0]", expr, float(ctx.record.nabla_biases[l - 1][(0,)]))
+def explain_grad_b(ctx: Context, l: int, at: Index = (0,)) -> Explanation:
+    """BP3: ∂J/∂b⁽ˡ⁾[j] = Σₙ δ⁽ˡ⁾[n, j] (j = 0 unless ``at`` says)."""
+    N, j = ctx.record.deltas[l - 1].shape[0], at[0]
+    expr = total([ctx.rec("delta", l, (n, j), f"δ{sup(l)}[{n}, {j}]") for n in range(N)], f"Σₙ δ{sup(l)}[n, {j}]")
+    return Explanation("BP3", f"∂J/∂b{sup(l)}[{j}]", expr, float(ctx.record.nabla_biases[l - 1][(j,)]))
 
 
 # --- update and optimizer state ---------------------------------------------------------------------

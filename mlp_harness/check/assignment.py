@@ -68,6 +68,7 @@ refused, in one line, when a file is checked.
 from __future__ import annotations
 
 import hashlib
+import keyword
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -423,9 +424,9 @@ def parse_functions(data: dict, networks: dict[str, Network], network: Network, 
                            "each)").format(path=where))
     out = {}
     for name, signature in funcs.items():
-        if not name.isidentifier():
+        if not name.isidentifier() or keyword.iskeyword(name):
             raise bad(where, place, name, signature, _("the function's name must be a Python name"))
-        if signature not in CATALOGUE:
+        if not isinstance(signature, str) or signature not in CATALOGUE:
             raise bad(where, place, name, signature, _("not in the catalogue (mlp-check --assignment list names "
                                                        "them)"))
         why = CATALOGUE[signature].fits(networks.get(name, network))

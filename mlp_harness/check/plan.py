@@ -31,8 +31,9 @@ import numpy as np
 
 from manual_mlp import StepRecord
 from manual_mlp.batches import epoch_slices
+from manual_mlp.validation import InputError
 
-from ..i18n import tr
+from ..i18n import _, tr
 from .assignment import Assignment
 from .catalogue import CATALOGUE, Batch, Signature
 from .cases import HYPER, Case, two_layer, varied_network, with_network
@@ -229,7 +230,19 @@ def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
     if assignment.chains:
         runs += [("chain", case, sigma, CHAIN_STEPS) for sigma in ("reference", "own") for case in cases]
     trajectories = [Trajectory(i, *run) for i, run in enumerate(runs)]
+    refuse_non_finite(probes, assignment)
     return Plan(probes, trajectories + batch_trajectories(cases, assignment, len(trajectories)), assignment)
+
+
+def refuse_non_finite(probes: list[Probe], assignment: Assignment) -> None:
+    """InputError (one line) when autograd's own answer to a call is not finite: a teacher's settings that overflow
+    (x_scale, η, μ near the largest float) leave nothing to hold a submission to, and a right one would fail."""
+    with np.errstate(all="ignore"):
+        bad = next((p for p in probes if not np.all(np.isfinite(np.asarray(p.expected, dtype=np.float64)))), None)
+    if bad is not None:
+        raise InputError(_("--assignment {name}: autograd's own answer to {call} on case {case} is not finite: the "
+                           "assignment's numbers overflow there (x_scale, lr, momentum…); make them "
+                           "smaller").format(name=assignment.name, call=bad.call_text, case=bad.case.name))
 
 
 def epochs_of(case: Case) -> tuple[slice, ...]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ..i18n import LANGS, _
+from ..i18n import LANGS, _, language
 from .feedback import LEVELS
 
 #: the lab's (lab1's); another assignment's are "runs_as_written" and its own functions
@@ -95,19 +95,29 @@ class FormulaTest(pytest.Item):
 
 
 def pytest_collection_modifyitems(session, config, items):
+    with language(config.getoption("check_backprop_lang")):   # the usage errors in the verdicts' language
+        check_options(session, config, items)
+
+
+def check_options(session, config, items):
+    """Every --check-backprop option and file checked before any test runs: one usage line each, not a traceback
+    in every test (pytest's exit code 4)."""
     timeout = config.getoption("check_backprop_timeout")
     if timeout is not None and not 0.01 <= timeout <= 3600:
-        raise pytest.UsageError(f"--check-backprop-timeout must be from 0.01 to 3600 seconds, got {timeout:g}")
+        raise pytest.UsageError(_("--check-backprop-timeout must be from 0.01 to 3600 seconds, got {timeout}").format(
+            timeout=f"{timeout:g}"))
     for path in config.getoption("check_backprop"):
         path = Path(path).resolve()
         if not path.is_file():
             raise pytest.UsageError(_("{path}: no such file").format(path=f"--check-backprop {path}"))
         from manual_mlp.validation import InputError
-        from .api import check_names, parse_names
+        from .api import check_names, parse_names, plan_for
         from .assignment import load_assignment
         from .submission import read_submission
         try:
             assignment = load_assignment(config.getoption("check_backprop_assignment"))
+            assignment.check_supported()   # float32: refused in one line, as mlp-check refuses it
+            plan_for(assignment)   # autograd's answers, finite (computed once; every test uses them)
             read_submission(path)   # not a notebook, not .py, not UTF-8: one line, not a traceback per test
         except InputError as exc:
             raise pytest.UsageError(f"--check-backprop {exc}") from None

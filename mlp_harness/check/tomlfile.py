@@ -36,6 +36,9 @@ def read_toml(path: Path, flag: str, where: str) -> tuple[dict, str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise InputError(toml_error(flag, where, str(exc))) from None
+    except RecursionError:   # arrays or tables nested thousands deep: the parser recurses once a level
+        raise InputError(_("{path}: not TOML that can be read (nested too deeply)").format(
+            path=f"{flag} {where}")) from None
 
 
 def toml_error(flag: str, where: str, message: str) -> str:

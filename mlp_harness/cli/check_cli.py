@@ -113,7 +113,9 @@ def build_parser(lang: str = "en") -> ArgumentParser:
 def check_paths(args) -> list[tuple[str, str]]:
     """(option, path) of every output, each writable and none an input or another output (refused up front)."""
     outputs = {f"--{opt}": getattr(args, opt) for opt in ("json", "gradescope", "csv", "summary")}
-    check_outputs({f"FILE {path}": path for path in args.files} | {"--rubric": args.rubric}, outputs)
+    assignment = args.assignment if args.assignment and os.path.exists(args.assignment) else None   # a file
+    check_outputs({f"FILE {path}": path for path in args.files} | {"--rubric": args.rubric,
+                                                                    "--assignment": assignment}, outputs)
     for flag, path in outputs.items():
         if path is not None:
             check_output_path(path, flag)

@@ -8,7 +8,9 @@ build that failed).
 """
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from manual_mlp.validation import InputError
 
@@ -18,7 +20,7 @@ from ..check.feedback import LEVELS
 from ..check.rubric import load_rubric, rubric_for
 from ..kit import Kit, make_kit
 from ..kit.classroom import Starter, make_classroom
-from ..kit.source import find_checkout
+from ..kit.source import EXERCISE, find_checkout
 from ..kit.gradescope import Bundle, make_gradescope
 from .options import ArgumentParser, add_lang_option, guarded, lang_of
 
@@ -96,6 +98,23 @@ def check_options(args) -> None:
         raise InputError(_("give the kit's folder, --gradescope ZIP or --classroom FOLDER"))
 
 
+def check_inputs_kept(args) -> None:
+    """InputError (one line) when --rubric or --assignment's file is one mlp-kit writes: the autograder's zip, a
+    file of the starter repository's folder, or the kit folder's LEIAME.md or notebook."""
+    written = [("--gradescope", Path(args.gradescope))] if args.gradescope else []
+    if args.folder is not None:
+        notebook = Path(EXERCISE.format(assignment=args.assignment or "lab1")).name
+        written += [("FOLDER", Path(args.folder) / name) for name in ("LEIAME.md", notebook)]
+    for flag, given in (("--rubric", args.rubric), ("--assignment", args.assignment)):
+        if not given or not os.path.isfile(given):
+            continue
+        path = Path(given).resolve()
+        inside = args.classroom is not None and path.is_relative_to(Path(args.classroom).resolve())
+        if inside or any(path == out.resolve() for _flag, out in written):
+            raise InputError(_("{flag} {path!r} is a file mlp-kit writes: writing the kit would destroy it; keep it "
+                               "outside the kit's folders").format(flag=flag, path=given))
+
+
 def grading_points(args) -> dict[str, float]:
     """The points of each function the autograders grade: the assignment and the rubric read (and refused in
     one line) before anything is built."""
@@ -108,6 +127,7 @@ def grading_points(args) -> dict[str, float]:
 def _main(argv: list[str] | None = None) -> int:
     args = build_parser(lang_of(argv)).parse_args(argv)
     check_options(args)
+    check_inputs_kept(args)
     points = grading_points(args) if args.gradescope or args.classroom else None
     if args.folder is not None or args.classroom is not None:   # the notebook they carry, before anything is written
         find_checkout().exercise(load_assignment(args.assignment).name)

@@ -89,3 +89,14 @@ def test_the_plugin_refuses_a_float32_assignment_in_one_line_in_its_language(pyt
                                           "--check-backprop-lang", "es", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*float32*todavía no son compatibles*"])
+
+
+def test_cases_that_would_make_a_grading_run_last_for_hours_are_refused(tmp_path):
+    """Each within its limits (64 units, 256 samples, batches of 1), together 256 mini-batches × 9 functions."""
+    text = LAB2.replace("batch_size = 4 ", "batch_size = 1 ").replace("samples = 10\nseed = 1",
+                                                                    "samples = 256\nseed = 1")
+    assert "batch_size = 1 " in text and "samples = 256" in text
+    with pytest.raises(InputError, match="calls") as error:
+        load_assignment(str(teacher_file(tmp_path, text)))
+    assert "mini-batches" in str(error.value)
+    load_assignment(str(teacher_file(tmp_path, LAB2.replace("batch_size = 4 ", "batch_size = 1 "), "small.toml")))

@@ -458,7 +458,24 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
                       **parse_optimizer(table(data, "optimizer", where, "[optimizer]"), where, "[optimizer]"))
     own = parse_optimizers(data, network, where)
     cases = parse_cases(data, network, where)
-    return Assignment(where, dict(title), network, cases, parse_functions(data, own, network, cases, where), key, own)
+    functions = parse_functions(data, own, network, cases, where)
+    check_size(cases, network, len(functions), where)
+    return Assignment(where, dict(title), network, cases, functions, key, own)
+
+
+#: the most mini-batches of all cases together, times the functions checked on each: a grading run makes about
+#: that many calls, two epochs of steps and each update's second hyper-parameters besides (the built-in labs: ≤ 100)
+MAX_CALLS = 2000
+
+
+def check_size(cases: tuple[CaseSpec, ...], network: Network, functions: int, where: str) -> None:
+    """InputError (one line) for an assignment whose cases make more calls than a grading run should: cases and
+    batches are each within their limits, yet 256 samples in batches of 1 on many cases run for hours."""
+    batches = sum(-(-c.samples // (network.batch_size or c.samples)) if not c.lab else 1 for c in cases)
+    if batches * functions > MAX_CALLS:
+        raise InputError(_("--assignment {path}: its cases make {calls} calls ({batches} mini-batches × {functions} "
+                           "functions), more than {most}: fewer or smaller cases, or larger batches").format(
+            path=where, calls=batches * functions, batches=batches, functions=functions, most=MAX_CALLS))
 
 
 # --- what --describe and --assignment list print -------------------------------------------------------------

@@ -21,8 +21,8 @@ from ..teach.mutants import MUTANTS, Mutant
 from .execute import NONE_THETA, UPDATES
 from .mistakes import step_mistakes
 from .plan import Trajectory
-from .verdict import (SINGLE, TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, not_implemented, plain,
-                      verdict_diff)
+from .verdict import (TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, near_float32, not_implemented,
+                      plain, verdict_diff)
 
 Array = np.ndarray
 
@@ -201,19 +201,10 @@ def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], 
     return plain("step_eta_fixed", lang, used=f"{eta:g}", given=given)
 
 
-def near_float32(failures: list[tuple[Trajectory, list[Array], list[Array], int]],
-                 lang: str) -> tuple[str, str] | None:
-    """Every failing step's θ (and b) agrees with the twin's step to float32's precision (SINGLE): made of float32
-    numbers, the step computes in float32 (single_precision, as a single function's); else a small systematic
-    difference, of its size (an input made float32 on the way, an ε, a clip). None when any differs more."""
-    pairs = [(want, have) for traj, before, got, k in failures for want, have in zip(twin_step(traj, k, before), got)]
-    if not pairs or any(have.shape != want.shape or not np.all(SINGLE.allows(have, want)) for want, have in pairs):
-        return None
-    if all(np.array_equal(have, have.astype(np.float32).astype(np.float64)) for _, have in pairs):
-        return plain("single_precision", lang)
-    size = max(float(np.max(np.abs(have - want))) / max(float(np.max(np.abs(want))), 1e-300)
-               for want, have in pairs if want.size)
-    return plain("small_difference", lang, size=f"{size:.0e}")
+def step_pairs(failures: list[tuple[Trajectory, list[Array], list[Array], int]]) -> list[tuple[Array, Array]] | None:
+    """(the twin's θ or b, the student's) at every failing step, or None when a shape differs."""
+    pairs = [pair for traj, before, got, k in failures for pair in zip(twin_step(traj, k, before), got)]
+    return pairs if all(want.shape == have.shape for want, have in pairs) else None
 
 
 def in_its_derivative(text: str, traj: Trajectory) -> str:
@@ -229,7 +220,7 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], in
     candidates = step_mistakes(traj.case.config.loss) if traj.biases else list(MUTANTS.values())
     found = [m for m in candidates if matches(m, failures)]
     if not found:
-        return fixed_eta(failures, lang) or near_float32(failures, lang)
+        return fixed_eta(failures, lang) or near_float32(step_pairs(failures), lang)
     described = [in_its_derivative(tr(lang, "{name}: {description} ({wrong})", name=m.name,
                                       description=m.describe(lang), wrong=m.wrong), traj) for m in found]
     return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",

@@ -341,31 +341,26 @@ def fixed_mistake(probes: list[Probe], outcomes: dict) -> Mistake | None:
     return mistake if mistake and behaves_like(mistake, probes, outcomes) else None
 
 
-def near_values(probes: list[Probe], outcomes: dict) -> list[Array] | None:
-    """Every value returned, when each agrees with autograd's to float32's precision (SINGLE), else None."""
+def returned_pairs(probes: list[Probe], outcomes: dict) -> list[tuple[Array, Array]] | None:
+    """(autograd's answer, the value returned) of every call, or None when a call returned no array of its shape."""
     values = [(p, outcomes[str(p.id)]) for p in probes]
     if not all("value" in o and tuple(o["shape"]) == p.expected.shape for p, o in values):
         return None
-    got = [np.asarray(o["value"], dtype=np.float64).reshape(o["shape"]) for _, o in values]
-    return got if all(np.all(SINGLE.allows(g, p.expected)) for g, (p, _) in zip(got, values)) else None
+    return [(p.expected, np.asarray(o["value"], dtype=np.float64).reshape(o["shape"])) for p, o in values]
 
 
-def single_precision(probes: list[Probe], outcomes: dict) -> bool:
-    """Every value returned agrees with autograd's to float32's precision, though not to float64's, and is a
-    float32 number (float32's rounding explains the difference): a float32 or float16 array, or float64 values
-    cast from one. A float64 answer a little off — an ε added, a clip — is no float32 computation."""
-    got = near_values(probes, outcomes)
-    return got is not None and all(np.array_equal(g, g.astype(np.float32).astype(np.float64)) for g in got)
-
-
-def small_difference(probes: list[Probe], outcomes: dict) -> float | None:
-    """The largest difference relative to the call's largest |answer|, when every value returned agrees with
-    autograd's to float32's precision but is no float32 number: a small systematic change, not rounding."""
-    got = near_values(probes, outcomes)
-    if got is None:
+def near_float32(pairs: list[tuple[Array, Array]] | None, lang: str) -> tuple[str, str] | None:
+    """Every value agrees with autograd's to float32's precision (SINGLE), though not to float64's: made of float32
+    numbers (a float32 or float16 array, or float64 values cast from one), the function computes in float32
+    (single_precision); else a small systematic change of its size, not rounding — an ε added, a clip, an input
+    made float32 on the way (small_difference). None when any value differs more, or nothing was returned."""
+    if not pairs or not all(np.all(SINGLE.allows(got, want)) for want, got in pairs):
         return None
-    return max(float(np.max(np.abs(g - p.expected)) / max(float(np.max(np.abs(p.expected))), 1e-300))
-               for g, p in zip(got, probes) if g.size)
+    if all(np.array_equal(got, got.astype(np.float32).astype(np.float64)) for _, got in pairs):
+        return plain("single_precision", lang)
+    size = max(float(np.max(np.abs(got - want))) / max(float(np.max(np.abs(want))), 1e-300)
+               for want, got in pairs if want.size)
+    return plain("small_difference", lang, size=f"{size:.0e}")
 
 
 def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
@@ -391,11 +386,9 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         return " / ".join(m.name for m in fitting), tr(lang, "one of these, which give the same numbers here: "
                                                              "{options}", options="; ".join(
             m.describe(lang, loss) for m in fitting))
-    if single_precision(probes, outcomes):
-        return plain("single_precision", lang)
-    small = small_difference(probes, outcomes)
-    if small is not None:
-        return plain("small_difference", lang, size=f"{small:.0e}")
+    near = near_float32(returned_pairs(probes, outcomes), lang)
+    if near is not None:
+        return near
     for probe in probes:
         outcome = outcomes[str(probe.id)]
         error = outcome.get("error")

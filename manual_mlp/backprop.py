@@ -14,7 +14,8 @@ instead of NumPy's "mismatch in its core dimension" (or, worse, a silent
 broadcast of (N, 1) against (N,)).
 
 ``MLP.train_step`` checks its parameters when the network is built and each
-batch once, so every shape inside a step follows from them; it calls the
+batch once (none with ``checked=True``: mlp-train checks its whole data set
+once), so every shape inside a step follows from them; it calls the
 formulas of the forward and backward passes without their checks, as
 ``weighted_input.unchecked`` and so on. ``output_delta`` keeps its check
 there, the one place where Y enters (``MLP.backward`` is public), and so do

@@ -46,7 +46,7 @@ class Loss:
 def half_sse(a: Array, y: Array) -> float:
     """J = ½ Σₙ Σⱼ (yₙⱼ − aₙⱼ)², the lab's ½(y − ŷ)ᵀ(y − ŷ) summed over samples."""
     r = y - a
-    return 0.5 * float(np.sum(r * r))
+    return 0.5 * float((r * r).sum())
 
 
 def half_sse_grad(a: Array, y: Array) -> Array:

@@ -22,6 +22,11 @@ from .messages import _
 Array = np.ndarray
 
 
+def as_params(thetas: list[Array], biases: list[Array] | None) -> dict[str, list[Array]]:
+    """The optimizer's layout {"theta": [...], "b": [...]} (no "b" without biases)."""
+    return {"theta": thetas} if biases is None else {"theta": thetas, "b": biases}
+
+
 @dataclass
 class Forward:
     zs: list[Array]            # zs[l-1] = z⁽ˡ⁾
@@ -36,7 +41,7 @@ class Gradients:
 
     def as_params(self) -> dict[str, list[Array]]:
         """In the optimizer's layout {"theta": [...], "b": [...]}."""
-        return {"theta": self.nabla_thetas} | ({} if self.nabla_biases is None else {"b": self.nabla_biases})
+        return as_params(self.nabla_thetas, self.nabla_biases)
 
 
 class MLP:
@@ -70,7 +75,7 @@ class MLP:
 
     def parameters(self) -> dict[str, list[Array]]:
         """{"theta": [θ⁽¹⁾…θ⁽ᴸ⁾], "b": [b⁽¹⁾…b⁽ᴸ⁾]} (no "b" without biases)."""
-        return {"theta": self.thetas} | ({} if self.biases is None else {"b": self.biases})
+        return as_params(self.thetas, self.biases)
 
     def forward(self, X: Array) -> Forward:
         """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾), a⁽ˡ⁾ = f(z⁽ˡ⁾) for l = 1…L, for X of shape (N, n₀)."""
@@ -79,11 +84,13 @@ class MLP:
     def _forward(self, X: Array) -> Forward:
         """:meth:`forward` on an X already checked (train_step checks the batch once, finite differences
         run thousands of forward passes on one checked batch)."""
-        zs, activations = [], [X]
-        for l, theta in enumerate(self.thetas, start=1):
-            z = weighted_input.unchecked(activations[-1], theta, self.bias(l))
+        L, zs, activations = self.depth, [], [X]
+        biases = [None] * L if self.biases is None else self.biases
+        for l, (theta, b) in enumerate(zip(self.thetas, biases), start=1):
+            z = weighted_input.unchecked(activations[-1], theta, b)
             zs.append(z)
-            activations.append(self.activation_of(l).fn(z))
+            f = self.output_activation if l == L else self.activation
+            activations.append(f.fn(z))
         return Forward(zs, activations)
 
     def cost(self, fwd: Forward, Y: Array, loss: Loss) -> float:
@@ -103,7 +110,7 @@ class MLP:
 
     def hidden_error(self, l: int, delta_next: Array, fwd: Forward) -> Array:
         """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾) for a hidden layer l < L; θ⁽ˡ⁺¹⁾ is ``thetas[l]``."""
-        fprime = self.activation_of(l).grad(fwd.zs[l - 1], fwd.activations[l])
+        fprime = self.activation.grad(fwd.zs[l - 1], fwd.activations[l])
         return hidden_delta.unchecked(delta_next, self.thetas[l], fprime)
 
     def backward(self, fwd: Forward, Y: Array, loss: str | Loss = "half_sse") -> Gradients:
@@ -121,15 +128,19 @@ class MLP:
         return Gradients(deltas, nabla_thetas, nabla_biases)
 
     def train_step(self, X: Array, Y: Array, optimizer: Optimizer, loss: str | Loss = "half_sse",
-                   step: int = 1) -> StepRecord:
+                   step: int = 1, *, checked: bool = False) -> StepRecord:
         """One forward pass, backward pass and update on the batch (X, Y); returns everything it computed.
 
-        Y is (N, n_L), or integer class labels of shape (N,) with cross_entropy.
+        Y is (N, n_L), or integer class labels of shape (N,) with cross_entropy. ``checked=True`` says that
+        X and Y are rows of data that :func:`~manual_mlp.validation.check_batch` has already returned for
+        this network's sizes, dtype and loss (mlp-train checks its whole data set once), so the step does
+        not check them again.
         """
         loss = get_loss(loss)
         check_pairing(self.output_activation.name, loss)
-        X, Y = check_batch(X, Y, self.sizes, self.dtype, loss.name)
-        Y = targets_matrix(Y, self.sizes[-1], self.dtype)
+        if not checked:
+            X, Y = check_batch(X, Y, self.sizes, self.dtype, loss.name)
+        Y = targets_matrix(Y, self.thetas[-1].shape[0], self.dtype)
         fwd = self._forward(X)
         J = self.cost(fwd, Y, loss)
         grads = self.backward(fwd, Y, loss)

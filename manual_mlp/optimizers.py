@@ -103,17 +103,18 @@ class SGD(Optimizer):
 
     def step(self, params: Params, grads: Params) -> Params:
         s, new = self.settings, {kind: [] for kind in params}
+        decay, momentum = s.decay, s.momentum   # λ and μ, read once a step (the settings are frozen)
         self.t += 1
         for kind, i, theta, g in _each(params, grads):
-            if s.decay:
-                g = g + s.decay * theta
-            if s.momentum:
+            if decay:
+                g = g + decay * theta
+            if momentum:
                 buf = self.buffers("momentum_buffer", kind)
                 if i == len(buf):  # first step: torch starts the buffer at g itself, not at μ·0 + g
                     buf.append(g.copy())
                 else:
-                    buf[i] = s.momentum * buf[i] + g
-                g = g + s.momentum * buf[i] if s.nesterov else buf[i]
+                    buf[i] = momentum * buf[i] + g
+                g = g + momentum * buf[i] if s.nesterov else buf[i]
             new[kind].append(gradient_descent(theta, g, s.lr))
         return new
 

@@ -22,6 +22,11 @@ class InputTypeError(TypeError):
     """Input of the wrong kind (not numeric, not a list of arrays)."""
 
 
+def shape_of(value) -> tuple:
+    """``np.shape(value)``, read straight off an array (the checks of every step ask for many shapes)."""
+    return value.shape if isinstance(value, np.ndarray) else np.shape(value)
+
+
 def sup(n: int | str) -> str:
     """Superscript layer index in the lab's notation: sup(2) == '⁽²⁾'."""
     table = str.maketrans("0123456789Ll", "⁰¹²³⁴⁵⁶⁷⁸⁹ᴸˡ")
@@ -51,7 +56,7 @@ def as_float_array(value, name: str, dtype=None) -> Array:
     if array.dtype != dtype:
         with np.errstate(over="ignore"):   # a float64 beyond float32's range becomes inf: named just below
             array = array.astype(dtype)
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         if np.isfinite(original[bad]):
             raise InputError(_("{name} holds {value} at index {index}, too large for {dtype} (largest "
@@ -197,7 +202,7 @@ def check_batch(X, Y, sizes: Sequence[int], dtype, loss: str = "half_sse") -> tu
 
 def check_weighted_input(a_prev, theta, b=None) -> None:
     """z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ (+ b⁽ˡ⁾) needs a⁽ˡ⁻¹⁾ (N, nₗ₋₁), θ⁽ˡ⁾ (nₗ, nₗ₋₁), b⁽ˡ⁾ (nₗ,)."""
-    a_shape, t_shape = np.shape(a_prev), np.shape(theta)
+    a_shape, t_shape = shape_of(a_prev), shape_of(theta)
     if len(t_shape) != 2:
         raise InputError(_("θ⁽ˡ⁾ must be a matrix of shape (nₗ, nₗ₋₁), got shape {got}").format(got=t_shape))
     if len(a_shape) != 2:
@@ -206,24 +211,24 @@ def check_weighted_input(a_prev, theta, b=None) -> None:
     if a_shape[1] != t_shape[1]:
         raise InputError(_("θ⁽ˡ⁾ has shape {shape} but a⁽ˡ⁻¹⁾ has {n} columns: z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ needs θ⁽ˡ⁾ of "
                            "shape {wanted}").format(shape=t_shape, n=a_shape[1], wanted=f"(nₗ, {a_shape[1]})"))
-    if b is not None and np.shape(b) != (t_shape[0],):
+    if b is not None and shape_of(b) != (t_shape[0],):
         raise InputError(_("b{l} has shape {shape} but θ{l2} has shape {theta_shape}: {formula} needs b{l3} of "
-                           "shape {wanted}").format(l="⁽ˡ⁾", shape=np.shape(
+                           "shape {wanted}").format(l="⁽ˡ⁾", shape=shape_of(
                                b), l2="⁽ˡ⁾", theta_shape=t_shape, formula="z⁽ˡ⁾ = a⁽ˡ⁻¹⁾θ⁽ˡ⁾ᵀ + b⁽ˡ⁾", l3="⁽ˡ⁾",
                                                     wanted=f"({t_shape[0]},)"))
 
 
 def check_output_delta(dJ_da, fprime) -> None:
     """δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾) multiplies entry by entry: NumPy would silently broadcast (N,1) with (N,)."""
-    if np.shape(dJ_da) != np.shape(fprime):
+    if shape_of(dJ_da) != shape_of(fprime):
         raise InputError(_("∂J/∂a⁽ᴸ⁾ has shape {shape} but f′(z⁽ᴸ⁾) has shape {other}: δ⁽ᴸ⁾ = ∂J/∂a⁽ᴸ⁾ ⊙ f′(z⁽ᴸ⁾) "
-                           "needs both of shape (N, n_L) (is y a matrix of shape (N, n_L)?)").format(shape=np.shape(
-                               dJ_da), other=np.shape(fprime)))
+                           "needs both of shape (N, n_L) (is y a matrix of shape (N, n_L)?)").format(shape=shape_of(
+                               dJ_da), other=shape_of(fprime)))
 
 
 def check_hidden_delta(delta_next, theta_next, fprime) -> None:
     """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾θ⁽ˡ⁺¹⁾) ⊙ f′(z⁽ˡ⁾) needs δ⁽ˡ⁺¹⁾ (N, nₗ₊₁), θ⁽ˡ⁺¹⁾ (nₗ₊₁, nₗ), f′(z⁽ˡ⁾) (N, nₗ)."""
-    d_shape, t_shape, f_shape = np.shape(delta_next), np.shape(theta_next), np.shape(fprime)
+    d_shape, t_shape, f_shape = shape_of(delta_next), shape_of(theta_next), shape_of(fprime)
     if len(d_shape) != 2 or len(t_shape) != 2:
         raise InputError(_("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ must be matrices, got shapes {shape} and {other}").format(
             shape=d_shape, other=t_shape))
@@ -239,7 +244,7 @@ def check_hidden_delta(delta_next, theta_next, fprime) -> None:
 
 def check_weight_gradient(delta, a_prev) -> None:
     """∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ needs δ⁽ˡ⁾ (N, nₗ) and a⁽ˡ⁻¹⁾ (N, nₗ₋₁) with the same N."""
-    d_shape, a_shape = np.shape(delta), np.shape(a_prev)
+    d_shape, a_shape = shape_of(delta), shape_of(a_prev)
     if len(d_shape) != 2 or len(a_shape) != 2 or d_shape[0] != a_shape[0]:
         raise InputError(_("δ⁽ˡ⁾ has shape {shape} and a⁽ˡ⁻¹⁾ has shape {other}: ∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ needs two "
                            "matrices with one row per sample each (the same N)").format(shape=d_shape, other=a_shape))
@@ -247,7 +252,7 @@ def check_weight_gradient(delta, a_prev) -> None:
 
 def check_update(theta, nabla) -> None:
     """θ ← θ − η∂J/∂θ needs the gradient in θ's own shape (NumPy would silently broadcast a row)."""
-    if np.shape(theta) != np.shape(nabla):
+    if shape_of(theta) != shape_of(nabla):
         raise InputError(_("θ has shape {shape} but ∂J/∂θ has shape {other}: θ − η∂J/∂θ needs the gradient in the "
-                           "parameter's own shape (∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ has θ⁽ˡ⁾'s shape)").format(shape=np.shape(
-                               theta), other=np.shape(nabla)))
+                           "parameter's own shape (∂J/∂θ⁽ˡ⁾ = δ⁽ˡ⁾ᵀa⁽ˡ⁻¹⁾ has θ⁽ˡ⁾'s shape)").format(shape=shape_of(
+                               theta), other=shape_of(nabla)))

@@ -136,6 +136,8 @@ def teacher_file(tmp_path, old: str, new: str) -> str:
     ("bias = true", "bias = true\nwidth = 3", "unknown key 'width' in [network]"),
     ("[functions]", "[functions", "not TOML at line"),
     ('title.pt = "Lab 4: tanh′ recebendo z"', "", "title"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = "Lab 4"\ntitle.fr = "Lab 4"', "title.fr: no such language"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = 4', "title.pt must be text"),
 ])
 def test_a_bad_file_is_one_line_naming_the_key(old, new, named, tmp_path):
     path = teacher_file(tmp_path, old, new)
@@ -158,15 +160,81 @@ def test_bias_gradient_needs_biases(tmp_path):
         load_assignment(str(tmp_path / "lab4.toml"))
 
 
-def test_an_assignment_not_checkable_yet_is_one_line_never_a_pass(tmp_path):
-    """A float32 network is described but not checked: one line, never a pass."""
-    path = teacher_file(tmp_path, 'bias = true', 'bias = true\ndtype = "float32"')
-    (tmp_path / "h.py").write_text("def derivada(z):\n    return 1 - z ** 2\n")
-    for lang, words in (("en", "cannot be checked yet"), ("pt", "ainda não pode ser verificada")):
-        code, out, err = run_cli(["--assignment", path, str(tmp_path / "h.py"), "--lang", lang])
-        assert code == 2 and not out and words in err and "derivada" in err and "float32" in err
-    with pytest.raises(InputError, match="cannot be checked yet"):
-        check_lab(assignment=path, derivada=lambda z: 1 - z ** 2)
+#: a lab network of a teacher's, its whole step asked for, and its cases (LAYERS)
+LAB_STEP = """[assignment]
+title.en = "Deeper"
+title.pt = "Mais fundo"
+[network]
+activation = "sigmoid"
+output_activation = "sigmoid"
+loss = "half_sse"
+bias = false
+[optimizer]
+name = "sgd"
+lr = 0.5
+LAYERS
+[functions]
+step = "step"
+gradient = "gradient"
+"""
+
+
+def test_the_labs_step_without_a_two_layer_case_is_refused_not_left_unchecked(tmp_path):
+    """The lab's step is run on the two-layer cases alone: with none, a step was never run and the file read OK
+    on its other functions. One line instead, exit 2; a two-layer case among deeper ones is enough."""
+    path = tmp_path / "deeper.toml"
+    case = "[[cases]]\nlayers = {layers}\nsamples = 5\nseed = {seed}\n"
+    path.write_text(LAB_STEP.replace("LAYERS", case.format(layers=[3, 4, 5, 2], seed=2)), encoding="utf-8")
+    (tmp_path / "h.py").write_text("def step(X, Y, thetas, eta):\n    return [t * 0 for t in thetas]\n"
+                                   "def gradient(delta, a_prev):\n    return delta.T @ a_prev\n", encoding="utf-8")
+    code, out, err = run_cli(["--assignment", str(path), str(tmp_path / "h.py")])
+    assert code == 2 and not out and err.count("\n") == 1 and "step = 'step'" in err and "two layers" in err, err
+    with language("pt"), pytest.raises(InputError) as caught:   # the same line, in Portuguese
+        load_assignment(str(path))
+    assert not foreign_lines(str(caught.value), "pt"), str(caught.value)
+    path.write_text(LAB_STEP.replace("LAYERS", case.format(layers=[3, 4, 5, 2], seed=2) +
+                                     case.format(layers=[3, 4, 2], seed=1)), encoding="utf-8")
+    steps = [t.case.name for t in plan_for(load_assignment(str(path))).trajectories if t.kind == "step"]
+    assert steps == ["3-4-2"]
+
+
+STEP_BIASES = """import numpy as np
+def step(X, Y, thetas, biases, eta):
+    a = [X]
+    for k, (t, b) in enumerate(zip(thetas, biases)):
+        z = a[-1] @ t.T + b
+        if k < len(thetas) - 1:
+            a.append(np.tanh(z))
+        else:
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            a.append(e / e.sum(axis=1, keepdims=True))
+    delta = (a[-1] - Y) / X.shape[0]
+    new_t, new_b = [None] * len(thetas), [None] * len(thetas)
+    for l in range(len(thetas) - 1, -1, -1):
+        new_t[l] = thetas[l] - eta * (delta.T @ a[l])
+        new_b[l] = biases[l] - eta * delta.sum(axis=0){MISTAKE}
+        if l:
+            delta = (delta @ thetas[l]) * (1 - a[l] ** 2)
+    return new_t, new_b
+"""
+
+
+@pytest.mark.parametrize("mistake, code", [("", 0), (" / X.shape[0]", 1)])
+def test_a_float32_whole_step_is_checked_and_its_mistake_caught(mistake, code, tmp_path):
+    """A float32 network's whole step is checked like its functions (tests/test_float32_steps.py): a right step
+    written in NumPy passes, in each language; the same step with the bias gradient averaged fails at the step,
+    and the mistake is named."""
+    path = teacher_file(tmp_path, 'bias = true\n[optimizer]', 'bias = true\ndtype = "float32"\nbatch_size = 2\n'
+                                                               '[optimizer]')
+    with open(path, "a", encoding="utf-8") as f:
+        f.write('step = "step_biases"\n')
+    (tmp_path / "h.py").write_text(STEP_BIASES.replace("{MISTAKE}", mistake), encoding="utf-8")
+    for lang in ("pt", "en"):
+        got, out, err = run_cli(["--assignment", path, str(tmp_path / "h.py"), "--lang", lang])
+        assert got == code and not err, (got, out, err)
+        assert ("✓ step" in out) == (code == 0) and ("✗ step" in out) == (code == 1), out
+        assert not foreign_lines(out, lang), foreign_lines(out, lang)
+    assert ("probably: bias_mean_instead_of_sum:" in out) == (code == 1), out   # the last run's, in English
 
 
 @pytest.mark.parametrize("lang", ["en", "pt"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from language import foreign_lines
 from mlp_harness.check.api import judge, lab_plan, plan_for
 from mlp_harness.check.assignment import BUILT_IN, load_assignment
 from mlp_harness.check.execute import run_task
@@ -170,6 +171,16 @@ def assignment(name: str):
     "adamw": lab3 with AdamW (teachers' files)."""
     if name not in ("tanh_z", "adamw", "relu"):
         return load_assignment(name)
+    with tempfile.TemporaryDirectory() as folder:   # read once: the assignment keeps what it needs
+        path = Path(folder) / f"{name}.toml"
+        path.write_text(assignment_text(name), encoding="utf-8")
+        return load_assignment(str(path))
+
+
+def assignment_text(name: str) -> str:
+    """The TOML of a built-in assignment, or of "tanh_z", "relu" or "adamw" (see :func:`assignment`)."""
+    if name not in ("tanh_z", "adamw", "relu"):
+        return (BUILT_IN / f"{name}.toml").read_text(encoding="utf-8")
     text = (BUILT_IN / f"{'lab3' if name == 'adamw' else 'lab2'}.toml").read_text(encoding="utf-8")
     relu = 'relu_prime_z = "relu_prime_z"' if name == "relu" else 'tanh_prime_z = "tanh_prime_z"'
     if name == "relu":   # a hidden relu: its relu′ and nothing of tanh's
@@ -179,10 +190,7 @@ def assignment(name: str):
         'name = "adam"\n', 'name = "adamw"\nweight_decay = 0.1\n').replace(
         "[optimizers.adam_update]", "[optimizers.adamw_update]").replace(
         'adam_update = "adam_update"', 'adamw_update = "adamw_update"')
-    with tempfile.TemporaryDirectory() as folder:   # read once: the assignment keeps what it needs
-        path = Path(folder) / f"{name}.toml"
-        path.write_text(text, encoding="utf-8")
-        return load_assignment(str(path))
+    return text
 
 
 def diagnosis(function: str, body: str, filename: str = "<hand-in>", signature: str | None = None,
@@ -213,13 +221,21 @@ def test_an_entry_is_not_given_to_a_nearby_mistake(name, signature, own, nearby)
 #: and lab3's are varied by the check): (assignment, function, the hand-in, the mistake and the numbers it names,
 #: a nearby hand-in that is not that — a number somewhere else, or in one place of two — never named so)
 MOMENTUM = "(theta - {eta} * ({mu} * velocity + grad), {mu2} * velocity + grad)"
-ADAM_FIXED = ("(theta - {eta} * {m} / (1 - {b1} ** (t + 1)) / (np.sqrt({v} / (1 - {b2} ** (t + 1))) + {eps}), "
+ADAM_FIXED = ("(theta - {eta} * {m} / (1 - {b1_hat} ** (t + 1)) / (np.sqrt({v} / (1 - {b2_hat} ** (t + 1))) + {eps}), "
               "{m}, {v}, t + 1)")
+FIXED_NAMES = ("eta_fixed", "hyperparameter_fixed", "adam_correction_fixed")
 
 
-def adam_fixed(eta="eta", b1="beta1", b2="beta2", eps="eps", b2_in_v="beta2") -> str:
-    m, v = f"({b1} * m + (1 - {b1}) * grad)", f"({b2_in_v} * v + (1 - {b2_in_v}) * grad ** 2)"
-    return ADAM_FIXED.format(eta=eta, m=m, v=v, b1=b1, b2=b2, eps=eps)
+def adam_fixed(eta="eta", b1="beta1", b2="beta2", eps="eps", b1_hat=None, b2_hat=None) -> str:
+    """Adam with the numbers given in the arguments' places: β₁ and β₂ in m and v and in the bias correction, or
+    in the correction alone where ``b1_hat``, ``b2_hat`` give its own."""
+    m, v = f"({b1} * m + (1 - {b1}) * grad)", f"({b2} * v + (1 - {b2}) * grad ** 2)"
+    return ADAM_FIXED.format(eta=eta, m=m, v=v, b1_hat=b1_hat or b1, b2_hat=b2_hat or b2, eps=eps)
+
+
+def adamw_fixed(**numbers) -> str:
+    """AdamW (θ decayed by 1 − ηλ before Adam's step) with the numbers of :func:`adam_fixed`."""
+    return adam_fixed(**numbers).replace("(theta - ", "(theta * (1 - eta * weight_decay) - ", 1)
 
 
 FIXED = [
@@ -231,17 +247,30 @@ FIXED = [
      ("hyperparameter_fixed", "η = 0.1, μ = 0.9"), MOMENTUM.format(eta="0.1", mu="mu", mu2="0.9")),
     ("lab3", "adam_update", adam_fixed(eta="0.01"), ("eta_fixed", "η = 0.01"), adam_fixed(eta="0.011")),
     ("lab3", "adam_update", adam_fixed(b1="0.9"), ("hyperparameter_fixed", "β₁ = 0.9"), adam_fixed(b1="0.8")),
-    ("lab3", "adam_update", adam_fixed(b2="0.999", b2_in_v="0.999"), ("hyperparameter_fixed", "β₂ = 0.999"),
-     adam_fixed(b2="0.999")),
+    # β₂ in v and in the correction; the nearby one in v alone, the correction taking the argument
+    ("lab3", "adam_update", adam_fixed(b2="0.999"), ("hyperparameter_fixed", "β₂ = 0.999"),
+     adam_fixed(b2="0.999", b2_hat="beta2")),
     ("lab3", "adam_update", adam_fixed(eps="1e-8"), ("hyperparameter_fixed", "ε = 1e-08"), adam_fixed(eps="1e-7")),
-    ("lab3", "adam_update", adam_fixed("0.01", "0.9", "0.999", "1e-8", "0.999"),
-     ("hyperparameter_fixed", "η = 0.01, β₁ = 0.9, β₂ = 0.999, ε = 1e-08"),
-     adam_fixed("0.01", "0.9", "0.999", "1e-8", "beta2")),
+    ("lab3", "adam_update", adam_fixed("0.01", "0.9", "0.999", "1e-8"),
+     ("hyperparameter_fixed", "η = 0.01, β₁ = 0.9, β₂ = 0.999, ε = 1e-08"), adam_fixed("0.01", "0.9", "0.999", "1e-7")),
+    # β₁ (β₂, both) a number in the bias correction alone, m and v using the argument: right wherever β is the
+    # assignment's, wrong at its second value; the nearby ones the other way round, the number in m (v) alone
+    ("lab3", "adam_update", adam_fixed(b1_hat="0.9"), ("adam_correction_fixed", "β₁ = 0.9"),
+     adam_fixed(b1="0.9", b1_hat="beta1")),
+    ("lab3", "adam_update", adam_fixed(b2_hat="0.999"), ("adam_correction_fixed", "β₂ = 0.999"),
+     adam_fixed(b2="0.999", b2_hat="beta2")),
+    ("lab3", "adam_update", adam_fixed(b1_hat="0.9", b2_hat="0.999"), ("adam_correction_fixed", "β₁ = 0.9, β₂ = 0.999"),
+     adam_fixed(b1="0.9", b2="0.999", b1_hat="beta1", b2_hat="beta2")),
+    # η a number everywhere and β₁ in the correction alone: both named, each where it is
+    ("lab3", "adam_update", adam_fixed(eta="0.01", b1_hat="0.9"), ("hyperparameter_fixed", "η = 0.01"),
+     adam_fixed(eta="0.011", b1_hat="0.9")),
+    ("adamw", "adamw_update", adamw_fixed(b1_hat="0.9"), ("adam_correction_fixed", "β₁ = 0.9"),
+     adamw_fixed(b1="0.9", b1_hat="beta1")),
 ]
 
 
 @pytest.mark.parametrize("place, function, own, named, nearby", FIXED,
-                         ids=[f"{f[0]}-{f[3][1]}" for f in FIXED])
+                         ids=[f"{f[0]}-{f[3][0]}-{f[3][1]}" for f in FIXED])
 def test_a_hyperparameter_written_as_a_number_fails_and_is_named(place, function, own, named, nearby):
     """Each fails (lab2's and lab3's check every update at a second value of each hyper-parameter, whose answer
     is torch.optim's) and is named with the numbers it uses; a nearby slip is not given that name."""
@@ -249,7 +278,20 @@ def test_a_hyperparameter_written_as_a_number_fails_and_is_named(place, function
     f = diagnosis(function, own, place=place)
     assert f.status == "fail" and f.mistake == mistake and f"({values})" in f.diagnosis, f.diagnosis
     near = diagnosis(function, nearby, place=place)
-    assert near.status != "pass" and near.mistake not in ("eta_fixed", "hyperparameter_fixed")
+    assert near.status != "pass" and near.mistake not in FIXED_NAMES, near.diagnosis
+
+
+def test_a_number_in_adams_bias_correction_alone_is_said_to_be_there():
+    """The words say where the number is — the correction alone, m and v taking the argument — and the formula
+    it computes has the number in the correction only; written with η as a number too, each is said where it is."""
+    alone = diagnosis("adam_update", adam_fixed(b1_hat="0.9"), place="lab3").diagnosis
+    assert "só a correção de viés usa números fixos (β₁ = 0.9) em vez de usar beta1" in alone, alone
+    assert "m ← β₁m + (1 − β₁)g" in alone and "m̂ = m/(1 − 0.9ᵗ), v̂ = v/(1 − β₂ᵗ)" in alone, alone
+    mixed = diagnosis("adam_update", adam_fixed(eta="0.01", b1_hat="0.9"), place="lab3").diagnosis
+    assert "(η = 0.01) em vez de usar eta" in mixed and "correção de viés usa β₁ = 0.9 em vez de beta1" in mixed, \
+        mixed
+    assert "θ ← θ − 0.01 m̂" in mixed and "m ← β₁m" in mixed and "m̂ = m/(1 − 0.9ᵗ)" in mixed, mixed
+    assert not foreign_lines(alone + "\n" + mixed, "pt")
 
 
 #: (signature, a body near the right one, the diagnosis): float32 is named only where the values returned are
@@ -322,11 +364,12 @@ def test_a_notebook_cell_is_named_by_its_execution_count(monkeypatch):
 
 # --- the case's network, N and η in every message; a step that ignores η ----------------------------------
 
-def lab_step(eta_used: str):
-    """The lab's step(X, Y, thetas, eta), right but for the η it steps with (``eta_used``, an expression)."""
+def lab_step(eta_used: str, unpack: str = "t1, t2 = thetas"):
+    """The lab's step(X, Y, thetas, eta), right but for the η it steps with (``eta_used``, an expression), its
+    two θ taken from the list by ``unpack``."""
     space = {"np": np}
     exec(f"""def step(X, Y, thetas, eta):
-    t1, t2 = thetas
+    {unpack}
     a1 = 1 / (1 + np.exp(-X @ t1.T))
     a2 = 1 / (1 + np.exp(-a1 @ t2.T))
     d2 = (a2 - Y) * a2 * (1 - a2)
@@ -336,9 +379,9 @@ def lab_step(eta_used: str):
     return space["step"]
 
 
-def step_verdict(eta_used: str):
+def step_verdict(eta_used: str, unpack: str = "t1, t2 = thetas"):
     plan = lab_plan()
-    raw = run_task({"step": lab_step(eta_used)}, plan.task({}, 5.0) | {"probes": []})
+    raw = run_task({"step": lab_step(eta_used, unpack)}, plan.task({}, 5.0) | {"probes": []})
     return judge(plan, raw, "pt")["step"]
 
 
@@ -376,6 +419,15 @@ def test_a_step_that_ignores_eta_is_named():
     assert f.message.startswith("caso 3-4-2 (N = 5, η = 0.5), passo 1: ")
     assert "usa η = 0.1 em vez do eta que recebe (0.5 aqui)" in f.diagnosis
     assert step_verdict("eta").ok
+
+
+@pytest.mark.parametrize("unpack", ["t1, t2 = thetas", "t1, t2 = thetas[0], thetas[1]"], ids=["unpacked", "indexed"])
+def test_lab1s_step_written_for_two_layers_passes_and_is_told_nothing(unpack):
+    """lab1's step is run on its two-layer cases alone — the exercise's own cell unpacks theta1, theta2 = thetas —
+    so a step of two layers is right, and no word about deeper networks (lab2's, run on every case, has them)."""
+    f = step_verdict("eta", unpack)
+    assert (f.status, f.source, f.mistake, f.diagnosis, f.warning) == ("pass", "step", None, None, None), f.message
+    assert "por 80 passos em 4 redes" in f.message, f.message   # 20 steps on each of the 4 two-layer cases
 
 
 def test_a_step_that_scales_eta_is_not_a_fixed_eta():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from handins import lab2_source
+from language import foreign_lines
 from mlp_harness.check import check_lab
 from mlp_harness.check.api import check_file, plan_for
 from mlp_harness.check.assignment import load_assignment
@@ -179,3 +180,47 @@ def test_a_wrong_bias_gradient_is_shown_the_right_sum_at_the_entry_that_differs(
     j = f.first_mismatch["index"][0]
     assert f"Σₙ δ" in f.explanation and f"[n, {j}]" in f.explanation, f.explanation
     assert f.explanation.endswith(f"= {format_number(f.first_mismatch['expected'])}"), f.explanation
+
+
+#: lab2's step written for the two layers of its first case, as a student writes it: θ⁽¹⁾, θ⁽²⁾ (b⁽¹⁾, b⁽²⁾)
+#: unpacked, or indexed one by one; no loop over the layers
+TWO_LAYERS = """
+def step(X, Y, thetas, biases, eta):
+    UNPACK
+    a1 = np.tanh(X @ t1.T + b1)
+    a2 = softmax(a1 @ t2.T + b2)
+    d2 = (a2 - Y) / len(X)
+    d1 = (d2 @ t2) * (1 - a1 ** 2)
+    return [t1 - eta * d1.T @ X, t2 - eta * d2.T @ a1], [b1 - eta * d1.sum(axis=0), b2 - eta * d2.sum(axis=0)]
+"""
+
+
+@pytest.mark.parametrize("unpack, lang, words", [
+    ("(t1, t2), (b1, b2) = thetas, biases", "pt", "deve funcionar para qualquer número de camadas"),
+    ("t1, t2, b1, b2 = thetas[0], thetas[1], biases[0], biases[1]", "es",
+     "debe funcionar para cualquier número de capas")], ids=["unpacked", "indexed"])
+def test_a_step_written_for_two_layers_is_told_to_loop_over_the_layers(unpack, lang, words):
+    """Right on lab2's two-layer cases, it raises on 4-5-3-2 (three layers) and on large-z (one): the verdict
+    stays the error it is (every case is lab2's step's), and the words say why, in the student's language."""
+    source = lab2_source() + TWO_LAYERS.replace("UNPACK", unpack)
+    step = check_lab(namespace(source), assignment="lab2", lang=lang).formulas["step"]
+    assert (step.status, step.source, step.mistake) == ("error", "step", "step_two_layers"), step.message
+    assert step.message.startswith("caso 4-5-3-2 (N = 10, η = 0.5), "), step.message
+    assert words in step.diagnosis and "4-5-3-2 (3 " in step.diagnosis and "large-z (1 " in step.diagnosis
+    assert not foreign_lines(step.diagnosis, lang), step.diagnosis
+
+
+@pytest.mark.parametrize("source", [
+    # a loop with θ⁽ᴸ⁾ where θ⁽ˡ⁺¹⁾ belongs: the same on two layers, a shape error on 4-5-3-2, and right on large-z,
+    # whose one layer has no hidden δ: a case of another depth runs, so it is no step of two layers alone
+    step_source().replace("d = (d @ thetas[l])", "d = (d @ thetas[-1])"),
+    # a loop that carries δ back from the last layer alone: the same on two layers, δ⁽³⁾ met with θ⁽²⁾ on 4-5-3-2
+    # (an error), right on large-z
+    step_source().replace("        if l:\n", "        if l == 1:\n"),
+    # two layers, and a wrong bias gradient: it fails on 3-4-3 already
+    lab2_source() + TWO_LAYERS.replace("UNPACK", "(t1, t2), (b1, b2) = thetas, biases").replace(
+        "d1.sum(axis=0)", "d1.mean(axis=0)"),
+], ids=["deeper-error-one-layer-runs", "deeper-wrong-shape", "two-layer-case-fails"])
+def test_a_step_that_is_not_only_two_layered_is_not_told_so(source):
+    step = check_lab(namespace(source), assignment="lab2").formulas["step"]
+    assert step.status != "pass" and step.mistake != "step_two_layers", step.message

@@ -48,6 +48,25 @@ MISTAKES = [
             step = eta * (1 - beta2 ** t) ** 0.5 / (1 - beta1 ** t)
             return theta - step * m / (np.sqrt(v) + eps), m, v, t
         """, "adam_eps_before_correction"),
+    # β₁ (β₂) written as a number in the bias correction alone: right at the assignment's β, wrong at its second
+    ("adam_update", """
+        def adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps):
+            t = t + 1
+            m = beta1 * m + (1 - beta1) * grad
+            v = beta2 * v + (1 - beta2) * grad ** 2
+            m_hat = m / (1 - 0.9 ** t)
+            v_hat = v / (1 - beta2 ** t)
+            return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t
+        """, "adam_correction_fixed"),
+    ("adam_update", """
+        def adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps):
+            t = t + 1
+            m = beta1 * m + (1 - beta1) * grad
+            v = beta2 * v + (1 - beta2) * grad ** 2
+            m_hat = m / (1 - beta1 ** t)
+            v_hat = v / (1 - 0.999 ** t)
+            return theta - eta * m_hat / (np.sqrt(v_hat) + eps), m, v, t
+        """, "adam_correction_fixed"),
 ]
 
 

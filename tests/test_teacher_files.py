@@ -81,14 +81,20 @@ def test_a_kit_never_writes_over_its_rubric(tmp_path, capsys):
     assert not (tmp_path / "ag.zip").exists()
 
 
-def test_the_plugin_refuses_a_float32_assignment_in_one_line_in_its_language(pytester):
+def test_the_plugin_checks_a_float32_assignment_in_its_language(pytester):
+    """lab2 in float32 through the plugin: the averaged bias gradient fails at bias_gradient and at the chained
+    step, said in Spanish; the functions it wrote right pass."""
     shutil.copy(SUBMISSIONS / "lab2_bias_mean.py", pytester.path / "h.py")
     (pytester.path / "f32.toml").write_text(LAB2.replace('dtype = "float64"', 'dtype = "float32"'),
                                             encoding="utf-8")
     result = pytester.runpytest_inprocess("--check-backprop", "h.py", "--check-backprop-assignment", "f32.toml",
-                                          "--check-backprop-lang", "es", "-p", "no:cacheprovider")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*float32*todavía no son compatibles*"])
+                                          "--check-backprop-lang", "es", "-p", "no:cacheprovider", "-rf")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    outcomes = result.parseoutcomes()
+    assert (outcomes.get("failed"), outcomes.get("passed")) == (2, 8), outcomes
+    out = result.stdout.str()
+    assert all(words in out for words in ("FAILED h.py::bias_gradient", "FAILED h.py::step",
+                                          "redondeo de float32", "se promedia sobre el lote")), out
 
 
 def test_cases_that_would_make_a_grading_run_last_for_hours_are_refused(tmp_path):

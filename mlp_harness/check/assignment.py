@@ -16,7 +16,8 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     reduction = "mean"                # optional; stated for the reader: sum for half_sse, mean for the others
     bias = true                       # optional, false by default
     batch_size = 4                    # optional: mini-batches of this size in a fixed order; the full batch if absent
-    dtype = "float64"                 # optional, float64 by default (float32 is not checkable yet)
+    dtype = "float64"                 # optional, float64 by default; float32: float32 arrays, each call and
+                                      # each whole step held to its rounding-error bound (check.rounding)
 
     [optimizer]                       # the network's: every function is checked with it, unless its own
     name = "sgd"                      # sgd, adam or adamw
@@ -61,9 +62,9 @@ autograd's own inputs — an optimizer's update with torch.optim's own state
 before each batch (momentum's velocity, Adam's m, v and t), so the state's
 formulas show from the second batch on.
 
-A file that is not this is refused with one line naming the key. A network
-that cannot be checked yet (float32) is described by ``--describe`` and
-refused, in one line, when a file is checked.
+A file that is not this is refused with one line naming the key; so is a
+float32 assignment whose bounds would not hold autograd's own float32 answers (:func:`mlp_harness.check.plan.refuse_unsound` and
+:func:`~mlp_harness.check.plan.refuse_unsound_steps`).
 """
 from __future__ import annotations
 
@@ -225,23 +226,6 @@ class Assignment:
         hidden = named.get(self.network.activation) if any(len(c.layers) > 2 for c in self.cases) else ""
         output = named.get(self.network.output_activation)
         return None if hidden is None or output is None else (hidden or output, output)
-
-    def unsupported(self) -> list[tuple[str, Signature]]:
-        """The functions that cannot be checked yet: (name, signature)."""
-        if self.network.dtype != "float64":
-            return [(n, s) for n, s in self.functions.items()]
-        return [(n, s) for n, s in self.functions.items() if s.probe is None and s.kind != "step"]
-
-    def check_supported(self) -> None:
-        """InputError, one line, when a function (or the whole network) cannot be checked yet."""
-        left = self.unsupported()
-        if not left:
-            return
-        name, signature = left[0]
-        reason = signature.unsupported or _("networks in {dtype}").format(dtype=self.network.dtype)
-        raise InputError(_("assignment {name}: {function} ({signature}) cannot be checked yet, as {reason} are not "
-                           "supported yet (mlp-check --assignment {other} --describe shows it)").format(
-            name=self.name, function=name, signature=signature.name, reason=reason, other=self.name))
 
 
 def builtin_names() -> list[str]:
@@ -434,6 +418,8 @@ def parse_functions(data: dict, networks: dict[str, Network], network: Network, 
             why = _("no case has a hidden layer")
         if why is None and CATALOGUE[signature].kind == "step" and name != "step":
             why = _("the whole step keeps the lab's name, step")
+        if why is None and signature == "step" and all(len(c.layers) != 3 for c in cases):
+            why = _("the lab's step is run on the two-layer cases alone, and no case has two layers")
         if why is not None:
             raise bad(where, place, name, signature, _("it does not fit the network: {reason}").format(reason=why))
         out[name] = CATALOGUE[signature]
@@ -448,12 +434,7 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
         raise InputError(_("--assignment {path}: unknown key {key!r}; an assignment has [assignment], [network], "
                            "[optimizer], [optimizers.NAME], [[cases]] and [functions]").format(path=where,
                                                                                                key=unknown[0]))
-    about = table(data, "assignment", where, "[assignment]")
-    title = about.get("title")
-    if not (isinstance(title, dict) and {"en", "pt"} <= set(title) <= set(LANGS)
-            and all(isinstance(t, str) for t in title.values())):
-        raise InputError(_("--assignment {path}: [assignment] needs title.en and title.pt, a title in each "
-                           "language").format(path=where))
+    title = parse_title(table(data, "assignment", where, "[assignment]"), where)
     network = Network(**parse_network(data, where),
                       **parse_optimizer(table(data, "optimizer", where, "[optimizer]"), where, "[optimizer]"))
     own = parse_optimizers(data, network, where)
@@ -461,6 +442,24 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
     functions = parse_functions(data, own, network, cases, where)
     check_size(cases, network, len(functions), where)
     return Assignment(where, dict(title), network, cases, functions, key, own)
+
+
+def parse_title(about: dict, where: str) -> dict:
+    """[assignment]'s title.en and title.pt (required) and any other language's the tools speak, each text."""
+    title = about.get("title")
+    if isinstance(title, dict):
+        unknown = sorted(set(title) - set(LANGS))
+        if unknown:
+            raise InputError(_("--assignment {path}: [assignment] title.{lang}: no such language; the languages are "
+                               "{langs}").format(path=where, lang=unknown[0], langs=", ".join(sorted(LANGS))))
+        wrong = sorted(lang for lang, text in title.items() if not isinstance(text, str))
+        if wrong:
+            raise InputError(_("--assignment {path}: [assignment] title.{lang} must be text in quotes").format(
+                path=where, lang=wrong[0]))
+    if not (isinstance(title, dict) and {"en", "pt"} <= set(title)):
+        raise InputError(_("--assignment {path}: [assignment] needs title.en and title.pt, a title in each "
+                           "language").format(path=where))
+    return dict(title)
 
 
 #: the most mini-batches of all cases together, times the functions checked on each: a grading run makes about
@@ -540,9 +539,14 @@ def title_in(a: Assignment, lang: str) -> str:
 
 def describe(a: Assignment, lang: str) -> str:
     """Each function's signature, shapes and formula: what ``--describe`` prints."""
-    lines = [f"{a.name}: {title_in(a, lang)}", network_text(a, lang),
-             tr(lang, "cases: {cases}", cases="; ".join(case_text(c, lang) for c in a.cases)),
-             tr(lang, "functions (the name in the file, its arguments, then its signature in the catalogue):")]
+    lines = [f"{a.name}: {title_in(a, lang)}", network_text(a, lang)]
+    lines += [tr(lang, "float32: every array is handed in float32, and each call is held to the exact answer (the "
+                       "formula in float64 on the same float32 inputs) within the rounding error its formula can "
+                       "make in float32; a whole step is handed the θ and b its step before returned, rounded "
+                       "to float32, and is held to autograd's float32 step from them within twice the rounding "
+                       "error a float32 step can make")] if a.network.dtype == "float32" else []
+    lines += [tr(lang, "cases: {cases}", cases="; ".join(case_text(c, lang) for c in a.cases)),
+              tr(lang, "functions (the name in the file, its arguments, then its signature in the catalogue):")]
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)

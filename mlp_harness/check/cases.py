@@ -123,19 +123,36 @@ def seeded_targets(rng: np.random.Generator, n: int, width: int, loss: str) -> A
 
 
 def assignment_case(spec, network) -> Case:
-    """One case of an assignment: the lab's own numbers (``spec.lab``), or a seeded network of its kind."""
+    """One case of an assignment: the lab's own numbers (``spec.lab``), or a seeded network of its kind; in the
+    network's dtype (a float32 network's X, Y, θ and b are float32 numbers, handed to torch and to the
+    submission alike)."""
     settings = tuple(network.run_settings().items())
     if spec.lab:
         lab_case = {c.name: c for c in all_cases()[:2]}[spec.lab]
-        return Case(lab_case.name, lab_case.thetas, lab_case.X, lab_case.Y, lab_case.eta, None, settings,
-                    network.batch_size)
+        return in_dtype(Case(lab_case.name, lab_case.thetas, lab_case.X, lab_case.Y, lab_case.eta, None, settings,
+                             network.batch_size), network.dtype)
     rng = np.random.default_rng(spec.seed)
     thetas, biases = random_parameters(list(spec.layers), seed=spec.seed, bias=network.bias)
     X = spec.x_scale * rng.uniform(-1, 1, size=(spec.samples, spec.layers[0]))
     Y = seeded_targets(rng, spec.samples, spec.layers[-1], network.loss)
     eta = network.lr if spec.lr is None else spec.lr
-    return Case(spec.name, tuple(thetas), X, Y, eta, None if biases is None else tuple(biases), settings,
-                network.batch_size)
+    return in_dtype(Case(spec.name, tuple(thetas), X, Y, eta, None if biases is None else tuple(biases), settings,
+                         network.batch_size), network.dtype)
+
+
+def in_dtype(case: Case, dtype: str) -> Case:
+    """The case with its arrays rounded to ``dtype``; a float64 case as it is."""
+    if dtype == "float64":
+        return case
+    cast = lambda arrays: tuple(a.astype(dtype) for a in arrays)  # noqa: E731
+    return replace(case, thetas=cast(case.thetas), X=case.X.astype(dtype), Y=case.Y.astype(dtype),
+                   biases=None if case.biases is None else cast(case.biases))
+
+
+def in_float64(case: Case) -> Case:
+    """The same case (its numbers as they are: a float32 case's float32 numbers, exactly) trained in float64: its
+    steps are, to float64's rounding, the exact steps from those numbers."""
+    return replace(case, settings=tuple((key, "float64" if key == "dtype" else value) for key, value in case.settings))
 
 
 def with_network(case: Case, network, shown: str = "") -> Case:

@@ -13,8 +13,8 @@ Conventions, as in the lab: θ⁽ˡ⁾ is (nₗ, nₗ₋₁), b⁽ˡ⁾ is (nₗ
 are (N, nₗ) for a batch of N samples, δ⁽ˡ⁾ = ∂J/∂z⁽ˡ⁾. A derivative is taken
 *with respect to z* and is written "in a" (given a⁽ˡ⁾ = f(z⁽ˡ⁾)) or "in z"
 (given z⁽ˡ⁾), as its signature states. A signature whose ``probe`` is None is
-described but cannot be checked yet: an assignment that asks for it is
-refused with one line saying so, never passed in silence.
+a whole step: it is not probed call by call but run step after step
+(:mod:`mlp_harness.check.steps`).
 """
 from __future__ import annotations
 
@@ -78,8 +78,7 @@ class Signature:
     returns: Arg
     formula: str                       # the right formula, in symbols
     fits: Callable[["Network"], str | None]   # why the signature does not fit a network, or None
-    probe: Callable[[Batch], list[Call]] | None = None   # None: not checkable yet
-    unsupported: str = ""              # what is not supported yet, when probe is None
+    probe: Callable[[Batch], list[Call]] | None = None   # None: a whole step (check/steps.py runs it)
     explain: str | None = None         # the --explain line to show for a wrong entry (see verdict.explain_probe)
     parts: tuple[Arg, ...] = ()        # the values it returns, when several (a tuple, in this order)
     updates: tuple[int, ...] = ()      # the θ it returns anew: changing it in place is a warning (the value may

@@ -111,17 +111,22 @@ def isolated() -> None:
 
 
 def encode(value) -> object:
-    """An argument or a result as JSON-ready data: arrays as {"array": nested lists}, numbers as numbers."""
+    """An argument or a result as JSON-ready data: arrays as {"array": nested lists}, numbers as numbers; a float32
+    array (a float32 assignment's) says so, {"array": …, "dtype": "float32"}, and is decoded as one (its numbers
+    are float64 numbers too, and JSON carries them exactly)."""
     if isinstance(value, np.ndarray):
-        return {"array": value.tolist()}
+        return {"array": value.tolist()} | ({"dtype": "float32"} if value.dtype == np.float32 else {})
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     return value
 
 
 def decode(value) -> object:
+    """:func:`encode`'s data as arrays: {"array": …, "dtype": "float32"} rounds each number to the nearest float32
+    (a number beyond float32's range becomes ±∞, as a float32 array would hold it)."""
     if isinstance(value, dict) and "array" in value:
-        return np.asarray(value["array"], dtype=np.float64)
+        with np.errstate(over="ignore"):
+            return np.asarray(value["array"], dtype=np.float32 if value.get("dtype") == "float32" else np.float64)
     if isinstance(value, list):
         return [decode(v) for v in value]
     return value
@@ -493,11 +498,21 @@ def trajectory_needs(spec: dict) -> list[str]:
 
 
 def batch_of(spec: dict, k: int) -> dict:
-    """Step k's X and Y (k from 0): the whole of them, or the rows of its mini-batch (``spec["rows"]``)."""
+    """Step k's X and Y (k from 0): the whole of them, or the rows of its mini-batch (``spec["rows"]``), in their
+    dtype."""
     if "rows" not in spec:
         return {"X": spec["X"], "Y": spec["Y"]}
     start, stop = spec["rows"][k]
-    return {key: {"array": spec[key]["array"][start:stop]} for key in ("X", "Y")}
+    return {key: spec[key] | {"array": spec[key]["array"][start:stop]} for key in ("X", "Y")}
+
+
+def as_handed(arrays: list, spec: dict) -> list[dict]:
+    """What a step returned (nested lists), as the next step is handed it: in the dtype of the θ's the
+    trajectory started from — a float32 assignment's step gets float32 arrays, its returned numbers rounded to
+    float32 as a float32 notebook would hold them (by :func:`decode`, where the step runs), whatever dtype it
+    returned."""
+    dtype = {"dtype": spec["thetas"][0]["dtype"]} if spec["thetas"] and "dtype" in spec["thetas"][0] else {}
+    return [{"array": array} | dtype for array in arrays]
 
 
 def walk(spec: dict, ask: Callable[[dict, str], dict]) -> dict:
@@ -514,10 +529,10 @@ def walk(spec: dict, ask: Callable[[dict, str], dict]) -> dict:
         if "thetas" not in outcome:
             return {"thetas": steps} | kept | outcome | ({"changed": changed} if changed else {})
         steps.append(outcome["thetas"])
-        thetas = [{"array": theta} for theta in outcome["thetas"]]
+        thetas = as_handed(outcome["thetas"], spec)
         if kept:
             kept["biases"].append(outcome["biases"])
-            biases = [{"array": b} for b in outcome["biases"]]
+            biases = as_handed(outcome["biases"], spec)
     return {"thetas": steps} | kept | ({"changed": changed} if changed else {})
 
 

@@ -37,6 +37,14 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "eta_ignored": N_("the learning rate η is left out"),
                  "hyperparameter_fixed": N_("the function uses fixed numbers ({values}) instead of its arguments "
                                             "{args}: right only where the check uses those values"),
+                 "adam_correction_fixed": N_("the bias correction alone uses fixed numbers ({values}) instead of "
+                                             "the arguments {args}, which m and v do use: m̂ = m/(1 − β₁ᵗ) and "
+                                             "v̂ = v/(1 − β₂ᵗ) take the same β₁ and β₂ as the moments, so it is "
+                                             "right only where the check uses those values"),
+                 "hyperparameter_and_correction_fixed": N_("the function uses fixed numbers ({values}) instead of "
+                                                           "its arguments {args}, and its bias correction alone "
+                                                           "uses {hat_values} instead of {hat_args}: right only "
+                                                           "where the check uses those values"),
                  "returns_change": N_("it returns the change −η∂J/∂θ instead of the new θ"),
                  "undefined_name": N_("it uses {name!r}, which is not defined where the function runs (a notebook "
                                       "variable, or a typo for one of its parameters?)"),
@@ -44,6 +52,10 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                      "whole arrays"),
                  "endless_loop": N_("it does not return: an endless loop?"),
                  "shape_mismatch": N_("the shapes do not fit: {shapes}"),
+                 "step_two_layers": N_("the step runs on the two-layer networks but not on {cases}: is it written "
+                                       "for two layers (θ⁽¹⁾, θ⁽²⁾ unpacked, or indexed one by one)? A step must "
+                                       "work for any number of layers: loop over the layers, as the chain of your "
+                                       "functions does"),
                  "step_eta_fixed": N_("the step uses η = {used} instead of the eta it is given ({given} here): it "
                                       "passes where η is {used} and fails with any other"),
                  "elementwise_product": N_("δ⁽ˡ⁺¹⁾ and θ⁽ˡ⁺¹⁾ are multiplied entry by entry (*) where the matrix "
@@ -55,6 +67,10 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                         "{size} relative), and they are not float32 numbers: a small constant added "
                                         "(an ε), a clip, an approximation, or a value made float32 on the way "
                                         "(an argument or an intermediate array)?"),
+                 "small_difference_float32": N_("the values differ from the exact ones by a small, systematic "
+                                                "amount (about {size} relative), more than float32's rounding of "
+                                                "this formula allows: a small constant added (an ε), a clip, an "
+                                                "approximation, or a form of the formula that loses digits?"),
                  "global_variable": N_("it reads {names} from the notebook instead of its parameters, so it "
                                        "answers for the notebook's data, not for the arrays it is given"),
                  "missing_return": N_("the function computes its result but has no `return`, so Python returns None"),
@@ -170,16 +186,17 @@ def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -
     return theta + v, v
 
 
-def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, under_root=0.0):
+def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, under_root=0.0, hat_betas=None):
     """Adam with a slip: bias corrections at t + ``corrected_at`` (1 is right, 0 is t before its increment,
-    None leaves them out); ``l2`` added to g as coupled decay; ``under_root`` added to v̂ inside the √.
-    Returns (θ, m, v, t + 1)."""
+    None leaves them out) and with ``hat_betas`` (β₁, β₂) in place of the moments' (None: the same, as is
+    right); ``l2`` added to g as coupled decay; ``under_root`` added to v̂ inside the √. Returns (θ, m, v, t + 1)."""
     g = g + l2 * theta
     m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
+    c1, c2 = hat_betas or (beta1, beta2)
     if corrected_at is None:
         m_hat, v_hat = m, v
     else:
-        m_hat, v_hat = m / (1 - beta1 ** (t + corrected_at)), v / (1 - beta2 ** (t + corrected_at))
+        m_hat, v_hat = m / (1 - c1 ** (t + corrected_at)), v / (1 - c2 ** (t + corrected_at))
     return theta - eta * m_hat / (np.sqrt(v_hat + under_root) + eps), m, v, t + 1
 
 
@@ -231,32 +248,66 @@ def _momentum(theta, g, v, eta, mu):
     return theta - eta * v, v
 
 
-def _adamw(theta, g, m, v, t, eta, beta1, beta2, eps, decay):
-    return _adam(theta * (1 - eta * decay), g, m, v, t, eta, beta1, beta2, eps)
+def _adamw(theta, g, m, v, t, eta, beta1, beta2, eps, decay, **slips):
+    return _adam(theta * (1 - eta * decay), g, m, v, t, eta, beta1, beta2, eps, **slips)
 
 
 #: each update's formula as its signature asks it: a mistake that writes a hyper-parameter as a number is this
 #: formula with that number in the argument's place (:func:`fixed_hyperparameters`)
 UPDATE_FORMULAS = {"sgd_update": _sgd, "momentum_update": _momentum, "adam_update": _adam, "adamw_update": _adamw}
+#: where a number may stand for a hyper-parameter: everywhere it is used ("") or, for Adam's β₁ and β₂ (their
+#: places in adam_update's and adamw_update's arguments), in the bias correction alone ("correction")
+EVERYWHERE, CORRECTION = "", "correction"
+CORRECTED = {"adam_update": (6, 7), "adamw_update": (6, 7)}
 
 
-def fixed_hyperparameters(signature: str, formula: str, fixed: dict[int, tuple[str, str, float]]) -> Mistake:
+def placements(signature: str, place: int) -> tuple[str, ...]:
+    """Where a number may stand for the argument at ``place`` of the update ``signature``."""
+    return (EVERYWHERE, CORRECTION) if place in CORRECTED.get(signature, ()) else (EVERYWHERE,)
+
+
+def fixed_hyperparameters(signature: str, formula: str, fixed: dict[int, tuple[str, str, float, str]]) -> Mistake:
     """The update ``signature`` with the hyper-parameters of ``fixed`` ({argument's place: (its name, its
-    symbol, the number)}) written as numbers: what ``return theta - 0.5 * grad`` or Adam with 0.9 and 0.999
-    computes. Named eta_fixed when η alone is fixed, hyperparameter_fixed otherwise; its wrong formula is the
-    right one (``formula``) with the numbers in the symbols' place."""
+    symbol, the number, where: EVERYWHERE or CORRECTION)}) written as numbers: what ``return theta - 0.5 * grad``,
+    Adam with 0.9 and 0.999, or Adam's ``m / (1 - 0.9 ** t)`` beside ``beta1 * m`` computes. Named eta_fixed
+    when η alone is fixed, adam_correction_fixed when only the correction has numbers, hyperparameter_fixed
+    otherwise; its wrong formula is the right one (``formula``) with the numbers in the symbols' place (β₁ᵗ,
+    β₂ᵗ alone for the correction)."""
     right = UPDATE_FORMULAS[signature]
 
     def compute(*args):
-        return right(*(fixed[i][2] if i in fixed else arg for i, arg in enumerate(args)))
+        values = [fixed[i][2] if i in fixed and fixed[i][3] == EVERYWHERE else arg for i, arg in enumerate(args)]
+        if all(where == EVERYWHERE for *_, where in fixed.values()):
+            return right(*values)
+        hats = tuple(fixed[i][2] if i in fixed else values[i] for i in CORRECTED[signature])
+        return right(*values, hat_betas=hats)
     wrong = formula
-    for _, symbol, value in fixed.values():
-        wrong = wrong.replace(symbol, f"{value:g}")
-    names = [fixed[i] for i in sorted(fixed)]
-    words = (("values", ", ".join(f"{symbol} = {value:g}" for _, symbol, value in names)),
-             ("args", ", ".join(name for name, _, _ in names)))
-    name = "eta_fixed" if [n for n, _, _ in names] == ["eta"] else "hyperparameter_fixed"
-    return Mistake(name, signature, wrong, compute, "hyperparameter_fixed", words)
+    for _, symbol, value, where in fixed.values():
+        power = "ᵗ" if where == CORRECTION else ""   # β₁ᵗ and β₂ᵗ are in the correction alone
+        wrong = wrong.replace(symbol + power, f"{value:g}{power}")
+    key, words = fixed_words(fixed)
+    return Mistake(fixed_name(fixed), signature, wrong, compute, key, words)
+
+
+def fixed_name(fixed: dict[int, tuple[str, str, float, str]]) -> str:
+    names = [(name, where) for name, _, _, where in fixed.values()]
+    if names == [("eta", EVERYWHERE)]:
+        return "eta_fixed"
+    return "adam_correction_fixed" if all(where == CORRECTION for _, where in names) else "hyperparameter_fixed"
+
+
+def fixed_words(fixed: dict[int, tuple[str, str, float, str]]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """(the key of a fixed-numbers mistake's words in MISTAKE_WORDS, the fields they are filled with)."""
+    def fields(where: str, prefix: str = "") -> tuple[tuple[str, str], ...]:
+        chosen = [fixed[i] for i in sorted(fixed) if fixed[i][3] == where]
+        return ((prefix + "values", ", ".join(f"{symbol} = {value:g}" for _, symbol, value, _ in chosen)),
+                (prefix + "args", ", ".join(name for name, *_ in chosen)))
+    kinds = {where for *_, where in fixed.values()}
+    if kinds == {CORRECTION}:
+        return "adam_correction_fixed", fields(CORRECTION)
+    if kinds == {EVERYWHERE}:
+        return "hyperparameter_fixed", fields(EVERYWHERE)
+    return "hyperparameter_and_correction_fixed", fields(EVERYWHERE) + fields(CORRECTION, "hat_")
 
 
 MISTAKES: list[Mistake] = [

@@ -24,7 +24,7 @@ previous step produced*, so step k is judged on its own, as mlp-compare does.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -36,8 +36,9 @@ from manual_mlp.validation import InputError
 from ..i18n import _, tr
 from .assignment import Assignment
 from .catalogue import CATALOGUE, Batch, Signature
-from .cases import HYPER, Case, two_layer, varied_network, with_network
+from .cases import HYPER, Case, in_float64, two_layer, varied_network, with_network
 from .execute import encode
+from .rounding import call_rule, step_limits, within
 
 Array = np.ndarray
 
@@ -67,6 +68,9 @@ class Probe:
     #                              function is called once per value, with the same inputs)
     varied: str = ""             # an update's hyper-parameter ("eta", "mu", …) this call has at a second value,
     #                              to show a number written in its place ("": the assignment's settings)
+    exact: Array | None = None   # a float32 assignment's: the exact answer (float64, from the same float32 inputs)…
+    allowed: Array | None = None  # … and how far from it a right float32 function may be (see check.rounding);
+    #                               None: the float64 rule, against ``expected``
 
     def label(self, lang: str) -> str:
         """The case as a message names it, and the mini-batch the call's inputs come from where the case has
@@ -224,14 +228,19 @@ def make_plan(cases: list[Case], assignment: Assignment) -> Plan:
     for arg, network, shown, functions in hyper_variants(cases, assignment, groups.values()):
         for batch in with_network(longest, network, shown).batches():
             probes += batch_probes(functions, batch, len(probes), arg)
+    refuse_non_finite(probes, assignment)
+    if assignment.network.dtype == "float32":   # each call held to its own bound: see check.rounding
+        probes = refuse_unsound([bounded(p) for p in probes], assignment)
     runs = []
     if "step" in assignment.functions and assignment.functions["step"].name == "step":
         runs += [("step", case, "own", STEP_STEPS) for case in two_layer(cases)]
     if assignment.chains:
         runs += [("chain", case, sigma, CHAIN_STEPS) for sigma in ("reference", "own") for case in cases]
     trajectories = [Trajectory(i, *run) for i, run in enumerate(runs)]
-    refuse_non_finite(probes, assignment)
-    return Plan(probes, trajectories + batch_trajectories(cases, assignment, len(trajectories)), assignment)
+    trajectories += batch_trajectories(cases, assignment, len(trajectories))
+    if assignment.network.dtype == "float32":
+        refuse_unsound_steps(trajectories, assignment)
+    return Plan(probes, trajectories, assignment)
 
 
 def refuse_non_finite(probes: list[Probe], assignment: Assignment) -> None:
@@ -243,6 +252,47 @@ def refuse_non_finite(probes: list[Probe], assignment: Assignment) -> None:
         raise InputError(_("--assignment {name}: autograd's own answer to {call} on case {case} is not finite: the "
                            "assignment's numbers overflow there (x_scale, lr, momentum…); make them "
                            "smaller").format(name=assignment.name, call=bad.call_text, case=bad.case.name))
+
+
+def bounded(probe: Probe) -> Probe:
+    """A float32 assignment's call with its exact answer and its rounding-error bound (:mod:`.rounding`)."""
+    exact, allowed = call_rule(probe.signature, probe.args, probe.pick)
+    return replace(probe, exact=exact, allowed=allowed)
+
+
+def refuse_unsound(probes: list[Probe], assignment: Assignment) -> list[Probe]:
+    """``probes``, or InputError (one line) when torch's own float32 answer to a call is not within the call's
+    bound of the exact answer: the bound would not hold a right float32 function either, and no call is judged
+    by it (it never happens on the built-in assignments' float32 versions, tests/test_float32.py)."""
+    bad = next((p for p in probes if not np.all(within(p.exact, p.allowed, np.asarray(p.expected, np.float64)))),
+               None)
+    if bad is not None:
+        raise InputError(_("--assignment {name}: autograd's own float32 answer to {call} on case {case} is not "
+                           "within float32's rounding-error bound of the exact answer: this call cannot be "
+                           "checked in float32").format(name=assignment.name, call=bad.call_text,
+                                                       case=bad.case.name))
+    return probes
+
+
+def refuse_unsound_steps(trajectories: list[Trajectory], assignment: Assignment) -> None:
+    """InputError (one line) when torch's own float32 step from a case's θ (and b), on its first batch, is not
+    within the step's bound E (:func:`mlp_harness.check.rounding.step_limits`) of the exact step — the same step
+    in float64 from the same float32 numbers — in some new θ⁽ˡ⁾ or b⁽ˡ⁾, or E is not finite there: the bound
+    would not hold a right float32 step either, and no step is judged by it (it never happens on the built-in
+    assignments' float32 versions, tests/test_float32_steps.py)."""
+    for case in {id(t.case): t.case for t in trajectories}.values():
+        rows = next(t.rows[0] if t.biases else slice(None) for t in trajectories if t.case is case)
+        record = case.autograd_step(rows=rows)
+        exact = in_float64(case).autograd_step(rows=rows)
+        limits = step_limits(case.config, record, list(case.thetas), None if case.biases is None else
+                             list(case.biases), case.Y[rows])
+        pairs = [("theta", l, t, e) for l, (t, e) in enumerate(zip(record.thetas, exact.thetas), start=1)] + \
+            [("b", l, b, e) for l, (b, e) in enumerate(zip(record.biases or [], exact.biases or []), start=1)]
+        if not all(np.all(within(e, limits.bounds[kind, l], np.asarray(value, np.float64)) &
+                          np.isfinite(limits.bounds[kind, l])) for kind, l, value, e in pairs):
+            raise InputError(_("--assignment {name}: autograd's own float32 step on case {case} is not within "
+                               "float32's rounding-error bound of the exact step: whole steps cannot be checked in "
+                               "float32 there").format(name=assignment.name, case=case.name))
 
 
 def epochs_of(case: Case) -> tuple[slice, ...]:

@@ -116,7 +116,6 @@ def check_options(session, config, items):
         from .submission import read_submission
         try:
             assignment = load_assignment(config.getoption("check_backprop_assignment"))
-            assignment.check_supported()   # float32: refused in one line, as mlp-check refuses it
             plan_for(assignment)   # autograd's answers, finite (computed once; every test uses them)
             read_submission(path)   # not a notebook, not .py, not UTF-8: one line, not a traceback per test
         except InputError as exc:

@@ -7,6 +7,14 @@ diagnosed with the network mistakes of ``mlp-compare --inject-bug`` (the
 catalogue in :mod:`mlp_harness.teach.mutants`): a mistake is named when its
 broken network, run from the same θ, gives exactly the student's θ at the
 first failing step of every case it can show on.
+
+In a float32 assignment the step is handed float32 arrays — the θ (and b) its
+step before returned, rounded to float32 as a float32 notebook holds them —
+and each new θ⁽ˡ⁾ and b⁽ˡ⁾ is held to autograd's float32 step from exactly those
+numbers within twice the step's rounding-error bound (:func:`mlp_harness.check.
+rounding.step_allowed`, where the proof is); a mistake is named when its broken
+network's float32 step is within :data:`MATCH_BOUNDS` of those allowed
+differences of the student's.
 """
 from __future__ import annotations
 
@@ -18,11 +26,12 @@ from manual_mlp.validation import InputError, sup
 from ..i18n import N_, tr, tr_n
 from ..teach.expression import format_number
 from ..teach.mutants import MUTANTS, Mutant
-from .execute import NONE_THETA, UPDATES
+from .execute import NONE_THETA, UPDATES, is_timeout
 from .mistakes import step_mistakes
 from .plan import Trajectory
-from .verdict import (TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, near_float32, not_implemented,
-                      plain, verdict_diff)
+from .rounding import step_allowed, unbounded_step, within
+from .verdict import (MATCH_BOUNDS, TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, first_of,
+                      near_float32, near_values32, not_implemented, plain, verdict_diff)
 
 Array = np.ndarray
 
@@ -47,11 +56,46 @@ def split(traj: Trajectory, params: list[Array]) -> tuple[list[Array], list[Arra
     return list(params[:depth]), list(params[depth:]) if traj.biases else None
 
 
+def in_float32(traj: Trajectory) -> bool:
+    return traj.case.config.dtype == "float32"
+
+
+def handed(traj: Trajectory, params: list[Array]) -> list[Array]:
+    """A step's parameters as the next step is handed them (``execute.as_handed``): rounded to float32 in a
+    float32 assignment (where the step runs, and here alike), as they are otherwise."""
+    if not in_float32(traj):
+        return params
+    with np.errstate(over="ignore"):
+        return [np.asarray(p, dtype=np.float64).astype(np.float32) for p in params]
+
+
+def twin_rule(traj: Trajectory, k: int, before: list[Array]) -> tuple[list[Array], list[Array] | None]:
+    """(the twin's θ's (and b's) after step k of the trajectory from ``before``, on step k's batch; in a float32
+    assignment, how far from each a right step may be (:func:`~mlp_harness.check.rounding.step_allowed`), else
+    None: the float64 rule, :data:`~mlp_harness.check.verdict.TOLERANCE`)."""
+    thetas, biases = split(traj, before)
+    rows = traj.rows[k - 1] if traj.biases else slice(None)
+    record = traj.case.autograd_step(thetas, biases, rows)
+    wanted = list(record.thetas) + (list(record.biases) if traj.biases else [])
+    if not in_float32(traj):
+        return wanted, None
+    return wanted, step_allowed(traj.case.config, record, thetas, biases, traj.case.Y[rows])
+
+
 def twin_step(traj: Trajectory, k: int, before: list[Array]) -> list[Array]:
     """The twin's θ's (and b's) after step k of the trajectory, from ``before`` (on step k's batch)."""
-    thetas, biases = split(traj, before)
-    record = traj.case.autograd_step(thetas, biases, traj.rows[k - 1] if traj.biases else None)
-    return list(record.thetas) + (list(record.biases) if traj.biases else [])
+    return twin_rule(traj, k, before)[0]
+
+
+def compare_step(want: Array, have: Array, allowed: Array | None) -> tuple[float, tuple[int, ...] | None]:
+    """(max |have − want|, the first entry not allowed or None): within ``allowed`` of autograd's in a float32
+    assignment, else the float64 rule (NaN never allowed)."""
+    if allowed is None:
+        return compare_arrays(want, have)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = float(np.max(np.abs(have - want))) if want.size else 0.0
+        bad = ~within(want, allowed, have)
+    return diff, first_of(bad) if np.any(bad) else None
 
 
 def swapped(traj: Trajectory, wanted: list[Array], got: list[Array]) -> bool:
@@ -66,11 +110,15 @@ def swapped(traj: Trajectory, wanted: list[Array], got: list[Array]) -> bool:
 
 def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], lang: str) -> Finding:
     """Step k of a trajectory: every new θ⁽ˡ⁾ (then b⁽ˡ⁾) against the twin's step from ``before``."""
-    largest, wanted = 0.0, twin_step(traj, k, before)
+    largest, (wanted, allowed) = 0.0, twin_rule(traj, k, before)
     if swapped(traj, wanted, got):
         return Finding("fail", message=tr(lang, "case {case}, step {step}: the step returned (biases, thetas): the "
                                                 "pair is (thetas, biases)", case=traj.case.label, step=k))
-    for want, have, target in zip(wanted, got, targets(traj)):
+    if allowed is not None and unbounded_step(allowed):
+        return Finding("error", message=tr(lang, "case {case}, step {step}: float32's rounding-error bound of this "
+                                                 "step overflowed (its numbers are too large), so it cannot be "
+                                                 "checked in float32", case=traj.case.label, step=k))
+    for want, have, target, limit in zip(wanted, got, targets(traj), allowed or [None] * len(wanted)):
         if have.shape != want.shape:
             return Finding("fail", message=tr(lang, "case {case}, step {step}: the new {target} has shape {got}, "
                                                     "but θ has shape {expected}" if target.startswith("θ") else
@@ -79,15 +127,20 @@ def judge_step(traj: Trajectory, k: int, before: list[Array], got: list[Array], 
                                               target=target, got=have.shape, expected=want.shape)
                            + (tr(lang, "; keep each b one-dimensional, (nₗ,): a sum with keepdims=True, or b plus "
                                        "a (1, nₗ) array, makes it 2-D") if have.shape == (1,) + want.shape else ""))
-        diff, index = compare_arrays(want, have)
+        diff, index = compare_step(want, have, limit)
         largest = max(largest, diff)
         if index is not None:
             mismatch = {"case": traj.case.name, "step": k, "target": target, "index": list(index),
-                        "expected": float(want[index]), "got": float(have[index])}
-            message = tr(lang, "case {case}, step {step}: new {target}{index} — autograd {expected}, yours {got} "
-                               "(|Δ| = {diff})", case=traj.case.label, step=k, target=target, index=list(index),
+                        "expected": float(want[index]), "got": float(have[index])} | (
+                            {} if limit is None else {"allowed": float(limit[index])})
+            key = N_("case {case}, step {step}: new {target}{index} — autograd {expected}, yours {got} (|Δ| = "
+                     "{diff})") if limit is None or not np.isfinite(have[index]) else N_(
+                    "case {case}, step {step}: new {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff}, "
+                    "more than float32's rounding allows here, {allowed})")
+            message = tr(lang, key, case=traj.case.label, step=k, target=target, index=list(index),
                          expected=format_number(want[index]), got=format_number(have[index]),
-                         diff=f"{abs(have[index] - want[index]):.2e}")
+                         diff=f"{abs(have[index] - want[index]):.2e}",
+                         allowed="" if limit is None else f"{limit[index]:.1e}")
             hint = tr(lang, "case {case}, step {step}: the new {target}{index} differs from autograd's",
                       case=traj.case.label, step=k, target=target,
                       index=list(index))
@@ -118,7 +171,7 @@ def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding
         finding = judge_step(traj, k, before, got, lang)
         if finding.status != "pass":
             return finding, (before, got, k)
-        largest, before = max(largest, finding.max_abs_diff), got
+        largest, before = max(largest, finding.max_abs_diff), handed(traj, got)
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
         key = N_("case {case}: not run — an earlier step had already run out of its time limit") \
@@ -159,6 +212,19 @@ def mutant_step(mutant: Mutant, traj: Trajectory, before: list[Array], k: int) -
     return list(record.thetas) + (list(record.biases) if traj.biases else [])
 
 
+def same_step(got: list[Array], other: list[Array], allowed: list[Array] | None) -> bool:
+    """A step's parameters are another step's: every entry within the float64 rule, or in a float32 assignment
+    within :data:`MATCH_BOUNDS` times the step's allowed differences — the other computation's own float32
+    rounding, of the size of a right step's; never so loose that two catalogued mistakes meet (they differ by
+    many times it: tests/test_float32_steps.py)."""
+    if len(got) != len(other) or any(o.shape != g.shape for o, g in zip(other, got)):
+        return False
+    with np.errstate(invalid="ignore", over="ignore"):
+        if allowed is None:
+            return all(np.all(TOLERANCE.allows(g, o)) for o, g in zip(other, got))
+        return all(np.all(np.abs(g - o) <= MATCH_BOUNDS * a) for o, g, a in zip(other, got, allowed))
+
+
 def matches(mutant: Mutant, failures: list) -> bool:
     """The mistake gives the student's θ at every failing step it can show on (and can show on one at least)."""
     shown = 0
@@ -166,7 +232,7 @@ def matches(mutant: Mutant, failures: list) -> bool:
         wrong = mutant_step(mutant, traj, before, k)
         if wrong is None:
             continue
-        if not all(w.shape == g.shape and np.all(TOLERANCE.allows(g, w)) for w, g in zip(wrong, got)):
+        if not same_step(got, wrong, twin_rule(traj, k, before)[1]):
             return False
         shown += 1
     return shown > 0
@@ -178,7 +244,8 @@ def eta_used(traj: Trajectory, before: list[Array], got: list[Array], k: int) ->
     when no η gives it."""
     thetas, biases = split(traj, before)
     record = traj.case.autograd_step(thetas, biases, traj.rows[k - 1] if traj.biases else None)
-    gradients = list(record.nabla_thetas) + (list(record.nabla_biases) if traj.biases else [])
+    gradients = [np.asarray(g, dtype=np.float64) for g in
+                 list(record.nabla_thetas) + (list(record.nabla_biases) if traj.biases else [])]
     if any(g.shape != t.shape for g, t in zip(gradients, got)):
         return None
     norm = sum(float(np.sum(g * g)) for g in gradients)
@@ -186,7 +253,7 @@ def eta_used(traj: Trajectory, before: list[Array], got: list[Array], k: int) ->
         return None
     with np.errstate(all="ignore"):
         eta = sum(float(np.sum((b - t) * g)) for b, t, g in zip(before, got, gradients)) / norm
-        fits = all(np.all(TOLERANCE.allows(t, b - eta * g)) for b, t, g in zip(before, got, gradients))
+        fits = same_step(got, [b - eta * g for b, g in zip(before, gradients)], twin_rule(traj, k, before)[1])
     return float(f"{eta:.6g}") if fits and np.isfinite(eta) else None
 
 
@@ -199,6 +266,26 @@ def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], 
         return None
     given = ", ".join(sorted({f"{traj.case.eta:g}" for traj, *_ in failures}))
     return plain("step_eta_fixed", lang, used=f"{eta:g}", given=given)
+
+
+def stopped_at_once(result: dict) -> bool:
+    """The step's first call raised (not a time-out) or returned no list of θ's (and b's) the case can take."""
+    error = result.get("error")
+    return not result["thetas"] and ("returned" in result or error is not None and not is_timeout(error))
+
+
+def two_layers_only(findings: list[tuple[Trajectory, Finding]], results: dict, lang: str) -> tuple[str, str] | None:
+    """A step() written for two layers (θ⁽¹⁾, θ⁽²⁾ unpacked, or indexed one by one, and no loop over the layers):
+    it agrees with autograd on every two-layer case and stops at its first step on every case of another depth
+    (see :func:`stopped_at_once`). Those cases named with their depth, or None."""
+    others = [traj for traj, _ in findings if traj.case.depth != 2]
+    two = [finding for traj, finding in findings if traj.case.depth == 2]
+    if not others or not two or any(f.status != "pass" for f in two) or \
+            not all(stopped_at_once(results[str(traj.id)]) for traj in others):
+        return None
+    cases = ", ".join(tr_n(lang, "{case} ({n} layer)", "{case} ({n} layers)", traj.case.depth, case=traj.case.name,
+                           n=traj.case.depth) for traj in others)
+    return plain("step_two_layers", lang, cases=cases)
 
 
 def step_pairs(failures: list[tuple[Trajectory, list[Array], list[Array], int]]) -> list[tuple[Array, Array]] | None:
@@ -220,7 +307,8 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], in
     candidates = step_mistakes(traj.case.config.loss) if traj.biases else list(MUTANTS.values())
     found = [m for m in candidates if matches(m, failures)]
     if not found:
-        return fixed_eta(failures, lang) or near_float32(step_pairs(failures), lang)
+        near = near_values32 if in_float32(traj) else near_float32   # float32 values are no finding in float32
+        return fixed_eta(failures, lang) or near(step_pairs(failures), lang)
     described = [in_its_derivative(tr(lang, "{name}: {description} ({wrong})", name=m.name,
                                       description=m.describe(lang), wrong=m.wrong), traj) for m in found]
     return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",
@@ -279,6 +367,7 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
                      for text in (finding.message, finding.hint))
     # a chain that inherits a broken function's mistake is diagnosed there, not here
     named = diagnose_steps(failures, lang) if failures and not blamed else None
+    named = named or (two_layers_only(findings, results, lang) if source == "step" else None)
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,
                          steps, source, finding.expected, finding.got, hint=hint, blamed=blamed, warning=warning,

@@ -2,7 +2,9 @@
 
 A call passes when its output has autograd's shape and every entry is within
 the harness's float64 tolerance (:class:`mlp_harness.verify.tolerance.Tolerance`,
-|got − expected| ≤ atol + rtol·|expected|). A formula passes when every call
+|got − expected| ≤ atol + rtol·|expected|) — in a float32 assignment, within the
+call's own rounding-error bound of the exact answer (:mod:`mlp_harness.check.rounding`,
+|got − exact| ≤ E). A formula passes when every call
 of it passes; otherwise the first failing call (the lab's cases come first) is
 reported with its first differing entry, the right formula with autograd's
 numbers in place, and — when the function behaves exactly like a known mistake
@@ -26,14 +28,24 @@ from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
 from .cases import HYPER
 from .mistakes import (MISTAKE_WORDS, UPDATE_FORMULAS, Mistake, compute_or_none, failure_kind, failure_or_none,
-                       fixed_hyperparameters, mistakes_for, not_finite)
+                       fixed_hyperparameters, mistakes_for, not_finite, placements)
 from .plan import Probe
+from .rounding import widened, within
 
 Array = np.ndarray
 TOLERANCE = Tolerance.for_dtype("float64")
 #: a function that agrees only this far (float32 keeps 7 digits: 1e-5 relative is ~100 of its ulps) computes
 #: in float32 — for the diagnosis only: it still fails
 SINGLE = Tolerance(rtol=1e-5, atol=1e-7)
+#: a float32 assignment's values this close to the exact answers, though beyond their bounds, are a small systematic
+#: change (float32's fixed rule, 10⁴·ε = 1.2e-3) — for the diagnosis only: they still fail
+NEAR32 = Tolerance.for_dtype("float32")
+#: a float32 assignment's function behaves like a mistake where it gives the wrong formula's exact value within
+#: four times the call's bound plus 2⁻²⁰ (16 of float32's ulps) of that value and of the call's largest: the wrong
+#: formula's own rounding, which no bound describes (measured on the catalogue's mistakes: within 0.1 of the
+#: call's bound; two mistakes Adam's ε tells apart only at ε = 1e-3 are 20 bounds apart there) — for the diagnosis
+#: only, as a mistake is named only after a failure
+MATCH_BOUNDS, MATCH32 = 4.0, 2.0 ** -20
 
 #: the limit a submission's process ran into
 LIMITS = {"memory": N_("used more than {size} of memory, the limit (--memory)"),
@@ -103,8 +115,19 @@ def verdict_diff(findings: list[Finding]) -> float | None:
 
 
 def first_bad(expected: Array, got: Array) -> tuple[int, ...]:
-    bad = ~TOLERANCE.allows(got, expected)   # NaN is never allowed
-    return tuple(int(i) for i in np.argwhere(bad)[0]) if expected.ndim else ()
+    return first_of(~TOLERANCE.allows(got, expected))   # NaN is never allowed
+
+
+def first_of(bad: Array) -> tuple[int, ...]:
+    return tuple(int(i) for i in np.argwhere(bad)[0]) if bad.ndim else ()
+
+
+def allowed_by(probe: Probe, got: Array) -> Array:
+    """Each entry of ``got`` (of autograd's shape) is right: within the float64 tolerance of autograd's answer, or
+    in a float32 assignment within the call's bound of the exact one (NaN never)."""
+    if probe.allowed is None:
+        return TOLERANCE.allows(got, probe.expected)
+    return within(probe.exact, probe.allowed, got)
 
 
 def explain_probe(probe: Probe, index: tuple[int, ...], lang: str) -> str | None:
@@ -120,6 +143,16 @@ def explain_probe(probe: Probe, index: tuple[int, ...], lang: str) -> str | None
              "bias_gradient": lambda: explain_grad_b(ctx, l, index),
              "update": lambda: explain_update(ctx, kind, l, index)}.get(CATALOGUE[probe.signature].explain)
     return None if build is None else build().line(lang)
+
+
+def compare_probe(probe: Probe, got: Array) -> tuple[float, tuple[int, ...] | None]:
+    """(max |got − autograd's answer|, the first entry not allowed (:func:`allowed_by`) or None)."""
+    if probe.allowed is None:
+        return compare_arrays(probe.expected, got)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = float(np.max(np.abs(got - probe.expected))) if got.size else 0.0
+        bad = ~allowed_by(probe, got)
+    return diff, first_of(bad) if np.any(bad) else None
 
 
 def compare_arrays(expected: Array, got: Array) -> tuple[float, tuple[int, ...] | None]:
@@ -239,19 +272,25 @@ def judge_value(probe: Probe, got: Array, lang: str) -> Finding:
     expected, case = probe.expected, probe.case.name
     if got.shape != expected.shape:
         return shape_finding(probe, got.shape, got, lang)
-    diff, index = compare_arrays(expected, got)
+    diff, index = compare_probe(probe, got)
     if index is None:
         return Finding("pass", diff)
     mismatch = {"case": case, "call": probe.call_text, "target": probe.target, "index": list(index),
-                "expected": float(expected[index]), "got": float(got[index])}
+                "expected": float(expected[index]), "got": float(got[index])} | (
+                    {} if probe.allowed is None else {"exact": float(probe.exact[index]),
+                                                      "allowed": float(probe.allowed[index])})
     key, hint_key = ((N_("case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff})"),
                        N_("case {case}: {target}{index} differs from autograd's")) if np.isfinite(got[index]) else
                       (N_("case {case}: {target}{index} — autograd {expected}, yours {got} (not a finite number)"),
                        N_("case {case}: {target}{index} is not a finite number")))
+    if probe.allowed is not None and np.isfinite(got[index]):
+        key = N_("case {case}: {target}{index} — autograd {expected}, yours {got} (|Δ| = {diff} from the exact "
+                 "value, more than float32's rounding allows here, {allowed})")
     shown_expected, shown_got = distinct_numbers(expected[index], got[index])
+    off = abs(got[index] - (expected if probe.exact is None else probe.exact)[index])
     message = tr(lang, key, case=probe.label(lang), target=probe.target, index=index_text(index),
-                 expected=shown_expected, got=shown_got,
-                 diff=f"{abs(got[index] - expected[index]):.2e}")
+                 expected=shown_expected, got=shown_got, diff=f"{off:.2e}",
+                 allowed=f"{probe.allowed[index]:.1e}" if probe.allowed is not None else "")
     hint = tr(lang, hint_key, case=probe.label(lang), target=probe.target, index=index_text(index))
     return Finding("fail", diff, message, hint, mismatch, explain_probe(probe, index, lang), expected, got)
 
@@ -289,12 +328,12 @@ def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
     another kind, which some other slip (a θ read from the notebook, say) gives equally."""
     shown = False
     for probe in probes:
-        outcome, wrong = outcomes[str(probe.id)], compute_or_none(mistake, probe.args, probe.pick)
+        outcome, wrong = outcomes[str(probe.id)], wrong_values(mistake, probe)
         if (outcome.get("error") or {}).get("type") in ("ZeroDivisionError", "FloatingPointError") and \
                 not_finite(mistake, probe.args):   # a division by zero, raised in Python's floats
             shown = True
             continue
-        if wrong is None:   # the mistake cannot be computed here: the function must have failed the same way
+        if not wrong:   # the mistake cannot be computed here: the function must have failed the same way
             error = outcome.get("error") or {}
             if error.get("type") != "ValueError" or \
                     failure_kind(error.get("message", "")) != failure_or_none(mistake, probe.args):
@@ -304,39 +343,62 @@ def behaves_like(mistake, probes: list[Probe], outcomes: dict) -> bool:
         if "value" not in outcome:
             return False
         got = np.asarray(outcome["value"], dtype=np.float64).reshape(outcome["shape"])
-        if not same_as_wrong(got, wrong):
+        if not any(same_as_wrong(got, value, probe) for value in wrong):
             return False
-        shown = shown or wrong.shape != probe.expected.shape or not np.all(TOLERANCE.allows(wrong, probe.expected))
+        shown = shown or wrong[0].shape != probe.expected.shape or not np.all(allowed_by(probe, wrong[0]))
     return shown
 
 
-def same_as_wrong(got: Array, wrong: Array) -> bool:
+def wrong_values(mistake, probe: Probe) -> list[Array]:
+    """The wrong formula's output on the call's arguments, [] where it cannot be computed. In a float32
+    assignment, exactly (the float32 arguments made float64) and then as float32 arithmetic has it, where its
+    overflows and underflows come sooner (e^z beyond z = 88): a function may compute either."""
+    if probe.allowed is None:
+        wrong = compute_or_none(mistake, probe.args, probe.pick)
+        return [] if wrong is None else [wrong]
+    exact = compute_or_none(mistake, widened(probe.args), probe.pick)
+    single = compute_or_none(mistake, probe.args, probe.pick)
+    return [] if exact is None else [exact] + ([] if single is None else [single])
+
+
+def same_as_wrong(got: Array, wrong: Array, probe: Probe | None = None) -> bool:
     """What a function gave is what a wrong formula gives: the same shape, every finite entry within the
-    tolerance, and not finite wherever the wrong formula is not (a division by zero gives ±∞ or NaN, as the
-    order of its operations has it)."""
+    tolerance (a float32 assignment's ``probe``: within :data:`MATCH32`), and not finite wherever the wrong
+    formula is not (a division by zero gives ±∞ or NaN, as the order of its operations has it)."""
     if got.shape != wrong.shape:
         return False
     finite = np.isfinite(wrong)
     with np.errstate(invalid="ignore", over="ignore"):
-        return bool(np.all(np.where(finite, TOLERANCE.allows(got, wrong), ~np.isfinite(got))))
+        close = TOLERANCE.allows(got, wrong) if probe is None or probe.allowed is None else \
+            np.abs(got - wrong) <= match_allowance(probe, wrong)
+        return bool(np.all(np.where(finite, close, ~np.isfinite(got))))
+
+
+def match_allowance(probe: Probe, wrong: Array) -> Array:
+    """How far a float32 function may be from a wrong formula's exact value and still be said to compute it
+    (:data:`MATCH32`): four times the call's bound (its largest entry where the shapes differ), and 2⁻²⁰ of the
+    value and of the call's largest finite one."""
+    bound = probe.allowed if probe.allowed.shape == wrong.shape else np.max(probe.allowed, initial=0.0)
+    magnitude = np.abs(np.where(np.isfinite(wrong), wrong, 0.0))
+    return MATCH_BOUNDS * bound + MATCH32 * (magnitude + np.max(magnitude, initial=0.0))
 
 
 def fixed_mistake(probes: list[Probe], outcomes: dict) -> Mistake | None:
     """An update with some of its hyper-parameters written as numbers (:func:`fixed_hyperparameters`) that gives
     what the function gave on every call, or None. Each hyper-parameter is tried at each value the assignment's
-    own calls hand it, on those calls and the calls that vary it alone (where the others are the assignment's),
-    so several fixed at once are found one by one; the whole set must then give every call."""
+    own calls hand it — everywhere it is used, then (Adam's β) in the bias correction alone —, on those calls
+    and the calls that vary it alone (where the others are the assignment's), so several fixed at once are found
+    one by one; the whole set must then give every call."""
     signature = CATALOGUE.get(probes[0].signature) if probes else None
     if signature is None or signature.name not in UPDATE_FORMULAS:
         return None
     fixed = {}
     for i, arg in ((i, a.name) for i, a in enumerate(signature.args) if a.name in HYPER):
         calls = [p for p in probes if p.varied in ("", arg)]
-        for value in sorted({float(p.args[i]) for p in probes if not p.varied}):
-            one = {i: (arg, HYPER[arg][0], value)}
-            if behaves_like(fixed_hyperparameters(signature.name, signature.formula, one), calls, outcomes):
-                fixed |= one
-                break
+        values = sorted({float(p.args[i]) for p in probes if not p.varied})
+        tries = [{i: (arg, HYPER[arg][0], value, where)} for value in values for where in placements(signature.name, i)]
+        fixed |= next((one for one in tries if behaves_like(
+            fixed_hyperparameters(signature.name, signature.formula, one), calls, outcomes)), {})
     mistake = fixed_hyperparameters(signature.name, signature.formula, fixed) if fixed else None
     return mistake if mistake and behaves_like(mistake, probes, outcomes) else None
 
@@ -363,6 +425,25 @@ def near_float32(pairs: list[tuple[Array, Array]] | None, lang: str) -> tuple[st
     return plain("small_difference", lang, size=f"{size:.0e}")
 
 
+def near_exact32(probes: list[Probe], outcomes: dict, lang: str) -> tuple[str, str] | None:
+    """A float32 assignment's function whose every value is within float32's fixed rule (:data:`NEAR32`) of the
+    exact answers, though not within their bounds: a small systematic change (small_difference_float32) —
+    float32 numbers are expected there, never a finding. None otherwise."""
+    pairs = returned_pairs(probes, outcomes)
+    return near_values32(pairs and [(p.exact, got) for p, (_, got) in zip(probes, pairs)], lang)
+
+
+def near_values32(pairs: list[tuple[Array, Array]] | None, lang: str) -> tuple[str, str] | None:
+    """(reference, value) pairs of a float32 assignment — the exact answers, or a whole step's autograd's (within
+    its bound of the exact step) — whose every value is within :data:`NEAR32` of its reference: a small systematic
+    change (small_difference_float32). None otherwise, or when nothing was returned."""
+    if not pairs or not all(np.all(NEAR32.allows(got, want)) for want, got in pairs):
+        return None
+    size = max(float(np.max(np.abs(got - want))) / max(float(np.max(np.abs(want))), 1e-300)
+               for want, got in pairs if got.size)
+    return plain("small_difference_float32", lang, size=f"{size:.0e}")
+
+
 def plain(mistake: str, lang: str, **fields) -> tuple[str, str]:
     """(name, "name: what it means") for a mistake known by its symptom rather than by a wrong formula."""
     return mistake, tr(lang, "{name}: {description}", name=mistake,
@@ -386,7 +467,8 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         return " / ".join(m.name for m in fitting), tr(lang, "one of these, which give the same numbers here: "
                                                              "{options}", options="; ".join(
             m.describe(lang, loss) for m in fitting))
-    near = near_float32(returned_pairs(probes, outcomes), lang)
+    near = near_exact32(probes, outcomes, lang) if probes and probes[0].allowed is not None else \
+        near_float32(returned_pairs(probes, outcomes), lang)
     if near is not None:
         return near
     for probe in probes:

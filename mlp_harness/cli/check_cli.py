@@ -171,7 +171,6 @@ def _main(argv: list[str] | None = None) -> int:
     if done is not None:
         return done
     assignment = load_assignment(args.assignment)
-    assignment.check_supported()
     names = parse_names(args.name)
     if not 0.01 <= args.timeout <= 3600:
         raise InputError(_("--timeout must be a number of seconds from 0.01 to 3600, got {value:g}").format(

@@ -36,7 +36,6 @@ def build_parser() -> argparse.ArgumentParser:
 def earns(args) -> bool:
     """Whether the function ``args.name`` of ``args.file`` earns its points; the verdicts printed."""
     assignment = load_assignment(args.assignment)
-    assignment.check_supported()
     rubric = load_rubric(args.rubric, assignment.names) if args.rubric else rubric_for(assignment.names)
     if args.name not in rubric.points:
         raise InputError(_("{name!r} is not one of the assignment's functions ({names})").format(

@@ -22,6 +22,7 @@ apart from a real difference: both twins redo the step from the same weights.
 """
 from __future__ import annotations
 
+import math
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, ContextManager, Iterator
@@ -106,7 +107,11 @@ class TrainingHistory:
 
 
 def epoch_batches(config: RunConfig, X: Array, Y: Array, epoch: int) -> Iterator[tuple[Array, Array]]:
-    """The batches of epoch ``epoch`` (1-based), as mlp-compare's steps walk them."""
+    """The batches of epoch ``epoch`` (1-based), as mlp-compare's steps walk them; the full batch in order (the
+    lab's loop) is the data itself."""
+    if config.batch_size is None and config.shuffle_seed is None:
+        yield X, Y
+        return
     for batch in epoch_slices(X.shape[0], config.batch_size, config.shuffle_seed, epoch - 1):
         yield X[batch], Y[batch]
 
@@ -138,12 +143,15 @@ class Twins:
 
 
 def make_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | None, impl: str) -> Twins:
+    """The twins ``impl`` names; their steps take rows of data that check_batch has returned (see train)."""
     if impl not in IMPLS:
         raise InputError(_("--impl must be one of {names}, got {value!r}").format(names=', '.join(IMPLS), value=impl))
     twins = Twins({})
     if impl in ("numpy", "both"):
         net, optimizer = build_numpy_twin(config, thetas, biases)
-        twins.steppers["numpy"] = lambda X, Y, step: net.train_step(X, Y, optimizer, config.loss, step)
+        loss = get_loss(config.loss)
+        # train checked the whole data set once (check_batch): every batch is rows of it
+        twins.steppers["numpy"] = lambda X, Y, step: net.train_step(X, Y, optimizer, loss, step, checked=True)
     if impl in ("torch", "both"):
         twin = build_torch_twin(config, thetas, biases)
         twins.steppers["torch"] = lambda X, Y, step: twin.train_step(X, Y, step)
@@ -157,9 +165,20 @@ def make_twins(config: RunConfig, thetas: list[Array], biases: list[Array] | Non
 
 def non_finite_twins(records: dict[str, StepRecord]) -> str | None:
     """Which twins produced a non-finite loss or weight in this step: "numpy", "torch", "both" or None."""
-    bad = [name for name, rec in records.items()
-           if not np.isfinite(rec.loss) or not all(np.isfinite(t).all() for t in rec.thetas + (rec.biases or []))]
+    bad = [name for name, rec in records.items() if not finite_step(rec)]
     return None if not bad else bad[0] if len(bad) == 1 else "both"
+
+
+def finite_step(rec: StepRecord) -> bool:
+    """Whether the step's loss and every new θ and b are finite (count_nonzero: the cheapest whole-array
+    test NumPy has, no reduction machinery, for a step of a few µs on the lab's net)."""
+    if not math.isfinite(rec.loss):
+        return False
+    for weights in (rec.thetas, rec.biases or ()):
+        for w in weights:
+            if np.count_nonzero(np.isfinite(w)) != w.size:
+                return False
+    return True
 
 
 def same_start_step(config: RunConfig, start: tuple[list[Array], list[Array] | None], X: Array,
@@ -184,17 +203,16 @@ def batch_start(weights: tuple[list[Array], list[Array] | None], optimizer_state
 
 
 def train_epoch(twins: Twins, X: Array, Y: Array, epoch: int, first_step: int, history: TrainingHistory) -> int:
-    """Run one epoch on every twin, record it in ``history``; returns the number of steps taken."""
+    """Run one epoch on every twin, record it in ``history``; returns the number of steps taken.
+
+    Called under :func:`train`'s ``np.errstate``, which silences the overflow and NaN of a diverging run."""
     steppers = twins.steppers
     batch_losses, batch_sizes = {name: [] for name in steppers}, []
     largest, steps = 0.0, 0
     for X_batch, Y_batch in epoch_batches(history.config, X, Y, epoch):
         steps += 1
         batch_sizes.append(X_batch.shape[0])
-        # A diverging run overflows to inf, then NaN: the very signal reported below, so NumPy's warnings
-        # would only repeat it.
-        with np.errstate(over="ignore", invalid="ignore"):
-            records = twins.step(X_batch, Y_batch, first_step + steps - 1)
+        records = twins.step(X_batch, Y_batch, first_step + steps - 1)
         start = history.final_weights["numpy"] if "numpy" in steppers else None
         for name, rec in records.items():
             batch_losses[name].append(rec.loss)
@@ -272,14 +290,18 @@ def train(config: RunConfig, thetas: list[Array], biases: list[Array] | None, X:
     history = TrainingHistory(config, impl, config.tolerance, {name: [] for name in twins.steppers})
     history.final_weights = {name: (thetas, biases) for name in twins.steppers}
     step = 1
-    for epoch in range(1, config.steps + 1):
-        step += train_epoch(twins, X, Y, epoch, step, history)
-        if classes:
-            with numpy_blas_beside_torch(impl):
-                for name, weights in history.final_weights.items():
-                    history.accuracy.setdefault(name, []).append(training_accuracy(config, weights, X, Y))
-        if on_epoch is not None:
-            on_epoch(epoch, history)
-        if not history.ok:
-            break
+    # A diverging run overflows to inf, then NaN: the very signal reported (history.diverged), so NumPy's
+    # warnings would only repeat it. Set once for the whole run: entering np.errstate costs about a tenth
+    # of a step of the lab's net.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for epoch in range(1, config.steps + 1):
+            step += train_epoch(twins, X, Y, epoch, step, history)
+            if classes:
+                with numpy_blas_beside_torch(impl):
+                    for name, weights in history.final_weights.items():
+                        history.accuracy.setdefault(name, []).append(training_accuracy(config, weights, X, Y))
+            if on_epoch is not None:
+                on_epoch(epoch, history)
+            if not history.ok:
+                break
     return history

@@ -38,6 +38,8 @@ from typing import Callable, Iterator, TypeVar
 import torch
 from manual_mlp.messages import _
 
+from .heap import keep_freed_memory
+
 A = TypeVar("A")
 B = TypeVar("B")
 
@@ -102,6 +104,7 @@ class Lockstep:
         """``numpy_step()`` on this thread and ``torch_step()``, together when ``flops`` is large enough."""
         with numpy_threads(self.numpy_threads):
             if not (self.concurrent and flops >= CONCURRENT_FLOPS):
+                keep_freed_memory()   # turns would hand each step fresh pages (torch_reference.heap)
                 return numpy_step(), self._on_torch_share(torch_step)
             pending = self._torch_worker().submit(self._on_torch_share, torch_step)
             try:

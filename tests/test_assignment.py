@@ -138,6 +138,10 @@ def teacher_file(tmp_path, old: str, new: str) -> str:
     ('title.pt = "Lab 4: tanh′ recebendo z"', "", "title"),
     ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = "Lab 4"\ntitle.fr = "Lab 4"', "title.fr: no such language"),
     ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = 4', "title.pt must be text"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = "Lab 4"\nimports = ["x = 1"]', "imports = 'x = 1'"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = "Lab 4"\nimports = [3]', "imports = 3"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = "Lab 4"\nimports = ["from . import x"]', "one import"),
+    ('title.pt = "Lab 4: tanh′ recebendo z"', 'title.pt = "Lab 4"\nimports = ["import"]', "one import statement"),
 ])
 def test_a_bad_file_is_one_line_naming_the_key(old, new, named, tmp_path):
     path = teacher_file(tmp_path, old, new)

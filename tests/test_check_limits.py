@@ -5,10 +5,12 @@ Each test runs a real worker (these are properties of the process), with a small
 deadlines, so no test allocates much or waits long.
 """
 import json
+from pathlib import Path
 
 import numpy as np
+import pytest
 
-from handins import lab_source
+from handins import lab3_source, lab_source
 from mlp_harness.check import check_file, isolate
 from mlp_harness.cli import check_cli
 from mlp_harness.check.limits import GB, Limits
@@ -16,6 +18,7 @@ from mlp_harness.check.result import cell_problems
 
 #: seconds per cell and call: the right functions take milliseconds, so only the calls made to hang reach it
 LIMIT = 5.0
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def hand_in(tmp_path, **replaced: str):
@@ -141,6 +144,45 @@ def test_a_hand_in_that_imports_autograd_is_flagged_in_every_output(tmp_path):
     assert csv_text([result]).splitlines()[1].endswith(",torch manual_mlp")
     assert "uses torch, manual_mlp" in gradescope_json(result)["output"]
     assert "usa torch, manual_mlp: pode calcular" in judged("pt").text(120)
+
+
+@pytest.mark.parametrize("items, assignment, uses", [
+    (["mlp_harness.check:check_lab"], "lab1", []),                        # every kit notebook's check cells
+    (["mlp_harness.check:check_lab", "mlp_harness.verify.run:compare_step"], "lab1", ["mlp_harness"]),
+    (["mlp_harness.check"], "lab1", ["mlp_harness"]),                     # import mlp_harness.check: all of it
+    (["manual_mlp:MLP"], "lab3", []),                                     # lab3's notebook hands out its gradients
+    (["manual_mlp:MLP"], "lab1", ["manual_mlp"]),
+    (["manual_mlp:MLP", "manual_mlp.optimizers:Adam"], "lab3", ["manual_mlp"]),
+    (["torch.nn", "manual_mlp:MLP", "jax:grad"], "lab3", ["torch", "jax"]),
+    ("torch", "lab1", []), ([3, None], "lab1", []),                       # not the worker's layout: no import
+])
+def test_the_course_notebooks_own_imports_are_not_flagged_a_hand_ins_are(items, assignment, uses):
+    from mlp_harness.check.assignment import load_assignment
+    from mlp_harness.check.submission import flagged_modules
+    assert flagged_modules(items, load_assignment(assignment).imports) == uses
+
+
+@pytest.mark.parametrize("notebook, assignment", [("lab1-exercicio", "lab1"), ("lab1-ejercicio", "lab1"),
+                                                  ("lab2-exercicio", "lab2"), ("lab3-exercicio", "lab3")])
+def test_an_exercise_notebook_as_handed_out_is_not_flagged(notebook, assignment):
+    from mlp_harness.check.assignment import load_assignment
+    from mlp_harness.check.submission import flagged_modules, read_submission, uses_of
+    items = uses_of(read_submission(ROOT / "notebooks" / f"{notebook}.ipynb"))
+    assert "mlp_harness.check:check_lab" in items   # what made every one of them "uses mlp_harness" before
+    assert flagged_modules(items, load_assignment(assignment).imports) == []
+
+
+def test_lab3s_given_import_is_not_flagged_end_to_end(tmp_path):
+    """lab3's notebook imports manual_mlp's MLP for its gradients: a hand-in with that line is not flagged; one
+    that imports manual_mlp's Adam is."""
+    path = tmp_path / "h.py"
+    path.write_text("from manual_mlp import MLP\n" + lab3_source(), encoding="utf-8")
+    result = check_file(path, assignment="lab3", timeout=LIMIT)
+    assert result.full_marks and result.uses == []
+    path.write_text("from manual_mlp import MLP\nfrom manual_mlp.optimizers import Adam\n" + lab3_source(),
+                    encoding="utf-8")
+    result = check_file(path, assignment="lab3", timeout=LIMIT)
+    assert result.full_marks and result.uses == ["manual_mlp"]
 
 
 def test_several_workers_get_one_blas_thread_each(monkeypatch, tmp_path):

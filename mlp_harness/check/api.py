@@ -38,7 +38,7 @@ from .result import CheckResult, cell_problems, missing_hint, missing_only, prin
 from .rubric import Rubric, rubric_for
 from .sandbox import require as require_sandbox
 from .steps import judge_steps
-from .submission import FLAGGED, read_submission
+from .submission import flagged_modules, read_submission
 from .verdict import FormulaResult, judge_formula
 
 #: seconds a cell or one call of a student's function may run (there is no limit on the whole file: see
@@ -256,16 +256,11 @@ def result_of_run(path: str, raw: dict, plan: Plan, lang: str, timeout: float,
         if name in formulas:
             formulas[name].message = missing_hint(lang, name, candidates)
     result = CheckResult(path, formulas, error=fatal, cells=cells, lang=lang, rubric=rubric, hints=hints,
-                         assignment=plan.assignment, uses=flagged(raw.get("uses")))
+                         assignment=plan.assignment, uses=flagged_modules(raw.get("uses"), plan.assignment.imports))
     if fatal is None and missing_only(formulas):
         result.bad_input = True
         result.error = nothing_in(path, hints, lang, plan.assignment.names)
     return result
-
-
-def flagged(uses) -> list[str]:
-    """The modules of FLAGGED the worker says the file imports (anything else it says is not one)."""
-    return [name for name in FLAGGED if isinstance(uses, list) and name in uses]
 
 
 def nothing_in(path: str, hints: dict[str, list[str]], lang: str, functions: tuple[str, ...]) -> str:

@@ -8,6 +8,8 @@ of the same format (``--assignment course/lab4.toml``). The format, TOML::
     title.en = "Lab 2: biases, a hidden tanh, softmax with cross-entropy"   # what --describe prints
     title.pt = "Lab 2: vieses, uma tanh oculta, softmax com entropia cruzada"
     title.es = "Lab 2: sesgos, una tanh oculta, softmax con entropía cruzada"   # optional, as any other language's
+    imports = ["from manual_mlp import MLP"]   # optional: what the course's own notebook imports (lab3 hands out
+                                      # its gradients): a hand-in is not flagged with "uses" for these
 
     [network]
     activation = "tanh"               # every hidden layer: sigmoid, tanh, relu, leaky_relu, identity
@@ -68,6 +70,7 @@ float32 assignment whose bounds would not hold autograd's own float32 answers (:
 """
 from __future__ import annotations
 
+import ast
 import hashlib
 import keyword
 import math
@@ -81,6 +84,7 @@ from manual_mlp.validation import InputError
 from ..i18n import LANGS, N_, _, tr
 from .catalogue import CATALOGUE, Signature
 from .execute import CHAIN_NEEDS, REFERENCE
+from .submission import imported
 from .tomlfile import read_toml as read_text_toml
 
 #: where the built-in assignments live (package data)
@@ -91,7 +95,7 @@ LAB_SIGNATURES = {"delta_L": "delta_L_sigmoid_half_sse", "delta_l": "delta_l_sig
                   "optimize": "sgd_update"}
 #: a seeded case's size limits: the inputs and answers travel to the worker as JSON
 MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
-KEYS = {"assignment": ("title",), "network": ("activation", "output_activation", "loss", "reduction", "bias",
+KEYS = {"assignment": ("title", "imports"), "network": ("activation", "output_activation", "loss", "reduction", "bias",
                                               "batch_size", "dtype"),
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
         "case": ("lab", "layers", "samples", "seed", "name", "x_scale", "lr")}
@@ -182,6 +186,7 @@ class Assignment:
     functions: dict                      # the name in the submission -> its Signature, in the file's order
     key: str = ""                        # the file's contents' hash (a plan is computed once per assignment)
     optimizers: dict = field(default_factory=dict)   # a function's own optimizer: its name -> its Network
+    imports: frozenset = frozenset()     # what the course's own notebook imports: never flagged ("jax:grad")
 
     def network_for(self, name: str) -> Network:
         """The network a function is checked on: the assignment's, with the function's own optimizer if any."""
@@ -434,14 +439,33 @@ def parse_assignment(parsed: tuple[dict, str], where: str) -> Assignment:
         raise InputError(_("--assignment {path}: unknown key {key!r}; an assignment has [assignment], [network], "
                            "[optimizer], [optimizers.NAME], [[cases]] and [functions]").format(path=where,
                                                                                                key=unknown[0]))
-    title = parse_title(table(data, "assignment", where, "[assignment]"), where)
+    about = table(data, "assignment", where, "[assignment]")
+    title, imports = parse_title(about, where), parse_imports(about.get("imports", []), where)
     network = Network(**parse_network(data, where),
                       **parse_optimizer(table(data, "optimizer", where, "[optimizer]"), where, "[optimizer]"))
     own = parse_optimizers(data, network, where)
     cases = parse_cases(data, network, where)
     functions = parse_functions(data, own, network, cases, where)
     check_size(cases, network, len(functions), where)
-    return Assignment(where, dict(title), network, cases, functions, key, own)
+    return Assignment(where, dict(title), network, cases, functions, key, own, imports)
+
+
+def parse_imports(given, where: str) -> frozenset[str]:
+    """[assignment]'s ``imports``: the import statements of the course's own notebook ("from manual_mlp import
+    MLP"), as :func:`~.submission.imported` writes them; a hand-in that makes them is not flagged for them."""
+    statements = given if isinstance(given, list) else [given]
+    items = set()
+    for statement in statements:
+        try:
+            tree = ast.parse(statement) if isinstance(statement, str) else None
+        except SyntaxError:
+            tree = None
+        if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)) \
+                or getattr(tree.body[0], "level", 0):
+            raise bad(where, "[assignment]", "imports", statement, _("each must be one import statement, such as "
+                                                                      "\"from manual_mlp import MLP\""))
+        items |= imported(tree)
+    return frozenset(items)
 
 
 def parse_title(about: dict, where: str) -> dict:

@@ -105,27 +105,36 @@ def read_submission(path: str | Path) -> list[Cell]:
 #: modules that compute gradients (or hold this checker's answers): a hand-in importing one is flagged with
 #: "uses", its verdict unchanged — the teacher decides
 FLAGGED = ("torch", "jax", "autograd", "manual_mlp", "mlp_harness")
+#: what every notebook of the course kit imports to check itself (its check cells): never flagged
+KIT_IMPORTS = frozenset({"mlp_harness.check:check_lab"})
 
 
 def imported(tree: ast.AST) -> set[str]:
-    """The top-level names of the modules a cell imports: ``import torch.nn``, ``from jax import grad``,
-    ``__import__("torch")`` and ``importlib.import_module("torch")`` (a name written out)."""
+    """What a cell imports, one item each: ``"torch.nn"`` for ``import torch.nn``, ``"jax:grad"`` for ``from
+    jax import grad`` (a name at a time), ``"torch"`` for ``__import__("torch")`` and
+    ``importlib.import_module("torch")`` (a name written out)."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names.add(node.module.split(".")[0])
+            names.update(f"{node.module}:{alias.name}" for alias in node.names)
         elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
                 and isinstance(node.args[0].value, str):
             func = node.func
             if getattr(func, "id", None) == "__import__" or getattr(func, "attr", None) == "import_module":
-                names.add(node.args[0].value.split(".")[0])
+                names.add(node.args[0].value)
     return names
 
 
+def top_module(item: str) -> str:
+    """The top-level module of an item of :func:`imported`: ``"torch"`` for ``"torch.nn:Linear"``."""
+    return item.split(":")[0].split(".")[0]
+
+
 def uses_of(cells: list[Cell]) -> list[str]:
-    """The :data:`FLAGGED` modules the cells import (a cell Python cannot parse is left out)."""
+    """The items of :func:`imported` of a :data:`FLAGGED` module, over all cells, sorted (a cell Python cannot
+    parse is left out); the parent leaves out the course's own (:func:`flagged_modules`)."""
     names = set()
     for cell in cells:
         if not cell.skipped:
@@ -133,4 +142,13 @@ def uses_of(cells: list[Cell]) -> list[str]:
                 names |= imported(ast.parse(cell.source))
             except (SyntaxError, ValueError, RecursionError, MemoryError):   # its own finding, elsewhere
                 continue
-    return [name for name in FLAGGED if name in names]
+    return sorted(name for name in names if top_module(name) in FLAGGED)
+
+
+def flagged_modules(uses, given: frozenset[str] = frozenset()) -> list[str]:
+    """The :data:`FLAGGED` modules of the items the worker says the file imports, in FLAGGED's order, leaving out
+    the kit's check cells (:data:`KIT_IMPORTS`) and the imports the assignment's own notebook makes (``given``).
+    Anything that is not a list of text is no import."""
+    items = [item for item in uses if isinstance(item, str)] if isinstance(uses, list) else []
+    tops = {top_module(item) for item in items if item not in KIT_IMPORTS | given}
+    return [name for name in FLAGGED if name in tops]

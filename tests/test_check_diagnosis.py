@@ -107,6 +107,10 @@ PAIRS = [
     ("adam_eps_before_correction", "adam_update", adam(root="(np.sqrt({v}) + eps) / np.sqrt(1 - beta2 ** ({t}))"),
      adam(root="np.sqrt({v}) + eps")),
     # ε left out, or put under the root: the nearby slips put it elsewhere (squared, after the correction of m)
+    # β₁, β₂ made float32 numbers: the nearby slip makes them float16 numbers
+    ("adam_betas_float32", "adam_update", adam().replace("beta", "np.float32(beta").replace("beta1", "beta1)")
+     .replace("beta2", "beta2)"), adam().replace("beta", "np.float16(beta").replace("beta1", "beta1)")
+     .replace("beta2", "beta2)")),
     ("adam_no_eps", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})))"),
      adam(root="np.sqrt({v} / (1 - beta2 ** ({t}))) + eps ** 2")),
     ("adam_eps_in_sqrt", "adam_update", adam(root="np.sqrt({v} / (1 - beta2 ** ({t})) + eps)"),
@@ -462,3 +466,18 @@ def test_the_html_shows_what_the_terminal_shows():
     assert "<p style='font-weight:bold;color:#cf222e'>FALHA" in page
     right = check_lab(lang="pt", delta_L=hand_in("delta_L", "(aL - Y) * aL * (1 - aL)"))._repr_html_()
     assert "<p style='font-weight:bold;color:#1a7f37'>OK" in right and "◀" not in right
+
+
+@pytest.mark.parametrize("expected, got, mark, decimals", [
+    ([[-0.00677100306, 0.5]], [[-0.00677100467, 0.5]], (0, 0), 9),    # agree to 8 decimals: one more shows it
+    ([[4.5846482e-06]], [[4.5845886e-06]], (0, 0), 11),
+    ([[0.25, 0.5]], [[0.75, 0.5]], (0, 0), 8),                         # they differ in 8: the usual 8
+    ([[0.25, 0.5]], [[0.25, 0.5]], None, 8),                           # nothing marked
+    ([[0.25]], [[0.25]], (3, 3), 8),                                   # a mark outside the matrix
+])
+def test_the_marked_entry_is_shown_with_the_decimals_that_tell_it_apart(expected, got, mark, decimals):
+    from mlp_harness.check.report import matrix_lines, telling_precision
+    assert telling_precision(np.array(expected), np.array(got), mark) == decimals
+    if mark == (0, 0):
+        shown = matrix_lines(np.array(expected), precision=decimals)[0].split()[0]
+        assert shown != matrix_lines(np.array(got), mark, decimals)[0].split()[0]

@@ -130,6 +130,10 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "adam_only_m_corrected": N_("only m is corrected: v̂ = v/(1 − β₂ᵗ) is missing in the denominator"),
                  "adam_t_not_counted": N_("the t it returns is the one it was given: return t + 1, the steps made so "
                                           "far"),
+                 "adam_betas_float32": N_("β₁ and β₂ are made float32 numbers first (np.float32(beta2)): 1 − β "
+                                          "then carries β's float32 rounding, magnified by 1/(1 − β) (at β₂ = "
+                                          "0.999, 1 − β₂ = 0.00099998713, a relative 1.3e-5), far more than the "
+                                          "update's own rounding; keep β₁ and β₂ Python floats"),
                  "adam_no_eps": N_("ε is left out of the denominator: torch divides by √v̂ + ε"),
                  "adam_eps_in_sqrt": N_("ε is added inside the root, √(v̂ + ε): torch adds it after the root, √v̂ + ε"),
                  "adam_eps_squared_in_sqrt": N_("ε² is added inside the root, √(v̂ + ε²), so that ε stays ε's size: "
@@ -198,6 +202,11 @@ def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, und
     else:
         m_hat, v_hat = m / (1 - c1 ** (t + corrected_at)), v / (1 - c2 ** (t + corrected_at))
     return theta - eta * m_hat / (np.sqrt(v_hat + under_root) + eps), m, v, t + 1
+
+
+def _float32(*numbers: float) -> list[np.float32]:
+    """Each number made a float32 scalar, as np.float32(beta) makes it: 1 − β and βᵗ are then float32 too."""
+    return [np.float32(x) for x in numbers]
 
 
 def _adam_step_size(theta, g, m, v, t, eta, beta1, beta2, eps):
@@ -402,6 +411,9 @@ MISTAKES: list[Mistake] = [
             lambda *args: _adam(*args, corrected_at=0)),
     Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
             _adam_step_size),
+    Mistake("adam_betas_float32", "adam_update", "β₁, β₂ ← float32(β₁), float32(β₂); θ ← θ − η m̂/(√v̂ + ε)",
+            lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, *_float32(beta1, beta2),
+                                                                    eps)),
     Mistake("adam_no_eps", "adam_update", "θ ← θ − η m̂/√v̂",
             lambda theta, g, m, v, t, eta, beta1, beta2, eps: _adam(theta, g, m, v, t, eta, beta1, beta2, 0.0)),
     Mistake("adam_eps_in_sqrt", "adam_update", "θ ← θ − η m̂/√(v̂ + ε)",

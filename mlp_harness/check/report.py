@@ -48,10 +48,10 @@ def formula_of(f: FormulaResult, lang: str) -> str:
     return tr(lang, "your functions chained into a training step")
 
 
-def matrix_lines(m: np.ndarray, mark: tuple[int, ...] | None = None) -> list[str]:
+def matrix_lines(m: np.ndarray, mark: tuple[int, ...] | None = None, precision: int = 8) -> list[str]:
     """Rows of a matrix, numbers aligned; the entry ``mark`` flagged with ◀ at its row's end."""
     m = np.atleast_2d(m)
-    cells = [[format_scalar(x).replace("-", "−") for x in row] for row in m]
+    cells = [[format_scalar(x, precision).replace("-", "−") for x in row] for row in m]
     width = max(len(c) for row in cells for c in row)
     lines = [" ".join(c.rjust(width) for c in row) for row in cells]
     if mark is not None and len(mark) == 2 and mark[0] < len(lines):
@@ -66,14 +66,28 @@ def side_by_side(f: FormulaResult, lang: str, width: int) -> list[str]:
         return []   # an empty array has no matrix to show; a number (Adam's t) is whole in the message already
     mark = tuple(f.first_mismatch["index"]) if f.first_mismatch and f.first_mismatch.get("index") else None
     target = (f.first_mismatch or {}).get("target", "")
-    left = [tr(lang, "autograd {target}", target=target)] + matrix_lines(f.expected)
-    right = [tr(lang, "yours")] + matrix_lines(f.got, mark)
+    precision = telling_precision(f.expected, f.got, mark)
+    left = [tr(lang, "autograd {target}", target=target)] + matrix_lines(f.expected, precision=precision)
+    right = [tr(lang, "yours")] + matrix_lines(f.got, mark, precision)
     pad = max(len(line) for line in left)
     if 4 + pad + 3 + max(len(line) for line in right) > width:
         return ["    " + line for line in left + right]
     rows = max(len(left), len(right))
     left, right = left + [""] * (rows - len(left)), right + [""] * (rows - len(right))
     return [f"    {a.ljust(pad)} │ {b}".rstrip() for a, b in zip(left, right)]
+
+
+def telling_precision(expected: np.ndarray, got: np.ndarray, mark: tuple[int, ...] | None) -> int:
+    """The decimals that show the marked entry differ: 8, or more where autograd's value and the returned one
+    agree to 8 (float32's rounding, a β made float32: a difference in the 9th decimal), up to 17."""
+    try:
+        a, b = float(np.atleast_2d(expected)[mark]), float(np.atleast_2d(got)[mark])
+    except (TypeError, IndexError, ValueError):   # no mark, or one outside the matrices: the usual 8
+        return 8
+    precision = 8
+    while precision < 17 and a != b and format_scalar(a, precision) == format_scalar(b, precision):
+        precision += 1
+    return precision
 
 
 #: the narrowest names' column: the lab's names (sigmoid, delta_L, delta_l, gradient, optimize, step) fit it

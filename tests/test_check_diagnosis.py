@@ -309,6 +309,9 @@ NEAR = [
      "small_difference"),
     ("tanh_prime_a", "(1 - a ** 2) * (1 - 1e-9)", "small_difference"),
     ("delta_L_softmax_cross_entropy", "(np.clip(aL, 1e-7, 1 - 1e-7) - Y) / aL.shape[0]", "small_difference"),
+    # float16 numbers, about 3 digits: named so, whether made at the end or from the start
+    ("sigmoid", f"{SIG.format('z')}.astype(np.float16)", "half_precision"),
+    ("tanh_prime_a", "1 - a.astype(np.float16) ** 2", "half_precision"),
 ]
 
 

@@ -327,6 +327,15 @@ def test_a_small_systematic_change_is_said_so_never_single_precision():
     assert "float32" in result.message and "exact" in result.message
 
 
+@pytest.mark.parametrize("place, function, body", [
+    ("lab2", "tanh", "np.tanh(z).astype(np.float16)"),
+    ("lab1", "sigmoid", "(1 / (1 + np.exp(-z.astype(np.float16))))"),
+])
+def test_float16_answers_are_called_float16_in_float32_too(place, function, body):
+    result = diagnosis(place, function, body)
+    assert result.status == "fail" and result.mistake == "half_precision", result.mistake
+
+
 @pytest.mark.parametrize("lang, words", [("en", "float32: every array is handed in float32"),
                                          ("pt", "float32: cada array é entregue em float32")])
 def test_describe_says_float32(lang, words):

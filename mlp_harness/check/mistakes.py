@@ -63,6 +63,8 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                                            "as in the lab"),
                  "single_precision": N_("the values agree with autograd's to about 7 digits, not 16: the function "
                                         "computes in float32; keep the arrays in float64"),
+                 "half_precision": N_("the values are float16 numbers, about 3 significant digits (np.float16 "
+                                      "somewhere, or an array made float16): compute in float32 or float64"),
                  "small_difference": N_("the values differ from autograd's by a small, systematic amount (about "
                                         "{size} relative), and they are not float32 numbers: a small constant added "
                                         "(an ε), a clip, an approximation, or a value made float32 on the way "

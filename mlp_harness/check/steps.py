@@ -31,7 +31,7 @@ from .mistakes import step_mistakes
 from .plan import Trajectory
 from .rounding import step_allowed, unbounded_step, within
 from .verdict import (MATCH_BOUNDS, TOLERANCE, Finding, FormulaResult, compare_arrays, error_text, first_of,
-                      near_float32, near_values32, not_implemented, plain, verdict_diff)
+                      near_float32, near_half, near_values32, not_implemented, plain, verdict_diff)
 
 Array = np.ndarray
 
@@ -308,7 +308,8 @@ def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], in
     found = [m for m in candidates if matches(m, failures)]
     if not found:
         near = near_values32 if in_float32(traj) else near_float32   # float32 values are no finding in float32
-        return fixed_eta(failures, lang) or near(step_pairs(failures), lang)
+        pairs = step_pairs(failures)
+        return fixed_eta(failures, lang) or near_half(pairs, lang) or near(pairs, lang)
     described = [in_its_derivative(tr(lang, "{name}: {description} ({wrong})", name=m.name,
                                       description=m.describe(lang), wrong=m.wrong), traj) for m in found]
     return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",

@@ -40,6 +40,9 @@ SINGLE = Tolerance(rtol=1e-5, atol=1e-7)
 #: a float32 assignment's values this close to the exact answers, though beyond their bounds, are a small systematic
 #: change (float32's fixed rule, 10⁴·ε = 1.2e-3) — for the diagnosis only: they still fail
 NEAR32 = Tolerance.for_dtype("float32")
+#: values as near autograd's as a computation in float16 leaves them (its unit roundoff 2⁻¹¹ ≈ 4.9e-4, a few
+#: roundings of it; 6.1e-5 its smallest normal number): beyond this, a float16 answer is some other mistake
+HALF = Tolerance(rtol=1e-2, atol=1e-3)
 #: a float32 assignment's function behaves like a mistake where it gives the wrong formula's exact value within
 #: four times the call's bound plus 2⁻²⁰ (16 of float32's ulps) of that value and of the call's largest: the wrong
 #: formula's own rounding, which no bound describes (measured on the catalogue's mistakes: within 0.1 of the
@@ -425,6 +428,19 @@ def near_float32(pairs: list[tuple[Array, Array]] | None, lang: str) -> tuple[st
     return plain("small_difference", lang, size=f"{size:.0e}")
 
 
+def near_half(pairs: list[tuple[Array, Array]] | None, lang: str) -> tuple[str, str] | None:
+    """(reference, value) pairs whose every value is a float16 number and within :data:`HALF` of its reference,
+    where the references are not float16 numbers themselves: the function computes in float16
+    (half_precision). None otherwise, or when nothing was returned."""
+    if not pairs or not all(np.all(HALF.allows(got, want)) for want, got in pairs):
+        return None
+    as_half = lambda x: x.astype(np.float16).astype(np.float64)   # noqa: E731
+    if all(np.array_equal(got, as_half(got)) for _, got in pairs) and \
+            not all(np.array_equal(want, as_half(want)) for want, _ in pairs):
+        return plain("half_precision", lang)
+    return None
+
+
 def near_exact32(probes: list[Probe], outcomes: dict, lang: str) -> tuple[str, str] | None:
     """A float32 assignment's function whose every value is within float32's fixed rule (:data:`NEAR32`) of the
     exact answers, though not within their bounds: a small systematic change (small_difference_float32) —
@@ -467,8 +483,9 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
         return " / ".join(m.name for m in fitting), tr(lang, "one of these, which give the same numbers here: "
                                                              "{options}", options="; ".join(
             m.describe(lang, loss) for m in fitting))
-    near = near_exact32(probes, outcomes, lang) if probes and probes[0].allowed is not None else \
-        near_float32(returned_pairs(probes, outcomes), lang)
+    pairs = returned_pairs(probes, outcomes)
+    near = near_half(pairs, lang) or (near_exact32(probes, outcomes, lang) if probes and probes[0].allowed is not None
+                                      else near_float32(pairs, lang))
     if near is not None:
         return near
     for probe in probes:

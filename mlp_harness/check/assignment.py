@@ -95,8 +95,8 @@ LAB_SIGNATURES = {"delta_L": "delta_L_sigmoid_half_sse", "delta_l": "delta_l_sig
                   "optimize": "sgd_update"}
 #: a seeded case's size limits: the inputs and answers travel to the worker as JSON
 MAX_UNITS, MAX_SAMPLES, MAX_LAYERS = 64, 256, 6
-KEYS = {"assignment": ("title", "imports"), "network": ("activation", "output_activation", "loss", "reduction", "bias",
-                                              "batch_size", "dtype"),
+KEYS = {"assignment": ("title", "imports"),
+        "network": ("activation", "output_activation", "loss", "reduction", "bias", "batch_size", "dtype"),
         "optimizer": ("name", "lr", "momentum", "weight_decay", "betas", "eps"),
         "case": ("lab", "layers", "samples", "seed", "name", "x_scale", "lr")}
 LAB_CASES = ("lab", "lab-v2")
@@ -458,7 +458,7 @@ def parse_imports(given, where: str) -> frozenset[str]:
     for statement in statements:
         try:
             tree = ast.parse(statement) if isinstance(statement, str) else None
-        except SyntaxError:
+        except (SyntaxError, ValueError, RecursionError, MemoryError):   # not Python (a NUL byte, too deep)
             tree = None
         if tree is None or len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)) \
                 or getattr(tree.body[0], "level", 0):

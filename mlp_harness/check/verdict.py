@@ -40,8 +40,9 @@ SINGLE = Tolerance(rtol=1e-5, atol=1e-7)
 #: a float32 assignment's values this close to the exact answers, though beyond their bounds, are a small systematic
 #: change (float32's fixed rule, 10⁴·ε = 1.2e-3) — for the diagnosis only: they still fail
 NEAR32 = Tolerance.for_dtype("float32")
-#: values as near autograd's as a computation in float16 leaves them (its unit roundoff 2⁻¹¹ ≈ 4.9e-4, a few
-#: roundings of it; 6.1e-5 its smallest normal number): beyond this, a float16 answer is some other mistake
+#: values as near autograd's as a computation in float16 leaves them: its unit roundoff is 2⁻¹¹ ≈ 4.9e-4, so a few
+#: roundings of intermediate values of size about 1 leave up to 1e-3 absolute (a value near 0: a − y, 1 − a²) or 1e-2
+#: relative; beyond this, a float16 answer is some other mistake
 HALF = Tolerance(rtol=1e-2, atol=1e-3)
 #: a float32 assignment's function behaves like a mistake where it gives the wrong formula's exact value within
 #: four times the call's bound plus 2⁻²⁰ (16 of float32's ulps) of that value and of the call's largest: the wrong

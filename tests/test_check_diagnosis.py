@@ -104,6 +104,8 @@ PAIRS = [
     ("adam_no_bias_correction", "adam_update", adam(t="0", root="np.sqrt({v}) + eps").replace(UNCORRECTED, ""),
      adam(t="0", root="np.sqrt({v} + eps)").replace(UNCORRECTED, "")),
     ("adam_t_from_zero", "adam_update", adam(t="t"), adam(t="t + 2")),
+    # the same t guarded against the division by zero: right at step 1; the nearby slip is right from step 2 on
+    ("adam_t_from_zero_guarded", "adam_update", adam(t="max(t, 1)"), adam(t="max(t + 1, 2)")),
     ("adam_eps_before_correction", "adam_update", adam(root="(np.sqrt({v}) + eps) / np.sqrt(1 - beta2 ** ({t}))"),
      adam(root="np.sqrt({v}) + eps")),
     # ε left out, or put under the root: the nearby slips put it elsewhere (squared, after the correction of m)

@@ -144,6 +144,9 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "adam_t_from_zero": N_("the bias correction uses t before its increment (t starting at 0): 1 − "
                                         "β₁⁰ = 0 divides by zero on the first step, and every later correction is "
                                         "one step behind"),
+                 "adam_t_from_zero_guarded": N_("the bias correction uses t before its increment, kept at least 1 "
+                                                "(max(t, 1)): right on the first step, one step behind on every "
+                                                "later one; use t + 1, the steps made so far"),
                  "adam_eps_before_correction": N_("ε is added to √v before the bias correction (the Adam paper's "
                                                   "faster form, the corrections in the step size): torch adds it "
                                                   "to √v̂, after the correction, and the two differ most in the "
@@ -192,17 +195,20 @@ def _other_convention(theta: Array, g: Array, v: Array, eta: float, mu: float) -
     return theta + v, v
 
 
-def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, under_root=0.0, hat_betas=None):
+def _adam(theta, g, m, v, t, eta, beta1, beta2, eps, corrected_at=1, l2=0.0, under_root=0.0, hat_betas=None,
+          at_least=0):
     """Adam with a slip: bias corrections at t + ``corrected_at`` (1 is right, 0 is t before its increment,
-    None leaves them out) and with ``hat_betas`` (β₁, β₂) in place of the moments' (None: the same, as is
-    right); ``l2`` added to g as coupled decay; ``under_root`` added to v̂ inside the √. Returns (θ, m, v, t + 1)."""
+    None leaves them out), at ``at_least`` if that is more, and with ``hat_betas`` (β₁, β₂) in place of the
+    moments' (None: the same, as is right); ``l2`` added to g as coupled decay; ``under_root`` added to v̂ inside
+    the √. Returns (θ, m, v, t + 1)."""
     g = g + l2 * theta
     m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g * g
     c1, c2 = hat_betas or (beta1, beta2)
     if corrected_at is None:
         m_hat, v_hat = m, v
     else:
-        m_hat, v_hat = m / (1 - c1 ** (t + corrected_at)), v / (1 - c2 ** (t + corrected_at))
+        power = max(t + corrected_at, at_least)
+        m_hat, v_hat = m / (1 - c1 ** power), v / (1 - c2 ** power)
     return theta - eta * m_hat / (np.sqrt(v_hat + under_root) + eps), m, v, t + 1
 
 
@@ -411,6 +417,8 @@ MISTAKES: list[Mistake] = [
             lambda *args: _adam(*args, corrected_at=None)),
     Mistake("adam_t_from_zero", "adam_update", "m̂ = m/(1 − β₁ᵗ⁻¹), v̂ = v/(1 − β₂ᵗ⁻¹)",
             lambda *args: _adam(*args, corrected_at=0)),
+    Mistake("adam_t_from_zero_guarded", "adam_update", "m̂ = m/(1 − β₁^max(t, 1)), v̂ = v/(1 − β₂^max(t, 1))",
+            lambda *args: _adam(*args, corrected_at=0, at_least=1)),
     Mistake("adam_eps_before_correction", "adam_update", "θ ← θ − η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε)",
             _adam_step_size),
     Mistake("adam_betas_float32", "adam_update", "β₁, β₂ ← float32(β₁), float32(β₂); θ ← θ − η m̂/(√v̂ + ε)",

@@ -18,19 +18,10 @@ import pytest
 from manual_mlp import MLP, OptimizerSettings, lab, make_optimizer, random_parameters
 from mlp_harness.train.training import train
 from mlp_harness.verify.run import RunConfig
+from test_optimizers import SETTINGS   # every optimizer and setting the twins know
 
 STEPS = 4
 
-SETTINGS = [
-    OptimizerSettings("sgd", 0.1),
-    OptimizerSettings("sgd", 0.1, momentum=0.9),
-    OptimizerSettings("sgd", 0.1, momentum=0.9, nesterov=True),
-    OptimizerSettings("sgd", 0.1, momentum=0.5, weight_decay=0.1),
-    OptimizerSettings("adam", 0.01),
-    OptimizerSettings("adam", 0.01, weight_decay=0.1, betas=(0.5, 0.9)),
-    OptimizerSettings("adamw", 0.01),
-    OptimizerSettings("adamw", 0.01, weight_decay=0.3, eps=1e-3),
-]
 SETTINGS_IDS = [f"{s.name}-{i}" for i, s in enumerate(SETTINGS)]
 
 #: f(z) and f′(z) given z and a = f(z), as the lab writes them

@@ -76,9 +76,10 @@ def test_each_lab2_mistake_is_caught_at_its_function_and_named(function, body, m
 
 
 def test_a_fixed_batch_size_is_caught_on_the_last_smaller_batch():
-    """δ⁽ᴸ⁾ divided by 4 is right on the batches of 4 and wrong on the last one, of 2 (N = 10): not a pass."""
+    """δ⁽ᴸ⁾ divided by 4 is right on the batches of 4 and wrong on the last one, of 2 (N = 10): not a pass, and
+    named for the fixed batch size it is."""
     result = check_lab(delta_L=lambda aL, Y: (aL - Y) / 4, assignment="lab2")
-    assert result.formulas["delta_L"].status == "fail" and result.formulas["delta_L"].mistake is None
+    assert result.formulas["delta_L"].status == "fail" and result.formulas["delta_L"].mistake == "n_fixed"
 
 
 TEACHER = """

@@ -486,3 +486,14 @@ def test_the_marked_entry_is_shown_with_the_decimals_that_tell_it_apart(expected
     if mark == (0, 0):
         shown = matrix_lines(np.array(expected), precision=decimals)[0].split()[0]
         assert shown != matrix_lines(np.array(got), mark, decimals)[0].split()[0]
+
+
+@pytest.mark.parametrize("body, named", [
+    ("(aL - Y) / 4", "n_fixed"),                      # lab2's batches: 4, 4 and a last one of 2
+    ("(aL - Y) / 3", None),                           # no batch's size
+])
+def test_a_fixed_batch_size_in_softmax_cross_entropys_delta_is_named(body, named):
+    f = diagnosis("delta_L", body, signature="delta_L_softmax_cross_entropy")
+    assert f.status == "fail" and (f.mistake == named if named else f.mistake != "n_fixed"), (f.mistake, f.diagnosis)
+    if named:
+        assert "um 4 fixo" in f.diagnosis or "fixed 4" in f.diagnosis, f.diagnosis

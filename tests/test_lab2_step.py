@@ -87,6 +87,15 @@ def test_a_fixed_batch_size_fails_on_the_last_smaller_batch():
     """δ⁽ᴸ⁾ divided by 4, not by the batch's N: right on the batches of 4, wrong on step 3 (rows 8–9)."""
     step = check_lab(namespace(step_source(DELTA_L="(acts[-1] - Y) / 4")), assignment="lab2").formulas["step"]
     assert step.status == "fail" and "3-4-3 (N = 10, η = 0.5), step 3:" in step.message, step.message
+    # named for what it is, not for what step 3 alone looks like: (a − y)/N² with N = 2, or η/2
+    assert step.mistake == "n_fixed" and "a fixed 4" in step.diagnosis, (step.mistake, step.diagnosis)
+
+
+@pytest.mark.parametrize("divisor", ["3", "2"])
+def test_another_fixed_divisor_is_not_said_to_be_a_fixed_batch_size(divisor):
+    """/ 3 is no batch's size; / 2 is the last batch's, wrong on the batches of 4 the step passed before."""
+    step = check_lab(namespace(step_source(DELTA_L=f"(acts[-1] - Y) / {divisor}")), assignment="lab2").formulas["step"]
+    assert step.status == "fail" and step.mistake != "n_fixed", step.diagnosis
 
 
 @pytest.mark.parametrize("eta", ["0.5", "0.1"])

@@ -132,6 +132,8 @@ MISTAKE_WORDS = {"exp_sign": N_("the minus sign of the exponent is lost"),
                  "adam_only_m_corrected": N_("only m is corrected: v̂ = v/(1 − β₂ᵗ) is missing in the denominator"),
                  "adam_t_not_counted": N_("the t it returns is the one it was given: return t + 1, the steps made so "
                                           "far"),
+                 "n_fixed": N_("δ⁽ᴸ⁾ is divided by a fixed {k} where this batch's N belongs: right on the batches "
+                               "of {k}, wrong on any other (a last, smaller batch); divide by len(aL)"),
                  "adam_betas_float32": N_("β₁ and β₂ are made float32 numbers first (np.float32(beta2)): 1 − β "
                                           "then carries β's float32 rounding, magnified by 1/(1 − β) (at β₂ = "
                                           "0.999, 1 − β₂ = 0.00099998713, a relative 1.3e-5), far more than the "
@@ -304,6 +306,13 @@ def fixed_hyperparameters(signature: str, formula: str, fixed: dict[int, tuple[s
         wrong = wrong.replace(symbol + power, f"{value:g}{power}")
     key, words = fixed_words(fixed)
     return Mistake(fixed_name(fixed), signature, wrong, compute, key, words)
+
+
+def fixed_batch_size(k: int) -> Mistake:
+    """softmax with cross-entropy's δ⁽ᴸ⁾ divided by a fixed ``k`` where each batch's N belongs: right on the
+    batches of k only (a last, smaller batch shows it)."""
+    return Mistake("n_fixed", "delta_L_softmax_cross_entropy", f"(a⁽ᴸ⁾ − y) / {k}", lambda a, y: (a - y) / k,
+                   "n_fixed", (("k", str(k)),))
 
 
 def fixed_name(fixed: dict[int, tuple[str, str, float, str]]) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from manual_mlp import make_optimizer
+from manual_mlp import get_loss, make_optimizer
 from manual_mlp.validation import InputError, sup
 
 from ..i18n import N_, tr, tr_n
@@ -163,14 +163,17 @@ def steps_of(traj: Trajectory, result: dict) -> list[list[Array]]:
     return [as_thetas(thetas) + as_thetas(b) for thetas, b in zip(result["thetas"], biases)]
 
 
-def judge_trajectory(traj: Trajectory, result: dict, lang: str) -> tuple[Finding, tuple | None]:
+def judge_trajectory(traj: Trajectory, result: dict, lang: str, passed: list | None = None) -> tuple[Finding, tuple | None]:
     """(the first failing step's finding, or a pass; (θ before it, the student's θ after it, the step's
-    number) when it failed). With biases, θ stands for the θ's and b's together (see :func:`targets`)."""
+    number) when it failed). With biases, θ stands for the θ's and b's together (see :func:`targets`). Each step
+    that passed is added to ``passed`` as (traj, θ before it, the student's θ after it, its number)."""
     before, largest = list(traj.case.thetas) + (list(traj.case.biases) if traj.biases else []), 0.0
     for k, got in enumerate(steps_of(traj, result), start=1):
         finding = judge_step(traj, k, before, got, lang)
         if finding.status != "pass":
             return finding, (before, got, k)
+        if passed is not None:
+            passed.append((traj, before, got, k))
         largest, before = max(largest, finding.max_abs_diff), handed(traj, got)
     k = len(result["thetas"]) + 1
     if "skipped" in result:   # not run: a function it needs (or an earlier step) had run out of its time limit
@@ -225,8 +228,10 @@ def same_step(got: list[Array], other: list[Array], allowed: list[Array] | None)
         return all(np.all(np.abs(g - o) <= MATCH_BOUNDS * a) for o, g, a in zip(other, got, allowed))
 
 
-def matches(mutant: Mutant, failures: list) -> bool:
-    """The mistake gives the student's θ at every failing step it can show on (and can show on one at least)."""
+def matches(mutant: Mutant, failures: list, passed: tuple = ()) -> bool:
+    """The mistake gives the student's θ at every failing step it can show on (and can show on one at least),
+    and at every step the student got right: a δ⁽ᴸ⁾ divided by a fixed 4 fails only on a batch of 2, where it is
+    (a − y)/N², but is right on the batches of 4, where (a − y)/N² is not."""
     shown = 0
     for traj, before, got, k in failures:
         wrong = mutant_step(mutant, traj, before, k)
@@ -235,7 +240,8 @@ def matches(mutant: Mutant, failures: list) -> bool:
         if not same_step(got, wrong, twin_rule(traj, k, before)[1]):
             return False
         shown += 1
-    return shown > 0
+    return shown > 0 and all(same_step(got, wrong, twin_rule(traj, k, before)[1]) for traj, before, got, k in passed
+                             if (wrong := mutant_step(mutant, traj, before, k)) is not None)
 
 
 def eta_used(traj: Trajectory, before: list[Array], got: list[Array], k: int) -> float | None:
@@ -257,15 +263,36 @@ def eta_used(traj: Trajectory, before: list[Array], got: list[Array], k: int) ->
     return float(f"{eta:.6g}") if fits and np.isfinite(eta) else None
 
 
-def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], lang: str) -> tuple[str, str] | None:
+def fixed_eta(failures: list[tuple[Trajectory, list[Array], list[Array], int]], lang: str,
+              passed: tuple = ()) -> tuple[str, str] | None:
     """A step that ignores its η: at every failing step, a step of gradient descent at one same other η (the
-    twin's gradients, another η) — it passes where the case's η is that one, as the lab's is."""
+    twin's gradients, another η) — it passes where the case's η is that one, as the lab's is, and only there (a
+    step right at another η is something else: a δ⁽ᴸ⁾ divided by a fixed 4 moves θ by η/2 on a batch of 2)."""
     used = {eta_used(traj, before, got, k) for traj, before, got, k in failures}
     eta = used.pop() if len(used) == 1 else None
-    if eta is None or any(np.isclose(eta, traj.case.eta) for traj, *_ in failures):
+    if eta is None or any(np.isclose(eta, traj.case.eta) for traj, *_ in failures) or \
+            any(not np.isclose(eta, traj.case.eta) for traj, *_ in passed):
         return None
     given = ", ".join(sorted({f"{traj.case.eta:g}" for traj, *_ in failures}))
     return plain("step_eta_fixed", lang, used=f"{eta:g}", given=given)
+
+
+def fixed_n_step(failures: list[tuple[Trajectory, list[Array], list[Array], int]], lang: str,
+                 passed: tuple) -> tuple[str, str] | None:
+    """A step whose δ⁽ᴸ⁾ divides by one fixed batch size k where each batch's N belongs (a mean loss): every
+    failing step is a step of gradient descent at η·N/k, and every step that passed has N = k."""
+    traj = failures[0][0]
+    if not passed or not traj.biases or get_loss(traj.case.config.loss).sums_over_samples:   # one N, or no 1/N
+        return None
+    sizes = {len(traj.case.X[traj.rows[k - 1]]) for traj, _, _, k in passed}
+    if len(sizes) != 1:
+        return None
+    k = sizes.pop()
+    for traj, before, got, step in failures:
+        eta, n = eta_used(traj, before, got, step), len(traj.case.X[traj.rows[step - 1]])
+        if eta is None or n == k or not np.isclose(eta, traj.case.eta * n / k, rtol=1e-5):
+            return None
+    return plain("n_fixed", lang, k=str(k))
 
 
 def stopped_at_once(result: dict) -> bool:
@@ -300,16 +327,17 @@ def in_its_derivative(text: str, traj: Trajectory) -> str:
 
 
 def diagnose_steps(failures: list[tuple[Trajectory, list[Array], list[Array], int]],
-                   lang: str) -> tuple[str, str] | None:
+                   lang: str, passed: tuple = ()) -> tuple[str, str] | None:
     """The catalogue mistakes that give the student's θ at every failing step; several when a whole step
     cannot tell them apart (θ + η∇ and y − a move θ alike); else a step that ignores the η it is given."""
     traj = failures[0][0]
     candidates = step_mistakes(traj.case.config.loss) if traj.biases else list(MUTANTS.values())
-    found = [m for m in candidates if matches(m, failures)]
+    found = [m for m in candidates if matches(m, failures, passed)]
     if not found:
         near = near_values32 if in_float32(traj) else near_float32   # float32 values are no finding in float32
         pairs = step_pairs(failures)
-        return fixed_eta(failures, lang) or near_half(pairs, lang) or near(pairs, lang)
+        return fixed_eta(failures, lang, passed) or fixed_n_step(failures, lang, passed) or near_half(pairs, lang) \
+            or near(pairs, lang)
     described = [in_its_derivative(tr(lang, "{name}: {description} ({wrong})", name=m.name,
                                       description=m.describe(lang), wrong=m.wrong), traj) for m in found]
     return " / ".join(m.name for m in found), tr(lang, "one of these, which give the same step here: {options}",
@@ -348,9 +376,9 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
             return blank
     own_sigma = [t for t in mine if source == "chain" and t.sigma == "own"]
     main = [t for t in mine if t not in own_sigma]
-    findings, failures = [], []
+    findings, failures, passed = [], [], []
     for traj in main + own_sigma:
-        finding, failed_at = judge_trajectory(traj, results[str(traj.id)], lang)
+        finding, failed_at = judge_trajectory(traj, results[str(traj.id)], lang, passed if traj in main else None)
         findings.append((traj, finding))
         if failed_at is not None and traj in main:
             failures.append((traj,) + failed_at)
@@ -367,7 +395,7 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
     message, hint = (step_message(text, own, blamed, change, lang) if text else None
                      for text in (finding.message, finding.hint))
     # a chain that inherits a broken function's mistake is diagnosed there, not here
-    named = diagnose_steps(failures, lang) if failures and not blamed else None
+    named = diagnose_steps(failures, lang, tuple(passed)) if failures and not blamed else None
     named = named or (two_layers_only(findings, results, lang) if source == "step" else None)
     mistake, diagnosis = named or (None, None)
     return FormulaResult("step", finding.status, message, largest, finding.mismatch, diagnosis, mistake, None,

@@ -28,7 +28,7 @@ from .catalogue import CATALOGUE
 from .execute import UPDATES, is_timeout
 from .cases import HYPER
 from .mistakes import (MISTAKE_WORDS, UPDATE_FORMULAS, Mistake, compute_or_none, failure_kind, failure_or_none,
-                       fixed_hyperparameters, mistakes_for, not_finite, placements)
+                       fixed_batch_size, fixed_hyperparameters, mistakes_for, not_finite, placements)
 from .plan import Probe
 from .rounding import widened, within
 
@@ -387,6 +387,16 @@ def match_allowance(probe: Probe, wrong: Array) -> Array:
     return MATCH_BOUNDS * bound + MATCH32 * (magnitude + np.max(magnitude, initial=0.0))
 
 
+def fixed_n(probes: list[Probe], outcomes: dict) -> Mistake | None:
+    """softmax with cross-entropy's δ⁽ᴸ⁾ divided by one fixed batch size, one of those the calls have, that
+    gives what the function gave on every call (:func:`~.mistakes.fixed_batch_size`), or None."""
+    if not probes or probes[0].signature != "delta_L_softmax_cross_entropy":
+        return None
+    sizes = sorted({p.expected.shape[0] for p in probes})
+    return next((m for m in map(fixed_batch_size, sizes) if behaves_like(m, probes, outcomes)), None) \
+        if len(sizes) > 1 else None
+
+
 def fixed_mistake(probes: list[Probe], outcomes: dict) -> Mistake | None:
     """An update with some of its hyper-parameters written as numbers (:func:`fixed_hyperparameters`) that gives
     what the function gave on every call, or None. Each hyper-parameter is tried at each value the assignment's
@@ -476,7 +486,7 @@ def diagnose(formula: str, probes: list[Probe], outcomes: dict, lang: str,
     if reads:
         return plain("global_variable", lang, names=", ".join(reads))
     fitting = [m for m in mistakes_for(probes[0].signature if probes else formula) if behaves_like(m, probes, outcomes)]
-    fitting += [m for m in (fixed_mistake(probes, outcomes),) if m is not None]
+    fitting += [m for m in (fixed_mistake(probes, outcomes), fixed_n(probes, outcomes)) if m is not None]
     loss = probes[0].case.config.loss if probes else "half_sse"
     if len(fitting) == 1:
         return fitting[0].name, fitting[0].describe(lang, loss)

@@ -126,6 +126,20 @@ def test_the_html_report_stands_alone_with_a_chart_per_function(batch):
     assert "<td>delta_L</td><td>3</td><td>3</td><td>0</td><td>1</td><td>1</td>" in page
 
 
+def test_the_files_flagged_uses_have_a_section_of_their_own(tmp_path, batch):
+    """A right file that imports torch keeps its full marks and is named, with its modules, in a section of its
+    own; a batch with no such file has no such section."""
+    heading = "Files that import a module that computes the answers"
+    assert heading not in summary_text(summarize(batch), "en", "full", "md")
+    flagged = check(write(tmp_path, "9_torch.py", "import torch\n" + SOURCES["right"]))
+    assert flagged.full_marks and flagged.uses == ["torch"]
+    text = summary_text(summarize(batch + [flagged]), "en", "full", "md")
+    section = next(part for part in text.split("\n## ") if part.startswith(heading))
+    assert "- **9_torch.py** uses torch" in section and "1_sign.py" not in section
+    page = html.unescape(summary_text(summarize(batch + [flagged]), "pt", "full", "html"))
+    assert "Arquivos que importam um módulo que calcula as respostas" in page and "usa torch" in page
+
+
 @pytest.mark.parametrize("lang", ["pt", "en"])
 def test_the_report_speaks_one_language(tmp_path, lang):
     s = summarize(make_batch(tmp_path, lang) + [check(str(SUBMISSIONS / "lab_fix_sign.ipynb"), lang)])

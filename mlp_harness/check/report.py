@@ -153,7 +153,7 @@ def verdict_line(result: CheckResult, lang: str) -> str:
 
 def uses_line(result: CheckResult) -> str:
     """'uses torch: …' — a module that computes gradients, named; the verdict stays the numbers'."""
-    return tr(result.lang, "uses {names}: it may compute the answers with autograd instead of the formulas (the "
+    return tr(result.lang, "uses {names}: the answers may come from that code instead of the formulas (the "
                            "verdict is the numbers'; the teacher decides)", names=", ".join(result.uses))
 
 

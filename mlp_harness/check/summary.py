@@ -121,6 +121,7 @@ class ClassSummary:
     tallies: list[Tally]                     # the assignment's functions (the lab's by default), in order
     not_run: list[CheckResult]               # files that did not run as written (or could not be read)
     nothing_to_check: list[CheckResult]      # files that ran and define none of the assignment's functions
+    uses: list[CheckResult]                  # files flagged for importing a module that computes the answers
 
 
 def nothing_to_check(result: CheckResult) -> bool:
@@ -140,7 +141,7 @@ def summarize(results: list[CheckResult]) -> ClassSummary:
                         whole(statistics.median(scores)) if scores else None, counted,
                         [tally(results, name) for name in names],
                         [r for r in results if (r.error or r.bad_input) and not nothing_to_check(r)],
-                        [r for r in results if nothing_to_check(r)])
+                        [r for r in results if nothing_to_check(r)], [r for r in results if r.uses])
 
 
 def share(count: int, total: int) -> str:

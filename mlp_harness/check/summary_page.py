@@ -91,6 +91,17 @@ def nothing_blocks(s: ClassSummary, lang: str) -> list[tuple]:
     return [("h2", tr(lang, "Nothing to check: none of the assignment's functions")), ("items", items)]
 
 
+def uses_blocks(s: ClassSummary, lang: str) -> list[tuple]:
+    """The files flagged "uses" (a module that computes gradients imported), with the modules; no section when
+    there are none. Their verdicts and scores are the numbers' as everywhere."""
+    if not s.uses:
+        return []
+    items = [(r.file, tr(lang, "uses {names}", names=", ".join(r.uses))) for r in s.uses]
+    return [("h2", tr(lang, "Files that import a module that computes the answers")),
+            ("p", tr(lang, "Their scores are their numbers', as every file's; whether the answers came from that "
+                           "code is the teacher's call.")), ("items", items)]
+
+
 def page_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
     """The whole report, in order."""
     scores = ("table", [tr(lang, "score"), tr(lang, "files")],
@@ -99,7 +110,7 @@ def page_blocks(s: ClassSummary, lang: str, level: str) -> list[tuple]:
              ("charts", "scores"), ("h2", tr(lang, "Function by function")), function_table(s, lang),
              ("charts", "functions")]
             + diagnosis_blocks(s, lang) + group_blocks(s, lang, level) + not_run_blocks(s, lang)
-            + nothing_blocks(s, lang))
+            + nothing_blocks(s, lang) + uses_blocks(s, lang))
 
 
 def markdown(blocks: list[tuple]) -> str:

@@ -162,6 +162,17 @@ def test_the_course_notebooks_own_imports_are_not_flagged_a_hand_ins_are(items, 
     assert flagged_modules(items, load_assignment(assignment).imports) == uses
 
 
+@pytest.mark.parametrize("items, uses", [
+    (["manual_mlp:MLP", "manual_mlp:Adam"], []),                 # every name from manual_mlp itself
+    (["manual_mlp.optimizers:Adam"], ["manual_mlp"]),             # not from a module inside it
+    (["manual_mlp"], ["manual_mlp"]),                             # nor the whole package
+])
+def test_a_star_import_given_by_the_assignment_gives_every_name_of_that_module(items, uses):
+    from mlp_harness.check.assignment import parse_imports
+    from mlp_harness.check.submission import flagged_modules
+    assert flagged_modules(items, parse_imports(["from manual_mlp import *"], "lab.toml")) == uses
+
+
 @pytest.mark.parametrize("notebook, assignment", [("lab1-exercicio", "lab1"), ("lab1-ejercicio", "lab1"),
                                                   ("lab2-exercicio", "lab2"), ("lab3-exercicio", "lab3")])
 def test_an_exercise_notebook_as_handed_out_is_not_flagged(notebook, assignment):

@@ -232,7 +232,9 @@ def test_describe_states_the_conventions_in_each_language():
         assert "momentum_update(theta, grad, velocity, eta, mu) -> (θ, v)" in text and "v ← μv + g; θ ← θ − ηv" in text
         assert "adam_update(theta, grad, m, v, t, eta, beta1, beta2, eps) -> (θ, m, v, t)" in text and t_words in text
         assert "adam β₁ = 0.9 β₂ = 0.999 ε = 1e-08 (η = 0.01)" in text
+        assert text.splitlines()[2].endswith(': "from manual_mlp import MLP"')   # its notebook's import, not flagged
         assert not foreign_lines(text, lang), foreign_lines(text, lang)
+    assert "import" not in describe(load_assignment("lab2"), "en")   # none given: no such line
 
 
 def test_describe_says_where_adams_eps_goes_and_speaks_portuguese():

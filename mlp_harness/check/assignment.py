@@ -569,11 +569,20 @@ def describe(a: Assignment, lang: str) -> str:
                        "make in float32; a whole step is handed the θ and b its step before returned, rounded "
                        "to float32, and is held to autograd's float32 step from them within twice the rounding "
                        "error a float32 step can make")] if a.network.dtype == "float32" else []
+    lines += [tr(lang, "not flagged with \"uses\" (the course's notebook imports them): {imports}",
+                 imports=", ".join(f'"{statement}"' for statement in sorted(map(import_statement, a.imports))))] \
+        if a.imports else []
     lines += [tr(lang, "cases: {cases}", cases="; ".join(case_text(c, lang) for c in a.cases)),
               tr(lang, "functions (the name in the file, its arguments, then its signature in the catalogue):")]
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)
+
+
+def import_statement(item: str) -> str:
+    """An item of :func:`~.submission.imported` written back as Python: "from manual_mlp import MLP"."""
+    module, _, name = item.partition(":")
+    return f"from {module} import {name}" if name else f"import {module}"
 
 
 def listing(lang: str) -> str:

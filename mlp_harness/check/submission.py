@@ -147,8 +147,11 @@ def uses_of(cells: list[Cell]) -> list[str]:
 
 def flagged_modules(uses, given: frozenset[str] = frozenset()) -> list[str]:
     """The :data:`FLAGGED` modules of the items the worker says the file imports, in FLAGGED's order, leaving out
-    the kit's check cells (:data:`KIT_IMPORTS`) and the imports the assignment's own notebook makes (``given``).
+    the kit's check cells (:data:`KIT_IMPORTS`) and the imports the assignment's own notebook makes (``given``;
+    ``"manual_mlp:*"``, from ``from manual_mlp import *``, gives every name imported from manual_mlp itself).
     Anything that is not a list of text is no import."""
     items = [item for item in uses if isinstance(item, str)] if isinstance(uses, list) else []
-    tops = {top_module(item) for item in items if item not in KIT_IMPORTS | given}
+    allowed = KIT_IMPORTS | given
+    tops = {top_module(item) for item in items
+            if item not in allowed and not (":" in item and item.split(":")[0] + ":*" in allowed)}
     return [name for name in FLAGGED if name in tops]

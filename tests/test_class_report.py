@@ -176,3 +176,15 @@ def test_one_mistake_written_two_ways_is_one_group():
     results = [check(str(SUBMISSIONS / name)) for name in names]
     delta_L = summarize(results).tallies[1]
     assert (delta_L.name, [g.files for g in delta_L.groups], delta_L.diagnoses) == ("delta_L", [names], [])
+
+
+@pytest.mark.parametrize("text, label", [
+    ("devolve a própria relu(z), não a sua derivada: relu′(z) = [z > 0]", "devolve a própria relu(z), não a sua…"),
+    ("o resíduo é tomado ao contrário (calcula (y − a) ⊙ f′)", "o resíduo é tomado ao contrário…"),
+    ("curto", "curto"),
+    ("a" * 60, "a" * 39 + "…"),                       # one long word: cut where the room ends
+])
+def test_a_portuguese_diagnosis_is_labelled_by_whole_words(text, label):
+    from mlp_harness.check.summary import Diagnosis
+    assert Diagnosis("x", text).label("pt") == label
+    assert Diagnosis("x", text).label("en") == "x"

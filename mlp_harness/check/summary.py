@@ -38,7 +38,13 @@ class Diagnosis:
         the start of its description."""
         if lang == "en" or not self.text:
             return self.mistake
-        return self.text if len(self.text) <= room else self.text[:room - 1].rstrip() + "…"
+        if len(self.text) <= room:
+            return self.text
+        cut = self.text[:room - 1]
+        if self.text[room - 1] != " ":   # the cut falls inside a word: end at the word before it
+            word = cut.rfind(" ")
+            cut = cut[:word] if word > room // 2 else cut
+        return cut.rstrip(" ,;:") + "…"
 
 
 @dataclass

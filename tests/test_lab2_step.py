@@ -233,3 +233,14 @@ def test_a_step_written_for_two_layers_is_told_to_loop_over_the_layers(unpack, l
 def test_a_step_that_is_not_only_two_layered_is_not_told_so(source):
     step = check_lab(namespace(source), assignment="lab2").formulas["step"]
     assert step.status != "pass" and step.mistake != "step_two_layers", step.message
+
+
+def test_the_step_says_batch_by_batch_only_where_it_is_handed_mini_batches(tmp_path):
+    """lab2's step gets batches of 4; the same assignment without batch_size hands it the whole set every step."""
+    from mlp_harness.check.report import formula_of
+    text = (Path(__file__).resolve().parents[1] / "mlp_harness/check/assignments/lab2.toml").read_text(encoding="utf-8")
+    full = tmp_path / "full.toml"
+    full.write_text("\n".join(line for line in text.splitlines() if not line.startswith("batch_size")), encoding="utf-8")
+    for assignment, words in (("lab2", "batch by batch"), (str(full), "step by step")):
+        step = check_lab(namespace(step_source()), assignment=assignment).formulas["step"]
+        assert step.status == "pass" and formula_of(step, "en").endswith(words), formula_of(step, "en")

@@ -42,7 +42,8 @@ def formula_of(f: FormulaResult, lang: str) -> str:
     if f.name != "step":
         return f.formula or FORMULAS[f.name]
     if f.source == "step" and f.formula == CATALOGUE["step_biases"].formula:   # on one mini-batch, with b
-        return tr(lang, "your step(X, Y, thetas, biases, eta), batch by batch")
+        return tr(lang, "your step(X, Y, thetas, biases, eta), batch by batch") if f.batched else \
+            tr(lang, "your step(X, Y, thetas, biases, eta), step by step")
     if f.source == "step":
         return tr(lang, "your step(X, Y, thetas, eta), step by step")
     return tr(lang, "your functions chained into a training step")

@@ -94,6 +94,8 @@ class FormulaResult:
     #                                                           identical ones (see :func:`output_of`)
     blamed: tuple[str, ...] = ()         # a chained step's failure: the functions already wrong that explain it
     warning: str | None = None           # right or not, something to fix (optimize updated θ in place)
+    batched: bool = True                 # for "step" on a network with biases: handed mini-batches (False: the
+    #                                      whole set at every step, an assignment without batch_size)
 
     @property
     def ok(self) -> bool:

@@ -150,6 +150,17 @@ def test_the_batch_line_gives_the_score_and_what_cost_points(tmp_path, source, r
     assert (batch_line(result), result.max_score) == (line, rubric.total)
 
 
+def test_a_file_never_read_is_a_cross_one_with_nothing_to_check_a_dash(tmp_path):
+    """In a batch a file that is not a notebook is a ✗, as one that did not run; one that ran and defines
+    none of the functions is a –, as functions not there."""
+    from mlp_harness.check.api import unreadable
+    from mlp_harness.check.rubric import DEFAULT_RUBRIC
+    (tmp_path / "f.ipynb").write_text("{not json", encoding="utf-8")
+    line = batch_line(unreadable(str(tmp_path / "f.ipynb"), "en", DEFAULT_RUBRIC))
+    assert line.startswith(f"✗ 0/6 {tmp_path / 'f.ipynb'}  not a Jupyter notebook"), line
+    assert batch_line(check(write(tmp_path, "g.py", "x = 1\n"))).startswith("– 0/6 ")
+
+
 @pytest.mark.parametrize("sources,code", [
     (["right", "step_only"], 0),        # full marks, each its own way
     (["right", "no_gradient"], 1),      # a function missing is below full marks in a batch …

@@ -209,10 +209,12 @@ def missing_items(result: CheckResult) -> list[str]:
 
 
 def batch_line(result: CheckResult) -> str:
-    """One file of a batch: ✓ full marks; ✗ a function wrong, or the file did not run as written; – below
-    full marks only through functions not there. Then the score, the file, and what cost points."""
+    """One file of a batch: ✓ full marks; ✗ a function wrong, or the file did not run as written (or could not
+    be read at all); – below full marks only through functions not there (a file that ran and defines none of
+    them included). Then the score, the file, and what cost points."""
     wrong = wrong_items(result)
-    mark = "✓" if result.full_marks else "✗" if wrong or result.error and not result.bad_input else "–"
+    unread = result.bad_input and not result.formulas   # not a notebook, not there: no function was even looked for
+    mark = "✓" if result.full_marks else "✗" if wrong or result.error and (not result.bad_input or unread) else "–"
     items = [result.error] if result.error else []
     if result.formulas and not result.bad_input:   # (a file that did not run at all has no functions to list)
         items += wrong + missing_items(result)

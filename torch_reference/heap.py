@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
+from functools import lru_cache
 
 #: mallopt's parameters (glibc's malloc.h)
 M_TRIM_THRESHOLD = -1
@@ -38,23 +39,15 @@ TRIM_THRESHOLD = 256 * 2 ** 20
 #: value on a 64-bit system)
 MMAP_THRESHOLD = 32 * 2 ** 20
 
-_state: dict[str, bool] = {}
-
-
 def users_own_malloc_settings(environ=os.environ) -> bool:
     """Whether the environment already sets malloc's behaviour (then it is left as the user chose)."""
     return "glibc.malloc" in environ.get("GLIBC_TUNABLES", "") or any(name.startswith("MALLOC_") for name in environ)
 
 
+@lru_cache(maxsize=1)
 def keep_freed_memory() -> bool:
     """Fix glibc malloc's trim and mmap thresholds for twins that take turns (see the module's docstring),
     once per process; True where they are set (now or before), False where nothing was done."""
-    if "kept" not in _state:
-        _state["kept"] = _set_thresholds()
-    return _state["kept"]
-
-
-def _set_thresholds() -> bool:
     if not sys.platform.startswith("linux") or users_own_malloc_settings():
         return False
     try:

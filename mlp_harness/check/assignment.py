@@ -84,7 +84,7 @@ from manual_mlp.validation import InputError
 from ..i18n import LANGS, N_, _, tr
 from .catalogue import CATALOGUE, Signature
 from .execute import CHAIN_NEEDS, REFERENCE
-from .submission import imported
+from .submission import import_statement, imported
 from .tomlfile import read_toml as read_text_toml
 
 #: where the built-in assignments live (package data)
@@ -577,12 +577,6 @@ def describe(a: Assignment, lang: str) -> str:
     for name, signature in a.functions.items():
         lines += function_lines(name, signature, lang, a.optimizers.get(name))
     return "\n".join(lines)
-
-
-def import_statement(item: str) -> str:
-    """An item of :func:`~.submission.imported` written back as Python: "from manual_mlp import MLP"."""
-    module, _, name = item.partition(":")
-    return f"from {module} import {name}" if name else f"import {module}"
 
 
 def listing(lang: str) -> str:

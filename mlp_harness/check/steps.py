@@ -367,14 +367,14 @@ def judge_steps(trajectories: list[Trajectory], results: dict, source: str, brok
                 lang: str) -> FormulaResult:
     """The verdict on whole steps: ``source`` is "step" (their step()) or "chain" (their functions chained);
     ``broken`` names the lab's functions that already failed on their own (a chain inherits their mistakes)."""
-    result = judged_steps(trajectories, results, source, broken, lang)
+    result = steps_verdict(trajectories, results, source, broken, lang)
     result.batched = any(len({(r.start, r.stop) for r in t.rows}) > 1 for t in trajectories if t.kind == source)
     return result
 
 
-def judged_steps(trajectories: list[Trajectory], results: dict, source: str, broken: list[str],
-                 lang: str) -> FormulaResult:
-    """:func:`judge_steps`'s verdict."""
+def steps_verdict(trajectories: list[Trajectory], results: dict, source: str, broken: list[str],
+                  lang: str) -> FormulaResult:
+    """:func:`judge_steps`'s verdict, before it says whether the steps were handed mini-batches."""
     mine = [t for t in trajectories if t.kind == source and str(t.id) in results]
     if source == "step":   # a step() still blank
         blank = not_implemented("step", [None if results[str(t.id)]["thetas"] else results[str(t.id)].get("error")

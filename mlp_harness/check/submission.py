@@ -127,6 +127,12 @@ def imported(tree: ast.AST) -> set[str]:
     return names
 
 
+def import_statement(item: str) -> str:
+    """An item of :func:`imported` written back as Python: "from manual_mlp import MLP"."""
+    module, _, name = item.partition(":")
+    return f"from {module} import {name}" if name else f"import {module}"
+
+
 def top_module(item: str) -> str:
     """The top-level module of an item of :func:`imported`: ``"torch"`` for ``"torch.nn:Linear"``."""
     return item.split(":")[0].split(".")[0]
